@@ -1,0 +1,176 @@
+import { InputError } from '../errors.js';
+
+export type MissingPolicy = 'listwise' | 'pairwise';
+export type Divisor = 'n' | 'n-1';
+
+/** Sample moments of a data matrix: means, covariances, and the count behind each entry. */
+export interface Moments {
+  /** Column means (listwise: over the complete rows; pairwise: over each column's observed values). */
+  readonly means: number[];
+  readonly cov: number[][];
+  /** Rows used: listwise, the number of complete rows; pairwise, the smallest pairwise count. */
+  readonly n: number;
+  /** Pairwise counts (every entry equals `n` under listwise deletion). */
+  readonly counts: number[][];
+  readonly missing: MissingPolicy;
+  readonly divisor: Divisor;
+}
+
+/**
+ * Covariance matrix with listwise or pairwise deletion of missing values (NaN).
+ * Pairwise, each entry uses the rows where both columns are observed, centred on the means of
+ * those rows, as R's `cov(x, use = "pairwise.complete.obs")` does. Divisor n − 1 (R's default)
+ * or n (the maximum-likelihood estimate, as lavaan and psych's omega use).
+ */
+export function covariance(
+  data: readonly (readonly number[])[],
+  { missing = 'listwise', divisor = 'n-1' }: { missing?: MissingPolicy; divisor?: Divisor } = {},
+): Moments {
+  const p = data.length > 0 ? data[0].length : 0;
+  if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  return missing === 'listwise' ? listwiseMoments(data, p, divisor) : pairwiseMoments(data, p, divisor);
+}
+
+function listwiseMoments(data: readonly (readonly number[])[], p: number, divisor: Divisor): Moments {
+  const rows: (readonly number[])[] = [];
+  outer: for (const row of data) {
+    for (let j = 0; j < p; j++) if (Number.isNaN(row[j])) continue outer;
+    rows.push(row);
+  }
+  const n = rows.length;
+  const means = new Array<number>(p).fill(0);
+  for (const row of rows) for (let j = 0; j < p; j++) means[j] += row[j];
+  for (let j = 0; j < p; j++) means[j] /= n;
+  const cov = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const centred = new Float64Array(p);
+  for (const row of rows) {
+    for (let j = 0; j < p; j++) centred[j] = row[j] - means[j];
+    for (let a = 0; a < p; a++) {
+      const ca = centred[a];
+      const ra = cov[a];
+      for (let b = a; b < p; b++) ra[b] += ca * centred[b];
+    }
+  }
+  const d = divisor === 'n' ? n : n - 1;
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      cov[a][b] /= d;
+      cov[b][a] = cov[a][b];
+    }
+  }
+  const counts = Array.from({ length: p }, () => new Array<number>(p).fill(n));
+  return { means, cov, n, counts, missing: 'listwise', divisor };
+}
+
+function pairwiseMoments(data: readonly (readonly number[])[], p: number, divisor: Divisor): Moments {
+  const means = new Array<number>(p).fill(0);
+  const cov = Array.from({ length: p }, () => new Array<number>(p).fill(NaN));
+  const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    let k = 0;
+    for (const row of data) {
+      if (!Number.isNaN(row[j])) {
+        s += row[j];
+        k++;
+      }
+    }
+    means[j] = k > 0 ? s / k : NaN;
+  }
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let k = 0;
+      let sa = 0;
+      let sb = 0;
+      for (const row of data) {
+        const x = row[a];
+        const y = row[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) continue;
+        k++;
+        sa += x;
+        sb += y;
+      }
+      counts[a][b] = counts[b][a] = k;
+      const d = divisor === 'n' ? k : k - 1;
+      if (d <= 0) continue;
+      const ma = sa / k;
+      const mb = sb / k;
+      let s = 0;
+      for (const row of data) {
+        const x = row[a];
+        const y = row[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) continue;
+        s += (x - ma) * (y - mb);
+      }
+      cov[a][b] = cov[b][a] = s / d;
+    }
+  }
+  let n = Infinity;
+  for (const r of counts) for (const c of r) if (c < n) n = c;
+  return { means, cov, n, counts, missing: 'pairwise', divisor };
+}
+
+/**
+ * Rescales a covariance matrix to a correlation matrix, r_ab = s_ab / sqrt(s_aa s_bb).
+ * Under pairwise deletion this is not R's pairwise `cor` (which uses each pair's own SDs);
+ * use `correlation` for that.
+ */
+export function covarianceToCorrelation(cov: readonly (readonly number[])[]): number[][] {
+  const sd = cov.map((r, i) => Math.sqrt(r[i]));
+  return cov.map((r, a) => r.map((v, b) => (a === b ? 1 : v / (sd[a] * sd[b]))));
+}
+
+/**
+ * Pearson correlation matrix with listwise or pairwise deletion. Pairwise, each r uses only the
+ * rows where both variables are observed, with those rows' means and SDs, as R's
+ * `cor(x, use = "pairwise.complete.obs")` (and so psych's `use = "pairwise"`) does.
+ */
+export function correlation(
+  data: readonly (readonly number[])[],
+  { missing = 'listwise' }: { missing?: MissingPolicy } = {},
+): { r: number[][]; n: number; counts: number[][]; missing: MissingPolicy } {
+  if (missing === 'listwise') {
+    const m = covariance(data, { missing, divisor: 'n-1' });
+    return { r: covarianceToCorrelation(m.cov), n: m.n, counts: m.counts, missing };
+  }
+  const p = data.length > 0 ? data[0].length : 0;
+  if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  const r = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : NaN)));
+  const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let k = 0;
+      let sa = 0;
+      let sb = 0;
+      for (const row of data) {
+        const x = row[a];
+        const y = row[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) continue;
+        k++;
+        sa += x;
+        sb += y;
+      }
+      counts[a][b] = counts[b][a] = k;
+      if (a === b || k < 2) continue;
+      const ma = sa / k;
+      const mb = sb / k;
+      let sxy = 0;
+      let sxx = 0;
+      let syy = 0;
+      for (const row of data) {
+        const x = row[a];
+        const y = row[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) continue;
+        const dx = x - ma;
+        const dy = y - mb;
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+      }
+      r[a][b] = r[b][a] = sxy / Math.sqrt(sxx * syy);
+    }
+  }
+  let n = Infinity;
+  for (const row of counts) for (const c of row) if (c < n) n = c;
+  return { r, n, counts, missing };
+}

@@ -1,0 +1,33 @@
+import { InputError } from '../errors.js';
+
+/** The smallest and largest observed value over all cells of `data` (NaN ignored). */
+export function observedRange(data: readonly (readonly number[])[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const row of data) {
+    for (const v of row) {
+      if (Number.isNaN(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max };
+}
+
+/**
+ * Reverse-keys the columns at `columns` as `min + max − x`; missing values stay missing.
+ * With no explicit scale bounds, psych::alpha uses the smallest and largest value over all the
+ * selected items, and so does `observedRange`.
+ */
+export function reverseKey(
+  data: readonly (readonly number[])[],
+  columns: readonly number[],
+  scale: { min: number; max: number },
+): number[][] {
+  if (!(scale.max > scale.min)) {
+    throw new InputError('scale', `the scale maximum (${scale.max}) must be larger than its minimum (${scale.min}).`);
+  }
+  const flip = new Set(columns);
+  const total = scale.min + scale.max;
+  return data.map((row) => row.map((v, j) => (flip.has(j) && !Number.isNaN(v) ? total - v : v)));
+}

@@ -1,0 +1,11 @@
+/**
+ * The seici analysis library: psychometrics and SEI dynamics as pure functions.
+ * The server and the CLI import it only through this file.
+ */
+export { InputError, requireInput } from './errors.js';
+export type { Diagnostics } from './diagnostics.js';
+export { closedForm } from './diagnostics.js';
+export { completeRows, isCompleteRow } from './data/complete_rows.js';
+export { observedRange, reverseKey } from './data/reverse_key.js';
+export { correlation, covariance, covarianceToCorrelation } from './data/covariance.js';
+export type { Divisor, MissingPolicy, Moments } from './data/covariance.js';
