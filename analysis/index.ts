@@ -9,3 +9,7 @@ export { completeRows, isCompleteRow } from './data/complete_rows.js';
 export { observedRange, reverseKey } from './data/reverse_key.js';
 export { correlation, covariance, covarianceToCorrelation } from './data/covariance.js';
 export type { Divisor, MissingPolicy, Moments } from './data/covariance.js';
+export * from './scoring/index.js';
+export * from './agreement/index.js';
+export * from './items/index.js';
+export * from './reliability/index.js';

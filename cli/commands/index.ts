@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { register as score } from './score.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [score];

@@ -1,0 +1,20 @@
+/**
+ * The row indices of each group, groups in order of first appearance. Rows whose group is
+ * null (missing) belong to no group.
+ */
+export function groupIndex(groups: readonly (string | null)[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g === null) continue;
+    const rows = out.get(g);
+    if (rows === undefined) out.set(g, [i]);
+    else rows.push(i);
+  }
+  return out;
+}
+
+/** Orders unit names as a reader expects: numerically where they are numbers ("2" before "10"). */
+export function compareUnitNames(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
+}

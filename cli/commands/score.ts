@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../analysis/errors.js';
+import { scoreUnits, type ItemMap, type ScoreResult } from '../../analysis/index.js';
+import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { parseNumber } from '../io/args.js';
+import { emit, table } from '../output.js';
+
+/** Reads the item map JSON of shared/CONTRACT.md `score`. */
+export function readItemMap(path: string): ItemMap {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError('--map', `--map ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read'}.`);
+  }
+  try {
+    return JSON.parse(text) as ItemMap;
+  } catch {
+    throw new InputError('--map', `--map ${path} is not valid JSON.`);
+  }
+}
+
+function render(r: ScoreResult): string {
+  const rows = r.units.map((u) => [
+    u.unit,
+    u.wave,
+    u.n,
+    u.dimensions.structural,
+    u.dimensions.relational,
+    u.dimensions.translational,
+    u.seiCi,
+    u.misalignment,
+    u.dominant,
+    u.drift,
+    u.aggregation.justified,
+  ]);
+  const lines = [
+    `baseline wave: ${r.baselineWave}; ${r.units.length} unit-waves, ${r.n} respondents` +
+      (r.suppressed > 0 ? `; ${r.suppressed} unit-waves suppressed (too small)` : ''),
+    table(['unit', 'wave', 'n', 'S', 'R', 'T', 'SEI-CI', 'M', 'dominant', 'drift', 'aggregate'], rows),
+  ];
+  for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description('SEI-CI unit scores per wave: cells, dimensions, levers, SEI-CI, z, misalignment, drift, rwg(j)')
+    .requiredOption('--csv <file>', 'respondent CSV')
+    .requiredOption('--map <file>', 'item map JSON: {scaleMin, scaleMax, items: {column: {cell, reverse}}}')
+    .requiredOption('--unit <column>', 'the unit column')
+    .option('--wave <column>', 'the wave column (default: one wave)')
+    .option('--baseline-wave <wave>', 'the wave z is standardized against (default: the first in the file)')
+    .option('--min-group-size <n>', 'suppress unit-waves with fewer respondents (default 1: none)')
+    .option('--json', 'one JSON object on stdout')
+    .action((opts: { csv: string; map: string; unit: string; wave?: string; baselineWave?: string; minGroupSize?: string; json?: boolean }) => {
+      const map = readItemMap(opts.map);
+      const data = readTable(opts.csv);
+      const itemNames = typeof map?.items === 'object' && map.items !== null ? Object.keys(map.items) : [];
+      for (const name of itemNames) {
+        if (!data.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${data.source}.`);
+      }
+      const answers = numericMatrix(data, itemNames, '--map');
+      const unit = stringColumn(data, opts.unit, '--unit');
+      const wave = opts.wave === undefined ? undefined : stringColumn(data, opts.wave, '--wave');
+      const minGroupSize =
+        opts.minGroupSize === undefined ? 1 : parseNumber(opts.minGroupSize, '--min-group-size', { integer: true, min: 1 });
+      const result = scoreUnits({ items: itemNames, answers, unit, wave }, map, {
+        baselineWave: opts.baselineWave,
+        minGroupSize,
+      });
+      emit(result, opts.json === true, render);
+    });
+}
