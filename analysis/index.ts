@@ -13,3 +13,5 @@ export * from './scoring/index.js';
 export * from './agreement/index.js';
 export * from './items/index.js';
 export * from './reliability/index.js';
+export { extractFactors } from './efa/extract_factors.js';
+export type { ExtractionMethod, ExtractionOptions, FactorExtraction } from './efa/extract_factors.js';

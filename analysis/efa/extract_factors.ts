@@ -1,0 +1,253 @@
+import { InputError } from '../errors.js';
+import type { Diagnostics } from '../diagnostics.js';
+import { minimizeWithinBounds } from './bounded_quasi_newton.js';
+import { symmetricEigen } from './symmetric_eigen.js';
+import { squaredMultipleCorrelations } from './squared_multiple_correlations.js';
+
+export type ExtractionMethod = 'minres' | 'ml' | 'pa';
+
+export interface ExtractionOptions {
+  /** minres (default, psych's), ml or pa. */
+  readonly method?: ExtractionMethod;
+  /** Principal axis: stop when the summed communalities change by less than this (psych's min.err). */
+  readonly minErr?: number;
+  /** Principal axis: most iterations (psych's max.iter). */
+  readonly maxIter?: number;
+}
+
+/** The unrotated common-factor solution of a correlation or covariance matrix. */
+export interface FactorExtraction {
+  /** p × k unrotated loadings in the metric of the input matrix, each column's sum positive (psych's sign rule). */
+  readonly loadings: number[][];
+  /** Diagonal of the common part, h²_i = Σ_k λ²_ik (psych's `communality`). */
+  readonly communalities: number[];
+  /** Diagonal of R − ΛΛ′ (psych's `uniquenesses`). */
+  readonly uniquenesses: number[];
+  /** Eigenvalues of R with its diagonal replaced by the communalities (psych's `values`), largest first. */
+  readonly values: number[];
+  /** The fitted objective: ML discrepancy, minres residual sum of squares, or NaN for pa. */
+  readonly objective: number;
+  readonly method: ExtractionMethod;
+  readonly nfactors: number;
+  readonly diagnostics: Diagnostics;
+}
+
+/** psych's box for the uniquenesses of minres and ML (optim's lower = .005, upper = max(SMC, 1)). */
+const PSI_LOWER = 0.005;
+
+/**
+ * Extracts `nfactors` common factors from a correlation (or covariance) matrix `r`, unrotated.
+ *
+ * - `ml`: maximum likelihood, minimising F(Ψ) = Σ_{j>k} (γ_j − log γ_j − 1) over the uniquenesses Ψ,
+ *   γ the eigenvalues of Ψ^{-1/2} R Ψ^{-1/2}, with Λ = Ψ^{1/2} V_k (Γ_k − I)^{1/2}
+ *   (Jöreskog, 1967, doi:10.1007/BF02289658; Lawley & Maxwell, 1971).
+ * - `minres`: unweighted least squares (Harman & Jones, 1966, doi:10.1007/BF02289468): minimises the
+ *   squared residuals of R − ΛΛ′ with Λ the first k principal axes of R − Ψ, over Ψ, with its analytic gradient.
+ * - `pa`: iterated principal axes from squared multiple correlations, stopping when the summed
+ *   communalities change by less than `minErr` or after `maxIter` iterations.
+ *
+ * Starting values are 1 − SMC; Ψ is kept in [0.005, 1] as psych does. Matches psych::fa 2.2.9
+ * (`fm = "minres" | "ml" | "pa"`, `rotate = "none"`): psych stops R's L-BFGS-B at a looser tolerance,
+ * so its minres/ML answers differ from these by the optimiser's slack (typically < 1e-5).
+ * A covariance matrix is fitted on its correlation scale and the loadings and uniquenesses are
+ * returned in the covariance metric (ML is scale invariant; the bounds then apply to standardised
+ * uniquenesses). Heywood cases (a uniqueness at its bound, a communality ≥ 1) and non-convergence are
+ * reported in `diagnostics`.
+ */
+export function extractFactors(
+  r: readonly (readonly number[])[],
+  nfactors: number,
+  { method = 'minres', minErr = 0.001, maxIter = 50 }: ExtractionOptions = {},
+): FactorExtraction {
+  const p = r.length;
+  if (p < 2 || r.some((row) => row.length !== p)) {
+    throw new InputError('r', `the matrix to factor must be square with at least 2 rows; got ${p} rows.`);
+  }
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      if (!Number.isFinite(r[i][j])) {
+        throw new InputError('r', `the matrix to factor has a missing or infinite value at row ${i + 1}, column ${j + 1}.`);
+      }
+    }
+    if (!(r[i][i] > 0)) throw new InputError('r', `the matrix to factor has a non-positive variance on row ${i + 1}.`);
+  }
+  if (!Number.isInteger(nfactors) || nfactors < 1 || nfactors >= p) {
+    throw new InputError('nfactors', `nfactors must be a whole number from 1 to ${p - 1}; got ${nfactors}.`);
+  }
+  if (!['minres', 'ml', 'pa'].includes(method)) {
+    throw new InputError('method', `method must be one of minres, ml, pa; got "${method}".`);
+  }
+  const sd = r.map((row, i) => Math.sqrt(row[i]));
+  const isCorrelation = sd.every((s) => Math.abs(s - 1) < 1e-12);
+  const rc = isCorrelation ? r.map((row) => row.slice()) : r.map((row, i) => row.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
+
+  const fit = method === 'pa' ? principalAxes(rc, nfactors, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors) : minimumResidual(rc, nfactors);
+  const loadings = fit.loadings;
+  // psych's sign convention: every column sums to a positive number
+  for (let k = 0; k < nfactors; k++) {
+    let s = 0;
+    for (let i = 0; i < p; i++) s += loadings[i][k];
+    if (s < 0) for (let i = 0; i < p; i++) loadings[i][k] = -loadings[i][k];
+  }
+  const communalities = loadings.map((row) => row.reduce((a, v) => a + v * v, 0));
+  const warnings = [...fit.warnings];
+  const heywood = communalities.map((h, i) => (h >= 1 ? i + 1 : 0)).filter((i) => i > 0);
+  if (heywood.length > 0) {
+    warnings.push(`Heywood case: communality at or above 1 for variable${heywood.length > 1 ? 's' : ''} ${heywood.join(', ')}.`);
+  }
+  const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
+  const values = Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  const scaledLoadings = isCorrelation ? loadings : loadings.map((row, i) => row.map((v) => v * sd[i]));
+  const uniquenesses = communalities.map((h, i) => (1 - h) * (isCorrelation ? 1 : r[i][i]));
+  return {
+    loadings: scaledLoadings,
+    communalities: isCorrelation ? communalities : communalities.map((h, i) => h * r[i][i]),
+    uniquenesses,
+    values,
+    objective: fit.objective,
+    method,
+    nfactors,
+    diagnostics: { converged: fit.converged, iterations: fit.iterations, warnings },
+  };
+}
+
+interface RawFit {
+  loadings: number[][];
+  objective: number;
+  converged: boolean;
+  iterations: number;
+  warnings: string[];
+}
+
+/** Loadings from the first k eigenpairs: V_k diag(√max(value, 0)). */
+function principalLoadings(vectors: Float64Array, values: ArrayLike<number>, p: number, k: number, transform: (v: number) => number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) row[j] = vectors[i * p + j] * Math.sqrt(Math.max(transform(values[j]), 0));
+    out.push(row);
+  }
+  return out;
+}
+
+function boundWarnings(psi: Float64Array): string[] {
+  const at = Array.from(psi, (v, i) => (v <= PSI_LOWER * (1 + 1e-9) ? i + 1 : 0)).filter((i) => i > 0);
+  return at.length > 0
+    ? [`Heywood case: uniqueness held at its lower bound ${PSI_LOWER} for variable${at.length > 1 ? 's' : ''} ${at.join(', ')}.`]
+    : [];
+}
+
+function maximumLikelihood(r: number[][], k: number): RawFit {
+  const p = r.length;
+  const smc = squaredMultipleCorrelations(r);
+  const upper = Math.max(1, ...smc);
+  const scaled = new Float64Array(p * p);
+  const flat = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i][j];
+  const objective = (psi: Float64Array, grad: Float64Array): number => {
+    for (let i = 0; i < p; i++) {
+      const si = 1 / Math.sqrt(psi[i]);
+      for (let j = 0; j <= i; j++) {
+        const v = flat[i * p + j] * si / Math.sqrt(psi[j]);
+        scaled[i * p + j] = v;
+        scaled[j * p + i] = v;
+      }
+    }
+    const { values, vectors } = symmetricEigen(scaled, p);
+    let f = 0;
+    for (let j = k; j < p; j++) {
+      const e = values[j];
+      if (!(e > 0)) return Infinity;
+      f += Math.log(e) - e;
+    }
+    f = -(f - k + p);
+    // gradient: diag(ΛΛ′ + Ψ − R) / Ψ², with Λ = Ψ^{1/2} V_k (Γ_k − I)^{1/2}
+    for (let i = 0; i < p; i++) {
+      let common = 0;
+      for (let j = 0; j < k; j++) {
+        const l = vectors[i * p + j] * Math.sqrt(Math.max(values[j] - 1, 0));
+        common += l * l;
+      }
+      common *= psi[i];
+      grad[i] = (common + psi[i] - flat[i * p + i]) / (psi[i] * psi[i]);
+    }
+    return f;
+  };
+  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper);
+  for (let i = 0; i < p; i++) {
+    const si = 1 / Math.sqrt(res.x[i]);
+    for (let j = 0; j < p; j++) scaled[i * p + j] = flat[i * p + j] * si / Math.sqrt(res.x[j]);
+  }
+  const { values, vectors } = symmetricEigen(scaled, p);
+  const loadings = principalLoadings(vectors, values, p, k, (v) => v - 1).map((row, i) => row.map((v) => v * Math.sqrt(res.x[i])));
+  const warnings = boundWarnings(res.x);
+  if (!res.converged) warnings.push(`maximum likelihood did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
+  return { loadings, objective: res.value, converged: res.converged, iterations: res.iterations, warnings };
+}
+
+function minimumResidual(r: number[][], k: number): RawFit {
+  const p = r.length;
+  const smc = squaredMultipleCorrelations(r);
+  const upper = Math.max(1, ...smc);
+  const reduced = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) reduced[i * p + j] = r[i][j];
+  // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii
+  const objective = (psi: Float64Array, grad: Float64Array): number => {
+    for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - psi[i];
+    const { values, vectors } = symmetricEigen(reduced, p);
+    let f = 0;
+    for (let j = 0; j < p; j++) {
+      const e = values[j];
+      if (j >= k || e < 0) f += e * e;
+    }
+    for (let i = 0; i < p; i++) {
+      let common = 0;
+      for (let j = 0; j < k; j++) {
+        const l = vectors[i * p + j];
+        common += l * l * Math.max(values[j], 0);
+      }
+      grad[i] = 2 * (common + psi[i] - r[i][i]);
+    }
+    return f;
+  };
+  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper);
+  for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - res.x[i];
+  const { values, vectors } = symmetricEigen(reduced, p);
+  const loadings = principalLoadings(vectors, values, p, k, (v) => v);
+  const warnings = boundWarnings(res.x);
+  if (!res.converged) warnings.push(`minres did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
+  return { loadings, objective: res.value / 2, converged: res.converged, iterations: res.iterations, warnings };
+}
+
+function principalAxes(r: number[][], k: number, minErr: number, maxIter: number): RawFit {
+  const p = r.length;
+  const m = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i * p + j] = r[i][j];
+  const smc = squaredMultipleCorrelations(r);
+  for (let i = 0; i < p; i++) m[i * p + i] = smc[i];
+  let comm = smc.reduce((a, v) => a + v, 0);
+  let err = comm;
+  let iterations = 0;
+  let loadings: number[][] = [];
+  let converged = true;
+  while (err > minErr) {
+    const { values, vectors } = symmetricEigen(m, p);
+    loadings = principalLoadings(vectors, values, p, k, (v) => v);
+    let comm1 = 0;
+    for (let i = 0; i < p; i++) {
+      let h = 0;
+      for (let j = 0; j < k; j++) h += loadings[i][j] * loadings[i][j];
+      m[i * p + i] = h;
+      comm1 += h;
+    }
+    err = Math.abs(comm - comm1);
+    comm = comm1;
+    iterations++;
+    if (iterations + 1 > maxIter) {
+      if (err > minErr) converged = false;
+      break;
+    }
+  }
+  const warnings = converged ? [] : [`principal axes reached the maximum of ${maxIter} iterations before the communalities changed by less than ${minErr}.`];
+  return { loadings, objective: NaN, converged, iterations, warnings };
+}

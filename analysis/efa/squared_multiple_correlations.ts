@@ -1,0 +1,16 @@
+import { pseudoInverseSymmetric } from './linear_algebra.js';
+
+/**
+ * Squared multiple correlation of each variable with all the others, SMC_i = 1 − 1 / (R⁻¹)_ii,
+ * the classic lower bound to the communality used as starting value by factor extraction
+ * (Guttman, 1956, doi:10.1007/BF02289161). Like psych::smc 2.2.9 it uses the pseudo-inverse
+ * (so a singular R still gives values) and clips the results to [0, 1].
+ */
+export function squaredMultipleCorrelations(r: readonly (readonly number[])[]): number[] {
+  const inv = pseudoInverseSymmetric(r);
+  return inv.map((row, i) => {
+    const s = 1 - 1 / row[i];
+    if (!Number.isFinite(s)) return 1;
+    return Math.min(1, Math.max(0, s));
+  });
+}
