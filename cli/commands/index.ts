@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { register as reliability } from './reliability.js';
 import { register as score } from './score.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [score];
+export const commands: RegisterCommand[] = [score, reliability];

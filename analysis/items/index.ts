@@ -1,0 +1,10 @@
+export { keyItems } from './keyed_items.js';
+export type { ItemScale, KeyedItems, KeyItemsOptions } from './keyed_items.js';
+export { prepareItemSet } from './item_set.js';
+export type { ItemSet, ItemSetOptions } from './item_set.js';
+export { itemDistribution } from './item_distribution.js';
+export type { ItemDistribution } from './item_distribution.js';
+export { correctedItemTotal } from './corrected_item_total.js';
+export { itemTotal } from './item_total.js';
+export { itemAnalysis, itemStatistics, itemWarnings } from './item_analysis.js';
+export type { ItemAnalysis, ItemStatistics } from './item_analysis.js';

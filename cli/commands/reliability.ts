@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { InputError } from '../../analysis/errors.js';
+import { scaleReliability, type ScaleReliability } from '../../analysis/index.js';
+import { numericMatrix, readTable } from '../io/csv.js';
+import { parseChoice, parseList, parseNumber } from '../io/args.js';
+import { emit, fmt, table } from '../output.js';
+
+interface ReliabilityFlags {
+  csv: string;
+  items: string;
+  reverse?: string;
+  scaleMin?: string;
+  scaleMax?: string;
+  missing?: string;
+  level?: string;
+  json?: boolean;
+}
+
+function render(r: ScaleReliability): string {
+  const head = [
+    `${r.nItems} items, ${r.n !== undefined ? `${r.n} complete rows of ${r.nRows}` : `${r.nRows} rows, pairwise`}` +
+      `; scale ${r.scale.min} to ${r.scale.max}${r.reverse.length > 0 ? `; reversed: ${r.reverse.join(', ')}` : ''}`,
+    `alpha ${fmt(r.alpha)} (${Math.round(r.alphaCi.level * 100)}% Feldt CI ${fmt(r.alphaCi.lower)} to ${fmt(r.alphaCi.upper)}), ` +
+      `standardized ${fmt(r.alphaStd)}, average r ${fmt(r.averageR)}`,
+  ];
+  const rows = r.items.map((s) => [s.item, s.n, s.mean, s.sd, s.floor, s.ceiling, s.rDrop, s.alphaIfDropped]);
+  const lines = [...head, '', table(['item', 'n', 'mean', 'sd', 'floor', 'ceiling', 'rDrop', 'alpha if dropped'], rows)];
+  for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('reliability')
+    .description('Item analysis and internal consistency: alpha (raw, standardized, Feldt CI), average r, item statistics')
+    .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)')
+    .requiredOption('--items <list>', 'comma-separated item columns (at least 2)')
+    .option('--reverse <list>', 'items to reverse-key as min + max - x')
+    .option('--scale-min <x>', 'lowest possible answer (default: smallest value over the items)')
+    .option('--scale-max <x>', 'highest possible answer (default: largest value over the items)')
+    .option('--missing <how>', 'listwise or pairwise', 'listwise')
+    .option('--level <p>', 'coverage of the confidence intervals', '0.95')
+    .option('--json', 'one JSON object on stdout')
+    .action((opts: ReliabilityFlags) => {
+      const items = parseList(opts.items, '--items', { min: 2 });
+      const reverse = opts.reverse === undefined ? [] : parseList(opts.reverse, '--reverse');
+      for (const name of reverse) {
+        if (!items.includes(name)) {
+          throw new InputError('--reverse', `--reverse names "${name}", which is not one of --items (${items.join(', ')}).`);
+        }
+      }
+      const scaleMin = opts.scaleMin === undefined ? undefined : parseNumber(opts.scaleMin, '--scale-min');
+      const scaleMax = opts.scaleMax === undefined ? undefined : parseNumber(opts.scaleMax, '--scale-max');
+      if (scaleMin !== undefined && scaleMax !== undefined && !(scaleMax > scaleMin)) {
+        throw new InputError('--scale-max', `--scale-max (${scaleMax}) must be larger than --scale-min (${scaleMin}).`);
+      }
+      const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
+      const level = parseNumber(opts.level, '--level', { min: 0.5, max: 0.999 });
+      const data = numericMatrix(readTable(opts.csv), items, '--items');
+      const result = scaleReliability(data, { items, reverse, scaleMin, scaleMax, missing, level });
+      emit(result, opts.json === true, render);
+    });
+}
