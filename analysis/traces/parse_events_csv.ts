@@ -1,0 +1,35 @@
+import type { CoordinationEvent } from './event.js';
+import { csvRecords, headerPositions } from './csv_records.js';
+import { validateEvent } from './validate_event.js';
+
+/**
+ * Parses the native event format (shared/CONTRACT.md `breakpoints`): CSV with the header
+ * `unit,timestamp,type,key,ref` (any column order; `ref` may be left out; other columns are
+ * ignored), one event per row, ISO 8601 timestamps (UTC when no offset is given).
+ *
+ * Every row is validated (see {@link validateEvent}); the first bad row throws an InputError
+ * naming its file line (`events line 7: unknown type "foo"; …`), and nothing is returned, so
+ * a caller that stores the result stores all of a file or none of it. Events keep file order.
+ */
+export function parseEventsCsv(text: string, label = 'events', argument = 'events'): CoordinationEvent[] {
+  const { header, records, lines } = csvRecords(text, label, argument);
+  const at = headerPositions(header, NATIVE_COLUMNS, label, argument);
+  const events: CoordinationEvent[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    events[i] = validateEvent(
+      { unit: r[at.unit], timestamp: r[at.timestamp], type: r[at.type], key: r[at.key], ref: at.ref < 0 ? null : r[at.ref] },
+      `${label} line ${lines[i]}`,
+      argument,
+    );
+  }
+  return events;
+}
+
+const NATIVE_COLUMNS = {
+  unit: { aliases: ['unit'], required: true },
+  timestamp: { aliases: ['timestamp'], required: true },
+  type: { aliases: ['type'], required: true },
+  key: { aliases: ['key'], required: true },
+  ref: { aliases: ['ref'], required: false },
+} as const;

@@ -1,0 +1,42 @@
+import { InputError } from '../errors.js';
+import type { CoordinationEvent } from './event.js';
+import { validateEvent } from './validate_event.js';
+
+/**
+ * Parses the native event format as JSON (already parsed by the caller): either an array of
+ * events or an object `{"events": [...]}`, each event an object with the string fields
+ * `unit`, `timestamp`, `type`, `key` and optionally `ref` (a number is accepted for an
+ * `rc_score` ref). Validation is the CSV format's, row by row; the first bad event throws an
+ * InputError naming it by position (`events[3]`, counting from 0) and nothing is returned.
+ */
+export function parseEventsJson(value: unknown, label = 'events', argument = 'events'): CoordinationEvent[] {
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null && Array.isArray((value as { events?: unknown }).events)
+      ? ((value as { events: unknown[] }).events)
+      : null;
+  if (list === null) throw new InputError(argument, `${label} must be a JSON array of events or an object with an "events" array.`);
+  const events: CoordinationEvent[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const where = `${label}[${i}]`;
+    const item = list[i];
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new InputError(argument, `${where}: an event must be an object with unit, timestamp, type, key and ref.`);
+    }
+    const o = item as Record<string, unknown>;
+    events[i] = validateEvent(
+      { unit: field(o, 'unit', where, argument), timestamp: field(o, 'timestamp', where, argument), type: field(o, 'type', where, argument), key: field(o, 'key', where, argument), ref: field(o, 'ref', where, argument) },
+      where,
+      argument,
+    );
+  }
+  return events;
+}
+
+function field(o: Record<string, unknown>, name: string, where: string, argument: string): string | null {
+  const v = o[name];
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new InputError(argument, `${where}: ${name} must be a string; got ${JSON.stringify(v)}.`);
+}
