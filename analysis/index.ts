@@ -11,6 +11,7 @@ export { correlation, covariance, covarianceToCorrelation } from './data/covaria
 export type { Divisor, MissingPolicy, Moments } from './data/covariance.js';
 export * from './scoring/index.js';
 export * from './agreement/index.js';
+export * from './simulation/index.js';
 export * from './items/index.js';
 export * from './reliability/index.js';
 export { extractFactors } from './efa/extract_factors.js';
