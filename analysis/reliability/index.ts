@@ -8,3 +8,5 @@ export { bootstrapInterval, quantileType7, seededUniform } from './bootstrap_int
 export type { BootstrapInterval, BootstrapOptions } from './bootstrap_interval.js';
 export { scaleReliability } from './scale_reliability.js';
 export type { ScaleReliability, ScaleReliabilityOptions } from './scale_reliability.js';
+export { omegaFromLoadings, oneFactorOmega, oneFactorOmegaOfRows } from './omega_total.js';
+export type { OneFactorOmega } from './omega_total.js';

@@ -1,4 +1,5 @@
 import type { Diagnostics } from '../diagnostics.js';
+import { InputError } from '../errors.js';
 import type { MissingPolicy } from '../data/covariance.js';
 import type { ItemScale } from '../items/keyed_items.js';
 import { prepareItemSet, type ItemSetOptions } from '../items/item_set.js';
@@ -7,10 +8,16 @@ import { alphaStandardError } from './alpha_standard_error.js';
 import { averageInterItemR } from './average_inter_item_r.js';
 import { cronbachAlpha, standardizedAlpha } from './cronbach_alpha.js';
 import { feldtInterval, type ConfidenceInterval } from './feldt_interval.js';
+import { bootstrapInterval, type BootstrapInterval } from './bootstrap_interval.js';
+import { oneFactorOmegaOfRows } from './omega_total.js';
 
 export interface ScaleReliabilityOptions extends ItemSetOptions {
   /** Coverage of the confidence intervals (default 0.95). */
   readonly level?: number;
+  /** Bootstrap resamples for omega total's interval (default 1000; 0 leaves the interval out). */
+  readonly bootstrap?: number;
+  /** Seed of the bootstrap (default 1). */
+  readonly seed?: number;
 }
 
 /** The reliability of one scale: alpha in its forms, and the item table behind it. */
@@ -32,6 +39,12 @@ export interface ScaleReliability {
   readonly alphaSe: number;
   /** Feldt's F-distribution interval for raw alpha. */
   readonly alphaCi: ConfidenceInterval;
+  /** Omega total of a one-factor ML model (listwise only). */
+  readonly omegaTotal?: number;
+  /** Seeded percentile bootstrap interval for omega total (listwise only, unless bootstrap is 0). */
+  readonly omegaTotalCi?: BootstrapInterval;
+  /** The one-factor model behind omega total: loadings λ and residual variances θ per item, in the items' metric. */
+  readonly omegaModel?: { readonly loadings: Record<string, number>; readonly residualVariances: Record<string, number> };
   readonly items: readonly ItemStatistics[];
   readonly diagnostics: Diagnostics;
 }
@@ -44,16 +57,47 @@ export interface ScaleReliability {
  * (Cronbach, 1951, doi:10.1007/BF02310555), standardized alpha, the average inter-item
  * correlation, alpha's asymptotic standard error and Feldt's (1965, doi:10.1007/BF02289499)
  * interval with psych's n (the rows given, after listwise deletion when that applies), and the
- * item table of `itemStatistics`.
+ * item table of `itemStatistics`. Under listwise deletion also omega total from a one-factor
+ * maximum-likelihood model of the N-divisor covariance matrix (`oneFactorOmega`; McDonald, 1999)
+ * with a seeded percentile bootstrap interval over the complete rows.
  */
 export function scaleReliability(data: readonly (readonly number[])[], options: ScaleReliabilityOptions): ScaleReliability {
-  const { level = 0.95 } = options;
+  const { level = 0.95, bootstrap = 1000, seed = 1 } = options;
+  if (!(level > 0 && level < 1)) throw new InputError('level', `level must be between 0 and 1; got ${level}.`);
+  if (!Number.isInteger(bootstrap) || bootstrap < 0) {
+    throw new InputError('bootstrap', `bootstrap must be a whole number of resamples, 0 or more; got ${bootstrap}.`);
+  }
+  if (!Number.isInteger(seed)) throw new InputError('seed', `seed must be a whole number; got ${seed}.`);
   const set = prepareItemSet(data, options);
   const p = set.items.length;
   const alpha = cronbachAlpha(set.cov);
   // psych::alpha takes its n from the rows it was given: all of them under pairwise deletion.
   const nForInterval = set.missing === 'listwise' ? set.n : set.nRows;
   const items = itemStatistics(set);
+  const warnings = itemWarnings(items);
+  let converged = true;
+  let iterations = 0;
+  let omega: Pick<ScaleReliability, 'omegaTotal' | 'omegaTotalCi' | 'omegaModel'> = {};
+  if (set.missing === 'listwise' && p < 3) {
+    warnings.push('omega total needs at least 3 items: a one-factor model of 2 items is not identified.');
+  } else if (set.missing === 'listwise') {
+    const model = oneFactorOmegaOfRows(set.data);
+    converged = model.diagnostics.converged;
+    iterations = model.diagnostics.iterations;
+    for (const w of model.diagnostics.warnings) warnings.push(`omega's one-factor model: ${w}`);
+    const byItem = (values: readonly number[]) => Object.fromEntries(set.items.map((it, j) => [it, values[j]]));
+    omega = {
+      omegaTotal: model.omegaTotal,
+      omegaModel: { loadings: byItem(model.loadings), residualVariances: byItem(model.residualVariances) },
+    };
+    if (bootstrap > 0) {
+      const ci = bootstrapInterval(set.data, resampledOmega, { replicates: bootstrap, seed, level });
+      if (ci.valid < ci.replicates) {
+        warnings.push(`omega's bootstrap: ${ci.replicates - ci.valid} of ${ci.replicates} resamples gave no omega and were left out.`);
+      }
+      omega = { ...omega, omegaTotalCi: ci };
+    }
+  }
   return {
     ...(set.missing === 'listwise' ? { n: set.n } : {}),
     nRows: set.nRows,
@@ -66,7 +110,18 @@ export function scaleReliability(data: readonly (readonly number[])[], options: 
     averageR: averageInterItemR(set.cor),
     alphaSe: alphaStandardError(set.cov, nForInterval),
     alphaCi: feldtInterval(alpha, nForInterval, p, level),
+    ...omega,
     items,
-    diagnostics: { converged: true, iterations: 0, warnings: itemWarnings(items) },
+    diagnostics: { converged, iterations, warnings },
   };
+}
+
+/** Omega total of a bootstrap resample; NaN when the resample cannot be fitted (an item without variance). */
+function resampledOmega(rows: number[][]): number {
+  try {
+    return oneFactorOmegaOfRows(rows).omegaTotal;
+  } catch (err) {
+    if (err instanceof InputError) return NaN;
+    throw err;
+  }
 }

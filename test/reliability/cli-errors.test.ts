@@ -76,6 +76,15 @@ describe('seici reliability: bad input exits 2 with one clear line', () => {
     expect(inputError(['--csv', 'apart.csv', '--items', 'a,b', '--missing', 'pairwise'])).toMatch(/items a and b are answered together in only 0 rows/);
   });
 
+  it('a negative or fractional --bootstrap', () => {
+    expect(inputError(['--csv', 'ok.csv', '--items', 'a,b,c', '--bootstrap', '-5'])).toMatch(/--bootstrap must be between 0 and 100000/);
+    expect(inputError(['--csv', 'ok.csv', '--items', 'a,b,c', '--bootstrap', '2.5'])).toMatch(/--bootstrap must be a whole number/);
+  });
+
+  it('a --level outside (0.5, 0.999)', () => {
+    expect(inputError(['--csv', 'ok.csv', '--items', 'a,b,c', '--level', '95'])).toMatch(/--level must be between 0.5 and 0.999/);
+  });
+
   it('a missing --items', () => {
     expect(inputError(['--csv', 'ok.csv'])).toMatch(/--items/);
   });
@@ -102,5 +111,32 @@ describe('seici reliability: what it reads', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.n).toBe(5);
     expect(r.json.items.map((s: { n: number }) => s.n)).toEqual([5, 5, 5]);
+  });
+
+  it('two items: alpha, but no alpha if dropped and no omega (not identified), with a note', () => {
+    const r = seici(['reliability', '--csv', 'ok.csv', '--items', 'a,b', '--json'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.nItems).toBe(2);
+    expect(typeof r.json.alpha).toBe('number');
+    expect(r.json.items.map((s: { alphaIfDropped: unknown }) => s.alphaIfDropped)).toEqual([null, null]);
+    expect(r.json.omegaTotal).toBeUndefined();
+    expect(r.json.diagnostics.warnings.join(' ')).toMatch(/omega total needs at least 3 items/);
+  });
+
+  it('the omega bootstrap interval is the same for the same seed and follows --bootstrap and --seed', () => {
+    const args = ['reliability', '--csv', 'hs1939.csv', '--items', 'x1,x2,x3', '--json', '--bootstrap', '200'];
+    const a = seici([...args, '--seed', '9']);
+    const b = seici([...args, '--seed', '9']);
+    const c = seici([...args, '--seed', '10']);
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.json.omegaTotalCi).toEqual(b.json.omegaTotalCi);
+    expect(a.json.omegaTotalCi.replicates).toBe(200);
+    expect(a.json.omegaTotalCi.seed).toBe(9);
+    expect(c.json.omegaTotalCi.lower).not.toBe(a.json.omegaTotalCi.lower);
+    expect(a.json.omegaTotalCi.lower).toBeLessThan(a.json.omegaTotal);
+    expect(a.json.omegaTotalCi.upper).toBeGreaterThan(a.json.omegaTotal);
+    const none = seici(['reliability', '--csv', 'hs1939.csv', '--items', 'x1,x2,x3', '--json', '--bootstrap', '0']);
+    expect(none.json.omegaTotalCi).toBeUndefined();
+    expect(typeof none.json.omegaTotal).toBe('number');
   });
 });
