@@ -5,8 +5,9 @@ import { validateEvent } from './validate_event.js';
 /**
  * Parses the native event format as JSON (already parsed by the caller): either an array of
  * events or an object `{"events": [...]}`, each event an object with the string fields
- * `unit`, `timestamp`, `type`, `key` and optionally `ref` (a number is accepted for an
- * `rc_score` ref). Validation is the CSV format's, row by row; the first bad event throws an
+ * `unit`, `timestamp`, `type`, `key` and optionally `ref` (numbers are accepted for
+ * `unit`, `key` and `ref`, as numeric identifiers and `rc_score` values; `timestamp` and
+ * `type` must be strings). Validation is the CSV format's, row by row; the first bad event throws an
  * InputError naming it by position (`events[3]`, counting from 0) and nothing is returned.
  */
 export function parseEventsJson(value: unknown, label = 'events', argument = 'events'): CoordinationEvent[] {
@@ -37,6 +38,6 @@ function field(o: Record<string, unknown>, name: string, where: string, argument
   const v = o[name];
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'number' && Number.isFinite(v) && name !== 'timestamp' && name !== 'type') return String(v);
   throw new InputError(argument, `${where}: ${name} must be a string; got ${JSON.stringify(v)}.`);
 }

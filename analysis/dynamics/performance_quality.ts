@@ -1,0 +1,70 @@
+import { InputError } from '../errors.js';
+import { csvRecords, headerPositions } from '../traces/csv_records.js';
+
+/**
+ * One performance-quality (PQ) outcome of a unit in a period: cycle time, quality, service
+ * reliability or another named measure. PQ is the outcome the SEI model predicts (DESIGN
+ * H1, H5, H7), so it is kept apart from breakpoint signals: it never feeds a rule.
+ */
+export interface PerformanceRecord {
+  readonly unit: string;
+  /** The period or wave it belongs to, as written (`2026-03-02`, `2026Q1`). */
+  readonly period: string;
+  readonly measure: string;
+  readonly value: number;
+}
+
+/**
+ * Parses a PQ import: CSV in long form with the columns `unit`, `period` (alias `wave`),
+ * `measure` and `value` (a number), one outcome per row. A row with an empty field or a
+ * value that is not a number, or a unit/period/measure given twice, is an InputError naming
+ * its line, and nothing is returned.
+ */
+export function parsePerformanceCsv(text: string, label = 'pq', argument = 'pq'): PerformanceRecord[] {
+  const { header, records, lines } = csvRecords(text, label, argument);
+  const at = headerPositions(header, PQ_COLUMNS, label, argument);
+  const seen = new Set<string>();
+  const out: PerformanceRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const where = `${label} line ${lines[i]}`;
+    const unit = r[at.unit].trim();
+    const period = r[at.period].trim();
+    const measure = r[at.measure].trim();
+    const raw = r[at.value].trim();
+    for (const [name, v] of [['unit', unit], ['period', period], ['measure', measure]] as const) {
+      if (v === '') throw new InputError(argument, `${where}: ${name} is empty.`);
+    }
+    const value = Number(raw);
+    if (raw === '' || !Number.isFinite(value)) throw new InputError(argument, `${where}: value "${raw}" is not a number.`);
+    const id = JSON.stringify([unit, period, measure]);
+    if (seen.has(id)) throw new InputError(argument, `${where}: ${measure} of unit ${unit} in ${period} is given twice.`);
+    seen.add(id);
+    out.push({ unit, period, measure, value });
+  }
+  return out;
+}
+
+const PQ_COLUMNS = {
+  unit: { aliases: ['unit'], required: true },
+  period: { aliases: ['period', 'wave'], required: true },
+  measure: { aliases: ['measure'], required: true },
+  value: { aliases: ['value'], required: true },
+} as const;
+
+/** A unit's PQ measures, each as its series in input order. */
+export interface UnitPerformance {
+  readonly unit: string;
+  readonly measures: { readonly [measure: string]: readonly { readonly period: string; readonly value: number }[] };
+}
+
+/** Groups PQ records by unit (sorted) and measure. */
+export function performanceByUnit(records: readonly PerformanceRecord[]): UnitPerformance[] {
+  const byUnit = new Map<string, Record<string, { period: string; value: number }[]>>();
+  for (const r of records) {
+    let m = byUnit.get(r.unit);
+    if (m === undefined) byUnit.set(r.unit, (m = {}));
+    (m[r.measure] ??= []).push({ period: r.period, value: r.value });
+  }
+  return [...byUnit.keys()].sort().map((unit) => ({ unit, measures: byUnit.get(unit)! }));
+}

@@ -1,0 +1,105 @@
+import { InputError } from '../errors.js';
+import type { CoordinationEvent, EventType } from './event.js';
+import { csvRecords, headerPositions } from './csv_records.js';
+import { validateEvent } from './validate_event.js';
+
+/** How a Jira changelog maps onto coordination events. */
+export interface JiraMapping {
+  /** Statuses that mean the work item is finished (case-insensitive). */
+  readonly doneStatuses?: readonly string[];
+  /** Statuses that mean the item is being reworked (case-insensitive). */
+  readonly reworkStatuses?: readonly string[];
+  /** Fields whose change (from a non-empty value) re-specifies the issue (case-insensitive). */
+  readonly respecifyFields?: readonly string[];
+  /** Whether `closed`/`reopened` follow the status field (default) or the resolution field. */
+  readonly closeOn?: 'status' | 'resolution';
+}
+
+export const DEFAULT_JIRA_MAPPING: Required<JiraMapping> = {
+  doneStatuses: ['Done', 'Closed', 'Resolved'],
+  reworkStatuses: ['Rework', 'In Rework', 'Changes Requested'],
+  respecifyFields: ['Description', 'Acceptance Criteria'],
+  closeOn: 'status',
+};
+
+/**
+ * Maps a Jira issue changelog export to coordination events. The CSV has one row per
+ * field change, as Jira's REST changelog (`/rest/api/3/issue/{key}/changelog`) or a
+ * changelog export app writes it. Columns (header names matched without regard to case,
+ * spaces or underscores; the first alias present is used):
+ *
+ * | column | aliases | required |
+ * |---|---|---|
+ * | `Issue key` | `issue`, `key` | yes |
+ * | `Changed` | `created`, `changed at`, `date`, `timestamp` | yes (ISO 8601) |
+ * | `Field` | `field name` | yes |
+ * | `From` | `fromString`, `from value` | no |
+ * | `To` | `toString`, `to value` | no |
+ * | `Unit` | `team`, `project key`, `project` | no: else the issue key's project prefix (`PAY` of `PAY-12`) |
+ *
+ * Mapping (key = the issue key):
+ * - closing (`closeOn: 'status'`): a status change from a status not in `doneStatuses` into one
+ *   in it → `closed`; out of a done status into another → `reopened`. With
+ *   `closeOn: 'resolution'`, a resolution set from empty → `closed`, cleared → `reopened`.
+ * - a status change into a status in `reworkStatuses` → `rework`;
+ * - a change of a field in `respecifyFields` from a non-empty value → `respecified`
+ *   (filling an empty description is specification, not re-specification);
+ * - every other row is ignored.
+ * The first row that cannot be read throws an InputError naming its line; nothing is returned.
+ */
+export function parseJiraChangelog(text: string, mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CoordinationEvent[] {
+  const m = { ...DEFAULT_JIRA_MAPPING, ...mapping };
+  const done = lowerSet(m.doneStatuses);
+  const rework = lowerSet(m.reworkStatuses);
+  const respecify = lowerSet(m.respecifyFields);
+  const { header, records, lines } = csvRecords(text, label, argument);
+  const at = headerPositions(header, JIRA_COLUMNS, label, argument);
+  const events: CoordinationEvent[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const where = `${label} line ${lines[i]}`;
+    const issue = r[at.issue].trim();
+    if (issue === '') throw new InputError(argument, `${where}: the issue key is empty.`);
+    const unit = at.unit >= 0 ? r[at.unit].trim() : projectOf(issue);
+    const field = r[at.field].trim().toLowerCase();
+    if (field === '') throw new InputError(argument, `${where}: the field name is empty.`);
+    const from = at.from >= 0 ? r[at.from].trim() : '';
+    const to = at.to >= 0 ? r[at.to].trim() : '';
+    const types: EventType[] = [];
+    if (field === 'status') {
+      const wasDone = done.has(from.toLowerCase());
+      const isDone = done.has(to.toLowerCase());
+      if (m.closeOn === 'status' && !wasDone && isDone) types.push('closed');
+      if (m.closeOn === 'status' && wasDone && !isDone) types.push('reopened');
+      if (rework.has(to.toLowerCase()) && !rework.has(from.toLowerCase())) types.push('rework');
+    } else if (field === 'resolution' && m.closeOn === 'resolution') {
+      if (from === '' && to !== '') types.push('closed');
+      if (from !== '' && to === '') types.push('reopened');
+    } else if (respecify.has(field) && from !== '') {
+      types.push('respecified');
+    }
+    // Validate the row's unit and time even when it maps to nothing, so a broken file is refused whole.
+    const base = { unit, timestamp: r[at.changed], key: issue, ref: null };
+    if (types.length === 0) validateEvent({ ...base, type: 'closed' }, where, argument);
+    for (const type of types) events.push(validateEvent({ ...base, type }, where, argument));
+  }
+  return events;
+}
+
+const JIRA_COLUMNS = {
+  issue: { aliases: ['issue key', 'issue', 'key'], required: true },
+  changed: { aliases: ['changed', 'created', 'changed at', 'date', 'timestamp'], required: true },
+  field: { aliases: ['field', 'field name'], required: true },
+  from: { aliases: ['from', 'fromString', 'from value'], required: false },
+  to: { aliases: ['to', 'toString', 'to value'], required: false },
+  unit: { aliases: ['unit', 'team', 'project key', 'project'], required: false },
+} as const;
+
+function projectOf(issue: string): string {
+  const dash = issue.lastIndexOf('-');
+  return dash > 0 ? issue.slice(0, dash) : issue;
+}
+
+function lowerSet(names: readonly string[]): Set<string> {
+  return new Set(names.map((n) => n.trim().toLowerCase()));
+}
