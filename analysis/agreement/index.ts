@@ -9,3 +9,5 @@ export { fUpperTail } from './f_test.js';
 export { aggregationVerdict, DEFAULT_AGGREGATION_CRITERIA } from './aggregation_verdict.js';
 export type { AggregationCriteria, AggregationVerdict, SampleEvidence } from './aggregation_verdict.js';
 export { groupIndex, compareUnitNames } from './group_index.js';
+export { agreement } from './agreement.js';
+export type { AgreementOptions, AgreementResult, UnitAgreement } from './agreement.js';

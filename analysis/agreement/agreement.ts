@@ -1,0 +1,182 @@
+import { InputError } from '../errors.js';
+import { closedForm, type Diagnostics } from '../diagnostics.js';
+import { nullVariance, NULL_DISTRIBUTIONS, type NullDistribution } from './null_variance.js';
+import { itemVariances, meanOf, rwgJFromVariance, rwgJLindellFromVariance } from './rwg_j.js';
+import { awgItem } from './awg.js';
+import { averageDeviationItem, averageDeviationCutoff } from './average_deviation.js';
+import { oneWayIcc } from './icc.js';
+import { compareUnitNames, groupIndex } from './group_index.js';
+import {
+  aggregationVerdict,
+  DEFAULT_AGGREGATION_CRITERIA,
+  type AggregationCriteria,
+  type AggregationVerdict,
+} from './aggregation_verdict.js';
+
+export interface AgreementOptions {
+  /** Number of response options A. */
+  readonly scalePoints: number;
+  /** Null distribution for σ²E; default uniform, (A² − 1)/12. */
+  readonly null?: NullDistribution;
+  /**
+   * Lowest response option, for awg's scale ends L and H = L + A − 1. Default 1, or the smallest
+   * observed answer when that is below 1 (a 0-based scale).
+   */
+  readonly scaleMin?: number;
+  readonly criteria?: AggregationCriteria;
+}
+
+/** Within-unit agreement of one unit. Indices that need two respondents are absent for a unit of one. */
+export interface UnitAgreement {
+  readonly unit: string;
+  readonly n: number;
+  /** rwg(j) (rwg with one item) against the chosen null, mean item variance capped at σ²E. */
+  readonly rwgj?: number;
+  /** Lindell et al.'s r*wg(j) = 1 − S̄²/σ²E (uncapped). */
+  readonly rwgjLindell?: number;
+  /** awg (Brown & Hauenstein, 2005), the mean of the defined item values; null when none is defined. */
+  readonly awg?: number | null;
+  /** AD_M(J) around the item means (Burke et al., 1999). */
+  readonly ad?: number;
+  /** AD at or below the practical cut-off A/6. */
+  readonly adAgrees?: boolean;
+  readonly verdict: AggregationVerdict;
+}
+
+export interface AgreementResult {
+  /** Respondents used (complete on the items and the unit). */
+  readonly n: number;
+  readonly dropped: number;
+  readonly items: number;
+  readonly units: readonly UnitAgreement[];
+  readonly icc1: number;
+  readonly icc2: number;
+  readonly anova: { readonly F: number; readonly df1: number; readonly df2: number; readonly p: number; readonly msb: number; readonly msw: number };
+  readonly meanRwgj: number;
+  /** Share of units (with rwg(j)) at or above the criterion. */
+  readonly shareAgreeing: number;
+  readonly adCutoff: number;
+  readonly options: {
+    readonly scalePoints: number;
+    readonly null: NullDistribution;
+    readonly nullVariance: number;
+    readonly scaleMin: number;
+    readonly scaleMax: number;
+    readonly criteria: AggregationCriteria;
+  };
+  readonly diagnostics: Diagnostics;
+}
+
+/**
+ * Within-unit agreement and between-unit variance for aggregating a J-item scale to the unit:
+ * per unit rwg(j) (James, Demaree & Wolf, 1984, doi:10.1037/0021-9010.69.1.85) against a uniform
+ * or skewed null (LeBreton & Senter, 2008, doi:10.1177/1094428106296642), Lindell's r*wg(j),
+ * awg (Brown & Hauenstein, 2005, doi:10.1177/1094428105275376) and AD_M(J) (Burke et al., 1999,
+ * doi:10.1177/109442819921004) with its A/6 cut-off; for the sample ICC(1), ICC(2) and the F test
+ * of a one-way ANOVA of respondents' item means on the unit (Bliese, 2000); and each unit's
+ * aggregation verdict. Rows with a missing answer or unit are dropped.
+ * Matches multilevel 2.7: rwg.j / rwg, rwg.j.lindell, awg, ad.m, ICC1, ICC2.
+ */
+export function agreement(data: readonly (readonly number[])[], units: readonly (string | null)[], options: AgreementOptions): AgreementResult {
+  const A = options.scalePoints;
+  const dist = options.null ?? 'uniform';
+  if (!(NULL_DISTRIBUTIONS as readonly string[]).includes(dist)) {
+    throw new InputError('null', `null must be one of ${NULL_DISTRIBUTIONS.join(', ')}; got "${dist}".`);
+  }
+  const sigma2 = nullVariance(A, dist);
+  const criteria = options.criteria ?? DEFAULT_AGGREGATION_CRITERIA;
+  if (units.length !== data.length) throw new InputError('units', `units must have one entry per row (${data.length}); got ${units.length}.`);
+  const J = data.length > 0 ? data[0].length : 0;
+  if (J < 1) throw new InputError('items', 'items must name at least 1 column; got 0.');
+
+  const rows: number[][] = [];
+  const labels: string[] = [];
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r];
+    if (row.length !== J) throw new InputError('data', `data row ${r + 1} has ${row.length} values; expected ${J}.`);
+    const u = units[r];
+    if (u === null) continue;
+    let complete = true;
+    for (let j = 0; j < J; j++) if (Number.isNaN(row[j])) complete = false;
+    if (!complete) continue;
+    for (let j = 0; j < J; j++) {
+      if (row[j] < lowest) lowest = row[j];
+      if (row[j] > highest) highest = row[j];
+    }
+    rows.push(row as number[]);
+    labels.push(u);
+  }
+  const warnings: string[] = [];
+  const dropped = data.length - rows.length;
+  if (dropped > 0) warnings.push(`${dropped} row${dropped === 1 ? '' : 's'} with a missing answer or unit ${dropped === 1 ? 'was' : 'were'} dropped.`);
+  if (rows.length === 0) throw new InputError('items', 'no row is complete on the items and the unit.');
+  const scaleMin = options.scaleMin ?? (lowest < 1 ? lowest : 1);
+  const scaleMax = scaleMin + A - 1;
+  const awgDefined = lowest >= scaleMin && highest <= scaleMax;
+  if (!awgDefined) {
+    warnings.push(`answers run from ${lowest} to ${highest}, outside the scale ${scaleMin}–${scaleMax}; awg is not computed (set the scale's lowest option).`);
+  }
+
+  const groups = groupIndex(labels);
+  const columns = Array.from({ length: J }, (_, j) => j);
+  const means = rows.map((row) => meanOf(row));
+  const aov = oneWayIcc(means, [...groups.values()]);
+  if (groups.size < 2) warnings.push('there is only one unit, so ICC(1), ICC(2) and the F test are undefined.');
+  else if (aov.df2 === 0) warnings.push('every unit has one respondent, so ICC(1), ICC(2) and the F test are undefined.');
+  const sample = { icc1: aov.icc1, icc2: aov.icc2, p: aov.p };
+
+  const out: UnitAgreement[] = [];
+  for (const [unit, members] of groups) {
+    const n = members.length;
+    if (n < 2) {
+      out.push({ unit, n, verdict: aggregationVerdict(NaN, sample, criteria) });
+      continue;
+    }
+    const S = meanOf(itemVariances(rows, members, columns));
+    const rwgj = rwgJFromVariance(S, J, sigma2);
+    let awgSum = 0;
+    let awgCount = 0;
+    let adSum = 0;
+    const values = new Array<number>(n);
+    for (let j = 0; j < J; j++) {
+      for (let i = 0; i < n; i++) values[i] = rows[members[i]][j];
+      if (awgDefined) {
+        const a = awgItem(values, scaleMin, scaleMax);
+        if (!Number.isNaN(a)) {
+          awgSum += a;
+          awgCount++;
+        }
+      }
+      adSum += averageDeviationItem(values);
+    }
+    const ad = adSum / J;
+    out.push({
+      unit,
+      n,
+      rwgj,
+      rwgjLindell: rwgJLindellFromVariance(S, sigma2),
+      ...(awgDefined ? { awg: awgCount > 0 ? awgSum / awgCount : null } : {}),
+      ad,
+      adAgrees: ad <= averageDeviationCutoff(A),
+      verdict: aggregationVerdict(rwgj, sample, criteria),
+    });
+  }
+  out.sort((a, b) => compareUnitNames(a.unit, b.unit));
+  const withRwg = out.filter((u) => u.rwgj !== undefined).map((u) => u.rwgj as number);
+  return {
+    n: rows.length,
+    dropped,
+    items: J,
+    units: out,
+    icc1: aov.icc1,
+    icc2: aov.icc2,
+    anova: { F: aov.F, df1: aov.df1, df2: aov.df2, p: aov.p, msb: aov.msb, msw: aov.msw },
+    meanRwgj: meanOf(withRwg),
+    shareAgreeing: withRwg.length === 0 ? NaN : withRwg.filter((x) => x >= criteria.minRwgJ).length / withRwg.length,
+    adCutoff: averageDeviationCutoff(A),
+    options: { scalePoints: A, null: dist, nullVariance: sigma2, scaleMin, scaleMax, criteria },
+    diagnostics: closedForm(warnings),
+  };
+}
