@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { register as reliability } from './reliability.js';
 import { register as agreement } from './agreement.js';
 import { register as score } from './score.js';
+import { register as efa } from './efa.js';
 import { register as simulate } from './simulate.js';
 import { register as instrument } from './instrument.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, simulate, reliability, instrument];
+export const commands: RegisterCommand[] = [agreement, score, simulate, reliability, instrument, efa];

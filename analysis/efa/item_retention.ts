@@ -1,0 +1,65 @@
+/** One item's row of the retention table. */
+export interface ItemRetention {
+  readonly item: string;
+  /** 1-based factor with the largest absolute loading. */
+  readonly primaryFactor: number;
+  readonly primaryLoading: number;
+  /** 1-based factor with the second largest absolute loading (null with one factor). */
+  readonly crossFactor: number | null;
+  readonly crossLoading: number | null;
+  /** |primary| − |cross| (null with one factor). */
+  readonly gap: number | null;
+  readonly communality: number;
+  readonly verdict: 'keep' | 'revise' | 'drop';
+  /** One sentence a scale developer can act on. */
+  readonly reason: string;
+}
+
+export interface RetentionCriteria {
+  /** Smallest acceptable absolute primary loading (default .40). */
+  readonly minLoading?: number;
+  /** Smallest acceptable gap between the primary and the largest cross-loading (default .20). */
+  readonly minGap?: number;
+  /** Smallest acceptable communality (default .20; Child, 2006). */
+  readonly minCommunality?: number;
+}
+
+/**
+ * Item-retention table for scale development from a pattern matrix: an item is kept when its
+ * primary loading is at least `minLoading` in absolute value, exceeds its largest cross-loading by at
+ * least `minGap`, and its communality is at least `minCommunality` (Hinkin, 1998,
+ * doi:10.1177/109442819800100106; Howard, 2016, doi:10.1080/10447318.2015.1087664; Child, 2006).
+ * An item with a weak primary loading is `drop`; one that cross-loads or has a low communality is
+ * `revise` (reword it, or drop it if rewording is not possible). No R equivalent.
+ */
+export function itemRetention(
+  items: readonly string[],
+  loadings: readonly (readonly number[])[],
+  communalities: readonly number[],
+  { minLoading = 0.4, minGap = 0.2, minCommunality = 0.2 }: RetentionCriteria = {},
+): ItemRetention[] {
+  return items.map((item, i) => {
+    const row = loadings[i];
+    const order = row.map((_, j) => j).sort((a, b) => Math.abs(row[b]) - Math.abs(row[a]));
+    const primary = order[0];
+    const cross = order.length > 1 ? order[1] : null;
+    const primaryLoading = row[primary];
+    const crossLoading = cross === null ? null : row[cross];
+    const gap = crossLoading === null ? null : Math.abs(primaryLoading) - Math.abs(crossLoading);
+    const h2 = communalities[i];
+    const f = (x: number) => x.toFixed(2);
+    let verdict: ItemRetention['verdict'] = 'keep';
+    let reason = `loads ${f(primaryLoading)} on factor ${primary + 1}` + (gap === null ? '' : `, ${f(gap)} clear of factor ${cross! + 1}`) + `; communality ${f(h2)}.`;
+    if (Math.abs(primaryLoading) < minLoading) {
+      verdict = 'drop';
+      reason = `its largest loading (${f(primaryLoading)} on factor ${primary + 1}) is below ${f(minLoading)}: it measures none of the factors well.`;
+    } else if (gap !== null && gap < minGap) {
+      verdict = 'revise';
+      reason = `it cross-loads: ${f(primaryLoading)} on factor ${primary + 1} and ${f(crossLoading!)} on factor ${cross! + 1} (gap ${f(gap)} < ${f(minGap)}); reword it to target one factor or drop it.`;
+    } else if (h2 < minCommunality) {
+      verdict = 'revise';
+      reason = `the factors explain little of it (communality ${f(h2)} < ${f(minCommunality)}); reword it or drop it.`;
+    }
+    return { item, primaryFactor: primary + 1, primaryLoading, crossFactor: cross === null ? null : cross + 1, crossLoading, gap, communality: h2, verdict, reason };
+  });
+}

@@ -1,0 +1,38 @@
+import { InputError } from '../errors.js';
+import { inverse } from './linear_algebra.js';
+
+/** Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item. */
+export interface SamplingAdequacy {
+  readonly overall: number;
+  readonly items: number[];
+}
+
+/**
+ * Kaiser-Meyer-Olkin measure of sampling adequacy (Kaiser, 1970, doi:10.1007/BF02291817; Kaiser & Rice,
+ * 1974, doi:10.1177/001316447403400115): MSA = Σ r²_ij / (Σ r²_ij + Σ q²_ij) over i ≠ j, q the partial
+ * (anti-image) correlations from R⁻¹; per item the same sums over its own column.
+ * Matches psych::KMO 2.2.9 (`MSA`, `MSAi`).
+ */
+export function kaiserMeyerOlkin(r: readonly (readonly number[])[]): SamplingAdequacy {
+  const p = r.length;
+  const q = inverse(r);
+  if (!q) throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
+  const d = q.map((row, i) => Math.sqrt(row[i]));
+  let sumR = 0;
+  let sumQ = 0;
+  const colR = new Array<number>(p).fill(0);
+  const colQ = new Array<number>(p).fill(0);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      if (i === j) continue;
+      const rij = r[i][j] * r[i][j];
+      const qv = q[i][j] / (d[i] * d[j]);
+      const qij = qv * qv;
+      sumR += rij;
+      sumQ += qij;
+      colR[j] += rij;
+      colQ[j] += qij;
+    }
+  }
+  return { overall: sumR / (sumR + sumQ), items: colR.map((v, j) => v / (v + colQ[j])) };
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { exploratoryFactorAnalysis, type EfaResult } from '../../analysis/index.js';
+import { ROTATIONS } from '../../analysis/efa/factor_analysis.js';
+import { numericMatrix, readTable } from '../io/csv.js';
+import { parseChoice, parseList, parseNumber } from '../io/args.js';
+import { emit, fmt, table } from '../output.js';
+
+interface EfaFlags {
+  csv: string;
+  items: string;
+  nfactors: string;
+  fm?: string;
+  rotate?: string;
+  cor?: string;
+  missing?: string;
+  json?: boolean;
+}
+
+function render(r: EfaResult): string {
+  const k = r.nfactors;
+  const heads = ['item', ...Array.from({ length: k }, (_, j) => `F${j + 1}`), 'h2', 'verdict'];
+  const rows = r.retention.map((t) => [t.item, ...r.loadings[t.item], r.communalities[t.item], t.verdict]);
+  const lines = [
+    `${r.nfactors}-factor ${r.method} solution, ${r.rotate} rotation, ${r.cor} correlations, n = ${r.n} (${r.missing})`,
+    `KMO ${fmt(r.kmo)}; Bartlett chi2 ${fmt(r.bartlett.chisq, 1)} on ${r.bartlett.df} df, p ${r.bartlett.p.toExponential(2)}`,
+    `fit: chi2 ${fmt(r.fit.chisq, 2)} on ${r.fit.df} df, RMSEA ${fmt(r.fit.rmsea)}, TLI ${fmt(r.fit.tli)}, BIC ${fmt(r.fit.bic, 2)}`,
+    `eigenvalues: ${r.eigenvalues.slice(0, Math.min(r.eigenvalues.length, k + 5)).map((v) => fmt(v, 2)).join(' ')}`,
+    '',
+    table(heads, rows),
+  ];
+  if (r.rotate !== 'none' && r.rotate !== 'varimax' && k > 1) {
+    lines.push('', 'factor correlations:', table(['', ...r.phi.map((_, j) => `F${j + 1}`)], r.phi.map((row, i) => [`F${i + 1}`, ...row])));
+  }
+  const flagged = r.retention.filter((t) => t.verdict !== 'keep');
+  if (flagged.length > 0) {
+    lines.push('', 'items to act on:');
+    for (const t of flagged) lines.push(`  ${t.item} (${t.verdict}): ${t.reason}`);
+  }
+  for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('efa')
+    .description('Exploratory factor analysis as psych::fa: loadings, communalities, phi, eigenvalues, KMO, Bartlett, fit, item retention')
+    .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)')
+    .requiredOption('--items <list>', 'comma-separated item columns (at least 3)')
+    .requiredOption('--nfactors <k>', 'number of factors')
+    .option('--fm <method>', 'extraction: minres, ml or pa', 'minres')
+    .option('--rotate <rotation>', `rotation: ${ROTATIONS.join(', ')}`, 'oblimin')
+    .option('--cor <type>', 'pearson or poly (polychoric)', 'pearson')
+    .option('--missing <how>', 'listwise or pairwise', 'listwise')
+    .option('--json', 'one JSON object on stdout')
+    .action((opts: EfaFlags) => {
+      const items = parseList(opts.items, '--items', { min: 3 });
+      const nfactors = parseNumber(opts.nfactors, '--nfactors', { integer: true, min: 1, max: items.length - 1 });
+      const method = parseChoice(opts.fm, '--fm', ['minres', 'ml', 'pa'] as const, 'minres');
+      const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
+      const cor = parseChoice(opts.cor, '--cor', ['pearson', 'poly'] as const, 'pearson');
+      const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
+      const data = numericMatrix(readTable(opts.csv), items, '--items');
+      emit(exploratoryFactorAnalysis(data, { items, nfactors, method, rotate, cor, missing }), opts.json === true, render);
+    });
+}
