@@ -2,11 +2,15 @@ import type { Command } from 'commander';
 import { register as reliability } from './reliability.js';
 import { register as agreement } from './agreement.js';
 import { register as score } from './score.js';
+import { register as screen } from './screen.js';
 import { register as efa } from './efa.js';
+import { register as omega } from './omega.js';
 import { register as simulate } from './simulate.js';
 import { register as instrument } from './instrument.js';
+import { register as breakpoints } from './breakpoints.js';
+import { register as cfa } from './cfa.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, simulate, reliability, instrument, efa];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega];
