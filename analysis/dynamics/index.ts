@@ -1,0 +1,15 @@
+export { businessDaysBetween } from './business_days.js';
+export { PERIOD_KINDS, DEFAULT_SPRINT_ANCHOR, periodScheme, periodOrdinal, periodStart, periodEnd, periodLabel } from './period.js';
+export type { PeriodKind, PeriodScheme } from './period.js';
+export { SIGNALS, DEFAULT_RULES, validateRuleSet, withRuleOverrides, canonicalRuleSet, overLevel, isOver } from './rules.js';
+export type { SignalName, Threshold, SignalRule, BreakpointRuleSet } from './rules.js';
+export { eventsByUnit, unitSignals } from './unit_signals.js';
+export type { UnitSignalSeries } from './unit_signals.js';
+export { overRuns, signalBaseline } from './breakpoint_runs.js';
+export type { OverRun } from './breakpoint_runs.js';
+export { detectMeanShifts } from './change_points.js';
+export type { MeanShiftOptions, MeanShiftResult, MeanSegment } from './change_points.js';
+export { evaluateBreakpoints } from './evaluate_breakpoints.js';
+export type { Breakpoint, BreakpointAnalysis, BreakpointOptions, ChangePoint, SignalRow } from './evaluate_breakpoints.js';
+export { parsePerformanceCsv, performanceByUnit } from './performance_quality.js';
+export type { PerformanceRecord, UnitPerformance } from './performance_quality.js';

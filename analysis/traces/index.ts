@@ -1,0 +1,10 @@
+export { EVENT_TYPES, KEYLESS_TYPES, REF_REQUIRED_TYPES, RC_SCORE_MIN, RC_SCORE_MAX, isEventType } from './event.js';
+export type { CoordinationEvent, EventType } from './event.js';
+export { parseTimestamp, isoDate } from './timestamp.js';
+export { validateEvent } from './validate_event.js';
+export type { RawEventFields } from './validate_event.js';
+export { parseEventsCsv } from './parse_events_csv.js';
+export { parseEventsJson } from './parse_events_json.js';
+export { parseJiraChangelog, DEFAULT_JIRA_MAPPING } from './parse_jira_changelog.js';
+export type { JiraMapping } from './parse_jira_changelog.js';
+export { parseDecisionLog } from './parse_decision_log.js';
