@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import * as unitsAndInstruments from './20261124090000_units_and_instruments.js';
+import * as wavesAndInvitations from './20261124090100_waves_and_invitations.js';
+import * as responses from './20261124090200_responses.js';
+import * as adminAccess from './20261124090300_admin_access.js';
+import * as analyses from './20261124090400_analyses.js';
+
+/**
+ * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
+ * (vitest) and from dist/ (compiled) without knex scanning a directory for file extensions.
+ */
+const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
+  ['20261124090000_units_and_instruments', unitsAndInstruments],
+  ['20261124090100_waves_and_invitations', wavesAndInvitations],
+  ['20261124090200_responses', responses],
+  ['20261124090300_admin_access', adminAccess],
+  ['20261124090400_analyses', analyses],
+];
+
+export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
+  async getMigrations() {
+    return [...migrations];
+  },
+  getMigrationName([name]) {
+    return name;
+  },
+  async getMigration([, migration]) {
+    return migration;
+  },
+};

@@ -1,0 +1,166 @@
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { requireAdmin } from './auth/admin.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import { HttpError } from './errors.js';
+import { InstrumentCache } from './instrument_cache.js';
+import { AnalysisRunner } from './jobs/analysis_runner.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { Mailer } from './mail.js';
+import { openApiDocument } from './openapi.js';
+import { packageDir, VIEWS_DIR } from './paths.js';
+import { apiRoutes } from './routes/api.js';
+import { Reply, type ApiRoute } from './routes/api_route.js';
+import { pageRouter } from './routes/pages.js';
+import type { Services } from './services.js';
+import { validate } from './validation.js';
+import { Views } from './views.js';
+import { join } from 'node:path';
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly config: Config;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly mailer?: Mailer;
+}
+
+export interface App extends Express {
+  readonly services: Services;
+}
+
+/**
+ * Builds the seici Express app on a migrated database, without listening (server/main.ts
+ * listens; tests hand the app to supertest). Routes → handlers → queries; every error ends in
+ * one handler that answers `{"error": "<sentence>"}` for the API and a friendly page for HTML.
+ */
+export function createApp(deps: AppDeps): App {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger();
+  const instruments = new InstrumentCache(deps.db);
+  const services: Services = {
+    db: deps.db,
+    config: deps.config,
+    clock,
+    logger,
+    mailer: deps.mailer,
+    instruments,
+    analyses: new AnalysisRunner(deps.db, clock, logger, instruments),
+  };
+  const views = new Views(VIEWS_DIR);
+  const app = express() as unknown as App & { services: Services };
+  (app as { services: Services }).services = services;
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument(services.config.publicUrl));
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: deps.config.bodyLimit }));
+  api.use(express.text({ type: 'text/csv', limit: '5mb' }));
+  for (const r of apiRoutes) mountRoute(api, r, services);
+  api.use((req) => {
+    throw new HttpError(404, `No API call matches ${req.method} ${req.baseUrl}${req.path}.`);
+  });
+  app.use('/api/v1', api);
+
+  const cache = { maxAge: '1d', immutable: false };
+  app.use('/assets/survey-core', express.static(packageDir('survey-core'), cache));
+  app.use('/assets/survey-js-ui', express.static(packageDir('survey-js-ui'), cache));
+  app.use('/assets/seici', express.static(join(VIEWS_DIR, 'assets'), cache));
+  app.use(pageRouter(services, views));
+
+  app.use((req) => {
+    throw new HttpError(404, `Nothing is at ${req.path}.`);
+  });
+  app.use(errorHandler(services, views));
+  return app;
+}
+
+function mountRoute(router: express.Router, r: ApiRoute, s: Services): void {
+  const handlers: express.RequestHandler[] = [];
+  if (r.admin) handlers.push(requireAdmin(s));
+  handlers.push(async (req: Request, res: Response) => {
+    let body: unknown;
+    if (r.body) {
+      if (req.body === undefined && hasBody(req)) {
+        throw new HttpError(415, 'Send the request body as JSON with Content-Type: application/json.');
+      }
+      body = validate(r.body, req.body);
+    }
+    const result = await r.run({ s, body, params: req.params as Record<string, string>, actor: res.locals.admin?.actor ?? 'respondent', req, res });
+    if (result instanceof Reply) {
+      res.status(result.status);
+      if (result.contentType) {
+        res.type(result.contentType);
+        if (result.filename && req.method === 'GET') res.attachment(result.filename);
+        res.send(result.body);
+      } else {
+        res.json(result.body);
+      }
+      return;
+    }
+    res.status(r.status).json(result);
+  });
+  router[r.method](r.path, ...handlers);
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Turns anything thrown into a status and one sentence; an unexpected failure is logged and answered 500 without details. */
+function asHttpError(err: unknown, s: Services): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.too.large':
+      return new HttpError(413, `The request body is larger than the limit of ${s.config.bodyLimit}.`);
+    case 'entity.parse.failed':
+      return new HttpError(400, 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'The request body\'s encoding is not supported; send UTF-8.');
+    case 'request.aborted':
+      return new HttpError(400, 'The request was aborted before its body arrived.');
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'The request could not be read.');
+  s.logger.error({ err }, 'internal error');
+  return new HttpError(500, 'Something went wrong on the server; the error has been logged.');
+}
+
+function errorHandler(s: Services, views: Views): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const http = asHttpError(err, s);
+    if (res.headersSent) return;
+    res.status(http.status);
+    if (req.path.startsWith('/api/') || req.path === '/healthz' || !req.accepts('html')) {
+      res.json({ error: http.message });
+    } else {
+      res.type('html').send(views.render('message', { title: titleFor(http.status), message: http.message }));
+    }
+  };
+}
+
+function titleFor(status: number): string {
+  if (status === 404) return 'Not found';
+  if (status === 410) return 'This survey is closed';
+  if (status === 401 || status === 403) return 'Not allowed';
+  if (status >= 500) return 'Something went wrong';
+  return 'Something is not right';
+}

@@ -1,0 +1,125 @@
+import { simulatePanel } from '../analysis/index.js';
+import { CURRENT_VERSION } from '../instrument/index.js';
+import { iso, isoDate } from './clock.js';
+import { createInvitations, surveyUrl } from './handlers/invitations.js';
+import { insertInvitations } from './queries/invitations.js';
+import { insertResponse } from './queries/responses.js';
+import { findUnitByKey, insertUnit } from './queries/units.js';
+import { insertWave, setWaveStatus } from './queries/waves.js';
+import type { Services } from './services.js';
+import { hashToken, newToken } from './tokens.js';
+
+const DAY = 86_400_000;
+const CONTEXTS = [
+  { key: 'eng', name: 'Engineering' },
+  { key: 'ops', name: 'Operations' },
+] as const;
+
+/**
+ * Seeds a demo organisation into an empty database, so that a newcomer's first `npm start`
+ * shows something real: a unit hierarchy in two contexts, two closed waves of answers simulated
+ * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
+ * analysis of each, and an open wave with a few invitation links to try the survey page.
+ * Returns those links; does nothing (and returns []) when any unit exists.
+ */
+export async function seedDemo(s: Services): Promise<string[]> {
+  if (await s.db('units').first('id')) return [];
+  const now = s.clock().getTime();
+  const at = iso(new Date(now));
+  const panel = simulatePanel(
+    {
+      contexts: CONTEXTS.map((c) => c.key),
+      unitsPerContext: 6,
+      waves: ['W1', 'W2'],
+      unitSize: { mean: 8, min: 3, max: 14 },
+      icc1: 0.2,
+      drift: { share: 0.3, perWave: 0.5 },
+      missing: 0.03,
+    },
+    20261124,
+  );
+  const unitIds = new Map<string, number>();
+  await s.db.transaction(async (trx) => {
+    const root = await insertUnit(trx, { key: 'acme', name: 'Acme (demo)', parentId: null, context: null, attributes: { demo: true } }, at);
+    const divisions = new Map<string, number>();
+    for (const c of CONTEXTS) {
+      divisions.set(c.key, await insertUnit(trx, { key: c.key, name: c.name, parentId: root, context: c.key, attributes: {} }, at));
+    }
+    for (let r = 0; r < panel.unit.length; r++) {
+      const key = panel.unit[r];
+      if (unitIds.has(key)) continue;
+      const context = panel.context[r];
+      const n = key.split('-U')[1];
+      unitIds.set(
+        key,
+        await insertUnit(trx, { key, name: `${CONTEXTS.find((c) => c.key === context)!.name} team ${n}`, parentId: divisions.get(context)!, context, attributes: { size: 'team' } }, at),
+      );
+    }
+  });
+  const waves = [
+    { label: 'W1', name: 'Spring pulse (demo)', opens: now - 200 * DAY, closes: now - 180 * DAY },
+    { label: 'W2', name: 'Autumn pulse (demo)', opens: now - 40 * DAY, closes: now - 20 * DAY },
+  ];
+  const units = [...unitIds.values()];
+  for (const w of waves) {
+    const waveId = await insertWave(
+      s.db,
+      {
+        name: w.name,
+        instrumentVersion: CURRENT_VERSION.id,
+        opensAt: iso(new Date(w.opens)),
+        closesAt: iso(new Date(w.closes)),
+        status: 'scheduled',
+        locales: ['en', 'de'],
+        reminders: [],
+        minGroupSize: s.config.minGroupSize,
+        createdAt: at,
+      },
+      units,
+    );
+    await s.db('wave_events').where({ wave_id: waveId }).update({ fired_at: at, fired_by: 'demo' });
+    await setWaveStatus(s.db, waveId, 'closed', iso(new Date(w.closes)));
+    const rows = panel.wave.flatMap((label, r) => (label === w.label ? [r] : []));
+    await s.db.transaction(async (trx) => {
+      for (const r of rows) {
+        const token = newToken();
+        const unitId = unitIds.get(panel.unit[r])!;
+        await insertInvitations(trx, waveId, unitId, [hashToken(token)], isoDate(new Date(w.opens)));
+        const invitation = await trx('invitations').where({ token_hash: hashToken(token) }).first('id');
+        const answers = Object.fromEntries(panel.items.map((id, j) => [id, Number.isNaN(panel.answers[r][j]) ? null : panel.answers[r][j]]));
+        await insertResponse(trx, {
+          invitationId: Number(invitation.id),
+          waveId,
+          unitId,
+          role: null,
+          locale: r % 4 === 0 ? 'de' : 'en',
+          answers: JSON.stringify(answers),
+          complete: true,
+          submissionHash: null,
+          savedOn: isoDate(new Date(w.closes - DAY)),
+        });
+      }
+    });
+    await s.analyses.request(waveId, 'demo');
+    await s.analyses.idle();
+  }
+  const open = await insertWave(
+    s.db,
+    {
+      name: 'Winter pulse (demo, open)',
+      instrumentVersion: CURRENT_VERSION.id,
+      opensAt: iso(new Date(now - DAY)),
+      closesAt: iso(new Date(now + 30 * DAY)),
+      status: 'open',
+      locales: ['en', 'de'],
+      reminders: [],
+      minGroupSize: s.config.minGroupSize,
+      createdAt: at,
+    },
+    units,
+  );
+  await s.db('wave_events').where({ wave_id: open, kind: 'open' }).update({ fired_at: at, fired_by: 'demo' });
+  const first = (await findUnitByKey(s.db, [...unitIds.keys()][0]))!;
+  const { invitations } = await createInvitations(s, 'demo', open, { unitKey: first.key, count: 3 });
+  return invitations.map((i) => surveyUrl(s, i.token));
+}

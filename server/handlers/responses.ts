@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { isoDate } from '../clock.js';
+import { HttpError, conflict, notFound } from '../errors.js';
+import type { LoadedInstrument } from '../instrument_cache.js';
+import { findInvitation, type InvitationContext } from '../queries/invitations.js';
+import { insertResponse, isUniqueViolation, updatePartialResponse, type ResponseWrite } from '../queries/responses.js';
+import { toWave } from '../queries/waves.js';
+import type { ResponseSubmit } from '../schemas.js';
+import type { Services } from '../services.js';
+import { hashToken, pendingTag } from '../tokens.js';
+import { effectiveStatus } from './waves.js';
+
+export type Answers = Record<string, number | null>;
+
+/** What the caller learns about a saved answer set. */
+export interface SavedResponse {
+  readonly status: 200 | 201;
+  readonly body: { complete: boolean; answered: number; items: number };
+}
+
+/**
+ * Looks up the invitation a token opens and checks that its wave takes answers now.
+ * Unknown token 404, wave not open yet 403, wave closed 410.
+ */
+export async function openInvitation(s: Services, token: string): Promise<{ invitation: InvitationContext; instrument: LoadedInstrument }> {
+  const invitation = await findInvitation(s.db, hashToken(token));
+  if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
+  const wave = toWave(invitation.wave);
+  const status = effectiveStatus(wave, s.clock());
+  if (status === 'closed') throw new HttpError(410, `The survey "${wave.name}" is closed; answers are no longer accepted.`);
+  if (status === 'scheduled') throw new HttpError(403, `The survey "${wave.name}" opens at ${wave.opensAt}; answers are not accepted yet.`);
+  const instrument = await s.instruments.get(wave.instrumentVersion);
+  if (!instrument) throw new Error(`wave ${wave.id} pins instrument version ${wave.instrumentVersion}, which is not stored`);
+  return { invitation, instrument };
+}
+
+/** Checks every answer against the wave's instrument: a known item id, and an integer in the item's range or null (missing). */
+export function checkAnswers(answers: Answers, instrument: LoadedInstrument): void {
+  for (const [id, value] of Object.entries(answers)) {
+    const range = instrument.ranges.get(id);
+    if (!range) throw new HttpError(400, `answers names an unknown item "${id.slice(0, 64)}"; instrument version ${instrument.definition.version} has no such item.`);
+    if (value !== null && (value < range.min || value > range.max)) {
+      throw new HttpError(400, `answers.${id} must be an integer from ${range.min} to ${range.max} or null; got ${value}.`);
+    }
+  }
+}
+
+function canonical(answers: Answers): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+function submissionHash(answers: string, role: string | null, locale: string): string {
+  return createHash('sha256').update(answers).update('\u0000').update(role ?? '').update('\u0000').update(locale).digest('hex');
+}
+
+/**
+ * Saves an answer set for a token: a partial save (merged over what was saved before, so a
+ * respondent resumes where they left off) or the complete submission. A token takes one
+ * complete submission; the same submission sent again (a retry after a lost answer) is
+ * answered 200 without storing anything twice; a different one is refused with 409.
+ */
+export async function submitResponse(s: Services, input: z.output<typeof ResponseSubmit>): Promise<SavedResponse> {
+  const opened = await openInvitation(s, input.token);
+  const instrument = opened.instrument;
+  checkAnswers(input.answers, instrument);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const invitation = attempt === 0 ? opened.invitation : (await openInvitation(s, input.token)).invitation;
+    const previous = invitation.response;
+    const wave = invitation.wave;
+    const locales: string[] = JSON.parse(wave.locales);
+    const locale = input.locale ?? previous?.locale ?? locales[0];
+    if (!locales.includes(locale)) throw new HttpError(400, `locale must be one of this survey's languages (${locales.join(', ')}); got "${locale}".`);
+    const role = input.role ?? previous?.role ?? null;
+    const sentAnswers = canonical(input.answers);
+    const hash = input.complete ? submissionHash(sentAnswers, role, locale) : null;
+    if (previous?.complete) {
+      if (hash !== null && hash === previous.submissionHash) return saved(200, true, input.answers, instrument);
+      throw conflict('This survey link has been used for a complete answer set already; it cannot be used again.');
+    }
+    const merged: Answers = previous ? { ...JSON.parse(previous.answers), ...input.answers } : input.answers;
+    const write: ResponseWrite = {
+      invitationId: invitation.invitationId,
+      waveId: Number(wave.id),
+      unitId: invitation.unitId,
+      role,
+      locale,
+      answers: previous ? canonical(merged) : sentAnswers,
+      complete: input.complete,
+      submissionHash: hash,
+      savedOn: isoDate(s.clock()),
+      pendingTag: input.complete ? pendingTag(input.token) : undefined,
+    };
+    if (!previous) {
+      try {
+        await insertResponse(s.db, write);
+        return saved(201, input.complete, merged, instrument);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        continue; // another request for this token stored first: judge again against what it stored
+      }
+    }
+    if (await updatePartialResponse(s.db, previous.id, write)) return saved(200, input.complete, merged, instrument);
+  }
+  throw conflict('This answer set changed while it was being saved; send it again.');
+}
+
+function saved(status: 200 | 201, complete: boolean, answers: Answers, instrument: LoadedInstrument): SavedResponse {
+  const answered = Object.values(answers).filter((v) => v !== null).length;
+  return { status, body: { complete, answered, items: instrument.definition.items.length } };
+}

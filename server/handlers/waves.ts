@@ -1,0 +1,106 @@
+import type { z } from 'zod';
+import { iso } from '../clock.js';
+import { HttpError, notFound } from '../errors.js';
+import { listInstrumentVersions } from '../queries/instruments.js';
+import { findUnitsByKeys } from '../queries/units.js';
+import { findWave, insertWave, listWaves, setWaveStatus, waveProgress, waveUnitKeys, type WaveRecord, type WaveStatus } from '../queries/waves.js';
+import type { WaveCreate } from '../schemas.js';
+import type { Services } from '../services.js';
+import { audit } from './audit.js';
+
+/**
+ * A wave's status at `now`: closed once closed by hand or past its closing time, open from its
+ * opening time, scheduled before. The stored status follows with the scheduler; answers are
+ * judged by this, so a late scheduler tick never lets an answer in after closing time.
+ */
+export function effectiveStatus(wave: Pick<WaveRecord, 'status' | 'opensAt' | 'closesAt'>, now: Date): WaveStatus {
+  const t = iso(now);
+  if (wave.status === 'closed' || t >= wave.closesAt) return 'closed';
+  if (t >= wave.opensAt) return 'open';
+  return 'scheduled';
+}
+
+export interface WaveView extends Omit<WaveRecord, 'status'> {
+  readonly status: WaveStatus;
+  readonly unitKeys: string[];
+}
+
+async function view(s: Services, wave: WaveRecord): Promise<WaveView> {
+  return { ...wave, status: effectiveStatus(wave, s.clock()), unitKeys: await waveUnitKeys(s.db, wave.id) };
+}
+
+export async function requireWave(s: Services, id: number): Promise<WaveRecord> {
+  const wave = await findWave(s.db, id);
+  if (!wave) throw notFound(`No wave has the id ${id}.`);
+  return wave;
+}
+
+export async function listAllWaves(s: Services): Promise<WaveView[]> {
+  const waves = await listWaves(s.db);
+  return Promise.all(waves.map((w) => view(s, w)));
+}
+
+export async function getWave(s: Services, id: number) {
+  const wave = await requireWave(s, id);
+  const progress = (await waveProgress(s.db, id)).map((p) => ({ ...p, belowMinimum: p.complete < wave.minGroupSize }));
+  return { ...(await view(s, wave)), progress };
+}
+
+function utc(text: string): string {
+  return new Date(text).toISOString();
+}
+
+export async function createWave(s: Services, actor: string, input: z.output<typeof WaveCreate>): Promise<WaveView> {
+  const opensAt = utc(input.opensAt);
+  const closesAt = utc(input.closesAt);
+  if (closesAt <= opensAt) throw new HttpError(400, `closesAt (${input.closesAt}) must be later than opensAt (${input.opensAt}).`);
+  const reminders = [...new Set((input.reminders ?? []).map(utc))].sort();
+  for (const at of reminders) {
+    if (at <= opensAt || at >= closesAt) throw new HttpError(400, `reminders must lie between opensAt and closesAt; ${at} does not.`);
+  }
+  const unitKeys = [...new Set(input.unitKeys)];
+  const units = await findUnitsByKeys(s.db, unitKeys);
+  if (units.length < unitKeys.length) {
+    const known = new Set(units.map((u) => u.key));
+    const missing = unitKeys.filter((k) => !known.has(k));
+    throw new HttpError(400, `unitKeys names no unit: ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ' and others' : ''}.`);
+  }
+  const instrument = input.instrumentVersion === undefined ? await s.instruments.latest() : await s.instruments.get(input.instrumentVersion);
+  if (!instrument) {
+    const published = (await listInstrumentVersions(s.db)).map((v) => v.definition.version);
+    throw new HttpError(400, `instrumentVersion names no published version: "${input.instrumentVersion}"; published: ${published.join(', ') || 'none'}.`);
+  }
+  const locales = [...new Set(input.locales ?? ['en'])];
+  for (const locale of locales) {
+    if (!instrument.definition.items.every((item) => item.text[locale])) {
+      throw new HttpError(400, `locales: instrument version ${instrument.definition.version} has no complete "${locale}" text.`);
+    }
+  }
+  const now = s.clock();
+  const wave = {
+    name: input.name,
+    instrumentVersion: instrument.definition.version,
+    opensAt,
+    closesAt,
+    status: effectiveStatus({ status: 'scheduled', opensAt, closesAt }, now),
+    locales,
+    reminders,
+    minGroupSize: input.minGroupSize ?? s.config.minGroupSize,
+    createdAt: iso(now),
+  };
+  const id = await s.db.transaction(async (trx) => {
+    const waveId = await insertWave(trx, wave, units.map((u) => u.id));
+    await audit(s, actor, 'wave.create', `wave:${waveId}`, input, trx);
+    return waveId;
+  });
+  return view(s, (await findWave(s.db, id))!);
+}
+
+export async function closeWave(s: Services, actor: string, id: number): Promise<WaveView> {
+  await requireWave(s, id);
+  await s.db.transaction(async (trx) => {
+    const changed = await setWaveStatus(trx, id, 'closed', iso(s.clock()));
+    if (changed) await audit(s, actor, 'wave.close', `wave:${id}`, {}, trx);
+  });
+  return view(s, (await findWave(s.db, id))!);
+}

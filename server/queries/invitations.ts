@@ -1,0 +1,108 @@
+import type { Db } from '../db.js';
+import type { WaveRow } from './waves.js';
+
+/** Stores the hashes of new invitation tokens of one unit in a wave. */
+export async function insertInvitations(db: Db, waveId: number, unitId: number, tokenHashes: readonly string[], createdOn: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < tokenHashes.length; i += 200) {
+      await trx('invitations').insert(
+        tokenHashes.slice(i, i + 200).map((h) => ({ wave_id: waveId, unit_id: unitId, token_hash: h, created_on: createdOn })),
+      );
+    }
+  });
+}
+
+/**
+ * Stores the invitation hashes and, separately, the recipients' addresses with their pending
+ * tags, in one transaction. The caller shuffles the recipients so that row order does not pair
+ * an address with an invitation.
+ */
+export async function insertEmailInvitations(
+  db: Db,
+  waveId: number,
+  unitId: number,
+  tokenHashes: readonly string[],
+  recipients: readonly { email: string; pendingTag: string }[],
+  createdOn: string,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < tokenHashes.length; i += 200) {
+      await trx('invitations').insert(
+        tokenHashes.slice(i, i + 200).map((h) => ({ wave_id: waveId, unit_id: unitId, token_hash: h, created_on: createdOn })),
+      );
+    }
+    for (let i = 0; i < recipients.length; i += 200) {
+      await trx('recipients').insert(recipients.slice(i, i + 200).map((r) => ({ wave_id: waveId, email: r.email, pending_tag: r.pendingTag })));
+    }
+  });
+}
+
+/** What a token opens: its invitation, the wave, the unit, and the answer set saved so far. */
+export interface InvitationContext {
+  readonly invitationId: number;
+  readonly unitId: number;
+  readonly wave: WaveRow;
+  readonly response?: {
+    readonly id: number;
+    readonly answers: string;
+    readonly complete: boolean;
+    readonly submissionHash: string | null;
+    readonly role: string | null;
+    readonly locale: string;
+  };
+}
+
+export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationContext | undefined> {
+  const row = await db('invitations as i')
+    .join('waves as w', 'w.id', 'i.wave_id')
+    .leftJoin('responses as r', 'r.invitation_id', 'i.id')
+    .where('i.token_hash', tokenHash)
+    .first(
+      'i.id as invitation_id',
+      'i.unit_id',
+      'w.id',
+      'w.name',
+      'w.instrument_version',
+      'w.opens_at',
+      'w.closes_at',
+      'w.status',
+      'w.locales',
+      'w.reminders',
+      'w.min_group_size',
+      'w.created_at',
+      'w.closed_at',
+      'r.id as response_id',
+      'r.answers',
+      'r.complete',
+      'r.submission_hash',
+      'r.role',
+      'r.locale',
+    );
+  if (!row) return undefined;
+  return {
+    invitationId: Number(row.invitation_id),
+    unitId: Number(row.unit_id),
+    wave: row,
+    response:
+      row.response_id === null || row.response_id === undefined
+        ? undefined
+        : {
+            id: Number(row.response_id),
+            answers: row.answers,
+            complete: Boolean(row.complete),
+            submissionHash: row.submission_hash,
+            role: row.role,
+            locale: row.locale,
+          },
+  };
+}
+
+/** Recipients of a wave who have not finished, for reminders. */
+export async function pendingRecipients(db: Db, waveId: number): Promise<{ id: number; email: string }[]> {
+  const rows = await db('recipients').where({ wave_id: waveId }).whereNotNull('pending_tag').select('id', 'email');
+  return rows.map((r: { id: number; email: string }) => ({ id: Number(r.id), email: r.email }));
+}
+
+export async function countReminder(db: Db, recipientId: number): Promise<void> {
+  await db('recipients').where({ id: recipientId }).increment('reminders_sent', 1);
+}

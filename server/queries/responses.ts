@@ -1,0 +1,98 @@
+import type { Db } from '../db.js';
+
+export interface ResponseWrite {
+  readonly invitationId: number;
+  readonly waveId: number;
+  readonly unitId: number;
+  readonly role: string | null;
+  readonly locale: string;
+  readonly answers: string;
+  readonly complete: boolean;
+  readonly submissionHash: string | null;
+  readonly savedOn: string;
+  /** When the answer set is complete: the recipient tag to clear, so reminders stop. */
+  readonly pendingTag?: string;
+}
+
+/** True when `err` is a unique-key violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
+/**
+ * Stores the first answer set of an invitation. Throws a unique-key violation when another
+ * request stored one for the same invitation first (the caller then re-reads).
+ */
+export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
+  const row = {
+    invitation_id: r.invitationId,
+    wave_id: r.waveId,
+    unit_id: r.unitId,
+    role: r.role,
+    locale: r.locale,
+    answers: r.answers,
+    complete: r.complete,
+    submission_hash: r.submissionHash,
+    saved_on: r.savedOn,
+  };
+  if (!r.complete || r.pendingTag === undefined) {
+    await db('responses').insert(row);
+    return;
+  }
+  await db.transaction(async (trx) => {
+    await trx('responses').insert(row);
+    await trx('recipients').where({ pending_tag: r.pendingTag }).update({ pending_tag: null });
+  });
+}
+
+/**
+ * Replaces a partial answer set (and completes it when `complete`). Updates only while the
+ * stored set is still partial, so of two racing completions exactly one wins; returns whether
+ * this call did.
+ */
+export async function updatePartialResponse(db: Db, responseId: number, r: ResponseWrite): Promise<boolean> {
+  const patch = {
+    role: r.role,
+    locale: r.locale,
+    answers: r.answers,
+    complete: r.complete,
+    submission_hash: r.submissionHash,
+    saved_on: r.savedOn,
+  };
+  return db.transaction(async (trx) => {
+    const changed = await trx('responses').where({ id: responseId, complete: false }).update(patch);
+    if (Number(changed) === 0) return false;
+    if (r.complete && r.pendingTag !== undefined) {
+      await trx('recipients').where({ pending_tag: r.pendingTag }).update({ pending_tag: null });
+    }
+    return true;
+  });
+}
+
+export interface CompleteAnswerSet {
+  readonly unitKey: string;
+  readonly context: string | null;
+  readonly role: string | null;
+  readonly locale: string;
+  readonly answers: Record<string, number | null>;
+}
+
+/** The complete answer sets of a wave, ordered by unit and then by a value unrelated to the order of arrival. */
+export async function completeAnswerSets(db: Db, waveId: number): Promise<CompleteAnswerSet[]> {
+  const rows = await db('responses as r')
+    .join('units as u', 'u.id', 'r.unit_id')
+    .join('invitations as i', 'i.id', 'r.invitation_id')
+    .where('r.wave_id', waveId)
+    .where('r.complete', true)
+    .orderBy('u.key')
+    .orderBy('i.token_hash')
+    .select('u.key', 'u.context', 'r.role', 'r.locale', 'r.answers');
+  return rows.map((row: { key: string; context: string | null; role: string | null; locale: string; answers: string }) => ({
+    unitKey: row.key,
+    context: row.context ?? null,
+    role: row.role ?? null,
+    locale: row.locale,
+    answers: JSON.parse(row.answers),
+  }));
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { HttpError } from '../errors.js';
+import * as admin from '../handlers/admin.js';
+import * as analyses from '../handlers/analyses.js';
+import * as exportsHandlers from '../handlers/exports.js';
+import * as instrument from '../handlers/instrument.js';
+import * as invitations from '../handlers/invitations.js';
+import * as responses from '../handlers/responses.js';
+import * as units from '../handlers/units.js';
+import * as waves from '../handlers/waves.js';
+import * as S from '../schemas.js';
+import { validate } from '../validation.js';
+import { Reply, route, type ApiRoute } from './api_route.js';
+
+function id(params: Record<string, string>, name = 'id'): number {
+  return validate(S.IdParam, params[name], name);
+}
+
+const NOT_FOUND = [400, 401, 404];
+const csv = (file: exportsHandlers.CsvFile) => new Reply(200, file.csv, 'text/csv; charset=utf-8', file.filename);
+
+/** Every call of the API under /api/v1. */
+export const apiRoutes: readonly ApiRoute[] = [
+  route({
+    method: 'get', path: '/instrument', tag: 'instrument', admin: false, status: 200, errors: [],
+    summary: 'The newest published instrument version: its scale and items.',
+    response: S.Instrument,
+    run: ({ s }) => instrument.latestInstrument(s),
+  }),
+  route({
+    method: 'get', path: '/instrument/versions', tag: 'instrument', admin: false, status: 200, errors: [],
+    summary: 'Every published instrument version.',
+    response: z.object({ versions: z.array(S.Instrument) }),
+    run: ({ s }) => instrument.allInstruments(s),
+  }),
+  route({
+    method: 'get', path: '/instrument/versions/:version', tag: 'instrument', admin: false, status: 200, errors: [404],
+    summary: 'One published instrument version.',
+    response: S.Instrument,
+    run: ({ s, params }) => instrument.instrumentVersion(s, params.version),
+  }),
+  route({
+    method: 'get', path: '/units', tag: 'units', admin: true, status: 200, errors: [401],
+    summary: 'Every unit, with its parent, context and attributes.',
+    response: z.object({ units: z.array(S.Unit) }),
+    run: async ({ s }) => ({ units: await units.listAllUnits(s) }),
+  }),
+  route({
+    method: 'post', path: '/units', tag: 'units', admin: true, status: 201, errors: [400, 401, 409],
+    summary: 'Creates a unit; 409 when the key exists.',
+    body: S.UnitCreate, response: S.Unit,
+    run: ({ s, actor, body }) => units.createUnit(s, actor, body),
+  }),
+  route({
+    method: 'post', path: '/units/import', tag: 'units', admin: true, status: 200, errors: [400, 401],
+    summary: 'Creates or updates units from CSV (columns key, name, parentKey, context; others become attributes).',
+    bodyType: 'text/csv', response: S.UnitImportResult,
+    run: ({ s, actor, req }) => {
+      if (typeof req.body !== 'string') throw new HttpError(415, 'Send the units as CSV with Content-Type: text/csv.');
+      return units.importUnits(s, actor, req.body);
+    },
+  }),
+  route({
+    method: 'get', path: '/units/:key', tag: 'units', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'One unit.',
+    response: S.Unit,
+    run: ({ s, params }) => units.getUnit(s, params.key),
+  }),
+  route({
+    method: 'patch', path: '/units/:key', tag: 'units', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'Changes a unit\'s name, parent, context or attributes.',
+    body: S.UnitUpdate, response: S.Unit,
+    run: ({ s, actor, params, body }) => units.changeUnit(s, actor, params.key, body),
+  }),
+  route({
+    method: 'get', path: '/waves', tag: 'waves', admin: true, status: 200, errors: [401],
+    summary: 'Every wave.',
+    response: z.object({ waves: z.array(S.Wave) }),
+    run: async ({ s }) => ({ waves: await waves.listAllWaves(s) }),
+  }),
+  route({
+    method: 'post', path: '/waves', tag: 'waves', admin: true, status: 201, errors: [400, 401],
+    summary: 'Schedules a wave: its units, opening and closing times, instrument version, locales, reminders and minimum group size.',
+    body: S.WaveCreate, response: S.Wave,
+    run: ({ s, actor, body }) => waves.createWave(s, actor, body),
+  }),
+  route({
+    method: 'get', path: '/waves/:id', tag: 'waves', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'One wave with its response progress per unit.',
+    response: S.WaveDetail,
+    run: ({ s, params }) => waves.getWave(s, id(params)),
+  }),
+  route({
+    method: 'post', path: '/waves/:id/close', tag: 'waves', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'Closes a wave now; answers are refused from then on.',
+    body: S.EmptyBody.optional(), response: S.Wave,
+    run: ({ s, actor, params }) => waves.closeWave(s, actor, id(params)),
+  }),
+  route({
+    method: 'post', path: '/waves/:id/invitations', tag: 'invitations', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Issues single-use invitation links for one unit (as CSV with ?format=csv).',
+    body: S.InvitationCreate, response: S.Invitations, responseType: 'application/json or text/csv',
+    run: async ({ s, actor, params, body, req }) => {
+      const issued = await invitations.createInvitations(s, actor, id(params), body);
+      if (req.query.format === 'csv' || req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+        const rows = issued.invitations.map((i) => `${body.unitKey},${i.url}`);
+        return new Reply(201, ['unitKey,url', ...rows].join('\n') + '\n', 'text/csv; charset=utf-8', `wave-${id(params)}-${body.unitKey}-links.csv`);
+      }
+      return issued;
+    },
+  }),
+  route({
+    method: 'post', path: '/waves/:id/invitations/email', tag: 'invitations', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Invites respondents of one unit by e-mail, one single-use link each.',
+    body: S.InvitationEmail, response: z.object({ sent: z.number().int(), failed: z.array(z.string()) }),
+    run: ({ s, actor, params, body }) => invitations.emailInvitations(s, actor, id(params), body),
+  }),
+  route({
+    method: 'post', path: '/responses', tag: 'responses', admin: false, status: 201, errors: [400, 403, 404, 409, 410, 413],
+    summary: 'Saves an answer set for an invitation token: partial (resumable) or complete (once; a retry of the same submission answers 200).',
+    body: S.ResponseSubmit, response: S.ResponseSaved,
+    run: async ({ s, body }) => {
+      const saved = await responses.submitResponse(s, body);
+      return new Reply(saved.status, saved.body);
+    },
+  }),
+  route({
+    method: 'post', path: '/waves/:id/analyses', tag: 'analyses', admin: true, status: 202, errors: NOT_FOUND,
+    summary: 'Starts the analysis of a wave in the background.',
+    body: S.EmptyBody.optional(), response: S.Analysis,
+    run: ({ s, actor, params }) => analyses.requestAnalysis(s, actor, id(params)),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/analyses', tag: 'analyses', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The analyses of a wave.',
+    response: z.object({ analyses: z.array(S.Analysis) }),
+    run: ({ s, params }) => analyses.waveAnalyses(s, id(params)),
+  }),
+  route({
+    method: 'get', path: '/analyses/:id', tag: 'analyses', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'An analysis: its status, and its results when done.',
+    response: S.Analysis,
+    run: ({ s, params }) => analyses.getAnalysis(s, id(params)),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/report', tag: 'reports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The wave\'s report from its latest analysis; units below the minimum group size are suppressed.',
+    response: S.Report,
+    run: ({ s, params }) => analyses.waveReport(s, id(params)),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The complete answer sets as CSV (unit keys only; units below the minimum group size left out).',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => csv(await exportsHandlers.exportResponses(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/codebook', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The codebook of the export as CSV.',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => csv(await exportsHandlers.exportCodebook(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/admin/tokens', tag: 'admin', admin: true, status: 200, errors: [401],
+    summary: 'The admin tokens (names and dates, never the tokens).',
+    response: z.object({ tokens: z.array(S.AdminToken) }),
+    run: async ({ s }) => ({ tokens: await admin.listTokens(s) }),
+  }),
+  route({
+    method: 'post', path: '/admin/tokens', tag: 'admin', admin: true, status: 201, errors: [400, 401],
+    summary: 'Creates a named admin token; the token is shown once.',
+    body: S.TokenCreate, response: S.NewAdminToken,
+    run: ({ s, actor, body }) => admin.createAdminToken(s, actor, body.name),
+  }),
+  route({
+    method: 'delete', path: '/admin/tokens/:id', tag: 'admin', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'Revokes an admin token.',
+    response: S.AdminToken,
+    run: ({ s, actor, params }) => admin.revokeToken(s, actor, id(params)),
+  }),
+  route({
+    method: 'get', path: '/audit', tag: 'admin', admin: true, status: 200, errors: [401],
+    summary: 'The newest entries of the audit log of admin changes (?limit=, default 100).',
+    response: z.object({ entries: z.array(S.AuditEntry) }),
+    run: ({ s, req }) => admin.auditLog(s, validate(z.coerce.number().int().min(1).max(10_000).default(100), req.query.limit, 'limit')),
+  }),
+];

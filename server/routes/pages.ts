@@ -1,0 +1,65 @@
+import express, { type Request, type Response } from 'express';
+import { SESSION_COOKIE, sessionIdentity } from '../auth/admin.js';
+import { HttpError } from '../errors.js';
+import { login, logout } from '../handlers/sessions.js';
+import { respondentPage } from '../handlers/pages.js';
+import type { Services } from '../services.js';
+import type { Views } from '../views.js';
+
+const SESSION_HOURS = 12;
+
+/** The HTML pages: the respondent's survey page, and the admin login. */
+export function pageRouter(s: Services, views: Views): express.Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  router.get('/s/:token', async (req: Request, res: Response) => {
+    const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+    const page = await respondentPage(s, req.params.token as string, lang);
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.status(page.status).type('html').send(views.render(page.view, page.data));
+  });
+
+  router.get('/', (_req, res) => res.redirect(302, '/admin'));
+
+  router.get('/login', async (req, res) => {
+    if (await sessionIdentity(s, req)) return res.redirect(303, '/admin');
+    res.type('html').send(views.render('login', { title: 'Sign in' }));
+  });
+
+  router.post('/login', form, async (req, res) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+    const session = await login(s, token);
+    if (!session) {
+      res.status(401).type('html').send(views.render('login', { title: 'Sign in', error: 'That admin token is not valid.' }));
+      return;
+    }
+    res.cookie(SESSION_COOKIE, session.cookie, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: s.config.publicUrl.startsWith('https:'),
+      path: '/',
+      maxAge: SESSION_HOURS * 3600 * 1000,
+    });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/logout', form, async (req, res) => {
+    const identity = await sessionIdentity(s, req);
+    if (!identity) return res.redirect(303, '/login');
+    if (req.body?._csrf !== identity.csrfToken) throw new HttpError(403, 'The CSRF token is missing or wrong; reload the page and try again.');
+    await logout(s, (req.cookies as Record<string, string>)[SESSION_COOKIE]);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/login');
+  });
+
+  router.get('/admin', async (req, res) => {
+    const identity = await sessionIdentity(s, req);
+    if (!identity) return res.redirect(303, '/login');
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(views.render('admin', { title: 'seici', actor: identity.actor, csrfToken: identity.csrfToken }));
+  });
+
+  return router;
+}

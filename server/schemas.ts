@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * The zod schemas of the HTTP API: they validate every request at the edge and generate the
+ * OpenAPI document (server/openapi.ts), so the two cannot drift apart.
+ */
+
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const UnitKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(KEY_PATTERN, { error: 'may contain only letters, digits, dots, dashes and underscores, starting with a letter or digit.' });
+
+const AttributeValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+export const Attributes = z.record(z.string().min(1).max(100), AttributeValue);
+
+export const UnitCreate = z.strictObject({
+  key: UnitKey,
+  name: z.string().trim().min(1).max(200),
+  parentKey: UnitKey.optional(),
+  context: z.string().trim().min(1).max(100).optional(),
+  attributes: Attributes.optional(),
+});
+
+export const UnitUpdate = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  parentKey: UnitKey.nullable().optional(),
+  context: z.string().trim().min(1).max(100).nullable().optional(),
+  attributes: Attributes.optional(),
+});
+
+export const Unit = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  name: z.string(),
+  parentKey: z.string().nullable(),
+  context: z.string().nullable(),
+  attributes: Attributes,
+  createdAt: z.string(),
+});
+
+export const UnitImportResult = z.object({ created: z.number().int(), updated: z.number().int(), units: z.array(Unit) });
+
+const IsoTime = z.iso.datetime({ offset: true });
+export const Locale = z.enum(['en', 'de']);
+
+export const WaveCreate = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  opensAt: IsoTime,
+  closesAt: IsoTime,
+  unitKeys: z.array(UnitKey).min(1).max(10_000),
+  instrumentVersion: z.string().min(1).max(32).optional(),
+  locales: z.array(Locale).min(1).max(10).optional(),
+  reminders: z.array(IsoTime).max(20).optional(),
+  minGroupSize: z.number().int().min(2).max(1000).optional(),
+});
+
+export const WaveStatus = z.enum(['scheduled', 'open', 'closed']);
+
+export const UnitProgress = z.object({
+  unitKey: z.string(),
+  invited: z.number().int(),
+  started: z.number().int(),
+  complete: z.number().int(),
+  belowMinimum: z.boolean(),
+});
+
+export const Wave = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  status: WaveStatus,
+  opensAt: z.string(),
+  closesAt: z.string(),
+  closedAt: z.string().nullable(),
+  instrumentVersion: z.string(),
+  locales: z.array(Locale),
+  reminders: z.array(z.string()),
+  minGroupSize: z.number().int(),
+  unitKeys: z.array(z.string()),
+  createdAt: z.string(),
+});
+
+export const WaveDetail = Wave.extend({ progress: z.array(UnitProgress) });
+
+export const InvitationCreate = z.strictObject({
+  unitKey: UnitKey,
+  count: z.number().int().min(1).max(10_000),
+});
+
+export const Invitations = z.object({
+  invitations: z.array(z.object({ token: z.string(), url: z.string() })),
+});
+
+export const InvitationEmail = z.strictObject({
+  unitKey: UnitKey,
+  emails: z.array(z.email()).min(1).max(10_000),
+});
+
+export const EmailResult = z.object({ sent: z.number().int() });
+
+export const AnswerValue = z.number().int().nullable();
+
+export const ResponseSubmit = z.strictObject({
+  token: z.string().min(16).max(100),
+  answers: z.record(z.string().min(1).max(64), AnswerValue),
+  complete: z.boolean(),
+  role: z.string().trim().min(1).max(100).optional(),
+  locale: Locale.optional(),
+});
+
+export const ResponseSaved = z.object({
+  complete: z.boolean(),
+  answered: z.number().int(),
+  items: z.number().int(),
+});
+
+export const EmptyBody = z.strictObject({});
+
+export const AnalysisStatus = z.enum(['queued', 'running', 'done', 'failed']);
+
+export const Analysis = z.object({
+  id: z.number().int(),
+  waveId: z.number().int(),
+  status: AnalysisStatus,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().optional(),
+  results: z.unknown().optional(),
+});
+
+export const ReportUnit = z
+  .object({ unitKey: z.string(), n: z.number().int(), suppressed: z.boolean() })
+  .catchall(z.unknown());
+
+export const Report = z.object({
+  wave: z.object({ id: z.number().int(), name: z.string(), status: WaveStatus }),
+  analysisId: z.number().int(),
+  minGroupSize: z.number().int(),
+  units: z.array(ReportUnit),
+  reliability: z.unknown(),
+  agreement: z.unknown(),
+});
+
+export const InstrumentItem = z.object({
+  id: z.string(),
+  cell: z.string().nullable(),
+  scale: z.string(),
+  text: z.record(z.string(), z.string()),
+  reverse: z.boolean(),
+  min: z.number().int(),
+  max: z.number().int(),
+});
+
+export const Instrument = z.object({
+  version: z.string(),
+  scaleMin: z.number().int(),
+  scaleMax: z.number().int(),
+  locales: z.array(z.string()),
+  items: z.array(InstrumentItem),
+});
+
+export const TokenCreate = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const AdminToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export const NewAdminToken = AdminToken.extend({ token: z.string() });
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  details: z.unknown(),
+});
+
+export const Health = z.object({ status: z.literal('ok') });
+export const ErrorBody = z.object({ error: z.string() });
+
+export const IdParam = z.coerce.number({ error: 'must be a positive integer.' }).int({ error: 'must be a positive integer.' }).positive({ error: 'must be a positive integer.' });

@@ -1,0 +1,23 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A new secret token: 32 random bytes (256 bits) in base64url, 43 characters. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The SHA-256 of a token in hex: the only form in which invitation, admin and session tokens are stored. */
+export function hashToken(token: string, purpose = ''): string {
+  return createHash('sha256').update(purpose).update(token).digest('hex');
+}
+
+/** The tag a recipient row keeps until its answer set is complete: a hash of the token under another purpose. */
+export function pendingTag(token: string): string {
+  return hashToken(token, 'recipient-pending:');
+}
+
+/** Compares two secrets in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
