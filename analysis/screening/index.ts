@@ -1,0 +1,7 @@
+export { screenRespondents } from './screen_respondents.js';
+export type { ScreeningCriteria, ScreeningFlag, RespondentScreen, ScreeningResult } from './screen_respondents.js';
+export { longString } from './long_string.js';
+export { intraIndividualSd } from './intra_individual_sd.js';
+export { mahalanobisDistances } from './mahalanobis.js';
+export type { MahalanobisDistances } from './mahalanobis.js';
+export { chiSquareUpperTail } from './chi_square.js';

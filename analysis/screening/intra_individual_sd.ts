@@ -1,0 +1,21 @@
+/**
+ * Intra-individual response variability (IRV): the standard deviation (n − 1 divisor) of one
+ * respondent's answered items (Dunn, Heggestad, Shanock & Theilgard, 2018,
+ * doi:10.1007/s10869-016-9479-0). Near 0 suggests straight-lining, very high values random
+ * responding. NaN with fewer than two answers. Matches careless::irv (`na.rm = TRUE`).
+ */
+export function intraIndividualSd(row: readonly number[]): number {
+  let n = 0;
+  let sum = 0;
+  for (const v of row) {
+    if (!Number.isNaN(v)) {
+      n++;
+      sum += v;
+    }
+  }
+  if (n < 2) return NaN;
+  const m = sum / n;
+  let ss = 0;
+  for (const v of row) if (!Number.isNaN(v)) ss += (v - m) * (v - m);
+  return Math.sqrt(ss / (n - 1));
+}

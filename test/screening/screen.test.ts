@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, seici } from '../helpers/cli.js';
+import { numericMatrix, readTable } from '../../cli/io/csv.js';
+import { longString, intraIndividualSd, screenRespondents, simulatePanel } from '../../analysis/index.js';
+
+const ref = JSON.parse(readFileSync(resolve(FIXTURES, 'r/screening-references.json'), 'utf8'));
+const bfi = numericMatrix(readTable(resolve(FIXTURES, 'bfi.csv')), ref.items, 'items');
+
+describe('careless-response screens against R (test/fixtures/r/screening-references.R)', () => {
+  const res = screenRespondents(bfi);
+
+  it('Mahalanobis D² and chi-square p match stats::mahalanobis / pchisq at 1e-6, missing rows on their answered items', () => {
+    expect(res.n).toBe(2800);
+    ref.d2.forEach((d2: number | null, i: number) => {
+      const got = res.respondents[i];
+      if (d2 === null) {
+        expect(Number.isNaN(got.mahalanobis)).toBe(true);
+        return;
+      }
+      expect(Math.abs(got.mahalanobis - d2), `row ${i + 1}`).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs(got.p - ref.p[i]), `row ${i + 1} p`).toBeLessThanOrEqual(1e-6);
+      expect(got.answered).toBe(ref.df[i]);
+    });
+  });
+
+  it('long strings and intra-individual SD match R (rle, sd with na.rm)', () => {
+    ref.longString.forEach((ls: number, i: number) => expect(res.respondents[i].longString, `row ${i + 1}`).toBe(ls));
+    ref.irv.forEach((v: number | null, i: number) => {
+      if (v === null) expect(Number.isNaN(res.respondents[i].irv)).toBe(true);
+      else expect(Math.abs(res.respondents[i].irv - v)).toBeLessThanOrEqual(1e-12);
+    });
+  });
+
+  it('reports flags and removes nobody', () => {
+    expect(res.respondents).toHaveLength(bfi.length);
+    expect(res.flagged).toBe(res.respondents.filter((r) => r.flags.length > 0).length);
+    expect(res.counts['multivariate-outlier']).toBe(res.respondents.filter((r) => r.p < 0.001).length);
+  });
+
+  it('handles the small cases of the kernels', () => {
+    expect(longString([1, 1, NaN, 1, 2, 2, 2])).toBe(3);
+    expect(longString([NaN, NaN])).toBe(0);
+    expect(Number.isNaN(intraIndividualSd([3, NaN]))).toBe(true);
+  });
+});
+
+describe('screens find simulated careless respondents', () => {
+  const panel = simulatePanel({ unitsPerContext: 40, waves: ['W1'], careless: { share: 0.1 }, completionTime: true }, 13);
+  const res = screenRespondents(panel.answers, { seconds: panel.seconds });
+  const kind = new Map(panel.truth.careless.map((c) => [c.respondent, c.kind]));
+  const flagsOf = (k: 'straightline' | 'random' | null) =>
+    res.respondents.filter((_, i) => (kind.get(panel.respondent[i]) ?? null) === k);
+
+  it('flags every straight-liner by long string and low variability', () => {
+    const s = flagsOf('straightline');
+    expect(s.length).toBeGreaterThan(5);
+    for (const r of s) expect(r.flags).toEqual(expect.arrayContaining(['long-string', 'low-variability']));
+  });
+
+  it('flags random responders as multivariate outliers far more often than attentive ones', () => {
+    const random = flagsOf('random');
+    const attentive = flagsOf(null);
+    const share = (rs: typeof random) => rs.filter((r) => r.flags.includes('multivariate-outlier')).length / rs.length;
+    expect(random.length).toBeGreaterThan(5);
+    expect(share(random)).toBeGreaterThan(0.8);
+    expect(share(attentive)).toBeLessThan(0.05);
+  });
+
+  it('flags fast completion mostly among careless respondents', () => {
+    const fast = res.respondents.filter((r) => r.flags.includes('too-fast'));
+    const careless = fast.filter((r) => kind.has(panel.respondent[r.row - 1]));
+    expect(fast.length).toBeGreaterThan(0);
+    expect(careless.length / fast.length).toBeGreaterThan(0.8);
+  });
+});
+
+describe('seici screen', () => {
+  it('prints one JSON object with flags and criteria', () => {
+    const r = seici(['screen', '--csv', 'bfi.csv', '--items', ref.items.join(','), '--alpha', '0.0001', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.n).toBe(2800);
+    expect(r.json.criteria.alpha).toBe(0.0001);
+    expect(r.json.respondents[0].mahalanobis).toBeCloseTo(ref.d2[0], 6);
+  });
+
+  it('exits 2 naming a time column that is not there, or that is an item', () => {
+    const a = seici(['screen', '--csv', 'bfi.csv', '--items', 'A1,A2,A3', '--time', 'duration']);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toContain('duration');
+    const b = seici(['screen', '--csv', 'bfi.csv', '--items', 'A1,A2,A3', '--time', 'A1']);
+    expect(b.status).toBe(2);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('needs at least two items', () => {
+    const r = seici(['screen', '--csv', 'bfi.csv', '--items', 'A1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--items');
+  });
+});
