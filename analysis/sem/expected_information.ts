@@ -1,0 +1,187 @@
+import { cholesky, choleskyInverse } from './dense.js';
+import type { ImpliedMoments } from './implied_moments.js';
+import { usesPatterns } from './ml_discrepancy.js';
+import { Mat, type MatrixEntry, type ModelStructure } from './model_matrices.js';
+import type { EstimationData, ModelEvaluation } from './objective.js';
+
+/**
+ * The expected (Fisher) information of the free parameters per observation,
+ * I = Σ_g (n_g/N) [½ Δ_gᵀ(Σ_g⁻¹ ⊗ Σ_g⁻¹)Δ_g + Δμ_gᵀ Σ_g⁻¹ Δμ_g], where Δ = ∂vec Σ/∂θᵀ and
+ * Δμ = ∂μ/∂θᵀ (Bollen, 1989, ch. 4; lavaan's information = "expected"); under missing
+ * data the same sum runs over missing-data patterns on each pattern's observed rows
+ * (lavaan's expected information for missing = "ml"). Every ∂Σ/∂θ_k of the LISREL model
+ * is h(uvᵀ + vuᵀ) with u, v among the unit vectors eᵢ and the columns of ΛM and ΛA, so
+ * with Q = ZᵀΣ⁻¹Z for Z = [I | ΛM | ΛA] each entry is
+ * h_a h_b [Q(u_a,u_b)Q(v_a,v_b) + Q(u_a,v_b)Q(v_a,u_b)] + c_a c_b Q(w_a,w_b):
+ * O(q²) after an O(p²(p+2m)) set-up, without forming Δ. The Hessian of F is 2I.
+ */
+export function expectedInformation(model: ModelStructure, data: EstimationData, evaluation: ModelEvaluation): Float64Array {
+  const q = model.nFree;
+  const info = new Float64Array(q * q);
+  for (let g = 0; g < data.samples.length; g++) {
+    const { implied, discrepancy } = evaluation.groups[g];
+    const sample = data.samples[g];
+    const desc = entryDescriptors(model, model.entries[g], implied);
+    if (usesPatterns(sample, model.p)) {
+      for (const pt of sample.patterns!) {
+        const Q = basisGram(model, implied, pt.observed);
+        if (!Q) continue;
+        accumulate(info, q, desc, Q, model.p + 2 * model.m, (data.weights[g] * pt.n) / sample.n, model.meanstructure);
+      }
+    } else {
+      let v = discrepancy.sigmaInverse;
+      if (!v) {
+        const l = cholesky(implied.sigma, model.p);
+        if (!l) continue;
+        v = choleskyInverse(l, model.p);
+      }
+      const Q = basisGramFull(model, implied, v);
+      accumulate(info, q, desc, Q, model.p + 2 * model.m, data.weights[g], model.meanstructure);
+    }
+  }
+  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) info[b * q + a] = info[a * q + b];
+  return info;
+}
+
+/** Per entry: covariance part (u, v, h) and mean part (w, c), as basis indices into Z = [I | ΛM | ΛA]. */
+export interface EntryDescriptors {
+  readonly free: Int32Array;
+  readonly u: Int32Array;
+  readonly v: Int32Array;
+  readonly h: Float64Array;
+  readonly w: Int32Array;
+  readonly c: Float64Array;
+}
+
+export function entryDescriptors(model: ModelStructure, entries: readonly MatrixEntry[], implied: ImpliedMoments): EntryDescriptors {
+  const { p, m } = model;
+  const list = entries.filter((e) => e.free > 0);
+  const n = list.length;
+  const d = {
+    free: new Int32Array(n),
+    u: new Int32Array(n).fill(-1),
+    v: new Int32Array(n).fill(-1),
+    h: new Float64Array(n),
+    w: new Int32Array(n).fill(-1),
+    c: new Float64Array(n),
+  };
+  const C = (j: number) => p + j;
+  const B = (j: number) => p + m + j;
+  list.forEach((e, k) => {
+    d.free[k] = e.free;
+    switch (e.mat) {
+      case Mat.Lambda:
+        d.u[k] = e.i;
+        d.v[k] = C(e.j);
+        d.h[k] = 1;
+        d.w[k] = e.i;
+        d.c[k] = implied.aAlpha[e.j];
+        break;
+      case Mat.Theta:
+        d.u[k] = e.i;
+        d.v[k] = e.j;
+        d.h[k] = e.i === e.j ? 0.5 : 1;
+        break;
+      case Mat.Psi:
+        d.u[k] = B(e.i);
+        d.v[k] = B(e.j);
+        d.h[k] = e.i === e.j ? 0.5 : 1;
+        break;
+      case Mat.Beta:
+        d.u[k] = B(e.i);
+        d.v[k] = C(e.j);
+        d.h[k] = 1;
+        d.w[k] = B(e.i);
+        d.c[k] = implied.aAlpha[e.j];
+        break;
+      case Mat.Nu:
+        d.w[k] = e.i;
+        d.c[k] = 1;
+        break;
+      case Mat.Alpha:
+        d.w[k] = B(e.i);
+        d.c[k] = 1;
+        break;
+    }
+  });
+  return d;
+}
+
+function accumulate(info: Float64Array, q: number, d: EntryDescriptors, Q: Float64Array, nb: number, weight: number, meanstructure: boolean): void {
+  const n = d.free.length;
+  for (let a = 0; a < n; a++) {
+    const fa = d.free[a] - 1;
+    const ua = d.u[a];
+    const va = d.v[a];
+    const wa = d.w[a];
+    for (let b = 0; b < n; b++) {
+      const fb = d.free[b] - 1;
+      if (fb > fa) continue;
+      let val = 0;
+      if (ua >= 0 && d.u[b] >= 0) {
+        const ub = d.u[b];
+        const vb = d.v[b];
+        val = d.h[a] * d.h[b] * (Q[ua * nb + ub] * Q[va * nb + vb] + Q[ua * nb + vb] * Q[va * nb + ub]);
+      }
+      if (meanstructure && wa >= 0 && d.w[b] >= 0) val += d.c[a] * d.c[b] * Q[wa * nb + d.w[b]];
+      if (val === 0) continue;
+      // an entry pair (a,b) with fa == fb is met twice (a,b and b,a) unless a == b; both belong to I[fa][fa]
+      info[fa * q + fb] += weight * val;
+    }
+  }
+}
+
+/** Q = ZᵀVZ for Z = [I | ΛM | ΛA] and V = Σ⁻¹. */
+function basisGramFull(model: ModelStructure, implied: ImpliedMoments, v: Float64Array): Float64Array {
+  const { p, m } = model;
+  const nb = p + 2 * m;
+  const Z = new Float64Array(p * nb);
+  for (let i = 0; i < p; i++) {
+    Z[i * nb + i] = 1;
+    for (let j = 0; j < m; j++) {
+      Z[i * nb + p + j] = implied.lambdaM[i * m + j];
+      Z[i * nb + p + m + j] = implied.lambdaA[i * m + j];
+    }
+  }
+  return gram(Z, v, p, nb);
+}
+
+/** Q for one missing-data pattern: Z restricted to the observed rows, V = Σ_oo⁻¹. */
+function basisGram(model: ModelStructure, implied: ImpliedMoments, o: Int32Array): Float64Array | null {
+  const { p, m } = model;
+  const nb = p + 2 * m;
+  const no = o.length;
+  const so = new Float64Array(no * no);
+  for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) so[a * no + b] = implied.sigma[o[a] * p + o[b]];
+  const l = cholesky(so, no);
+  if (!l) return null;
+  const v = choleskyInverse(l, no);
+  const Z = new Float64Array(no * nb);
+  for (let a = 0; a < no; a++) {
+    const i = o[a];
+    Z[a * nb + i] = 1;
+    for (let j = 0; j < m; j++) {
+      Z[a * nb + p + j] = implied.lambdaM[i * m + j];
+      Z[a * nb + p + m + j] = implied.lambdaA[i * m + j];
+    }
+  }
+  return gram(Z, v, no, nb);
+}
+
+function gram(Z: Float64Array, v: Float64Array, r: number, nb: number): Float64Array {
+  const VZ = new Float64Array(r * nb);
+  for (let i = 0; i < r; i++)
+    for (let k = 0; k < r; k++) {
+      const x = v[i * r + k];
+      if (x === 0) continue;
+      for (let j = 0; j < nb; j++) VZ[i * nb + j] += x * Z[k * nb + j];
+    }
+  const Q = new Float64Array(nb * nb);
+  for (let k = 0; k < r; k++)
+    for (let a = 0; a < nb; a++) {
+      const z = Z[k * nb + a];
+      if (z === 0) continue;
+      for (let b = 0; b < nb; b++) Q[a * nb + b] += z * VZ[k * nb + b];
+    }
+  return Q;
+}

@@ -1,0 +1,318 @@
+import type { Diagnostics } from '../diagnostics.js';
+import { InputError } from '../errors.js';
+import { cholesky, choleskyInverse, dependentColumns } from './dense.js';
+import { expectedInformation } from './expected_information.js';
+import { fisherScoring } from './fisher_scoring.js';
+import { baselineChisq } from './fit_baseline.js';
+import { cfi } from './fit_cfi.js';
+import { informationCriteria } from './fit_information_criteria.js';
+import { rmsea } from './fit_rmsea.js';
+import { srmr, srmrGroup } from './fit_srmr.js';
+import { tli } from './fit_tli.js';
+import { modelStructure, type ModelStructure } from './model_matrices.js';
+import { parseModelSyntax, type Statement } from './model_syntax.js';
+import { chisqUpperTail } from './noncentral_chisq.js';
+import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
+import { observedInformation } from './observed_information.js';
+import { buildParameterTable, type GroupEqual, type ParameterTable } from './parameter_table.js';
+import { sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
+import { standardizedValue } from './standardized_solution.js';
+import { startValues } from './start_values.js';
+
+/** The data a model is fitted to: rows × named numeric columns (NaN missing), optional group labels. */
+export interface SemData {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly number[])[];
+  /** One group label per row (null: row left out) for a multi-group fit. */
+  readonly groups?: readonly (string | null)[];
+}
+
+export interface SemOptions {
+  readonly stdLv?: boolean;
+  readonly missing?: SemMissing;
+  readonly meanstructure?: boolean;
+  readonly groupEqual?: readonly GroupEqual[];
+  readonly groupPartial?: readonly string[];
+}
+
+/** One parameter: lavaan's parameterEstimates row with standardized values. */
+export interface SemEstimate {
+  readonly lhs: string;
+  readonly op: string;
+  readonly rhs: string;
+  readonly group?: string;
+  readonly label?: string;
+  readonly free: boolean;
+  readonly est: number;
+  readonly se: number;
+  readonly z: number | null;
+  readonly pvalue: number | null;
+  /** lavaan's std.all. */
+  readonly std: number;
+  readonly stdLv: number;
+}
+
+/** Fit measures as lavaan::fitMeasures names them. */
+export interface SemFit {
+  readonly chisq: number;
+  readonly df: number;
+  readonly pvalue: number;
+  readonly baselineChisq: number;
+  readonly baselineDf: number;
+  readonly cfi: number;
+  readonly tli: number;
+  readonly rmsea: number;
+  readonly rmseaLower: number;
+  readonly rmseaUpper: number;
+  readonly srmr: number;
+  readonly aic: number;
+  readonly bic: number;
+  readonly logl: number;
+  readonly npar: number;
+}
+
+/** A fitted model; `internal` holds what invariance tests and modification indices reuse. */
+export interface SemResult {
+  readonly n: number;
+  readonly nGroups: number;
+  readonly groupLabels: readonly string[];
+  readonly groupSizes: readonly number[];
+  readonly converged: boolean;
+  readonly fit: SemFit;
+  readonly estimates: readonly SemEstimate[];
+  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
+  readonly diagnostics: Diagnostics;
+  readonly internal: SemInternal;
+}
+
+/** The fitted model's internals (not enumerable on a SemResult, so never serialised). */
+export interface SemInternal {
+  readonly model: ModelStructure;
+  readonly data: EstimationData;
+  readonly x: Float64Array;
+  readonly evaluation: ModelEvaluation;
+  readonly information: Float64Array;
+}
+
+/**
+ * Fits a structural equation model written in lavaan syntax by maximum likelihood, as
+ * lavaan::sem()/cfa() do by default (lavaan 0.6.14; Rosseel, 2012,
+ * doi:10.18637/jss.v048.i02): data → parameter table → sample statistics (divisor N) →
+ * start values → Fisher scoring on F_ML → implied moments → standard errors from the
+ * expected information (observed information under missing = "ml", as lavaan) → χ² = N·F →
+ * fit indices. Listwise deletion on the model's variables or full-information ML; several
+ * groups with a mean structure and optional `groupEqual` constraints. Bad input (unknown
+ * variables, too few rows, a model with more parameters than moments or whose parameters
+ * are not identified) throws an InputError; numerical trouble (non-convergence, negative
+ * variances, a non-positive-definite latent covariance matrix) goes to `diagnostics`.
+ */
+export function fitSem(input: SemData, model: string | readonly Statement[], options: SemOptions = {}): SemResult {
+  const statements = typeof model === 'string' ? parseModelSyntax(model) : model;
+  const missing = options.missing ?? 'listwise';
+  // groups in order of first appearance, as lavaan
+  const labels: string[] = [];
+  let groupOf: number[];
+  if (input.groups) {
+    if (input.groups.length !== input.rows.length) throw new InputError('group', 'group must give one label per data row.');
+    for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
+    if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
+    groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
+  } else {
+    labels.push('');
+    groupOf = input.rows.map(() => 0);
+  }
+  const table = buildParameterTable(statements, {
+    groups: labels.length,
+    stdLv: options.stdLv,
+    meanstructure: options.meanstructure || missing === 'ml',
+    groupEqual: options.groupEqual,
+    groupPartial: options.groupPartial,
+  });
+  return fitTable(table, input, labels, groupOf, missing);
+}
+
+/** Fits a ready parameter table (used by invariance testing to refit with other constraints). */
+export function fitTable(table: ParameterTable, input: SemData, labels: readonly string[], groupOf: readonly number[], missing: SemMissing): SemResult {
+  for (const v of table.observed) {
+    if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
+  }
+  const idx = table.observed.map((v) => input.columns.indexOf(v));
+  const rows = input.rows.map((r) => idx.map((j) => r[j]));
+  const structure = modelStructure(table);
+  const { p } = structure;
+  const samples = sampleStatistics(rows, groupOf, labels, missing);
+  for (const s of samples) {
+    const where = labels.length > 1 ? ` in group ${s.label}` : '';
+    if (s.n < 2) throw new InputError('csv', `the data have ${s.n} usable row${s.n === 1 ? '' : 's'}${where} for the model's variables; at least 2 are needed.`);
+    if (!Number.isFinite(s.logDetCov)) {
+      throw new InputError('csv', `the sample covariance matrix${where} is singular: some model variable is constant or a linear combination of others.`);
+    }
+  }
+  const moments = samples.length * ((p * (p + 1)) / 2 + (table.meanstructure ? p : 0));
+  const df = moments - table.nFree;
+  if (df < 0) {
+    throw new InputError('model', `model is not identified: it has ${table.nFree} free parameters but the data give only ${moments} sample moments.`);
+  }
+  const data = estimationData(structure, samples);
+  const x0 = startValues(structure, samples);
+  const startEval = evaluateModel(structure, data, x0, true);
+  if (startEval) {
+    const info0 = expectedInformation(structure, data, startEval);
+    const dep = dependentColumns(info0, table.nFree, 1e-8);
+    if (dep.length > 0) {
+      const r = table.rows.find((row) => row.free === dep[0] + 1)!;
+      throw new InputError(
+        'model',
+        `model is not identified: parameter "${r.lhs} ${r.op}${r.rhs ? ' ' + r.rhs : ''}" cannot be told apart from the others (fix a loading or a latent variance to set each factor's scale).`,
+      );
+    }
+  }
+  const warnings: string[] = [];
+  const opt = fisherScoring(structure, data, x0);
+  if (!opt) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
+  if (!opt.converged) warnings.push(`the optimizer did not converge (${opt.message}) after ${opt.iterations} iterations.`);
+  const { x, evaluation } = opt;
+  const fimL = missing === 'ml';
+  const nTotal = data.nTotal;
+  // standard errors
+  let information = expectedInformation(structure, data, evaluation);
+  if (fimL) {
+    const obs = observedInformation(structure, data, x);
+    if (obs) information = obs;
+    else warnings.push('the observed information could not be computed; standard errors use the expected information.');
+  }
+  const q = table.nFree;
+  const scaled = new Float64Array(q * q);
+  for (let k = 0; k < q * q; k++) scaled[k] = nTotal * information[k];
+  const lInfo = cholesky(scaled, q);
+  let vcov: Float64Array | null = null;
+  if (lInfo) vcov = choleskyInverse(lInfo, q);
+  else warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
+
+  const estimates: SemEstimate[] = [];
+  for (let g = 0; g < samples.length; g++) {
+    const { implied } = evaluation.groups[g];
+    for (const e of structure.entries[g]) {
+      const r = table.rows[e.row];
+      const est = r.free > 0 ? x[r.free - 1] : r.value;
+      const se = r.free > 0 ? (vcov ? Math.sqrt(Math.max(vcov[(r.free - 1) * q + r.free - 1], 0)) : NaN) : 0;
+      const z = r.free > 0 && se > 0 ? est / se : null;
+      const std = standardizedValue(structure, e, est, implied);
+      estimates.push({
+        lhs: r.lhs,
+        op: r.op,
+        rhs: r.rhs,
+        ...(labels.length > 1 ? { group: labels[g] } : {}),
+        ...(r.label && !r.label.startsWith('.') ? { label: r.label } : {}),
+        free: r.free > 0,
+        est,
+        se,
+        z,
+        pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+        std: std.stdAll,
+        stdLv: std.stdLv,
+      });
+    }
+  }
+  warnings.push(...admissibility(structure, evaluation, labels));
+
+  // test statistic and fit indices
+  const chisq = nTotal * evaluation.f;
+  const base = baselineChisq(samples, data.h1, p);
+  const rm = rmsea(chisq, df, nTotal, samples.length);
+  const srmrs = samples.map((s, g) =>
+    srmrGroup(s.cov, s.mean, evaluation.groups[g].implied.sigma, evaluation.groups[g].implied.mu, p, table.meanstructure),
+  );
+  const ic = informationCriteria(saturatedLogl(samples, data.h1, p), chisq, q, nTotal);
+  const fit: SemFit = {
+    chisq,
+    df,
+    pvalue: df > 0 ? chisqUpperTail(chisq, df) : NaN,
+    baselineChisq: base.chisq,
+    baselineDf: base.df,
+    cfi: cfi(chisq, df, base.chisq, base.df),
+    tli: tli(chisq, df, base.chisq, base.df),
+    rmsea: rm.rmsea,
+    rmseaLower: rm.lower,
+    rmseaUpper: rm.upper,
+    srmr: srmr(srmrs, samples.map((s) => s.n)),
+    ...ic,
+    npar: q,
+  };
+  const result = {
+    n: nTotal,
+    nGroups: samples.length,
+    groupLabels: labels.length > 1 ? labels : [],
+    groupSizes: samples.map((s) => s.n),
+    converged: opt.converged,
+    fit,
+    estimates,
+    options: {
+      stdLv: table.stdLv,
+      missing,
+      meanstructure: table.meanstructure,
+      groupEqual: table.groupEqual,
+      groupPartial: table.groupPartial,
+      information: (fimL ? 'observed' : 'expected') as 'observed' | 'expected',
+    },
+    diagnostics: { converged: opt.converged, iterations: opt.iterations, warnings },
+  };
+  // the fitted internals travel with the result without showing up in its JSON
+  Object.defineProperty(result, 'internal', { value: { model: structure, data, x, evaluation, information }, enumerable: false });
+  return result as unknown as SemResult;
+}
+
+/** Log-likelihood of the saturated model: Σ −½[n_obs·ln 2π + n_g·h1_g], n_obs counting observed values. */
+function saturatedLogl(samples: readonly GroupSample[], h1: readonly number[], p: number): number {
+  let ll = 0;
+  for (let g = 0; g < samples.length; g++) {
+    const s = samples[g];
+    const values = s.patterns ? s.patterns.reduce((a, pt) => a + pt.n * pt.observed.length, 0) : s.n * p;
+    ll += -0.5 * (values * Math.log(2 * Math.PI) + s.n * h1[g]);
+  }
+  return ll;
+}
+
+/** Heywood cases and non-positive-definite latent covariance matrices, as readable warnings. */
+function admissibility(model: ModelStructure, evaluation: ModelEvaluation, labels: readonly string[]): string[] {
+  const out: string[] = [];
+  const { p, m } = model;
+  evaluation.groups.forEach(({ mats }, g) => {
+    const where = labels.length > 1 ? ` in group ${labels[g]}` : '';
+    for (let i = 0; i < p; i++) {
+      if (mats.theta[i * p + i] < 0) out.push(`Heywood case: the residual variance of ${model.observed[i]} is negative (${mats.theta[i * p + i].toFixed(4)})${where}.`);
+    }
+    const lat: number[] = [];
+    for (let j = 0; j < m; j++) {
+      if (model.phantomOf[j] >= 0) continue;
+      lat.push(j);
+      if (mats.psi[j * m + j] < 0) out.push(`Heywood case: the variance of ${model.latentAll[j]} is negative (${mats.psi[j * m + j].toFixed(4)})${where}.`);
+    }
+    if (lat.length > 1) {
+      const k = lat.length;
+      const sub = new Float64Array(k * k);
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sub[a * k + b] = mats.psi[lat[a] * m + lat[b]];
+      const anyNegative = lat.some((j) => mats.psi[j * m + j] < 0);
+      if (!anyNegative && !cholesky(sub, k)) out.push(`the covariance matrix of the latent variables is not positive definite${where}.`);
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b < a; b++) {
+          const r = sub[a * k + b] / Math.sqrt(sub[a * k + a] * sub[b * k + b]);
+          if (Math.abs(r) > 1) out.push(`the correlation of ${model.latentAll[lat[a]]} and ${model.latentAll[lat[b]]} exceeds 1 in absolute value (${r.toFixed(4)})${where}.`);
+        }
+    }
+  });
+  return out;
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz–Stegun 7.1.26 is too coarse; use the complementary error function series
+  const t = 1 / (1 + 0.5 * Math.abs(z / Math.SQRT2));
+  const y =
+    t *
+    Math.exp(
+      -(z * z) / 2 -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - y / 2 : y / 2;
+}

@@ -1,0 +1,9 @@
+/** Confirmatory factor analysis and SEM in lavaan syntax, measurement invariance, validity. */
+export { parseModelSyntax } from './model_syntax.js';
+export type { Modifier, Statement, SyntaxOperator, Term } from './model_syntax.js';
+export { buildParameterTable, modelVariables } from './parameter_table.js';
+export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } from './parameter_table.js';
+export { fitSem, fitTable } from './fit_sem.js';
+export type { SemData, SemEstimate, SemFit, SemOptions, SemResult } from './fit_sem.js';
+export type { SemMissing } from './sample_statistics.js';
+export { pchisq } from './noncentral_chisq.js';

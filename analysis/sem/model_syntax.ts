@@ -1,0 +1,306 @@
+import { InputError } from '../errors.js';
+
+/** The operators of lavaan's model syntax that seici estimates. */
+export type SyntaxOperator = '=~' | '~' | '~~' | '~1';
+
+/**
+ * What a modifier in front of a variable says for one group: a fixed value (`1*x`), an
+ * explicitly free parameter (`NA*x`), a label (`a*x`), a start value (`start(.5)*x`).
+ */
+export interface Modifier {
+  readonly fixed?: number;
+  readonly free?: true;
+  readonly label?: string;
+  readonly start?: number;
+}
+
+/** One right-hand-side term: a variable (or `1` for an intercept) with per-group modifiers. */
+export interface Term {
+  readonly name: string;
+  /** One entry for all groups, or one per group when written as `c(a, b)*x`. */
+  readonly modifiers: readonly Modifier[];
+}
+
+/** One formula of the model, e.g. `visual =~ x1 + x2 + x3`, with the line it starts on. */
+export interface Statement {
+  readonly lhs: readonly string[];
+  readonly op: SyntaxOperator;
+  readonly rhs: readonly Term[];
+  readonly line: number;
+}
+
+interface Token {
+  readonly kind: 'name' | 'number' | 'op' | 'punct';
+  readonly text: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+const OPERATORS = ['=~', '~~', ':=', '==', '<', '>', '~*~', '|~', '|', '%', '~'];
+
+/**
+ * Parses lavaan model syntax (Rosseel, 2012, doi:10.18637/jss.v048.i02) into statements:
+ * `=~` (is measured by), `~` (is regressed on), `~~` (covariance), `y ~ 1` (intercept),
+ * with `#`/`!` comments, `;` or newlines between formulas, and formulas continued over
+ * several lines (a line without an operator continues the formula above it, as in
+ * lavaan::lavParseModelString). Modifiers before `*`: a number (fixed), `NA` (free),
+ * a name (label; equal labels mean equal parameters), `start(v)`, `label("a")`,
+ * `equal("a")`, or `c(...)` with one entry per group. Every syntax error is an InputError
+ * naming the line and the token at fault.
+ */
+export function parseModelSyntax(text: string, argument = 'model'): Statement[] {
+  const tokens = tokenize(text, argument);
+  const formulas = splitFormulas(tokens, argument);
+  return formulas.map((f) => parseFormula(f, argument));
+}
+
+function fail(argument: string, tok: { line: number; column: number } | undefined, message: string): never {
+  const where = tok ? `line ${tok.line}, column ${tok.column}` : 'the end';
+  throw new InputError(argument, `${argument} syntax error at ${where}: ${message}`);
+}
+
+function tokenize(text: string, argument: string): Token[] {
+  const out: Token[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li];
+    let i = 0;
+    while (i < line.length) {
+      const ch = line[i];
+      const column = i + 1;
+      if (ch === '#' || ch === '!') break;
+      if (ch === ' ' || ch === '\t') {
+        i++;
+        continue;
+      }
+      if (ch === ';') {
+        out.push({ kind: 'punct', text: ';', line: li + 1, column });
+        i++;
+        continue;
+      }
+      const op = OPERATORS.find((o) => line.startsWith(o, i));
+      if (op) {
+        out.push({ kind: 'op', text: op, line: li + 1, column });
+        i += op.length;
+        continue;
+      }
+      if ('+*(),'.includes(ch)) {
+        out.push({ kind: 'punct', text: ch, line: li + 1, column });
+        i++;
+        continue;
+      }
+      if (ch === '"' || ch === "'") {
+        const end = line.indexOf(ch, i + 1);
+        if (end < 0) fail(argument, { line: li + 1, column }, 'a quoted label is never closed.');
+        out.push({ kind: 'name', text: line.slice(i + 1, end), line: li + 1, column });
+        i = end + 1;
+        continue;
+      }
+      const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(line.slice(i));
+      if (num && (ch !== '-' && ch !== '+' ? true : /^[-+][\d.]/.test(line.slice(i)))) {
+        // a leading sign is part of a number only where a modifier can start
+        const prev = out[out.length - 1];
+        const signed = ch === '-' || ch === '+';
+        if (!signed || !prev || prev.kind === 'op' || prev.text === '(' || prev.text === ',' || prev.text === '+') {
+          out.push({ kind: 'number', text: num[0], line: li + 1, column });
+          i += num[0].length;
+          continue;
+        }
+      }
+      const name = /^[A-Za-z_.][A-Za-z0-9_.]*/.exec(line.slice(i));
+      if (name) {
+        out.push({ kind: 'name', text: name[0], line: li + 1, column });
+        i += name[0].length;
+        continue;
+      }
+      fail(argument, { line: li + 1, column }, `unexpected character "${ch}".`);
+    }
+    out.push({ kind: 'punct', text: '\n', line: li + 1, column: line.length + 1 });
+  }
+  return out;
+}
+
+/** Groups tokens into formulas: `;` ends one; a line without an operator continues the one above. */
+function splitFormulas(tokens: readonly Token[], argument: string): Token[][] {
+  const lines: Token[][] = [];
+  let cur: Token[] = [];
+  for (const t of tokens) {
+    if (t.text === '\n' || t.text === ';') {
+      if (cur.length) lines.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length) lines.push(cur);
+  const formulas: Token[][] = [];
+  for (const l of lines) {
+    const hasOp = l.some((t) => t.kind === 'op');
+    const prev = formulas[formulas.length - 1];
+    const continues = prev && (!hasOp || prev[prev.length - 1].text === '+' || l[0].text === '+');
+    if (continues) prev.push(...l);
+    else if (!hasOp) fail(argument, l[0], `"${l[0].text}" starts a formula without an operator such as =~, ~ or ~~.`);
+    else formulas.push([...l]);
+  }
+  return formulas;
+}
+
+function parseFormula(toks: readonly Token[], argument: string): Statement {
+  const opIdx = toks.findIndex((t) => t.kind === 'op');
+  const opTok = toks[opIdx];
+  if (!['=~', '~', '~~'].includes(opTok.text)) {
+    const what: Record<string, string> = {
+      ':=': 'defined parameters (:=)',
+      '==': 'explicit equality constraints (==); give the parameters the same label instead',
+      '<': 'inequality constraints (<)',
+      '>': 'inequality constraints (>)',
+      '|': 'thresholds (|) of ordinal variables',
+      '~*~': 'scaling factors (~*~)',
+      '|~': 'composites (|~)',
+      '%': 'group-level blocks (%)',
+    };
+    fail(argument, opTok, `${what[opTok.text] ?? opTok.text} are not supported.`);
+  }
+  const second = toks.slice(opIdx + 1).find((t) => t.kind === 'op');
+  if (second) fail(argument, second, `a second operator "${second.text}" in one formula; put each formula on its own line.`);
+  const lhsToks = toks.slice(0, opIdx);
+  if (lhsToks.length === 0) fail(argument, opTok, `"${opTok.text}" needs a variable on its left.`);
+  const lhs: string[] = [];
+  for (let i = 0; i < lhsToks.length; i++) {
+    const t = lhsToks[i];
+    if (i % 2 === 1) {
+      if (t.text !== '+') fail(argument, t, `unexpected "${t.text}" on the left of "${opTok.text}".`);
+      continue;
+    }
+    if (t.kind !== 'name') fail(argument, t, `"${t.text}" is not a variable name.`);
+    lhs.push(t.text);
+  }
+  if (lhsToks[lhsToks.length - 1].text === '+') fail(argument, lhsToks[lhsToks.length - 1], 'a "+" with nothing after it.');
+  const rhsToks = toks.slice(opIdx + 1);
+  if (rhsToks.length === 0) fail(argument, opTok, `"${opTok.text}" needs something on its right.`);
+  const terms = splitTerms(rhsToks, argument).map((t) => parseTerm(t, argument));
+  let op = opTok.text as SyntaxOperator;
+  if (op === '~' && terms.some((t) => t.name === '1')) {
+    if (terms.length !== 1) fail(argument, opTok, 'an intercept "~ 1" must stand alone in its formula.');
+    op = '~1';
+  } else {
+    const one = terms.find((t) => t.name === '1');
+    if (one) fail(argument, opTok, `"1" can only follow "~" (an intercept), not "${op}".`);
+  }
+  return { lhs, op, rhs: terms, line: opTok.line };
+}
+
+function splitTerms(toks: readonly Token[], argument: string): Token[][] {
+  const terms: Token[][] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  for (const t of toks) {
+    if (t.text === '(') depth++;
+    if (t.text === ')') depth--;
+    if (t.text === '+' && depth === 0) {
+      if (cur.length === 0) fail(argument, t, 'a "+" with no term before it.');
+      terms.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length === 0) fail(argument, toks[toks.length - 1], 'a "+" with nothing after it.');
+  terms.push(cur);
+  return terms;
+}
+
+/** A term is `mod*mod*...*name`; the last factor is the variable (or 1). */
+function parseTerm(toks: readonly Token[], argument: string): Term {
+  const factors: Token[][] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  for (const t of toks) {
+    if (t.text === '(') depth++;
+    if (t.text === ')') depth--;
+    if (t.text === '*' && depth === 0) {
+      if (cur.length === 0) fail(argument, t, 'a "*" with no modifier before it.');
+      factors.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length === 0) fail(argument, toks[toks.length - 1], 'a "*" with no variable after it.');
+  const last = cur;
+  if (last.length !== 1 || !(last[0].kind === 'name' || last[0].text === '1')) {
+    fail(argument, last[0], `expected a variable name, got "${last.map((t) => t.text).join('')}".`);
+  }
+  const name = last[0].text;
+  let modifiers: Modifier[] = [{}];
+  for (const f of factors) modifiers = mergeModifiers(modifiers, parseModifier(f, argument), f[0], argument);
+  return { name, modifiers };
+}
+
+function mergeModifiers(a: Modifier[], b: Modifier[], tok: Token, argument: string): Modifier[] {
+  if (a.length > 1 && b.length > 1 && a.length !== b.length) {
+    fail(argument, tok, `c(...) lists of different lengths (${a.length} and ${b.length}) on one term.`);
+  }
+  const n = Math.max(a.length, b.length);
+  const out: Modifier[] = [];
+  for (let g = 0; g < n; g++) {
+    const x = a[a.length === 1 ? 0 : g];
+    const y = b[b.length === 1 ? 0 : g];
+    const m: { -readonly [K in keyof Modifier]: Modifier[K] } = { ...x };
+    if (y.fixed !== undefined) {
+      m.fixed = y.fixed;
+      delete m.free;
+    }
+    if (y.free) {
+      m.free = true;
+      delete m.fixed;
+    }
+    if (y.label !== undefined) m.label = y.label;
+    if (y.start !== undefined) m.start = y.start;
+    out.push(m);
+  }
+  return out;
+}
+
+function parseModifier(toks: readonly Token[], argument: string): Modifier[] {
+  const t = toks[0];
+  if (toks.length === 1) return [atom(t, argument)];
+  if (t.kind === 'name' && toks[1]?.text === '(' && toks[toks.length - 1].text === ')') {
+    const inner = toks.slice(2, -1);
+    const items: Token[][] = [];
+    let cur: Token[] = [];
+    for (const x of inner) {
+      if (x.text === ',') {
+        items.push(cur);
+        cur = [];
+      } else cur.push(x);
+    }
+    items.push(cur);
+    for (const it of items) {
+      if (it.length !== 1) fail(argument, it[0] ?? t, `each entry of ${t.text}(...) must be a single value.`);
+    }
+    const vals = items.map((it) => it[0]);
+    switch (t.text) {
+      case 'c':
+        return vals.map((v) => atom(v, argument));
+      case 'start':
+        return vals.map((v) => {
+          const n = Number(v.text);
+          if (v.kind !== 'number') fail(argument, v, `start(...) needs a number, got "${v.text}".`);
+          return { start: n };
+        });
+      case 'label':
+      case 'equal':
+        return vals.map((v) => {
+          if (v.kind !== 'name') fail(argument, v, `${t.text}(...) needs a label, got "${v.text}".`);
+          return { label: v.text };
+        });
+      default:
+        fail(argument, t, `unknown modifier function "${t.text}(...)"; use c(), start(), label() or equal().`);
+    }
+  }
+  fail(argument, t, `cannot read the modifier "${toks.map((x) => x.text).join('')}".`);
+}
+
+function atom(t: Token, argument: string): Modifier {
+  if (t.kind === 'number') return { fixed: Number(t.text) };
+  if (t.kind === 'name') {
+    if (t.text === 'NA') return { free: true };
+    if (/^[A-Za-z.][A-Za-z0-9_.]*$/.test(t.text) || t.text.length > 0) return { label: t.text };
+  }
+  fail(argument, t, `"${t.text}" is not a number, NA or a label.`);
+}

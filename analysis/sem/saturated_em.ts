@@ -1,0 +1,124 @@
+import { cholesky, choleskyInverse } from './dense.js';
+import type { MissingPattern } from './sample_statistics.js';
+
+/**
+ * Maximum-likelihood means and covariances of a multivariate normal sample with missing
+ * values, by the EM algorithm (Dempster, Laird & Rubin, 1977, doi:10.1111/j.2517-6161.1977.tb01600.x;
+ * Little & Rubin, 2002, ch. 11). E-step: each pattern's missing variables are replaced by
+ * their regression on the observed ones, adding the conditional covariance
+ * Σ_uu − Σ_uo Σ_oo⁻¹ Σ_ou; M-step: μ = T₁/N, Σ = T₂/N − μμᵀ. Starts from available-case
+ * means and variances. This is the saturated (h1) model of lavaan's missing = "ml".
+ */
+export function saturatedEm(
+  patterns: readonly MissingPattern[],
+  p: number,
+  n: number,
+  { maxIterations = 5000, tolerance = 1e-12 } = {},
+): { mean: Float64Array; cov: Float64Array; iterations: number; converged: boolean } {
+  let mu = new Float64Array(p);
+  let sigma = new Float64Array(p * p);
+  const cnt = new Float64Array(p);
+  const s1 = new Float64Array(p);
+  const s2 = new Float64Array(p);
+  for (const pt of patterns) {
+    pt.observed.forEach((j, a) => {
+      cnt[j] += pt.n;
+      s1[j] += pt.n * pt.mean[a];
+      s2[j] += pt.n * (pt.cov[a * pt.observed.length + a] + pt.mean[a] * pt.mean[a]);
+    });
+  }
+  for (let j = 0; j < p; j++) {
+    mu[j] = s1[j] / cnt[j];
+    sigma[j * p + j] = Math.max(s2[j] / cnt[j] - mu[j] * mu[j], 1e-8);
+  }
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < maxIterations; iterations++) {
+    const t1 = new Float64Array(p);
+    const t2 = new Float64Array(p * p);
+    for (const pt of patterns) accumulate(pt, p, mu, sigma, t1, t2);
+    const newMu = new Float64Array(p);
+    const newSigma = new Float64Array(p * p);
+    for (let j = 0; j < p; j++) newMu[j] = t1[j] / n;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) newSigma[i * p + j] = t2[i * p + j] / n - newMu[i] * newMu[j];
+    let delta = 0;
+    for (let j = 0; j < p; j++) delta = Math.max(delta, Math.abs(newMu[j] - mu[j]));
+    for (let k = 0; k < p * p; k++) delta = Math.max(delta, Math.abs(newSigma[k] - sigma[k]));
+    mu = newMu;
+    sigma = newSigma;
+    if (delta < tolerance * (1 + Math.abs(sigma[0]))) {
+      converged = true;
+      iterations++;
+      break;
+    }
+  }
+  return { mean: mu, cov: sigma, iterations, converged };
+}
+
+function accumulate(pt: MissingPattern, p: number, mu: Float64Array, sigma: Float64Array, t1: Float64Array, t2: Float64Array): void {
+  const o = pt.observed;
+  const no = o.length;
+  const n = pt.n;
+  const isObs = new Uint8Array(p);
+  for (const j of o) isObs[j] = 1;
+  const u: number[] = [];
+  for (let j = 0; j < p; j++) if (!isObs[j]) u.push(j);
+  const nu = u.length;
+  // raw second moments of the observed part: n (S + m mᵀ)
+  const s2o = new Float64Array(no * no);
+  for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) s2o[a * no + b] = n * (pt.cov[a * no + b] + pt.mean[a] * pt.mean[b]);
+  for (let a = 0; a < no; a++) {
+    t1[o[a]] += n * pt.mean[a];
+    for (let b = 0; b < no; b++) t2[o[a] * p + o[b]] += s2o[a * no + b];
+  }
+  if (nu === 0) return;
+  const soo = new Float64Array(no * no);
+  for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) soo[a * no + b] = sigma[o[a] * p + o[b]];
+  const l = cholesky(soo, no);
+  if (!l) throw new Error('EM: a covariance block lost positive definiteness');
+  const sooInv = choleskyInverse(l, no);
+  // β = Σ_uo Σ_oo⁻¹ (nu × no)
+  const beta = new Float64Array(nu * no);
+  for (let a = 0; a < nu; a++)
+    for (let b = 0; b < no; b++) {
+      let s = 0;
+      for (let c = 0; c < no; c++) s += sigma[u[a] * p + o[c]] * sooInv[c * no + b];
+      beta[a * no + b] = s;
+    }
+  // c = μ_u − β μ_o ; x̂_u = c + β x_o
+  const c = new Float64Array(nu);
+  const bm = new Float64Array(nu); // β · mean_o
+  for (let a = 0; a < nu; a++) {
+    let s = 0;
+    let t = 0;
+    for (let b = 0; b < no; b++) {
+      s += beta[a * no + b] * mu[o[b]];
+      t += beta[a * no + b] * pt.mean[b];
+    }
+    c[a] = mu[u[a]] - s;
+    bm[a] = t;
+  }
+  // β S2o (nu × no)
+  const bs = new Float64Array(nu * no);
+  for (let a = 0; a < nu; a++)
+    for (let b = 0; b < no; b++) {
+      let s = 0;
+      for (let k = 0; k < no; k++) s += beta[a * no + k] * s2o[k * no + b];
+      bs[a * no + b] = s;
+    }
+  for (let a = 0; a < nu; a++) {
+    t1[u[a]] += n * (c[a] + bm[a]);
+    for (let b = 0; b < no; b++) {
+      const v = n * c[a] * pt.mean[b] + bs[a * no + b];
+      t2[u[a] * p + o[b]] += v;
+      t2[o[b] * p + u[a]] += v;
+    }
+    for (let b = 0; b < nu; b++) {
+      let bsb = 0;
+      for (let k = 0; k < no; k++) bsb += bs[a * no + k] * beta[b * no + k];
+      let condCov = sigma[u[a] * p + u[b]];
+      for (let k = 0; k < no; k++) condCov -= beta[a * no + k] * sigma[o[k] * p + u[b]];
+      t2[u[a] * p + u[b]] += n * c[a] * c[b] + n * c[a] * bm[b] + n * bm[a] * c[b] + bsb + n * condCov;
+    }
+  }
+}
