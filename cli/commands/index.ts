@@ -5,12 +5,16 @@ import { register as score } from './score.js';
 import { register as screen } from './screen.js';
 import { register as efa } from './efa.js';
 import { register as omega } from './omega.js';
+import { register as factors } from './factors.js';
 import { register as simulate } from './simulate.js';
 import { register as instrument } from './instrument.js';
 import { register as breakpoints } from './breakpoints.js';
 import { register as cfa } from './cfa.js';
+import { register as serve } from './serve.js';
+import { register as migrate } from './migrate.js';
+import { register as admin } from './admin.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega, cfa];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega, cfa, serve, migrate, admin, factors];
