@@ -23,22 +23,24 @@ export interface BootstrapOptions {
 /**
  * A seeded nonparametric percentile bootstrap interval (Efron & Tibshirani, 1993, An
  * Introduction to the Bootstrap, ch. 13; doi:10.1201/9780429246593): draw `replicates` samples
- * of the rows with replacement, compute `statistic` on each, and take the (1 − level)/2 and
- * (1 + level)/2 quantiles of the finite results (R's default `quantile` type 7). Rows are drawn
- * with a 32-bit generator seeded by `seed`, so an interval is reproducible, not R's stream.
+ * of n rows with replacement, compute `statistic` on each, and take the (1 − level)/2 and
+ * (1 + level)/2 quantiles of the finite results (R's default `quantile`, type 7). A resample is
+ * handed to `statistic` as how often each of the n rows was drawn, so that a statistic can weight
+ * the rows instead of copying them. Rows are drawn with a 32-bit generator seeded by `seed`: an
+ * interval is reproducible, though not R's random stream.
  */
-export function bootstrapInterval<T>(
-  rows: readonly T[],
-  statistic: (sample: T[]) => number,
+export function bootstrapInterval(
+  n: number,
+  statistic: (counts: Uint32Array) => number,
   { replicates = 1000, seed = 1, level = 0.95 }: BootstrapOptions = {},
 ): BootstrapInterval {
   const random = seededUniform(seed);
-  const n = rows.length;
   const values: number[] = [];
-  const sample = new Array<T>(n);
+  const counts = new Uint32Array(n);
   for (let b = 0; b < replicates; b++) {
-    for (let i = 0; i < n; i++) sample[i] = rows[Math.floor(random() * n)];
-    const v = statistic(sample);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[Math.floor(random() * n)]++;
+    const v = statistic(counts);
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);

@@ -10,3 +10,6 @@ export { scaleReliability } from './scale_reliability.js';
 export type { ScaleReliability, ScaleReliabilityOptions } from './scale_reliability.js';
 export { omegaFromLoadings, oneFactorOmega, oneFactorOmegaOfRows } from './omega_total.js';
 export type { OneFactorOmega } from './omega_total.js';
+export { omegaBootstrapInterval } from './omega_bootstrap.js';
+export { centreRows, resampledCovariance } from './resampled_covariance.js';
+export type { CentredRows } from './resampled_covariance.js';

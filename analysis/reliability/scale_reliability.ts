@@ -8,7 +8,8 @@ import { alphaStandardError } from './alpha_standard_error.js';
 import { averageInterItemR } from './average_inter_item_r.js';
 import { cronbachAlpha, standardizedAlpha } from './cronbach_alpha.js';
 import { feldtInterval, type ConfidenceInterval } from './feldt_interval.js';
-import { bootstrapInterval, type BootstrapInterval } from './bootstrap_interval.js';
+import type { BootstrapInterval } from './bootstrap_interval.js';
+import { omegaBootstrapInterval } from './omega_bootstrap.js';
 import { oneFactorOmegaOfRows } from './omega_total.js';
 
 export interface ScaleReliabilityOptions extends ItemSetOptions {
@@ -91,7 +92,7 @@ export function scaleReliability(data: readonly (readonly number[])[], options: 
       omegaModel: { loadings: byItem(model.loadings), residualVariances: byItem(model.residualVariances) },
     };
     if (bootstrap > 0) {
-      const ci = bootstrapInterval(set.data, resampledOmega, { replicates: bootstrap, seed, level });
+      const ci = omegaBootstrapInterval(set.data, { replicates: bootstrap, seed, level });
       if (ci.valid < ci.replicates) {
         warnings.push(`omega's bootstrap: ${ci.replicates - ci.valid} of ${ci.replicates} resamples gave no omega and were left out.`);
       }
@@ -116,12 +117,3 @@ export function scaleReliability(data: readonly (readonly number[])[], options: 
   };
 }
 
-/** Omega total of a bootstrap resample; NaN when the resample cannot be fitted (an item without variance). */
-function resampledOmega(rows: number[][]): number {
-  try {
-    return oneFactorOmegaOfRows(rows).omegaTotal;
-  } catch (err) {
-    if (err instanceof InputError) return NaN;
-    throw err;
-  }
-}

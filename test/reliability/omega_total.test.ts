@@ -1,5 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, omegaFromLoadings, oneFactorOmega, quantileType7, scaleReliability, seededUniform } from '../../analysis/index.js';
+import {
+  bootstrapInterval,
+  centreRows,
+  covariance,
+  omegaFromLoadings,
+  oneFactorOmega,
+  quantileType7,
+  resampledCovariance,
+  scaleReliability,
+  seededUniform,
+} from '../../analysis/index.js';
+
+/** The mean of the values drawn as a resample's counts say. */
+function resampledMean(values: readonly number[]) {
+  return (counts: Uint32Array) => {
+    let s = 0;
+    let k = 0;
+    for (let i = 0; i < values.length; i++) {
+      s += counts[i] * values[i];
+      k += counts[i];
+    }
+    return s / k;
+  };
+}
 import { OPTIMISER, caseData, caseOptions, expectNear, referenceCases } from './references.js';
 
 describe('omega total equals lavaan one-factor ML (test/fixtures/r/reliability-references.R)', () => {
@@ -78,9 +101,9 @@ describe('seeded percentile bootstrap', () => {
   it('is reproducible for a seed and changes with the seed', () => {
     const rows = Array.from({ length: 200 }, (_, i) => Math.sin(i) * 10 + i / 20);
     const mean = (s: number[]) => s.reduce((a, b) => a + b, 0) / s.length;
-    const a = bootstrapInterval(rows, mean, { replicates: 400, seed: 3 });
-    const b = bootstrapInterval(rows, mean, { replicates: 400, seed: 3 });
-    const c = bootstrapInterval(rows, mean, { replicates: 400, seed: 4 });
+    const a = bootstrapInterval(rows.length, resampledMean(rows), { replicates: 400, seed: 3 });
+    const b = bootstrapInterval(rows.length, resampledMean(rows), { replicates: 400, seed: 3 });
+    const c = bootstrapInterval(rows.length, resampledMean(rows), { replicates: 400, seed: 4 });
     expect(b).toEqual(a);
     expect(c.lower).not.toBe(a.lower);
     expect(a.lower).toBeLessThan(mean(rows));
@@ -94,15 +117,27 @@ describe('seeded percentile bootstrap', () => {
     const m = mean(rows);
     const sd = Math.sqrt(rows.reduce((s, v) => s + (v - m) ** 2, 0) / (rows.length - 1));
     const se = sd / Math.sqrt(rows.length);
-    const ci = bootstrapInterval(rows, mean, { replicates: 2000, seed: 5 });
+    const ci = bootstrapInterval(rows.length, resampledMean(rows), { replicates: 2000, seed: 5 });
     expect(Math.abs(ci.lower - (m - 1.96 * se))).toBeLessThan(0.25 * se);
     expect(Math.abs(ci.upper - (m + 1.96 * se))).toBeLessThan(0.25 * se);
   });
 
   it('leaves out resamples whose statistic is not finite and says how many were valid', () => {
-    const ci = bootstrapInterval([0, 1, 2, 3], (s) => (s[0] === 0 ? NaN : s[0]), { replicates: 100, seed: 2 });
+    // NaN whenever row 0 was drawn
+    const ci = bootstrapInterval(4, (counts) => (counts[0] > 0 ? NaN : 1), { replicates: 100, seed: 2 });
     expect(ci.valid).toBeLessThan(100);
     expect(ci.valid).toBeGreaterThan(0);
+  });
+
+  it('resampledCovariance equals the N-divisor covariance of the rows drawn', () => {
+    const random = seededUniform(8);
+    const data = Array.from({ length: 50 }, () => [random() * 5, random() * 3 + 2, random()]);
+    const counts = new Uint32Array(50);
+    for (let i = 0; i < 50; i++) counts[Math.floor(random() * 50)]++;
+    const drawn = data.flatMap((row, i) => Array.from({ length: counts[i] }, () => row));
+    const want = covariance(drawn, { divisor: 'n' }).cov;
+    const got = resampledCovariance(centreRows(data), counts);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(got[a][b]).toBeCloseTo(want[a][b], 12);
   });
 
   it('quantileType7 matches R quantile(type = 7)', () => {
