@@ -73,6 +73,17 @@ describe('one-factor omega: invariants and recovery', () => {
     expect(Math.abs(fit.omegaTotal - omegaFromLoadings(lambda, theta))).toBeLessThan(1e-5);
   });
 
+  it('reports a Heywood case (lavaan would give a negative residual variance here) in diagnostics', () => {
+    // λ_a² = r_ab r_ac / r_bc = 1.28 > 1: no proper one-factor solution exists
+    const fit = oneFactorOmega([
+      [1, 0.8, 0.8],
+      [0.8, 1, 0.5],
+      [0.8, 0.5, 1],
+    ]);
+    expect(fit.diagnostics.warnings.join(' ')).toMatch(/Heywood/);
+    expect(fit.residualVariances[0]).toBeLessThan(0.01);
+  });
+
   it('recovers the population omega from simulated congeneric data, and its bootstrap interval covers it', () => {
     const lambda = [0.8, 0.6, 0.9, 0.5, 0.7, 0.65];
     const theta = [0.6, 0.7, 0.4, 0.9, 0.5, 0.55];
