@@ -10,6 +10,8 @@ import { register as simulate } from './simulate.js';
 import { register as instrument } from './instrument.js';
 import { register as breakpoints } from './breakpoints.js';
 import { register as cfa } from './cfa.js';
+import { register as invariance } from './invariance.js';
+import { register as validity } from './validity.js';
 import { register as serve } from './serve.js';
 import { register as migrate } from './migrate.js';
 import { register as admin } from './admin.js';
@@ -17,4 +19,4 @@ import { register as admin } from './admin.js';
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega, cfa, serve, migrate, admin, factors];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega, cfa, serve, migrate, admin, factors, invariance, validity];
