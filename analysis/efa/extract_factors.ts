@@ -23,7 +23,10 @@ export interface FactorExtraction {
   readonly communalities: number[];
   /** Diagonal of R − ΛΛ′ (psych's `uniquenesses`). */
   readonly uniquenesses: number[];
-  /** Eigenvalues of R with its diagonal replaced by the communalities (psych's `values`), largest first. */
+  /**
+   * Eigenvalues of R with its diagonal replaced by the communalities (psych's `values`), largest first;
+   * for pa, of the reduced matrix of the last iteration, as psych reports them.
+   */
   readonly values: number[];
   /** The fitted objective: ML discrepancy, minres residual sum of squares, or NaN for pa. */
   readonly objective: number;
@@ -96,7 +99,8 @@ export function extractFactors(
     warnings.push(`Heywood case: communality at or above 1 for variable${heywood.length > 1 ? 's' : ''} ${heywood.join(', ')}.`);
   }
   const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
-  const values = Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  // psych's `values`: for pa the eigenvalues of the last iteration's reduced matrix
+  const values = fit.values ?? Array.from(symmetricEigen(withCommunalities, undefined, false).values);
   const scaledLoadings = isCorrelation ? loadings : loadings.map((row, i) => row.map((v) => v * sd[i]));
   const uniquenesses = communalities.map((h, i) => (1 - h) * (isCorrelation ? 1 : r[i][i]));
   return {
@@ -113,6 +117,7 @@ export function extractFactors(
 
 interface RawFit {
   loadings: number[][];
+  values?: number[];
   objective: number;
   converged: boolean;
   iterations: number;
@@ -229,9 +234,11 @@ function principalAxes(r: number[][], k: number, minErr: number, maxIter: number
   let err = comm;
   let iterations = 0;
   let loadings: number[][] = [];
+  let lastValues: number[] = [];
   let converged = true;
   while (err > minErr) {
     const { values, vectors } = symmetricEigen(m, p);
+    lastValues = Array.from(values);
     loadings = principalLoadings(vectors, values, p, k, (v) => v);
     let comm1 = 0;
     for (let i = 0; i < p; i++) {
@@ -249,5 +256,5 @@ function principalAxes(r: number[][], k: number, minErr: number, maxIter: number
     }
   }
   const warnings = converged ? [] : [`principal axes reached the maximum of ${maxIter} iterations before the communalities changed by less than ${minErr}.`];
-  return { loadings, objective: NaN, converged, iterations, warnings };
+  return { loadings, values: lastValues, objective: NaN, converged, iterations, warnings };
 }
