@@ -118,7 +118,7 @@ export function diagnoseUnits(input: DiagnosisInput, options: DiagnosisOptions =
   const visible = new Set(current.map((s) => s.unit));
   const warnings: string[] = [];
   const hidden = new Set([...(input.breakpoints ?? []).map((b) => b.unit)].filter((u) => !visible.has(u)));
-  if (hidden.size > 0) warnings.push(`${hidden.size} unit${hidden.size === 1 ? '' : 's'} with breakpoints but no visible score in ${wave} are not diagnosed.`);
+  if (hidden.size > 0) warnings.push(`${hidden.size} unit${hidden.size === 1 ? '' : 's'} with breakpoints but no visible score in ${wave} ${hidden.size === 1 ? 'is' : 'are'} not diagnosed.`);
 
   const units: UnitDiagnosis[] = [];
   for (const s of [...current].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0))) {

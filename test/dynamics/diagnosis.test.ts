@@ -143,7 +143,7 @@ describe('diagnoseUnits', () => {
 
   it('does not diagnose units without a visible score and keeps DESIGN’s catalogue', () => {
     expect(result.units.map((u) => u.unit)).toEqual(['A', 'B', 'C']);
-    expect(result.diagnostics.warnings).toEqual(['1 unit with breakpoints but no visible score in W2 are not diagnosed.']);
+    expect(result.diagnostics.warnings).toEqual(['1 unit with breakpoints but no visible score in W2 is not diagnosed.']);
     expect(INTERVENTIONS.map((i) => i.cells.join('+'))).toEqual(['TxA', 'TxV', 'TxC', 'RxC', 'SxA', 'SxC', 'SxV+TxV']);
     const c = result.units.find((u) => u.unit === 'C')!;
     expect(c.interventions).toEqual([]);
