@@ -9,6 +9,7 @@ import { register as factors } from './factors.js';
 import { register as simulate } from './simulate.js';
 import { register as instrument } from './instrument.js';
 import { register as breakpoints } from './breakpoints.js';
+import { register as diagnose } from './diagnose.js';
 import { register as cfa } from './cfa.js';
 import { register as invariance } from './invariance.js';
 import { register as validity } from './validity.js';
@@ -19,4 +20,4 @@ import { register as admin } from './admin.js';
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, omega, cfa, serve, migrate, admin, factors, invariance, validity];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, diagnose, omega, cfa, serve, migrate, admin, factors, invariance, validity];
