@@ -56,6 +56,7 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', false);
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
 
+  app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

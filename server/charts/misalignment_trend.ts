@@ -1,0 +1,104 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { InputError } from '../../analysis/errors.js';
+import { finiteOrNull } from './privacy.js';
+import { ALERT_COLOR, CHART_CONFIG, MUTED_COLOR, ORGANISATION_COLOR, UNIT_COLOR, VEGA_LITE_SCHEMA } from './theme.js';
+
+export interface MisalignmentWave {
+  /** Wave name as `seici score` reports it. */
+  readonly wave: string;
+  readonly n: number;
+  /** Misalignment M: SD of the unit-wave's three dimension z-scores. */
+  readonly misalignment: number | null;
+  /** Drift: M minus M at the unit's baseline wave. */
+  readonly drift: number | null;
+  /** The organisation's median M in the wave, for comparison. */
+  readonly organisationMisalignment?: number | null;
+}
+
+export interface MisalignmentTrendData {
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly minGroupSize: number;
+  /** Waves in time order. Waves with fewer than minGroupSize respondents are left out. */
+  readonly waves: readonly MisalignmentWave[];
+  /** The modest dispersion at which the model expects performance to peak (default 0.5 SD). */
+  readonly expectedOptimum?: number;
+}
+
+/** One point of the trend as it appears in the spec's data. */
+export interface TrendPoint {
+  readonly wave: string;
+  readonly series: 'Misalignment M' | 'Drift from baseline' | 'Organisation median M';
+  readonly value: number;
+}
+
+export function trendPoints(data: MisalignmentTrendData): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (const w of data.waves) {
+    if (!(w.n >= data.minGroupSize)) continue;
+    const m = finiteOrNull(w.misalignment);
+    const d = finiteOrNull(w.drift);
+    const o = finiteOrNull(w.organisationMisalignment);
+    if (m !== null) points.push({ wave: w.wave, series: 'Misalignment M', value: m });
+    if (d !== null) points.push({ wave: w.wave, series: 'Drift from baseline', value: d });
+    if (o !== null) points.push({ wave: w.wave, series: 'Organisation median M', value: o });
+  }
+  return points;
+}
+
+/**
+ * Misalignment M and drift over waves as a line chart (one line per series, points on each
+ * wave), with the organisation's median M for comparison, a zero line for drift and a
+ * dotted reference at the expected optimum dispersion (≈0.5 SD, H7). Waves in which the
+ * unit is below the minimum group size are omitted entirely.
+ */
+export function misalignmentTrendSpec(data: MisalignmentTrendData): TopLevelSpec {
+  if (!Number.isInteger(data.minGroupSize) || data.minGroupSize < 1) {
+    throw new InputError('minGroupSize', `minGroupSize must be a whole number of at least 1; got ${data.minGroupSize}.`);
+  }
+  const optimum = data.expectedOptimum ?? 0.5;
+  const shown = data.waves.filter((w) => w.n >= data.minGroupSize).map((w) => w.wave);
+  const series = ['Misalignment M', 'Drift from baseline', 'Organisation median M'];
+  const x = { field: 'wave', type: 'ordinal', sort: shown, title: 'Wave', axis: { labelAngle: 0 } } as const;
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    description: `Misalignment and drift over waves: ${data.title}`,
+    title: { text: data.title, subtitle: data.subtitle ?? 'M = SD of the standardized dimension scores; drift = change in M since the baseline wave' },
+    config: CHART_CONFIG,
+    width: 420,
+    height: 220,
+    layer: [
+      {
+        data: { values: [{ y: 0 }] },
+        mark: { type: 'rule', color: MUTED_COLOR, strokeWidth: 1 },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ y: optimum, label: `expected optimum ≈ ${optimum}` }] },
+        layer: [
+          { mark: { type: 'rule', color: MUTED_COLOR, strokeDash: [2, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+          {
+            mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, fontSize: 10, color: '#52606d', x: 'width' },
+            encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ],
+      },
+      {
+        data: { values: trendPoints(data) as unknown as Record<string, unknown>[] },
+        mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 2.5 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'SD units' },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: series, range: [UNIT_COLOR, ALERT_COLOR, ORGANISATION_COLOR] },
+          },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3], [2, 2]] }, legend: null },
+          tooltip: [{ field: 'wave' }, { field: 'series' }, { field: 'value', format: '.2f' }],
+        },
+      },
+    ],
+  };
+}
