@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
-import { cholesky, choleskyInverse, dependentColumns } from './dense.js';
+import { cholesky, choleskyInverse, choleskyLogDet, dependentColumns } from './dense.js';
 import { expectedInformation } from './expected_information.js';
 import { fisherScoring } from './fisher_scoring.js';
 import { baselineChisq } from './fit_baseline.js';
@@ -14,7 +14,7 @@ import { parseModelSyntax, type Statement } from './model_syntax.js';
 import { chisqUpperTail } from './noncentral_chisq.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
-import { buildParameterTable, type GroupEqual, type ParameterTable } from './parameter_table.js';
+import { buildParameterTable, exogenousObserved, type GroupEqual, type ParameterTable } from './parameter_table.js';
 import { sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
 import { standardizedValue } from './standardized_solution.js';
 import { startValues } from './start_values.js';
@@ -148,7 +148,9 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
       throw new InputError('csv', `the sample covariance matrix${where} is singular: some model variable is constant or a linear combination of others.`);
     }
   }
-  const moments = samples.length * ((p * (p + 1)) / 2 + (table.meanstructure ? p : 0));
+  // moments of exogenous covariates are fixed at their sample values and do not count (fixed.x)
+  const nx = exogenousObserved(table).length;
+  const moments = samples.length * ((p * (p + 1)) / 2 + (table.meanstructure ? p : 0) - (nx * (nx + 1)) / 2 - (table.meanstructure ? nx : 0));
   const df = moments - table.nFree;
   if (df < 0) {
     throw new InputError('model', `model is not identified: it has ${table.nFree} free parameters but the data give only ${moments} sample moments.`);
@@ -191,13 +193,13 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
 
   const estimates: SemEstimate[] = [];
   for (let g = 0; g < samples.length; g++) {
-    const { implied } = evaluation.groups[g];
+    const { implied, mats } = evaluation.groups[g];
     for (const e of structure.entries[g]) {
       const r = table.rows[e.row];
       const est = r.free > 0 ? x[r.free - 1] : r.value;
       const se = r.free > 0 ? (vcov ? Math.sqrt(Math.max(vcov[(r.free - 1) * q + r.free - 1], 0)) : NaN) : 0;
       const z = r.free > 0 && se > 0 ? est / se : null;
-      const std = standardizedValue(structure, e, est, implied);
+      const std = standardizedValue(structure, e, est, implied, mats);
       estimates.push({
         lhs: r.lhs,
         op: r.op,
@@ -223,7 +225,8 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
   const srmrs = samples.map((s, g) =>
     srmrGroup(s.cov, s.mean, evaluation.groups[g].implied.sigma, evaluation.groups[g].implied.mu, p, table.meanstructure),
   );
-  const ic = informationCriteria(saturatedLogl(samples, data.h1, p), chisq, q, nTotal);
+  const exoIdx = exogenousObserved(table).map((v) => table.observed.indexOf(v));
+  const ic = informationCriteria(saturatedLogl(samples, data.h1, p) - covariateLogl(samples, exoIdx, p), chisq, q, nTotal);
   const fit: SemFit = {
     chisq,
     df,
@@ -269,6 +272,25 @@ function saturatedLogl(samples: readonly GroupSample[], h1: readonly number[], p
     const s = samples[g];
     const values = s.patterns ? s.patterns.reduce((a, pt) => a + pt.n * pt.observed.length, 0) : s.n * p;
     ll += -0.5 * (values * Math.log(2 * Math.PI) + s.n * h1[g]);
+  }
+  return ll;
+}
+
+/**
+ * The saturated log-likelihood of the exogenous covariates alone, Σ_g −(n_g/2)(k ln 2π + ln|S_xx| + k):
+ * with fixed.x lavaan reports the likelihood of the outcomes given the covariates, i.e. the
+ * joint likelihood less this marginal part.
+ */
+function covariateLogl(samples: readonly GroupSample[], idx: readonly number[], p: number): number {
+  const k = idx.length;
+  if (k === 0) return 0;
+  let ll = 0;
+  for (const s of samples) {
+    const sxx = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sxx[a * k + b] = s.cov[idx[a] * p + idx[b]];
+    const l = cholesky(sxx, k);
+    const logDet = l ? choleskyLogDet(l, k) : NaN;
+    ll += -0.5 * s.n * (k * Math.log(2 * Math.PI) + logDet + k);
   }
   return ll;
 }

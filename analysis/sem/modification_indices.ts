@@ -84,8 +84,19 @@ export function modificationIndices(result: SemResult, options: ModificationInde
   if (!ev) return [];
   const info = expectedInformation(structure, data, ev);
   const nq = next;
+  // a released row keeps its tie in the null model: write its entry as θ_a + δ_k, so that θ_a's
+  // column sums its own and every released twin's columns and δ_k's column is the row's own
+  const cols: number[][] = Array.from({ length: q }, (_, a) => [a]);
+  candidates.forEach((c, k) => {
+    if (c.kind === 'equality') cols[table.rows[c.row].free - 1].push(q + k);
+  });
   const itt = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) itt[a * q + b] = info[a * nq + b];
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b < q; b++) {
+      let s = 0;
+      for (const i of cols[a]) for (const j of cols[b]) s += info[i * nq + j];
+      itt[a * q + b] = s;
+    }
   const l = cholesky(itt, q);
   if (!l) return [];
   const inv = choleskyInverse(l, q);
@@ -95,11 +106,12 @@ export function modificationIndices(result: SemResult, options: ModificationInde
   candidates.forEach((c, k) => {
     const kk = q + k;
     const row = rows[c.row];
+    const cross = new Float64Array(q);
+    for (let a = 0; a < q; a++) for (const i of cols[a]) cross[a] += info[i * nq + kk];
     let quad = 0;
     for (let a = 0; a < q; a++) {
-      const ia = info[kk * nq + a];
-      if (ia === 0) continue;
-      for (let b = 0; b < q; b++) quad += ia * inv[a * q + b] * info[b * nq + kk];
+      if (cross[a] === 0) continue;
+      for (let b = 0; b < q; b++) quad += cross[a] * inv[a * q + b] * cross[b];
     }
     const v = info[kk * nq + kk] - quad;
     const d = ev.gradient![kk];

@@ -13,7 +13,9 @@ import type { GroupSample } from './sample_statistics.js';
  */
 export function startValues(model: ModelStructure, samples: readonly GroupSample[]): Float64Array {
   const { p, m } = model;
-  const x = new Float64Array(model.nFree).fill(NaN);
+  // a free parameter shared by several rows (equal labels) starts at the mean of their start values
+  const x = new Float64Array(model.nFree);
+  const count = new Float64Array(model.nFree);
   const rows = model.table.rows as unknown as { value: number; free: number; exo: boolean; start: number; op: string; lhs: string; rhs: string }[];
   for (let g = 0; g < samples.length; g++) {
     const s = samples[g];
@@ -92,9 +94,12 @@ export function startValues(model: ModelStructure, samples: readonly GroupSample
         continue;
       }
       if (!Number.isNaN(row.start)) v = row.start;
-      if (e.free > 0 && Number.isNaN(x[e.free - 1])) x[e.free - 1] = v;
+      if (e.free > 0) {
+        x[e.free - 1] += v;
+        count[e.free - 1]++;
+      }
     }
   }
-  for (let k = 0; k < x.length; k++) if (Number.isNaN(x[k])) x[k] = 0;
+  for (let k = 0; k < x.length; k++) x[k] = count[k] > 0 ? x[k] / count[k] : 0;
   return x;
 }

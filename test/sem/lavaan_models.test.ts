@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { fitSem, InputError, modificationIndices } from '../../analysis/index.js';
+import { expectEstimates, expectFit, fixtureData, references } from './helpers.js';
+
+// Models the contract cases lack, against lavaan 0.6.14 (test/fixtures/r/sem-references.R).
+describe('models beyond the contract cases match lavaan', () => {
+  const cases: [string, string, string][] = [
+    ['politicalDemocracy', 'political-democracy.csv', 'structural regressions, residual covariances, equality labels'],
+    ['politicalDemocracyFree', 'political-democracy.csv', 'the tutorial model without labels'],
+    ['crossLoading', 'hs1939.csv', 'a cross-loading'],
+    ['latentMean', 'hs1939.csv', 'a latent mean identified by a fixed intercept (~1)'],
+    ['equalLabels', 'hs1939.csv', 'loadings and residual variances equal by label'],
+    ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
+    ['secondOrder', 'hs1939.csv', 'a second-order factor'],
+    ['heywood', 'heywood.csv', 'a Heywood case'],
+  ];
+  for (const [name, csv, what] of cases) {
+    it(`${name}: ${what}`, () => {
+      const ref = references[name];
+      const r = fitSem(fixtureData(csv, ref.model), ref.model);
+      expect(r.converged).toBe(true);
+      expect(r.n).toBe(ref.n);
+      expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
+      expectEstimates(r.estimates, ref.estimates);
+    });
+  }
+
+  it('PoliticalDemocracy without labels: chi-square 38.125 on 35 df', () => {
+    const ref = references.politicalDemocracyFree;
+    const r = fitSem(fixtureData('political-democracy.csv', ref.model), ref.model);
+    expect(r.fit.chisq).toBeCloseTo(38.125, 3);
+    expect(r.fit.df).toBe(35);
+  });
+
+  it('reports the Heywood case in diagnostics', () => {
+    const ref = references.heywood;
+    const r = fitSem(fixtureData('heywood.csv', ref.model), ref.model);
+    const theta = r.estimates.find((e) => e.lhs === 'a1' && e.op === '~~')!;
+    expect(theta.est).toBeLessThan(0);
+    expect(Math.abs(theta.est - ref.thetaA1)).toBeLessThan(1e-3);
+    expect(r.diagnostics.warnings.some((w) => /Heywood case: the residual variance of a1 is negative/.test(w))).toBe(true);
+  });
+});
+
+describe('modification indices', () => {
+  it('match lavaan::modindices for the three-factor model', () => {
+    const ref = references.modindices;
+    const r = fitSem(fixtureData('hs1939.csv', ref.model), ref.model);
+    const mi = modificationIndices(r, { kinds: ['fixed'] });
+    const key = (e: any) => `${e.lhs}|${e.op}|${e.rhs}`;
+    const mine = new Map(mi.map((m) => [key(m), m]));
+    for (const w of ref.rows) {
+      const g = mine.get(key(w));
+      expect(g, key(w)).toBeDefined();
+      expect(Math.abs(g!.mi - w.mi), `${key(w)} mi`).toBeLessThan(1e-3);
+      expect(Math.abs(g!.epc - w.epc), `${key(w)} epc`).toBeLessThan(1e-3);
+    }
+    expect(mi.length).toBe(ref.rows.length);
+  });
+
+  it('equality releases match lavaan::lavTestScore in the scalar model', () => {
+    const ref = references.scoreTests;
+    const r = fitSem(fixtureData('hs1939.csv', ref.model, 'school'), ref.model, { groupEqual: ['loadings', 'intercepts'] });
+    const mi = modificationIndices(r, { kinds: ['equality'] });
+    for (const w of ref.rows) {
+      const g = mi.find((m) => `${m.lhs}${m.op}${m.rhs}` === w.parameter);
+      expect(g, w.parameter).toBeDefined();
+      expect(Math.abs(g!.mi - w.x2), `${w.parameter}: ${g!.mi} vs ${w.x2}`).toBeLessThan(1e-3);
+    }
+  });
+});
+
+describe('identification', () => {
+  it('rejects a model with more parameters than moments', () => {
+    const model = 'f =~ x1 + x2\nx1 ~~ x2';
+    expect(() => fitSem(fixtureData('hs1939.csv', model), model)).toThrow(/not identified: it has 5 free parameters but the data give only 3/);
+  });
+  it('rejects a factor without a scale, naming the parameter', () => {
+    const model = 'visual =~ NA*x1 + x2 + x3\ntextual =~ x4 + x5 + x6';
+    let err: unknown;
+    try {
+      fitSem(fixtureData('hs1939.csv', model), model);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).argument).toBe('model');
+    expect((err as Error).message).toMatch(/model is not identified: parameter "visual/);
+  });
+});
