@@ -23,7 +23,13 @@ function resampledMean(values: readonly number[]) {
     return s / k;
   };
 }
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FIXTURES } from '../helpers/cli.js';
 import { OPTIMISER, caseData, caseOptions, expectNear, referenceCases } from './references.js';
+
+// The same resamples refitted with lavaan: test/fixtures/r/reliability-bootstrap.R
+const bootReference = JSON.parse(readFileSync(resolve(FIXTURES, 'r/reliability-bootstrap.json'), 'utf8'));
 
 describe('omega total equals lavaan one-factor ML (test/fixtures/r/reliability-references.R)', () => {
   for (const c of referenceCases.filter((x) => x.expected.omegaTotal !== undefined)) {
@@ -105,6 +111,23 @@ describe('one-factor omega: invariants and recovery', () => {
     expect(r.omegaTotalCi!.upper - r.omegaTotalCi!.lower).toBeLessThan(0.03);
     // congeneric (unequal loadings): alpha is a lower bound to omega
     expect(r.alpha).toBeLessThan(r.omegaTotal!);
+  });
+});
+
+describe('omega bootstrap equals lavaan refitted on the same resamples (test/fixtures/r/reliability-bootstrap.R)', () => {
+  it('seededUniform is the stream the R script re-implements', () => {
+    const u = seededUniform(1);
+    for (const [i, want] of bootReference.uniformsSeed1.entries()) expectNear(u(), want, 1e-15, `uniform ${i + 1}`);
+  });
+
+  it('bfi agreeableness, 200 resamples, seed 5', () => {
+    const c = bootReference.case;
+    const r = scaleReliability(caseData(c), { items: c.items, reverse: c.reverse, bootstrap: c.replicates, seed: c.seed, level: c.level });
+    expect(r.n).toBe(c.n);
+    expectNear(r.omegaTotal, c.omegaTotal, OPTIMISER, 'omegaTotal');
+    expect(r.omegaTotalCi!.valid).toBe(c.replicates);
+    expectNear(r.omegaTotalCi!.lower, c.lower, OPTIMISER, 'bootstrap lower limit');
+    expectNear(r.omegaTotalCi!.upper, c.upper, OPTIMISER, 'bootstrap upper limit');
   });
 });
 
