@@ -1,10 +1,11 @@
 import { symmetricEigen } from '../efa/symmetric_eigen.js';
+import { cholesky, clearlyPositiveDefinite } from '../efa/linear_algebra.js';
 
 /** A correlation matrix after smoothing, and whether smoothing was needed. */
 export interface SmoothedCorrelation {
   readonly r: number[][];
   readonly smoothed: boolean;
-  /** The smallest eigenvalue before smoothing. */
+  /** The smallest eigenvalue before smoothing (NaN when a Cholesky factor already showed the matrix positive definite). */
   readonly minEigenvalue: number;
 }
 
@@ -17,6 +18,8 @@ export interface SmoothedCorrelation {
  */
 export function smoothCorrelation(r: readonly (readonly number[])[], eigTol = 1e-12): SmoothedCorrelation {
   const p = r.length;
+  // fast path: a comfortably positive-definite matrix needs no eigen decomposition
+  if (clearlyPositiveDefinite(cholesky(r))) return { r: r.map((row) => row.slice()), smoothed: false, minEigenvalue: NaN };
   const { values, vectors } = symmetricEigen(r);
   const minEigenvalue = values[p - 1];
   if (!(minEigenvalue < 2 ** -52)) return { r: r.map((row) => row.slice()), smoothed: false, minEigenvalue };

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { minimizeWithinBounds } from './bounded_quasi_newton.js';
-import { symmetricEigen } from './symmetric_eigen.js';
+import { symmetricEigen, symmetricEigenTop } from './symmetric_eigen.js';
 import { squaredMultipleCorrelations } from './squared_multiple_correlations.js';
 
 export type ExtractionMethod = 'minres' | 'ml' | 'pa';
@@ -158,7 +158,7 @@ function maximumLikelihood(r: number[][], k: number): RawFit {
         scaled[j * p + i] = v;
       }
     }
-    const { values, vectors } = symmetricEigen(scaled, p);
+    const { values, vectors } = symmetricEigenTop(scaled, p, k);
     let f = 0;
     for (let j = k; j < p; j++) {
       const e = values[j];
@@ -170,7 +170,7 @@ function maximumLikelihood(r: number[][], k: number): RawFit {
     for (let i = 0; i < p; i++) {
       let common = 0;
       for (let j = 0; j < k; j++) {
-        const l = vectors[i * p + j] * Math.sqrt(Math.max(values[j] - 1, 0));
+        const l = vectors[i * k + j] * Math.sqrt(Math.max(values[j] - 1, 0));
         common += l * l;
       }
       common *= psi[i];
@@ -199,7 +199,7 @@ function minimumResidual(r: number[][], k: number): RawFit {
   // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii
   const objective = (psi: Float64Array, grad: Float64Array): number => {
     for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - psi[i];
-    const { values, vectors } = symmetricEigen(reduced, p);
+    const { values, vectors } = symmetricEigenTop(reduced, p, k);
     let f = 0;
     for (let j = 0; j < p; j++) {
       const e = values[j];
@@ -208,7 +208,7 @@ function minimumResidual(r: number[][], k: number): RawFit {
     for (let i = 0; i < p; i++) {
       let common = 0;
       for (let j = 0; j < k; j++) {
-        const l = vectors[i * p + j];
+        const l = vectors[i * k + j];
         common += l * l * Math.max(values[j], 0);
       }
       grad[i] = 2 * (common + psi[i] - r[i][i]);

@@ -1,6 +1,6 @@
 import { smoothCorrelation } from '../data/smooth_correlation.js';
 import { chiSquareUpperTail } from './chi_square_upper_tail.js';
-import { logDeterminant, outerProduct, solve } from './linear_algebra.js';
+import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
 export interface FactorFit {
@@ -44,18 +44,13 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
   rms = Math.sqrt(rms / (p * (p - 1)));
   const m = smoothCorrelation(model).r;
   const rs = smoothCorrelation(r).r;
-  const mInvR = solve(m, rs);
   const df = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
-  let objective = NaN;
-  if (mInvR) {
-    let tr = 0;
-    for (let i = 0; i < p; i++) tr += mInvR[i][i];
-    objective = tr - (logDeterminant(rs).log - logDeterminant(m).log) - p;
-  }
+  const logDetR = logDet(rs);
+  const objective = discrepancy(m, rs, logDetR);
   const nu = n - 1 - (2 * p + 5) / 6 - (2 * k) / 3;
   let chisq = objective * nu;
   if (chisq < 0) chisq = 0;
-  const f0 = p - logDeterminant(rs).log - p;
+  const f0 = p - logDetR - p;
   const mNull = (f0 * 2) / (p * (p - 1));
   const mModel = objective / df;
   const tli = (mNull - mModel) / (mNull - 1 / nu);
@@ -73,6 +68,28 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
     nullChisq: f0 * (n - 1 - (2 * p + 5) / 6),
     nullDf: (p * (p - 1)) / 2,
   };
+}
+
+function logDet(a: Matrix): number {
+  const l = cholesky(a);
+  return l ? choleskyLogDeterminant(l) : logDeterminant(a).log;
+}
+
+/** tr(M⁻¹R) − ln|M⁻¹R| − p, by Cholesky when M is positive definite, else by LU. */
+function discrepancy(m: Matrix, r: Matrix, logDetR: number): number {
+  const p = m.length;
+  const l = cholesky(m);
+  if (clearlyPositiveDefinite(l)) {
+    const inv = choleskyInverse(l);
+    let tr = 0;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) tr += inv[i][j] * r[j][i];
+    return tr - (logDetR - choleskyLogDeterminant(l)) - p;
+  }
+  const mInvR = solve(m, r);
+  if (!mInvR) return NaN;
+  let tr = 0;
+  for (let i = 0; i < p; i++) tr += mInvR[i][i];
+  return tr - (logDetR - logDeterminant(m).log) - p;
 }
 
 /** ΛΦΛ′ (Φ = I when omitted): the common part of the implied correlation matrix. */

@@ -84,6 +84,45 @@ export function cholesky(a: readonly (readonly number[])[]): Matrix | null {
   return l;
 }
 
+/** The inverse of a symmetric positive-definite matrix from its Cholesky factor L: (L L′)⁻¹ = L⁻′ L⁻¹. */
+export function choleskyInverse(l: readonly (readonly number[])[]): Matrix {
+  const n = l.length;
+  // W = L⁻¹ (lower triangular), by forward substitution column by column
+  const w = zeros(n, n);
+  for (let j = 0; j < n; j++) {
+    w[j][j] = 1 / l[j][j];
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      const li = l[i];
+      for (let k = j; k < i; k++) s -= li[k] * w[k][j];
+      w[i][j] = s / li[i];
+    }
+  }
+  const out = zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += w[k][i] * w[k][j];
+      out[i][j] = out[j][i] = s;
+    }
+  }
+  return out;
+}
+
+/** log det of a symmetric positive-definite matrix from its Cholesky factor: 2 Σ ln L_ii. */
+export function choleskyLogDeterminant(l: readonly (readonly number[])[]): number {
+  let s = 0;
+  for (let i = 0; i < l.length; i++) s += Math.log(l[i][i]);
+  return 2 * s;
+}
+
+/** True when the Cholesky factor shows the matrix comfortably positive definite (every pivot² above `floor`). */
+export function clearlyPositiveDefinite(l: readonly (readonly number[])[] | null, floor = 1e-8): l is Matrix {
+  if (!l) return false;
+  for (let i = 0; i < l.length; i++) if (!(l[i][i] * l[i][i] > floor)) return false;
+  return true;
+}
+
 /** LU decomposition with partial pivoting; returns null for a singular matrix. */
 function luDecompose(a: readonly (readonly number[])[]): { lu: Matrix; piv: number[]; sign: number } | null {
   const n = a.length;

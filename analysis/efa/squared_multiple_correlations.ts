@@ -1,4 +1,4 @@
-import { pseudoInverseSymmetric } from './linear_algebra.js';
+import { cholesky, choleskyInverse, clearlyPositiveDefinite, pseudoInverseSymmetric } from './linear_algebra.js';
 
 /**
  * Squared multiple correlation of each variable with all the others, SMC_i = 1 − 1 / (R⁻¹)_ii,
@@ -7,7 +7,9 @@ import { pseudoInverseSymmetric } from './linear_algebra.js';
  * (so a singular R still gives values) and clips the results to [0, 1].
  */
 export function squaredMultipleCorrelations(r: readonly (readonly number[])[]): number[] {
-  const inv = pseudoInverseSymmetric(r);
+  const l = cholesky(r);
+  // for a positive-definite R the pseudo-inverse is the inverse, which Cholesky gives faster
+  const inv = clearlyPositiveDefinite(l) ? choleskyInverse(l) : pseudoInverseSymmetric(r);
   return inv.map((row, i) => {
     const s = 1 - 1 / row[i];
     if (!Number.isFinite(s)) return 1;
