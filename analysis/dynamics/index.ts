@@ -1,7 +1,7 @@
 export { businessDaysBetween } from './business_days.js';
 export { PERIOD_KINDS, DEFAULT_SPRINT_ANCHOR, periodScheme, periodOrdinal, periodStart, periodEnd, periodLabel } from './period.js';
 export type { PeriodKind, PeriodScheme } from './period.js';
-export { SIGNALS, DEFAULT_RULES, validateRuleSet, withRuleOverrides, canonicalRuleSet, overLevel, isOver } from './rules.js';
+export { SIGNALS, DEFAULT_RULES, validateRuleSet, withRuleOverrides, canonicalRuleSet, ruleSetFingerprint, overLevel, isOver } from './rules.js';
 export type { SignalName, Threshold, SignalRule, BreakpointRuleSet } from './rules.js';
 export { eventsByUnit, unitSignals } from './unit_signals.js';
 export type { UnitSignalSeries } from './unit_signals.js';

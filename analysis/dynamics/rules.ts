@@ -211,3 +211,20 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * A short fingerprint of a rule set: FNV-1a (64-bit) of its canonical text, as 16 hex
+ * digits. A server that locks (pre-registers) a rule version when a wave opens stores it
+ * and can later show that the rules used are the ones locked.
+ */
+export function ruleSetFingerprint(rules: BreakpointRuleSet): string {
+  const text = canonicalRuleSet(rules);
+  let hash = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  const mask = 0xffffffffffffffffn;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * prime) & mask;
+  }
+  return hash.toString(16).padStart(16, '0');
+}

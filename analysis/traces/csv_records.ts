@@ -18,14 +18,52 @@ export interface CsvRecords {
  * directly (same result, several times faster on large traces).
  */
 export function csvRecords(text: string, label: string, argument: string): CsvRecords {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return body.includes('"') ? quotedRecords(body, label, argument) : plainRecords(body, label, argument);
-}
-
-function plainRecords(body: string, label: string, argument: string): CsvRecords {
-  let header: string[] | null = null;
   const records: string[][] = [];
   const lines: number[] = [];
+  let header: string[] = [];
+  eachCsvRecord(
+    text,
+    label,
+    argument,
+    (h) => (header = h),
+    (fields, line) => {
+      records.push(fields);
+      lines.push(line);
+    },
+  );
+  return { header, records, lines };
+}
+
+/**
+ * {@link csvRecords} without keeping the records: calls `onHeader` with the header, then
+ * `visit` with each data record and its line, in order. Large traces are read this way so
+ * that no intermediate table is built.
+ */
+export function eachCsvRecord(
+  text: string,
+  label: string,
+  argument: string,
+  onHeader: (header: string[]) => void,
+  visit: (fields: string[], line: number) => void,
+): void {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.includes('"')) {
+    plainRecords(body, label, argument, onHeader, visit);
+    return;
+  }
+  const { header, records, lines } = quotedRecords(body, label, argument);
+  onHeader(header as string[]);
+  for (let i = 0; i < records.length; i++) visit(records[i] as string[], lines[i]);
+}
+
+function plainRecords(
+  body: string,
+  label: string,
+  argument: string,
+  onHeader: (header: string[]) => void,
+  visit: (fields: string[], line: number) => void,
+): void {
+  let header: string[] | null = null;
   let line = 0;
   let pos = 0;
   while (pos <= body.length) {
@@ -36,17 +74,17 @@ function plainRecords(body: string, label: string, argument: string): CsvRecords
     if (end > pos && body.charCodeAt(end - 1) === 13) end--;
     if (end > pos) {
       const fields = body.slice(pos, end).split(',');
-      if (header === null) header = fields.map((f) => f.trim());
-      else {
+      if (header === null) {
+        header = fields.map((f) => f.trim());
+        onHeader(header);
+      } else {
         if (fields.length !== header.length) throw fieldCountError(label, argument, line, fields.length, header.length);
-        records.push(fields);
-        lines.push(line);
+        visit(fields, line);
       }
     }
     pos = next + 1;
   }
   if (header === null) throw new InputError(argument, `${label} is empty: it needs a header row.`);
-  return { header, records, lines };
 }
 
 function quotedRecords(body: string, label: string, argument: string): CsvRecords {

@@ -1,5 +1,5 @@
 import type { CoordinationEvent } from './event.js';
-import { csvRecords, headerPositions } from './csv_records.js';
+import { eachCsvRecord, headerPositions } from './csv_records.js';
 import { validateEvent } from './validate_event.js';
 
 /**
@@ -12,17 +12,20 @@ import { validateEvent } from './validate_event.js';
  * a caller that stores the result stores all of a file or none of it. Events keep file order.
  */
 export function parseEventsCsv(text: string, label = 'events', argument = 'events'): CoordinationEvent[] {
-  const { header, records, lines } = csvRecords(text, label, argument);
-  const at = headerPositions(header, NATIVE_COLUMNS, label, argument);
-  const events: CoordinationEvent[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    events[i] = validateEvent(
-      { unit: r[at.unit], timestamp: r[at.timestamp], type: r[at.type], key: r[at.key], ref: at.ref < 0 ? null : r[at.ref] },
-      `${label} line ${lines[i]}`,
-      argument,
-    );
-  }
+  const events: CoordinationEvent[] = [];
+  let at = { unit: -1, timestamp: -1, type: -1, key: -1, ref: -1 };
+  eachCsvRecord(
+    text,
+    label,
+    argument,
+    (header) => (at = headerPositions(header, NATIVE_COLUMNS, label, argument)),
+    (r, line) => {
+      const where = `${label} line ${line}`;
+      events.push(
+        validateEvent({ unit: r[at.unit], timestamp: r[at.timestamp], type: r[at.type], key: r[at.key], ref: at.ref < 0 ? null : r[at.ref] }, where, argument),
+      );
+    },
+  );
   return events;
 }
 

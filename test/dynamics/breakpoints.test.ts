@@ -4,6 +4,7 @@ import { evaluateBreakpoints } from '../../analysis/dynamics/evaluate_breakpoint
 import {
   DEFAULT_RULES,
   canonicalRuleSet,
+  ruleSetFingerprint,
   validateRuleSet,
   withRuleOverrides,
 } from '../../analysis/dynamics/rules.js';
@@ -209,5 +210,8 @@ describe('rule sets', () => {
     expect(canonicalRuleSet(a)).toBe(canonicalRuleSet(b));
     expect(canonicalRuleSet(a)).not.toBe(canonicalRuleSet(validateRuleSet({ version: 'v', persistence: 4 })));
     expect(withRuleOverrides(DEFAULT_RULES, { persistence: 4 })).toBe(DEFAULT_RULES);
+    expect(ruleSetFingerprint(a)).toBe(ruleSetFingerprint(b));
+    expect(ruleSetFingerprint(a)).toMatch(/^[0-9a-f]{16}$/);
+    expect(ruleSetFingerprint(a)).not.toBe(ruleSetFingerprint(validateRuleSet({ version: 'v', persistence: 4 })));
   });
 });
