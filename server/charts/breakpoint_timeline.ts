@@ -118,7 +118,7 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
       type: 'utc' as const,
       ...(domain ? { domain: domain.map((d) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), date: Number(d.slice(8, 10)), utc: true })) } : {}),
     },
-    axis: { format: '%d %b %Y', formatType: 'utc', labelAngle: 0, tickCount: 6, grid: true },
+    axis: { formatType: 'utc', labelAngle: 0, tickCount: 6, grid: true },
   };
   return {
     ...base,
@@ -126,7 +126,7 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
     layer: [
       {
         data: { values: bars as unknown as Record<string, unknown>[] },
-        encoding: { y: { field: 'row', type: 'nominal', sort: rows, title: null, axis: { labelLimit: 220 } } },
+        encoding: { y: { field: 'row', type: 'nominal', sort: rows, title: null, axis: { labelLimit: 300 } } },
         layer: [
           {
             mark: { type: 'bar', color: ALERT_COLOR, opacity: 0.85, height: 18, cornerRadius: 3 },

@@ -78,7 +78,7 @@ export function misalignmentTrendSpec(data: MisalignmentTrendData): TopLevelSpec
         layer: [
           { mark: { type: 'rule', color: MUTED_COLOR, strokeDash: [2, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
           {
-            mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, fontSize: 10, color: '#52606d', x: 'width' },
+            mark: { type: 'text', align: 'right', baseline: 'top', dy: 3, fontSize: 10, color: '#52606d', x: 'width' },
             encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
           },
         ],
@@ -94,8 +94,9 @@ export function misalignmentTrendSpec(data: MisalignmentTrendData): TopLevelSpec
             type: 'nominal',
             title: null,
             scale: { domain: series, range: [UNIT_COLOR, ALERT_COLOR, ORGANISATION_COLOR] },
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300, orient: 'right', direction: 'vertical' },
           },
-          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3], [2, 2]] }, legend: null },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3], [2, 2]] } },
           tooltip: [{ field: 'wave' }, { field: 'series' }, { field: 'value', format: '.2f' }],
         },
       },

@@ -38,7 +38,7 @@ export function scoreBars(data: ScoreBarsData): ScoreBar[] {
     name,
     unit,
     organisation: org,
-    label: [unit === null ? 'n/a' : unit.toFixed(2), rwg === null ? '' : `rwg(j) ${rwg.toFixed(2).replace(/^0/, '')}`].filter(Boolean).join('   '),
+    label: [unit === null ? 'n/a' : unit.toFixed(2), rwg === null ? '' : `rwg(j) ${rwg.toFixed(2).replace(/^0/, '')}`].filter(Boolean).join(' · '),
   });
   return [
     ...DIMENSIONS.map((d) => {
@@ -73,7 +73,7 @@ export function scoreBarsSpec(data: ScoreBarsData): TopLevelSpec {
     title: { text: data.title, subtitle: data.subtitle ?? `n = ${data.n}; bars: this unit, ticks: organisation` },
     config: CHART_CONFIG,
     data: { values: bars as unknown as Record<string, unknown>[] },
-    facet: { row: { field: 'group', type: 'nominal', title: null, sort: ['Dimensions', 'Levers'], header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start' } } },
+    facet: { row: { field: 'group', type: 'nominal', title: null, sort: ['Dimensions', 'Levers'], header: { labelOrient: 'top', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelPadding: 4 } } },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 380,

@@ -47,7 +47,7 @@ export function screePlotSpec(data: ScreePlotData): TopLevelSpec {
   const points = screePoints(data);
   const shown = Math.min(data.eigenvalues.length, data.maxFactors ?? 30);
   const series = ['Observed', 'Parallel analysis'];
-  const x = { field: 'factor', type: 'quantitative' as const, title: 'Factor', scale: { domain: [1, shown], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
+  const x = { field: 'factor', type: 'quantitative' as const, title: 'Factor', scale: { domain: [0.5, shown + 0.5], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
   const k = data.suggestedFactors;
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -77,8 +77,14 @@ export function screePlotSpec(data: ScreePlotData): TopLevelSpec {
         encoding: {
           x,
           y: { field: 'eigenvalue', type: 'quantitative', title: 'Eigenvalue' },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: series, range: [UNIT_COLOR, MUTED_COLOR] } },
-          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3]] }, legend: null },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: series, range: [UNIT_COLOR, MUTED_COLOR] },
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300, orient: 'right', direction: 'vertical' },
+          },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3]] } },
           tooltip: [{ field: 'series' }, { field: 'factor' }, { field: 'eigenvalue', format: '.3f' }],
         },
       },

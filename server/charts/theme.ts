@@ -18,7 +18,7 @@ export const CHART_CONFIG: Config = {
     tickColor: '#9aa5b1',
     gridColor: '#e4e7eb',
   },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, orient: 'bottom', direction: 'horizontal' },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, orient: 'bottom', direction: 'horizontal', labelLimit: 260, columnPadding: 18 },
   header: { labelFontSize: 12, labelFontWeight: 600, titleFontSize: 12 },
 };
 
