@@ -1,7 +1,7 @@
 import type { Cell } from '../../instrument/model.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
-import type { CoordinationEvent } from '../traces/event.js';
+import { isEventType, type CoordinationEvent } from '../traces/event.js';
 import { overRuns, signalBaseline } from './breakpoint_runs.js';
 import { detectMeanShifts } from './change_points.js';
 import { periodLabel, periodScheme, type PeriodKind, type PeriodScheme } from './period.js';
@@ -103,6 +103,12 @@ export function evaluateBreakpoints(events: readonly CoordinationEvent[], option
   const rules = options.rules ?? DEFAULT_RULES;
   const scheme = periodScheme(options.period ?? 'week', options.sprintAnchor);
   if (!Array.isArray(events)) throw new InputError('events', 'events must be a list of coordination events.');
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (typeof e !== 'object' || e === null || !Number.isFinite(e.time) || !isEventType(e.type) || typeof e.unit !== 'string' || typeof e.key !== 'string') {
+      throw new InputError('events', `events[${i}] is not a validated coordination event (read traces with parseEventsCsv or parseEventsJson).`);
+    }
+  }
   const byUnit = eventsByUnit(events);
   const units = [...byUnit.keys()].sort();
   const warnings: string[] = [];

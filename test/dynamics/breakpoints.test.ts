@@ -176,6 +176,26 @@ describe('runs and baselines', () => {
   });
 });
 
+describe('evaluateBreakpoints input', () => {
+  it('refuses events that were not validated, naming the first', () => {
+    const good = ev('U', '2026-01-05', 'closed', 'k');
+    expect(() => evaluateBreakpoints([good, { ...good, time: NaN }])).toThrow('events[1] is not a validated coordination event');
+    expect(() => evaluateBreakpoints([{ ...good, type: 'done' as never }])).toThrow(/events\[0\]/);
+    expect(evaluateBreakpoints([]).breakpoints).toEqual([]);
+  });
+
+  it('a low-volume week (fewer than 5 closes: no reopen rate) neither breaks nor extends a run', () => {
+    const events: CoordinationEvent[] = [];
+    const week = (w: number, closes: number, reopens: number) => {
+      for (let i = 0; i < closes; i++) events.push(ev('U', `${monday(w)}T10:00`, 'closed', `${w}-${i}`));
+      for (let i = 0; i < reopens; i++) events.push(ev('U', `${monday(w)}T11:00`, 'reopened', `${w}-${i}`));
+    };
+    [[10, 0], [10, 3], [10, 3], [2, 0], [10, 3], [10, 3], [10, 0]].forEach(([c, r], w) => week(w, c, r));
+    const r = evaluateBreakpoints(events, { changePoints: false });
+    expect(r.breakpoints.map((b) => [b.signal, b.start, b.end, b.periods])).toEqual([['reopenRate', monday(1), monday(5), 4]]);
+  });
+});
+
 describe('rule sets', () => {
   it('the defaults are the contract table and the DESIGN cells, frozen', () => {
     const s = DEFAULT_RULES.signals;

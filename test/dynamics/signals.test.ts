@@ -108,6 +108,19 @@ describe('signal definitions on hand-computed streams', () => {
     expect(series(events, 'escalationLoops')).toEqual({ '2026-01-05': 3, '2026-01-12': 1, '2026-01-19': 0 });
   });
 
+  it('escalationLoops: an escalated decision never seen opening counts as open; escalations of a made one do not', () => {
+    const events = [
+      ev('U', '2026-01-05', 'escalation', 'X'),
+      ev('U', '2026-01-06', 'escalation', 'X'),
+      ev('U', '2026-01-07', 'decision_opened', 'X'), // supplies the opening of the pending decision
+      ev('U', '2026-01-13', 'escalation', 'X'),
+      ev('U', '2026-01-14', 'decision_made', 'X'),
+      ev('U', '2026-01-20', 'escalation', 'X'), // after it was made: ignored
+    ];
+    expect(series(events, 'escalationLoops')).toEqual({ '2026-01-05': 2, '2026-01-12': 0, '2026-01-19': 0 });
+    expect(series(events, 'decisionLatency')).toEqual({ '2026-01-05': null, '2026-01-12': 5, '2026-01-19': null });
+  });
+
   it('openPriorityDays: most business days a priority decision has been open at the period end', () => {
     const events = [
       ev('U', '2026-01-05T08:00', 'decision_opened', 'P1', 'priority'),
