@@ -1,5 +1,5 @@
 import { chiSquareUpperTail } from './chi_square_upper_tail.js';
-import { logDeterminant } from './linear_algebra.js';
+import { cholesky, choleskyLogDeterminant, logDeterminant } from './linear_algebra.js';
 
 /**
  * Bartlett's test that a correlation matrix is the identity (Bartlett, 1951,
@@ -8,7 +8,8 @@ import { logDeterminant } from './linear_algebra.js';
  */
 export function bartlettSphericity(r: readonly (readonly number[])[], n: number): { chisq: number; df: number; p: number } {
   const p = r.length;
-  const { log } = logDeterminant(r);
+  const l = cholesky(r);
+  const log = l ? choleskyLogDeterminant(l) : logDeterminant(r).log;
   const chisq = -log * (n - 1 - (2 * p + 5) / 6);
   const df = (p * (p - 1)) / 2;
   return { chisq, df, p: chiSquareUpperTail(chisq, df) };

@@ -1,39 +1,46 @@
-import { identity, inverse, multiply, transpose, type Matrix } from './linear_algebra.js';
+import { identity, inverse, type Matrix } from './linear_algebra.js';
 import type { ObliqueRotation } from './rotate_promax.js';
 
-/** A rotation criterion Q(Λ) and its gradient ∂Q/∂Λ, as GPArotation's vgQ.* functions define them. */
+/**
+ * A rotation criterion Q(Λ) and its gradient ∂Q/∂Λ, as GPArotation's vgQ.* functions define them.
+ * `value` reads the p × k loadings `l` (row-major) and writes the gradient into `gradient`.
+ */
 export interface RotationCriterion {
   readonly name: string;
-  value(l: Matrix): { f: number; gradient: Matrix };
+  value(l: Float64Array, p: number, k: number, gradient: Float64Array): number;
 }
 
 /**
  * Oblimin family criterion (Carroll, 1957; Jennrich, 2002, doi:10.1007/BF02294704):
- * Q = ¼ Σ (Λ∘Λ)′ (I − γ/p 11′) (Λ∘Λ) N, N = 11′ − I; γ = 0 is quartimin. Matches GPArotation::vgQ.oblimin.
+ * Q = ¼ Σ (Λ∘Λ) ∘ [(I − γ/p 11′)(Λ∘Λ) N], N = 11′ − I; γ = 0 is quartimin; gradient Λ ∘ [(I − γ/p 11′)(Λ∘Λ) N].
+ * Matches GPArotation::vgQ.oblimin.
  */
 export function obliminCriterion(gamma = 0): RotationCriterion {
   return {
     name: gamma === 0 ? 'quartimin' : `oblimin(gamma=${gamma})`,
-    value(l) {
-      const p = l.length;
-      const k = l[0].length;
-      const sq = l.map((row) => row.map((v) => v * v));
-      // X = L² N: row sums of squares minus own column
-      let x = sq.map((row) => {
-        const s = row.reduce((a, v) => a + v, 0);
-        return row.map((v) => s - v);
-      });
+    value(l, p, k, gradient) {
+      // X = (Λ∘Λ) N: each entry is its row's sum of squares minus its own square
+      const x = gradient; // X is built in place, then multiplied by Λ
+      for (let i = 0; i < p; i++) {
+        let s = 0;
+        for (let j = 0; j < k; j++) s += l[i * k + j] * l[i * k + j];
+        for (let j = 0; j < k; j++) x[i * k + j] = s - l[i * k + j] * l[i * k + j];
+      }
       if (gamma !== 0) {
-        const colMeans = new Array<number>(k).fill(0);
-        for (const row of x) for (let j = 0; j < k; j++) colMeans[j] += row[j] / p;
-        x = x.map((row) => row.map((v, j) => v - gamma * colMeans[j]));
+        for (let j = 0; j < k; j++) {
+          let m = 0;
+          for (let i = 0; i < p; i++) m += x[i * k + j];
+          m *= gamma / p;
+          for (let i = 0; i < p; i++) x[i * k + j] -= m;
+        }
       }
       let f = 0;
-      const gradient = l.map((row, i) => row.map((v, j) => {
-        f += sq[i][j] * x[i][j];
-        return v * x[i][j];
-      }));
-      return { f: f / 4, gradient };
+      for (let q = 0; q < p * k; q++) {
+        const v = l[q];
+        f += v * v * x[q];
+        gradient[q] = v * x[q];
+      }
+      return f / 4;
     },
   };
 }
@@ -45,16 +52,19 @@ export function obliminCriterion(gamma = 0): RotationCriterion {
 export function geominCriterion(delta = 0.01): RotationCriterion {
   return {
     name: 'geomin',
-    value(l) {
-      const k = l[0].length;
+    value(l, p, k, gradient) {
       let f = 0;
-      const gradient = l.map((row) => {
-        const l2 = row.map((v) => v * v + delta);
-        const pro = Math.exp(l2.reduce((a, v) => a + Math.log(v), 0) / k);
+      for (let i = 0; i < p; i++) {
+        let logSum = 0;
+        for (let j = 0; j < k; j++) logSum += Math.log(l[i * k + j] * l[i * k + j] + delta);
+        const pro = Math.exp(logSum / k);
         f += pro;
-        return row.map((v, j) => ((2 / k) * v * pro) / l2[j]);
-      });
-      return { f, gradient };
+        for (let j = 0; j < k; j++) {
+          const v = l[i * k + j];
+          gradient[i * k + j] = ((2 / k) * v * pro) / (v * v + delta);
+        }
+      }
+      return f;
     },
   };
 }
@@ -68,14 +78,20 @@ export function geominCriterion(delta = 0.01): RotationCriterion {
  * calls for rotate = "oblimin", "quartimin", "geominQ".
  */
 export function rotateOblique(a: readonly (readonly number[])[], criterion: RotationCriterion, { eps = 1e-5, maxit = 1000 } = {}): ObliqueRotation {
+  const p = a.length;
   const k = a[0].length;
-  const A = a.map((r) => r.slice());
-  let tmat = identity(k);
+  const A = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) A[i * k + j] = a[i][j];
+  let tmat: Matrix = identity(k);
+  let L = new Float64Array(p * k);
+  let Gq = new Float64Array(p * k);
+  let Lt = new Float64Array(p * k);
+  let Gqt = new Float64Array(p * k);
+  let tInv = inverse(tmat)!;
+  patternOf(A, tInv, p, k, L);
+  let f = criterion.value(L, p, k, Gq);
+  let G = gradientT(L, Gq, tInv, p, k);
   let al = 1;
-  let L = multiply(A, transpose(inverse(tmat)!));
-  let vq = criterion.value(L);
-  let f = vq.f;
-  let G = gradientT(L, vq.gradient, tmat);
   let s = Infinity;
   let iterations = 0;
   for (let iter = 0; iter <= maxit; iter++) {
@@ -90,27 +106,55 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
     if (s < eps) break;
     al *= 2;
     let tNew = tmat;
-    let vqNew = vq;
+    let fNew = f;
     for (let i = 0; i <= 10; i++) {
       const X = tmat.map((row, r) => row.map((v, c) => v - al * Gp[r][c]));
       const norms = new Array<number>(k).fill(0);
       for (const row of X) for (let j = 0; j < k; j++) norms[j] += row[j] * row[j];
       tNew = X.map((row) => row.map((v, j) => v / Math.sqrt(norms[j])));
-      L = multiply(A, transpose(inverse(tNew)!));
-      vqNew = criterion.value(L);
-      if (f - vqNew.f > 0.5 * s * s * al) break;
+      tInv = inverse(tNew)!;
+      patternOf(A, tInv, p, k, Lt);
+      fNew = criterion.value(Lt, p, k, Gqt);
+      if (f - fNew > 0.5 * s * s * al) break;
       al /= 2;
     }
     tmat = tNew;
-    f = vqNew.f;
-    vq = vqNew;
-    G = gradientT(L, vqNew.gradient, tNew);
+    f = fNew;
+    [L, Lt] = [Lt, L];
+    [Gq, Gqt] = [Gqt, Gq];
+    G = gradientT(L, Gq, tInv, p, k);
   }
-  return { loadings: L, phi: multiply(transpose(tmat), tmat), iterations, converged: s < eps };
+  const loadings: Matrix = Array.from({ length: p }, (_, i) => Array.from(L.subarray(i * k, i * k + k)));
+  const phi: Matrix = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => tmat.reduce((acc, row) => acc + row[i] * row[j], 0)));
+  return { loadings, phi, iterations, converged: s < eps };
+}
+
+/** L = A (T′)⁻¹ = A (T⁻¹)′, written into `out`. */
+function patternOf(A: Float64Array, tInv: Matrix, p: number, k: number, out: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      const tj = tInv[j];
+      for (let m = 0; m < k; m++) s += A[i * k + m] * tj[m];
+      out[i * k + j] = s;
+    }
+  }
 }
 
 /** G = −(L′ Gq T⁻¹)′. */
-function gradientT(L: Matrix, gq: Matrix, t: Matrix): Matrix {
-  const inner = multiply(multiply(transpose(L), gq), inverse(t)!);
-  return transpose(inner).map((row) => row.map((v) => -v));
+function gradientT(L: Float64Array, gq: Float64Array, tInv: Matrix, p: number, k: number): Matrix {
+  const lg: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < p; i++) {
+    for (let a = 0; a < k; a++) {
+      const la = L[i * k + a];
+      const row = lg[a];
+      for (let b = 0; b < k; b++) row[b] += la * gq[i * k + b];
+    }
+  }
+  // (L′Gq T⁻¹)′[r][c] = Σ_m lg[c][m] tInv[m][r]
+  return Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => {
+    let s = 0;
+    for (let m = 0; m < k; m++) s += lg[c][m] * tInv[m][r];
+    return -s;
+  }));
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { inverse } from './linear_algebra.js';
+import { cholesky, choleskyInverse, inverse } from './linear_algebra.js';
 
 /** Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item. */
 export interface SamplingAdequacy {
@@ -15,7 +15,8 @@ export interface SamplingAdequacy {
  */
 export function kaiserMeyerOlkin(r: readonly (readonly number[])[]): SamplingAdequacy {
   const p = r.length;
-  const q = inverse(r);
+  const l = cholesky(r);
+  const q = l ? choleskyInverse(l) : inverse(r);
   if (!q) throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
   const d = q.map((row, i) => Math.sqrt(row[i]));
   let sumR = 0;

@@ -180,12 +180,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       for (let j = 0; j < i; j++) {
         f = d[j];
         v[i * n + j] = f;
-        g = e[j] + v[j * n + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += v[j * n + k] * d[k];
-          e[k] += v[j * n + k] * f;
-        }
-        e[j] = g;
+        e[j] = e[j] + v[j * n + j] * f + dotAndAxpy(v, j * n, d, e, j + 1, i, f);
       }
       f = 0;
       for (let j = 0; j < i; j++) {
@@ -197,7 +192,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) v[j * n + k] -= f * e[k] + g * d[k];
+        rankTwoUpdate(v, j * n, e, d, j, i, f, g);
         d[j] = v[j * n + (i - 1)];
         v[j * n + i] = 0;
       }
@@ -214,8 +209,8 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       for (let k = 0; k <= i; k++) d[k] = v[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += v[(i + 1) * n + k] * v[j * n + k];
-        for (let k = 0; k <= i; k++) v[j * n + k] -= g * d[k];
+        g = dot(v, (i + 1) * n, v, j * n, i + 1);
+        axpy(v, j * n, d, -g, i + 1);
       }
     }
     if (!reflectorScales) for (let k = 0; k <= i; k++) v[(i + 1) * n + k] = 0;
@@ -274,13 +269,7 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           if (wantVectors) {
-            const ri = i * n;
-            const ri1 = ri + n;
-            for (let k = 0; k < n; k++) {
-              h = v[ri1 + k];
-              v[ri1 + k] = s * v[ri + k] + c * h;
-              v[ri + k] = c * v[ri + k] - s * h;
-            }
+            rotateRows(v, i * n, n, c, s);
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
@@ -290,5 +279,47 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
     }
     d[l] = d[l] + f;
     e[l] = 0;
+  }
+}
+
+// Small kernels for the inner loops: V8 compiles short, frequently called functions early, which
+// matters for a command-line run that performs only a handful of decompositions.
+
+/** Σ_{k=from}^{to−1} v[row+k]·d[k], while adding v[row+k]·f to e[k]. */
+function dotAndAxpy(v: Float64Array, row: number, d: Float64Array, e: Float64Array, from: number, to: number, f: number): number {
+  let g = 0;
+  for (let k = from; k < to; k++) {
+    const x = v[row + k];
+    g += x * d[k];
+    e[k] += x * f;
+  }
+  return g;
+}
+
+/** v[row+k] −= f·e[k] + g·d[k] for k in [from, to). */
+function rankTwoUpdate(v: Float64Array, row: number, e: Float64Array, d: Float64Array, from: number, to: number, f: number, g: number): void {
+  for (let k = from; k < to; k++) v[row + k] -= f * e[k] + g * d[k];
+}
+
+/** Σ_{k<len} a[ia+k]·b[ib+k]. */
+function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, len: number): number {
+  let s = 0;
+  for (let k = 0; k < len; k++) s += a[ia + k] * b[ib + k];
+  return s;
+}
+
+/** v[row+k] += alpha·x[k] for k < len. */
+function axpy(v: Float64Array, row: number, x: Float64Array, alpha: number, len: number): void {
+  for (let k = 0; k < len; k++) v[row + k] += alpha * x[k];
+}
+
+/** Givens rotation of rows i and i + 1 (starting at `ri`) of the transposed eigenvector store. */
+function rotateRows(v: Float64Array, ri: number, n: number, c: number, s: number): void {
+  const ri1 = ri + n;
+  for (let k = 0; k < n; k++) {
+    const h = v[ri1 + k];
+    const x = v[ri + k];
+    v[ri1 + k] = s * x + c * h;
+    v[ri + k] = c * x - s * h;
   }
 }

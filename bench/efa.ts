@@ -1,0 +1,95 @@
+/**
+ * Benchmark: `seici efa` on 135 items × 4,000 respondents (a simulated SEI-CI panel with 15 items per
+ * cell written to a temporary CSV by `simulatePanel`), nine factors, minres and ML with oblimin, against
+ * R doing the same work in the same run: read.csv, na.omit, cor, psych::fa (on the correlation matrix
+ * with n.obs, so neither side computes factor scores), KMO, cortest.bartlett and eigen. Also
+ * `seici factors` (parallel analysis with 20 iterations, MAP, retention EFA) against
+ * psych::fa.parallel(n.iter = 20). Whole-process wall time, startup included on both sides; medians.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simulatePanel } from '../analysis/index.js';
+import { panelCsv } from '../cli/commands/simulate.js';
+import { median, rAvailable, timeRuns } from './timing.js';
+
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+const REPEATS = 5;
+const PARALLEL_REPEATS = 3;
+const FACTORS = 9;
+
+function runOrThrow(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 2).join(' ')} failed: ${r.stderr.split('\n')[0]}`);
+}
+
+const R_EFA = `suppressMessages({library(psych); library(GPArotation)})
+args <- commandArgs(TRUE)
+d <- read.csv(args[1]); items <- strsplit(args[2], ",")[[1]]
+x <- na.omit(d[, items]); R <- cor(x)
+f <- fa(R, nfactors = as.integer(args[3]), n.obs = nrow(x), fm = args[4], rotate = "oblimin")
+k <- KMO(R); b <- cortest.bartlett(R, n = nrow(x)); e <- eigen(R, symmetric = TRUE, only.values = TRUE)$values
+cat(f$STATISTIC, f$TLI, k$MSA, b$chisq, e[1], "\\n")
+`;
+
+const R_PARALLEL = `suppressMessages({library(psych); library(GPArotation)})
+args <- commandArgs(TRUE)
+d <- read.csv(args[1]); items <- strsplit(args[2], ",")[[1]]
+x <- na.omit(d[, items]); set.seed(1)
+p <- fa.parallel(x, n.iter = 20, plot = FALSE)
+cat(p$nfact, p$ncomp, "\\n")
+`;
+
+export async function run(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'seici-bench-efa-'));
+  try {
+    const panel = simulatePanel(
+      { unitsPerContext: 100, unitSize: { mean: 40, min: 40, max: 40 }, waves: ['W1'], itemsPerCell: 15, icc1: 0.05 },
+      135,
+    );
+    const csv = join(dir, 'panel.csv');
+    writeFileSync(csv, panelCsv(panel));
+    const items = panel.items.join(',');
+    const hasR = rAvailable(['psych', 'GPArotation']);
+    const rEfa = join(dir, 'efa.R');
+    const rPar = join(dir, 'parallel.R');
+    writeFileSync(rEfa, R_EFA);
+    writeFileSync(rPar, R_PARALLEL);
+    const lines = [
+      '## efa',
+      '',
+      `\`seici efa\` on ${panel.items.length} items × ${panel.answers.length.toLocaleString('en')} respondents (simulated panel CSV, 7-point scale), ` +
+        `${FACTORS} factors, oblimin; whole-process wall time (startup, CSV reading, correlations, extraction, rotation, fit, KMO, Bartlett, eigenvalues), ` +
+        `median of ${REPEATS}. R: read.csv + cor + psych::fa on the correlation matrix + KMO + cortest.bartlett + eigen.`,
+      '',
+      '| what | seici | R in the same run | seici / R |',
+      '|---|---|---|---|',
+    ];
+    for (const fm of ['minres', 'ml', 'pa']) {
+      const args = [CLI, 'efa', '--csv', csv, '--items', items, '--nfactors', String(FACTORS), '--fm', fm, '--json'];
+      const ours = median(await timeRuns(REPEATS, () => runOrThrow(process.execPath, args)));
+      if (hasR) {
+        const theirs = median(await timeRuns(REPEATS, () => runOrThrow('Rscript', [rEfa, csv, items, String(FACTORS), fm])));
+        lines.push(`| efa --fm ${fm} | ${ours.toFixed(0)} ms | ${theirs.toFixed(0)} ms | ${(ours / theirs).toFixed(2)} |`);
+      } else {
+        lines.push(`| efa --fm ${fm} | ${ours.toFixed(0)} ms | Rscript with psych not found | |`);
+      }
+    }
+    const pargs = [CLI, 'factors', '--csv', csv, '--items', items, '--iterations', '20', '--seed', '1', '--json'];
+    const ours = median(await timeRuns(PARALLEL_REPEATS, () => runOrThrow(process.execPath, pargs)));
+    if (hasR) {
+      const theirs = median(await timeRuns(PARALLEL_REPEATS, () => runOrThrow('Rscript', [rPar, csv, items])));
+      lines.push(
+        `| factors (parallel analysis, 20 iterations; + MAP and a retention EFA) vs psych::fa.parallel(n.iter = 20), median of ${PARALLEL_REPEATS} | ` +
+          `${ours.toFixed(0)} ms | ${theirs.toFixed(0)} ms | ${(ours / theirs).toFixed(2)} |`,
+      );
+    } else {
+      lines.push(`| factors (parallel analysis, 20 iterations) | ${ours.toFixed(0)} ms | Rscript with psych not found | |`);
+    }
+    return lines.join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
