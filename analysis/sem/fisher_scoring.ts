@@ -1,5 +1,5 @@
-import { cholesky, choleskySolve } from './dense.js';
 import { expectedInformation } from './expected_information.js';
+import { blockOrder, factorInformation, type InformationFactor } from './information_factor.js';
 import type { ModelStructure } from './model_matrices.js';
 import { evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 
@@ -30,27 +30,26 @@ export function fisherScoring(
   let ev = evaluateModel(model, data, x, true);
   if (!ev) return null;
   const q = model.nFree;
+  const order = blockOrder(model);
   let iterations = 0;
   let converged = false;
   let message = 'iteration limit reached';
   for (; iterations < maxIterations; iterations++) {
     const info = expectedInformation(model, data, ev);
-    const h = new Float64Array(q * q);
-    for (let k = 0; k < q * q; k++) h[k] = 2 * info[k];
-    let l = cholesky(h, q);
-    for (let ridge = 1e-10; !l && ridge < 1e6; ridge *= 100) {
-      const hr = Float64Array.from(h);
+    let factor: InformationFactor | null = factorInformation(info, q, order, 2);
+    for (let ridge = 1e-10; !factor && ridge < 1e6; ridge *= 100) {
+      const hr = Float64Array.from(info);
       let scale = 0;
-      for (let k = 0; k < q; k++) scale = Math.max(scale, h[k * q + k]);
+      for (let k = 0; k < q; k++) scale = Math.max(scale, info[k * q + k]);
       for (let k = 0; k < q; k++) hr[k * q + k] += ridge * Math.max(scale, 1);
-      l = cholesky(hr, q);
+      factor = factorInformation(hr, q, order, 2);
     }
-    if (!l) {
+    if (!factor) {
       message = 'the information matrix cannot be factored';
       break;
     }
     const grad = ev.gradient!;
-    const step = choleskySolve(l, q, grad);
+    const step = factor.solve(grad);
     let decrement = 0;
     for (let k = 0; k < q; k++) decrement += grad[k] * step[k];
     if (decrement < tolerance) {
@@ -63,8 +62,11 @@ export function fisherScoring(
     let xn = new Float64Array(q);
     for (let halvings = 0; halvings < 40; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] - t * step[k];
-      next = evaluateModel(model, data, xn, true);
-      if (next && next.f <= ev.f - 1e-4 * t * decrement) break;
+      next = evaluateModel(model, data, xn, false);
+      if (next && next.f <= ev.f - 1e-4 * t * decrement) {
+        next = evaluateModel(model, data, xn, true);
+        break;
+      }
       next = null;
       t /= 2;
     }

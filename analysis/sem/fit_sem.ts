@@ -1,8 +1,9 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
-import { cholesky, choleskyInverse, choleskyLogDet, dependentColumns } from './dense.js';
+import { cholesky, choleskyLogDet, dependentColumns } from './dense.js';
 import { expectedInformation } from './expected_information.js';
 import { fisherScoring } from './fisher_scoring.js';
+import { blockOrder, factorInformation } from './information_factor.js';
 import { baselineChisq } from './fit_baseline.js';
 import { cfi } from './fit_cfi.js';
 import { informationCriteria } from './fit_information_criteria.js';
@@ -158,9 +159,10 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
   const data = estimationData(structure, samples);
   const x0 = startValues(structure, samples);
   const startEval = evaluateModel(structure, data, x0, true);
+  const order = blockOrder(structure);
   if (startEval) {
     const info0 = expectedInformation(structure, data, startEval);
-    const dep = dependentColumns(info0, table.nFree, 1e-8);
+    const dep = factorInformation(info0, table.nFree, order) ? [] : dependentColumns(info0, table.nFree, 1e-8);
     if (dep.length > 0) {
       const r = table.rows.find((row) => row.free === dep[0] + 1)!;
       throw new InputError(
@@ -184,12 +186,9 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
     else warnings.push('the observed information could not be computed; standard errors use the expected information.');
   }
   const q = table.nFree;
-  const scaled = new Float64Array(q * q);
-  for (let k = 0; k < q * q; k++) scaled[k] = nTotal * information[k];
-  const lInfo = cholesky(scaled, q);
-  let vcov: Float64Array | null = null;
-  if (lInfo) vcov = choleskyInverse(lInfo, q);
-  else warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
+  const infoFactor = factorInformation(information, q, order, nTotal);
+  const variances = infoFactor ? infoFactor.inverseDiagonal() : null;
+  if (!variances) warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
 
   const estimates: SemEstimate[] = [];
   for (let g = 0; g < samples.length; g++) {
@@ -197,7 +196,7 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
     for (const e of structure.entries[g]) {
       const r = table.rows[e.row];
       const est = r.free > 0 ? x[r.free - 1] : r.value;
-      const se = r.free > 0 ? (vcov ? Math.sqrt(Math.max(vcov[(r.free - 1) * q + r.free - 1], 0)) : NaN) : 0;
+      const se = r.free > 0 ? (variances ? Math.sqrt(Math.max(variances[r.free - 1], 0)) : NaN) : 0;
       const z = r.free > 0 && se > 0 ? est / se : null;
       const std = standardizedValue(structure, e, est, implied, mats);
       estimates.push({

@@ -46,7 +46,7 @@ export function groupDiscrepancy(
   }
   const f = choleskyLogDet(l, p) + tr + quad - h1;
   if (!wantGradient) return { f, sigmaInverse: v, dSigma: null, dMu: null };
-  // ∂F/∂Σ = V − V (S + ddᵀ) V
+  // ∂F/∂Σ = V − V (S + ddᵀ) V, with row-contiguous loops
   const w = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) w[i * p + j] = s[i * p + j] + d[i] * d[j];
   const vw = new Float64Array(p * p);
@@ -54,15 +54,26 @@ export function groupDiscrepancy(
     for (let k = 0; k < p; k++) {
       const a = v[i * p + k];
       if (a === 0) continue;
-      for (let j = 0; j < p; j++) vw[i * p + j] += a * w[k * p + j];
+      const wk = k * p;
+      const vi = i * p;
+      for (let j = 0; j < p; j++) vw[vi + j] += a * w[wk + j];
     }
   const dSigma = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    const di = i * p;
+    for (let k = 0; k < p; k++) {
+      const a = vw[di + k];
+      if (a === 0) continue;
+      const vk = k * p;
+      for (let j = 0; j < p; j++) dSigma[di + j] -= a * v[vk + j];
+    }
+    for (let j = 0; j < p; j++) dSigma[di + j] += v[di + j];
+  }
   for (let i = 0; i < p; i++)
-    for (let j = 0; j <= i; j++) {
-      let t = 0;
-      for (let k = 0; k < p; k++) t += vw[i * p + k] * v[k * p + j];
-      dSigma[i * p + j] = v[i * p + j] - t;
-      dSigma[j * p + i] = dSigma[i * p + j];
+    for (let j = 0; j < i; j++) {
+      const m = 0.5 * (dSigma[i * p + j] + dSigma[j * p + i]);
+      dSigma[i * p + j] = m;
+      dSigma[j * p + i] = m;
     }
   const dMu = new Float64Array(p);
   if (meanstructure) {

@@ -12,19 +12,29 @@ export function pchisq(x: number, df: number, ncp = 0): number {
   if (!(x > 0)) return 0;
   if (!Number.isFinite(x)) return 1;
   if (ncp <= 0) return jStat.lowRegGamma(df / 2, x / 2);
+  // P(a+1, y) = P(a, y) − e^{a ln y − y − lnΓ(a+1)}: walk out from the Poisson mode
   const half = ncp / 2;
+  const y = x / 2;
+  const a0 = df / 2;
   const mode = Math.floor(half);
   const logPois = (j: number) => -half + j * Math.log(half) - jStat.gammaln(j + 1);
+  const start = jStat.lowRegGamma(a0 + mode, y);
   let total = 0;
+  let p = start;
   for (let j = mode; ; j++) {
     const w = Math.exp(logPois(j));
-    const term = w * jStat.lowRegGamma(df / 2 + j, x / 2);
-    total += term;
+    total += w * p;
     if (w < 1e-17 && j > mode + 5) break;
+    const a = a0 + j;
+    p -= Math.exp(a * Math.log(y) - y - jStat.gammaln(a + 1));
+    if (p < 0) p = 0;
   }
+  p = start;
   for (let j = mode - 1; j >= 0; j--) {
+    const a = a0 + j;
+    p += Math.exp(a * Math.log(y) - y - jStat.gammaln(a + 1));
     const w = Math.exp(logPois(j));
-    total += w * jStat.lowRegGamma(df / 2 + j, x / 2);
+    total += w * Math.min(p, 1);
     if (w < 1e-17) break;
   }
   return Math.min(1, total);
