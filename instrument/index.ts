@@ -21,10 +21,11 @@ export {
   type VersionChange,
 } from './version.js';
 export { deriveVersion, type DeriveOptions } from './derive_version.js';
+export { parseInstrumentVersion } from './parse_version.js';
 export { compareVersions, type VersionComparison } from './compare_versions.js';
 export { INSTRUMENT_V1 } from './v1.js';
 export { CURRENT_VERSION, INSTRUMENT_VERSIONS, getInstrumentVersion } from './registry.js';
-export { itemMap, type ItemMap } from './item_map.js';
+export { itemMap, supplementaryScaleKeys, type ItemMap, type ScaleKeys } from './item_map.js';
 export { itemRows, type ItemRow } from './item_rows.js';
 export { describeInstrument, type InstrumentDescription } from './describe_instrument.js';
 export {

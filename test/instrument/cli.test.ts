@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -63,5 +63,31 @@ describe('seici instrument', () => {
       expect(r.stdout).toBe('');
     }
     expect(seici(['instrument', 'show', '--version', 'v9']).stderr).toMatch(/Unknown instrument version "v9"/);
+  });
+
+  it('derives a new version from a change list and compares it with its base', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seici-derive-'));
+    writeFileSync(
+      join(dir, 'changes.json'),
+      JSON.stringify({
+        id: 'v2',
+        published: '2027-03-01',
+        changes: [
+          { kind: 'retire', itemId: 'SxA_5', reason: 'low item-total correlation' },
+          { kind: 'revise', itemId: 'RxV_6', text: { en: 'Members of our unit personally know someone in each unit we depend on.' }, reason: 'shorter' },
+        ],
+      }),
+    );
+    const d = seici(['instrument', 'derive', '--from', 'v1', '--changes', 'changes.json', '--out', 'v2.json', '--json'], dir);
+    expect(d.status).toBe(0);
+    expect(d.json).toMatchObject({ from: 'v1', to: 'v2', retired: ['SxA_5'], revised: [{ from: 'RxV_6', to: 'RxV_9' }], added: [] });
+    const c = seici(['instrument', 'compare', '--from', 'v1', '--to', 'v2.json', '--json'], dir);
+    expect(c.json.unchanged).toHaveLength(94);
+    const show = seici(['instrument', 'show', '--version', 'v2.json', '--cell', 'SxA', '--json'], dir);
+    expect(show.json.items.map((i: any) => i.id)).toEqual(['SxA_1', 'SxA_2', 'SxA_3', 'SxA_4', 'SxA_6', 'SxA_7', 'SxA_8']);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'v3', published: '2027-04-01', changes: [{ kind: 'retire', itemId: 'SxA_5', reason: '' }] }));
+    const bad = seici(['instrument', 'derive', '--from', 'v2.json', '--changes', 'bad.json', '--out', 'v3.json'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('seici: v2 has no item "SxA_5" to retire.');
   });
 });

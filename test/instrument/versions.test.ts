@@ -7,7 +7,9 @@ import {
   getInstrumentVersion,
   itemMap,
   itemRows,
+  parseInstrumentVersion,
   publishVersion,
+  supplementaryScaleKeys,
   type Item,
 } from '../../instrument/index.js';
 
@@ -122,5 +124,27 @@ describe('instrument versions', () => {
       deriveVersion(v2b, { id: 'v3b', published: '2027-06-01', changes: [{ kind: 'add', item: { ...newItem, id: 'TxV_7' }, reason: '' }] }),
     ).toThrow(/cannot use the id TxV_7/);
     expect(() => publishVersion({ ...v2b, id: 'v3c', items: [...v2b.items, { ...newItem, id: 'TxV_7' }] })).toThrow('reuses the retired item id TxV_7');
+  });
+
+  it('round-trips a version through JSON and rejects malformed JSON with a sentence', () => {
+    const back = parseInstrumentVersion(JSON.parse(JSON.stringify(v2)));
+    expect(back).toEqual(v2);
+    expect(Object.isFrozen(back.items[5].text)).toBe(true);
+    expect(compareVersions(v2, back).unchanged).toHaveLength(v2.items.length);
+    const broken = JSON.parse(JSON.stringify(INSTRUMENT_V1));
+    broken.items[3].scaleMax = 'seven';
+    expect(() => parseInstrumentVersion(broken)).toThrow(/^Instrument version JSON is invalid at items\.3\.scaleMax: /);
+    const dup = JSON.parse(JSON.stringify(INSTRUMENT_V1));
+    dup.items[1].id = 'SxA_1';
+    expect(() => parseInstrumentVersion(dup)).toThrow('instrument version v1 has item id SxA_1 twice.');
+  });
+
+  it('keys the rated supplementary scales for scale scores', () => {
+    const keys = supplementaryScaleKeys(INSTRUMENT_V1);
+    expect(Object.keys(keys).sort()).toEqual(['dynamism', 'relationalCoordination', 'visibilityCoherence', 'visibilityOutcome']);
+    expect(keys.relationalCoordination!.scaleMax).toBe(5);
+    expect(Object.keys(keys.relationalCoordination!.items)).toHaveLength(7);
+    expect(keys.dynamism!.items.DYN_6).toEqual({ reverse: true });
+    expect(keys.interfaceRole).toBeUndefined();
   });
 });
