@@ -5,6 +5,6 @@ export { validateEvent } from './validate_event.js';
 export type { RawEventFields } from './validate_event.js';
 export { parseEventsCsv } from './parse_events_csv.js';
 export { parseEventsJson } from './parse_events_json.js';
-export { parseJiraChangelog, DEFAULT_JIRA_MAPPING } from './parse_jira_changelog.js';
+export { parseJiraChangelog, parseJiraIssuesJson, DEFAULT_JIRA_MAPPING } from './parse_jira_changelog.js';
 export type { JiraMapping } from './parse_jira_changelog.js';
 export { parseDecisionLog } from './parse_decision_log.js';

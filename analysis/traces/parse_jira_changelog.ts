@@ -48,23 +48,97 @@ export const DEFAULT_JIRA_MAPPING: Required<JiraMapping> = {
  * The first row that cannot be read throws an InputError naming its line; nothing is returned.
  */
 export function parseJiraChangelog(text: string, mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CoordinationEvent[] {
-  const m = { ...DEFAULT_JIRA_MAPPING, ...mapping };
-  const done = lowerSet(m.doneStatuses);
-  const rework = lowerSet(m.reworkStatuses);
-  const respecify = lowerSet(m.respecifyFields);
+  const map = jiraMapper(mapping);
   const { header, records, lines } = csvRecords(text, label, argument);
   const at = headerPositions(header, JIRA_COLUMNS, label, argument);
   const events: CoordinationEvent[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const where = `${label} line ${lines[i]}`;
     const issue = r[at.issue].trim();
-    if (issue === '') throw new InputError(argument, `${where}: the issue key is empty.`);
-    const unit = at.unit >= 0 ? r[at.unit].trim() : projectOf(issue);
-    const field = r[at.field].trim().toLowerCase();
+    const change: JiraChange = {
+      issue,
+      unit: at.unit >= 0 ? r[at.unit].trim() : projectOf(issue),
+      changed: r[at.changed],
+      field: r[at.field],
+      from: at.from >= 0 ? r[at.from] : '',
+      to: at.to >= 0 ? r[at.to] : '',
+    };
+    events.push(...map(change, `${label} line ${lines[i]}`, argument));
+  }
+  return events;
+}
+
+/**
+ * The same mapping for Jira's REST answer with the changelog expanded
+ * (`/rest/api/3/search?expand=changelog`, already parsed): `{"issues": [{"key": "PAY-1",
+ * "fields": {"project": {"key": "PAY"}}, "changelog": {"histories": [{"created": "…",
+ * "items": [{"field": "status", "fromString": "In Progress", "toString": "Done"}]}]}}]}`.
+ * The unit is `unitOf(issue)` when given, else the project key, else the key's prefix.
+ * Errors name the item (`jira issues[2].changelog.histories[0].items[1]`).
+ */
+export function parseJiraIssuesJson(
+  value: unknown,
+  mapping: JiraMapping = {},
+  label = 'jira',
+  argument = 'events',
+): CoordinationEvent[] {
+  const map = jiraMapper(mapping);
+  const issues = (value as { issues?: unknown } | null)?.issues;
+  if (!Array.isArray(issues)) throw new InputError(argument, `${label} must be a JSON object with an "issues" array.`);
+  const events: CoordinationEvent[] = [];
+  issues.forEach((raw, i) => {
+    const issue = raw as { key?: unknown; fields?: { project?: { key?: unknown } }; changelog?: { histories?: unknown } };
+    const where = `${label} issues[${i}]`;
+    if (typeof issue?.key !== 'string' || issue.key.trim() === '') throw new InputError(argument, `${where}: the issue key is missing.`);
+    const key = issue.key.trim();
+    const project = issue.fields?.project?.key;
+    const unit = typeof project === 'string' && project.trim() !== '' ? project.trim() : projectOf(key);
+    const histories = issue.changelog?.histories ?? [];
+    if (!Array.isArray(histories)) throw new InputError(argument, `${where}.changelog.histories must be a list.`);
+    histories.forEach((h, j) => {
+      const history = h as { created?: unknown; items?: unknown };
+      const items = history?.items ?? [];
+      if (!Array.isArray(items)) throw new InputError(argument, `${where}.changelog.histories[${j}].items must be a list.`);
+      items.forEach((it, k) => {
+        const item = (it ?? {}) as { field?: unknown; fromString?: unknown; toString?: unknown };
+        const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+        const change: JiraChange = {
+          issue: key,
+          unit,
+          changed: text(history.created),
+          field: text(item.field),
+          from: text(item.fromString),
+          to: text(Object.prototype.hasOwnProperty.call(item, 'toString') ? item.toString : ''),
+        };
+        events.push(...map(change, `${where}.changelog.histories[${j}].items[${k}]`, argument));
+      });
+    });
+  });
+  return events;
+}
+
+/** One field change of one issue, as read from either export. */
+interface JiraChange {
+  readonly issue: string;
+  readonly unit: string;
+  readonly changed: string;
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The mapping of one change to zero or more events (see {@link parseJiraChangelog}). */
+function jiraMapper(mapping: JiraMapping): (c: JiraChange, where: string, argument: string) => CoordinationEvent[] {
+  const m = { ...DEFAULT_JIRA_MAPPING, ...mapping };
+  const done = lowerSet(m.doneStatuses);
+  const rework = lowerSet(m.reworkStatuses);
+  const respecify = lowerSet(m.respecifyFields);
+  return (c, where, argument) => {
+    if (c.issue === '') throw new InputError(argument, `${where}: the issue key is empty.`);
+    const field = c.field.trim().toLowerCase();
     if (field === '') throw new InputError(argument, `${where}: the field name is empty.`);
-    const from = at.from >= 0 ? r[at.from].trim() : '';
-    const to = at.to >= 0 ? r[at.to].trim() : '';
+    const from = c.from.trim();
+    const to = c.to.trim();
     const types: EventType[] = [];
     if (field === 'status') {
       const wasDone = done.has(from.toLowerCase());
@@ -78,12 +152,14 @@ export function parseJiraChangelog(text: string, mapping: JiraMapping = {}, labe
     } else if (respecify.has(field) && from !== '') {
       types.push('respecified');
     }
-    // Validate the row's unit and time even when it maps to nothing, so a broken file is refused whole.
-    const base = { unit, timestamp: r[at.changed], key: issue, ref: null };
-    if (types.length === 0) validateEvent({ ...base, type: 'closed' }, where, argument);
-    for (const type of types) events.push(validateEvent({ ...base, type }, where, argument));
-  }
-  return events;
+    // Validate the change's unit and time even when it maps to nothing, so a broken file is refused whole.
+    const base = { unit: c.unit, timestamp: c.changed, key: c.issue, ref: null };
+    if (types.length === 0) {
+      validateEvent({ ...base, type: 'closed' }, where, argument);
+      return [];
+    }
+    return types.map((type) => validateEvent({ ...base, type }, where, argument));
+  };
 }
 
 const JIRA_COLUMNS = {

@@ -9,6 +9,7 @@ import {
   parseEventsCsv,
   parseEventsJson,
   parseJiraChangelog,
+  parseJiraIssuesJson,
   validateRuleSet,
   withRuleOverrides,
   type BreakpointAnalysis,
@@ -65,7 +66,9 @@ export function readEvents(path: string, format: TraceFormat | undefined, flag =
     case 'json':
       return parseEventsJson(readJson(path, flag), label, flag);
     case 'jira':
-      return parseJiraChangelog(readText(path, flag), {}, label, flag);
+      return path.toLowerCase().endsWith('.json')
+        ? parseJiraIssuesJson(readJson(path, flag), {}, label, flag)
+        : parseJiraChangelog(readText(path, flag), {}, label, flag);
     case 'decision-log':
       return parseDecisionLog(readText(path, flag), label, flag);
   }
@@ -108,7 +111,7 @@ export function register(program: Command): void {
     .command('breakpoints')
     .description('Breakpoint signals from coordination events: per-unit period signals, baselines, persistent threshold crossings, change points')
     .requiredOption('--events <file>', 'events: CSV unit,timestamp,type,key,ref (or see --format)')
-    .option('--format <name>', `trace format: ${FORMATS.join(', ')} (default: json for .json files, else native)`)
+    .option('--format <name>', `trace format: ${FORMATS.join(', ')} (default: json for .json files, else native; jira reads a changelog CSV or Jira's REST JSON)`)
     .option('--period <kind>', `period: ${PERIOD_KINDS.join(', ')}`, 'week')
     .option('--sprint-anchor <date>', 'a Monday (YYYY-MM-DD) that starts a sprint', '2024-01-01')
     .option('--baseline-periods <n>', 'first periods with a value whose median is the baseline')

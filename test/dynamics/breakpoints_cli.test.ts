@@ -27,6 +27,13 @@ beforeAll(() => {
   writeFileSync(join(dir, 'rules.json'), JSON.stringify({ version: 'acme-1', persistence: 2, signals: { rcDrop: { threshold: { kind: 'absolute', level: 1 }, cells: ['RxC'] } } }));
   writeFileSync(join(dir, 'bad-rules.json'), '{"version": "x", "persistence": -1}');
   writeFileSync(
+    join(dir, 'jira.json'),
+    JSON.stringify({
+      issues: [{ key: 'PAY-1', changelog: { histories: [{ created: '2026-01-05T10:00:00Z', items: [{ field: 'status', fromString: 'Open', toString: 'Done' }] }] } }],
+    }),
+  );
+  writeFileSync(join(dir, 'jira.csv'), 'Issue key,Changed,Field,From,To\nPAY-1,2026-01-05T10:00:00Z,status,Done,Open\nPAY-2,2026-01-05,status,Open\n');
+  writeFileSync(
     join(dir, 'decisions.csv'),
     'unit,decision,opened_at,made_at,priority\nA,D1,2026-01-05,2026-02-06,yes\nA,D2,2026-01-06,,no\n',
   );
@@ -61,6 +68,16 @@ describe('seici breakpoints', () => {
     const r = seici(['breakpoints', '--events', 'decisions.csv', '--format', 'decision-log', '--persistence', '2', '--json'], dir);
     expect(r.status).toBe(0);
     expect(r.json.breakpoints.map((b: any) => [b.signal, b.start, b.periods])).toEqual([['openPriorityDays', '2026-01-19', 2]]);
+  });
+
+  it('reads Jira exports with --format jira (REST JSON or changelog CSV)', () => {
+    const r = seici(['breakpoints', '--events', 'jira.json', '--format', 'jira', '--json'], dir);
+    expect(r.status).toBe(0);
+    expect(r.json.n).toBe(1);
+    expect(r.json.units).toEqual(['PAY']);
+    const bad = seici(['breakpoints', '--events', 'jira.csv', '--format', 'jira', '--json'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('seici: --events jira.csv line 3: 4 fields, but the header has 5.');
   });
 
   it('prints a readable table without --json', () => {

@@ -4,7 +4,7 @@ import { parsePerformanceCsv, performanceByUnit } from '../../analysis/dynamics/
 import { parseDecisionLog } from '../../analysis/traces/parse_decision_log.js';
 import { parseEventsCsv } from '../../analysis/traces/parse_events_csv.js';
 import { parseEventsJson } from '../../analysis/traces/parse_events_json.js';
-import { parseJiraChangelog } from '../../analysis/traces/parse_jira_changelog.js';
+import { parseJiraChangelog, parseJiraIssuesJson } from '../../analysis/traces/parse_jira_changelog.js';
 
 const T = (s: string) => Date.parse(s);
 
@@ -115,6 +115,41 @@ describe('Jira changelog mapping', () => {
     const bad = text + '\nPAY-3,not a date,assignee,,kim';
     expect(inputError(() => parseJiraChangelog(bad, {}, 'jira'))).toBe('jira line 10: timestamp "not a date" is not an ISO 8601 date or date-time.');
     expect(inputError(() => parseJiraChangelog(text + '\n,2026-01-05,status,Open,Done'))).toBe('jira line 10: the issue key is empty.');
+  });
+});
+
+describe('Jira REST JSON with the changelog expanded', () => {
+  const answer = {
+    issues: [
+      {
+        key: 'PAY-1',
+        fields: { project: { key: 'PAY' } },
+        changelog: {
+          histories: [
+            { created: '2026-01-05T10:00:00.000+0100', items: [{ field: 'status', fromString: 'In Progress', toString: 'Done' }] },
+            { created: '2026-01-07T10:00:00.000+0100', items: [{ field: 'assignee', fromString: null, toString: 'kim' }, { field: 'status', fromString: 'Done', toString: 'Rework' }] },
+          ],
+        },
+      },
+      { key: 'OPS-2', fields: {}, changelog: { histories: [] } },
+    ],
+  };
+
+  it('maps the same way as the CSV changelog', () => {
+    const events = parseJiraIssuesJson(answer);
+    expect(events.map((e) => [e.unit, e.key, e.type, new Date(e.time).toISOString()])).toEqual([
+      ['PAY', 'PAY-1', 'closed', '2026-01-05T09:00:00.000Z'],
+      ['PAY', 'PAY-1', 'reopened', '2026-01-07T09:00:00.000Z'],
+      ['PAY', 'PAY-1', 'rework', '2026-01-07T09:00:00.000Z'],
+    ]);
+  });
+
+  it('names the item at fault and returns nothing', () => {
+    const bad = structuredClone(answer);
+    bad.issues[0].changelog.histories[1].created = 'last Tuesday';
+    expect(inputError(() => parseJiraIssuesJson(bad))).toMatch(/^jira issues\[0\]\.changelog\.histories\[1\]\.items\[0\]: timestamp "last Tuesday" is not/);
+    expect(inputError(() => parseJiraIssuesJson({ issues: [{ fields: {} }] }))).toBe('jira issues[0]: the issue key is missing.');
+    expect(inputError(() => parseJiraIssuesJson([]))).toMatch(/"issues" array/);
   });
 });
 
