@@ -8,3 +8,5 @@ export { parseEventsJson } from './parse_events_json.js';
 export { parseJiraChangelog, parseJiraIssuesJson, DEFAULT_JIRA_MAPPING } from './parse_jira_changelog.js';
 export type { JiraMapping } from './parse_jira_changelog.js';
 export { parseDecisionLog } from './parse_decision_log.js';
+export { summarizeEvents } from './import_summary.js';
+export type { UnitImportSummary } from './import_summary.js';

@@ -4,6 +4,7 @@ import { parsePerformanceCsv, performanceByUnit } from '../../analysis/dynamics/
 import { parseDecisionLog } from '../../analysis/traces/parse_decision_log.js';
 import { parseEventsCsv } from '../../analysis/traces/parse_events_csv.js';
 import { parseEventsJson } from '../../analysis/traces/parse_events_json.js';
+import { summarizeEvents } from '../../analysis/traces/import_summary.js';
 import { parseJiraChangelog, parseJiraIssuesJson } from '../../analysis/traces/parse_jira_changelog.js';
 
 const T = (s: string) => Date.parse(s);
@@ -36,6 +37,13 @@ describe('native events, CSV', () => {
       { unit: 'A', time: T('2026-01-06T00:00:00Z'), type: 'decision_made', key: 'D1', ref: null },
       { unit: 'B', time: T('2026-01-07T09:00:00Z'), type: 'rc_score', key: '', ref: '4.5' },
       { unit: 'B', time: T('2026-01-07T00:00:00Z'), type: 'artifact_created', key: 'dep1', ref: 'spec, v2' },
+    ]);
+  });
+
+  it('summarises what each unit holds', () => {
+    expect(summarizeEvents(parseEventsCsv(good))).toEqual([
+      { unit: 'A', events: 2, first: '2026-01-05', last: '2026-01-06', types: { decision_opened: 1, decision_made: 1 } },
+      { unit: 'B', events: 2, first: '2026-01-07', last: '2026-01-07', types: { rc_score: 1, artifact_created: 1 } },
     ]);
   });
 
