@@ -135,8 +135,11 @@ function splitFormulas(tokens: readonly Token[], argument: string): Token[][] {
   for (const l of lines) {
     const hasOp = l.some((t) => t.kind === 'op');
     const prev = formulas[formulas.length - 1];
-    const continues = prev && (!hasOp || prev[prev.length - 1].text === '+' || l[0].text === '+');
-    if (continues) prev.push(...l);
+    const joined = prev && (prev[prev.length - 1].text === '+' || l[0].text === '+');
+    if (prev && !hasOp && !joined) {
+      fail(argument, l[0], `"${l[0].text}" starts a line without an operator such as =~, ~ or ~~, and the formula above does not end with "+".`);
+    }
+    if (joined || (prev && !hasOp)) prev.push(...l);
     else if (!hasOp) fail(argument, l[0], `"${l[0].text}" starts a formula without an operator such as =~, ~ or ~~.`);
     else formulas.push([...l]);
   }
