@@ -2,38 +2,44 @@ import { CELLS } from '../../instrument/model.js';
 import type { ResolvedItemMap } from './item_map.js';
 
 /**
- * A respondent's nine cell scores (shared/CONTRACT.md `score`, steps 1–2): reverse-keyed items
- * become scaleMin + scaleMax − x, and a cell's score is the mean of its answered items when at
- * least half of them are answered, else missing (NaN). `keyed` receives the reverse-keyed
- * answers (same shape as `answers`) so later steps need not flip them again.
- * Returns one row of 9 per respondent, cells in CELLS order.
+ * Respondents' nine cell scores as one flat array (respondent r's cells at 9r … 9r + 8, CELLS
+ * order): reverse-keyed items count as scaleMin + scaleMax − x, and a cell's score is the mean of
+ * its answered items when at least half of them are answered, else NaN
+ * (shared/CONTRACT.md `score`, steps 1–2). The kernel behind `respondentCellScores`.
  */
-export function respondentCellScores(
-  answers: readonly (readonly number[])[],
-  map: ResolvedItemMap,
-  keyed: number[][] = [],
-): number[][] {
+export function cellScoreMatrix(answers: readonly (readonly number[])[], map: ResolvedItemMap): Float64Array {
   const total = map.scaleMin + map.scaleMax;
-  const flip = new Set(map.reverseColumns);
-  const out: number[][] = new Array(answers.length);
+  const width = answers.length > 0 ? answers[0].length : 0;
+  const reversed = new Uint8Array(width);
+  for (const j of map.reverseColumns) reversed[j] = 1;
+  const cells = CELLS.map((c) => Int32Array.from(map.cellColumns[c]));
+  const out = new Float64Array(answers.length * 9);
   for (let r = 0; r < answers.length; r++) {
-    const row = flip.size === 0 ? answers[r].slice() : answers[r].map((v, j) => (flip.has(j) ? total - v : v));
-    keyed[r] = row;
-    const scores = new Array<number>(9);
+    const row = answers[r];
     for (let c = 0; c < 9; c++) {
-      const cols = map.cellColumns[CELLS[c]];
+      const cols = cells[c];
       let sum = 0;
       let k = 0;
-      for (const j of cols) {
+      for (let i = 0; i < cols.length; i++) {
+        const j = cols[i];
         const v = row[j];
         if (v === v) {
-          sum += v;
+          sum += reversed[j] === 1 ? total - v : v;
           k++;
         }
       }
-      scores[c] = k > 0 && k >= cols.length / 2 ? sum / k : NaN;
+      out[r * 9 + c] = k > 0 && k >= cols.length / 2 ? sum / k : NaN;
     }
-    out[r] = scores;
   }
   return out;
+}
+
+/**
+ * A respondent's nine cell scores (shared/CONTRACT.md `score`, steps 1–2): reverse-keyed items
+ * become scaleMin + scaleMax − x, and a cell's score is the mean of its answered items when at
+ * least half of them are answered, else missing (NaN). One row of 9 per respondent, CELLS order.
+ */
+export function respondentCellScores(answers: readonly (readonly number[])[], map: ResolvedItemMap): number[][] {
+  const flat = cellScoreMatrix(answers, map);
+  return answers.map((_, r) => Array.from(flat.subarray(r * 9, r * 9 + 9)));
 }

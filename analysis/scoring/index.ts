@@ -2,5 +2,5 @@ export { scoreUnits } from './score_units.js';
 export type { Responses, ScoreOptions, ScoreResult, UnitScore, UnitAggregation, DimensionRecord } from './score_units.js';
 export { resolveItemMap } from './item_map.js';
 export type { ItemMap, ResolvedItemMap } from './item_map.js';
-export { respondentCellScores } from './cell_scores.js';
+export { cellScoreMatrix, respondentCellScores } from './cell_scores.js';
 export { misalignment, dominantDimension } from './misalignment.js';

@@ -11,7 +11,7 @@ import {
   type LeverName,
 } from '../../instrument/model.js';
 import { resolveItemMap, type ItemMap } from './item_map.js';
-import { respondentCellScores } from './cell_scores.js';
+import { cellScoreMatrix } from './cell_scores.js';
 import { misalignment, dominantDimension } from './misalignment.js';
 import { itemVariances, meanOf, rwgJFromVariance } from '../agreement/rwg_j.js';
 import { uniformNullVariance } from '../agreement/null_variance.js';
@@ -146,8 +146,7 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     }
   }
   const warnings: string[] = [];
-  const keyed: number[][] = [];
-  const cellScores = respondentCellScores(answers, resolved, keyed);
+  const cellScores = cellScoreMatrix(answers, resolved);
 
   // Unit-waves in order of first appearance.
   const groups = new Map<string, { unit: string; wave: string; rows: number[] }>();
@@ -202,7 +201,7 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
       let s = 0;
       let k = 0;
       for (const r of g.rows) {
-        const v = cellScores[r][c];
+        const v = cellScores[r * 9 + c];
         if (v === v) {
           s += v;
           k++;
@@ -212,10 +211,15 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     }
     const dims = DIM_CELLS.map((ix) => (cells[ix[0]] + cells[ix[1]] + cells[ix[2]]) / 3);
     const levers = LEVER_CELLS.map((ix) => (cells[ix[0]] + cells[ix[1]] + cells[ix[2]]) / 3);
+    // rwg(j) on the answers as given: reverse keying (a reflection) leaves every item variance unchanged
     const rwgj = dimColumns.map((cols) => {
-      const complete = g.rows.filter((r) => cols.every((j) => !Number.isNaN(keyed[r][j])));
+      const complete = g.rows.filter((r) => {
+        const row = answers[r];
+        for (const j of cols) if (row[j] !== row[j]) return false;
+        return true;
+      });
       if (complete.length < 2) return NaN;
-      return rwgJFromVariance(meanOf(itemVariances(keyed, complete, cols)), cols.length, nullVar);
+      return rwgJFromVariance(meanOf(itemVariances(answers, complete, cols)), cols.length, nullVar);
     });
     visible.push({ unit: g.unit, wave: g.wave, rows: g.rows, cells, dims, levers, rwgj });
   }
@@ -247,8 +251,7 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
         for (const v of inWave) {
           const m: number[] = [];
           for (const r of v.rows) {
-            const cs = cellScores[r];
-            const s = (cs[ix[0]] + cs[ix[1]] + cs[ix[2]]) / 3;
+            const s = (cellScores[r * 9 + ix[0]] + cellScores[r * 9 + ix[1]] + cellScores[r * 9 + ix[2]]) / 3;
             if (!Number.isNaN(s)) {
               m.push(scores.length);
               scores.push(s);

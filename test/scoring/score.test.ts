@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contractCase, seici } from '../helpers/cli.js';
+import { contractCase, FIXTURES, seici } from '../helpers/cli.js';
 import { scoreUnits, type ItemMap } from '../../analysis/index.js';
 import { CELLS } from '../../instrument/model.js';
 
@@ -45,6 +47,25 @@ describe('seici score (contract case sei-small-score, R oracle)', () => {
 
   it('keeps rwg(j) within [0, 1]', () => {
     for (const u of r.json.units) for (const v of Object.values(u.rwgj)) if (v !== null) expect(v as number).toBeGreaterThanOrEqual(0), expect(v as number).toBeLessThanOrEqual(1);
+  });
+
+  it('attaches per-wave, per-dimension ICC(1), ICC(2) and F equal to multilevel (scoring-references.R)', () => {
+    const ref = JSON.parse(readFileSync(resolve(FIXTURES, 'r/scoring-references.json'), 'utf8'));
+    for (const [wave, dims] of Object.entries<any>(ref)) {
+      for (const [dim, e] of Object.entries<any>(dims)) {
+        const g = r.json.icc[wave][dim];
+        expect(g.n, `${wave} ${dim}`).toBe(e.n);
+        for (const k of ['icc1', 'icc2', 'F', 'df1', 'df2', 'p']) expectClose(g[k], e[k], `${wave}.${dim}.${k}`);
+      }
+    }
+    // a unit's verdict follows its rwg(j) and its wave's F test
+    for (const u of r.json.units) {
+      for (const dim of ['structural', 'relational', 'translational']) {
+        const v = u.aggregation.dimensions[dim];
+        const sample = r.json.icc[u.wave][dim];
+        expect(v.justified).toBe(u.rwgj[dim] !== null && u.rwgj[dim] >= 0.7 && sample.icc1 > 0 && sample.p < 0.05);
+      }
+    }
   });
 
   it('suppresses small unit-waves from the output with --min-group-size', () => {
