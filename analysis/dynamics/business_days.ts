@@ -10,7 +10,8 @@ export const DAY_MS = 86_400_000;
  * the closing date does not, as numpy's `busday_count(begin, end)` and R bizdays'
  * `bizdays(from, to)` with a Mon–Fri calendar and no holidays. A decision opened on a
  * Monday and made on the next Monday took 5 business days; one opened and made on the same
- * day took 0; one opened on a Saturday and made on Monday took 0.
+ * day took 0; one opened on a Saturday and made on Monday took 0. Checked against a
+ * day-by-day count in R (test/fixtures/r/dynamics-time-trend.R).
  */
 export function businessDaysBetween(from: number, to: number): number {
   return businessDaysBetweenDays(Math.floor(from / DAY_MS), Math.floor(to / DAY_MS));

@@ -71,7 +71,9 @@ export interface DriftAnalysis {
  * unit missed keep their place), a drift flag when the rise M(latest) − M(baseline) exceeds
  * the coherence capacity, and the history of the dominant dimension (largest z). A unit that
  * lacks the baseline wave is measured from its own first wave (the warning says which).
- * Unit-waves with a missing M are skipped. Units are sorted by name.
+ * Unit-waves with a missing M are skipped. Units are sorted by name. The trend equals R's
+ * `coef(lm(M ~ position))[2]` (test/fixtures/r/dynamics-time-trend.R); drift per wave equals
+ * `scoreUnits`' `drift` (shared/CONTRACT.md `score`, step 5).
  */
 export function unitDrift(scores: readonly UnitWaveScore[], options: DriftOptions = {}): DriftAnalysis {
   const capacity = options.capacity ?? 0.5;
