@@ -22,7 +22,8 @@ describe('reliability equals psych::alpha (test/fixtures/r/reliability-reference
       }
       for (const [j, want] of e.items.entries()) {
         expectNear(r.items[j].rDrop, want.rDrop, CLOSED, `${want.item} rDrop`);
-        expectNear(r.items[j].alphaIfDropped, want.alphaIfDropped, CLOSED, `${want.item} alphaIfDropped`);
+        if (c.items.length === 2) expect(r.items[j].alphaIfDropped).toBeNaN();
+        else expectNear(r.items[j].alphaIfDropped, want.alphaIfDropped, CLOSED, `${want.item} alphaIfDropped`);
       }
     });
   }
