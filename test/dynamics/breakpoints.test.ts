@@ -162,14 +162,14 @@ describe('runs and baselines', () => {
   });
 
   it('a strict threshold (open priority days > 10) does not fire at exactly 10', () => {
-    // A priority decision open for exactly 10 business days at each period end: impossible to
-    // hold for weeks, so use days: a new priority decision each day, made 10 business days later.
+    // Daily periods, persistence 1: a priority decision opened Monday 01-05 and made on 01-19
+    // reaches exactly 10 open business days (at the ends of Fri 01-16, Sat 01-17 and Sun 01-18)
+    // but never more, so "> 10" never fires.
     const r = evaluateBreakpoints(
       [ev('U', '2026-01-05', 'decision_opened', 'P', 'priority'), ev('U', '2026-01-19T12:00', 'decision_made', 'P')],
       { period: 'day', changePoints: false, rules: withRuleOverrides(DEFAULT_RULES, { persistence: 1 }) },
     );
     const s = r.signals.map((x) => x.openPriorityDays);
-    // Days 01-05 … 01-19: at the end of 01-16 (Fri), 01-17, 01-18 the decision has been open 10 days; 11 at the end of 01-19 it is made.
     expect(s.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
     expect(Math.max(...s.map((x) => x ?? 0))).toBe(10);
     expect(r.breakpoints).toEqual([]);
