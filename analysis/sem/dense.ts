@@ -193,9 +193,10 @@ export interface EnvelopeFactor {
  * Cholesky factorisation restricted to the matrix's envelope (profile): row i of L is zero left
  * of the first non-zero of row i of A, so a block-arrow matrix (independent blocks plus a dense
  * border of shared parameters) costs Σ b³/3 instead of n³/3 (George & Liu, 1981, ch. 4).
- * Null when the matrix is not positive definite.
+ * Null when the matrix is not positive definite, or when a pivot falls below `relTol` times its
+ * diagonal entry (a numerically dependent column).
  */
-export function envelopeCholesky(a: Float64Array, n: number): EnvelopeFactor | null {
+export function envelopeCholesky(a: Float64Array, n: number, relTol = 0): EnvelopeFactor | null {
   const first = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let f = i;
@@ -216,7 +217,7 @@ export function envelopeCholesky(a: Float64Array, n: number): EnvelopeFactor | n
       const k0 = Math.max(fi, first[j]);
       for (let k = k0; k < j; k++) s -= l[li + k] * l[lj + k];
       if (j === i) {
-        if (!(s > 0) || !Number.isFinite(s)) return null;
+        if (!(s > relTol * Math.abs(a[li + i])) || !(s > 0) || !Number.isFinite(s)) return null;
         l[li + i] = Math.sqrt(s);
       } else l[li + j] = s / l[lj + j];
     }

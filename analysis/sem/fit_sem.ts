@@ -162,7 +162,7 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
   const order = blockOrder(structure);
   if (startEval) {
     const info0 = expectedInformation(structure, data, startEval);
-    const dep = factorInformation(info0, table.nFree, order) ? [] : dependentColumns(info0, table.nFree, 1e-8);
+    const dep = factorInformation(info0, table.nFree, order, 1, 1e-8) ? [] : dependentColumns(info0, table.nFree, 1e-8);
     if (dep.length > 0) {
       const r = table.rows.find((row) => row.free === dep[0] + 1)!;
       throw new InputError(

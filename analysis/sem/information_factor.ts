@@ -28,14 +28,14 @@ export function blockOrder(model: ModelStructure): Int32Array {
   return Int32Array.from(idx);
 }
 
-/** Factors `scale`·M (q×q, symmetric positive definite) in `order`; null when not positive definite. */
-export function factorInformation(m: Float64Array, q: number, order: Int32Array, scale = 1): InformationFactor | null {
+/** Factors `scale`·M (q×q, symmetric positive definite) in `order`; null when not positive definite (see envelopeCholesky for `relTol`). */
+export function factorInformation(m: Float64Array, q: number, order: Int32Array, scale = 1, relTol = 0): InformationFactor | null {
   const a = new Float64Array(q * q);
   for (let i = 0; i < q; i++) {
     const oi = order[i] * q;
     for (let j = 0; j < q; j++) a[i * q + j] = scale * m[oi + order[j]];
   }
-  const f = envelopeCholesky(a, q);
+  const f = envelopeCholesky(a, q, relTol);
   if (!f) return null;
   return {
     solve(b) {
