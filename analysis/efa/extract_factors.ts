@@ -13,6 +13,11 @@ export interface ExtractionOptions {
   readonly minErr?: number;
   /** Principal axis: most iterations (psych's max.iter). */
   readonly maxIter?: number;
+  /**
+   * minres/ML: stop when the largest projected-gradient component is below this (default 1e-9, far
+   * tighter than R's optim). Parallel analysis uses a looser value for its random-data fits.
+   */
+  readonly tolerance?: number;
 }
 
 /** The unrotated common-factor solution of a correlation or covariance matrix. */
@@ -60,7 +65,7 @@ const PSI_LOWER = 0.005;
 export function extractFactors(
   r: readonly (readonly number[])[],
   nfactors: number,
-  { method = 'minres', minErr = 0.001, maxIter = 50 }: ExtractionOptions = {},
+  { method = 'minres', minErr = 0.001, maxIter = 50, tolerance = 1e-9 }: ExtractionOptions = {},
 ): FactorExtraction {
   const p = r.length;
   if (p < 2 || r.some((row) => row.length !== p)) {
@@ -84,7 +89,7 @@ export function extractFactors(
   const isCorrelation = sd.every((s) => Math.abs(s - 1) < 1e-12);
   const rc = isCorrelation ? r.map((row) => row.slice()) : r.map((row, i) => row.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
 
-  const fit = method === 'pa' ? principalAxes(rc, nfactors, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors) : minimumResidual(rc, nfactors);
+  const fit = method === 'pa' ? principalAxes(rc, nfactors, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors, tolerance) : minimumResidual(rc, nfactors, tolerance);
   const loadings = fit.loadings;
   // psych's sign convention: every column sums to a positive number
   for (let k = 0; k < nfactors; k++) {
@@ -125,11 +130,11 @@ interface RawFit {
 }
 
 /** Loadings from the first k eigenpairs: V_k diag(√max(value, 0)). */
-function principalLoadings(vectors: Float64Array, values: ArrayLike<number>, p: number, k: number, transform: (v: number) => number): number[][] {
+function principalLoadings(vectors: Float64Array, values: ArrayLike<number>, p: number, k: number, transform: (v: number) => number, stride = k): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < p; i++) {
     const row = new Array<number>(k);
-    for (let j = 0; j < k; j++) row[j] = vectors[i * p + j] * Math.sqrt(Math.max(transform(values[j]), 0));
+    for (let j = 0; j < k; j++) row[j] = vectors[i * stride + j] * Math.sqrt(Math.max(transform(values[j]), 0));
     out.push(row);
   }
   return out;
@@ -142,7 +147,7 @@ function boundWarnings(psi: Float64Array): string[] {
     : [];
 }
 
-function maximumLikelihood(r: number[][], k: number): RawFit {
+function maximumLikelihood(r: number[][], k: number, tolerance: number): RawFit {
   const p = r.length;
   const smc = squaredMultipleCorrelations(r);
   const upper = Math.max(1, ...smc);
@@ -178,19 +183,19 @@ function maximumLikelihood(r: number[][], k: number): RawFit {
     }
     return f;
   };
-  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper);
+  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
   for (let i = 0; i < p; i++) {
     const si = 1 / Math.sqrt(res.x[i]);
     for (let j = 0; j < p; j++) scaled[i * p + j] = flat[i * p + j] * si / Math.sqrt(res.x[j]);
   }
-  const { values, vectors } = symmetricEigen(scaled, p);
+  const { values, vectors } = symmetricEigenTop(scaled, p, k);
   const loadings = principalLoadings(vectors, values, p, k, (v) => v - 1).map((row, i) => row.map((v) => v * Math.sqrt(res.x[i])));
   const warnings = boundWarnings(res.x);
   if (!res.converged) warnings.push(`maximum likelihood did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
   return { loadings, objective: res.value, converged: res.converged, iterations: res.iterations, warnings };
 }
 
-function minimumResidual(r: number[][], k: number): RawFit {
+function minimumResidual(r: number[][], k: number, tolerance: number): RawFit {
   const p = r.length;
   const smc = squaredMultipleCorrelations(r);
   const upper = Math.max(1, ...smc);
@@ -215,9 +220,9 @@ function minimumResidual(r: number[][], k: number): RawFit {
     }
     return f;
   };
-  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper);
+  const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
   for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - res.x[i];
-  const { values, vectors } = symmetricEigen(reduced, p);
+  const { values, vectors } = symmetricEigenTop(reduced, p, k);
   const loadings = principalLoadings(vectors, values, p, k, (v) => v);
   const warnings = boundWarnings(res.x);
   if (!res.converged) warnings.push(`minres did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
@@ -239,7 +244,7 @@ function principalAxes(r: number[][], k: number, minErr: number, maxIter: number
   while (err > minErr) {
     const { values, vectors } = symmetricEigen(m, p);
     lastValues = Array.from(values);
-    loadings = principalLoadings(vectors, values, p, k, (v) => v);
+    loadings = principalLoadings(vectors, values, p, k, (v) => v, p);
     let comm1 = 0;
     for (let i = 0; i < p; i++) {
       let h = 0;

@@ -52,13 +52,13 @@ export function itemRetention(
     let reason = `loads ${f(primaryLoading)} on factor ${primary + 1}` + (gap === null ? '' : `, ${f(gap)} clear of factor ${cross! + 1}`) + `; communality ${f(h2)}.`;
     if (Math.abs(primaryLoading) < minLoading) {
       verdict = 'drop';
-      reason = `its largest loading (${f(primaryLoading)} on factor ${primary + 1}) is below ${f(minLoading)}: it measures none of the factors well.`;
+      reason = `its largest loading (${primaryLoading.toFixed(3)} on factor ${primary + 1}) is below ${f(minLoading)}: it measures none of the factors well.`;
     } else if (gap !== null && gap < minGap) {
       verdict = 'revise';
-      reason = `it cross-loads: ${f(primaryLoading)} on factor ${primary + 1} and ${f(crossLoading!)} on factor ${cross! + 1} (gap ${f(gap)} < ${f(minGap)}); reword it to target one factor or drop it.`;
+      reason = `it cross-loads: ${f(primaryLoading)} on factor ${primary + 1} and ${f(crossLoading!)} on factor ${cross! + 1} (gap ${gap.toFixed(3)} < ${f(minGap)}); reword it to target one factor or drop it.`;
     } else if (h2 < minCommunality) {
       verdict = 'revise';
-      reason = `the factors explain little of it (communality ${f(h2)} < ${f(minCommunality)}); reword it or drop it.`;
+      reason = `the factors explain little of it (communality ${h2.toFixed(3)} < ${f(minCommunality)}); reword it or drop it.`;
     }
     return { item, primaryFactor: primary + 1, primaryLoading, crossFactor: cross === null ? null : cross + 1, crossLoading, gap, communality: h2, verdict, reason };
   });

@@ -4,6 +4,7 @@ import { correlation, type MissingPolicy } from '../data/covariance.js';
 import { Prng } from '../simulation/prng.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
 import { symmetricEigenvalues } from './symmetric_eigen.js';
+import { columnCorrelation } from './column_correlation.js';
 
 /** Horn's parallel analysis: observed eigenvalues against those of random data. */
 export interface ParallelAnalysis {
@@ -31,6 +32,9 @@ interface Reference {
   readonly mean: number[];
   readonly quantile: number[];
 }
+
+/** Gradient tolerance of the one-factor fits to random data: their eigenvalues are needed to ~1e-6, not 1e-12. */
+const RANDOM_FIT_TOLERANCE = 1e-6;
 
 export interface ParallelAnalysisOptions {
   readonly iterations?: number;
@@ -74,28 +78,35 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
   const sim: number[][] = [];
   const simFa: number[][] = [];
   let failures = 0;
-  const columns = Array.from({ length: p }, (_, j) => rows.map((row) => row[j]));
+  const columns = Array.from({ length: p }, (_, j) => Float64Array.from(rows, (row) => row[j]));
+  const complete = columns.every((col) => col.every((v) => !Number.isNaN(v)));
+  const drawn = Array.from({ length: p }, () => new Float64Array(n));
   for (let it = 0; it < iterations; it++) {
     // resampled: each column drawn with replacement from its own values (psych resamples until no NA correlation)
     let c: number[][] | null = null;
     for (let attempt = 0; attempt < 100 && c === null; attempt++) {
-      const resample = Array.from({ length: n }, () => new Array<number>(p));
       for (let j = 0; j < p; j++) {
         const col = columns[j];
-        for (let i = 0; i < n; i++) resample[i][j] = col[rng.int(n)];
+        const out = drawn[j];
+        for (let i = 0; i < n; i++) out[i] = col[rng.int(n)];
       }
-      const cr = correlation(resample, { missing: missing === 'listwise' ? 'listwise' : 'pairwise' }).r;
+      const cr = complete
+        ? columnCorrelation(drawn, n)
+        : correlation(Array.from({ length: n }, (_, i) => drawn.map((col) => col[i])), { missing: 'pairwise' }).r;
       if (cr.every((row) => row.every((v) => Number.isFinite(v)))) c = cr;
     }
     if (c === null) throw new InputError('items', 'resampled data kept producing undefined correlations; an item has almost no variance.');
     samp.push(symmetricEigenvalues(c));
-    const fs = extractFactors(c, 1, { method });
+    const fs = extractFactors(c, 1, { method, tolerance: RANDOM_FIT_TOLERANCE });
     if (!fs.diagnostics.converged) failures++;
     sampFa.push(fs.values);
-    const normal = Array.from({ length: n }, () => Array.from({ length: p }, () => rng.normal()));
-    const cs = correlation(normal).r;
+    for (let j = 0; j < p; j++) {
+      const out = drawn[j];
+      for (let i = 0; i < n; i++) out[i] = rng.normal();
+    }
+    const cs = columnCorrelation(drawn, n);
     sim.push(symmetricEigenvalues(cs));
-    const fsim = extractFactors(cs, 1, { method });
+    const fsim = extractFactors(cs, 1, { method, tolerance: RANDOM_FIT_TOLERANCE });
     if (!fsim.diagnostics.converged) failures++;
     simFa.push(fsim.values);
   }

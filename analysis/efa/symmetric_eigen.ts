@@ -241,7 +241,7 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
       do {
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -262,7 +262,7 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;
@@ -322,4 +322,10 @@ function rotateRows(v: Float64Array, ri: number, n: number, c: number, s: number
     v[ri1 + k] = s * x + c * h;
     v[ri + k] = c * x - s * h;
   }
+}
+
+/** √(a² + b²) without Math.hypot's cost; falls back to it where the squares could over- or underflow. */
+function hypot(a: number, b: number): number {
+  const s = a * a + b * b;
+  return s > 1e-290 && s < 1e290 ? Math.sqrt(s) : Math.hypot(a, b);
 }
