@@ -180,10 +180,20 @@ export function overLevel(threshold: Threshold, baseline: number): number {
   return threshold.kind === 'relative' ? threshold.factor * baseline : threshold.level;
 }
 
-/** True when `value` is over `level` under this threshold (> for strict, ≥ otherwise). */
+/**
+ * True when `value` is over `level` under this threshold (> for strict, ≥ otherwise).
+ *
+ * Decision: values within a relative 1e-9 of the level count as equal to it, so that decimal
+ * inputs are not lost to binary rounding: an rc_score drop from 4.1 to 3.6 computes as
+ * 0.49999999999999956 and a relative level 1.3 × 3 as 3.9000000000000004, yet both are
+ * exactly at the level as written.
+ */
 export function isOver(threshold: Threshold, value: number, level: number): boolean {
-  return threshold.kind === 'absolute' && threshold.strict ? value > level : value >= level;
+  const eps = LEVEL_TOLERANCE * Math.max(1, Math.abs(level));
+  return threshold.kind === 'absolute' && threshold.strict ? value > level + eps : value >= level - eps;
 }
+
+const LEVEL_TOLERANCE = 1e-9;
 
 /**
  * A rule set's canonical text: keys in a fixed order, so that two rule sets are the same

@@ -5,6 +5,8 @@ import {
   DEFAULT_RULES,
   canonicalRuleSet,
   ruleSetFingerprint,
+  isOver,
+  overLevel,
   validateRuleSet,
   withRuleOverrides,
 } from '../../analysis/dynamics/rules.js';
@@ -193,6 +195,24 @@ describe('evaluateBreakpoints input', () => {
     [[10, 0], [10, 3], [10, 3], [2, 0], [10, 3], [10, 3], [10, 0]].forEach(([c, r], w) => week(w, c, r));
     const r = evaluateBreakpoints(events, { changePoints: false });
     expect(r.breakpoints.map((b) => [b.signal, b.start, b.end, b.periods])).toEqual([['reopenRate', monday(1), monday(5), 4]]);
+  });
+});
+
+describe('levels written in decimals', () => {
+  it('an rc_score drop of exactly 0.5 counts although 4.1 − 3.6 rounds below 0.5', () => {
+    expect(4.1 - 3.6).toBeLessThan(0.5);
+    const events = [0, 1, 2, 3].flatMap((w) => [ev('U', monday(w), 'rc_score', '', w === 0 ? '4.1' : '3.6')]);
+    const r = evaluateBreakpoints(events, { changePoints: false, rules: withRuleOverrides(DEFAULT_RULES, { persistence: 3 }) });
+    expect(r.breakpoints.map((b) => [b.signal, b.start, b.periods])).toEqual([['rcDrop', monday(1), 3]]);
+  });
+
+  it('a value at 1.3 × baseline counts as over; one just under does not', () => {
+    // Baseline latency 3 (Mon → Thu); level 3.9 ≈ 3.9000000000000004 in binary. A median of 3.9
+    // cannot occur with whole business days, so the comparison itself is checked.
+    expect(isOver(DEFAULT_RULES.signals.decisionLatency.threshold, 3.9, overLevel(DEFAULT_RULES.signals.decisionLatency.threshold, 3))).toBe(true);
+    expect(isOver(DEFAULT_RULES.signals.decisionLatency.threshold, 3.899, 3.9)).toBe(false);
+    expect(isOver(DEFAULT_RULES.signals.openPriorityDays.threshold, 10, 10)).toBe(false);
+    expect(isOver(DEFAULT_RULES.signals.openPriorityDays.threshold, 11, 10)).toBe(true);
   });
 });
 
