@@ -49,7 +49,7 @@ export const DYNAMISM_ITEMS_V1: readonly Item[] = [
 export const RC_ITEMS_V1: readonly Item[] = [
   item('RC_1', 'relationalCoordination', RC_FREQUENCY,
     'How often do people in these units communicate with your unit about your shared work?',
-    'Wie oft tauschen sich Menschen aus diesen Einheiten mit Ihrer Einheit über die gemeinsame Arbeit aus?'),
+    'Wie häufig kommunizieren Menschen aus diesen Einheiten mit Ihrer Einheit über die gemeinsame Arbeit?'),
   item('RC_2', 'relationalCoordination', RC_HOW_OFTEN,
     'How often do they pass information to your unit in time for it to be useful?',
     'Wie oft geben sie Informationen so rechtzeitig an Ihre Einheit weiter, dass diese noch von Nutzen sind?'),
@@ -81,7 +81,7 @@ export const ROLE_ITEMS_V1: readonly Item[] = [
 export const VISIBILITY_COHERENCE_ITEMS_V1: readonly Item[] = [
   item('VISC_1', 'visibilityCoherence', AGREEMENT_7,
     'Our unit regularly reviews a dependency map that covers the units we work with.',
-    'Unsere Einheit sieht sich regelmäßig eine Abhängigkeitskarte an, die die Einheiten umfasst, mit denen wir zusammenarbeiten.'),
+    'Unsere Einheit nutzt regelmäßig eine Übersicht der Abhängigkeiten zu allen Einheiten, mit denen wir zusammenarbeiten.'),
   item('VISC_2', 'visibilityCoherence', AGREEMENT_7,
     'The figures we review include flow measures such as lead time, waiting time or work in progress across units.',
     'Zu den Kennzahlen, die wir uns ansehen, gehören Flussgrößen wie Durchlaufzeit, Wartezeit oder laufende Arbeit über Einheitsgrenzen hinweg.'),
@@ -100,7 +100,7 @@ export const VISIBILITY_COHERENCE_ITEMS_V1: readonly Item[] = [
 export const VISIBILITY_OUTCOME_ITEMS_V1: readonly Item[] = [
   item('VISO_1', 'visibilityOutcome', AGREEMENT_7,
     'The main dashboard our unit follows shows results such as revenue, output or targets met.',
-    'Das wichtigste Dashboard, das unsere Einheit verfolgt, zeigt Ergebnisse wie Umsatz, Ausbringung oder erreichte Ziele.'),
+    'Das wichtigste Dashboard, das unsere Einheit verfolgt, zeigt Ergebnisse wie Umsatz, Stückzahlen oder Zielerreichung.'),
   item('VISO_2', 'visibilityOutcome', AGREEMENT_7,
     'Our unit is reviewed mainly on whether it hit its own targets.',
     'Unsere Einheit wird vor allem danach beurteilt, ob sie ihre eigenen Ziele erreicht hat.'),
