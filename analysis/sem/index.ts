@@ -13,5 +13,5 @@ export { measurementInvariance, INVARIANCE_LEVELS, LEVEL_CONSTRAINTS } from './m
 export type { InvarianceComparison, InvarianceLevel, InvarianceModel, InvarianceOptions, InvarianceResult } from './measurement_invariance.js';
 export { constructValidity } from './construct_validity.js';
 export type { FactorValidity, ValidityResult } from './construct_validity.js';
-export { seiModelSyntax, SEI_MODEL_KINDS } from './sei_model_syntax.js';
+export { seiModelFromItemMap, seiModelSyntax, SEI_MODEL_KINDS } from './sei_model_syntax.js';
 export type { SeiItemCell, SeiModelKind } from './sei_model_syntax.js';

@@ -1,18 +1,50 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { fitSem, modelVariables, parseModelSyntax, type SemResult } from '../../analysis/index.js';
+import { fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
-import { parseChoice } from '../io/args.js';
+import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
-interface CfaFlags {
+interface CfaFlags extends ModelFlags {
   csv: string;
-  model: string;
   group?: string;
   stdLv?: boolean;
   missing?: string;
+  modindices?: string;
   json?: boolean;
+}
+
+/** How a command is given its model: a lavaan file, or an SEI structure built from an item map. */
+export interface ModelFlags {
+  model?: string;
+  seiModel?: string;
+  map?: string;
+}
+
+/** The model text of --model, or of --sei-model KIND with --map FILE. */
+export function modelText(opts: ModelFlags): string {
+  if (opts.model !== undefined && opts.seiModel !== undefined) throw new InputError('--model', 'give either --model or --sei-model, not both.');
+  if (opts.model !== undefined) return readModelFile(opts.model);
+  if (opts.seiModel === undefined) throw new InputError('--model', '--model is required (or --sei-model with --map).');
+  const kind = parseChoice(opts.seiModel, '--sei-model', SEI_MODEL_KINDS, 'cells');
+  if (opts.map === undefined) throw new InputError('--map', '--sei-model needs --map, the item map naming each item\'s cell.');
+  let map: unknown;
+  try {
+    map = JSON.parse(readFileSync(opts.map, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError('--map', `--map ${opts.map}: ${code === 'ENOENT' ? 'no such file' : 'it is not readable JSON'}.`);
+  }
+  return seiModelFromItemMap(map as never, kind);
+}
+
+/** Adds --model, --sei-model and --map to a command. */
+export function modelOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <file>', 'model in lavaan syntax (=~, ~, ~~, ~1, labels, fixed values)')
+    .option('--sei-model <kind>', `instead of --model, an SEI-CI structure from --map: ${SEI_MODEL_KINDS.join(', ')}`)
+    .option('--map <file>', 'item map JSON ({items: {name: {cell}}}) for --sei-model');
 }
 
 /** Reads a lavaan model file; a missing or unreadable file is an input error naming --model. */
@@ -59,19 +91,25 @@ function render(r: SemResult): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('cfa')
-    .description('Confirmatory factor analysis / SEM by maximum likelihood from a lavaan model file')
-    .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)')
-    .requiredOption('--model <file>', 'model in lavaan syntax (=~, ~, ~~, ~1, labels, fixed values)')
+  modelOptions(
+    program
+      .command('cfa')
+      .description('Confirmatory factor analysis / SEM by maximum likelihood from a lavaan model file')
+      .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)'),
+  )
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
+    .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
     .option('--json', 'one JSON object on stdout')
     .action((opts: CfaFlags) => {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
-      const { statements, data } = modelData(opts.csv, readModelFile(opts.model), opts.group);
+      const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
+      const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
       const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing });
-      emit(result, opts.json ?? false, render);
+      if (top > 0) {
+        const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
+        emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));
+      } else emit(result, opts.json ?? false, render);
     });
 }

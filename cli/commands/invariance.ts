@@ -3,11 +3,10 @@ import { INVARIANCE_LEVELS, measurementInvariance, type InvarianceLevel, type In
 import { InputError } from '../../analysis/errors.js';
 import { parseChoice, parseList } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
-import { modelData, readModelFile } from './cfa.js';
+import { modelData, modelOptions, modelText, type ModelFlags } from './cfa.js';
 
-interface InvarianceFlags {
+interface InvarianceFlags extends ModelFlags {
   csv: string;
-  model: string;
   group: string;
   levels?: string;
   missing?: string;
@@ -38,11 +37,12 @@ function render(r: InvarianceResult): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('invariance')
+  modelOptions(
+    program
+      .command('invariance'),
+  )
     .description('Measurement invariance across groups: configural, metric, scalar, strict (lavaan group.equal), LR tests and Chen (2007) decisions')
     .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)')
-    .requiredOption('--model <file>', 'model in lavaan syntax')
     .requiredOption('--group <column>', 'grouping column (context, language, wave, ...)')
     .option('--levels <list>', `levels to fit, in order (${INVARIANCE_LEVELS.join(',')})`, INVARIANCE_LEVELS.join(','))
     .option('--missing <how>', 'listwise or ml', 'listwise')
@@ -56,7 +56,7 @@ export function register(program: Command): void {
         }
         return l as InvarianceLevel;
       });
-      const { statements, data } = modelData(opts.csv, readModelFile(opts.model), opts.group);
+      const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
       const result = measurementInvariance(data, statements, { levels, missing, partial: opts.partial ?? false });
       emit(result, opts.json ?? false, render);
     });

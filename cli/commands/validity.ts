@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { constructValidity, type ValidityResult } from '../../analysis/index.js';
 import { parseChoice } from '../io/args.js';
 import { emit, table } from '../output.js';
-import { modelData, readModelFile } from './cfa.js';
+import { modelData, modelOptions, modelText, type ModelFlags } from './cfa.js';
 
-interface ValidityFlags {
+interface ValidityFlags extends ModelFlags {
   csv: string;
-  model: string;
   missing?: string;
   json?: boolean;
 }
@@ -22,16 +21,17 @@ function render(r: ValidityResult): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('validity')
+  modelOptions(
+    program
+      .command('validity'),
+  )
     .description('Convergent and discriminant validity from a CFA: AVE, composite reliability, HTMT, Fornell-Larcker')
     .requiredOption('--csv <file>', 'respondent CSV (header row; empty or NA is missing)')
-    .requiredOption('--model <file>', 'measurement model in lavaan syntax')
     .option('--missing <how>', 'listwise or ml', 'listwise')
     .option('--json', 'one JSON object on stdout')
     .action((opts: ValidityFlags) => {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
-      const { statements, data } = modelData(opts.csv, readModelFile(opts.model));
+      const { statements, data } = modelData(opts.csv, modelText(opts));
       emit(constructValidity(data, statements, { missing }), opts.json ?? false, render);
     });
 }

@@ -71,3 +71,24 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/--levels/);
   });
 });
+
+describe('SEI models from an item map and modification indices on the command line', () => {
+  it('invariance --sei-model cells --map fits the nine-cell model across rounds', () => {
+    const r = seici(['invariance', '--csv', 'sei-small.csv', '--sei-model', 'cells', '--map', 'sei-small-map.json', '--group', 'round', '--levels', 'configural,metric', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.groups).toEqual(['2026Q1', '2026Q3']);
+    // 36 items, 9 factors: metric adds 27 equal loadings
+    expect(r.json.comparisons[0].dfDiff).toBe(27);
+  });
+  it('cfa --modindices lists the largest score tests (lavaan::modindices order)', () => {
+    const r = seici(['cfa', '--csv', 'hs1939.csv', '--model', 'hs1939-3factor.lav', '--modindices', '2', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.modificationIndices.map((m: any) => `${m.lhs}${m.op}${m.rhs}`)).toEqual(['visual=~x9', 'x7~~x8']);
+    expect(r.json.modificationIndices[0].mi).toBeCloseTo(36.411, 3);
+  });
+  it('asks for a model when neither --model nor --sei-model is given', () => {
+    const r = seici(['validity', '--csv', 'hs1939.csv']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--model is required/);
+  });
+});
