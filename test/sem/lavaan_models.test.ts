@@ -13,11 +13,27 @@ describe('models beyond the contract cases match lavaan', () => {
     ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
     ['secondOrder', 'hs1939.csv', 'a second-order factor'],
     ['heywood', 'heywood.csv', 'a Heywood case'],
+    ['observedOutcome', 'hs1939.csv', 'an observed outcome regressed on two factors'],
+    ['fimlSingle', 'hs1939-missing.csv', 'full-information ML with 10% missing'],
   ];
   for (const [name, csv, what] of cases) {
     it(`${name}: ${what}`, () => {
       const ref = references[name];
-      const r = fitSem(fixtureData(csv, ref.model), ref.model);
+      const r = fitSem(fixtureData(csv, ref.model), ref.model, { missing: name.startsWith('fiml') ? 'ml' : 'listwise' });
+      expect(r.converged).toBe(true);
+      expect(r.n).toBe(ref.n);
+      expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
+      expectEstimates(r.estimates, ref.estimates);
+    });
+  }
+
+  for (const [name, equal] of [
+    ['fimlSchool', []],
+    ['fimlSchoolScalar', ['loadings', 'intercepts']],
+  ] as const) {
+    it(`${name}: full-information ML in two groups${equal.length ? ' with equal loadings and intercepts' : ''}`, () => {
+      const ref = references[name];
+      const r = fitSem(fixtureData('hs1939-missing.csv', ref.model, 'school'), ref.model, { missing: 'ml', groupEqual: [...equal] });
       expect(r.converged).toBe(true);
       expect(r.n).toBe(ref.n);
       expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
