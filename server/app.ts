@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
 import { packageDir, VIEWS_DIR } from './paths.js';
+import { ResponseWriter } from './queries/response_writer.js';
 import { apiRoutes } from './routes/api.js';
 import { Reply, type ApiRoute } from './routes/api_route.js';
 import { pageRouter } from './routes/pages.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): App {
     mailer: deps.mailer,
     instruments,
     analyses: new AnalysisRunner(deps.db, clock, logger, instruments),
+    responses: new ResponseWriter(deps.db),
   };
   const views = new Views(VIEWS_DIR);
   const app = express() as unknown as App & { services: Services };

@@ -28,6 +28,11 @@ export interface Config {
   /** Largest JSON request body accepted. */
   readonly bodyLimit: string;
   readonly logLevel: string;
+  /**
+   * SQLite's synchronous setting: FULL (default) fsyncs the WAL at every commit, so an
+   * acknowledged answer survives a power cut; NORMAL survives a crash of the process only.
+   */
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** How often the wave scheduler looks for due events, in milliseconds. */
   readonly schedulerIntervalMs: number;
 }
@@ -63,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: !['0', 'false', 'off', 'no'].includes((env.SEICI_DEMO ?? 'on').toLowerCase()),
     bodyLimit: env.SEICI_BODY_LIMIT || '64kb',
     logLevel: env.LOG_LEVEL || 'info',
+    sqliteSynchronous: synchronous(env.SEICI_SQLITE_SYNCHRONOUS),
     schedulerIntervalMs: integer(env, 'SEICI_SCHEDULER_INTERVAL_MS', 5000, 10, 3_600_000),
   };
 }
@@ -74,5 +80,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
   }
+  return value;
+}
+
+function synchronous(raw: string | undefined): 'FULL' | 'NORMAL' {
+  const value = (raw || 'FULL').toUpperCase();
+  if (value !== 'FULL' && value !== 'NORMAL') throw new ConfigError(`SEICI_SQLITE_SYNCHRONOUS must be FULL or NORMAL; got "${raw}".`);
   return value;
 }

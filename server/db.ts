@@ -15,13 +15,15 @@ export function sqlitePath(dataDir: string): string {
  * Opens the database the configuration names: PostgreSQL when DATABASE_URL is set, else the
  * embedded SQLite file under SEICI_DATA_DIR.
  *
- * SQLite runs in WAL mode with `synchronous = FULL`: every commit is fsynced to the WAL before
- * the call returns, so an acknowledged answer survives a process kill and a power cut alike.
- * (WAL with NORMAL would survive a process kill but may lose the last commits on power loss;
- * on this machine FULL still commits about 9,000 single-row transactions per second, so the
- * stronger setting costs little.) One connection serialises writers; foreign keys are enforced.
+ * SQLite runs in WAL mode with `synchronous = FULL` by default: every commit is fsynced to the
+ * WAL before the call returns, so an acknowledged answer survives a process kill and a power
+ * cut alike. (WAL with NORMAL, SEICI_SQLITE_SYNCHRONOUS=NORMAL, survives a process kill but
+ * may lose the last commits on power loss.) An fsync costs milliseconds on a busy disk, so
+ * answers are group-committed (queries/response_writer.ts): one fsync covers every submission
+ * that arrived during the previous commit. One connection serialises writers; foreign keys
+ * are enforced.
  */
-export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Db {
+export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'> & { sqliteSynchronous?: Config['sqliteSynchronous'] }): Db {
   if (config.databaseUrl) {
     return knex({ client: 'pg', connection: config.databaseUrl, pool: { min: 0, max: 10 } });
   }
@@ -35,7 +37,7 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): D
       max: 1,
       afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
         conn.pragma('journal_mode = WAL');
-        conn.pragma('synchronous = FULL');
+        conn.pragma(`synchronous = ${config.sqliteSynchronous ?? 'FULL'}`);
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
         done(null, conn);

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import type { InstrumentCache } from './instrument_cache.js';
 import type { AnalysisRunner } from './jobs/analysis_runner.js';
+import type { ResponseWriter } from './queries/response_writer.js';
 
 /** What handlers work with: the store, the configuration read at start, and the app's collaborators. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   readonly mailer?: Mailer;
   readonly instruments: InstrumentCache;
   readonly analyses: AnalysisRunner;
+  /** Stores answer sets with group commit. */
+  readonly responses: ResponseWriter;
 }

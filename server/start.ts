@@ -3,7 +3,6 @@ import { createApp, type App } from './app.js';
 import { iso } from './clock.js';
 import type { Config } from './config.js';
 import { isPostgres, migrateToLatest, openDatabase, type Db } from './db.js';
-import { seedDemo } from './demo.js';
 import { publishBundledInstruments } from './instrument_source.js';
 import { WaveScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
@@ -36,6 +35,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const mailer = createMailer(config.smtp);
   const app = createApp({ db, config, logger, mailer });
   if (config.demo) {
+    // Loaded only when wanted: the demo pulls in the simulation code.
+    const { seedDemo } = await import('./demo.js');
     const links = await seedDemo(app.services);
     if (links.length > 0) logger.info({ surveyLinks: links }, 'seeded the demo organisation; try a survey link');
   }

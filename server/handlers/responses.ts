@@ -4,7 +4,7 @@ import { isoDate } from '../clock.js';
 import { HttpError, conflict, notFound } from '../errors.js';
 import type { LoadedInstrument } from '../instrument_cache.js';
 import { findInvitation, type InvitationContext } from '../queries/invitations.js';
-import { insertResponse, isUniqueViolation, updatePartialResponse, type ResponseWrite } from '../queries/responses.js';
+import type { ResponseWrite } from '../queries/responses.js';
 import { toWave } from '../queries/waves.js';
 import type { ResponseSubmit } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -91,16 +91,9 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
       savedOn: isoDate(s.clock()),
       pendingTag: input.complete ? pendingTag(input.token) : undefined,
     };
-    if (!previous) {
-      try {
-        await insertResponse(s.db, write);
-        return saved(201, input.complete, merged, instrument);
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        continue; // another request for this token stored first: judge again against what it stored
-      }
-    }
-    if (await updatePartialResponse(s.db, previous.id, write)) return saved(200, input.complete, merged, instrument);
+    const outcome = previous ? await s.responses.updatePartial(previous.id, write) : await s.responses.insert(write);
+    if (outcome === 'stored') return saved(previous ? 200 : 201, input.complete, merged, instrument);
+    // Another request for this token was stored first: judge this one again against what it stored.
   }
   throw conflict('This answer set changed while it was being saved; send it again.');
 }

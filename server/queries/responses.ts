@@ -14,15 +14,9 @@ export interface ResponseWrite {
   readonly pendingTag?: string;
 }
 
-/** True when `err` is a unique-key violation (SQLite or PostgreSQL). */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
-}
-
 /**
- * Stores the first answer set of an invitation. Throws a unique-key violation when another
- * request stored one for the same invitation first (the caller then re-reads).
+ * Stores the first answer set of an invitation directly (the demo seed; respondents' answers
+ * go through the group-committing ResponseWriter). Throws on a second set for an invitation.
  */
 export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
   const row = {
@@ -43,30 +37,6 @@ export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('responses').insert(row);
     await trx('recipients').where({ pending_tag: r.pendingTag }).update({ pending_tag: null });
-  });
-}
-
-/**
- * Replaces a partial answer set (and completes it when `complete`). Updates only while the
- * stored set is still partial, so of two racing completions exactly one wins; returns whether
- * this call did.
- */
-export async function updatePartialResponse(db: Db, responseId: number, r: ResponseWrite): Promise<boolean> {
-  const patch = {
-    role: r.role,
-    locale: r.locale,
-    answers: r.answers,
-    complete: r.complete,
-    submission_hash: r.submissionHash,
-    saved_on: r.savedOn,
-  };
-  return db.transaction(async (trx) => {
-    const changed = await trx('responses').where({ id: responseId, complete: false }).update(patch);
-    if (Number(changed) === 0) return false;
-    if (r.complete && r.pendingTag !== undefined) {
-      await trx('recipients').where({ pending_tag: r.pendingTag }).update({ pending_tag: null });
-    }
-    return true;
   });
 }
 
