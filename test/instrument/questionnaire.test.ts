@@ -62,6 +62,25 @@ describe('SurveyJS questionnaire', () => {
     expect(model.getPageByName('relational-coordination').questionOrder).toBe('initial');
   });
 
+  it('lets survey-core shuffle each SEI page anew for every respondent as they reach it', () => {
+    const json = buildQuestionnaire(INSTRUMENT_V1, 'en');
+    const respondents = Array.from({ length: 4 }, () => {
+      const model = load(json);
+      const pages: string[][] = [];
+      for (let k = 0; k < 3; k++) {
+        model.currentPage.setWasShown(true);
+        pages.push(model.currentPage.questions.map((q) => q.name));
+        model.nextPage();
+      }
+      return pages;
+    });
+    for (let k = 0; k < 3; k++) {
+      const orders = respondents.map((r) => r[k]);
+      expect(new Set(orders.map((o) => o.join())).size, `page ${k + 1}`).toBeGreaterThan(1);
+      for (const o of orders) expect([...o].sort()).toEqual([...orders[0]].sort());
+    }
+  });
+
   it('shows a progress bar and the minimum group size', () => {
     const model = load(buildQuestionnaire(INSTRUMENT_V1, 'en', { minGroupSize: 7 }));
     expect(model.showProgressBar).toBe(true);
