@@ -25,3 +25,4 @@ export {
   type ResponseRateBar,
   type ResponseRateData,
 } from './response_rate.js';
+export { unitReportCharts, type UnitReportCharts, type UnitReportOptions, type UnitWaveScores } from './unit_report.js';
