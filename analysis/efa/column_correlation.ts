@@ -65,3 +65,15 @@ function dot4(x: Float64Array, y0: Float64Array, y1: Float64Array, y2: Float64Ar
   }
   return [s0, s1, s2, s3];
 }
+
+/**
+ * Pearson correlations of the complete rows of `rows` (rows × variables), via `columnCorrelation`:
+ * the listwise correlation matrix (R's `cor(x, use = "complete.obs")`) and the number of rows used.
+ */
+export function listwiseCorrelation(rows: readonly (readonly number[])[]): { r: number[][]; n: number } {
+  const p = rows.length > 0 ? rows[0].length : 0;
+  const complete = rows.filter((row) => row.every((v) => !Number.isNaN(v)));
+  const n = complete.length;
+  const columns = Array.from({ length: p }, (_, j) => Float64Array.from(complete, (row) => row[j]));
+  return { r: columnCorrelation(columns, n), n };
+}

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { listwiseCorrelation } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { correlation, type MissingPolicy } from '../data/covariance.js';
 import { polychoricCorrelation } from '../data/polychoric.js';
@@ -66,7 +67,7 @@ export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], 
     r = poly.rho;
     warnings.push(...poly.diagnostics.warnings);
   } else {
-    r = correlation(rows, { missing }).r;
+    r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
   }
   for (let j = 0; j < p; j++) {
     for (let i = 0; i < p; i++) {

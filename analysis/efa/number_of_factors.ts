@@ -1,4 +1,5 @@
 import type { Diagnostics } from '../diagnostics.js';
+import { listwiseCorrelation } from './column_correlation.js';
 import { correlation } from '../data/covariance.js';
 import { factorAnalysis } from './factor_analysis.js';
 import { itemRetention, type ItemRetention, type RetentionCriteria } from './item_retention.js';
@@ -32,7 +33,7 @@ export function numberOfFactors(data: readonly (readonly number[])[], options: N
   const { items, missing = 'listwise' } = options;
   const parallel = parallelAnalysis(data, options);
   const rows = missing === 'listwise' ? data.filter((row) => row.every((v) => !Number.isNaN(v))) : data;
-  const r = correlation(rows, { missing }).r;
+  const r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
   const map = minimumAveragePartial(r, options.maxFactors ?? Math.min(8, items.length - 1));
   const nfactors = Math.min(Math.max(parallel.nfactors, 1), items.length - 1);
   const fa = factorAnalysis(r, nfactors, { method: options.method ?? 'minres', rotate: 'oblimin', n: parallel.n });

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { listwiseCorrelation } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { correlation, type MissingPolicy } from '../data/covariance.js';
 import { Prng } from '../simulation/prng.js';
@@ -65,7 +66,7 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
   if (p < 3) throw new InputError('items', `parallel analysis needs at least 3 items; got ${p}.`);
   if (n < 3) throw new InputError('csv', `the data have ${n} usable rows; parallel analysis needs more.`);
   const warnings: string[] = [];
-  const r = correlation(rows, { missing }).r;
+  const r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
   if (r.some((row) => row.some((v) => !Number.isFinite(v)))) {
     throw new InputError('items', 'a correlation between two items cannot be computed (an item has no variance or too few shared answers).');
   }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
+import { listwiseCorrelation } from '../efa/column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { correlation } from '../data/covariance.js';
 import { factorAnalysis } from '../efa/factor_analysis.js';
 import { extractFactors } from '../efa/extract_factors.js';
 import { obliminCriterion, rotateOblique } from '../efa/rotate_oblique.js';
@@ -51,7 +51,7 @@ export function omegaSchmidLeiman(
   const rows = data.filter((row) => row.every((v) => !Number.isNaN(v)));
   const n = rows.length;
   if (n < 3) throw new InputError('csv', `the data have ${n} complete row${n === 1 ? '' : 's'}; omega needs more.`);
-  const r = correlation(rows).r;
+  const r = listwiseCorrelation(rows).r;
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
     if (!Number.isFinite(r[i][j])) throw new InputError('items', `the correlation of ${items[i]} and ${items[j]} cannot be computed (an item has no variance).`);
   }
