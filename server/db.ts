@@ -35,7 +35,8 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'> & {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        cacheStatements(conn);
         conn.pragma('journal_mode = WAL');
         conn.pragma(`synchronous = ${config.sqliteSynchronous ?? 'FULL'}`);
         conn.pragma('foreign_keys = ON');
@@ -44,6 +45,36 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'> & {
       },
     },
   });
+}
+
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  prepare(source: string): unknown;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Keeps the connection's most recently used prepared statements, keyed by their SQL. knex
+ * prepares every query anew, and preparing costs more than running the short queries of the
+ * answer path; a better-sqlite3 statement can be run again and again (the connection is used
+ * from one thread, one statement at a time), and SQLite re-prepares it by itself should the
+ * schema change.
+ */
+function cacheStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (source: string) => {
+    let statement = cache.get(source);
+    if (statement !== undefined) {
+      cache.delete(source);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  };
 }
 
 /** True when the database is PostgreSQL. */
