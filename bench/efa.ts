@@ -13,12 +13,33 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulatePanel } from '../analysis/index.js';
 import { panelCsv } from '../cli/commands/simulate.js';
-import { median, rAvailable, timeRuns } from './timing.js';
+import { performance } from 'node:perf_hooks';
+import { median, rAvailable } from './timing.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
-const REPEATS = 5;
+const REPEATS = 7;
 const PARALLEL_REPEATS = 3;
 const FACTORS = 9;
+
+/**
+ * Wall times of `ours` and, when given, `theirs`, alternating run by run so that a change in the
+ * machine's load during the benchmark affects both sides alike.
+ */
+function interleaved(repeats: number, ours: () => void, theirs?: () => void): { ours: number; theirs: number } {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    let t = performance.now();
+    ours();
+    a.push(performance.now() - t);
+    if (theirs) {
+      t = performance.now();
+      theirs();
+      b.push(performance.now() - t);
+    }
+  }
+  return { ours: median(a), theirs: theirs ? median(b) : NaN };
+}
 
 function runOrThrow(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -62,32 +83,36 @@ export async function run(): Promise<string> {
       '',
       `\`seici efa\` on ${panel.items.length} items × ${panel.answers.length.toLocaleString('en')} respondents (simulated panel CSV, 7-point scale), ` +
         `${FACTORS} factors, oblimin; whole-process wall time (startup, CSV reading, correlations, extraction, rotation, fit, KMO, Bartlett, eigenvalues), ` +
-        `median of ${REPEATS}. R: read.csv + cor + psych::fa on the correlation matrix + KMO + cortest.bartlett + eigen.`,
+        `median of ${REPEATS}, seici and R runs alternating. R: read.csv + cor + psych::fa on the correlation matrix + KMO + cortest.bartlett + eigen.`,
       '',
       '| what | seici | R in the same run | seici / R |',
       '|---|---|---|---|',
     ];
     for (const fm of ['minres', 'ml', 'pa']) {
       const args = [CLI, 'efa', '--csv', csv, '--items', items, '--nfactors', String(FACTORS), '--fm', fm, '--json'];
-      const ours = median(await timeRuns(REPEATS, () => runOrThrow(process.execPath, args)));
-      if (hasR) {
-        const theirs = median(await timeRuns(REPEATS, () => runOrThrow('Rscript', [rEfa, csv, items, String(FACTORS), fm])));
-        lines.push(`| efa --fm ${fm} | ${ours.toFixed(0)} ms | ${theirs.toFixed(0)} ms | ${(ours / theirs).toFixed(2)} |`);
-      } else {
-        lines.push(`| efa --fm ${fm} | ${ours.toFixed(0)} ms | Rscript with psych not found | |`);
-      }
+      const t = interleaved(
+        REPEATS,
+        () => runOrThrow(process.execPath, args),
+        hasR ? () => runOrThrow('Rscript', [rEfa, csv, items, String(FACTORS), fm]) : undefined,
+      );
+      lines.push(
+        hasR
+          ? `| efa --fm ${fm} | ${t.ours.toFixed(0)} ms | ${t.theirs.toFixed(0)} ms | ${(t.ours / t.theirs).toFixed(2)} |`
+          : `| efa --fm ${fm} | ${t.ours.toFixed(0)} ms | Rscript with psych not found | |`,
+      );
     }
     const pargs = [CLI, 'factors', '--csv', csv, '--items', items, '--iterations', '20', '--seed', '1', '--json'];
-    const ours = median(await timeRuns(PARALLEL_REPEATS, () => runOrThrow(process.execPath, pargs)));
-    if (hasR) {
-      const theirs = median(await timeRuns(PARALLEL_REPEATS, () => runOrThrow('Rscript', [rPar, csv, items])));
-      lines.push(
-        `| factors (parallel analysis, 20 iterations; + MAP and a retention EFA) vs psych::fa.parallel(n.iter = 20), median of ${PARALLEL_REPEATS} | ` +
-          `${ours.toFixed(0)} ms | ${theirs.toFixed(0)} ms | ${(ours / theirs).toFixed(2)} |`,
-      );
-    } else {
-      lines.push(`| factors (parallel analysis, 20 iterations) | ${ours.toFixed(0)} ms | Rscript with psych not found | |`);
-    }
+    const t = interleaved(
+      PARALLEL_REPEATS,
+      () => runOrThrow(process.execPath, pargs),
+      hasR ? () => runOrThrow('Rscript', [rPar, csv, items]) : undefined,
+    );
+    lines.push(
+      hasR
+        ? `| factors (parallel analysis, 20 iterations; + MAP and a retention EFA) vs psych::fa.parallel(n.iter = 20), median of ${PARALLEL_REPEATS} | ` +
+            `${t.ours.toFixed(0)} ms | ${t.theirs.toFixed(0)} ms | ${(t.ours / t.theirs).toFixed(2)} |`
+        : `| factors (parallel analysis, 20 iterations) | ${t.ours.toFixed(0)} ms | Rscript with psych not found | |`,
+    );
     return lines.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

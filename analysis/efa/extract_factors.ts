@@ -153,12 +153,14 @@ function maximumLikelihood(r: number[][], k: number, tolerance: number): RawFit 
   const upper = Math.max(1, ...smc);
   const scaled = new Float64Array(p * p);
   const flat = new Float64Array(p * p);
+  const inverseRoot = new Float64Array(p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i][j];
   const objective = (psi: Float64Array, grad: Float64Array): number => {
+    for (let i = 0; i < p; i++) inverseRoot[i] = 1 / Math.sqrt(psi[i]);
     for (let i = 0; i < p; i++) {
-      const si = 1 / Math.sqrt(psi[i]);
+      const si = inverseRoot[i];
       for (let j = 0; j <= i; j++) {
-        const v = flat[i * p + j] * si / Math.sqrt(psi[j]);
+        const v = flat[i * p + j] * si * inverseRoot[j];
         scaled[i * p + j] = v;
         scaled[j * p + i] = v;
       }
