@@ -55,6 +55,13 @@ describe('extractFactors matches psych::fa (rotate = "none")', () => {
     expect(() => extractFactors([[1, NaN], [NaN, 1]], 1)).toThrow(/missing/);
   });
 
+  it('reports principal-axis non-convergence in the diagnostics', () => {
+    const f = extractFactors(R, 5, { method: 'pa', maxIter: 2, minErr: 1e-12 });
+    expect(f.diagnostics.converged).toBe(false);
+    expect(f.diagnostics.iterations).toBe(2);
+    expect(f.diagnostics.warnings.join(' ')).toMatch(/maximum of 2 iterations/);
+  });
+
   it('reports a Heywood case in the diagnostics', () => {
     // three variables whose correlations force a communality above 1 for the first: r12 r13 / r23 > 1
     const r = [
