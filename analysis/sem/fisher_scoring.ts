@@ -18,7 +18,9 @@ export interface OptimizerResult {
  * Σ positive definite and F decreasing (Lee & Jennrich, 1979, doi:10.1007/BF02293971;
  * Fisher scoring is lavaan's optimizer = "GN" alternative to nlminb). Stops when the
  * Newton decrement ∇Fᵀ(2I)⁻¹∇F falls below `tolerance` or the step no longer changes θ.
- * A singular information is ridged (Levenberg–Marquardt) so that the search continues.
+ * A singular information is ridged (Levenberg–Marquardt) so that the search continues. When
+ * scoring converges only linearly (three unit steps in a row that shrink the decrement by less
+ * than a factor 5), the iterations continue as BFGS on a Hessian approximation started at 2I.
  */
 export function fisherScoring(
   model: ModelStructure,
@@ -34,8 +36,39 @@ export function fisherScoring(
   let iterations = 0;
   let converged = false;
   let message = 'iteration limit reached';
+  // When scoring converges only linearly (the expected information is far from the Hessian, as
+  // near a boundary or under missing data), switch to BFGS updates of a Hessian approximation
+  // that starts from 2I: superlinear convergence from a well-scaled start.
+  let hessian: Float64Array | null = null;
+  let previousDecrement = Infinity;
+  let slow = 0;
+  let lastStep: Float64Array | null = null;
+  let lastGradient: Float64Array | null = null;
   for (; iterations < maxIterations; iterations++) {
-    const info = expectedInformation(model, data, ev);
+    let info: Float64Array;
+    if (hessian) {
+      const s = lastStep!;
+      const y = new Float64Array(q);
+      let sy = 0;
+      for (let k = 0; k < q; k++) {
+        y[k] = ev.gradient![k] - lastGradient![k];
+        sy += s[k] * y[k];
+      }
+      const bs = new Float64Array(q);
+      for (let i = 0; i < q; i++) {
+        let v = 0;
+        for (let j = 0; j < q; j++) v += hessian[i * q + j] * s[j];
+        bs[i] = v;
+      }
+      let sbs = 0;
+      for (let k = 0; k < q; k++) sbs += s[k] * bs[k];
+      if (sy > 1e-12 * sbs && sbs > 0) {
+        for (let i = 0; i < q; i++)
+          for (let j = 0; j < q; j++) hessian[i * q + j] += (y[i] * y[j]) / sy - (bs[i] * bs[j]) / sbs;
+      }
+      info = new Float64Array(q * q);
+      for (let k = 0; k < q * q; k++) info[k] = 0.5 * hessian[k];
+    } else info = expectedInformation(model, data, ev);
     let factor: InformationFactor | null = factorInformation(info, q, order, 2);
     for (let ridge = 1e-10; !factor && ridge < 1e6; ridge *= 100) {
       const hr = Float64Array.from(info);
@@ -77,6 +110,17 @@ export function fisherScoring(
       break;
     }
     const change = Math.abs(ev.f - next.f);
+    if (!hessian) {
+      slow = t === 1 && decrement > 0.2 * previousDecrement ? slow + 1 : 0;
+      previousDecrement = decrement;
+      if (slow >= 3) {
+        hessian = new Float64Array(q * q);
+        for (let k = 0; k < q * q; k++) hessian[k] = 2 * info[k];
+      }
+    }
+    lastStep = new Float64Array(q);
+    for (let k = 0; k < q; k++) lastStep[k] = xn[k] - x[k];
+    lastGradient = ev.gradient;
     x = xn;
     ev = next;
     xn = new Float64Array(q);

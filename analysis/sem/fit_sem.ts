@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { cholesky, choleskyLogDet, dependentColumns } from './dense.js';
 import { expectedInformation } from './expected_information.js';
 import { fisherScoring } from './fisher_scoring.js';
+import { quasiNewton } from './quasi_newton.js';
 import { blockOrder, factorInformation } from './information_factor.js';
 import { baselineChisq } from './fit_baseline.js';
 import { cfi } from './fit_cfi.js';
@@ -172,7 +173,16 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
     }
   }
   const warnings: string[] = [];
-  const opt = fisherScoring(structure, data, x0);
+  let opt = fisherScoring(structure, data, x0, { maxIterations: 100 });
+  if (!opt || !opt.converged) {
+    // Fisher scoring stalled (a nearly singular information on its path): BFGS from the start, then polish
+    const qn = quasiNewton(structure, data, x0);
+    if (qn && (!opt || qn.evaluation.f < opt.evaluation.f)) {
+      const polished = fisherScoring(structure, data, qn.x);
+      const best = polished && polished.evaluation.f <= qn.evaluation.f ? polished : qn;
+      opt = { ...best, iterations: (opt?.iterations ?? 0) + qn.iterations + (polished?.iterations ?? 0) };
+    }
+  }
   if (!opt) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
   if (!opt.converged) warnings.push(`the optimizer did not converge (${opt.message}) after ${opt.iterations} iterations.`);
   const { x, evaluation } = opt;

@@ -10,6 +10,7 @@ describe('models beyond the contract cases match lavaan', () => {
     ['crossLoading', 'hs1939.csv', 'a cross-loading'],
     ['latentMean', 'hs1939.csv', 'a latent mean identified by a fixed intercept (~1)'],
     ['equalLabels', 'hs1939.csv', 'loadings and residual variances equal by label'],
+    ['equalIntercepts', 'hs1939.csv', 'intercepts equal by label (misspecified; needs the quasi-Newton fallback)'],
     ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
     ['secondOrder', 'hs1939.csv', 'a second-order factor'],
     ['heywood', 'heywood.csv', 'a Heywood case'],
