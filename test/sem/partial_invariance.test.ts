@@ -44,3 +44,25 @@ describe('measurement invariance on simulated contexts', () => {
     expect(r.comparisons[0].p).toBeLessThan(1e-6);
   });
 });
+
+describe('seici simulate -> seici invariance --partial', () => {
+  it('frees exactly the items simulated with an intercept shift', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { seici } = await import('../helpers/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'seici-sem-'));
+    const sim = seici(
+      ['simulate', '--seed', '9', '--contexts', 'A,B,C', '--units-per-context', '30', '--unit-size', '10', '--waves', 'W1', '--items-per-cell', '4',
+        '--icc1', '0', '--noninvariant-context', 'C', '--noninvariant-items', 'SxV_1,TxA_2', '--noninvariant-intercept', '0.8', '--out', dir],
+      dir,
+    );
+    expect(sim.status, sim.stderr).toBe(0);
+    const r = seici(['invariance', '--csv', 'panel.csv', '--sei-model', 'cells', '--map', 'map.json', '--group', 'context', '--levels', 'configural,metric,scalar', '--partial', '--json'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const scalar = r.json.partial.find((p: any) => p.level === 'scalar');
+    expect([...scalar.freed].sort()).toEqual(['SxV_1~1', 'TxA_2~1']);
+    expect(scalar.holds).toBe(true);
+    expect(r.json.comparisons[0].holds).toBe(true);
+  });
+});
