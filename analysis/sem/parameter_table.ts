@@ -237,6 +237,15 @@ export function buildParameterTable(statements: readonly Statement[], options: P
         r.label = `.eq.${key(first)}`;
       }
     }
+    // with stdLv and equal loadings, latent variances are free outside the first group (lavaan)
+    if (stdLv && groupEqual.includes('loadings') && !groupEqual.includes('lv.variances')) {
+      for (const r of rows) {
+        if (r.op === '~~' && r.lhs === r.rhs && isLatent(r.lhs) && r.group > 0 && !r.user && r.free === 0 && r.value === 1) {
+          r.free = -1;
+          r.value = NaN;
+        }
+      }
+    }
     // with equal intercepts, latent means are free outside the first group (lavaan's default)
     if (groupEqual.includes('intercepts') && !groupEqual.includes('means')) {
       for (const r of rows) {

@@ -74,6 +74,12 @@ describe('buildParameterTable applies lavaan::cfa defaults', () => {
     const means = scalar.rows.filter((r) => r.op === '~1' && r.lhs === 'visual');
     expect(means.map((r) => r.free > 0)).toEqual([false, true]);
   });
+  it('with stdLv and equal loadings, frees latent variances after the first group (lavaan: 60 df for scalar)', () => {
+    const t = buildParameterTable(hs, { groups: 2, stdLv: true, groupEqual: ['loadings', 'intercepts'] });
+    const v = t.rows.filter((r) => r.op === '~~' && r.lhs === 'visual' && r.rhs === 'visual');
+    expect(v.map((r) => r.free > 0)).toEqual([false, true]);
+    expect(2 * (45 + 9) - t.nFree).toBe(60);
+  });
   it('shares one parameter among equal labels and lists model variables', () => {
     const t = buildParameterTable(parseModelSyntax('f =~ x1 + a*x2 + a*x3'));
     const [l2, l3] = t.rows.filter((r) => r.rhs === 'x2' || r.rhs === 'x3').filter((r) => r.op === '=~');
