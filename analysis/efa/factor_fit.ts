@@ -35,11 +35,9 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
   const p = r.length;
   const model = common.map((row, i) => row.map((v, j) => (i === j ? r[i][i] : v)));
   let rms = 0;
-  let r2off = 0;
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) if (i !== j) {
     const e = r[i][j] - common[i][j];
     rms += e * e;
-    r2off += r[i][j] * r[i][j];
   }
   rms = Math.sqrt(rms / (p * (p - 1)));
   const m = smoothCorrelation(model).r;
@@ -55,7 +53,6 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
   const mModel = objective / df;
   const tli = (mNull - mModel) / (mNull - 1 / nu);
   const rmsea = df > 0 ? Math.sqrt(Math.max(chisq / (df * n) - 1 / (n - 1), 0)) : NaN;
-  void r2off;
   return {
     objective,
     chisq,

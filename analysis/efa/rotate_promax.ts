@@ -18,7 +18,6 @@ export interface ObliqueRotation {
  * rotation. Matches psych::kaiser(f, rotate = "Promax") / psych::Promax.
  */
 export function rotatePromax(loadings: readonly (readonly number[])[], power = 4): ObliqueRotation {
-  const k = loadings[0].length;
   const h = loadings.map((row) => Math.sqrt(row.reduce((a, v) => a + v * v, 0)));
   const weighted = loadings.map((row, i) => row.map((v) => v / h[i]));
   const vm = rotateVarimax(weighted);
@@ -35,6 +34,5 @@ export function rotatePromax(loadings: readonly (readonly number[])[], power = 4
   const full = multiply(vm.rotation, u);
   const ui = inverse(full)!;
   const phi = multiply(ui, transpose(ui));
-  void k;
   return { loadings: z, phi, iterations: vm.iterations, converged: vm.converged };
 }
