@@ -58,14 +58,14 @@ describe('seici simulate (command)', () => {
     const spec = join(tmp, 'spec.json');
     writeFileSync(spec, JSON.stringify({ contexts: ['X', 'Y'], unitsPerContext: 3, waves: ['T1'], itemsPerCell: 4 }));
     const r = seici(['simulate', '--spec', spec, '--units-per-context', '2', '--out-csv', join(tmp, 's.csv'), '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.json.units).toBe(4);
     expect(r.json.items).toBe(36);
   });
 
   it('rejects an impossible population value with exit 2 and one line', () => {
     const r = seici(['simulate', '--icc1', '2', '--out', join(tmp, 'bad')]);
-    expect(r.status).toBe(2);
+    expect(r.status, r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--icc1');
     const s = seici(['simulate', '--noninvariant-context', 'Z', '--noninvariant-items', 'SxA_1', '--out', join(tmp, 'bad')]);
@@ -116,6 +116,25 @@ describe('simulatePanel recovers its population values', () => {
     expect(Math.abs(Math.sqrt((r13 * r23) / r12) - 0.7 * attenuation)).toBeLessThan(0.04);
     // the reverse-keyed item correlates negatively with its cell's other items
     expect(pearson(x1, col('TxA_8'))).toBeLessThan(-0.2);
+  });
+
+  it('recovers the cell factor correlations (attenuated by the cell scores\' reliability)', () => {
+    const panel = simulatePanel(
+      { unitsPerContext: 300, waves: ['W1'], loadings: 0.85, cellCorrelation: { sameDimension: 0.6, sameLever: 0.4, other: 0.2 } },
+      17,
+    );
+    const scored = scoreUnits(panel, panel.map); // validates the panel against its own map
+    expect(scored.units).toHaveLength(300);
+    const cellScore = (cell: string) => {
+      const cols = panel.items.flatMap((id, j) => (id.startsWith(`${cell}_`) ? [j] : []));
+      return panel.answers.map((row) => cols.reduce((s, j, i) => s + (i === 7 ? 8 - row[j] : row[j]), 0) / 8);
+    };
+    // reliability of a cell score = expected ICC(1) / icc1 (same variance decomposition)
+    const reliability = panel.truth.expectedCellScoreIcc1.SxA / panel.truth.spec.icc1;
+    const sxa = cellScore('SxA');
+    expect(Math.abs(pearson(sxa, cellScore('SxC')) - 0.6 * reliability)).toBeLessThan(0.03);
+    expect(Math.abs(pearson(sxa, cellScore('RxA')) - 0.4 * reliability)).toBeLessThan(0.03);
+    expect(Math.abs(pearson(sxa, cellScore('TxV')) - 0.2 * reliability)).toBeLessThan(0.03);
   });
 
   it('lets drifting units move their dimensions apart wave by wave', () => {
