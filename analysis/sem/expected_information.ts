@@ -53,6 +53,7 @@ export interface EntryDescriptors {
   readonly c: Float64Array;
 }
 
+/** The (u, v, h) and (w, c) descriptors of a group's free entries at the current implied moments. */
 export function entryDescriptors(model: ModelStructure, entries: readonly MatrixEntry[], implied: ImpliedMoments): EntryDescriptors {
   const { p, m } = model;
   const list = entries.filter((e) => e.free > 0);

@@ -8,6 +8,7 @@ import type { GroupEqual } from './parameter_table.js';
 import type { SemMissing } from './sample_statistics.js';
 
 export type InvarianceLevel = 'configural' | 'metric' | 'scalar' | 'strict';
+/** The levels in order of increasing constraint. */
 export const INVARIANCE_LEVELS: readonly InvarianceLevel[] = ['configural', 'metric', 'scalar', 'strict'];
 
 /** What each level holds equal across groups (lavaan's group.equal). */

@@ -2,6 +2,14 @@ import { cholesky, choleskyInverse, choleskyLogDet } from './dense.js';
 import type { ImpliedMoments } from './implied_moments.js';
 import type { GroupSample } from './sample_statistics.js';
 
+/** One group's discrepancy value and its derivatives with respect to Σ and μ. */
+export interface GroupDiscrepancy {
+  readonly f: number;
+  readonly sigmaInverse: Float64Array | null;
+  readonly dSigma: Float64Array | null;
+  readonly dMu: Float64Array | null;
+}
+
 /**
  * One group's maximum-likelihood discrepancy and its derivative with respect to the
  * implied moments: F = log|Σ| + tr(SΣ⁻¹) + (x̄−μ)ᵀΣ⁻¹(x̄−μ) − h1, where h1 is the value of
@@ -12,13 +20,6 @@ import type { GroupSample } from './sample_statistics.js';
  * expression on each pattern's observed variables. `dSigma` = ∂F/∂Σ (Σ⁻¹ − Σ⁻¹(S + ddᵀ)Σ⁻¹
  * for complete data) and `dMu` = ∂F/∂μ (−2Σ⁻¹d). Null when Σ is not positive definite.
  */
-export interface GroupDiscrepancy {
-  readonly f: number;
-  readonly sigmaInverse: Float64Array | null;
-  readonly dSigma: Float64Array | null;
-  readonly dMu: Float64Array | null;
-}
-
 export function groupDiscrepancy(
   sample: GroupSample,
   implied: ImpliedMoments,

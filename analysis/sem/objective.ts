@@ -19,6 +19,7 @@ export interface EstimationData {
   readonly nTotal: number;
 }
 
+/** Collects the samples with their weights n_g/N and each group's saturated (h1) value. */
 export function estimationData(model: ModelStructure, samples: readonly GroupSample[]): EstimationData {
   const nTotal = samples.reduce((s, g) => s + g.n, 0);
   return { samples, weights: samples.map((s) => s.n / nTotal), h1: samples.map((s) => saturatedTerm(s, model.p)), nTotal };

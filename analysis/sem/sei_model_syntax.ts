@@ -3,6 +3,7 @@ import { CELLS, DIMENSIONS, DIMENSION_NAMES, LEVERS, LEVER_NAMES, type Cell } fr
 
 /** The SEI-CI structures a scale developer confirms. */
 export type SeiModelKind = 'cells' | 'dimensions' | 'levers' | 'bifactor';
+/** Every SeiModelKind, in the order the CLI lists them. */
 export const SEI_MODEL_KINDS: readonly SeiModelKind[] = ['cells', 'dimensions', 'levers', 'bifactor'];
 
 /** One item of the instrument and the cell it measures. */
