@@ -22,6 +22,8 @@ export class ConsoleViews {
     hbs.registerHelper('pct', (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–'));
     hbs.registerHelper('svg', (value: unknown) => new Handlebars.SafeString(typeof value === 'string' ? value : ''));
     hbs.registerHelper('cell', (value: unknown) => (typeof value === 'string' ? value.replace('x', '×') : ''));
+    hbs.registerHelper('absge', (value: unknown, threshold: unknown) => typeof value === 'number' && typeof threshold === 'number' && Math.abs(value) >= threshold);
+    hbs.registerHelper('dec', (value: unknown) => (typeof value === 'number' ? value - 1 : value));
     hbs.registerHelper('date', (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : ''));
     hbs.registerHelper('datetime', (value: unknown) => (typeof value === 'string' ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC` : ''));
     for (const file of readdirSync(join(dir, 'partials'))) {

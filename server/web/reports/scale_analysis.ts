@@ -8,6 +8,7 @@ import {
   seiModelSyntax,
   type ItemStatistics,
 } from '../../../analysis/index.js';
+import { DIMENSION_LABELS } from '../../charts/theme.js';
 import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension, cellLever, type Cell } from '../../../instrument/index.js';
 
 /** The answers of one wave's visible units, as the scale-developer report analyses them. */
@@ -117,7 +118,8 @@ const nullable = (x: number | undefined) => (typeof x === 'number' && Number.isF
  * pairwise as the server's wave analysis does, omega total on the complete rows), parallel
  * analysis with the scree (parallelAnalysis, pairwise), a minres/oblimin EFA with one factor
  * per SEI cell and its item-retention flags (exploratoryFactorAnalysis), CFA fits of the cell
- * model per dimension and of the dimension model on the whole item set (fitSem, FIML), and
+ * model per dimension (fitSem, FIML; a model of all 72 items has more moments than a wave's
+ * sample can carry), and
  * measurement invariance of each dimension's cell model across unit contexts
  * (measurementInvariance, FIML). A step that fails is reported with its error; the others stand.
  */
@@ -153,7 +155,7 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
       let omegaTotal: number | null = null;
       let nOmega: number | null = null;
       try {
-        const listwise = scaleReliability(data, { ...options, missing: 'listwise' });
+        const listwise = scaleReliability(data, { ...options, missing: 'listwise', bootstrap: 0 });
         omegaTotal = nullable(listwise.omegaTotal);
         nOmega = listwise.n ?? null;
       } catch {
@@ -209,7 +211,6 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
     efa = { error: message(err) };
   }
 
-  const semData = { columns: ids, rows: keyed, groups: input.contexts };
   const dimensionItems = (d: (typeof DIMENSIONS)[number]) => input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
   const fitRow = (model: string, syntax: string): FitRow | { model: string; error: string } => {
     try {
@@ -219,17 +220,14 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
       return { model, error: message(err) };
     }
   };
-  const cfa = [
-    ...DIMENSIONS.map((d) => fitRow(`${DIMENSION_NAMES[d]}: three correlated cells`, seiModelSyntax(dimensionItems(d), 'cells'))),
-    fitRow('All items: nine correlated cells', seiModelSyntax(input.items.map((i) => ({ item: i.id, cell: i.cell })), 'cells')),
-  ];
+  const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells')));
 
   const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
   const invariance: ScaleAnalysis['invariance'] =
     groups.length < 2
       ? []
       : DIMENSIONS.map((d) => {
-          const name = DIMENSION_NAMES[d];
+          const name = DIMENSION_LABELS[d];
           try {
             const rows = keyed.filter((_, r) => input.contexts[r] !== null);
             const r = measurementInvariance(
@@ -249,6 +247,5 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
             return { scale: name, error: message(err) };
           }
         });
-  void semData;
   return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, seconds: (Date.now() - started) / 1000 };
 }

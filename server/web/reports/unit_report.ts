@@ -65,10 +65,14 @@ export interface UnitReport {
   /** Visible units the organisation's figures are averaged over. */
   readonly organisationUnits: number;
   readonly aggregates: readonly AggregateRow[];
+  /** The lowest rwg(j) of the three dimensions: aggregation is justified when it reaches .70. */
+  readonly lowestDimensionRwgj: number | null;
   readonly misalignment: number | null;
   readonly dominant: string | null;
   readonly z: Readonly<Record<string, number | null>>;
   readonly trend: readonly TrendRow[];
+  /** Drift of the reported wave: M minus M at the unit's baseline. */
+  readonly drift: number | null;
   readonly drifting: boolean | null;
   readonly driftCapacity: number;
   readonly weakestCells: readonly { readonly cell: string; readonly definition: string; readonly score: number | null; readonly organisation: number | null; readonly z: number | null }[];
@@ -221,10 +225,15 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     scale,
     organisationUnits: org.length,
     aggregates,
+    lowestDimensionRwgj: (() => {
+      const v = Object.values(rwg.dimensions).filter((x): x is number => x !== null);
+      return v.length === 3 ? Math.min(...v) : null;
+    })(),
     misalignment: finite(unit.misalignment),
     dominant: unit.dominant ?? null,
     z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(unit.z?.[DIMENSION_NAMES[d]])])),
     trend,
+    drift: trend.at(-1)?.drift ?? null,
     drifting: unitDriftResult ? unitDriftResult.drifting : null,
     driftCapacity: DRIFT_CAPACITY,
     weakestCells,

@@ -1,0 +1,217 @@
+import {
+  CELLS,
+  CELL_DEFINITIONS,
+  compareVersions,
+  DIMENSION_NAMES,
+  INSTRUMENT_VERSIONS,
+  LEVER_NAMES,
+  cellDimension,
+  cellLever,
+  type Cell,
+} from '../../instrument/index.js';
+import { DIMENSION_LABELS, LEVER_LABELS } from '../charts/index.js';
+import { HttpError } from '../errors.js';
+import { effectiveStatus } from '../handlers/waves.js';
+import { suppressSmallUnits } from '../handlers/analyses.js';
+import type { WaveAnalysisResults } from '../jobs/wave_analysis.js';
+import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
+import { listInstrumentVersions } from '../queries/instruments.js';
+import { listUnits, type UnitRecord } from '../queries/units.js';
+import { findWave, listWaves, waveUnitKeys, type WaveRecord } from '../queries/waves.js';
+import type { Services } from '../services.js';
+import { analysedWave, type AnalysedWave } from './queries/analysed_waves.js';
+import { responseRates } from './response_rates.js';
+
+/** A unit in the hierarchy, with its children. */
+export interface UnitNode {
+  readonly unit: UnitRecord;
+  readonly attributes: string;
+  readonly children: UnitNode[];
+}
+
+/** The units as a forest: roots are units without a parent (or whose parent is unknown). */
+export function unitTree(units: readonly UnitRecord[]): UnitNode[] {
+  const nodes = new Map(units.map((u) => [u.key, { unit: u, attributes: describeAttributes(u.attributes), children: [] as UnitNode[] }]));
+  const roots: UnitNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.unit.parentKey ? nodes.get(node.unit.parentKey) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+function describeAttributes(attributes: Record<string, unknown>): string {
+  return Object.entries(attributes)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+}
+
+export async function unitsPage(s: Services) {
+  const units = await listUnits(s.db);
+  return { units: units.length, contexts: [...new Set(units.map((u) => u.context).filter(Boolean))], tree: unitTree(units), unitOptions: units };
+}
+
+/** A wave as the console lists it. */
+export interface WaveSummary {
+  readonly wave: WaveRecord;
+  readonly status: string;
+  readonly units: number;
+  readonly latestAnalysis: AnalysisRecord | null;
+}
+
+async function summary(s: Services, wave: WaveRecord): Promise<WaveSummary> {
+  const analyses = await listAnalyses(s.db, wave.id);
+  const latest = [...analyses].sort((a, b) => b.id - a.id)[0] ?? null;
+  return { wave, status: effectiveStatus(wave, s.clock()), units: (await waveUnitKeys(s.db, wave.id)).length, latestAnalysis: latest ? { ...latest, results: null } : null };
+}
+
+export async function wavesPage(s: Services) {
+  const waves = await listWaves(s.db);
+  const units = await listUnits(s.db);
+  const versions = await listInstrumentVersions(s.db);
+  const now = s.clock();
+  const local = (d: Date) => d.toISOString().slice(0, 16);
+  const summaries = await Promise.all([...waves].reverse().map((w) => summary(s, w)));
+  return {
+    waves: summaries,
+    unitOptions: units.map((u) => ({ key: u.key, name: u.name, leaf: !units.some((c) => c.parentKey === u.key) })),
+    versions: versions.map((v) => v.definition.version),
+    defaults: { opensAt: local(now), closesAt: local(new Date(now.getTime() + 14 * 86_400_000)), minGroupSize: s.config.minGroupSize },
+  };
+}
+
+export async function overviewPage(s: Services) {
+  const waves = await listWaves(s.db);
+  const units = await listUnits(s.db);
+  const summaries = await Promise.all([...waves].reverse().map((w) => summary(s, w)));
+  const open = summaries.filter((w) => w.status === 'open');
+  const rates = await Promise.all(open.map(async (w) => ({ wave: w.wave, rates: await responseRates(s, w.wave.id, w.wave.minGroupSize, `Response rates · ${w.wave.name}`) })));
+  const analysed = (await Promise.all(waves.map((w) => analysedWave(s.db, w)))).filter((a): a is AnalysedWave => a !== undefined).reverse();
+  return {
+    counts: { units: units.length, waves: waves.length, open: open.length },
+    waves: summaries,
+    open: rates,
+    analysed: analysed.map((a) => ({ wave: a.wave, analysisId: a.analysisId, analysedAt: a.analysedAt, visible: a.visible.length, units: a.results.units.length })),
+  };
+}
+
+export async function wavePage(s: Services, id: number) {
+  const wave = await findWave(s.db, id);
+  if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
+  const status = effectiveStatus(wave, s.clock());
+  const unitKeys = await waveUnitKeys(s.db, id);
+  const analysed = await analysedWave(s.db, wave);
+  return {
+    wave,
+    status,
+    open: status === 'open',
+    closed: status === 'closed',
+    unitKeys,
+    live: await waveLive(s, wave),
+    reportUnits: analysed ? analysed.visible.map((u) => ({ unitKey: u.unitKey, seiCi: u.seiCi, misalignment: u.misalignment })) : [],
+    hiddenUnits: analysed ? analysed.results.units.length - analysed.visible.length : 0,
+    analysed: analysed ? { analysisId: analysed.analysisId, analysedAt: analysed.analysedAt } : null,
+  };
+}
+
+/** The parts of a wave's page that refresh while it is open: response rates and analyses. */
+export async function waveLive(s: Services, wave: WaveRecord) {
+  const analyses = (await listAnalyses(s.db, wave.id)).sort((a, b) => b.id - a.id).map((a) => ({ ...a, results: null, active: a.status === 'queued' || a.status === 'running' }));
+  const status = effectiveStatus(wave, s.clock());
+  return {
+    wave,
+    status,
+    rates: await responseRates(s, wave.id, wave.minGroupSize, `Response rates · ${wave.name}`),
+    analyses,
+    busy: analyses.some((a) => a.active),
+    refresh: status === 'open' || analyses.some((a) => a.active),
+  };
+}
+
+export async function analysisPage(s: Services, id: number) {
+  const analysis = await findAnalysis(s.db, id);
+  if (!analysis) throw new HttpError(404, `No analysis has the id ${id}.`);
+  const wave = (await findWave(s.db, analysis.waveId))!;
+  const latest = await analysedWave(s.db, wave);
+  let units: unknown[] = [];
+  let hidden = 0;
+  let warnings: readonly string[] = [];
+  if (analysis.status === 'done' && analysis.results) {
+    const results = suppressSmallUnits(analysis.results as WaveAnalysisResults, wave.minGroupSize);
+    const visible = results.units.filter((u) => !u.suppressed && u.n >= wave.minGroupSize);
+    hidden = results.units.length - visible.length;
+    units = visible;
+    warnings = results.warnings;
+  }
+  return {
+    wave,
+    analysis: { ...analysis, results: null },
+    units,
+    hidden,
+    warnings,
+    isLatest: latest?.analysisId === id,
+    active: analysis.status === 'queued' || analysis.status === 'running',
+  };
+}
+
+export async function instrumentPage(s: Services) {
+  const versions = await listInstrumentVersions(s.db);
+  return {
+    versions: versions.map((v) => ({
+      version: v.definition.version,
+      publishedAt: v.publishedAt,
+      items: v.definition.items.length,
+      seiItems: v.definition.items.filter((i) => i.cell !== null).length,
+      locales: v.definition.locales.join(', '),
+    })),
+  };
+}
+
+export async function instrumentVersionPage(s: Services, version: string, locale: string) {
+  const loaded = await s.instruments.get(version);
+  if (!loaded) throw new HttpError(404, `No instrument version "${version}" is published.`);
+  const def = loaded.definition;
+  const lang = def.locales.includes(locale) ? locale : def.locales[0];
+  const text = (t: Readonly<Record<string, string>>) => t[lang] ?? Object.values(t)[0] ?? '';
+  const cells = CELLS.map((cell: Cell) => ({
+    cell,
+    label: `${DIMENSION_LABELS[cellDimension(cell)]} × ${LEVER_LABELS[cellLever(cell)]}`,
+    dimension: DIMENSION_NAMES[cellDimension(cell)],
+    lever: LEVER_NAMES[cellLever(cell)],
+    definition: CELL_DEFINITIONS[cell],
+    items: def.items.filter((i) => i.cell === cell).map((i) => ({ ...i, label: text(i.text) })),
+  }));
+  const other = def.items.filter((i) => i.cell === null);
+  const scales = [...new Set(other.map((i) => i.scale))].map((scale) => ({ scale, items: other.filter((i) => i.scale === scale).map((i) => ({ ...i, label: text(i.text) })) }));
+  return { version: def.version, scaleMin: def.scaleMin, scaleMax: def.scaleMax, locale: lang, locales: def.locales.map((l) => ({ code: l, current: l === lang })), cells, scales, items: def.items.length };
+}
+
+export async function comparePage(s: Services, from: string, to: string) {
+  const versions = (await listInstrumentVersions(s.db)).map((v) => v.definition.version);
+  const base = { versions, from, to };
+  if (!from || !to) return { ...base, comparison: null };
+  const shipped = (id: string) => INSTRUMENT_VERSIONS.find((v) => v.id === id);
+  const a = shipped(from);
+  const b = shipped(to);
+  if (!a || !b) throw new HttpError(404, `Version "${!a ? from : to}" is not one this server ships, so its item history is unknown.`);
+  const c = compareVersions(a, b, INSTRUMENT_VERSIONS);
+  const textOf = (v: typeof a, id: string) => v.items.find((i) => i.id === id)?.text.en ?? '';
+  return {
+    ...base,
+    comparison: {
+      same: from === to,
+      unchanged: c.unchanged.length,
+      revised: c.revised.map((r) => ({ ...r, fromText: textOf(a, r.from), toText: textOf(b, r.to) })),
+      retired: c.retired.map((id) => ({ id, text: textOf(a, id) })),
+      added: c.added.map((id) => ({ id, text: textOf(b, id) })),
+      conflicting: c.conflicting,
+    },
+  };
+}
+
+export async function exportsPage(s: Services) {
+  const waves = await listWaves(s.db);
+  return {
+    waves: [...waves].reverse().map((w) => ({ wave: w, status: effectiveStatus(w, s.clock()) })),
+  };
+}

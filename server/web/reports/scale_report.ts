@@ -1,0 +1,118 @@
+import { DIMENSION_NAMES, DIMENSIONS } from '../../../instrument/index.js';
+import { DIMENSION_LABELS, renderSvg, screePlotSpec } from '../../charts/index.js';
+import type { AnalysedWave } from '../queries/analysed_waves.js';
+import type { ScaleAnalysis } from './scale_analysis.js';
+
+export interface AgreementRow {
+  readonly dimension: string;
+  readonly icc1: number | null;
+  readonly icc2: number | null;
+  readonly F: number | null;
+  readonly df1: number | null;
+  readonly df2: number | null;
+  readonly p: number | null;
+  readonly meanRwgj: number | null;
+}
+
+/** Everything the scale-developer report shows (also its JSON download). */
+export interface ScaleReport {
+  readonly wave: { readonly id: number; readonly name: string; readonly analysisId: number; readonly analysedAt: string | null };
+  readonly minGroupSize: number;
+  /** Visible units (at or over the minimum group size); the only ones analysed. */
+  readonly units: number;
+  readonly computedAt: string;
+  readonly analysis: ScaleAnalysis;
+  readonly agreement: readonly AgreementRow[];
+  readonly unitAgreement: readonly { readonly unitKey: string; readonly n: number; readonly rwgj: Readonly<Record<string, number | null>> }[];
+}
+
+function finite(x: unknown): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+/** The report data of a finished scale analysis, with the agreement of the stored wave analysis. */
+export function scaleReport(analysed: AnalysedWave, analysis: ScaleAnalysis, computedAt: string): ScaleReport {
+  const stored = analysed.results.agreement ?? {};
+  return {
+    wave: { id: analysed.wave.id, name: analysed.wave.name, analysisId: analysed.analysisId, analysedAt: analysed.analysedAt },
+    minGroupSize: analysed.wave.minGroupSize,
+    units: analysed.visible.length,
+    computedAt,
+    analysis,
+    agreement: DIMENSIONS.map((d) => {
+      const a = stored[DIMENSION_NAMES[d]];
+      return {
+        dimension: DIMENSION_LABELS[d],
+        icc1: finite(a?.icc1),
+        icc2: finite(a?.icc2),
+        F: finite(a?.F),
+        df1: finite(a?.df1),
+        df2: finite(a?.df2),
+        p: finite(a?.p),
+        meanRwgj: finite(a?.meanRwgj),
+      };
+    }),
+    unitAgreement: analysed.visible.map((u) => ({
+      unitKey: u.unitKey,
+      n: u.n,
+      rwgj: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(u.rwgj?.[DIMENSION_NAMES[d]])])),
+    })),
+  };
+}
+
+/** The scree plot with parallel analysis, or null when parallel analysis failed. */
+export async function screeChart(r: ScaleReport): Promise<string | null> {
+  const pa = r.analysis.parallel;
+  if ('error' in pa) return null;
+  return renderSvg(
+    screePlotSpec({
+      title: `Scree plot · ${r.wave.name}`,
+      subtitle: `${r.analysis.nItems} SEI-CI items, n = ${r.analysis.n}; dashed: 95th percentile of resampled data (${pa.iterations} sets); parallel analysis suggests ${pa.nfactors} factors, ${pa.ncomponents} components`,
+      eigenvalues: pa.eigenvalues,
+      parallel: pa.resampled,
+      suggestedFactors: pa.ncomponents,
+      maxFactors: 20,
+    }),
+  );
+}
+
+/**
+ * The report's tables as one tidy CSV: `table, row, column, value`, one line per number or label
+ * (e.g. `item, SxA_1, mean, 5.21`), so that R's or a spreadsheet's pivot rebuilds any table.
+ */
+export function scaleReportRows(r: ScaleReport): string[][] {
+  const rows: string[][] = [['table', 'row', 'column', 'value']];
+  const put = (table: string, row: string, values: Record<string, unknown>) => {
+    for (const [column, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      rows.push([table, row, column, typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value === null ? '' : String(value)]);
+    }
+  };
+  const a = r.analysis;
+  for (const i of a.items) put('items', i.item, { cell: i.cell, reverse: i.reverse, n: i.n, mean: i.mean, sd: i.sd, rTotal: i.rTotal, rDrop: i.rDrop, alphaIfDropped: i.alphaIfDropped, floor: i.floor, ceiling: i.ceiling });
+  for (const s of a.reliability) put('reliability', s.scale, { kind: s.kind, nItems: s.nItems, n: s.n, alpha: s.alpha, alphaStd: s.alphaStd, averageR: s.averageR, omegaTotal: s.omegaTotal, nOmega: s.nOmega, error: s.error });
+  if ('error' in a.parallel) put('parallel', 'all', { error: a.parallel.error });
+  else {
+    const pa = a.parallel;
+    pa.eigenvalues.forEach((e, k) => put('parallel', String(k + 1), { observed: e, resampled95: pa.resampled[k], simulated95: pa.simulated[k] }));
+    put('parallel', 'suggested', { factors: pa.nfactors, components: pa.ncomponents });
+  }
+  if ('error' in a.efa) put('loadings', 'all', { error: a.efa.error });
+  else {
+    for (const l of a.efa.loadings) {
+      put('loadings', l.item, { cell: l.cell, ...Object.fromEntries(l.loadings.map((x, k) => [`F${k + 1}`, x])), communality: l.communality, primaryFactor: l.primaryFactor, primaryLoading: l.primaryLoading, crossLoading: l.crossLoading, verdict: l.verdict, reason: l.reason });
+    }
+  }
+  for (const c of a.cfa) put('cfa', c.model, 'error' in c ? { error: c.error } : { n: c.n, converged: c.converged, chisq: c.chisq, df: c.df, pvalue: c.pvalue, cfi: c.cfi, tli: c.tli, rmsea: c.rmsea, srmr: c.srmr });
+  for (const t of a.invariance) {
+    if ('error' in t) {
+      put('invariance', t.scale, { error: t.error });
+      continue;
+    }
+    for (const m of t.models) put('invariance', `${t.scale} ${m.level}`, { chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged });
+    for (const c of t.comparisons) put('invariance_tests', `${t.scale} ${c.from}->${c.to}`, { chisqDiff: c.chisqDiff, dfDiff: c.dfDiff, p: c.p, deltaCfi: c.deltaCfi, deltaRmsea: c.deltaRmsea, holds: c.holds });
+  }
+  for (const g of r.agreement) put('agreement', g.dimension, { icc1: g.icc1, icc2: g.icc2, F: g.F, df1: g.df1, df2: g.df2, p: g.p, meanRwgj: g.meanRwgj });
+  for (const u of r.unitAgreement) put('unit_rwgj', u.unitKey, { n: u.n, ...u.rwgj });
+  return rows;
+}

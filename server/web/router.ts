@@ -1,0 +1,307 @@
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import express, { type Request, type Response } from 'express';
+import { evaluateBreakpoints, InputError, parseEventsCsv } from '../../analysis/index.js';
+import { breakpointTimelineSpec, renderSvg, SIGNAL_LABELS } from '../charts/index.js';
+import { HttpError } from '../errors.js';
+import { requestAnalysis } from '../handlers/analyses.js';
+import { createInvitations } from '../handlers/invitations.js';
+import { createUnit, importUnits } from '../handlers/units.js';
+import { closeWave, createWave } from '../handlers/waves.js';
+import { VIEWS_DIR } from '../paths.js';
+import { findWave, listWaves } from '../queries/waves.js';
+import { InvitationCreate, UnitCreate, WaveCreate } from '../schemas.js';
+import type { Services } from '../services.js';
+import { validate } from '../validation.js';
+import { ConsoleViews } from './console_views.js';
+import {
+  analysisPage,
+  comparePage,
+  exportsPage,
+  instrumentPage,
+  instrumentVersionPage,
+  overviewPage,
+  unitsPage,
+  waveLive,
+  wavePage,
+  wavesPage,
+} from './pages.js';
+import { analysedWave } from './queries/analysed_waves.js';
+import { ScaleReports } from './reports/scale_jobs.js';
+import { scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
+import { unitReport, unitReportRows } from './reports/unit_report.js';
+import { consoleForm, consolePage, field, fields } from './session.js';
+
+const ID = /^[1-9][0-9]{0,9}$/;
+
+function idParam(req: Request, name = 'id'): number {
+  const raw = req.params[name];
+  if (typeof raw !== 'string' || !ID.test(raw)) throw new HttpError(404, `Nothing is at ${req.path}.`);
+  return Number(raw);
+}
+
+/** Where a form sends the admin back to, with a one-sentence notice or error in the query. */
+function back(res: Response, path: string, kind: 'notice' | 'error', text: string): void {
+  res.redirect(303, `${path}${path.includes('?') ? '&' : '?'}${kind}=${encodeURIComponent(text)}`);
+}
+
+/** A form field holding a time typed as UTC in a datetime-local input (`2026-11-24T09:30`), as ISO 8601. */
+function utcField(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : value;
+}
+
+function download(res: Response, filename: string, type: string, body: string): void {
+  res.type(type).attachment(filename).send(body);
+}
+
+/**
+ * The admin console and the reports: HTML pages under /admin for signed-in admins (session
+ * cookie from /login; forms carry the session's CSRF token and go through the server's
+ * authenticateAdmin), and the console's own CSS/JS under /assets/console. Data is read with the
+ * server's queries and changed only through the server's handlers, so validation and the audit
+ * log are the API's. Nothing about a unit below the minimum group size is shown beyond
+ * "fewer than N".
+ */
+export function consoleRouter(s: Services): express.Router {
+  const views = new ConsoleViews(join(VIEWS_DIR, 'console'));
+  const scaleReports = new ScaleReports(s);
+  const router = express.Router();
+  const page = consolePage(s);
+
+  router.use('/assets/console', express.static(join(VIEWS_DIR, 'assets', 'console'), { maxAge: '1h' }));
+
+  const render = (req: Request, res: Response, view: string, nav: string, title: string, data: Record<string, unknown>, status = 200) => {
+    const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
+    const error = typeof req.query.error === 'string' ? req.query.error : undefined;
+    res
+      .status(status)
+      .type('html')
+      .send(views.render(view, { ...data, title, nav: { [nav]: true }, user: res.locals.console, notice, error }));
+  };
+
+  /** Runs a form's change; a caller's mistake (4xx) goes back to the form as an error message. */
+  const attempt = async (res: Response, path: string, change: () => Promise<string>) => {
+    try {
+      back(res, path, 'notice', await change());
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, path, 'error', err.message);
+      throw err;
+    }
+  };
+
+  router.get('/admin', page, async (req, res) => {
+    render(req, res, 'overview', 'overview', 'Overview', await overviewPage(s));
+  });
+
+  router.get('/admin/units', page, async (req, res) => {
+    render(req, res, 'units', 'units', 'Units', await unitsPage(s));
+  });
+
+  router.post('/admin/units', ...consoleForm(s), async (req, res) => {
+    await attempt(res, '/admin/units', async () => {
+      const input = validate(UnitCreate, {
+        key: field(req, 'key'),
+        name: field(req, 'name'),
+        ...(field(req, 'parentKey') ? { parentKey: field(req, 'parentKey') } : {}),
+        ...(field(req, 'context') ? { context: field(req, 'context') } : {}),
+      });
+      const unit = await createUnit(s, res.locals.console.actor, input);
+      return `Unit "${unit.key}" was created.`;
+    });
+  });
+
+  router.post('/admin/units/import', ...consoleForm(s, '5mb'), async (req, res) => {
+    await attempt(res, '/admin/units', async () => {
+      const csv = field(req, 'csv');
+      if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
+      const result = await importUnits(s, res.locals.console.actor, csv);
+      return `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`;
+    });
+  });
+
+  router.get('/admin/instrument', page, async (req, res) => {
+    render(req, res, 'instrument', 'instrument', 'Instrument versions', await instrumentPage(s));
+  });
+
+  router.get('/admin/instrument/compare', page, async (req, res) => {
+    const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+    render(req, res, 'instrument_compare', 'instrument', 'Compare instrument versions', await comparePage(s, q('from'), q('to')));
+  });
+
+  router.get('/admin/instrument/:version', page, async (req, res) => {
+    const lang = typeof req.query.lang === 'string' ? req.query.lang : 'en';
+    const data = await instrumentVersionPage(s, req.params.version as string, lang);
+    render(req, res, 'instrument_version', 'instrument', `Instrument ${data.version}`, data);
+  });
+
+  router.get('/admin/waves', page, async (req, res) => {
+    render(req, res, 'waves', 'waves', 'Waves', await wavesPage(s));
+  });
+
+  router.post('/admin/waves', ...consoleForm(s), async (req, res) => {
+    let created: number | undefined;
+    try {
+      const minGroupSize = field(req, 'minGroupSize');
+      const reminder = field(req, 'reminder');
+      const input = validate(WaveCreate, {
+        name: field(req, 'name'),
+        opensAt: utcField(field(req, 'opensAt')),
+        closesAt: utcField(field(req, 'closesAt')),
+        unitKeys: fields(req, 'unitKeys'),
+        ...(field(req, 'instrumentVersion') ? { instrumentVersion: field(req, 'instrumentVersion') } : {}),
+        ...(fields(req, 'locales').length ? { locales: fields(req, 'locales') } : {}),
+        ...(reminder ? { reminders: [utcField(reminder)] } : {}),
+        ...(minGroupSize ? { minGroupSize: Number(minGroupSize) } : {}),
+      });
+      created = (await createWave(s, res.locals.console.actor, input)).id;
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, '/admin/waves', 'error', err.message);
+      throw err;
+    }
+    back(res, `/admin/waves/${created}`, 'notice', 'The wave was created. Issue invitation links for each unit below.');
+  });
+
+  router.get('/admin/waves/:id', page, async (req, res) => {
+    const data = await wavePage(s, idParam(req));
+    render(req, res, 'wave', 'waves', data.wave.name, data);
+  });
+
+  router.get('/admin/waves/:id/live', page, async (req, res) => {
+    const wave = await findWave(s.db, idParam(req));
+    if (!wave) throw new HttpError(404, 'No such wave.');
+    res.type('html').send(views.renderPartial('wave_live', { ...(await waveLive(s, wave)), user: res.locals.console }));
+  });
+
+  router.post('/admin/waves/:id/invitations', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const input = validate(InvitationCreate, { unitKey: field(req, 'unitKey'), count: Number(field(req, 'count')) });
+      const issued = await createInvitations(s, res.locals.console.actor, id, input);
+      const csv = stringify([['unitKey', 'url'], ...issued.invitations.map((i) => [input.unitKey, i.url])]);
+      download(res, `wave-${id}-${input.unitKey}-links.csv`, 'text/csv; charset=utf-8', csv);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
+      throw err;
+    }
+  });
+
+  router.post('/admin/waves/:id/close', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, `/admin/waves/${id}`, async () => {
+      await closeWave(s, res.locals.console.actor, id);
+      return 'The wave is closed; it takes no more answers.';
+    });
+  });
+
+  router.post('/admin/waves/:id/analyses', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, `/admin/waves/${id}`, async () => {
+      const analysis = await requestAnalysis(s, res.locals.console.actor, id);
+      return `Analysis ${analysis.id} was started; its progress shows below.`;
+    });
+  });
+
+  router.get('/admin/analyses/:id', page, async (req, res) => {
+    const data = await analysisPage(s, idParam(req));
+    render(req, res, 'analysis', 'waves', `Analysis ${data.analysis.id}`, data);
+  });
+
+  router.get('/admin/waves/:id/units/:key/report', page, async (req, res) => {
+    const id = idParam(req);
+    const key = req.params.key as string;
+    const { report, charts } = await unitReport(s, id, key);
+    const base = `wave-${id}-${key}-report`;
+    if (req.query.format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
+    if (req.query.format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', stringify(unitReportRows(report)));
+    const analysed = await analysedWave(s.db, id);
+    const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, current: u.unitKey === key }));
+    render(req, res, 'unit_report', 'reports', `${key} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
+  });
+
+  router.get('/admin/waves/:id/scale-report', page, async (req, res) => {
+    const id = idParam(req);
+    const wave = await findWave(s.db, id);
+    if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
+    const analysed = await analysedWave(s.db, wave);
+    if (!analysed) throw new HttpError(404, `Wave "${wave.name}" has no finished analysis yet; start one on the wave's page.`);
+    const job = await scaleReports.job(analysed);
+    const format = req.query.format;
+    if (job.state !== 'done') {
+      if (format === 'json' || format === 'csv') throw new HttpError(409, 'The scale-developer analyses are still being computed; try again in a minute.');
+      res.status(job.state === 'failed' ? 500 : 202);
+      return render(req, res, 'scale_report_pending', 'reports', `Scale report · ${wave.name}`, { wave, job, failed: job.state === 'failed' }, job.state === 'failed' ? 500 : 202);
+    }
+    const report = scaleReport(analysed, job.analysis, job.finishedAt);
+    const base = `wave-${id}-scale-report`;
+    if (format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
+    if (format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', stringify(scaleReportRows(report)));
+    const efa = 'error' in report.analysis.efa ? null : report.analysis.efa;
+    render(req, res, 'scale_report', 'reports', `Scale report · ${wave.name}`, {
+      report,
+      scree: await screeChart(report),
+      parallel: 'error' in report.analysis.parallel ? null : report.analysis.parallel,
+      parallelError: 'error' in report.analysis.parallel ? report.analysis.parallel.error : null,
+      efa,
+      efaError: 'error' in report.analysis.efa ? report.analysis.efa.error : null,
+      factors: efa ? Array.from({ length: efa.nfactors }, (_, k) => `F${k + 1}`) : [],
+      flagged: efa ? efa.loadings.filter((l) => l.verdict !== 'keep').length : 0,
+      cells: report.analysis.reliability.filter((r) => r.kind === 'cell'),
+      aggregates: report.analysis.reliability.filter((r) => r.kind !== 'cell'),
+    });
+  });
+
+  router.get('/admin/reports', page, async (req, res) => {
+    const waves = await listWaves(s.db);
+    const analysed = [];
+    for (const w of [...waves].reverse()) {
+      const a = await analysedWave(s.db, w);
+      if (a) analysed.push({ wave: w, analysisId: a.analysisId, analysedAt: a.analysedAt, units: a.visible.map((u) => u.unitKey), hidden: a.results.units.length - a.visible.length });
+    }
+    render(req, res, 'reports', 'reports', 'Reports', { analysed });
+  });
+
+  router.get('/admin/traces', page, async (req, res) => {
+    render(req, res, 'traces', 'traces', 'Trace imports', {});
+  });
+
+  router.post('/admin/traces/check', ...consoleForm(s, '10mb'), async (req, res) => {
+    const csv = field(req, 'csv');
+    const data: Record<string, unknown> = {};
+    try {
+      if (!csv) throw new InputError('events', 'Choose an events CSV file or paste its text before checking it.');
+      const events = parseEventsCsv(csv, 'the file', 'events');
+      const result = evaluateBreakpoints(events);
+      const waves = await listWaves(s.db);
+      let visible = new Set<string>();
+      for (const w of [...waves].reverse()) {
+        const a = await analysedWave(s.db, w);
+        if (a) {
+          visible = new Set(a.visible.map((u) => u.unitKey));
+          data.basis = w.name;
+          break;
+        }
+      }
+      const shown = result.breakpoints.filter((b) => visible.has(b.unit));
+      data.checked = {
+        events: result.n,
+        units: result.units.filter((u) => visible.has(u)).length,
+        hiddenUnits: result.units.filter((u) => !visible.has(u)).length,
+        ruleVersion: result.ruleVersion,
+        breakpoints: shown.map((b) => ({ ...b, signalLabel: SIGNAL_LABELS[b.signal] ?? b.signal, cellList: b.cells.map((c) => c.replace('x', '×')).join(', ') })),
+        changePoints: result.changePoints.filter((c) => visible.has(c.unit) && !c.coveredByRule).length,
+        warnings: result.diagnostics.warnings,
+      };
+      data.timeline = await renderSvg(breakpointTimelineSpec({ title: 'Breakpoints in the checked file', breakpoints: shown }));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      data.problem = err.message;
+    }
+    render(req, res, 'traces', 'traces', 'Trace imports', data, data.problem ? 400 : 200);
+  });
+
+  router.get('/admin/exports', page, async (req, res) => {
+    render(req, res, 'exports', 'exports', 'Exports', await exportsPage(s));
+  });
+
+  return router;
+}
