@@ -15,6 +15,7 @@ import { ResponseWriter } from './queries/response_writer.js';
 import { apiRoutes } from './routes/api.js';
 import { Reply, type ApiRoute } from './routes/api_route.js';
 import { pageRouter } from './routes/pages.js';
+import { consoleRouter } from './web/router.js';
 import type { Services } from './services.js';
 import { validate } from './validation.js';
 import { Views } from './views.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/assets/survey-core', express.static(packageDir('survey-core'), cache));
   app.use('/assets/survey-js-ui', express.static(packageDir('survey-js-ui'), cache));
   app.use('/assets/seici', express.static(join(VIEWS_DIR, 'assets'), cache));
+  app.use(consoleRouter(services));
   app.use(pageRouter(services, views));
 
   app.use((req) => {
