@@ -4,6 +4,7 @@ import { requireAdmin } from './auth/admin.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
+import { dynamicsRouter } from './dynamics/router.js';
 import { HttpError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
 import { AnalysisRunner } from './jobs/analysis_runner.js';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): App {
   api.use((req) => {
     throw new HttpError(404, `No API call matches ${req.method} ${req.baseUrl}${req.path}.`);
   });
+  app.use('/api/v1', dynamicsRouter(services));
   app.use('/api/v1', api);
 
   const cache = { maxAge: '1d', immutable: false };

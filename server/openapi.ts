@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiRoutes } from './routes/api.js';
+import { dynamicsRoutes } from './dynamics/routes.js';
 import { ErrorBody, Health } from './schemas.js';
 
 function schema(s: z.ZodType): unknown {
@@ -33,7 +34,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       get: { summary: 'Liveness check.', tags: ['health'], responses: { 200: { description: 'OK', content: { 'application/json': { schema: outputSchema(Health) } } } } },
     },
   };
-  for (const r of apiRoutes) {
+  for (const r of [...apiRoutes, ...dynamicsRoutes]) {
     const path = '/api/v1' + r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
       name: m[1],

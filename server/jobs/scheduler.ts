@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { iso } from '../clock.js';
+import { lockWaveRules } from '../dynamics/rule_lock.js';
 import { audit } from '../handlers/audit.js';
 import { countReminder, pendingRecipients } from '../queries/invitations.js';
 import { claimEvent, dueEvents, type WaveEvent } from '../queries/scheduler.js';
@@ -74,6 +75,7 @@ export class WaveScheduler {
     const status = event.kind === 'open' ? 'open' : 'closed';
     const won = await this.s.db.transaction(async (trx) => {
       if (!(await claimEvent(trx, event.id, at, this.processId))) return false;
+      if (event.kind === 'open') await lockWaveRules(trx, event.waveId, at);
       if (await setWaveStatus(trx, event.waveId, status, at)) {
         await audit(this.s, 'scheduler', `wave.${event.kind}`, `wave:${event.waveId}`, { dueAt: event.dueAt }, trx);
       }

@@ -1,0 +1,120 @@
+import type { CoordinationEvent, EventType, UnitImportSummary } from '../../../analysis/index.js';
+import type { Db } from '../../db.js';
+
+/** One stored trace import of a unit. */
+export interface TraceImportRecord {
+  readonly id: number;
+  readonly unitKey: string;
+  readonly format: string;
+  readonly source: string | null;
+  readonly events: number;
+  readonly first: string | null;
+  readonly last: string | null;
+  readonly types: Readonly<Partial<Record<EventType, number>>>;
+  readonly importedAt: string;
+  readonly importedBy: string;
+}
+
+interface TraceImportRow {
+  id: number;
+  unit_key: string;
+  format: string;
+  source: string | null;
+  events: number;
+  first_on: string | null;
+  last_on: string | null;
+  types: string;
+  imported_at: string;
+  imported_by: string;
+}
+
+function toImport(r: TraceImportRow): TraceImportRecord {
+  return {
+    id: Number(r.id),
+    unitKey: r.unit_key,
+    format: r.format,
+    source: r.source ?? null,
+    events: Number(r.events),
+    first: r.first_on ?? null,
+    last: r.last_on ?? null,
+    types: JSON.parse(r.types),
+    importedAt: r.imported_at,
+    importedBy: r.imported_by,
+  };
+}
+
+function selectImports(db: Db) {
+  return db('trace_imports as i')
+    .join('units as u', 'u.id', 'i.unit_id')
+    .select('i.id', 'u.key as unit_key', 'i.format', 'i.source', 'i.events', 'i.first_on', 'i.last_on', 'i.types', 'i.imported_at', 'i.imported_by');
+}
+
+export interface NewTraceImport {
+  readonly unitId: number;
+  readonly format: string;
+  readonly source: string | null;
+  readonly summary: UnitImportSummary;
+  readonly importedAt: string;
+  readonly importedBy: string;
+}
+
+/** Rows per INSERT: knex writes an SQLite multi-row insert as a compound SELECT, which SQLite caps at 500 terms. */
+const EVENT_BATCH = 400;
+
+/**
+ * Stores one import and all of its events. Call it inside a transaction: the import and its
+ * events are stored together or not at all.
+ */
+export async function insertTraceImport(db: Db, imp: NewTraceImport, events: readonly CoordinationEvent[]): Promise<number> {
+  const [row] = await db('trace_imports')
+    .insert({
+      unit_id: imp.unitId,
+      format: imp.format,
+      source: imp.source,
+      events: events.length,
+      first_on: imp.summary.first,
+      last_on: imp.summary.last,
+      types: JSON.stringify(imp.summary.types),
+      imported_at: imp.importedAt,
+      imported_by: imp.importedBy,
+    })
+    .returning('id');
+  const importId = Number(row.id);
+  for (let i = 0; i < events.length; i += EVENT_BATCH) {
+    const batch = events.slice(i, i + EVENT_BATCH).map((e) => ({
+      import_id: importId,
+      unit_id: imp.unitId,
+      time: e.time,
+      type: e.type,
+      key: e.key,
+      ref: e.ref,
+    }));
+    await db('trace_events').insert(batch);
+  }
+  return importId;
+}
+
+export async function listTraceImports(db: Db, unitId: number): Promise<TraceImportRecord[]> {
+  return (await selectImports(db).where('i.unit_id', unitId).orderBy('i.id')).map(toImport);
+}
+
+export async function findTraceImport(db: Db, unitId: number, id: number): Promise<TraceImportRecord | undefined> {
+  const row = await selectImports(db).where({ 'i.unit_id': unitId, 'i.id': id }).first();
+  return row ? toImport(row) : undefined;
+}
+
+/** Deletes an import and its events; returns whether it existed. */
+export async function deleteTraceImport(db: Db, id: number): Promise<boolean> {
+  await db('trace_events').where({ import_id: id }).delete();
+  return Number(await db('trace_imports').where({ id }).delete()) > 0;
+}
+
+/** Every stored event of a unit, oldest first, under the unit's key. */
+export async function unitEvents(db: Db, unitId: number, unitKey: string): Promise<CoordinationEvent[]> {
+  const rows: { time: number | string; type: EventType; key: string; ref: string | null }[] = await db('trace_events')
+    .where({ unit_id: unitId })
+    .orderBy('time')
+    .orderBy('id')
+    .select('time', 'type', 'key', 'ref');
+  return rows.map((r) => ({ unit: unitKey, time: Number(r.time), type: r.type, key: r.key, ref: r.ref ?? null }));
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { EVENT_TYPES, PERIOD_KINDS, SIGNALS } from '../../analysis/index.js';
+import { CELLS } from '../../instrument/model.js';
+import { TRACE_FORMATS } from './trace_formats.js';
+
+/**
+ * zod schemas of the SEI dynamics calls (issue 7): they validate query strings and bodies at
+ * the edge and describe the answers in the OpenAPI document.
+ */
+
+export const TraceFormatQuery = z.enum(TRACE_FORMATS).default('native');
+
+/** An optional label of where an import came from (`?source=jira-2026-03.csv`). */
+export const SourceQuery = z.string().trim().min(1).max(200).optional();
+
+export const TraceImport = z.object({
+  id: z.number().int(),
+  unitKey: z.string(),
+  format: z.enum(TRACE_FORMATS),
+  source: z.string().nullable(),
+  events: z.number().int(),
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+  types: z.partialRecord(z.enum(EVENT_TYPES), z.number().int()),
+  importedAt: z.string(),
+  importedBy: z.string(),
+});
+
+export const PerformanceImport = z.object({
+  id: z.number().int(),
+  unitKey: z.string(),
+  source: z.string().nullable(),
+  records: z.number().int(),
+  importedAt: z.string(),
+  importedBy: z.string(),
+});
+
+export const PerformanceValue = z.object({ importId: z.number().int(), period: z.string(), measure: z.string(), value: z.number() });
+
+const Cell = z.enum(CELLS as [string, ...string[]]);
+
+const Threshold = z.union([
+  z.strictObject({ kind: z.literal('relative'), factor: z.number().positive() }),
+  z.strictObject({ kind: z.literal('absolute'), level: z.number().min(0), strict: z.boolean().optional() }),
+]);
+
+const SignalRule = z.strictObject({ threshold: Threshold, cells: z.array(Cell).min(1) });
+
+/**
+ * A breakpoint rule set as posted (analysis `BreakpointRuleSet`; signals left out keep their
+ * default rule). The analysis' validateRuleSet checks it once more after this schema.
+ */
+export const RuleSetBody = z.strictObject({
+  version: z.string().trim().min(1).max(100),
+  baselinePeriods: z.number().int().min(1).optional(),
+  persistence: z.number().int().min(1).optional(),
+  reworkWindowDays: z.number().min(0).optional(),
+  reopenMinClosed: z.number().int().min(1).optional(),
+  signals: z.partialRecord(z.enum(SIGNALS), SignalRule).optional(),
+});
+
+export const RuleSetVersion = z.object({
+  version: z.string(),
+  fingerprint: z.string(),
+  builtIn: z.boolean(),
+  createdAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  /** True for the version a wave opening now would lock. */
+  inForce: z.boolean(),
+  /** The waves that locked this version (it can no longer change). */
+  lockedBy: z.array(z.object({ waveId: z.number().int(), waveName: z.string(), lockedAt: z.string() })),
+  rules: z.unknown(),
+});
+
+export const RuleSetList = z.object({ inForce: z.string(), versions: z.array(RuleSetVersion) });
+
+export const BreakpointQuery = z.strictObject({
+  period: z.enum(PERIOD_KINDS).default('week'),
+  sprintAnchor: z.string().optional(),
+  wave: z.coerce.number().int().positive().optional(),
+  rules: z.string().min(1).max(100).optional(),
+});
+
+const RuleSource = z.object({
+  version: z.string(),
+  fingerprint: z.string(),
+  /** The wave whose lock chose the rules; null when they were not pre-registered by a wave. */
+  lockedBy: z.object({ waveId: z.number().int(), waveName: z.string(), lockedAt: z.string() }).nullable(),
+  preregistered: z.boolean(),
+});
+
+export const UnitBreakpoints = z.object({
+  unitKey: z.string(),
+  rules: RuleSource,
+  period: z.enum(PERIOD_KINDS),
+  events: z.number().int(),
+  breakpoints: z.array(z.object({ signal: z.enum(SIGNALS), cells: z.array(z.string()), start: z.string(), end: z.string(), periods: z.number().int(), peak: z.number(), level: z.number(), baseline: z.number().nullable(), ruleVersion: z.string() }).catchall(z.unknown())),
+  changePoints: z.array(z.object({ signal: z.string(), period: z.string(), before: z.number(), after: z.number(), coveredByRule: z.boolean() }).catchall(z.unknown())),
+  signals: z.array(z.record(z.string(), z.unknown())),
+  warnings: z.array(z.string()),
+});
+
+export const DiagnosisQuery = z.strictObject({
+  wave: z.coerce.number().int().positive().optional(),
+  period: z.enum(PERIOD_KINDS).default('week'),
+  sprintAnchor: z.string().optional(),
+  capacity: z.coerce.number().min(0).optional(),
+});
+
+export const UnitDiagnosisBody = z
+  .object({
+    unitKey: z.string(),
+    wave: z.object({ id: z.number().int(), name: z.string() }),
+    suppressed: z.boolean(),
+    n: z.number().int(),
+    minGroupSize: z.number().int(),
+  })
+  .catchall(z.unknown());

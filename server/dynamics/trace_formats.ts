@@ -1,0 +1,125 @@
+import {
+  InputError,
+  parseDecisionLog,
+  parseEventsCsv,
+  parseEventsJson,
+  parseJiraChangelog,
+  parseJiraIssuesJson,
+  parsePerformanceCsv,
+  type CoordinationEvent,
+  type PerformanceRecord,
+} from '../../analysis/index.js';
+import { HttpError } from '../errors.js';
+import { columnOf, csvLines, withColumn } from './csv_lines.js';
+
+/** The trace formats of `POST /api/v1/units/:key/traces?format=`. */
+export const TRACE_FORMATS = ['native', 'json', 'jira', 'decision-log'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/**
+ * Reads a trace import for one unit, validating every row with the analysis parsers; the
+ * first bad row is a 400 naming its line (CSV) or position (JSON), and nothing is returned.
+ *
+ * | format | body | parser |
+ * |---|---|---|
+ * | `native` | CSV `unit,timestamp,type,key,ref` (or the JSON form, sent as application/json) | parseEventsCsv / parseEventsJson |
+ * | `json` | JSON: an array of events or `{"events": [...]}` | parseEventsJson |
+ * | `jira` | Jira changelog CSV, or Jira's REST search answer with the changelog expanded | parseJiraChangelog / parseJiraIssuesJson |
+ * | `decision-log` | CSV, one row per decision | parseDecisionLog |
+ *
+ * Decision on the unit: events are stored under the unit of the path. Native files and
+ * decision logs name a unit on every row, and every row must name this unit: a row naming
+ * another one is refused with its line, since a file of several units posted to one is far
+ * more likely a mistake than an intent. A Jira export names Jira projects, not seici units,
+ * so its events are taken to belong to the unit of the path.
+ */
+export function readTraceImport(format: TraceFormat, body: unknown, unitKey: string): CoordinationEvent[] {
+  const text = typeof body === 'string' ? body : undefined;
+  try {
+    switch (format) {
+      case 'native':
+        if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
+        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+      case 'json':
+        if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
+        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+      case 'jira': {
+        const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
+        return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
+      }
+      case 'decision-log':
+        if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
+        return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+function requireJson(body: unknown, format: string): unknown {
+  if (body === undefined) {
+    throw new HttpError(415, `Send the ${format} trace as CSV (Content-Type: text/csv) or JSON (Content-Type: application/json).`);
+  }
+  return body;
+}
+
+/** Refuses the first CSV row whose unit is not `unitKey`, naming its line. */
+function sameUnitCsv(events: CoordinationEvent[], text: string, aliases: readonly string[], unitKey: string, label: string): CoordinationEvent[] {
+  if (events.every((e) => e.unit === unitKey)) return events;
+  const csv = csvLines(text);
+  const at = csv === undefined ? -1 : columnOf(csv.header, aliases);
+  if (csv !== undefined && at >= 0) {
+    for (let i = 0; i < csv.records.length; i++) {
+      const unit = csv.records[i][at].trim();
+      if (unit !== unitKey) throw unitMismatch(`${label} line ${csv.lines[i]}`, unit, unitKey);
+    }
+  }
+  const first = events.find((e) => e.unit !== unitKey)!;
+  throw unitMismatch(label, first.unit, unitKey);
+}
+
+function sameUnitJson(events: CoordinationEvent[], unitKey: string): CoordinationEvent[] {
+  const i = events.findIndex((e) => e.unit !== unitKey);
+  if (i >= 0) throw unitMismatch(`events[${i}]`, events[i].unit, unitKey);
+  return events;
+}
+
+function unitMismatch(where: string, unit: string, unitKey: string): HttpError {
+  return new HttpError(400, `${where}: unit "${unit}" is not the unit of this import, "${unitKey}"; post each unit's events to its own /units/<key>/traces.`);
+}
+
+/** Longest period and measure names stored. */
+const NAME_LIMIT = 100;
+
+/**
+ * Reads a PQ import for one unit: CSV with the columns `period` (or `wave`), `measure` and
+ * `value`, and optionally `unit` (which must then be this unit on every row, as for native
+ * traces). Rows are validated by the analysis parser (an empty field, a value that is not a
+ * number, or a period and measure given twice is a 400 naming the line); nothing is returned
+ * when one row is bad.
+ */
+export function readPerformanceImport(text: string, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
+  const csv = csvLines(text);
+  try {
+    if (csv === undefined) {
+      parsePerformanceCsv(text, 'pq');
+      throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
+    }
+    const unitAt = columnOf(csv.header, ['unit']);
+    const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
+    const periodAt = columnOf(csv.header, ['period', 'wave']);
+    const measureAt = columnOf(csv.header, ['measure']);
+    for (let i = 0; i < records.length; i++) {
+      const where = `pq line ${csv.lines[i]}`;
+      if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
+      for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
+        if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
+      }
+    }
+    return { records, lines: csv.lines };
+  } catch (err) {
+    if (err instanceof InputError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
