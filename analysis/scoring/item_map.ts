@@ -28,6 +28,9 @@ export function resolveItemMap(map: ItemMap, columns: readonly string[]): Resolv
   if (typeof scaleMin !== 'number' || !Number.isFinite(scaleMin) || typeof scaleMax !== 'number' || !Number.isFinite(scaleMax)) {
     throw new InputError('map', 'map.scaleMin and map.scaleMax must be numbers.');
   }
+  if (!Number.isInteger(scaleMin) || !Number.isInteger(scaleMax)) {
+    throw new InputError('map', `map.scaleMin and map.scaleMax must be whole numbers (response options); got ${scaleMin} and ${scaleMax}.`);
+  }
   if (!(scaleMax > scaleMin)) throw new InputError('map', `map.scaleMax (${scaleMax}) must be larger than map.scaleMin (${scaleMin}).`);
   if (typeof items !== 'object' || items === null || Object.keys(items).length === 0) {
     throw new InputError('map', 'map.items must name at least one item per cell.');
