@@ -18,6 +18,69 @@ import type { EstimationData, ModelEvaluation } from './objective.js';
 export function expectedInformation(model: ModelStructure, data: EstimationData, evaluation: ModelEvaluation): Float64Array {
   const q = model.nFree;
   const info = new Float64Array(q * q);
+  forEachGram(model, data, evaluation, (desc, Q, nb, weight) => accumulate(info, q, desc, Q, nb, weight, model.meanstructure));
+  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) info[b * q + a] = info[a * q + b];
+  return info;
+}
+
+/**
+ * The blocks of the expected information that score tests need, without the full matrix:
+ * for free parameters 1..q the q×q block, and for each extra parameter k > q (one entry each)
+ * its cross-information with the first q (K×q) and its own information. `parent[k]` (k > q)
+ * maps an extra parameter that is a released copy of parameter a back to a, so that the q×q
+ * block and the cross terms treat its entry as still belonging to a.
+ */
+export function scoreTestInformation(
+  model: ModelStructure,
+  data: EstimationData,
+  evaluation: ModelEvaluation,
+  q: number,
+  parent: Int32Array,
+): { base: Float64Array; cross: Float64Array; own: Float64Array } {
+  const K = model.nFree - q;
+  const base = new Float64Array(q * q);
+  const cross = new Float64Array(K * q);
+  const own = new Float64Array(K);
+  const baseIndex = (free: number) => (free <= q ? free - 1 : parent[free - 1]);
+  forEachGram(model, data, evaluation, (d, Q, nb, weight) => {
+    const n = d.free.length;
+    const pair = (a: number, b: number) => {
+      let val = 0;
+      if (d.u[a] >= 0 && d.u[b] >= 0) {
+        const ua = d.u[a], va = d.v[a], ub = d.u[b], vb = d.v[b];
+        val = d.h[a] * d.h[b] * (Q[ua * nb + ub] * Q[va * nb + vb] + Q[ua * nb + vb] * Q[va * nb + ub]);
+      }
+      if (model.meanstructure && d.w[a] >= 0 && d.w[b] >= 0) val += d.c[a] * d.c[b] * Q[d.w[a] * nb + d.w[b]];
+      return val * weight;
+    };
+    for (let a = 0; a < n; a++) {
+      const ia = baseIndex(d.free[a]);
+      const ka = d.free[a] - 1 - q;
+      for (let b = 0; b < n; b++) {
+        const ib = baseIndex(d.free[b]);
+        if (ia >= 0 && ib >= 0) {
+          const v = pair(a, b);
+          if (v !== 0) base[ia * q + ib] += v;
+        }
+        if (ka >= 0 && ib >= 0) {
+          const v = pair(a, b);
+          if (v !== 0) cross[ka * q + ib] += v;
+        }
+        if (ka >= 0 && d.free[b] === d.free[a]) own[ka] += pair(a, b);
+      }
+    }
+  });
+  return { base, cross, own };
+}
+
+/** Calls `visit` with each group's (or missing-data pattern's) entry descriptors, basis Gram matrix Q and weight. */
+function forEachGram(
+  model: ModelStructure,
+  data: EstimationData,
+  evaluation: ModelEvaluation,
+  visit: (desc: EntryDescriptors, Q: Float64Array, nb: number, weight: number) => void,
+): void {
+  const nb = model.p + 2 * model.m;
   for (let g = 0; g < data.samples.length; g++) {
     const { implied, discrepancy } = evaluation.groups[g];
     const sample = data.samples[g];
@@ -25,8 +88,7 @@ export function expectedInformation(model: ModelStructure, data: EstimationData,
     if (usesPatterns(sample, model.p)) {
       for (const pt of sample.patterns!) {
         const Q = basisGram(model, implied, pt.observed);
-        if (!Q) continue;
-        accumulate(info, q, desc, Q, model.p + 2 * model.m, (data.weights[g] * pt.n) / sample.n, model.meanstructure);
+        if (Q) visit(desc, Q, nb, (data.weights[g] * pt.n) / sample.n);
       }
     } else {
       let v = discrepancy.sigmaInverse;
@@ -35,12 +97,9 @@ export function expectedInformation(model: ModelStructure, data: EstimationData,
         if (!l) continue;
         v = choleskyInverse(l, model.p);
       }
-      const Q = basisGramFull(model, implied, v);
-      accumulate(info, q, desc, Q, model.p + 2 * model.m, data.weights[g], model.meanstructure);
+      visit(desc, basisGramFull(model, implied, v), nb, data.weights[g]);
     }
   }
-  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) info[b * q + a] = info[a * q + b];
-  return info;
 }
 
 /** Per entry: covariance part (u, v, h) and mean part (w, c), as basis indices into Z = [I | ΛM | ΛA]. */

@@ -5,6 +5,8 @@ import type { ModelStructure } from './model_matrices.js';
 export interface InformationFactor {
   solve(b: ArrayLike<number>): Float64Array;
   inverseDiagonal(): Float64Array;
+  /** cᵀA⁻¹c = ‖L⁻¹c‖², by forward substitution from c's first non-zero (in the factor's order). */
+  quadratic(c: ArrayLike<number>): number;
 }
 
 /**
@@ -45,6 +47,24 @@ export function factorInformation(m: Float64Array, q: number, order: Int32Array,
       const x = new Float64Array(q);
       for (let i = 0; i < q; i++) x[order[i]] = xp[i];
       return x;
+    },
+    quadratic(c) {
+      const { l, first } = f;
+      const y = new Float64Array(q);
+      let start = q;
+      for (let i = 0; i < q; i++) {
+        y[i] = c[order[i]];
+        if (y[i] !== 0 && start === q) start = i;
+      }
+      let sum = 0;
+      for (let i = start; i < q; i++) {
+        let t = y[i];
+        for (let k = Math.max(first[i], start); k < i; k++) t -= l[i * q + k] * y[k];
+        const v = t / l[i * q + i];
+        y[i] = v;
+        sum += v * v;
+      }
+      return sum;
     },
     inverseDiagonal() {
       const dp = envelopeInverseDiagonal(f);

@@ -1,5 +1,5 @@
-import { cholesky, choleskyInverse } from './dense.js';
-import { expectedInformation } from './expected_information.js';
+import { scoreTestInformation } from './expected_information.js';
+import { blockOrder, factorInformation } from './information_factor.js';
 import type { SemInternal, SemResult } from './fit_sem.js';
 import { modelStructure } from './model_matrices.js';
 import { estimationData, evaluateModel } from './objective.js';
@@ -82,38 +82,22 @@ export function modificationIndices(result: SemResult, options: ModificationInde
   });
   const ev = evaluateModel(structure, data, xe, true);
   if (!ev) return [];
-  const info = expectedInformation(structure, data, ev);
-  const nq = next;
-  // a released row keeps its tie in the null model: write its entry as θ_a + δ_k, so that θ_a's
-  // column sums its own and every released twin's columns and δ_k's column is the row's own
-  const cols: number[][] = Array.from({ length: q }, (_, a) => [a]);
+  // a released row keeps its tie in the null model: its entry is θ_a + δ_k, so θ_a's column
+  // sums its own and every released twin's entries and δ_k's column is the row's own
+  const parent = new Int32Array(next).fill(-1);
   candidates.forEach((c, k) => {
-    if (c.kind === 'equality') cols[table.rows[c.row].free - 1].push(q + k);
+    if (c.kind === 'equality') parent[q + k] = table.rows[c.row].free - 1;
   });
-  const itt = new Float64Array(q * q);
-  for (let a = 0; a < q; a++)
-    for (let b = 0; b < q; b++) {
-      let s = 0;
-      for (const i of cols[a]) for (const j of cols[b]) s += info[i * nq + j];
-      itt[a * q + b] = s;
-    }
-  const l = cholesky(itt, q);
-  if (!l) return [];
-  const inv = choleskyInverse(l, q);
+  const { base, cross, own } = scoreTestInformation(structure, data, ev, q, parent);
+  const factor = factorInformation(base, q, blockOrder(internal.model));
+  if (!factor) return [];
   const N = data.nTotal;
   const labels = result.groupLabels;
   const out: ModificationIndex[] = [];
   candidates.forEach((c, k) => {
     const kk = q + k;
     const row = rows[c.row];
-    const cross = new Float64Array(q);
-    for (let a = 0; a < q; a++) for (const i of cols[a]) cross[a] += info[i * nq + kk];
-    let quad = 0;
-    for (let a = 0; a < q; a++) {
-      if (cross[a] === 0) continue;
-      for (let b = 0; b < q; b++) quad += cross[a] * inv[a * q + b] * cross[b];
-    }
-    const v = info[kk * nq + kk] - quad;
+    const v = own[k] - factor.quadratic(cross.subarray(k * q, (k + 1) * q));
     const d = ev.gradient![kk];
     const mi = v > 1e-12 ? (N / 4) * (d * d) / v : NaN;
     out.push({
