@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readConfig } from '../../server/config.js';
+import { silentLogger } from '../../server/logger.js';
+import { startServer, type RunningServer } from '../../server/start.js';
+
+export const ADMIN_TOKEN = 'web-test-admin-token-0123456789abcdefghij';
+export const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+export const SCREENSHOTS = resolve('test-output/screenshots');
+
+/** Debian's Chromium, driven headless; never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface DemoServer {
+  readonly url: string;
+  readonly running: RunningServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The server as `npm start` runs it (server/start.ts: migrate, publish the instrument, seed the
+ * demo organisation, listen), on a free port with a fresh data directory.
+ */
+export async function startDemoServer(): Promise<DemoServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'seici-web-'));
+  const port = await freePort();
+  const config = readConfig({
+    PORT: String(port),
+    SEICI_DATA_DIR: dataDir,
+    SEICI_ADMIN_TOKEN: ADMIN_TOKEN,
+    SEICI_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SEICI_SCHEDULER_INTERVAL_MS: '1000',
+  });
+  const running = await startServer(config, silentLogger());
+  return {
+    url: `http://127.0.0.1:${port}`,
+    running,
+    async close() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  page(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a fresh profile directory, removed at close. */
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'seici-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  return {
+    context,
+    page: () => context.newPage(),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes a full-page screenshot to test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs in on the login page with the admin token, as a person would. */
+export async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${url}/admin`);
+}
+
+/** A JSON call to the API with the admin bearer token. */
+export async function api<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T };
+}
