@@ -49,6 +49,8 @@ export interface PanelSpec {
   readonly cellCorrelation?: CellCorrelation;
   /** Latent cell means in SD units (0 = scale middle). Default 0 for every cell. */
   readonly cellMeans?: Readonly<Partial<Record<Cell, number>>>;
+  /** Latent mean shifts of a context's cells (SD units), added to cellMeans: real differences, not bias. Default none. */
+  readonly contextMeans?: Readonly<Record<string, Readonly<Partial<Record<Cell, number>>>>>;
   /** Between-unit share of each latent cell factor's variance. Default 0.2. */
   readonly icc1?: number;
   /** Share of units whose dimensions move apart by `perWave` latent SD per wave (one up, one down). Default share 0, perWave 0.4. */
@@ -77,6 +79,7 @@ export interface ResolvedPanelSpec {
   readonly loadings: Readonly<Record<Cell, readonly number[]>>;
   readonly cellCorrelation: readonly (readonly number[])[];
   readonly cellMeans: Readonly<Record<Cell, number>>;
+  readonly contextMeans: Readonly<Record<string, Readonly<Record<Cell, number>>>>;
   readonly icc1: number;
   readonly drift: { readonly share: number; readonly perWave: number };
   readonly nonInvariance: readonly NonInvariance[];
@@ -175,6 +178,13 @@ export function resolvePanelSpec(spec: PanelSpec = {}): ResolvedPanelSpec {
   const cellCorrelation = correlationMatrix(spec.cellCorrelation);
   const cellMeans = Object.fromEntries(CELLS.map((c) => [c, spec.cellMeans?.[c] ?? 0])) as Record<Cell, number>;
   for (const c of CELLS) need(Number.isFinite(cellMeans[c]), 'cellMeans', `cellMeans.${c} must be a number.`);
+  const contextMeans: Record<string, Record<Cell, number>> = {};
+  for (const [ctx, shifts] of Object.entries(spec.contextMeans ?? {})) {
+    need(contexts.includes(ctx), 'contextMeans', `contextMeans names "${ctx}", which is not one of the contexts (${contexts.join(', ')}).`);
+    for (const k of Object.keys(shifts)) need((CELLS as readonly string[]).includes(k), 'contextMeans', `contextMeans.${ctx} names "${k}", which is not a cell.`);
+    contextMeans[ctx] = Object.fromEntries(CELLS.map((c) => [c, shifts[c] ?? 0])) as Record<Cell, number>;
+    for (const c of CELLS) need(Number.isFinite(contextMeans[ctx][c]), 'contextMeans', `contextMeans.${ctx}.${c} must be a number.`);
+  }
   const icc1 = share(spec.icc1, 0.2, 'icc1');
   need(icc1 < 1, 'icc1', 'icc1 must be below 1 (respondents need within-unit variance).');
   const drift = { share: share(spec.drift?.share, 0, 'drift.share'), perWave: spec.drift?.perWave ?? 0.4 };
@@ -206,6 +216,7 @@ export function resolvePanelSpec(spec: PanelSpec = {}): ResolvedPanelSpec {
     loadings,
     cellCorrelation,
     cellMeans,
+    contextMeans,
     icc1,
     drift,
     nonInvariance,

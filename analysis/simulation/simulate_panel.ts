@@ -136,7 +136,8 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
   let count = 0;
   for (const [w, waveName] of s.waves.entries()) {
     for (const u of units) {
-      const shift = mean.map((m, c) => m + u.effects[c]);
+      const contextShiftOfMeans = s.contextMeans[u.context];
+      const shift = mean.map((m, c) => m + u.effects[c] + (contextShiftOfMeans ? contextShiftOfMeans[CELLS[c]] : 0));
       if (u.drift !== null) {
         for (let c = 0; c < 9; c++) {
           const dim = DIMENSION_NAMES[CELLS[c][0] as keyof typeof DIMENSION_NAMES];

@@ -183,4 +183,16 @@ describe('simulatePanel recovers its population values', () => {
     expect(shifted - neighbour).toBeGreaterThan(0.8); // 1 latent SD ≈ 1.2 points, less clipping
     expect(Math.abs(neighbour)).toBeLessThan(0.25);
   });
+
+  it('shifts a context\'s latent cell means for all of the cell\'s items', () => {
+    const panel = simulatePanel({ contexts: ['A', 'B'], unitsPerContext: 80, waves: ['W1'], icc1: 0.05, loadings: 0.8, contextMeans: { B: { RxV: 0.5 } } }, 8);
+    const scored = scoreUnits(panel, panel.map);
+    const meanOf = (ctx: string, cell: 'RxV' | 'RxC') => {
+      const us = scored.units.filter((u) => u.unit.startsWith(`${ctx}-`));
+      return us.reduce((s, u) => s + u.cells[cell], 0) / us.length;
+    };
+    // λ · 0.5 SD · 1.2 points per SD = 0.48 points
+    expect(Math.abs(meanOf('B', 'RxV') - meanOf('A', 'RxV') - 0.48)).toBeLessThan(0.1);
+    expect(Math.abs(meanOf('B', 'RxC') - meanOf('A', 'RxC'))).toBeLessThan(0.1);
+  });
 });
