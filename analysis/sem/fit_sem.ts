@@ -35,6 +35,11 @@ export interface SemOptions {
   readonly meanstructure?: boolean;
   readonly groupEqual?: readonly GroupEqual[];
   readonly groupPartial?: readonly string[];
+  /**
+   * Compute standard errors (default true). Under missing = "ml" they need the observed
+   * information, the costliest step; fits read only for their fit measures can skip it.
+   */
+  readonly standardErrors?: boolean;
 }
 
 /** One parameter: lavaan's parameterEstimates row with standardized values. */
@@ -130,11 +135,18 @@ export function fitSem(input: SemData, model: string | readonly Statement[], opt
     groupEqual: options.groupEqual,
     groupPartial: options.groupPartial,
   });
-  return fitTable(table, input, labels, groupOf, missing);
+  return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true);
 }
 
 /** Fits a ready parameter table (used by invariance testing to refit with other constraints). */
-export function fitTable(table: ParameterTable, input: SemData, labels: readonly string[], groupOf: readonly number[], missing: SemMissing): SemResult {
+export function fitTable(
+  table: ParameterTable,
+  input: SemData,
+  labels: readonly string[],
+  groupOf: readonly number[],
+  missing: SemMissing,
+  standardErrors = true,
+): SemResult {
   for (const v of table.observed) {
     if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
   }
@@ -190,15 +202,16 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
   const nTotal = data.nTotal;
   // standard errors
   let information = expectedInformation(structure, data, evaluation);
-  if (fimL) {
+  if (fimL && standardErrors) {
     const obs = observedInformation(structure, data, x);
     if (obs) information = obs;
     else warnings.push('the observed information could not be computed; standard errors use the expected information.');
   }
   const q = table.nFree;
-  const infoFactor = factorInformation(information, q, order, nTotal);
+  const skipSe = fimL && !standardErrors;
+  const infoFactor = skipSe ? null : factorInformation(information, q, order, nTotal);
   const variances = infoFactor ? infoFactor.inverseDiagonal() : null;
-  if (!variances) warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
+  if (!variances && !skipSe) warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
 
   const estimates: SemEstimate[] = [];
   for (let g = 0; g < samples.length; g++) {
@@ -265,7 +278,7 @@ export function fitTable(table: ParameterTable, input: SemData, labels: readonly
       meanstructure: table.meanstructure,
       groupEqual: table.groupEqual,
       groupPartial: table.groupPartial,
-      information: (fimL ? 'observed' : 'expected') as 'observed' | 'expected',
+      information: (fimL && standardErrors ? 'observed' : 'expected') as 'observed' | 'expected',
     },
     diagnostics: { converged: opt.converged, iterations: opt.iterations, warnings },
   };

@@ -114,7 +114,7 @@ export function measurementInvariance(input: SemData, model: string | readonly S
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
     const fitLevel = (groupPartial: readonly string[]) =>
-      fitSem(input, statements, { missing, groupEqual: LEVEL_CONSTRAINTS[level], groupPartial });
+      fitSem(input, statements, { missing, groupEqual: LEVEL_CONSTRAINTS[level], groupPartial, standardErrors: false });
     let fit = fitLevel(released);
     iterations += fit.diagnostics.iterations;
     const freedHere: string[] = [];
