@@ -143,6 +143,8 @@ export async function editRuleVersion(s: Services, actor: string, version: strin
     throw new HttpError(400, `version in the body ("${body.version}") must be the version of the path ("${version}"); post new rules as a new version instead.`);
   }
   const rules = checked(body);
+  // Locks of waves that opened unnoticed are committed first, so that refusing this edit keeps them.
+  await catchUp(s);
   await s.db.transaction(async (trx) => {
     await catchUp(s, trx);
     const record = await findRuleSetByVersion(trx, version);
@@ -161,7 +163,7 @@ export async function editRuleVersion(s: Services, actor: string, version: strin
 
 /** Deletes a version that no wave has locked; the version before it is then in force again. */
 export async function deleteRuleVersion(s: Services, actor: string, version: string): Promise<RuleSetView> {
-  const shown = await getRuleVersion(s, version);
+  const shown = await getRuleVersion(s, version); // also commits the locks of waves that opened unnoticed
   await s.db.transaction(async (trx) => {
     await catchUp(s, trx);
     const record = await findRuleSetByVersion(trx, version);
