@@ -96,16 +96,14 @@ function tokenize(text: string, argument: string): Token[] {
         i = end + 1;
         continue;
       }
-      const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(line.slice(i));
-      if (num && (ch !== '-' && ch !== '+' ? true : /^[-+][\d.]/.test(line.slice(i)))) {
-        // a leading sign is part of a number only where a modifier can start
-        const prev = out[out.length - 1];
-        const signed = ch === '-' || ch === '+';
-        if (!signed || !prev || prev.kind === 'op' || prev.text === '(' || prev.text === ',' || prev.text === '+') {
-          out.push({ kind: 'number', text: num[0], line: li + 1, column });
-          i += num[0].length;
-          continue;
-        }
+      // a number; a leading sign belongs to it only where a modifier can start
+      const prev = out[out.length - 1];
+      const signAllowed = !prev || prev.kind === 'op' || prev.text === '(' || prev.text === ',' || prev.text === '+';
+      const num = (signAllowed ? /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/ : /^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/).exec(line.slice(i));
+      if (num) {
+        out.push({ kind: 'number', text: num[0], line: li + 1, column });
+        i += num[0].length;
+        continue;
       }
       const name = /^[A-Za-z_.][A-Za-z0-9_.]*/.exec(line.slice(i));
       if (name) {

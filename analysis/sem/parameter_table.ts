@@ -261,10 +261,6 @@ export function buildParameterTable(statements: readonly Statement[], options: P
   let nFree = 0;
   const byLabel = new Map<string, number>();
   for (const r of rows) {
-    if (r.free === 0 && r.label !== '' && byLabel.has(r.label) === false) {
-      // a labelled fixed parameter does not tie others
-      continue;
-    }
     if (r.free !== -1) continue;
     if (r.label !== '') {
       const idx = byLabel.get(r.label);
