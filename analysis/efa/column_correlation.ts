@@ -72,8 +72,13 @@ function dot4(x: Float64Array, y0: Float64Array, y1: Float64Array, y2: Float64Ar
  */
 export function listwiseCorrelation(rows: readonly (readonly number[])[]): { r: number[][]; n: number } {
   const p = rows.length > 0 ? rows[0].length : 0;
-  const complete = rows.filter((row) => row.every((v) => !Number.isNaN(v)));
-  const n = complete.length;
-  const columns = Array.from({ length: p }, (_, j) => Float64Array.from(complete, (row) => row[j]));
+  const buffers = Array.from({ length: p }, () => new Float64Array(rows.length));
+  let n = 0;
+  outer: for (const row of rows) {
+    for (let j = 0; j < p; j++) if (Number.isNaN(row[j])) continue outer;
+    for (let j = 0; j < p; j++) buffers[j][n] = row[j];
+    n++;
+  }
+  const columns = buffers.map((b) => b.subarray(0, n));
   return { r: columnCorrelation(columns, n), n };
 }
