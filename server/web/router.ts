@@ -271,15 +271,11 @@ export function consoleRouter(s: Services): express.Router {
       if (!csv) throw new InputError('events', 'Choose an events CSV file or paste its text before checking it.');
       const events = parseEventsCsv(csv, 'the file', 'events');
       const result = evaluateBreakpoints(events);
-      const waves = await listWaves(s.db);
-      let visible = new Set<string>();
-      for (const w of [...waves].reverse()) {
+      // Units that reached the minimum group size in the latest analysis of some wave: the units reports show.
+      const visible = new Set<string>();
+      for (const w of await listWaves(s.db)) {
         const a = await analysedWave(s.db, w);
-        if (a) {
-          visible = new Set(a.visible.map((u) => u.unitKey));
-          data.basis = w.name;
-          break;
-        }
+        for (const u of a?.visible ?? []) visible.add(u.unitKey);
       }
       const shown = result.breakpoints.filter((b) => visible.has(b.unit));
       data.checked = {
