@@ -6,6 +6,7 @@ import { awgItem } from './awg.js';
 import { averageDeviationItem, averageDeviationCutoff } from './average_deviation.js';
 import { oneWayIcc } from './icc.js';
 import { compareUnitNames, groupIndex } from './group_index.js';
+import { rwgJNullDistribution } from './rwg_j_null.js';
 import {
   aggregationVerdict,
   DEFAULT_AGGREGATION_CRITERIA,
@@ -24,6 +25,11 @@ export interface AgreementOptions {
    */
   readonly scaleMin?: number;
   readonly criteria?: AggregationCriteria;
+  /**
+   * Also compare each unit's rwg(j) with its chance distribution (uniform random answers, the
+   * unit's size, J items; `rwgJNullDistribution`), simulated once per distinct unit size.
+   */
+  readonly chance?: { readonly replications?: number; readonly seed?: number };
 }
 
 /** Within-unit agreement of one unit. Indices that need two respondents are absent for a unit of one. */
@@ -40,6 +46,10 @@ export interface UnitAgreement {
   readonly ad?: number;
   /** AD at or below the practical cut-off A/6. */
   readonly adAgrees?: boolean;
+  /** With `chance`: the rwg(j) that random answering exceeds with probability ≤ .05, for this unit's size. */
+  readonly rwgjCritical95?: number;
+  /** With `chance`: rwg(j) ≥ rwgjCritical95. */
+  readonly aboveChance?: boolean;
   readonly verdict: AggregationVerdict;
 }
 
@@ -63,6 +73,7 @@ export interface AgreementResult {
     readonly scaleMin: number;
     readonly scaleMax: number;
     readonly criteria: AggregationCriteria;
+    readonly chance: { readonly replications: number; readonly seed: number } | null;
   };
   readonly diagnostics: Diagnostics;
 }
@@ -127,6 +138,19 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
   else if (aov.df2 === 0) warnings.push('every unit has one respondent, so ICC(1), ICC(2) and the F test are undefined.');
   const sample = { icc1: aov.icc1, icc2: aov.icc2, p: aov.p };
 
+  const chance = options.chance === undefined ? null : { replications: options.chance.replications ?? 10_000, seed: options.chance.seed ?? 1 };
+  if (chance !== null && dist !== 'uniform') {
+    throw new InputError('chance', 'the chance comparison simulates uniform random answers; use it with the uniform null.');
+  }
+  const critical = new Map<number, number>();
+  const criticalFor = (n: number): number => {
+    let c = critical.get(n);
+    if (c === undefined) {
+      c = rwgJNullDistribution(n, J, A, chance!).critical95;
+      critical.set(n, c);
+    }
+    return c;
+  };
   const out: UnitAgreement[] = [];
   for (const [unit, members] of groups) {
     const n = members.length;
@@ -160,6 +184,7 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
       ...(awgDefined ? { awg: awgCount > 0 ? awgSum / awgCount : null } : {}),
       ad,
       adAgrees: ad <= averageDeviationCutoff(A),
+      ...(chance !== null ? { rwgjCritical95: criticalFor(n), aboveChance: rwgj >= criticalFor(n) } : {}),
       verdict: aggregationVerdict(rwgj, sample, criteria),
     });
   }
@@ -176,7 +201,7 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
     meanRwgj: meanOf(withRwg),
     shareAgreeing: withRwg.length === 0 ? NaN : withRwg.filter((x) => x >= criteria.minRwgJ).length / withRwg.length,
     adCutoff: averageDeviationCutoff(A),
-    options: { scalePoints: A, null: dist, nullVariance: sigma2, scaleMin, scaleMax, criteria },
+    options: { scalePoints: A, null: dist, nullVariance: sigma2, scaleMin, scaleMax, criteria, chance },
     diagnostics: closedForm(warnings),
   };
 }

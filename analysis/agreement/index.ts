@@ -11,3 +11,5 @@ export type { AggregationCriteria, AggregationVerdict, SampleEvidence } from './
 export { groupIndex, compareUnitNames } from './group_index.js';
 export { agreement } from './agreement.js';
 export type { AgreementOptions, AgreementResult, UnitAgreement } from './agreement.js';
+export { rwgJNullDistribution } from './rwg_j_null.js';
+export type { RwgJNullDistribution } from './rwg_j_null.js';

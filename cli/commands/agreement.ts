@@ -5,12 +5,13 @@ import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
 function render(r: AgreementResult): string {
-  const rows = r.units.map((u) => [u.unit, u.n, u.rwgj, u.rwgjLindell, u.awg, u.ad, u.verdict.justified]);
+  const chance = r.options.chance !== null;
+  const rows = r.units.map((u) => [u.unit, u.n, u.rwgj, ...(chance ? [u.rwgjCritical95] : []), u.rwgjLindell, u.awg, u.ad, u.verdict.justified]);
   const lines = [
     `${r.n} respondents in ${r.units.length} units, ${r.items} item${r.items === 1 ? '' : 's'}; null ${r.options.null} (σ²E = ${fmt(r.options.nullVariance)})`,
     `ICC(1) = ${fmt(r.icc1)}, ICC(2) = ${fmt(r.icc2)}, F(${r.anova.df1}, ${r.anova.df2}) = ${fmt(r.anova.F)}, p = ${fmt(r.anova.p, 4)}`,
     `mean rwg(j) = ${fmt(r.meanRwgj)}; ${fmt(r.shareAgreeing * 100, 0)}% of units at or above ${r.options.criteria.minRwgJ}; AD cut-off ${fmt(r.adCutoff)}`,
-    table(['unit', 'n', 'rwg(j)', 'r*wg(j)', 'awg', 'AD', 'aggregate'], rows),
+    table(['unit', 'n', 'rwg(j)', ...(chance ? ['chance .95'] : []), 'r*wg(j)', 'awg', 'AD', 'aggregate'], rows),
   ];
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
   return lines.join('\n');
@@ -26,15 +27,24 @@ export function register(program: Command): void {
     .requiredOption('--scale-points <A>', 'number of response options')
     .option('--null <shape>', `null distribution: ${NULL_DISTRIBUTIONS.join(', ')} (default uniform)`)
     .option('--scale-min <n>', "lowest response option, for awg (default 1, or the data's minimum when below 1)")
+    .option('--chance-reps <n>', "compare each unit's rwg(j) with its chance distribution (n simulated random units per size)")
+    .option('--seed <n>', 'seed of that simulation (default 1)')
     .option('--json', 'one JSON object on stdout')
-    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; json?: boolean }) => {
+    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; chanceReps?: string; seed?: string; json?: boolean }) => {
       const items = parseList(o.items, '--items');
       const scalePoints = parseNumber(o.scalePoints, '--scale-points', { integer: true, min: 2 });
       const shape = parseChoice<NullDistribution>(o.null, '--null', NULL_DISTRIBUTIONS, 'uniform');
       const scaleMin = o.scaleMin === undefined ? undefined : parseNumber(o.scaleMin, '--scale-min');
+      const chance =
+        o.chanceReps === undefined
+          ? undefined
+          : {
+              replications: parseNumber(o.chanceReps, '--chance-reps', { integer: true, min: 100 }),
+              seed: o.seed === undefined ? 1 : parseNumber(o.seed, '--seed', { integer: true }),
+            };
       const data = readTable(o.csv);
       const x = numericMatrix(data, items, '--items');
       const units = stringColumn(data, o.group, '--group');
-      emit(agreement(x, units, { scalePoints, null: shape, scaleMin }), o.json === true, render);
+      emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance }), o.json === true, render);
     });
 }

@@ -9,6 +9,7 @@ import {
   awgItem,
   nullVariance,
   NULL_DISTRIBUTIONS,
+  rwgJNullDistribution,
   simulatePanel,
   uniformNullVariance,
 } from '../../analysis/index.js';
@@ -142,6 +143,31 @@ describe('agreement kernels and invariants', () => {
     expect(c.verdict.agreement).toBeNull();
     expect(c.verdict.justified).toBe(false);
     expect(c.verdict.reasons.join(' ')).toMatch(/fewer than two/);
+  });
+});
+
+describe('rwg(j) under random answering (multilevel::rwg.j.sim, rwg-null-references.R)', () => {
+  const nullRefs = JSON.parse(readFileSync(resolve(FIXTURES, 'r/rwg-null-references.json'), 'utf8'));
+  for (const e of nullRefs) {
+    it(`matches R within Monte Carlo error: unit of ${e.groupSize}, ${e.items} item(s), ${e.scalePoints} points`, () => {
+      const d = rwgJNullDistribution(e.groupSize, e.items, e.scalePoints, { replications: 20_000, seed: 5 });
+      // two independent 20,000-replication runs: the mean differs by ~0.003 SD-wise, the 95th percentile by ~0.01
+      expect(Math.abs(d.mean - e.mean)).toBeLessThan(0.01);
+      expect(Math.abs(d.critical95 - e.critical95)).toBeLessThan(0.025);
+      const above = d.values.filter((v) => v >= d.critical95).length / d.replications;
+      expect(above).toBeLessThanOrEqual(0.05);
+    });
+  }
+
+  it('is reproducible for a seed and feeds the per-unit chance comparison', () => {
+    expect(rwgJNullDistribution(6, 3, 5, { seed: 2 }).values).toEqual(rwgJNullDistribution(6, 3, 5, { seed: 2 }).values);
+    const r = seici(['agreement', '--csv', 'cohesion.csv', '--items', 'COH01,COH02,COH03,COH04,COH05', '--group', 'UNIT', '--scale-points', '5', '--chance-reps', '2000', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const expected = rwgJNullDistribution(5, 5, 5, { replications: 2000, seed: 1 }).critical95;
+    for (const u of r.json.units) {
+      expect(u.rwgjCritical95).toBe(expected);
+      expect(u.aboveChance).toBe(u.rwgj >= expected);
+    }
   });
 });
 
