@@ -24,8 +24,8 @@ function id(params: Record<string, string>, name = 'id'): number {
 export const dynamicsRoutes: readonly ApiRoute[] = [
   route({
     method: 'post', path: '/units/:key/traces', tag: 'dynamics', admin: true, status: 201, errors: [400, 401, 404, 413, 415],
-    summary: 'Imports a unit\'s coordination events (?format=native|json|jira|decision-log, ?source=label): CSV or JSON, every row validated; a bad line is a 400 naming it and nothing is stored.',
-    bodyType: 'text/csv or application/json', response: S.TraceImport,
+    summary: 'Imports a unit\'s coordination events (?format=native|json|jira|decision-log, ?source=label) as CSV, or as JSON with Content-Type application/json, every row validated; a bad line is a 400 naming it and nothing is stored.',
+    bodyType: 'text/csv', response: S.TraceImport,
     run: ({ s, actor, params, req }) =>
       traces.importTraces(s, actor, params.key, validate(S.TraceFormatQuery, req.query.format, 'format'), req.body, validate(S.SourceQuery, req.query.source, 'source')),
   }),

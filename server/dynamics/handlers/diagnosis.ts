@@ -110,7 +110,7 @@ export async function unitDiagnosis(s: Services, unitKey: string, query: z.outpu
     if (err instanceof InputError) throw new HttpError(400, err.message);
     throw err;
   }
-  const { unit: _unit, ...diagnosis } = result.units.find((u) => u.unit === unit.key)!;
+  const { unit: _unit, wave: _wave, ...diagnosis } = result.units.find((u) => u.unit === unit.key)!;
   const { rules: _rules, ...rules } = choice;
   return {
     ...head,
