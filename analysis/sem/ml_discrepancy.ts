@@ -152,20 +152,30 @@ function patternTerm(
   }
   const f = choleskyLogDet(l, no) + tr + quad;
   if (!wantGradient) return { f };
-  // V − V S V − (Vd)(Vd)ᵀ
-  const vs = new Float64Array(no * no);
-  for (let i = 0; i < no; i++)
-    for (let k = 0; k < no; k++) {
-      const x = v[i * no + k];
-      for (let j = 0; j < no; j++) vs[i * no + j] += x * cov[k * no + j];
-    }
+  // V − V S V − (Vd)(Vd)ᵀ; a pattern of one row has S = 0
   const dS = new Float64Array(no * no);
+  let hasCov = false;
+  for (let i = 0; i < no * no && !hasCov; i++) if (cov[i] !== 0) hasCov = true;
+  if (hasCov) {
+    const vs = new Float64Array(no * no);
+    for (let i = 0; i < no; i++)
+      for (let k = 0; k < no; k++) {
+        const x = v[i * no + k];
+        if (x === 0) continue;
+        for (let j = 0; j < no; j++) vs[i * no + j] += x * cov[k * no + j];
+      }
+    for (let i = 0; i < no; i++)
+      for (let k = 0; k < no; k++) {
+        const x = vs[i * no + k];
+        if (x === 0) continue;
+        for (let j = 0; j < no; j++) dS[i * no + j] -= x * v[k * no + j];
+      }
+  }
   for (let i = 0; i < no; i++)
     for (let j = 0; j <= i; j++) {
-      let t = 0;
-      for (let k = 0; k < no; k++) t += vs[i * no + k] * v[k * no + j];
-      dS[i * no + j] = v[i * no + j] - t - vd[i] * vd[j];
-      dS[j * no + i] = dS[i * no + j];
+      const val = 0.5 * (dS[i * no + j] + dS[j * no + i]) + v[i * no + j] - vd[i] * vd[j];
+      dS[i * no + j] = val;
+      dS[j * no + i] = val;
     }
   const dM = new Float64Array(no);
   for (let a = 0; a < no; a++) dM[a] = -2 * vd[a];
