@@ -51,7 +51,12 @@ const SignalRule = z.strictObject({ threshold: Threshold, cells: z.array(Cell).m
  * default rule). The analysis' validateRuleSet checks it once more after this schema.
  */
 export const RuleSetBody = z.strictObject({
-  version: z.string().trim().min(1).max(100),
+  version: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+=,-]*$/, { error: 'may contain only letters, digits and . _ + = , - (it names the version in URLs), starting with a letter or digit.' }),
   baselinePeriods: z.number().int().min(1).optional(),
   persistence: z.number().int().min(1).optional(),
   reworkWindowDays: z.number().min(0).optional(),

@@ -62,6 +62,7 @@ describe.each(BACKENDS)('breakpoint rule versions on $name', (backend) => {
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send(rules('bad', 0)), 400, /^persistence must be at least 1/);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'bad', signals: { reopenRate: { threshold: { kind: 'absolute', level: 0.2 }, cells: ['SxQ'] } } }), 400, /^signals\.reopenRate\.cells\.0 must be one of/);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'bad', window: 3 }), 400, /"window" is not a known field/);
+      await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send(rules('team/1')), 400, /^version may contain only letters/);
       const list = await api().get('/api/v1/breakpoint-rules').set(AUTH);
       expect(list.body.inForce).toBe('team-1');
       expect(list.body.versions.map((v: { version: string }) => v.version)).toEqual(['seici-default-1', 'team-1']);
