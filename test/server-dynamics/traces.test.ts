@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
+import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
 import { createUnits, dynamicsSnapshot, refused, reopenStreamCsv } from './helpers.js';
 
 describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
@@ -11,7 +11,7 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
   beforeAll(async () => {
     if (backend.skip) return;
     t = await openTestApp(backend);
-    await createUnits(t, ['team-a', 'team-b', 'PAY']);
+    await createUnits(t, ['team-a', 'team-b', 'team-c', 'PAY']);
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -27,6 +27,19 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
         expect((await api().get(path)).status, path).toBe(401);
       }
       await refused(t, () => api().post('/api/v1/breakpoint-rules').send({ version: 'x' }), 401, /admin token/);
+    });
+
+    it('accepts a console session for imports only with its CSRF token', async () => {
+      const login = await api().post('/login').type('form').send({ token: ADMIN_TOKEN });
+      expect(login.status).toBe(303);
+      const session = (login.headers['set-cookie'][0] as string).split(';')[0];
+      const csrf = (await t.db('admin_sessions').orderBy('created_at', 'desc').first()).csrf_token as string;
+      const body = 'unit,timestamp,type,key,ref\nteam-c,2026-01-06,closed,A,\n';
+      await refused(t, () => api().post('/api/v1/units/team-c/traces').set('Cookie', session).set('Content-Type', 'text/csv').send(body), 403, /CSRF/);
+      const ok = await api().post('/api/v1/units/team-c/traces').set('Cookie', session).set('x-csrf-token', csrf).set('Content-Type', 'text/csv').send(body);
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      expect(ok.body.importedBy).toEqual(expect.any(String));
+      expect((await api().get('/api/v1/units/team-c/traces').set('Cookie', session)).body.imports).toHaveLength(1);
     });
 
     it('imports a native CSV under the unit of the path, with an import record and an audit entry naming the token', async () => {
@@ -49,7 +62,7 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
         types: { closed: 60, reopened: 4 },
         importedBy: 'token:importer',
       });
-      expect(await rowCount(t.db, 'trace_events')).toBe(64);
+      expect(await t.db('trace_events').where({ import_id: res.body.id }).count({ n: '*' }).then(([r]) => Number(r.n))).toBe(64);
       const audit = await api().get('/api/v1/audit?limit=1').set(AUTH);
       expect(audit.body.entries[0]).toMatchObject({ actor: 'token:importer', action: 'traces.import', target: 'unit:team-a', details: { importId: res.body.id, format: 'native', events: 64 } });
     });
