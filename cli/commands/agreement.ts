@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { agreement, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
+import { InputError } from '../../analysis/errors.js';
+import { agreement, observedRange, reverseKey, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -26,11 +27,12 @@ export function register(program: Command): void {
     .requiredOption('--group <column>', 'the unit column')
     .requiredOption('--scale-points <A>', 'number of response options')
     .option('--null <shape>', `null distribution: ${NULL_DISTRIBUTIONS.join(', ')} (default uniform)`)
-    .option('--scale-min <n>', "lowest response option, for awg (default 1, or the data's minimum when below 1)")
+    .option('--scale-min <n>', "lowest response option, for awg and --reverse (default 1, or the data's minimum when below 1)")
+    .option('--reverse <list>', 'items to reverse-key as min + max - x before the ICCs (rwg(j), awg and AD do not change)')
     .option('--chance-reps <n>', "compare each unit's rwg(j) with its chance distribution (n simulated random units per size)")
     .option('--seed <n>', 'seed of that simulation (default 1)')
     .option('--json', 'one JSON object on stdout')
-    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; chanceReps?: string; seed?: string; json?: boolean }) => {
+    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; reverse?: string; chanceReps?: string; seed?: string; json?: boolean }) => {
       const items = parseList(o.items, '--items');
       const scalePoints = parseNumber(o.scalePoints, '--scale-points', { integer: true, min: 2 });
       const shape = parseChoice<NullDistribution>(o.null, '--null', NULL_DISTRIBUTIONS, 'uniform');
@@ -43,7 +45,18 @@ export function register(program: Command): void {
               seed: o.seed === undefined ? 1 : parseNumber(o.seed, '--seed', { integer: true }),
             };
       const data = readTable(o.csv);
-      const x = numericMatrix(data, items, '--items');
+      let x = numericMatrix(data, items, '--items');
+      if (o.reverse !== undefined) {
+        const reverse = parseList(o.reverse, '--reverse');
+        const columns = reverse.map((name) => {
+          const j = items.indexOf(name);
+          if (j < 0) throw new InputError('--reverse', `--reverse names "${name}", which is not one of --items (${items.join(', ')}).`);
+          return j;
+        });
+        // the scale is min … min + A − 1; without --scale-min its lowest option is 1, or the data's minimum when below 1
+        const lowest = scaleMin ?? Math.min(1, observedRange(x).min);
+        x = reverseKey(x, columns, { min: lowest, max: lowest + scalePoints - 1 });
+      }
       const units = stringColumn(data, o.group, '--group');
       emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance }), o.json === true, render);
     });

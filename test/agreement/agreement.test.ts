@@ -171,6 +171,24 @@ describe('rwg(j) under random answering (multilevel::rwg.j.sim, rwg-null-referen
   });
 });
 
+describe('seici agreement --reverse', () => {
+  it('reverse-keys before the ANOVA (ICCs equal R) and leaves rwg(j) unchanged', () => {
+    const e = refs.reversed;
+    const base = ['agreement', '--csv', 'sei-small.csv', '--items', e.items.join(','), '--group', 'team', '--scale-points', '5', '--json'];
+    const plain = seici(base);
+    const flipped = seici([...base, '--reverse', e.reverse]);
+    expect(flipped.status, flipped.stderr).toBe(0);
+    expect(flipped.json.n).toBe(e.n);
+    close(flipped.json.icc1, e.icc1, 'icc1');
+    close(flipped.json.icc2, e.icc2, 'icc2');
+    close(flipped.json.anova.F, e.F, 'F');
+    plain.json.units.forEach((u: any, i: number) => close(flipped.json.units[i].rwgj, u.rwgj, `${u.unit} rwgj`));
+    const bad = seici([...base, '--reverse', 'SxC_1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('SxC_1');
+  });
+});
+
 describe('seici agreement: bad input', () => {
   const base = ['agreement', '--csv', 'cohesion.csv', '--items', 'COH01,COH02', '--group', 'UNIT'];
   it('rejects a skewed null without a published value, naming it', () => {
