@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, seici } from '../helpers/cli.js';
 import { numericMatrix, readTable } from '../../cli/io/csv.js';
@@ -92,6 +93,23 @@ describe('seici screen', () => {
     const b = seici(['screen', '--csv', 'bfi.csv', '--items', 'A1,A2,A3', '--time', 'A1']);
     expect(b.status).toBe(2);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('screens a simulated panel with its completion times and echoes the respondent ids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seici-screen-'));
+    const sim = seici(['simulate', '--seed', '4', '--units-per-context', '30', '--waves', 'W1', '--careless', '0.1', '--completion-time', '--truth', '--out', dir]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
+    const items = readFileSync(join(dir, 'panel.csv'), 'utf8').split('\n')[0].split(',').slice(5);
+    const r = seici(['screen', '--csv', join(dir, 'panel.csv'), '--items', items.join(','), '--time', 'seconds', '--id', 'respondent', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const careless = new Set(truth.careless.map((c: any) => c.respondent));
+    const flagged = r.json.respondents.filter((x: any) => x.flags.length > 0);
+    expect(flagged.length).toBeGreaterThan(0);
+    // every careless respondent is flagged by at least one screen; few attentive ones are
+    for (const x of r.json.respondents) if (careless.has(x.id)) expect(x.flags.length, x.id).toBeGreaterThan(0);
+    expect(flagged.filter((x: any) => !careless.has(x.id)).length / flagged.length).toBeLessThan(0.2);
+    expect(r.json.respondents[0].seconds).toBeTypeOf('number');
   });
 
   it('needs at least two items', () => {
