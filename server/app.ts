@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Res
 import { requireAdmin } from './auth/admin.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Db } from './db.js';
+import { isPostgres, sqliteFilename, type Db } from './db.js';
 import { dynamicsRouter } from './dynamics/router.js';
 import { HttpError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
 import { packageDir, VIEWS_DIR } from './paths.js';
-import { ResponseWriter } from './queries/response_writer.js';
+import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_writer.js';
 import { apiRoutes } from './routes/api.js';
 import { Reply, type ApiRoute } from './routes/api_route.js';
 import { pageRouter } from './routes/pages.js';
@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps): App {
     mailer: deps.mailer,
     instruments,
     analyses: new AnalysisRunner(deps.db, clock, logger, instruments),
-    responses: new ResponseWriter(deps.db),
+    responses: isPostgres(deps.db)
+      ? new KnexResponseWriter(deps.db)
+      : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous),
   };
   const views = new Views(VIEWS_DIR);
   const app = express() as unknown as App & { services: Services };

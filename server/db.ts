@@ -55,7 +55,7 @@ interface SqliteConnection {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * Keeps the connection's most recently used prepared statements, keyed by their SQL. knex
+ * Keeps the connection's most recently used prepared statements, keyed by their SQL; knex
  * prepares every query anew, and preparing costs more than running the short queries of the
  * answer path; a better-sqlite3 statement can be run again and again (the connection is used
  * from one thread, one statement at a time), and SQLite re-prepares it by itself should the
@@ -64,7 +64,12 @@ const STATEMENT_CACHE_SIZE = 256;
 function cacheStatements(conn: SqliteConnection): void {
   const prepare = conn.prepare.bind(conn);
   const cache = new Map<string, unknown>();
-  conn.prepare = (source: string) => {
+  conn.prepare = (sql: string) => {
+    // knex begins transactions with a deferred BEGIN. Take the write lock at once instead
+    // (waiting for it under busy_timeout): a deferred transaction that reads and then writes
+    // fails with SQLITE_BUSY when another connection, such as the answer writer thread,
+    // committed in between.
+    const source = sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql;
     let statement = cache.get(source);
     if (statement !== undefined) {
       cache.delete(source);
@@ -75,6 +80,11 @@ function cacheStatements(conn: SqliteConnection): void {
     cache.set(source, statement);
     return statement;
   };
+}
+
+/** The SQLite file of a knex instance on SQLite. */
+export function sqliteFilename(db: Db): string {
+  return ((db.client as { config: Knex.Config }).config.connection as { filename: string }).filename;
 }
 
 /** True when the database is PostgreSQL. */

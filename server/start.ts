@@ -62,6 +62,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await app.services.analyses.idle();
+      await app.services.responses.close();
       mailer?.close();
       await db.destroy();
     },

@@ -1,15 +1,17 @@
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../db.js';
+import { compiledModule } from '../paths.js';
 import type { ResponseWrite } from './responses.js';
 
 /** What became of one write: stored, or lost to a concurrent write for the same invitation (the caller re-reads and judges again). */
 export type WriteOutcome = 'stored' | 'conflict';
 
-type Operation =
+export type WriteOperation =
   | { readonly kind: 'insert'; readonly write: ResponseWrite }
   | { readonly kind: 'update'; readonly responseId: number; readonly write: ResponseWrite };
 
 interface Queued {
-  readonly op: Operation;
+  readonly op: WriteOperation;
   resolve(outcome: WriteOutcome): void;
   reject(err: unknown): void;
 }
@@ -19,21 +21,21 @@ interface Queued {
  * are committed together in the next transaction, and each caller is answered only after the
  * transaction holding its write has committed. Every acknowledged answer is therefore as
  * durable as a commit of its own (SQLite's synchronous=FULL fsyncs the WAL at each commit),
- * while one fsync now covers many submissions instead of one.
+ * while one fsync covers many submissions instead of one.
  *
  * No write in a batch can abort the others: an insert for an invitation that has an answer set
  * already does nothing (`on conflict do nothing`) and reports 'conflict', as does an update of
  * an answer set that is no longer partial. Should a batch fail anyway, each of its writes is
- * retried alone so that only the faulty one fails.
+ * committed alone so that only the faulty one fails.
+ *
+ * On SQLite the batches are committed by a writer thread with its own connection
+ * (sqlite_writer_thread.ts), so the fsync does not stop the main thread; on PostgreSQL by knex.
  */
-export class ResponseWriter {
+export abstract class ResponseWriter {
   private queue: Queued[] = [];
   private flushing = false;
 
-  constructor(
-    private readonly db: Db,
-    private readonly maxBatch = 256,
-  ) {}
+  constructor(private readonly maxBatch = 256) {}
 
   /** Stores the first answer set of an invitation. */
   insert(write: ResponseWrite): Promise<WriteOutcome> {
@@ -45,7 +47,15 @@ export class ResponseWriter {
     return this.enqueue({ kind: 'update', responseId, write });
   }
 
-  private enqueue(op: Operation): Promise<WriteOutcome> {
+  /** Stops the writer once the queued writes are committed. */
+  async close(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Commits one batch; resolves with one outcome (or Error) per write. */
+  protected abstract commit(ops: readonly WriteOperation[]): Promise<(WriteOutcome | Error)[]>;
+
+  private enqueue(op: WriteOperation): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
       if (!this.flushing) {
@@ -60,27 +70,100 @@ export class ResponseWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const outcomes = await this.db.transaction(async (trx) => {
-          const results: WriteOutcome[] = [];
-          for (const { op } of batch) results.push(await apply(trx, op));
-          return results;
+        const outcomes = await this.commit(batch.map((q) => q.op));
+        batch.forEach((q, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof Error) q.reject(outcome);
+          else q.resolve(outcome);
         });
-        batch.forEach((q, i) => q.resolve(outcomes[i]));
-      } catch {
-        for (const q of batch) {
-          try {
-            q.resolve(await this.db.transaction((trx) => apply(trx, q.op)));
-          } catch (err) {
-            q.reject(err);
-          }
-        }
+      } catch (err) {
+        for (const q of batch) q.reject(err);
       }
     }
     this.flushing = false;
   }
 }
 
-async function apply(trx: Db, op: Operation): Promise<WriteOutcome> {
+/** Group commit through knex (PostgreSQL, or SQLite in tests that want one connection). */
+export class KnexResponseWriter extends ResponseWriter {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  protected async commit(ops: readonly WriteOperation[]): Promise<(WriteOutcome | Error)[]> {
+    try {
+      return await this.db.transaction(async (trx) => {
+        const results: WriteOutcome[] = [];
+        for (const op of ops) results.push(await apply(trx, op));
+        return results;
+      });
+    } catch {
+      const results: (WriteOutcome | Error)[] = [];
+      for (const op of ops) {
+        try {
+          results.push(await this.db.transaction((trx) => apply(trx, op)));
+        } catch (err) {
+          results.push(err as Error);
+        }
+      }
+      return results;
+    }
+  }
+}
+
+/** Group commit in a writer thread with its own connection to the SQLite file (started on the first write). */
+export class SqliteThreadWriter extends ResponseWriter {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve(r: (WriteOutcome | Error)[]): void; reject(err: unknown): void }>();
+
+  constructor(
+    private readonly filename: string,
+    private readonly synchronous: string,
+  ) {
+    super();
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(compiledModule('queries/sqlite_writer_thread.ts'), { workerData: { filename: this.filename, synchronous: this.synchronous } });
+    worker.unref();
+    worker.on('message', (message: { id: number; results: ({ ok: true; outcome: WriteOutcome } | { ok: false; error: string })[] }) => {
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      waiter?.resolve(message.results.map((r) => (r.ok ? r.outcome : new Error(r.error))));
+    });
+    const fail = (err: unknown) => {
+      for (const waiter of this.waiting.values()) waiter.reject(err);
+      this.waiting.clear();
+      this.worker = undefined;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the SQLite writer thread stopped with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  protected commit(ops: readonly WriteOperation[]): Promise<(WriteOutcome | Error)[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.thread().postMessage({ id, ops });
+    });
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    }
+  }
+}
+
+async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
   const w = op.write;
   let stored: boolean;
   if (op.kind === 'insert') {

@@ -97,6 +97,7 @@ export async function openTestApp(backend: Backend, options: { now?: string; mai
     clock,
     async cleanup() {
       await app.services.analyses.idle();
+      await app.services.responses.close();
       await store.cleanup();
     },
   };
