@@ -7,6 +7,7 @@ import { averageDeviationItem, averageDeviationCutoff } from './average_deviatio
 import { oneWayIcc } from './icc.js';
 import { compareUnitNames, groupIndex } from './group_index.js';
 import { rwgJNullDistribution } from './rwg_j_null.js';
+import { agreementStrength, type AgreementStrength } from './agreement_strength.js';
 import {
   aggregationVerdict,
   DEFAULT_AGGREGATION_CRITERIA,
@@ -38,6 +39,8 @@ export interface UnitAgreement {
   readonly n: number;
   /** rwg(j) (rwg with one item) against the chosen null, mean item variance capped at σ²E. */
   readonly rwgj?: number;
+  /** LeBreton & Senter's verbal band of rwg(j). */
+  readonly strength?: AgreementStrength | null;
   /** Lindell et al.'s r*wg(j) = 1 − S̄²/σ²E (uncapped). */
   readonly rwgjLindell?: number;
   /** awg (Brown & Hauenstein, 2005), the mean of the defined item values; null when none is defined. */
@@ -180,6 +183,7 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
       unit,
       n,
       rwgj,
+      strength: agreementStrength(rwgj),
       rwgjLindell: rwgJLindellFromVariance(S, sigma2),
       ...(awgDefined ? { awg: awgCount > 0 ? awgSum / awgCount : null } : {}),
       ad,

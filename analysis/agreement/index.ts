@@ -13,3 +13,5 @@ export { agreement } from './agreement.js';
 export type { AgreementOptions, AgreementResult, UnitAgreement } from './agreement.js';
 export { rwgJNullDistribution } from './rwg_j_null.js';
 export type { RwgJNullDistribution } from './rwg_j_null.js';
+export { agreementStrength } from './agreement_strength.js';
+export type { AgreementStrength } from './agreement_strength.js';

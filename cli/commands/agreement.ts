@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { agreement, observedRange, reverseKey, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
+import { agreement, DEFAULT_AGGREGATION_CRITERIA, observedRange, reverseKey, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
 function render(r: AgreementResult): string {
   const chance = r.options.chance !== null;
-  const rows = r.units.map((u) => [u.unit, u.n, u.rwgj, ...(chance ? [u.rwgjCritical95] : []), u.rwgjLindell, u.awg, u.ad, u.verdict.justified]);
+  const rows = r.units.map((u) => [u.unit, u.n, u.rwgj, u.strength, ...(chance ? [u.rwgjCritical95] : []), u.rwgjLindell, u.awg, u.ad, u.verdict.justified]);
   const lines = [
     `${r.n} respondents in ${r.units.length} units, ${r.items} item${r.items === 1 ? '' : 's'}; null ${r.options.null} (σ²E = ${fmt(r.options.nullVariance)})`,
     `ICC(1) = ${fmt(r.icc1)}, ICC(2) = ${fmt(r.icc2)}, F(${r.anova.df1}, ${r.anova.df2}) = ${fmt(r.anova.F)}, p = ${fmt(r.anova.p, 4)}`,
     `mean rwg(j) = ${fmt(r.meanRwgj)}; ${fmt(r.shareAgreeing * 100, 0)}% of units at or above ${r.options.criteria.minRwgJ}; AD cut-off ${fmt(r.adCutoff)}`,
-    table(['unit', 'n', 'rwg(j)', ...(chance ? ['chance .95'] : []), 'r*wg(j)', 'awg', 'AD', 'aggregate'], rows),
+    table(['unit', 'n', 'rwg(j)', 'strength', ...(chance ? ['chance .95'] : []), 'r*wg(j)', 'awg', 'AD', 'aggregate'], rows),
   ];
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
   return lines.join('\n');
@@ -31,8 +31,10 @@ export function register(program: Command): void {
     .option('--reverse <list>', 'items to reverse-key as min + max - x before the ICCs (rwg(j), awg and AD do not change)')
     .option('--chance-reps <n>', "compare each unit's rwg(j) with its chance distribution (n simulated random units per size)")
     .option('--seed <n>', 'seed of that simulation (default 1)')
+    .option('--min-rwgj <x>', 'rwg(j) a unit needs for aggregation (default .70)')
+    .option('--alpha <p>', 'significance level of the between-unit F test (default .05)')
     .option('--json', 'one JSON object on stdout')
-    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; reverse?: string; chanceReps?: string; seed?: string; json?: boolean }) => {
+    .action((o: { csv: string; items: string; group: string; scalePoints: string; null?: string; scaleMin?: string; reverse?: string; chanceReps?: string; seed?: string; minRwgj?: string; alpha?: string; json?: boolean }) => {
       const items = parseList(o.items, '--items');
       const scalePoints = parseNumber(o.scalePoints, '--scale-points', { integer: true, min: 2 });
       const shape = parseChoice<NullDistribution>(o.null, '--null', NULL_DISTRIBUTIONS, 'uniform');
@@ -44,6 +46,11 @@ export function register(program: Command): void {
               replications: parseNumber(o.chanceReps, '--chance-reps', { integer: true, min: 100 }),
               seed: o.seed === undefined ? 1 : parseNumber(o.seed, '--seed', { integer: true }),
             };
+      const criteria = {
+        ...DEFAULT_AGGREGATION_CRITERIA,
+        ...(o.minRwgj !== undefined ? { minRwgJ: parseNumber(o.minRwgj, '--min-rwgj', { min: 0, max: 1 }) } : {}),
+        ...(o.alpha !== undefined ? { alpha: parseNumber(o.alpha, '--alpha', { min: 1e-12, max: 0.5 }) } : {}),
+      };
       const data = readTable(o.csv);
       let x = numericMatrix(data, items, '--items');
       if (o.reverse !== undefined) {
@@ -58,6 +65,6 @@ export function register(program: Command): void {
         x = reverseKey(x, columns, { min: lowest, max: lowest + scalePoints - 1 });
       }
       const units = stringColumn(data, o.group, '--group');
-      emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance }), o.json === true, render);
+      emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance, criteria }), o.json === true, render);
     });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { scoreUnits, type ItemMap, type ScoreResult } from '../../analysis/index.js';
+import { DEFAULT_AGGREGATION_CRITERIA, scoreUnits, type ItemMap, type ScoreResult } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
 import { parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
@@ -55,8 +55,10 @@ export function register(program: Command): void {
     .option('--wave <column>', 'the wave column (default: one wave)')
     .option('--baseline-wave <wave>', 'the wave z is standardized against (default: the first in the file)')
     .option('--min-group-size <n>', 'suppress unit-waves with fewer respondents (default 1: none)')
+    .option('--min-rwgj <x>', 'rwg(j) a unit needs for aggregation (default .70)')
+    .option('--alpha <p>', 'significance level of the between-unit F test (default .05)')
     .option('--json', 'one JSON object on stdout')
-    .action((opts: { csv: string; map: string; unit: string; wave?: string; baselineWave?: string; minGroupSize?: string; json?: boolean }) => {
+    .action((opts: { csv: string; map: string; unit: string; wave?: string; baselineWave?: string; minGroupSize?: string; minRwgj?: string; alpha?: string; json?: boolean }) => {
       const map = readItemMap(opts.map);
       const data = readTable(opts.csv);
       const itemNames = typeof map?.items === 'object' && map.items !== null ? Object.keys(map.items) : [];
@@ -68,9 +70,15 @@ export function register(program: Command): void {
       const wave = opts.wave === undefined ? undefined : stringColumn(data, opts.wave, '--wave');
       const minGroupSize =
         opts.minGroupSize === undefined ? 1 : parseNumber(opts.minGroupSize, '--min-group-size', { integer: true, min: 1 });
+      const criteria = {
+        ...DEFAULT_AGGREGATION_CRITERIA,
+        ...(opts.minRwgj !== undefined ? { minRwgJ: parseNumber(opts.minRwgj, '--min-rwgj', { min: 0, max: 1 }) } : {}),
+        ...(opts.alpha !== undefined ? { alpha: parseNumber(opts.alpha, '--alpha', { min: 1e-12, max: 0.5 }) } : {}),
+      };
       const result = scoreUnits({ items: itemNames, answers, unit, wave }, map, {
         baselineWave: opts.baselineWave,
         minGroupSize,
+        criteria,
       });
       emit(result, opts.json === true, render);
     });

@@ -5,6 +5,7 @@ import { contractCase, FIXTURES, seici } from '../helpers/cli.js';
 import { numericMatrix, readTable, stringColumn } from '../../cli/io/csv.js';
 import {
   agreement,
+  agreementStrength,
   averageDeviationScale,
   awgItem,
   nullVariance,
@@ -109,6 +110,22 @@ describe('agreement kernels and invariants', () => {
     expect(variance([0, 0.1, 0.15, 0.4, 0.35])).toBeCloseTo(nullVariance(5, 'moderate-skew'), 10);
     expect(variance([0, 0, 0.1, 0.4, 0.5])).toBeCloseTo(nullVariance(5, 'heavy-skew'), 10);
     expect(() => nullVariance(4, 'slight-skew')).toThrow(/5 to 11/);
+  });
+
+  it('names LeBreton & Senter\'s agreement bands', () => {
+    expect([0, 0.3, 0.31, 0.5, 0.7, 0.71, 0.9, 0.95, 1].map(agreementStrength)).toEqual([
+      'lack of agreement', 'lack of agreement', 'weak', 'weak', 'moderate', 'strong', 'strong', 'very strong', 'very strong',
+    ]);
+    expect(agreementStrength(NaN)).toBeNull();
+  });
+
+  it('takes the aggregation criteria from the caller', () => {
+    const args = ['agreement', '--csv', 'cohesion.csv', '--items', 'COH01,COH02,COH03,COH04,COH05', '--group', 'UNIT', '--scale-points', '5', '--json'];
+    const strict = seici(args);
+    const lenient = seici([...args, '--alpha', '0.2', '--min-rwgj', '0.76']);
+    expect(strict.json.units.map((u: any) => u.verdict.justified)).toEqual([false, false]); // F test p = .139
+    expect(lenient.json.units.map((u: any) => u.verdict.justified)).toEqual([false, true]); // rwg(j) .754 < .76 ≤ .899
+    expect(lenient.json.options.criteria).toMatchObject({ alpha: 0.2, minRwgJ: 0.76 });
   });
 
   it('awg is 1 for perfect agreement at an end and undefined near the ends', () => {
