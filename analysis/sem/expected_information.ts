@@ -1,4 +1,5 @@
 import { cholesky, choleskyInverse } from './dense.js';
+import { fullInverse, patternInverse, type FullInverse } from './pattern_inverse.js';
 import type { ImpliedMoments } from './implied_moments.js';
 import { usesPatterns } from './ml_discrepancy.js';
 import { Mat, type MatrixEntry, type ModelStructure } from './model_matrices.js';
@@ -86,8 +87,11 @@ function forEachGram(
     const sample = data.samples[g];
     const desc = entryDescriptors(model, model.entries[g], implied);
     if (usesPatterns(sample, model.p)) {
+      const full = fullInverse(implied.sigma, model.p);
+      const fullQ = full ? basisGramFull(model, implied, full.v) : null;
+      const vz = full ? basisProduct(model, implied, full.v) : null;
       for (const pt of sample.patterns!) {
-        const Q = basisGram(model, implied, pt.observed);
+        const Q = patternGram(model, implied, pt.observed, full, fullQ, vz);
         if (Q) visit(desc, Q, nb, (data.weights[g] * pt.n) / sample.n);
       }
     } else {
@@ -204,6 +208,66 @@ function basisGramFull(model: ModelStructure, implied: ImpliedMoments, v: Float6
     }
   }
   return gram(Z, v, p, nb);
+}
+
+/** VZ (p × nb) for the full V = Σ⁻¹. */
+function basisProduct(model: ModelStructure, implied: ImpliedMoments, v: Float64Array): Float64Array {
+  const { p, m } = model;
+  const nb = p + 2 * m;
+  const VZ = new Float64Array(p * nb);
+  for (let i = 0; i < p; i++) {
+    for (let k = 0; k < p; k++) {
+      const x = v[i * p + k];
+      if (x === 0) continue;
+      VZ[i * nb + k] += x;
+      for (let j = 0; j < m; j++) {
+        VZ[i * nb + p + j] += x * implied.lambdaM[k * m + j];
+        VZ[i * nb + p + m + j] += x * implied.lambdaA[k * m + j];
+      }
+    }
+  }
+  return VZ;
+}
+
+/**
+ * Q of one missing-data pattern. With few missing variables m, by the partitioned inverse:
+ * Z_oᵀΣ_oo⁻¹Z_o = ZᵀVZ − Y V_mm⁻¹ Yᵀ with Y = (VZ)_m·ᵀ (O(nb²·n_m)); else directly.
+ */
+function patternGram(
+  model: ModelStructure,
+  implied: ImpliedMoments,
+  o: Int32Array,
+  full: FullInverse | null,
+  fullQ: Float64Array | null,
+  vz: Float64Array | null,
+): Float64Array | null {
+  const { p } = model;
+  const nb = p + 2 * model.m;
+  const inv = patternInverse(full, implied.sigma, p, o);
+  if (!inv) return null;
+  if (inv.missing.length === 0 && fullQ) return fullQ;
+  if (!inv.vmmInverse || !fullQ || !vz) return basisGram(model, implied, o);
+  const mis = inv.missing;
+  const nm = mis.length;
+  const W = inv.vmmInverse;
+  // T = V_mm⁻¹ Yᵀ (nm × nb), Yᵀ rows = rows m of VZ
+  const T = new Float64Array(nm * nb);
+  for (let a = 0; a < nm; a++)
+    for (let k = 0; k < nm; k++) {
+      const w = W[a * nm + k];
+      const row = mis[k] * nb;
+      for (let j = 0; j < nb; j++) T[a * nb + j] += w * vz[row + j];
+    }
+  const Q = Float64Array.from(fullQ);
+  for (let a = 0; a < nm; a++) {
+    const row = mis[a] * nb;
+    for (let i = 0; i < nb; i++) {
+      const y = vz[row + i];
+      if (y === 0) continue;
+      for (let j = 0; j < nb; j++) Q[i * nb + j] -= y * T[a * nb + j];
+    }
+  }
+  return Q;
 }
 
 /** Q for one missing-data pattern: Z restricted to the observed rows, V = Σ_oo⁻¹. */

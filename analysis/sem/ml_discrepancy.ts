@@ -1,5 +1,6 @@
 import { cholesky, choleskyInverse, choleskyLogDet } from './dense.js';
 import type { ImpliedMoments } from './implied_moments.js';
+import { fullInverse, patternInverse, type FullInverse } from './pattern_inverse.js';
 import type { GroupSample } from './sample_statistics.js';
 
 /** One group's discrepancy value and its derivatives with respect to Σ and μ. */
@@ -94,8 +95,9 @@ export function groupDiscrepancy(
  */
 export function fimlTerm(sample: GroupSample, sigma: Float64Array, mu: Float64Array, p: number): number | null {
   let total = 0;
+  const full = fullInverse(sigma, p);
   for (const pt of sample.patterns!) {
-    const r = patternTerm(pt.observed, pt.mean, pt.cov, sigma, mu, p, false);
+    const r = patternTerm(full, pt.observed, pt.mean, pt.cov, sigma, mu, p, false);
     if (!r) return null;
     total += pt.n * r.f;
   }
@@ -106,8 +108,9 @@ function fimlDiscrepancy(sample: GroupSample, implied: ImpliedMoments, p: number
   let f = 0;
   const dSigma = wantGradient ? new Float64Array(p * p) : null;
   const dMu = wantGradient ? new Float64Array(p) : null;
+  const full = fullInverse(implied.sigma, p);
   for (const pt of sample.patterns!) {
-    const r = patternTerm(pt.observed, pt.mean, pt.cov, implied.sigma, implied.mu, p, wantGradient);
+    const r = patternTerm(full, pt.observed, pt.mean, pt.cov, implied.sigma, implied.mu, p, wantGradient);
     if (!r) return null;
     const w = pt.n / sample.n;
     f += w * r.f;
@@ -124,6 +127,7 @@ function fimlDiscrepancy(sample: GroupSample, implied: ImpliedMoments, p: number
 }
 
 function patternTerm(
+  full: FullInverse | null,
   o: Int32Array,
   mean: Float64Array,
   cov: Float64Array,
@@ -133,11 +137,9 @@ function patternTerm(
   wantGradient: boolean,
 ): { f: number; dSigma?: Float64Array; dMu?: Float64Array } | null {
   const no = o.length;
-  const so = new Float64Array(no * no);
-  for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) so[a * no + b] = sigma[o[a] * p + o[b]];
-  const l = cholesky(so, no);
-  if (!l) return null;
-  const v = choleskyInverse(l, no);
+  const inv = patternInverse(full, sigma, p, o);
+  if (!inv) return null;
+  const v = inv.v;
   const d = new Float64Array(no);
   for (let a = 0; a < no; a++) d[a] = mean[a] - mu[o[a]];
   let tr = 0;
@@ -150,7 +152,7 @@ function patternTerm(
     vd[a] = t;
     quad += d[a] * t;
   }
-  const f = choleskyLogDet(l, no) + tr + quad;
+  const f = inv.logDet + tr + quad;
   if (!wantGradient) return { f };
   // V − V S V − (Vd)(Vd)ᵀ; a pattern of one row has S = 0
   const dS = new Float64Array(no * no);

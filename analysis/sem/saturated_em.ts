@@ -36,7 +36,9 @@ export function saturatedEm(
   for (; iterations < maxIterations; iterations++) {
     const t1 = new Float64Array(p);
     const t2 = new Float64Array(p * p);
-    for (const pt of patterns) accumulate(pt, p, mu, sigma, t1, t2);
+    const lFull = cholesky(sigma, p);
+    const vFull = lFull ? choleskyInverse(lFull, p) : null;
+    for (const pt of patterns) accumulate(pt, p, mu, sigma, vFull, t1, t2);
     const newMu = new Float64Array(p);
     const newSigma = new Float64Array(p * p);
     for (let j = 0; j < p; j++) newMu[j] = t1[j] / n;
@@ -55,7 +57,15 @@ export function saturatedEm(
   return { mean: mu, cov: sigma, iterations, converged };
 }
 
-function accumulate(pt: MissingPattern, p: number, mu: Float64Array, sigma: Float64Array, t1: Float64Array, t2: Float64Array): void {
+function accumulate(
+  pt: MissingPattern,
+  p: number,
+  mu: Float64Array,
+  sigma: Float64Array,
+  vFull: Float64Array | null,
+  t1: Float64Array,
+  t2: Float64Array,
+): void {
   const o = pt.observed;
   const no = o.length;
   const n = pt.n;
@@ -72,19 +82,42 @@ function accumulate(pt: MissingPattern, p: number, mu: Float64Array, sigma: Floa
     for (let b = 0; b < no; b++) t2[o[a] * p + o[b]] += s2o[a * no + b];
   }
   if (nu === 0) return;
-  const soo = new Float64Array(no * no);
-  for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) soo[a * no + b] = sigma[o[a] * p + o[b]];
-  const l = cholesky(soo, no);
-  if (!l) throw new Error('EM: a covariance block lost positive definiteness');
-  const sooInv = choleskyInverse(l, no);
-  // β = Σ_uo Σ_oo⁻¹ (nu × no)
+  // β = Σ_uo Σ_oo⁻¹ (nu × no) and the conditional covariance Σ_uu − βΣ_ou: with V = Σ⁻¹ these
+  // are −V_uu⁻¹V_uo and V_uu⁻¹ (partitioned inverse), cheaper when few variables are missing
   const beta = new Float64Array(nu * no);
-  for (let a = 0; a < nu; a++)
-    for (let b = 0; b < no; b++) {
-      let s = 0;
-      for (let c = 0; c < no; c++) s += sigma[u[a] * p + o[c]] * sooInv[c * no + b];
-      beta[a * no + b] = s;
-    }
+  let condCov: Float64Array;
+  if (vFull && nu <= no) {
+    const vuu = new Float64Array(nu * nu);
+    for (let a = 0; a < nu; a++) for (let b = 0; b < nu; b++) vuu[a * nu + b] = vFull[u[a] * p + u[b]];
+    const lu = cholesky(vuu, nu);
+    if (!lu) throw new Error('EM: a covariance block lost positive definiteness');
+    condCov = choleskyInverse(lu, nu);
+    for (let a = 0; a < nu; a++)
+      for (let b = 0; b < no; b++) {
+        let t = 0;
+        for (let k = 0; k < nu; k++) t -= condCov[a * nu + k] * vFull[u[k] * p + o[b]];
+        beta[a * no + b] = t;
+      }
+  } else {
+    const soo = new Float64Array(no * no);
+    for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) soo[a * no + b] = sigma[o[a] * p + o[b]];
+    const l = cholesky(soo, no);
+    if (!l) throw new Error('EM: a covariance block lost positive definiteness');
+    const sooInv = choleskyInverse(l, no);
+    for (let a = 0; a < nu; a++)
+      for (let b = 0; b < no; b++) {
+        let t = 0;
+        for (let c = 0; c < no; c++) t += sigma[u[a] * p + o[c]] * sooInv[c * no + b];
+        beta[a * no + b] = t;
+      }
+    condCov = new Float64Array(nu * nu);
+    for (let a = 0; a < nu; a++)
+      for (let b = 0; b < nu; b++) {
+        let t = sigma[u[a] * p + u[b]];
+        for (let k = 0; k < no; k++) t -= beta[a * no + k] * sigma[o[k] * p + u[b]];
+        condCov[a * nu + b] = t;
+      }
+  }
   // c = μ_u − β μ_o ; x̂_u = c + β x_o
   const c = new Float64Array(nu);
   const bm = new Float64Array(nu); // β · mean_o
@@ -116,9 +149,7 @@ function accumulate(pt: MissingPattern, p: number, mu: Float64Array, sigma: Floa
     for (let b = 0; b < nu; b++) {
       let bsb = 0;
       for (let k = 0; k < no; k++) bsb += bs[a * no + k] * beta[b * no + k];
-      let condCov = sigma[u[a] * p + u[b]];
-      for (let k = 0; k < no; k++) condCov -= beta[a * no + k] * sigma[o[k] * p + u[b]];
-      t2[u[a] * p + u[b]] += n * c[a] * c[b] + n * c[a] * bm[b] + n * bm[a] * c[b] + bsb + n * condCov;
+      t2[u[a] * p + u[b]] += n * c[a] * c[b] + n * c[a] * bm[b] + n * bm[a] * c[b] + bsb + n * condCov[a * nu + b];
     }
   }
 }
