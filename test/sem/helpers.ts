@@ -30,14 +30,14 @@ export function expectFit(got: Record<string, unknown>, want: Record<string, unk
   }
 }
 
-/** Every R estimate has a twin (lhs, op, rhs, group) with est, se and std within 1e-3. */
+/** Every R estimate has a twin (lhs, op, rhs, group) with est, se, std (std.all) and stdLv (std.lv) within 1e-3. */
 export function expectEstimates(got: readonly any[], want: readonly any[]): void {
   const key = (e: any) => `${e.lhs}|${e.op}|${e.rhs}|${e.group ?? ''}`;
   const idx = new Map(got.map((e) => [key(e), e]));
   for (const e of want) {
     const g = idx.get(key(e));
     expect(g, `estimate ${key(e)} missing`).toBeDefined();
-    for (const k of ['est', 'se', 'std']) {
+    for (const k of ['est', 'se', 'std', 'stdLv']) {
       if (typeof e[k] !== 'number') continue;
       expect(Math.abs(g[k] - e[k]), `${key(e)}.${k}: got ${g[k]}, R ${e[k]}`).toBeLessThanOrEqual(1e-3);
     }
