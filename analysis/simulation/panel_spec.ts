@@ -7,7 +7,10 @@ export interface NonInvariance {
   readonly items: readonly string[];
   /** Added to the item's latent response, in latent SD units (1 ≈ `spread` scale points). */
   readonly intercept?: number;
-  /** The items' loading in that context (replacing the population loading). */
+  /**
+   * The items' loading in that context, replacing the population loading λ0; the unique variance
+   * stays 1 − λ0², so the item's latent variance becomes λ² + 1 − λ0² there.
+   */
   readonly loading?: number;
 }
 

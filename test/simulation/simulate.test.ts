@@ -184,6 +184,24 @@ describe('simulatePanel recovers its population values', () => {
     expect(Math.abs(neighbour)).toBeLessThan(0.25);
   });
 
+  it('changes the loading of non-invariant items in the chosen context only', () => {
+    const panel = simulatePanel(
+      { contexts: ['A', 'B'], unitsPerContext: 100, waves: ['W1'], loadings: 0.8, nonInvariance: [{ context: 'B', items: ['TxC_1'], loading: 0.3 }] },
+      12,
+    );
+    const r = (ctx: string, a: string, b: string) => {
+      const rows = panel.answers.filter((_, i) => panel.context[i] === ctx);
+      return pearson(rows.map((x) => x[panel.items.indexOf(a)]), rows.map((x) => x[panel.items.indexOf(b)]));
+    };
+    // latent scale: var(y*) = λ² + (1 − λ0²) with the unique variance of the population loading λ0 = .8,
+    // plus rounding to whole points (1/12 point² = ρ latent units²)
+    const rho = 1 / 12 / 1.44;
+    const expected = (l1: number, l2: number) => (l1 * l2) / Math.sqrt((l1 * l1 + 0.36 + rho) * (l2 * l2 + 0.36 + rho));
+    expect(Math.abs(r('A', 'TxC_1', 'TxC_2') - expected(0.8, 0.8))).toBeLessThan(0.05);
+    expect(Math.abs(r('B', 'TxC_1', 'TxC_2') - expected(0.3, 0.8))).toBeLessThan(0.05);
+    expect(Math.abs(r('B', 'TxC_2', 'TxC_3') - expected(0.8, 0.8))).toBeLessThan(0.05);
+  });
+
   it('shifts a context\'s latent cell means for all of the cell\'s items', () => {
     const panel = simulatePanel({ contexts: ['A', 'B'], unitsPerContext: 80, waves: ['W1'], icc1: 0.05, loadings: 0.8, contextMeans: { B: { RxV: 0.5 } } }, 8);
     const scored = scoreUnits(panel, panel.map);
