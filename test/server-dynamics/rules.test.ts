@@ -59,6 +59,9 @@ describe.each(BACKENDS)('breakpoint rule versions on $name', (backend) => {
       expect(await rowCount(t.db, 'breakpoint_rule_sets')).toBe(1);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send(rules('team-1', 6)), 409, /"team-1" exists already with other rules/);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send(rules('seici-default-1')), 409, /"seici-default-1" exists already/);
+      const builtIn = await api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'seici-default-1' });
+      expect(builtIn.status).toBe(200);
+      expect(builtIn.body).toMatchObject({ version: 'seici-default-1', builtIn: true, fingerprint: ruleSetFingerprint(DEFAULT_RULES) });
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send(rules('bad', 0)), 400, /^persistence must be at least 1/);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'bad', signals: { reopenRate: { threshold: { kind: 'absolute', level: 0.2 }, cells: ['SxQ'] } } }), 400, /^signals\.reopenRate\.cells\.0 must be one of/);
       await refused(t, () => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'bad', window: 3 }), 400, /"window" is not a known field/);

@@ -119,14 +119,14 @@ function checked(body: unknown, argument = 'rules'): BreakpointRuleSet {
 export async function createRuleVersion(s: Services, actor: string, body: z.output<typeof RuleSetBody>): Promise<RuleSetView | Reply> {
   const rules = checked(body);
   const fingerprint = ruleSetFingerprint(rules);
+  const taken = () => conflict(`The breakpoint rule version "${rules.version}" exists already with other rules; post changed rules under a new version name.`);
   const stored = await s.db.transaction(async (trx) => {
-    const same = await findRuleSetByFingerprint(trx, fingerprint);
-    if (same) return false;
-    const named = await findRuleSetByVersion(trx, rules.version);
-    if (named || rules.version === DEFAULT_RULES.version) {
-      throw conflict(`The breakpoint rule version "${rules.version}" exists already with other rules; post changed rules under a new version name.`);
-    }
+    if (fingerprint === ruleSetFingerprint(DEFAULT_RULES)) return false;
+    if (await findRuleSetByFingerprint(trx, fingerprint)) return false;
+    if (rules.version === DEFAULT_RULES.version || (await findRuleSetByVersion(trx, rules.version))) throw taken();
     await insertRuleSet(trx, { version: rules.version, fingerprint, definition: canonicalRuleSet(rules), builtIn: false, createdAt: iso(s.clock()), createdBy: actor });
+    // A concurrent call may have stored the name first (the insert then does nothing).
+    if ((await findRuleSetByVersion(trx, rules.version))?.fingerprint !== fingerprint) throw taken();
     await audit(s, actor, 'breakpoint-rules.create', `breakpoint-rules:${rules.version}`, { fingerprint }, trx);
     return true;
   });
