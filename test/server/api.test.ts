@@ -243,6 +243,24 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
       expect(fresh.status).toBe(201);
     });
 
+    it('keeps one answer set per token when the same token is submitted many times at once', async () => {
+      const waveId = (await createWave({ name: 'Race', opensAt: at(-HOUR), closesAt: at(DAY), unitKeys: ['team-a'] })).id;
+      const [same, different] = await invite(waveId, 'team-a', 2);
+      const full = seiAnswers(items, seeded(9));
+      const retries = await Promise.all(Array.from({ length: 12 }, () => api().post('/api/v1/responses').send({ token: same, answers: full, complete: true })));
+      expect(retries.map((r) => r.status).sort()).toEqual([...Array(11).fill(200), 201]);
+      const rivals = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api().post('/api/v1/responses').send({ token: different, answers: { ...full, SxA_1: 1 + (i % 7) }, complete: true })),
+      );
+      expect(rivals.map((r) => r.status).filter((status) => status === 201)).toHaveLength(1);
+      const rows = await t.db('responses as r').join('invitations as i', 'i.id', 'r.invitation_id').whereIn('i.token_hash', [hashToken(same), hashToken(different)]).select('i.token_hash', 'r.answers');
+      expect(rows).toHaveLength(2);
+      expect(JSON.parse(rows.find((r: { token_hash: string }) => r.token_hash === hashToken(same)).answers)).toEqual(full);
+      // The stored set is one of the submissions; those identical to it were acknowledged, every other one refused with 409.
+      const kept = JSON.parse(rows.find((r: { token_hash: string }) => r.token_hash === hashToken(different)).answers).SxA_1;
+      rivals.forEach((res, i) => expect(res.status, `submission ${i}`).toBe(1 + (i % 7) === kept ? (res.status === 201 ? 201 : 200) : 409));
+    });
+
     it('refuses bad answers with one sentence naming the item, storing nothing', async () => {
       const waveId = (await createWave({ name: 'Bad answers', opensAt: at(-HOUR), closesAt: at(DAY), unitKeys: ['team-a'] })).id;
       const [token] = await invite(waveId, 'team-a', 1);
