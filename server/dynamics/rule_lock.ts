@@ -42,7 +42,8 @@ export async function storedDefaultRules(db: Db): Promise<RuleSetRecord> {
  */
 export async function lockWaveRules(db: Db, waveId: number, lockedAt: string): Promise<void> {
   const opening = await waveOpening(db, waveId);
-  if (!opening) return;
+  // A wave closed by hand before its opening time never opened, so it pre-registers nothing.
+  if (!opening || (opening.closedAt !== null && opening.closedAt < opening.openedAt)) return;
   const rules = (await ruleSetInForce(db, opening.openedAt)) ?? (await storedDefaultRules(db));
   await insertLock(db, waveId, rules.id, rules.fingerprint, lockedAt);
 }

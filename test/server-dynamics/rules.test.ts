@@ -134,6 +134,15 @@ describe.each(BACKENDS)('breakpoint rule versions on $name', (backend) => {
       expect((await t.db('wave_rule_locks').where({ wave_id: waveId }).first()).fingerprint).toBe(fourth.body.fingerprint);
     });
 
+    it('locks nothing for a wave closed by hand before it opened', async () => {
+      const waveId = await createWave('Cancelled', DAY);
+      expect((await api().post(`/api/v1/waves/${waveId}/close`).set(AUTH).send({})).status).toBe(200);
+      t.clock.advance(2 * DAY);
+      await new WaveScheduler(t.app.services).tick();
+      expect((await api().get('/api/v1/breakpoint-rules').set(AUTH)).status).toBe(200);
+      expect(await t.db('wave_rule_locks').where({ wave_id: waveId }).first()).toBeUndefined();
+    });
+
     it('writes every change to the audit log', async () => {
       const audit = await api().get('/api/v1/audit?limit=50').set(AUTH);
       const actions = audit.body.entries.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('breakpoint-rules.'));

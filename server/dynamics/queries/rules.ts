@@ -181,8 +181,10 @@ export async function openedWavesWithoutLock(db: Db, now: string): Promise<{ wav
     .map(({ waveId, openedAt }) => ({ waveId, openedAt }));
 }
 
-/** The wave's opening facts, for locking it from the scheduler. */
-export async function waveOpening(db: Db, waveId: number): Promise<{ openedAt: string } | undefined> {
-  const row: { opens_at: string; created_at: string } | undefined = await db('waves').where({ id: waveId }).first('opens_at', 'created_at');
-  return row ? { openedAt: row.opens_at > row.created_at ? row.opens_at : row.created_at } : undefined;
+/** When a wave opened (the later of its opening and creation times) and when it was closed, if it was. */
+export async function waveOpening(db: Db, waveId: number): Promise<{ openedAt: string; closedAt: string | null } | undefined> {
+  const row: { opens_at: string; created_at: string; closed_at: string | null } | undefined = await db('waves')
+    .where({ id: waveId })
+    .first('opens_at', 'created_at', 'closed_at');
+  return row ? { openedAt: row.opens_at > row.created_at ? row.opens_at : row.created_at, closedAt: row.closed_at ?? null } : undefined;
 }
