@@ -144,6 +144,33 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
       await refused(t, () => api().post('/api/v1/units/team-a/traces').set(AUTH).set('Content-Type', 'application/xml').send('<x/>'), 415, /text\/csv/);
     });
 
+    it('answers malformed bodies of every kind with a 4xx sentence, never a 500', async () => {
+      const cases: [() => Promise<request.Response>, number][] = [
+        [() => api().post('/api/v1/units/team-a/traces?format=jira').set(AUTH).send({ issues: 'none' }), 400],
+        [() => api().post('/api/v1/units/team-a/traces?format=jira').set(AUTH).send({ issues: [{ key: 'PAY-1', changelog: { histories: 'x' } }] }), 400],
+        [() => api().post('/api/v1/units/team-a/traces?format=json').set(AUTH).send([1, 2]), 400],
+        [() => api().post('/api/v1/units/team-a/traces?format=json').set(AUTH).send({ events: [{ unit: 'team-a', timestamp: 5, type: 'closed', key: 'A' }] }), 400],
+        [() => api().post('/api/v1/units/team-a/traces?format=decision-log').set(AUTH).send({ rows: [] }), 415],
+        [() => api().post('/api/v1/units/team-a/traces').set(AUTH).set('Content-Type', 'application/json').send('{"events": ['), 400],
+        [() => csv('/api/v1/units/team-a/traces', 'unit,timestamp,type,key,ref\nteam-a,"2026-01-05,closed,A,\n'), 400],
+        [() => csv('/api/v1/units/team-a/traces', ''), 400],
+        [() => csv('/api/v1/units/team-a/traces?source=' + 'x'.repeat(300), 'unit,timestamp,type,key\nteam-a,2026-01-05,closed,A\n'), 400],
+        [() => api().post('/api/v1/units/team-a/performance').set(AUTH).send({ period: 'Q1' }), 415],
+        [() => csv('/api/v1/units/team-a/performance', ''), 400],
+        [() => csv('/api/v1/units/team-a/performance', 'period,measure,value\n' + 'p'.repeat(101) + ',m,1\n'), 400],
+        [() => api().post('/api/v1/breakpoint-rules').set(AUTH).send([1]), 400],
+        [() => api().post('/api/v1/breakpoint-rules').set(AUTH).set('Content-Type', 'text/csv').send('version\nx\n'), 400],
+        [() => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'x', signals: { reopenRate: { threshold: { kind: 'relative', factor: 0 }, cells: ['TxC'] } } }), 400],
+        [() => api().delete('/api/v1/units/team-a/traces/abc').set(AUTH), 400],
+        [() => api().get('/api/v1/units/team-a/diagnosis?wave=0').set(AUTH), 400],
+        [() => api().get('/api/v1/units/team-a/breakpoints?extra=1').set(AUTH), 400],
+      ];
+      for (const [send, status] of cases) {
+        const res = await refused(t, send, status, /./);
+        expect(res.body.error).not.toMatch(/went wrong/);
+      }
+    });
+
     it('lists the imports of a unit and deletes one with its events', async () => {
       const list = await api().get('/api/v1/units/team-b/traces').set(AUTH);
       expect(list.status).toBe(200);
