@@ -6,7 +6,7 @@
  * `seici factors` (parallel analysis with 20 iterations, MAP, retention EFA) against
  * psych::fa.parallel(n.iter = 20). Whole-process wall time, startup included on both sides; medians.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -21,29 +21,49 @@ const REPEATS = 7;
 const PARALLEL_REPEATS = 3;
 const FACTORS = 9;
 
-/**
- * Wall times of `ours` and, when given, `theirs`, alternating run by run so that a change in the
- * machine's load during the benchmark affects both sides alike.
- */
-function interleaved(repeats: number, ours: () => void, theirs?: () => void): { ours: number; theirs: number } {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    let t = performance.now();
-    ours();
-    a.push(performance.now() - t);
-    if (theirs) {
-      t = performance.now();
-      theirs();
-      b.push(performance.now() - t);
-    }
-  }
-  return { ours: median(a), theirs: theirs ? median(b) : NaN };
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+interface Timing {
+  /** Wall-clock milliseconds. */
+  readonly wall: number;
+  /** User + system CPU milliseconds of the child process (NaN without /usr/bin/time). */
+  readonly cpu: number;
 }
 
-function runOrThrow(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** Runs a command to completion and returns its wall and CPU time; throws when it fails. */
+function timed(cmd: string, args: string[]): Timing {
+  const t = performance.now();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', 'SEICI_CPU %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wall = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 2).join(' ')} failed: ${r.stderr.split('\n')[0]}`);
+  const m = /SEICI_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
+}
+
+/**
+ * Medians of wall and CPU time of `ours` and, when given, `theirs`, alternating run by run so that a
+ * change in the machine's load during the benchmark affects both sides alike.
+ */
+function interleaved(repeats: number, ours: () => Timing, theirs?: () => Timing): { ours: Timing; theirs: Timing | null } {
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  for (let i = 0; i < repeats; i++) {
+    a.push(ours());
+    if (theirs) b.push(theirs());
+  }
+  const summary = (xs: Timing[]): Timing => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) });
+  return { ours: summary(a), theirs: theirs ? summary(b) : null };
+}
+
+function row(what: string, t: { ours: Timing; theirs: Timing | null }): string {
+  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'n/a');
+  if (!t.theirs) return `| ${what} | ${ms(t.ours.wall)} | ${ms(t.ours.cpu)} | Rscript with psych not found | | |`;
+  return (
+    `| ${what} | ${ms(t.ours.wall)} | ${ms(t.ours.cpu)} | ${ms(t.theirs.wall)} | ${ms(t.theirs.cpu)} | ` +
+    `${(t.ours.wall / t.theirs.wall).toFixed(2)} (CPU ${(t.ours.cpu / t.theirs.cpu).toFixed(2)}) |`
+  );
 }
 
 const R_EFA = `suppressMessages({library(psych); library(GPArotation)})
@@ -83,36 +103,23 @@ export async function run(): Promise<string> {
       '',
       `\`seici efa\` on ${panel.items.length} items × ${panel.answers.length.toLocaleString('en')} respondents (simulated panel CSV, 7-point scale), ` +
         `${FACTORS} factors, oblimin; whole-process wall time (startup, CSV reading, correlations, extraction, rotation, fit, KMO, Bartlett, eigenvalues), ` +
-        `median of ${REPEATS}, seici and R runs alternating. R: read.csv + cor + psych::fa on the correlation matrix + KMO + cortest.bartlett + eigen.`,
+        `median of ${REPEATS}, seici and R runs alternating; CPU = user + system time of the process (/usr/bin/time). R: read.csv + cor + psych::fa on the correlation matrix + KMO + cortest.bartlett + eigen.`,
       '',
-      '| what | seici | R in the same run | seici / R |',
-      '|---|---|---|---|',
+      '| what | seici wall | seici CPU | R wall | R CPU | seici / R |',
+      '|---|---|---|---|---|---|',
     ];
     for (const fm of ['minres', 'ml', 'pa']) {
       const args = [CLI, 'efa', '--csv', csv, '--items', items, '--nfactors', String(FACTORS), '--fm', fm, '--json'];
       const t = interleaved(
         REPEATS,
-        () => runOrThrow(process.execPath, args),
-        hasR ? () => runOrThrow('Rscript', [rEfa, csv, items, String(FACTORS), fm]) : undefined,
+        () => timed(process.execPath, args),
+        hasR ? () => timed('Rscript', [rEfa, csv, items, String(FACTORS), fm]) : undefined,
       );
-      lines.push(
-        hasR
-          ? `| efa --fm ${fm} | ${t.ours.toFixed(0)} ms | ${t.theirs.toFixed(0)} ms | ${(t.ours / t.theirs).toFixed(2)} |`
-          : `| efa --fm ${fm} | ${t.ours.toFixed(0)} ms | Rscript with psych not found | |`,
-      );
+      lines.push(row(`efa --fm ${fm}`, t));
     }
     const pargs = [CLI, 'factors', '--csv', csv, '--items', items, '--iterations', '20', '--seed', '1', '--json'];
-    const t = interleaved(
-      PARALLEL_REPEATS,
-      () => runOrThrow(process.execPath, pargs),
-      hasR ? () => runOrThrow('Rscript', [rPar, csv, items]) : undefined,
-    );
-    lines.push(
-      hasR
-        ? `| factors (parallel analysis, 20 iterations; + MAP and a retention EFA) vs psych::fa.parallel(n.iter = 20), median of ${PARALLEL_REPEATS} | ` +
-            `${t.ours.toFixed(0)} ms | ${t.theirs.toFixed(0)} ms | ${(t.ours / t.theirs).toFixed(2)} |`
-        : `| factors (parallel analysis, 20 iterations) | ${t.ours.toFixed(0)} ms | Rscript with psych not found | |`,
-    );
+    const t = interleaved(PARALLEL_REPEATS, () => timed(process.execPath, pargs), hasR ? () => timed('Rscript', [rPar, csv, items]) : undefined);
+    lines.push(row(`factors (parallel analysis with 20 iterations, MAP, retention EFA) vs psych::fa.parallel(n.iter = 20); median of ${PARALLEL_REPEATS}`, t));
     return lines.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
