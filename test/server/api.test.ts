@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Model } from 'survey-core';
 import { hashToken } from '../../server/tokens.js';
 import { seiAnswers, seeded, type ItemInfo } from './answers.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, storeSnapshot, type TestApp } from './harness.js';
@@ -219,6 +220,12 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
       const page = await api().get(`/s/${token}`);
       const config = JSON.parse(/<script id="seici-config" type="application\/json">(.*?)<\/script>/s.exec(page.text)![1]);
       expect(config.answers).toEqual({ SxA_1: 5, SxA_2: 'none' });
+      // The page's questionnaire loads in survey-core and takes the saved answers back.
+      const survey = new Model(config.survey);
+      survey.data = config.answers;
+      expect(survey.getQuestionByName('SxA_1').value).toBe(5);
+      expect(survey.getQuestionByName('SxA_2').isNoneSelected).toBe(true);
+      expect(survey.getAllQuestions().length).toBe(items.length);
       const second = await api().post('/api/v1/responses').send({ token, answers: { SxA_3: 2 }, complete: false, locale: 'en', role: 'integrator' });
       expect(second.status).toBe(200);
       expect(second.body.answered).toBe(2);
