@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitSem, InputError, modificationIndices } from '../../analysis/index.js';
+import { fitSem, InputError, measurementInvariance, modificationIndices } from '../../analysis/index.js';
 import { expectEstimates, expectFit, fixtureData, references } from './helpers.js';
 
 // Models the contract cases lack, against lavaan 0.6.14 (test/fixtures/r/sem-references.R).
@@ -56,6 +56,19 @@ describe('models beyond the contract cases match lavaan', () => {
     expect(theta.est).toBeLessThan(0);
     expect(Math.abs(theta.est - ref.thetaA1)).toBeLessThan(1e-3);
     expect(r.diagnostics.warnings.some((w) => /Heywood case: the residual variance of a1 is negative/.test(w))).toBe(true);
+  });
+});
+
+describe('measurement invariance under full-information ML', () => {
+  it('bfi by gender: every level matches lavaan with missing = "ml"', () => {
+    const ref = references.fimlInvarianceBfi;
+    const r = measurementInvariance(fixtureData('bfi-keyed.csv', ref.model, 'gender'), ref.model, { missing: 'ml' });
+    expect(r.models.map((m) => m.level)).toEqual(ref.models.map((m: any) => m.level));
+    ref.models.forEach((m: any, i: number) => {
+      const { npar, ...want } = m;
+      expectFit(r.models[i] as unknown as Record<string, unknown>, want, m.level);
+      expect(npar).toBeGreaterThan(0);
+    });
   });
 });
 
