@@ -60,6 +60,20 @@ export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], 
   const rows = missing === 'listwise' ? data.filter((row) => row.every((v) => !Number.isNaN(v))) : data;
   const n = rows.length;
   if (n < 3) throw new InputError('csv', `the data have ${n} usable row${n === 1 ? '' : 's'}${missing === 'listwise' ? ' without missing values' : ''}; a factor analysis needs more.`);
+  for (let j = 0; j < p; j++) {
+    let first = NaN;
+    let varies = false;
+    for (const row of rows) {
+      const v = row[j];
+      if (Number.isNaN(v)) continue;
+      if (Number.isNaN(first)) first = v;
+      else if (v !== first) {
+        varies = true;
+        break;
+      }
+    }
+    if (!varies) throw new InputError('items', `item ${items[j]} has no variance in the rows used (every answer is the same), so it cannot be factored.`);
+  }
   const warnings: string[] = [];
   let r: number[][];
   if (cor === 'poly') {
@@ -69,8 +83,8 @@ export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], 
   } else {
     r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
   }
-  for (let j = 0; j < p; j++) {
-    for (let i = 0; i < p; i++) {
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
       if (!Number.isFinite(r[i][j])) {
         throw new InputError('items', `the correlation of ${items[i]} and ${items[j]} cannot be computed (too few shared answers or no variance).`);
       }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractCase, seici } from '../helpers/cli.js';
 import { alignColumns, alignPhi, applyAlignment, maxAbsDiff } from './helpers.js';
@@ -65,6 +68,14 @@ describe('seici efa input errors', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(named);
+  });
+
+  it('names an item without variance', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seici-efa-'));
+    writeFileSync(join(dir, 'const.csv'), 'a,b,c,d\n1,2,3,4\n1,3,2,5\n1,4,4,4\n1,1,1,2\n1,2,5,1\n');
+    const r = seici(['efa', '--csv', 'const.csv', '--items', 'a,b,c,d', '--nfactors', '1'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/item a has no variance/);
   });
 
   it('--cor poly refuses items with more than 8 categories', () => {
