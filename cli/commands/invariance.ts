@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { INVARIANCE_LEVELS, measurementInvariance, type InvarianceLevel, type InvarianceResult } from '../../analysis/index.js';
 import { InputError } from '../../analysis/errors.js';
 import { parseChoice, parseList } from '../io/args.js';
-import { emit, fmt, table } from '../output.js';
+import { emit, table } from '../output.js';
 import { modelData, modelOptions, modelText, type ModelFlags } from './cfa.js';
 
 interface InvarianceFlags extends ModelFlags {
@@ -32,7 +32,6 @@ function render(r: InvarianceResult): string {
   );
   for (const p of r.partial ?? []) lines.push(`partial ${p.level}: freed ${p.freed.join(', ') || 'nothing'}; ${p.holds ? 'holds' : 'still fails'}`);
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
-  void fmt;
   return lines.join('\n');
 }
 
