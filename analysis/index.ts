@@ -29,6 +29,8 @@ export { bartlettSphericity } from './efa/bartlett_sphericity.js';
 export { itemRetention } from './efa/item_retention.js';
 export type { ItemRetention, RetentionCriteria } from './efa/item_retention.js';
 export * from './dynamics/index.js';
+export { csvRecords, eachCsvRecord, headerPositions } from './data/csv_records.js';
+export type { CsvRecords } from './data/csv_records.js';
 export * from './traces/index.js';
 export * from './sem/index.js';
 export { omegaSchmidLeiman } from './reliability/omega_schmid_leiman.js';

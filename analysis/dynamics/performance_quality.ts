@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { csvRecords, headerPositions } from '../traces/csv_records.js';
+import { csvRecords, headerPositions } from '../data/csv_records.js';
 
 /**
  * One performance-quality (PQ) outcome of a unit in a period: cycle time, quality, service

@@ -1,5 +1,5 @@
 import type { CoordinationEvent } from './event.js';
-import { eachCsvRecord, headerPositions } from './csv_records.js';
+import { eachCsvRecord, headerPositions } from '../data/csv_records.js';
 import { validateEvent } from './validate_event.js';
 
 /**

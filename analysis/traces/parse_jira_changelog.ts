@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { CoordinationEvent, EventType } from './event.js';
-import { csvRecords, headerPositions } from './csv_records.js';
+import { csvRecords, headerPositions } from '../data/csv_records.js';
 import { validateEvent } from './validate_event.js';
 
 /** How a Jira changelog maps onto coordination events. */
