@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 
 /** The operators of lavaan's model syntax that seici estimates. */
-export type SyntaxOperator = '=~' | '~' | '~~' | '~1';
+export type SyntaxOperator = '=~' | '~' | '~~' | '~1' | '==';
 
 /**
  * What a modifier in front of a variable says for one group: a fixed value (`1*x`), an
@@ -147,10 +147,10 @@ function splitFormulas(tokens: readonly Token[], argument: string): Token[][] {
 function parseFormula(toks: readonly Token[], argument: string): Statement {
   const opIdx = toks.findIndex((t) => t.kind === 'op');
   const opTok = toks[opIdx];
+  if (opTok.text === '==') return parseEquality(toks, opIdx, argument);
   if (!['=~', '~', '~~'].includes(opTok.text)) {
     const what: Record<string, string> = {
       ':=': 'defined parameters (:=)',
-      '==': 'explicit equality constraints (==); give the parameters the same label instead',
       '<': 'inequality constraints (<)',
       '>': 'inequality constraints (>)',
       '|': 'thresholds (|) of ordinal variables',
@@ -187,6 +187,19 @@ function parseFormula(toks: readonly Token[], argument: string): Statement {
     if (one) fail(argument, opTok, `"1" can only follow "~" (an intercept), not "${op}".`);
   }
   return { lhs, op, rhs: terms, line: opTok.line };
+}
+
+/** `a == b` between two labels: the labelled parameters are one parameter (like a shared label). */
+function parseEquality(toks: readonly Token[], opIdx: number, argument: string): Statement {
+  const opTok = toks[opIdx];
+  const lhs = toks.slice(0, opIdx);
+  const rhs = toks.slice(opIdx + 1);
+  for (const side of [lhs, rhs]) {
+    if (side.length !== 1 || side[0].kind !== 'name') {
+      fail(argument, side[0] ?? opTok, 'only equalities between two labels (a == b) are supported; for anything else use a shared label.');
+    }
+  }
+  return { lhs: [lhs[0].text], op: '==', rhs: [{ name: rhs[0].text, modifiers: [{}] }], line: opTok.line };
 }
 
 function splitTerms(toks: readonly Token[], argument: string): Token[][] {

@@ -83,11 +83,14 @@ interface Draft {
  * freed outside the first group once intercepts are equal (Rosseel, 2012,
  * doi:10.18637/jss.v048.i02).
  */
-export function buildParameterTable(statements: readonly Statement[], options: ParameterTableOptions = {}): ParameterTable {
+export function buildParameterTable(allStatements: readonly Statement[], options: ParameterTableOptions = {}): ParameterTable {
+  let statements = allStatements;
   const G = options.groups ?? 1;
   const stdLv = options.stdLv ?? false;
   const groupEqual = options.groupEqual ?? [];
   const groupPartial = (options.groupPartial ?? []).map((s) => s.replace(/\s+/g, ''));
+  const equalities = statements.filter((s) => s.op === '==');
+  statements = statements.filter((s) => s.op !== '==');
   if (statements.length === 0) throw new InputError('model', 'model has no formulas.');
 
   const latent: string[] = [];
@@ -141,7 +144,7 @@ export function buildParameterTable(statements: readonly Statement[], options: P
         if (same) {
           throw new InputError('model', `model line ${s.line}: "${a} ${s.op} ${b}" is already specified on line ${same.line}.`);
         }
-        drafts.push({ lhs: a, op: s.op, rhs: b, mods: t.modifiers, user: true, line: s.line });
+        drafts.push({ lhs: a, op: s.op as ParameterOp, rhs: b, mods: t.modifiers, user: true, line: s.line });
       }
     }
   }
@@ -257,6 +260,27 @@ export function buildParameterTable(statements: readonly Statement[], options: P
     }
   }
 
+  // `a == b`: one label for both (union of labels, the first written wins)
+  if (equalities.length > 0) {
+    const known = new Set(rows.map((r) => r.label).filter((l) => l !== ''));
+    const root = new Map<string, string>();
+    const find = (l: string): string => {
+      let x = l;
+      while (root.has(x) && root.get(x) !== x) x = root.get(x)!;
+      return x;
+    };
+    for (const e of equalities) {
+      const [a, b] = [e.lhs[0], e.rhs[0].name];
+      for (const l of [a, b]) {
+        if (!known.has(l)) throw new InputError('model', `model line ${e.line}: "${l}" in "${a} == ${b}" is not a label of any parameter.`);
+      }
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) root.set(rb, ra);
+    }
+    for (const r of rows) if (r.label !== '') r.label = find(r.label);
+  }
+
   // number the free parameters; rows with one label share one
   let nFree = 0;
   const byLabel = new Map<string, number>();
@@ -303,7 +327,8 @@ export function exogenousObserved(table: ParameterTable): string[] {
 }
 
 /** The observed variables a model uses, in order of first appearance (everything not left of `=~`). */
-export function modelVariables(statements: readonly Statement[]): string[] {
+export function modelVariables(allStatements: readonly Statement[]): string[] {
+  const statements = allStatements.filter((s) => s.op !== '==');
   const latent = new Set(statements.filter((s) => s.op === '=~').flatMap((s) => s.lhs));
   const out: string[] = [];
   const note = (v: string) => {

@@ -39,6 +39,7 @@ describe('parseModelSyntax', () => {
     expect(e1.message).toMatch(/line 2, column 11: a "\+" with no term before it/);
     expect(syntaxError('f =~ x1\nx2 + x3').message).toMatch(/line 2, column 1: "x2" starts a line without an operator such as =~, ~ or ~~, and the formula above does not end with "\+"/);
     expect(syntaxError('f =~ x1 ~ x2').message).toMatch(/line 1, column 9: a second operator "~"/);
+    expect(syntaxError('a == 2*b').message).toMatch(/only equalities between two labels/);
     expect(syntaxError('a := b*c').message).toMatch(/line 1, column 3: defined parameters \(:=\) are not supported/);
     expect(syntaxError('f =~ x1 + x$2').message).toMatch(/line 1, column 12: unexpected character "\$"/);
     expect(syntaxError('f =~ foo(1)*x1').message).toMatch(/unknown modifier function "foo/);
@@ -85,6 +86,14 @@ describe('buildParameterTable applies lavaan::cfa defaults', () => {
     const [l2, l3] = t.rows.filter((r) => r.rhs === 'x2' || r.rhs === 'x3').filter((r) => r.op === '=~');
     expect(l2.free).toBe(l3.free);
     expect(modelVariables(parseModelSyntax('f =~ x1 + x2\ny ~ f + z'))).toEqual(['x1', 'x2', 'y', 'z']);
+  });
+  it('ties two labels written a == b', () => {
+    const t = buildParameterTable(parseModelSyntax('f =~ x1 + a*x2 + b*x3\nx2 ~~ c*x2\nx3 ~~ d*x3\na == b\nd == c'));
+    const free = (lhs: string, op: string, rhs: string) => t.rows.find((r) => r.lhs === lhs && r.op === op && r.rhs === rhs)!.free;
+    expect(free('f', '=~', 'x2')).toBe(free('f', '=~', 'x3'));
+    expect(free('x2', '~~', 'x2')).toBe(free('x3', '~~', 'x3'));
+    expect(t.nFree).toBe(4); // a=b, c=d, x1 ~~ x1, f ~~ f
+    expect(() => buildParameterTable(parseModelSyntax('f =~ x1 + a*x2 + x3\na == z'))).toThrow(/"z" in "a == z" is not a label/);
   });
   it('rejects a duplicate parameter naming both lines', () => {
     expect(() => buildParameterTable(parseModelSyntax('f =~ x1 + x2 + x3\nf =~ x2'))).toThrow(/line 2: "f =~ x2" is already specified on line 1/);
