@@ -13,9 +13,9 @@ describe('models beyond the contract cases match lavaan', () => {
     ['equalIntercepts', 'hs1939.csv', 'intercepts equal by label (misspecified; needs the quasi-Newton fallback)'],
     ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
     ['secondOrder', 'hs1939.csv', 'a second-order factor'],
-    ['heywood', 'heywood.csv', 'a Heywood case'],
+    ['heywood', 'r/sem-heywood.csv', 'a Heywood case'],
     ['observedOutcome', 'hs1939.csv', 'an observed outcome regressed on two factors'],
-    ['fimlSingle', 'hs1939-missing.csv', 'full-information ML with 10% missing'],
+    ['fimlSingle', 'r/sem-hs1939-missing.csv', 'full-information ML with 10% missing'],
   ];
   for (const [name, csv, what] of cases) {
     it(`${name}: ${what}`, () => {
@@ -34,7 +34,7 @@ describe('models beyond the contract cases match lavaan', () => {
   ] as const) {
     it(`${name}: full-information ML in two groups${equal.length ? ' with equal loadings and intercepts' : ''}`, () => {
       const ref = references[name];
-      const r = fitSem(fixtureData('hs1939-missing.csv', ref.model, 'school'), ref.model, { missing: 'ml', groupEqual: [...equal] });
+      const r = fitSem(fixtureData('r/sem-hs1939-missing.csv', ref.model, 'school'), ref.model, { missing: 'ml', groupEqual: [...equal] });
       expect(r.converged).toBe(true);
       expect(r.n).toBe(ref.n);
       expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
@@ -51,7 +51,7 @@ describe('models beyond the contract cases match lavaan', () => {
 
   it('reports the Heywood case in diagnostics', () => {
     const ref = references.heywood;
-    const r = fitSem(fixtureData('heywood.csv', ref.model), ref.model);
+    const r = fitSem(fixtureData('r/sem-heywood.csv', ref.model), ref.model);
     const theta = r.estimates.find((e) => e.lhs === 'a1' && e.op === '~~')!;
     expect(theta.est).toBeLessThan(0);
     expect(Math.abs(theta.est - ref.thetaA1)).toBeLessThan(1e-3);
