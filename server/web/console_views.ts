@@ -19,6 +19,7 @@ export class ConsoleViews {
     hbs.registerHelper('json', (value: unknown) => new Handlebars.SafeString(scriptJson(value)));
     hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     hbs.registerHelper('num', (value: unknown, digits: unknown) => formatNumber(value, typeof digits === 'number' ? digits : 2));
+    hbs.registerHelper('pval', (value: unknown) => (typeof value !== 'number' || !Number.isFinite(value) ? '–' : value < 0.001 ? '< .001' : value.toFixed(3).replace(/^0/, '')));
     hbs.registerHelper('pct', (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–'));
     hbs.registerHelper('svg', (value: unknown) => new Handlebars.SafeString(typeof value === 'string' ? value : ''));
     hbs.registerHelper('cell', (value: unknown) => (typeof value === 'string' ? value.replace('x', '×') : ''));

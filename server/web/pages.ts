@@ -10,6 +10,8 @@ import {
   type Cell,
 } from '../../instrument/index.js';
 import { DIMENSION_LABELS, LEVER_LABELS } from '../charts/index.js';
+import { listTraces } from '../dynamics/handlers/traces.js';
+import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
 import { effectiveStatus } from '../handlers/waves.js';
 import { suppressSmallUnits } from '../handlers/analyses.js';
@@ -213,5 +215,17 @@ export async function exportsPage(s: Services) {
   const waves = await listWaves(s.db);
   return {
     waves: [...waves].reverse().map((w) => ({ wave: w, status: effectiveStatus(w, s.clock()) })),
+  };
+}
+
+export async function tracesPage(s: Services) {
+  const units = await listUnits(s.db);
+  const imports = (await Promise.all(units.map((u) => listTraces(s, u.key)))).flatMap((l) => l.imports);
+  return {
+    units: units.map((u) => ({ key: u.key, name: u.name })),
+    formats: TRACE_FORMATS,
+    imports: imports
+      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : b.id - a.id))
+      .map((i) => ({ ...i, typeList: Object.entries(i.types).map(([t, n]) => `${t} ${n}`).join(', ') })),
   };
 }

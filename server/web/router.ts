@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import express, { type Request, type Response } from 'express';
-import { evaluateBreakpoints, InputError, parseEventsCsv } from '../../analysis/index.js';
-import { breakpointTimelineSpec, renderSvg, SIGNAL_LABELS } from '../charts/index.js';
+import { deleteTraces, importTraces } from '../dynamics/handlers/traces.js';
+import { IMPORT_BODY_LIMIT } from '../dynamics/router.js';
+import { SourceQuery, TraceFormatQuery } from '../dynamics/schemas.js';
 import { HttpError } from '../errors.js';
 import { requestAnalysis } from '../handlers/analyses.js';
 import { createInvitations } from '../handlers/invitations.js';
@@ -21,6 +22,7 @@ import {
   instrumentPage,
   instrumentVersionPage,
   overviewPage,
+  tracesPage,
   unitsPage,
   waveLive,
   wavePage,
@@ -261,38 +263,36 @@ export function consoleRouter(s: Services): express.Router {
   });
 
   router.get('/admin/traces', page, async (req, res) => {
-    render(req, res, 'traces', 'traces', 'Trace imports', {});
+    render(req, res, 'traces', 'traces', 'Trace imports', await tracesPage(s));
   });
 
-  router.post('/admin/traces/check', ...consoleForm(s, '10mb'), async (req, res) => {
-    const csv = field(req, 'csv');
-    const data: Record<string, unknown> = {};
-    try {
-      if (!csv) throw new InputError('events', 'Choose an events CSV file or paste its text before checking it.');
-      const events = parseEventsCsv(csv, 'the file', 'events');
-      const result = evaluateBreakpoints(events);
-      // Units that reached the minimum group size in the latest analysis of some wave: the units reports show.
-      const visible = new Set<string>();
-      for (const w of await listWaves(s.db)) {
-        const a = await analysedWave(s.db, w);
-        for (const u of a?.visible ?? []) visible.add(u.unitKey);
+  router.post('/admin/traces/import', ...consoleForm(s, IMPORT_BODY_LIMIT), async (req, res) => {
+    await attempt(res, '/admin/traces', async () => {
+      const unitKey = field(req, 'unitKey');
+      const format = validate(TraceFormatQuery, field(req, 'format') || undefined, 'format');
+      const text = field(req, 'events');
+      if (!text) throw new HttpError(400, 'Choose an events file or paste its text before importing.');
+      let body: unknown = text;
+      if (format === 'json' || ((format === 'native' || format === 'jira') && /^[[{]/.test(text))) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new HttpError(400, `The ${format} import is not valid JSON.`);
+        }
       }
-      const shown = result.breakpoints.filter((b) => visible.has(b.unit));
-      data.checked = {
-        events: result.n,
-        units: result.units.filter((u) => visible.has(u)).length,
-        hiddenUnits: result.units.filter((u) => !visible.has(u)).length,
-        ruleVersion: result.ruleVersion,
-        breakpoints: shown.map((b) => ({ ...b, signalLabel: SIGNAL_LABELS[b.signal] ?? b.signal, cellList: b.cells.map((c) => c.replace('x', '×')).join(', ') })),
-        changePoints: result.changePoints.filter((c) => visible.has(c.unit) && !c.coveredByRule).length,
-        warnings: result.diagnostics.warnings,
-      };
-      data.timeline = await renderSvg(breakpointTimelineSpec({ title: 'Breakpoints in the checked file', breakpoints: shown }));
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      data.problem = err.message;
-    }
-    render(req, res, 'traces', 'traces', 'Trace imports', data, data.problem ? 400 : 200);
+      const source = validate(SourceQuery, field(req, 'source') || undefined, 'source');
+      const imported = await importTraces(s, res.locals.console.actor, unitKey, format, body, source);
+      return `Imported ${imported.events} events for unit "${imported.unitKey}" (${imported.first ?? '?'} to ${imported.last ?? '?'}).`;
+    });
+  });
+
+  router.post('/admin/traces/delete', ...consoleForm(s), async (req, res) => {
+    await attempt(res, '/admin/traces', async () => {
+      const id = Number(field(req, 'id'));
+      if (!Number.isInteger(id) || id < 1) throw new HttpError(400, 'id must be a positive integer.');
+      const deleted = await deleteTraces(s, res.locals.console.actor, field(req, 'unitKey'), id);
+      return `Deleted import ${deleted.id} (${deleted.events} events) of unit "${deleted.unitKey}".`;
+    });
   });
 
   router.get('/admin/exports', page, async (req, res) => {

@@ -189,31 +189,37 @@ describe('admin console in Chromium', () => {
     expect(mentions).toBe(3);
   }, 60_000);
 
-  it('checks a trace file and shows its breakpoints for reportable units only', async () => {
+  it('imports trace events for a unit and shows its breakpoints and interventions in the unit report', async () => {
     const monday = Date.UTC(2026, 0, 5, 9);
     const lines = ['unit,timestamp,type,key,ref'];
     for (let w = 0; w < 12; w++) {
       for (let i = 0; i < 10; i++) {
         const at = new Date(monday + w * 7 * 86_400_000 + i * 3_600_000).toISOString();
         lines.push(`eng-U1,${at},closed,W${w}-${i},`);
-        lines.push(`${SMALL},${at},closed,W${w}-${i},`);
-        if (w >= 3 && w < 9 && i < 4) {
-          const later = new Date(monday + w * 7 * 86_400_000 + i * 3_600_000 + 86_400_000).toISOString();
-          lines.push(`eng-U1,${later},reopened,W${w}-${i},`);
-          lines.push(`${SMALL},${later},reopened,W${w}-${i},`);
-        }
+        if (w >= 3 && w < 9 && i < 4) lines.push(`eng-U1,${new Date(monday + w * 7 * 86_400_000 + i * 3_600_000 + 86_400_000).toISOString()},reopened,W${w}-${i},`);
       }
     }
     await page.goto(`${server.url}/admin/traces`);
-    await page.getByLabel('…or paste it').fill(lines.join('\n'));
-    await page.getByRole('button', { name: 'Check file' }).click();
-    const main = (await page.locator('main').textContent()) ?? '';
-    expect(main).toContain('Reopen rate');
-    expect(main).toContain('eng-U1');
-    expect(main).not.toContain(SMALL);
-    await screenshot(page, 'admin-10-traces');
+    await page.getByLabel('Unit', { exact: true }).selectOption('eng-U1');
     await page.getByLabel('…or paste it').fill('unit,timestamp,type,key,ref\neng-U1,yesterday,closed,X,\n');
-    await page.getByRole('button', { name: 'Check file' }).click();
-    expect(await page.getByTestId('trace-problem').textContent()).toMatch(/line 2/);
+    await page.getByRole('button', { name: 'Import events' }).click();
+    expect(await page.locator('.flash.error').textContent()).toMatch(/line 2/);
+    expect(await page.getByTestId('trace-imports').count()).toBe(0);
+    await page.getByLabel('Unit', { exact: true }).selectOption('eng-U1');
+    await page.getByLabel('Source label (optional)').fill('browser-test.csv');
+    await page.getByLabel('…or paste it').fill(lines.join('\n'));
+    await page.getByRole('button', { name: 'Import events' }).click();
+    expect(await page.locator('.flash.notice').textContent()).toContain(`Imported ${lines.length - 1} events for unit "eng-U1"`);
+    expect(await page.getByTestId('trace-imports').textContent()).toContain('browser-test.csv');
+    await screenshot(page, 'admin-10-traces');
+
+    const waves = await api<{ waves: { id: number; name: string }[] }>(server.url, 'GET', '/api/v1/waves');
+    const autumn = waves.body.waves.find((w) => w.name.startsWith('Autumn'))!;
+    await page.goto(`${server.url}/admin/waves/${autumn.id}/units/eng-U1/report`);
+    const breakpoints = (await page.getByTestId('breakpoints').textContent()) ?? '';
+    expect(breakpoints).toContain('Reopen rate');
+    expect(breakpoints).toContain('2026-01-26');
+    expect(await page.getByTestId('interventions').textContent()).toMatch(/breakpoint/);
+    await screenshot(page, 'admin-11-unit-report-with-breakpoints');
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import {
   rwgJ,
   uniformNullVariance,
   unitDrift,
+  type DriftAnalysis,
   type UnitWaveScore,
 } from '../../../analysis/index.js';
 import {
@@ -18,8 +19,13 @@ import {
   type DimensionName,
   type LeverName,
 } from '../../../instrument/index.js';
-import { breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
+import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
+import { chooseRules, evaluateUnit } from '../../dynamics/handlers/breakpoints.js';
+import { unitDiagnosis } from '../../dynamics/handlers/diagnosis.js';
+import { getUnit } from '../../handlers/units.js';
+import { DiagnosisQuery } from '../../dynamics/schemas.js';
 import { HttpError } from '../../errors.js';
+import { validate } from '../../validation.js';
 import { completeAnswerSets } from '../../queries/responses.js';
 import { findWave } from '../../queries/waves.js';
 import type { Services } from '../../services.js';
@@ -56,6 +62,26 @@ export interface InterventionRow {
   readonly evidence: readonly string[];
 }
 
+type Diagnosis = Pick<
+  Extract<Awaited<ReturnType<typeof unitDiagnosis>>, { interventions: unknown }>,
+  'weakestCells' | 'interventions' | 'uncoveredCells' | 'breakpoints' | 'changePoints' | 'rules' | 'warnings'
+>;
+
+/**
+ * The diagnosis of a unit whose wave locked no breakpoint rules: the breakpoints of its stored
+ * events under the rules the server would use without a wave (server/dynamics chooseRules and
+ * evaluateUnit), and analysis/dynamics diagnoseUnits over the wave's visible units.
+ */
+async function unlockedDiagnosis(s: Services, unitKey: string, scores: readonly UnitWaveScore[], wave: string, drift: DriftAnalysis): Promise<Diagnosis> {
+  const unit = await getUnit(s, unitKey);
+  const choice = await chooseRules(s, unit, {});
+  const evaluated = await evaluateUnit(s, unit, choice, 'week', undefined);
+  const result = diagnoseUnits({ scores, wave, drift, breakpoints: evaluated.breakpoints, changePoints: evaluated.changePoints, rules: choice.rules });
+  const mine = result.units.find((u) => u.unit === unitKey)!;
+  const { rules: _rules, ...rules } = choice;
+  return { ...mine, rules, warnings: [...evaluated.diagnostics.warnings, ...result.diagnostics.warnings] };
+}
+
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
   readonly unit: { readonly key: string; readonly n: number };
@@ -78,7 +104,7 @@ export interface UnitReport {
   readonly weakestCells: readonly { readonly cell: string; readonly definition: string; readonly score: number | null; readonly organisation: number | null; readonly z: number | null }[];
   readonly interventions: readonly InterventionRow[];
   readonly uncoveredCells: readonly string[];
-  readonly breakpoints: readonly { readonly signal: string; readonly cells: string; readonly start: string; readonly end: string; readonly periods: number; readonly peak: number }[];
+  readonly breakpoints: readonly { readonly signal: string; readonly label: string; readonly cells: string; readonly start: string; readonly end: string; readonly periods: number; readonly peak: number }[];
   readonly breakpointSource: string;
   readonly warnings: readonly string[];
 }
@@ -149,7 +175,8 @@ async function unitAgreement(s: Services, waveId: number, unitKey: string, items
  * The unit report of one unit in one analysed wave: the nine cells, dimensions, levers and the
  * index beside the organisation (the mean over the wave's visible units) with rwg(j) for each,
  * misalignment M and drift over the analysed waves (analysis/dynamics unitDrift), and the
- * weakest cells with the exemplar interventions ranked by analysis/dynamics diagnoseUnits.
+ * weakest cells, breakpoints and the exemplar interventions ranked by the server's unit diagnosis
+ * (server/dynamics unitDiagnosis, on analysis/dynamics diagnoseUnits).
  * A unit below the minimum group size has no report: 404 with "fewer than N" and nothing more.
  */
 export async function unitReport(s: Services, waveId: number, unitKey: string): Promise<UnitReportPage> {
@@ -205,18 +232,36 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     ];
   });
 
-  const diagnosis = diagnoseUnits({ scores: scores.filter((x) => x.wave === label(current)), wave: label(current), drift, breakpoints: [] });
-  const mine = diagnosis.units.find((d) => d.unit === unitKey);
+  // Weakest cells, breakpoints and ranked interventions: the server's unit diagnosis (the same as
+  // GET /api/v1/units/:key/diagnosis), with breakpoints from the unit's stored trace events under
+  // the rules the wave locked when it opened.
+  let diagnosis: Diagnosis | null = null;
+  try {
+    const d = await unitDiagnosis(s, unitKey, validate(DiagnosisQuery, { wave: waveId, capacity: DRIFT_CAPACITY }));
+    if ('interventions' in d) diagnosis = d;
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.status !== 409) throw err;
+    // The wave locked no breakpoint rules (it never opened through the scheduler): diagnose with
+    // the rules in force now, and say that they were not pre-registered by this wave.
+    diagnosis = await unlockedDiagnosis(s, unitKey, scores.filter((x) => x.wave === label(current)), label(current), drift);
+    warnings.push(`${err.message} Breakpoints use the rules in force now instead.`);
+  }
   const waveNames = new Map(history.map((h) => [label(h), h.wave.name]));
   const named = (text: string) => text.replace(/ in (\d+)\b/g, (m, id: string) => (waveNames.has(id) ? ` in "${waveNames.get(id)}"` : m));
-  const weakestCells = (mine?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finite(c.score), organisation: finite(c.organisationMean), z: finite(c.z) }));
-  const interventions: InterventionRow[] = (mine?.interventions ?? []).map((iv) => ({
+  const weakestCells = (diagnosis?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finite(c.score), organisation: finite(c.organisationMean), z: finite(c.z) }));
+  const interventions: InterventionRow[] = (diagnosis?.interventions ?? []).map((iv) => ({
     name: iv.name,
     description: iv.description,
     cells: iv.cells.map((c) => c.replace('x', '×')).join(', '),
     score: iv.score,
     evidence: iv.evidence.map(named),
   }));
+  const breakpoints = (diagnosis?.breakpoints ?? []).map((b) => ({ signal: b.signal, label: SIGNAL_LABELS[b.signal] ?? b.signal, cells: b.cells.map((c) => c.replace('x', '×')).join(', '), start: b.start, end: b.end, periods: b.periods, peak: b.peak }));
+  const rules = diagnosis?.rules;
+  const breakpointSource = !diagnosis
+    ? 'Breakpoints could not be evaluated.'
+    : `Rules ${rules!.version}${rules!.preregistered && rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (not pre-registered by a wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules.`;
+  if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
 
   const report: UnitReport = {
     unit: { key: unit.unitKey, n: unit.n },
@@ -238,9 +283,9 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     driftCapacity: DRIFT_CAPACITY,
     weakestCells,
     interventions,
-    uncoveredCells: (mine?.uncoveredCells ?? []).map((c) => c.replace('x', '×')),
-    breakpoints: [],
-    breakpointSource: 'No coordination-trace events are stored on this server, so no breakpoints can be shown. Check a trace file on the Trace imports page.',
+    uncoveredCells: (diagnosis?.uncoveredCells ?? []).map((c) => c.replace('x', '×')),
+    breakpoints,
+    breakpointSource,
     warnings,
   };
 
@@ -290,7 +335,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
       breakpointTimelineSpec({
         title: `Breakpoints · ${unit.unitKey}`,
         subtitle: 'Coordination signals over their pre-registered thresholds for the persistence window',
-        breakpoints: [],
+        breakpoints: (diagnosis?.breakpoints ?? []).map((b) => ({ ...b, unit: unitKey })),
         waves: history.map((h) => ({ name: h.wave.name, date: h.wave.opensAt.slice(0, 10) })),
       }),
     ),
@@ -305,6 +350,7 @@ export function unitReportRows(r: UnitReport): string[][] {
   for (const a of r.aggregates) rows.push([a.kind, a.key, a.label, n(a.unit), n(a.organisation), n(a.difference), n(a.rwgj), '']);
   rows.push(['misalignment', 'M', 'Misalignment M', n(r.misalignment), '', '', '', r.dominant ? `dominant: ${r.dominant}` : '']);
   for (const t of r.trend) rows.push(['trend', String(t.waveId), t.wave, n(t.misalignment), n(t.organisationMedian), n(t.drift), '', t.dominant ?? '']);
+  for (const b of r.breakpoints) rows.push(['breakpoint', b.signal, b.label, String(b.peak), '', '', '', `${b.start} to ${b.end}, ${b.periods} periods, cells ${b.cells}`]);
   for (const c of r.weakestCells) rows.push(['weakest_cell', c.cell, c.definition, n(c.score), n(c.organisation), n(c.z), '', 'z vs organisation']);
   for (const iv of r.interventions) rows.push(['intervention', iv.cells, iv.name, String(iv.score), '', '', '', iv.evidence.join(' ')]);
   return rows;
