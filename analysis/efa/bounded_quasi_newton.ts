@@ -23,7 +23,7 @@ export function minimizeWithinBounds(
   start: readonly number[],
   lower: number,
   upper: number,
-  { maxIterations = 1000, memory = 10, gradientTolerance = 1e-9, relativeTolerance = 1e-15 } = {},
+  { maxIterations = 1000, memory = 10, gradientTolerance = 1e-8, relativeTolerance = 1e-15 } = {},
 ): BoundedMinimum {
   const n = start.length;
   const clamp = (v: number) => (v < lower ? lower : v > upper ? upper : v);
@@ -146,9 +146,10 @@ export function minimizeWithinBounds(
     [g, gNew] = [gNew, g];
     f = fNew;
     pgNorm = projectedGradientNorm(x, g, lower, upper);
+    // f no longer changes in its last digits: the gradient is below what f can resolve
     if (fOld - f <= relativeTolerance * Math.max(Math.abs(f), Math.abs(fOld), 1e-300)) {
       stalls++;
-      if (stalls >= 3) {
+      if (stalls >= 2 || pgNorm <= 100 * gradientTolerance) {
         converged = pgNorm <= Math.sqrt(gradientTolerance);
         break;
       }

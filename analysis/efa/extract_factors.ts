@@ -14,8 +14,9 @@ export interface ExtractionOptions {
   /** Principal axis: most iterations (psych's max.iter). */
   readonly maxIter?: number;
   /**
-   * minres/ML: stop when the largest projected-gradient component is below this (default 1e-9, far
-   * tighter than R's optim). Parallel analysis uses a looser value for its random-data fits.
+   * minres/ML: stop when the largest projected-gradient component is below this (default 1e-8, about
+   * what the objective's rounding lets a line search resolve, and far tighter than R's optim).
+   * Parallel analysis uses a looser value for its random-data fits.
    */
   readonly tolerance?: number;
 }
@@ -65,7 +66,7 @@ const PSI_LOWER = 0.005;
 export function extractFactors(
   r: readonly (readonly number[])[],
   nfactors: number,
-  { method = 'minres', minErr = 0.001, maxIter = 50, tolerance = 1e-9 }: ExtractionOptions = {},
+  { method = 'minres', minErr = 0.001, maxIter = 50, tolerance = 1e-8 }: ExtractionOptions = {},
 ): FactorExtraction {
   const p = r.length;
   if (p < 2 || r.some((row) => row.length !== p)) {
