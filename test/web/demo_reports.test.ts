@@ -126,6 +126,21 @@ describe('every console page and report renders from the npm start demo', () => 
     }
   }, 180_000);
 
+  it('fits a phone screen: no page-wide horizontal scrolling', async () => {
+    const report = reports.at(-1)!;
+    const unit = report.units.find((u) => !u.suppressed)!;
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      [`/admin/waves/${report.wave.id}/units/${unit.unitKey}/report`, 'demo-15-phone-unit-report'],
+      [`/admin/waves/${report.wave.id}`, 'demo-16-phone-wave'],
+    ]) {
+      await page.goto(`${server.url}${path}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), path).toBe(true);
+      await screenshot(page, name);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 60_000);
+
   it('prints a unit report without the console around it', async () => {
     const report = reports.at(-1)!;
     const unit = report.units.find((u) => !u.suppressed)!;

@@ -136,6 +136,17 @@ describe('respondent page in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('fits a phone screen', async () => {
+    const url = await invitation('ops-U4');
+    const page = await browser.page();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(url);
+    await page.waitForSelector('.sd-question');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await screenshot(page, 'respondent-08-phone');
+    await page.close();
+  }, 60_000);
+
   it('shows a friendly page for an unknown link', async () => {
     const page = await browser.page();
     const res = await page.goto(`${server.url}/s/not-a-real-token-000000000000`);

@@ -64,7 +64,7 @@ export interface InterventionRow {
 
 type Diagnosis = Pick<
   Extract<Awaited<ReturnType<typeof unitDiagnosis>>, { interventions: unknown }>,
-  'weakestCells' | 'interventions' | 'uncoveredCells' | 'breakpoints' | 'changePoints' | 'rules' | 'warnings'
+  'weakestCells' | 'interventions' | 'uncoveredCells' | 'breakpoints' | 'changePoints' | 'rules' | 'warnings' | 'performance'
 >;
 
 /**
@@ -106,6 +106,8 @@ export interface UnitReport {
   readonly uncoveredCells: readonly string[];
   readonly breakpoints: readonly { readonly signal: string; readonly label: string; readonly cells: string; readonly start: string; readonly end: string; readonly periods: number; readonly peak: number }[];
   readonly breakpointSource: string;
+  /** The unit's latest performance-quality value per measure (imported outcomes; listed, never used to rank). */
+  readonly performance: readonly { readonly measure: string; readonly period: string; readonly value: number }[];
   readonly warnings: readonly string[];
 }
 
@@ -286,6 +288,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     uncoveredCells: (diagnosis?.uncoveredCells ?? []).map((c) => c.replace('x', '×')),
     breakpoints,
     breakpointSource,
+    performance: Object.entries(diagnosis?.performance ?? {}).map(([measure, p]) => ({ measure, period: p.period, value: p.value })),
     warnings,
   };
 
