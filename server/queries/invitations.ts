@@ -52,32 +52,21 @@ export interface InvitationContext {
   };
 }
 
+// Run for every answer submitted: plain SQL, so knex need not build it each time (SQLite also
+// reuses the prepared statement).
+const FIND_INVITATION = `
+  select i.id as invitation_id, i.unit_id, w.id, w.name, w.instrument_version, w.opens_at, w.closes_at, w.status,
+         w.locales, w.reminders, w.min_group_size, w.created_at, w.closed_at,
+         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale
+  from invitations i
+  join waves w on w.id = i.wave_id
+  left join responses r on r.invitation_id = i.id
+  where i.token_hash = ?
+  limit 1`;
+
 export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationContext | undefined> {
-  const row = await db('invitations as i')
-    .join('waves as w', 'w.id', 'i.wave_id')
-    .leftJoin('responses as r', 'r.invitation_id', 'i.id')
-    .where('i.token_hash', tokenHash)
-    .first(
-      'i.id as invitation_id',
-      'i.unit_id',
-      'w.id',
-      'w.name',
-      'w.instrument_version',
-      'w.opens_at',
-      'w.closes_at',
-      'w.status',
-      'w.locales',
-      'w.reminders',
-      'w.min_group_size',
-      'w.created_at',
-      'w.closed_at',
-      'r.id as response_id',
-      'r.answers',
-      'r.complete',
-      'r.submission_hash',
-      'r.role',
-      'r.locale',
-    );
+  const result = await db.raw(FIND_INVITATION, [tokenHash]);
+  const row = (Array.isArray(result) ? result[0] : result.rows[0]) as (WaveRow & Record<string, any>) | undefined;
   if (!row) return undefined;
   return {
     invitationId: Number(row.invitation_id),
