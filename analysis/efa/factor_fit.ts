@@ -40,11 +40,13 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
     rms += e * e;
   }
   rms = Math.sqrt(rms / (p * (p - 1)));
-  const m = smoothCorrelation(model).r;
-  const rs = smoothCorrelation(r).r;
+  // both matrices smoothed when not positive definite (psych smooths the model always and R by default);
+  // one Cholesky factor each serves the check, the log-determinant and the inverse
+  const mm = smoothedWithFactor(model);
+  const rr = smoothedWithFactor(r.map((row) => row.slice()));
   const df = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
-  const logDetR = logDet(rs);
-  const objective = discrepancy(m, rs, logDetR);
+  const logDetR = rr.l ? choleskyLogDeterminant(rr.l) : logDeterminant(rr.a).log;
+  const objective = discrepancy(mm.a, mm.l, rr.a, logDetR);
   const nu = n - 1 - (2 * p + 5) / 6 - (2 * k) / 3;
   let chisq = objective * nu;
   if (chisq < 0) chisq = 0;
@@ -67,20 +69,22 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
   };
 }
 
-function logDet(a: Matrix): number {
+/** The matrix (smoothed when it is not comfortably positive definite) and its Cholesky factor, if any. */
+function smoothedWithFactor(a: Matrix): { a: Matrix; l: Matrix | null } {
   const l = cholesky(a);
-  return l ? choleskyLogDeterminant(l) : logDeterminant(a).log;
+  if (clearlyPositiveDefinite(l)) return { a, l };
+  const s = smoothCorrelation(a).r;
+  return { a: s, l: cholesky(s) };
 }
 
 /** tr(M⁻¹R) − ln|M⁻¹R| − p, by Cholesky when M is positive definite, else by LU. */
-function discrepancy(m: Matrix, r: Matrix, logDetR: number): number {
+function discrepancy(m: Matrix, lm: Matrix | null, r: Matrix, logDetR: number): number {
   const p = m.length;
-  const l = cholesky(m);
-  if (clearlyPositiveDefinite(l)) {
-    const inv = choleskyInverse(l);
+  if (clearlyPositiveDefinite(lm)) {
+    const inv = choleskyInverse(lm);
     let tr = 0;
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) tr += inv[i][j] * r[j][i];
-    return tr - (logDetR - choleskyLogDeterminant(l)) - p;
+    return tr - (logDetR - choleskyLogDeterminant(lm)) - p;
   }
   const mInvR = solve(m, r);
   if (!mInvR) return NaN;
