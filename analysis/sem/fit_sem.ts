@@ -11,7 +11,7 @@ import { informationCriteria } from './fit_information_criteria.js';
 import { rmsea } from './fit_rmsea.js';
 import { srmr, srmrGroup } from './fit_srmr.js';
 import { tli } from './fit_tli.js';
-import { modelStructure, type ModelStructure } from './model_matrices.js';
+import { Mat, modelStructure, type ModelStructure } from './model_matrices.js';
 import { parseModelSyntax, type Statement } from './model_syntax.js';
 import { chisqUpperTail } from './noncentral_chisq.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
@@ -87,6 +87,8 @@ export interface SemResult {
   readonly converged: boolean;
   readonly fit: SemFit;
   readonly estimates: readonly SemEstimate[];
+  /** Explained variance of each indicator and endogenous latent variable, 1 − residual/total (lavaan's R²). */
+  readonly r2: readonly { readonly variable: string; readonly group?: string; readonly r2: number }[];
   readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
   readonly diagnostics: Diagnostics;
   readonly internal: SemInternal;
@@ -272,6 +274,7 @@ export function fitTable(
     converged: opt.converged,
     fit,
     estimates,
+    r2: explainedVariance(structure, evaluation, labels),
     options: {
       stdLv: table.stdLv,
       missing,
@@ -315,6 +318,31 @@ function covariateLogl(samples: readonly GroupSample[], idx: readonly number[], 
     ll += -0.5 * s.n * (k * Math.log(2 * Math.PI) + logDet + k);
   }
   return ll;
+}
+
+/**
+ * R² of the observed indicators (1 − θ_ii/σ_ii) and of latent outcomes (1 − ψ_jj/m_jj), as
+ * lavaan::inspect(fit, "r2"); NaN (JSON null) where the residual variance is negative, as lavaan's NA.
+ */
+function explainedVariance(model: ModelStructure, evaluation: ModelEvaluation, labels: readonly string[]) {
+  const { p, m } = model;
+  const out: { variable: string; group?: string; r2: number }[] = [];
+  const ratio = (residual: number, total: number) => (residual < 0 ? NaN : 1 - residual / total);
+  evaluation.groups.forEach(({ mats, implied }, g) => {
+    const group = labels.length > 1 ? { group: labels[g] } : {};
+    const predicted = (j: number) => model.entries[g].some((e) => e.mat === Mat.Beta && e.i === j);
+    for (let i = 0; i < p; i++) {
+      const loaded = model.entries[g].some((e) => e.mat === Mat.Lambda && e.i === i);
+      const ph = model.phantomOf.indexOf(i);
+      if (loaded) out.push({ variable: model.observed[i], ...group, r2: ratio(mats.theta[i * p + i], implied.sigma[i * p + i]) });
+      else if (ph >= 0 && predicted(ph)) out.push({ variable: model.observed[i], ...group, r2: ratio(mats.psi[ph * m + ph], implied.latentCov[ph * m + ph]) });
+    }
+    for (let j = 0; j < m; j++) {
+      if (model.phantomOf[j] >= 0 || !predicted(j)) continue;
+      out.push({ variable: model.latentAll[j], ...group, r2: ratio(mats.psi[j * m + j], implied.latentCov[j * m + j]) });
+    }
+  });
+  return out;
 }
 
 /** Heywood cases and non-positive-definite latent covariance matrices, as readable warnings. */

@@ -25,6 +25,13 @@ describe('models beyond the contract cases match lavaan', () => {
       expect(r.n).toBe(ref.n);
       expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
       expectEstimates(r.estimates, ref.estimates);
+      // R² of indicators and latent outcomes (lavaan::inspect(fit, "r2"))
+      for (const [v, want] of Object.entries(ref.r2 ?? {})) {
+        const got = r.r2.find((x) => x.variable === v);
+        expect(got, `r2 of ${v}`).toBeDefined();
+        if (want === null) expect(got!.r2, `r2 of ${v} (lavaan: NA)`).toBeNaN();
+        else expect(Math.abs(got!.r2 - (want as number)), `r2 of ${v}`).toBeLessThan(1e-3);
+      }
     });
   }
 
