@@ -245,9 +245,9 @@ function principalAxes(r: number[][], k: number, minErr: number, maxIter: number
   let lastValues: number[] = [];
   let converged = true;
   while (err > minErr) {
-    const { values, vectors } = symmetricEigen(m, p);
+    const { values, vectors } = symmetricEigenTop(m, p, k);
     lastValues = Array.from(values);
-    loadings = principalLoadings(vectors, values, p, k, (v) => v, p);
+    loadings = principalLoadings(vectors, values, p, k, (v) => v);
     let comm1 = 0;
     for (let i = 0; i < p; i++) {
       let h = 0;
