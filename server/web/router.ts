@@ -30,7 +30,7 @@ import {
 } from './pages.js';
 import { analysedWave } from './queries/analysed_waves.js';
 import { ScaleReports } from './reports/scale_jobs.js';
-import { scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
+import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
 import { consoleForm, consolePage, field, fields } from './session.js';
 
@@ -246,7 +246,8 @@ export function consoleRouter(s: Services): express.Router {
       efa,
       efaError: 'error' in report.analysis.efa ? report.analysis.efa.error : null,
       factors: efa ? Array.from({ length: efa.nfactors }, (_, k) => `F${k + 1}`) : [],
-      flagged: efa ? efa.loadings.filter((l) => l.verdict !== 'keep').length : 0,
+      loadings: efa ? loadingViews(efa.loadings) : [],
+      flagged: efa ? loadingViews(efa.loadings).filter((l) => l.verdict !== 'keep' || l.strays) : [],
       cells: report.analysis.reliability.filter((r) => r.kind === 'cell'),
       aggregates: report.analysis.reliability.filter((r) => r.kind !== 'cell'),
     });

@@ -1,7 +1,7 @@
 import { DIMENSION_NAMES, DIMENSIONS } from '../../../instrument/index.js';
 import { DIMENSION_LABELS, renderSvg, screePlotSpec } from '../../charts/index.js';
 import type { AnalysedWave } from '../queries/analysed_waves.js';
-import type { ScaleAnalysis } from './scale_analysis.js';
+import type { LoadingRow, ScaleAnalysis } from './scale_analysis.js';
 
 export interface AgreementRow {
   readonly dimension: string;
@@ -99,8 +99,8 @@ export function scaleReportRows(r: ScaleReport): string[][] {
   }
   if ('error' in a.efa) put('loadings', 'all', { error: a.efa.error });
   else {
-    for (const l of a.efa.loadings) {
-      put('loadings', l.item, { cell: l.cell, ...Object.fromEntries(l.loadings.map((x, k) => [`F${k + 1}`, x])), communality: l.communality, primaryFactor: l.primaryFactor, primaryLoading: l.primaryLoading, crossLoading: l.crossLoading, verdict: l.verdict, reason: l.reason });
+    for (const l of loadingViews(a.efa.loadings)) {
+      put('loadings', l.item, { cell: l.cell, ...Object.fromEntries(l.loadings.map((x, k) => [`F${k + 1}`, x])), communality: l.communality, primaryFactor: l.primaryFactor, primaryLoading: l.primaryLoading, crossLoading: l.crossLoading, verdict: l.verdict, reason: l.reason, cellFactor: l.cellFactor, strays: l.strays });
     }
   }
   for (const c of a.cfa) put('cfa', c.model, 'error' in c ? { error: c.error } : { n: c.n, converged: c.converged, chisq: c.chisq, df: c.df, pvalue: c.pvalue, cfi: c.cfi, tli: c.tli, rmsea: c.rmsea, srmr: c.srmr });
@@ -115,4 +115,26 @@ export function scaleReportRows(r: ScaleReport): string[][] {
   for (const g of r.agreement) put('agreement', g.dimension, { icc1: g.icc1, icc2: g.icc2, F: g.F, df1: g.df1, df2: g.df2, p: g.p, meanRwgj: g.meanRwgj });
   for (const u of r.unitAgreement) put('unit_rwgj', u.unitKey, { n: u.n, ...u.rwgj });
   return rows;
+}
+
+/** A loadings row as the report shows it: with whether the item loads with the rest of its cell. */
+export interface LoadingView extends LoadingRow {
+  /** The factor most of the cell's items load on primarily. */
+  readonly cellFactor: number;
+  /** True when the item's primary factor is not its cell's factor. */
+  readonly strays: boolean;
+}
+
+/**
+ * Marks the items whose primary factor differs from their cell's (the factor most of the cell's
+ * items load on): for a scale developer, items that measure another cell than intended.
+ */
+export function loadingViews(loadings: readonly LoadingRow[]): LoadingView[] {
+  const modal = new Map<string, number>();
+  for (const cell of new Set(loadings.map((l) => l.cell))) {
+    const counts = new Map<number, number>();
+    for (const l of loadings) if (l.cell === cell) counts.set(l.primaryFactor, (counts.get(l.primaryFactor) ?? 0) + 1);
+    modal.set(cell, [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0]);
+  }
+  return loadings.map((l) => ({ ...l, cellFactor: modal.get(l.cell)!, strays: l.primaryFactor !== modal.get(l.cell) }));
 }
