@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, storeSnapshot, type
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe.each(BACKENDS)('HTTP API on $name', (backend) => {
+describe.each(BACKENDS)('HTTP API on $label', (backend) => {
   let t: TestApp;
   let items: ItemInfo[];
   let api: () => ReturnType<typeof request>;

@@ -17,12 +17,16 @@ export interface Backend {
   readonly name: 'sqlite' | 'postgres';
   /** Why this backend's suite is skipped, or '' when it runs. */
   readonly skip: string;
+  /** The name in test titles, with the reason when skipped. */
+  readonly label: string;
 }
+
+const postgresSkip = inject('postgresUrl') || inject('postgresError') ? '' : inject('postgresSkipReason');
 
 /** The stores every server suite runs against: the embedded SQLite and a real PostgreSQL server. */
 export const BACKENDS: readonly Backend[] = [
-  { name: 'sqlite', skip: '' },
-  { name: 'postgres', skip: inject('postgresUrl') ? '' : inject('postgresSkipReason') },
+  { name: 'sqlite', skip: '', label: 'SQLite' },
+  { name: 'postgres', skip: postgresSkip, label: postgresSkip ? `PostgreSQL (skipped: ${postgresSkip})` : 'PostgreSQL' },
 ];
 
 export interface TestStore {
@@ -36,6 +40,7 @@ export interface TestStore {
  * the test PostgreSQL server (dropped at cleanup).
  */
 export async function openTestStore(backend: Backend, env: Record<string, string> = {}): Promise<TestStore> {
+  if (backend.name === 'postgres' && inject('postgresError')) throw new Error(inject('postgresError'));
   const dataDir = mkdtempSync(join(tmpdir(), 'seici-test-'));
   let databaseUrl: string | undefined;
   let dbName: string | undefined;

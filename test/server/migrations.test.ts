@@ -5,7 +5,7 @@ import { BACKENDS, openTestStore, type TestStore } from './harness.js';
 
 const TABLES = ['instrument_versions', 'units', 'waves', 'wave_units', 'wave_events', 'invitations', 'recipients', 'responses', 'admin_tokens', 'admin_sessions', 'audit_log', 'analyses'];
 
-describe.each(BACKENDS)('migrations on $name', (backend) => {
+describe.each(BACKENDS)('migrations on $label', (backend) => {
   let store: TestStore;
   beforeAll(async () => {
     if (!backend.skip) store = await openTestStore(backend);
