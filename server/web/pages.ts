@@ -109,6 +109,7 @@ export async function wavePage(s: Services, id: number) {
     open: status === 'open',
     closed: status === 'closed',
     unitKeys,
+    mail: s.mailer !== undefined,
     live: await waveLive(s, wave),
     reportUnits: analysed ? analysed.visible.map((u) => ({ unitKey: u.unitKey, seiCi: u.seiCi, misalignment: u.misalignment })) : [],
     hiddenUnits: analysed ? analysed.results.units.length - analysed.visible.length : 0,

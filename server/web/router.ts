@@ -6,12 +6,12 @@ import { IMPORT_BODY_LIMIT } from '../dynamics/router.js';
 import { SourceQuery, TraceFormatQuery } from '../dynamics/schemas.js';
 import { HttpError } from '../errors.js';
 import { requestAnalysis } from '../handlers/analyses.js';
-import { createInvitations } from '../handlers/invitations.js';
+import { createInvitations, emailInvitations } from '../handlers/invitations.js';
 import { createUnit, importUnits } from '../handlers/units.js';
 import { closeWave, createWave } from '../handlers/waves.js';
 import { VIEWS_DIR } from '../paths.js';
 import { findWave, listWaves } from '../queries/waves.js';
-import { InvitationCreate, UnitCreate, WaveCreate } from '../schemas.js';
+import { InvitationCreate, InvitationEmail, UnitCreate, WaveCreate } from '../schemas.js';
 import type { Services } from '../services.js';
 import { validate } from '../validation.js';
 import { ConsoleViews } from './console_views.js';
@@ -185,6 +185,17 @@ export function consoleRouter(s: Services): express.Router {
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
       throw err;
     }
+  });
+
+  router.post('/admin/waves/:id/invitations/email', ...consoleForm(s, '1mb'), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, `/admin/waves/${id}`, async () => {
+      const emails = field(req, 'emails').split(/[\s,;]+/).filter(Boolean);
+      const input = validate(InvitationEmail, { unitKey: field(req, 'unitKey'), emails });
+      const result = await emailInvitations(s, res.locals.console.actor, id, input);
+      const failed = result.failed.length ? ` ${result.failed.length} could not be delivered: ${result.failed.join(', ')}.` : '';
+      return `Sent ${result.sent} invitation e-mail${result.sent === 1 ? '' : 's'} for unit "${input.unitKey}".${failed}`;
+    });
   });
 
   router.post('/admin/waves/:id/close', ...consoleForm(s), async (req, res) => {

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
+import { createMailer } from '../../server/mail.js';
+import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
+import { mailText, startSmtp } from '../server/smtp.js';
 
 let t: TestApp;
 let session = '';
@@ -73,6 +75,45 @@ describe('console access', () => {
       const res = await request(t.app).get(path).set('Cookie', session).set('Accept', 'text/html');
       expect(res.status, path).toBe(404);
       expect(res.text, path).toContain('<h1>Not found</h1>');
+    }
+  });
+});
+
+describe('console e-mail invitations', () => {
+  it('sends one single-use link per address through SMTP when the server has a mailer', async () => {
+    const smtp = await startSmtp();
+    const app = await openTestApp(BACKENDS[0], { mailer: createMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'seici <seici@test>' }) });
+    try {
+      await request(app.app).post('/api/v1/units').set(AUTH).send({ key: 'team-m', name: 'Team M' }).expect(201);
+      const wave = await request(app.app)
+        .post('/api/v1/waves')
+        .set(AUTH)
+        .send({ name: 'Mail wave', opensAt: '2026-03-02T08:00:00Z', closesAt: '2026-03-09T08:00:00Z', unitKeys: ['team-m'] })
+        .expect(201);
+      const login = await request(app.app).post('/login').type('form').send({ token: ADMIN_TOKEN });
+      const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      const page = await request(app.app).get(`/admin/waves/${wave.body.id}`).set('Cookie', cookie);
+      expect(page.text).toContain('data-testid="email-form"');
+      const token = /name="csrf-token" content="([^"]+)"/.exec(page.text)![1];
+      const sent = await request(app.app)
+        .post(`/admin/waves/${wave.body.id}/invitations/email`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ unitKey: 'team-m', emails: 'a@example.org\nb@example.org, c@example.org', _csrf: token });
+      expect(sent.status).toBe(303);
+      expect(decodeURIComponent(sent.headers.location)).toContain('Sent 3 invitation e-mails for unit "team-m".');
+      expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+      const links = smtp.mails.map((m) => /\/s\/([A-Za-z0-9_-]+)/.exec(mailText(m.raw))![1]);
+      expect(new Set(links).size).toBe(3);
+      const bad = await request(app.app)
+        .post(`/admin/waves/${wave.body.id}/invitations/email`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ unitKey: 'team-m', emails: 'not-an-address', _csrf: token });
+      expect(decodeURIComponent(bad.headers.location)).toMatch(/\?error=emails\.0 /);
+    } finally {
+      await app.cleanup();
+      await smtp.close();
     }
   });
 });
