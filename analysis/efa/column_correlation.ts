@@ -1,26 +1,26 @@
 /**
  * Pearson correlation matrix of complete data held as columns (one Float64Array of n values per
- * variable): each column is centred and scaled once, then r_ab = Σ z_a z_b over contiguous memory.
+ * variable; the columns are overwritten by their standardised values): each column is centred and scaled once, then r_ab = Σ z_a z_b over contiguous memory.
  * The kernel parallel analysis runs on each of its random data sets, where the general
  * `correlation` (row-wise, with missing-value handling) would dominate the run time. Same values as
  * R's `cor(x)` up to rounding.
  */
 export function columnCorrelation(columns: readonly Float64Array[], n: number): number[][] {
   const p = columns.length;
+  // standardise in place (the callers' columns are scratch buffers): no second n × p copy
   const z = columns.map((col) => {
     let mean = 0;
     for (let i = 0; i < n; i++) mean += col[i];
     mean /= n;
-    const out = new Float64Array(n);
     let ss = 0;
     for (let i = 0; i < n; i++) {
       const d = col[i] - mean;
-      out[i] = d;
+      col[i] = d;
       ss += d * d;
     }
     const inv = 1 / Math.sqrt(ss);
-    for (let i = 0; i < n; i++) out[i] *= inv;
-    return out;
+    for (let i = 0; i < n; i++) col[i] *= inv;
+    return col;
   });
   const r = Array.from({ length: p }, () => new Array<number>(p).fill(1));
   for (let a = 0; a < p; a++) {
