@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Model } from 'survey-core';
+import { createApp } from '../../server/app.js';
+import { openDatabase } from '../../server/db.js';
 import { hashToken } from '../../server/tokens.js';
 import { seiAnswers, seeded, type ItemInfo } from './answers.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, storeSnapshot, type TestApp } from './harness.js';
@@ -267,6 +269,33 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       const kept = JSON.parse(rows.find((r: { token_hash: string }) => r.token_hash === hashToken(different)).answers).SxA_1;
       rivals.forEach((res, i) => expect(res.status, `submission ${i}`).toBe(1 + (i % 7) === kept ? (res.status === 201 ? 201 : 200) : 409));
     });
+
+    if (backend.name === 'postgres') {
+      it('keeps one answer set per token when two server processes share PostgreSQL', async () => {
+        const waveId = (await createWave({ name: 'Two processes', opensAt: at(-HOUR), closesAt: at(DAY), unitKeys: ['team-a'] })).id;
+        const tokens = await invite(waveId, 'team-a', 20);
+        const other = openDatabase(t.config);
+        try {
+          const second = createApp({ db: other, config: t.config, clock: t.clock.read });
+          const apps = [t.app, second];
+          const random = seeded(11);
+          const results = await Promise.all(
+            tokens.flatMap((token, k) => {
+              const answers = seiAnswers(items, random);
+              return [0, 1, 2, 3].map((i) => request(apps[(i + k) % 2]).post('/api/v1/responses').send({ token, answers, complete: true }));
+            }),
+          );
+          expect(results.filter((r) => r.status === 201)).toHaveLength(20);
+          expect(results.filter((r) => r.status === 200)).toHaveLength(60);
+          const invitations = await t.db('invitations').where({ wave_id: waveId }).select('id');
+          const [{ n }] = await t.db('responses').whereIn('invitation_id', invitations.map((i: { id: number }) => i.id)).count({ n: '*' });
+          expect(Number(n)).toBe(20);
+          await second.services.responses.close();
+        } finally {
+          await other.destroy();
+        }
+      });
+    }
 
     it('refuses bad answers with one sentence naming the item, storing nothing', async () => {
       const waveId = (await createWave({ name: 'Bad answers', opensAt: at(-HOUR), closesAt: at(DAY), unitKeys: ['team-a'] })).id;
