@@ -12,7 +12,7 @@ import { rmsea } from './fit_rmsea.js';
 import { srmr, srmrGroup } from './fit_srmr.js';
 import { tli } from './fit_tli.js';
 import { Mat, modelStructure, type ModelStructure } from './model_matrices.js';
-import { parseModelSyntax, type Statement } from './model_syntax.js';
+import { evaluateExpression, expressionLabels, parseModelSyntax, type Statement } from './model_syntax.js';
 import { chisqUpperTail } from './noncentral_chisq.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
@@ -240,6 +240,7 @@ export function fitTable(
       });
     }
   }
+  estimates.push(...definedParameters(table, estimates, x, infoFactor));
   warnings.push(...admissibility(structure, evaluation, labels));
 
   // test statistic and fit indices
@@ -318,6 +319,59 @@ function covariateLogl(samples: readonly GroupSample[], idx: readonly number[], 
     ll += -0.5 * s.n * (k * Math.log(2 * Math.PI) + logDet + k);
   }
   return ll;
+}
+
+/**
+ * Defined parameters (`name := expression`, lavaan's :=): the expression at the estimates, its
+ * standard error by the delta method, √(∇gᵀ Cov(θ̂) ∇g) with ∇g by central differences, and its
+ * standardized values from the labelled parameters' std.all and std.lv values (as lavaan).
+ */
+function definedParameters(
+  table: ParameterTable,
+  estimates: readonly SemEstimate[],
+  x: Float64Array,
+  factor: { quadratic(c: ArrayLike<number>): number } | null,
+): SemEstimate[] {
+  if (table.defined.length === 0) return [];
+  const byLabel = new Map<string, { free: number; est: number; std: number; stdLv: number }>();
+  table.rows.forEach((r, i) => {
+    if (r.label !== '' && !byLabel.has(r.label)) byLabel.set(r.label, { free: r.free, est: estimates[i].est, std: estimates[i].std, stdLv: estimates[i].stdLv });
+  });
+  return table.defined.map((d) => {
+    const at = (theta: ArrayLike<number>) =>
+      evaluateExpression(d.expression, (l) => {
+        const b = byLabel.get(l)!;
+        return b.free > 0 ? theta[b.free - 1] : b.est;
+      });
+    const est = at(x);
+    const grad = new Float64Array(x.length);
+    const xp = Float64Array.from(x);
+    for (const l of new Set(expressionLabels(d.expression))) {
+      const k = byLabel.get(l)!.free - 1;
+      if (k < 0) continue;
+      const h = 1e-6 * Math.max(1, Math.abs(x[k]));
+      xp[k] = x[k] + h;
+      const up = at(xp);
+      xp[k] = x[k] - h;
+      const down = at(xp);
+      xp[k] = x[k];
+      grad[k] = (up - down) / (2 * h);
+    }
+    const se = factor ? Math.sqrt(Math.max(factor.quadratic(grad), 0)) : NaN;
+    const z = se > 0 ? est / se : null;
+    return {
+      lhs: d.name,
+      op: ':=',
+      rhs: d.text,
+      free: false,
+      est,
+      se,
+      z,
+      pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+      std: evaluateExpression(d.expression, (l) => byLabel.get(l)!.std),
+      stdLv: evaluateExpression(d.expression, (l) => byLabel.get(l)!.stdLv),
+    };
+  });
 }
 
 /**

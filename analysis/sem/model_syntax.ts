@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 
 /** The operators of lavaan's model syntax that seici estimates. */
-export type SyntaxOperator = '=~' | '~' | '~~' | '~1' | '==';
+export type SyntaxOperator = '=~' | '~' | '~~' | '~1' | '==' | ':=';
 
 /**
  * What a modifier in front of a variable says for one group: a fixed value (`1*x`), an
@@ -27,6 +27,59 @@ export interface Statement {
   readonly op: SyntaxOperator;
   readonly rhs: readonly Term[];
   readonly line: number;
+  /** For `name := expression`: the parsed expression and its text. */
+  readonly definition?: { readonly expression: Expression; readonly text: string };
+}
+
+/** An arithmetic expression over parameter labels (the right side of `:=`). */
+export type Expression =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'label'; readonly name: string }
+  | { readonly kind: 'unary'; readonly arg: Expression }
+  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly left: Expression; readonly right: Expression }
+  | { readonly kind: 'call'; readonly fn: string; readonly arg: Expression };
+
+const FUNCTIONS: Readonly<Record<string, (x: number) => number>> = { sqrt: Math.sqrt, exp: Math.exp, log: Math.log, abs: Math.abs };
+
+/** Evaluates an expression with `value(label)` for each label. */
+export function evaluateExpression(e: Expression, value: (label: string) => number): number {
+  switch (e.kind) {
+    case 'number':
+      return e.value;
+    case 'label':
+      return value(e.name);
+    case 'unary':
+      return -evaluateExpression(e.arg, value);
+    case 'call':
+      return FUNCTIONS[e.fn](evaluateExpression(e.arg, value));
+    case 'binary': {
+      const a = evaluateExpression(e.left, value);
+      const b = evaluateExpression(e.right, value);
+      switch (e.op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return a / b;
+        case '^':
+          return a ** b;
+      }
+    }
+  }
+}
+
+/** The labels an expression uses. */
+export function expressionLabels(e: Expression, out: string[] = []): string[] {
+  if (e.kind === 'label') out.push(e.name);
+  else if (e.kind === 'unary' || e.kind === 'call') expressionLabels(e.arg, out);
+  else if (e.kind === 'binary') {
+    expressionLabels(e.left, out);
+    expressionLabels(e.right, out);
+  }
+  return out;
 }
 
 interface Token {
@@ -105,6 +158,11 @@ function tokenize(text: string, argument: string): Token[] {
         i += num[0].length;
         continue;
       }
+      if ('-/^'.includes(ch)) {
+        out.push({ kind: 'punct', text: ch, line: li + 1, column });
+        i++;
+        continue;
+      }
       const name = /^[A-Za-z_.][A-Za-z0-9_.]*/.exec(line.slice(i));
       if (name) {
         out.push({ kind: 'name', text: name[0], line: li + 1, column });
@@ -148,9 +206,9 @@ function parseFormula(toks: readonly Token[], argument: string): Statement {
   const opIdx = toks.findIndex((t) => t.kind === 'op');
   const opTok = toks[opIdx];
   if (opTok.text === '==') return parseEquality(toks, opIdx, argument);
+  if (opTok.text === ':=') return parseDefinition(toks, opIdx, argument);
   if (!['=~', '~', '~~'].includes(opTok.text)) {
     const what: Record<string, string> = {
-      ':=': 'defined parameters (:=)',
       '<': 'inequality constraints (<)',
       '>': 'inequality constraints (>)',
       '|': 'thresholds (|) of ordinal variables',
@@ -187,6 +245,86 @@ function parseFormula(toks: readonly Token[], argument: string): Statement {
     if (one) fail(argument, opTok, `"1" can only follow "~" (an intercept), not "${op}".`);
   }
   return { lhs, op, rhs: terms, line: opTok.line };
+}
+
+/** `name := expression`: a defined parameter, a function of labelled parameters (lavaan's :=). */
+function parseDefinition(toks: readonly Token[], opIdx: number, argument: string): Statement {
+  const opTok = toks[opIdx];
+  const lhs = toks.slice(0, opIdx);
+  if (lhs.length !== 1 || lhs[0].kind !== 'name') fail(argument, lhs[0] ?? opTok, '":=" needs one new parameter name on its left.');
+  const rhs = toks.slice(opIdx + 1);
+  if (rhs.length === 0) fail(argument, opTok, '":=" needs an expression on its right.');
+  let i = 0;
+  const peek = () => rhs[i];
+  const expect = (text: string) => {
+    if (peek()?.text !== text) fail(argument, peek() ?? rhs[rhs.length - 1], `expected "${text}" in the expression.`);
+    i++;
+  };
+  const primary = (): Expression => {
+    const t = peek();
+    if (!t) fail(argument, rhs[rhs.length - 1], 'the expression ends too early.');
+    i++;
+    if (t.kind === 'number') return { kind: 'number', value: Number(t.text) };
+    if (t.text === '(') {
+      const e = sum();
+      expect(')');
+      return e;
+    }
+    if (t.kind === 'name') {
+      if (peek()?.text === '(') {
+        if (!(t.text in FUNCTIONS)) fail(argument, t, `unknown function "${t.text}"; use ${Object.keys(FUNCTIONS).join(', ')}.`);
+        i++;
+        const arg = sum();
+        expect(')');
+        return { kind: 'call', fn: t.text, arg };
+      }
+      return { kind: 'label', name: t.text };
+    }
+    fail(argument, t, `unexpected "${t.text}" in the expression.`);
+  };
+  const unary = (): Expression => {
+    if (peek()?.text === '-') {
+      i++;
+      return { kind: 'unary', arg: unary() };
+    }
+    return primary();
+  };
+  const power = (): Expression => {
+    const base = unary();
+    if (peek()?.text === '^') {
+      i++;
+      return { kind: 'binary', op: '^', left: base, right: power() };
+    }
+    return base;
+  };
+  const product = (): Expression => {
+    let e = power();
+    while (peek() && (peek().text === '*' || peek().text === '/')) {
+      const op = peek().text as '*' | '/';
+      i++;
+      e = { kind: 'binary', op, left: e, right: power() };
+    }
+    return e;
+  };
+  const sum = (): Expression => {
+    let e = product();
+    while (peek() && (peek().text === '+' || peek().text === '-' || (peek().kind === 'number' && /^[-+]/.test(peek().text)))) {
+      const t = peek();
+      if (t.kind === 'number') {
+        // "a -1": the tokenizer read the sign into the number
+        i++;
+        e = { kind: 'binary', op: '+', left: e, right: { kind: 'number', value: Number(t.text) } };
+        continue;
+      }
+      i++;
+      e = { kind: 'binary', op: t.text as '+' | '-', left: e, right: product() };
+    }
+    return e;
+  };
+  const expression = sum();
+  if (i < rhs.length) fail(argument, rhs[i], `unexpected "${rhs[i].text}" in the expression.`);
+  const text = rhs.map((t) => t.text).join('');
+  return { lhs: [lhs[0].text], op: ':=', rhs: [], line: opTok.line, definition: { expression, text } };
 }
 
 /** `a == b` between two labels: the labelled parameters are one parameter (like a shared label). */

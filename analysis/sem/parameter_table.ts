@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { Modifier, Statement } from './model_syntax.js';
+import { expressionLabels, type Expression, type Modifier, type Statement } from './model_syntax.js';
 
 /** A parameter's operator, as in lavaan's parameter table. */
 export type ParameterOp = '=~' | '~' | '~~' | '~1';
@@ -49,6 +49,8 @@ export interface ParameterTable {
   readonly stdLv: boolean;
   readonly groupEqual: readonly GroupEqual[];
   readonly groupPartial: readonly string[];
+  /** Defined parameters (`name := expression`), their labels mapped to the table's labels. */
+  readonly defined: readonly { readonly name: string; readonly expression: Expression; readonly text: string; readonly line: number }[];
 }
 
 export interface ParameterTableOptions {
@@ -90,7 +92,8 @@ export function buildParameterTable(allStatements: readonly Statement[], options
   const groupEqual = options.groupEqual ?? [];
   const groupPartial = (options.groupPartial ?? []).map((s) => s.replace(/\s+/g, ''));
   const equalities = statements.filter((s) => s.op === '==');
-  statements = statements.filter((s) => s.op !== '==');
+  const definitions = statements.filter((s) => s.op === ':=');
+  statements = statements.filter((s) => s.op !== '==' && s.op !== ':=');
   if (statements.length === 0) throw new InputError('model', 'model has no formulas.');
 
   const latent: string[] = [];
@@ -261,14 +264,14 @@ export function buildParameterTable(allStatements: readonly Statement[], options
   }
 
   // `a == b`: one label for both (union of labels, the first written wins)
+  const known = new Set(rows.map((r) => r.label).filter((l) => l !== ''));
+  const root = new Map<string, string>();
+  const find = (l: string): string => {
+    let x = l;
+    while (root.has(x) && root.get(x) !== x) x = root.get(x)!;
+    return x;
+  };
   if (equalities.length > 0) {
-    const known = new Set(rows.map((r) => r.label).filter((l) => l !== ''));
-    const root = new Map<string, string>();
-    const find = (l: string): string => {
-      let x = l;
-      while (root.has(x) && root.get(x) !== x) x = root.get(x)!;
-      return x;
-    };
     for (const e of equalities) {
       const [a, b] = [e.lhs[0], e.rhs[0].name];
       for (const l of [a, b]) {
@@ -309,7 +312,32 @@ export function buildParameterTable(allStatements: readonly Statement[], options
     renumber(rows);
     nFree = Math.max(0, ...rows.map((r) => r.free));
   }
-  return { rows, observed, latent, groups: G, nFree, meanstructure, stdLv, groupEqual, groupPartial };
+  const defined = definitions.map((d) => {
+    const name = d.lhs[0];
+    if (known.has(name) || observed.includes(name) || latent.includes(name)) {
+      throw new InputError('model', `model line ${d.line}: "${name} :=" reuses the name of a label or variable.`);
+    }
+    for (const l of expressionLabels(d.definition!.expression)) {
+      if (!known.has(l)) throw new InputError('model', `model line ${d.line}: "${l}" in the definition of ${name} is not a label of any parameter.`);
+    }
+    return { name, expression: relabel(d.definition!.expression, find), text: d.definition!.text, line: d.line };
+  });
+  return { rows, observed, latent, groups: G, nFree, meanstructure, stdLv, groupEqual, groupPartial, defined };
+}
+
+function relabel(e: Expression, find: (l: string) => string): Expression {
+  switch (e.kind) {
+    case 'label':
+      return { kind: 'label', name: find(e.name) };
+    case 'unary':
+      return { kind: 'unary', arg: relabel(e.arg, find) };
+    case 'call':
+      return { kind: 'call', fn: e.fn, arg: relabel(e.arg, find) };
+    case 'binary':
+      return { kind: 'binary', op: e.op, left: relabel(e.left, find), right: relabel(e.right, find) };
+    default:
+      return e;
+  }
 }
 
 function renumber(rows: ParameterRow[]): void {
@@ -328,7 +356,7 @@ export function exogenousObserved(table: ParameterTable): string[] {
 
 /** The observed variables a model uses, in order of first appearance (everything not left of `=~`). */
 export function modelVariables(allStatements: readonly Statement[]): string[] {
-  const statements = allStatements.filter((s) => s.op !== '==');
+  const statements = allStatements.filter((s) => s.op !== '==' && s.op !== ':=');
   const latent = new Set(statements.filter((s) => s.op === '=~').flatMap((s) => s.lhs));
   const out: string[] = [];
   const note = (v: string) => {

@@ -12,6 +12,7 @@ describe('models beyond the contract cases match lavaan', () => {
     ['equalLabels', 'hs1939.csv', 'loadings and residual variances equal by label'],
     ['equalIntercepts', 'hs1939.csv', 'intercepts equal by label (misspecified; needs the quasi-Newton fallback)'],
     ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
+    ['defined', 'hs1939.csv', 'defined parameters (:=) with delta-method standard errors'],
     ['secondOrder', 'hs1939.csv', 'a second-order factor'],
     ['heywood', 'r/sem-heywood.csv', 'a Heywood case'],
     ['observedOutcome', 'hs1939.csv', 'an observed outcome regressed on two factors'],

@@ -33,6 +33,15 @@ describe('parseModelSyntax', () => {
     expect(s[4]).toMatchObject({ lhs: ['x1'], op: '~1', line: 7 });
   });
 
+  it('reads defined parameters (:=) as expressions over labels', async () => {
+    const { evaluateExpression } = await import('../../analysis/sem/model_syntax.js');
+    const [d] = parseModelSyntax('share := a*b/(c + a*b) - 2^2 + sqrt(4) + -1');
+    expect(d.op).toBe(':=');
+    expect(d.definition!.text).toBe('a*b/(c+a*b)-2^2+sqrt(4)+-1');
+    const v = { a: 2, b: 3, c: 4 } as Record<string, number>;
+    expect(evaluateExpression(d.definition!.expression, (l) => v[l])).toBeCloseTo(6 / 10 - 4 + 2 - 1, 12);
+  });
+
   it('points at the line and token of an error', () => {
     const e1 = syntaxError('f =~ x1 + x2\ng =~ x3 + + x4');
     expect(e1).toBeInstanceOf(InputError);
@@ -40,7 +49,9 @@ describe('parseModelSyntax', () => {
     expect(syntaxError('f =~ x1\nx2 + x3').message).toMatch(/line 2, column 1: "x2" starts a line without an operator such as =~, ~ or ~~, and the formula above does not end with "\+"/);
     expect(syntaxError('f =~ x1 ~ x2').message).toMatch(/line 1, column 9: a second operator "~"/);
     expect(syntaxError('a == 2*b').message).toMatch(/only equalities between two labels/);
-    expect(syntaxError('a := b*c').message).toMatch(/line 1, column 3: defined parameters \(:=\) are not supported/);
+    expect(syntaxError('ab := a*(b').message).toMatch(/line 1, column 10: expected "\)" in the expression/);
+    expect(syntaxError('ab := foo(a)').message).toMatch(/unknown function "foo"/);
+    expect(syntaxError('a b := c').message).toMatch(/needs one new parameter name/);
     expect(syntaxError('f =~ x1 + x$2').message).toMatch(/line 1, column 12: unexpected character "\$"/);
     expect(syntaxError('f =~ foo(1)*x1').message).toMatch(/unknown modifier function "foo/);
     expect(syntaxError('f =~ 1').message).toMatch(/"1" can only follow "~"/);
