@@ -62,6 +62,7 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', false);
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
 
+  app.use(requestLog(logger));
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -120,6 +121,22 @@ function mountRoute(router: express.Router, r: ApiRoute, s: Services): void {
     res.status(r.status).json(result);
   });
   router[r.method](r.path, ...handlers);
+}
+
+/**
+ * Logs each request at debug level: method, path, status and time. Survey links are logged
+ * without their token, and no address or user agent is logged.
+ */
+function requestLog(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    if (!logger.isLevelEnabled('debug')) return next();
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const path = req.path.startsWith('/s/') ? '/s/:token' : req.path;
+      logger.debug({ method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 }, 'request');
+    });
+    next();
+  };
 }
 
 function hasBody(req: Request): boolean {
