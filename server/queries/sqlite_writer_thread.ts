@@ -13,7 +13,8 @@ const db = new Database(filename);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
+// Wait out long admin transactions on the main connection (bulk invitations, unit imports) rather than fail an answer.
+db.pragma('busy_timeout = 30000');
 
 const insert = db.prepare(
   `insert into responses (invitation_id, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on)
