@@ -92,7 +92,14 @@ export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], 
   }
   const fa = factorAnalysis(r, nfactors, { method, rotate, n });
   warnings.push(...fa.diagnostics.warnings);
-  const kmo = kaiserMeyerOlkin(r);
+  let kmo: { overall: number; items: number[] };
+  try {
+    kmo = kaiserMeyerOlkin(r);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    warnings.push('the correlation matrix is singular (an item is a linear combination of others), so KMO is not defined.');
+    kmo = { overall: NaN, items: items.map(() => NaN) };
+  }
   const bartlett = bartlettSphericity(r, n);
   const byItem = <T>(values: readonly T[]): Record<string, T> => Object.fromEntries(items.map((it, i) => [it, values[i]]));
   return {

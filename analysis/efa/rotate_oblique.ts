@@ -112,12 +112,20 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
       const norms = new Array<number>(k).fill(0);
       for (const row of X) for (let j = 0; j < k; j++) norms[j] += row[j] * row[j];
       tNew = X.map((row) => row.map((v, j) => v / Math.sqrt(norms[j])));
-      tInv = inverse(tNew)!;
+      const inv = inverse(tNew);
+      if (!inv) {
+        // a step that makes two factors collinear: try a shorter one
+        al /= 2;
+        tNew = tmat;
+        continue;
+      }
+      tInv = inv;
       patternOf(A, tInv, p, k, Lt);
       fNew = criterion.value(Lt, p, k, Gqt);
       if (f - fNew > 0.5 * s * s * al) break;
       al /= 2;
     }
+    if (tNew === tmat) break; // every trial step was singular: stop, not converged
     tmat = tNew;
     f = fNew;
     [L, Lt] = [Lt, L];

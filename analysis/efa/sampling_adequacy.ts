@@ -17,7 +17,10 @@ export function kaiserMeyerOlkin(r: readonly (readonly number[])[]): SamplingAde
   const p = r.length;
   const l = cholesky(r);
   const q = l ? choleskyInverse(l) : inverse(r);
-  if (!q) throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
+  // (R⁻¹)_ii = 1 / (1 − SMC_i): beyond 1e12 an item is a linear combination of the others up to rounding
+  if (!q || q.some((row, i) => !(Number.isFinite(row[i]) && Math.abs(row[i]) < 1e12))) {
+    throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
+  }
   const d = q.map((row, i) => Math.sqrt(row[i]));
   let sumR = 0;
   let sumQ = 0;

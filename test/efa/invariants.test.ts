@@ -64,3 +64,15 @@ describe('factor-model invariants', () => {
     }
   });
 });
+
+describe('degenerate input', () => {
+  it('a duplicated item: the analysis still runs, KMO is reported as undefined with a warning', async () => {
+    const { exploratoryFactorAnalysis } = await import('../../analysis/index.js');
+    const data = completeCases(fixtureData('bfi.csv', BIG5.slice(0, 10))).map((r) => [...r, r[0]]);
+    const items = [...BIG5.slice(0, 10), 'A1copy'];
+    const fa = exploratoryFactorAnalysis(data, { items, nfactors: 2 });
+    expect(Number.isNaN(fa.kmo)).toBe(true);
+    expect(fa.diagnostics.warnings.join(' ')).toMatch(/singular/);
+    expect(fa.loadings.A1copy[0]).toBeCloseTo(fa.loadings.A1[0], 2);
+  });
+});
