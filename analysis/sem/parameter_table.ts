@@ -231,6 +231,11 @@ export function buildParameterTable(allStatements: readonly Statement[], options
     }
   };
   const key = (r: ParameterRow) => `${r.lhs}${r.op}${r.rhs}`;
+  for (const gp of groupPartial) {
+    if (!rows.some((r) => key(r) === gp)) {
+      throw new InputError('groupPartial', `groupPartial names "${gp}", which is not a parameter of the model (write it as lhs op rhs, e.g. x3~1 or visual=~x2).`);
+    }
+  }
   if (G > 1 && groupEqual.length > 0) {
     const perGroup = rows.length / G;
     for (let i = 0; i < perGroup; i++) {

@@ -36,6 +36,30 @@ describe('models beyond the contract cases match lavaan', () => {
     });
   }
 
+  it('two groups with group.partial: x3~1 and visual=~x2 exempt from equal loadings and intercepts', () => {
+    const ref = references.groupPartial;
+    const r = fitSem(fixtureData('hs1939.csv', ref.model, 'school'), ref.model, {
+      groupEqual: ['loadings', 'intercepts'],
+      groupPartial: ['x3~1', 'visual =~ x2'],
+    });
+    expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
+    expectEstimates(r.estimates, ref.estimates);
+  });
+
+  it('two groups with per-group modifiers c(...)', () => {
+    const ref = references.groupModifiers;
+    const r = fitSem(fixtureData('hs1939.csv', ref.model, 'school'), ref.model);
+    expectFit(r.fit as unknown as Record<string, unknown>, ref.fit);
+    expectEstimates(r.estimates, ref.estimates);
+  });
+
+  it('rejects a group-partial parameter the model does not have', () => {
+    const model = 'visual =~ x1 + x2 + x3';
+    expect(() => fitSem(fixtureData('hs1939.csv', model, 'school'), model, { groupEqual: ['loadings'], groupPartial: ['visual=~x9'] })).toThrow(
+      /groupPartial names "visual=~x9", which is not a parameter of the model/,
+    );
+  });
+
   for (const [name, equal] of [
     ['fimlSchool', []],
     ['fimlSchoolScalar', ['loadings', 'intercepts']],
