@@ -86,6 +86,7 @@ function render(r: SemResult): string {
   const heads = r.nGroups > 1 ? ['group', 'lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'] : ['lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'];
   const rows = r.estimates.map((e) => [...(r.nGroups > 1 ? [e.group] : []), e.lhs, e.op, e.rhs, e.est, e.se, e.z, e.std]);
   lines.push(table(heads, rows));
+  if (r.r2.length > 0) lines.push('', `R²: ${r.r2.map((x) => `${x.group !== undefined ? `${x.group}:` : ''}${x.variable} ${fmt(x.r2)}`).join(', ')}`);
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
   return lines.join('\n');
 }
