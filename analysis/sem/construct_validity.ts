@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
-import { fitSem, type SemData, type SemResult } from './fit_sem.js';
+import { fitSem, type SemData, type SemInternal, type SemResult } from './fit_sem.js';
 import { parseModelSyntax, type Statement } from './model_syntax.js';
 import type { SemMissing } from './sample_statistics.js';
 
@@ -46,9 +46,15 @@ export function constructValidity(input: SemData, model: string | readonly State
   const loadings = fit.estimates.filter((e) => e.op === '=~');
   const factors = [...new Set(loadings.map((e) => e.lhs))];
   if (factors.length === 0) throw new InputError('model', 'model has no latent variables (=~) to assess.');
+  // factor correlations implied by the model (for correlated factors these are the standardized
+  // covariances; under a second-order factor, the correlations it implies)
+  const internal = (fit as unknown as { internal: SemInternal }).internal;
+  const { latentAll, m } = internal.model;
+  const M = internal.evaluation.groups[0].implied.latentCov;
   const corr = (a: string, b: string): number => {
-    const e = fit.estimates.find((x) => x.op === '~~' && ((x.lhs === a && x.rhs === b) || (x.lhs === b && x.rhs === a)));
-    return e ? e.std : 0;
+    const i = latentAll.indexOf(a);
+    const j = latentAll.indexOf(b);
+    return M[i * m + j] / Math.sqrt(M[i * m + i] * M[j * m + j]);
   };
   const factorCorrelations: { a: string; b: string; value: number }[] = [];
   for (let i = 0; i < factors.length; i++)
@@ -68,7 +74,7 @@ export function constructValidity(input: SemData, model: string | readonly State
       maxCorrelation: others.length ? Math.max(...others) : 0,
     };
   });
-  // HTMT from the indicators' correlations over the rows the CFA used (listwise)
+  // HTMT (factors measured by observed items) from the items' correlations over complete rows
   const items = [...new Set(loadings.map((e) => e.rhs))].filter((v) => input.columns.includes(v));
   const idx = items.map((v) => input.columns.indexOf(v));
   const rows = input.rows.map((r) => idx.map((j) => r[j])).filter((r) => r.every((v) => !Number.isNaN(v)));
@@ -86,14 +92,16 @@ export function constructValidity(input: SemData, model: string | readonly State
     return k > 0 ? s / k : NaN;
   };
   const htmt: { a: string; b: string; value: number }[] = [];
-  for (let i = 0; i < factors.length; i++)
-    for (let j = i + 1; j < factors.length; j++) {
-      const ia = out[i].indicators.filter((v) => items.includes(v));
-      const ib = out[j].indicators.filter((v) => items.includes(v));
+  const firstOrder = out.filter((f) => f.indicators.some((v) => items.includes(v)));
+  for (let i = 0; i < firstOrder.length; i++)
+    for (let j = i + 1; j < firstOrder.length; j++) {
+      const ia = firstOrder[i].indicators.filter((v) => items.includes(v));
+      const ib = firstOrder[j].indicators.filter((v) => items.includes(v));
       let s = 0;
       for (const a of ia) for (const b of ib) s += Math.abs(at(a, b));
       const hetero = s / (ia.length * ib.length);
-      htmt.push({ a: factors[i], b: factors[j], value: hetero / Math.sqrt(mono(factors[i]) * mono(factors[j])) });
+      const [fa, fb] = [firstOrder[i].factor, firstOrder[j].factor];
+      htmt.push({ a: fa, b: fb, value: hetero / Math.sqrt(mono(fa) * mono(fb)) });
     }
   const warnings = [...fit.diagnostics.warnings];
   for (const f of out) if (f.indicators.length < 2) warnings.push(`${f.factor} has one indicator: its HTMT is not defined.`);
