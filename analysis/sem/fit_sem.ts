@@ -245,12 +245,12 @@ export function fitTable(
 
   // test statistic and fit indices
   const chisq = nTotal * evaluation.f;
-  const base = baselineChisq(samples, data.h1, p);
+  const exoIdx = exogenousObserved(table).map((v) => table.observed.indexOf(v));
+  const base = baselineChisq(samples, data.h1, p, exoIdx);
   const rm = rmsea(chisq, df, nTotal, samples.length);
   const srmrs = samples.map((s, g) =>
     srmrGroup(s.cov, s.mean, evaluation.groups[g].implied.sigma, evaluation.groups[g].implied.mu, p, table.meanstructure),
   );
-  const exoIdx = exogenousObserved(table).map((v) => table.observed.indexOf(v));
   const ic = informationCriteria(saturatedLogl(samples, data.h1, p) - covariateLogl(samples, exoIdx, p), chisq, q, nTotal);
   const fit: SemFit = {
     chisq,

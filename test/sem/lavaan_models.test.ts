@@ -12,6 +12,7 @@ describe('models beyond the contract cases match lavaan', () => {
     ['equalLabels', 'hs1939.csv', 'loadings and residual variances equal by label'],
     ['equalIntercepts', 'hs1939.csv', 'intercepts equal by label (misspecified; needs the quasi-Newton fallback)'],
     ['mimic', 'hs1939.csv', 'a regression on an observed covariate (fixed.x)'],
+    ['pathModel', 'hs1939.csv', 'a path model among observed variables (fixed.x covariates in the baseline)'],
     ['defined', 'hs1939.csv', 'defined parameters (:=) with delta-method standard errors'],
     ['secondOrder', 'hs1939.csv', 'a second-order factor'],
     ['heywood', 'r/sem-heywood.csv', 'a Heywood case'],
