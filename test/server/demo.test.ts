@@ -1,0 +1,39 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../server/demo.js';
+import { AUTH, BACKENDS, openTestApp, type TestApp } from './harness.js';
+
+describe('the demo organisation of the first start', () => {
+  let t: TestApp;
+  let links: string[];
+  beforeAll(async () => {
+    t = await openTestApp(BACKENDS[0], { now: new Date().toISOString() });
+    links = await seedDemo(t.app.services);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('has units, two analysed closed waves and an open wave whose survey links work', async () => {
+    const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
+    expect(waves.map((w: { status: string }) => w.status)).toEqual(['closed', 'closed', 'open']);
+    const report = await request(t.app).get(`/api/v1/waves/${waves[1].id}/report`).set(AUTH);
+    expect(report.status).toBe(200);
+    expect(report.body.baselineWave).toBe(String(waves[0].id));
+    const shown = report.body.units.filter((u: { suppressed: boolean }) => !u.suppressed);
+    expect(shown.length).toBeGreaterThan(5);
+    for (const u of shown) expect(u.n).toBeGreaterThanOrEqual(5);
+    for (const u of report.body.units.filter((x: { suppressed: boolean }) => x.suppressed)) {
+      expect(Object.keys(u).sort()).toEqual(['n', 'suppressed', 'unitKey']);
+      expect(u.n).toBeLessThan(5);
+    }
+    expect(links).toHaveLength(3);
+    const page = await request(t.app).get(new URL(links[0]).pathname);
+    expect(page.status).toBe(200);
+  });
+
+  it('is seeded only into an empty database', async () => {
+    expect(await seedDemo(t.app.services)).toEqual([]);
+    expect((await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves).toHaveLength(3);
+  });
+});
