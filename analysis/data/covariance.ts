@@ -79,30 +79,10 @@ function pairwiseMoments(data: readonly (readonly number[])[], p: number, diviso
   }
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      let k = 0;
-      let sa = 0;
-      let sb = 0;
-      for (const row of data) {
-        const x = row[a];
-        const y = row[b];
-        if (Number.isNaN(x) || Number.isNaN(y)) continue;
-        k++;
-        sa += x;
-        sb += y;
-      }
-      counts[a][b] = counts[b][a] = k;
-      const d = divisor === 'n' ? k : k - 1;
-      if (d <= 0) continue;
-      const ma = sa / k;
-      const mb = sb / k;
-      let s = 0;
-      for (const row of data) {
-        const x = row[a];
-        const y = row[b];
-        if (Number.isNaN(x) || Number.isNaN(y)) continue;
-        s += (x - ma) * (y - mb);
-      }
-      cov[a][b] = cov[b][a] = s / d;
+      const pair = pairSums(data, a, b);
+      counts[a][b] = counts[b][a] = pair.k;
+      const d = divisor === 'n' ? pair.k : pair.k - 1;
+      if (d > 0) cov[a][b] = cov[b][a] = pair.sxy / d;
     }
   }
   let n = Infinity;
@@ -139,38 +119,50 @@ export function correlation(
   const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      let k = 0;
-      let sa = 0;
-      let sb = 0;
-      for (const row of data) {
-        const x = row[a];
-        const y = row[b];
-        if (Number.isNaN(x) || Number.isNaN(y)) continue;
-        k++;
-        sa += x;
-        sb += y;
-      }
-      counts[a][b] = counts[b][a] = k;
-      if (a === b || k < 2) continue;
-      const ma = sa / k;
-      const mb = sb / k;
-      let sxy = 0;
-      let sxx = 0;
-      let syy = 0;
-      for (const row of data) {
-        const x = row[a];
-        const y = row[b];
-        if (Number.isNaN(x) || Number.isNaN(y)) continue;
-        const dx = x - ma;
-        const dy = y - mb;
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
-      }
-      r[a][b] = r[b][a] = sxy / Math.sqrt(sxx * syy);
+      const pair = pairSums(data, a, b);
+      counts[a][b] = counts[b][a] = pair.k;
+      if (a !== b && pair.k >= 2) r[a][b] = r[b][a] = pair.sxy / Math.sqrt(pair.sxx * pair.syy);
     }
   }
   let n = Infinity;
   for (const row of counts) for (const c of row) if (c < n) n = c;
   return { r, n, counts, missing };
+}
+
+/**
+ * Sums over the rows where columns a and b are both observed: the count k and the centred
+ * cross-products Σ(x − x̄)(y − ȳ), Σ(x − x̄)², Σ(y − ȳ)², with the means taken over those rows.
+ */
+function pairSums(
+  data: readonly (readonly number[])[],
+  a: number,
+  b: number,
+): { k: number; sxy: number; sxx: number; syy: number } {
+  let k = 0;
+  let sa = 0;
+  let sb = 0;
+  for (const row of data) {
+    const x = row[a];
+    const y = row[b];
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    k++;
+    sa += x;
+    sb += y;
+  }
+  const ma = sa / k;
+  const mb = sb / k;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const row of data) {
+    const x = row[a];
+    const y = row[b];
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    const dx = x - ma;
+    const dy = y - mb;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return { k, sxy, sxx, syy };
 }
