@@ -92,6 +92,13 @@ export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], 
   }
   const fa = factorAnalysis(r, nfactors, { method, rotate, n });
   warnings.push(...fa.diagnostics.warnings);
+  const smallest = fa.eigenvalues[fa.eigenvalues.length - 1];
+  if (cor === 'pearson' && smallest < 2 ** -52) {
+    warnings.push(
+      `the ${missing} correlation matrix is not positive definite (smallest eigenvalue ${smallest.toPrecision(3)}); ` +
+        'the fit statistics use a smoothed matrix, as psych::fa does, and KMO may be undefined.',
+    );
+  }
   let kmo: { overall: number; items: number[] };
   try {
     kmo = kaiserMeyerOlkin(r);

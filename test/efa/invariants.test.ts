@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correlation, extractFactors, factorAnalysis, ROTATIONS } from '../../analysis/index.js';
+import { correlation, exploratoryFactorAnalysis, extractFactors, factorAnalysis, ROTATIONS } from '../../analysis/index.js';
 import { commonPart } from '../../analysis/efa/factor_fit.js';
 import { BIG5, completeCases, fixtureData, maxAbsDiff } from './helpers.js';
 
@@ -67,12 +67,29 @@ describe('factor-model invariants', () => {
 
 describe('degenerate input', () => {
   it('a duplicated item: the analysis still runs, KMO is reported as undefined with a warning', async () => {
-    const { exploratoryFactorAnalysis } = await import('../../analysis/index.js');
     const data = completeCases(fixtureData('bfi.csv', BIG5.slice(0, 10))).map((r) => [...r, r[0]]);
     const items = [...BIG5.slice(0, 10), 'A1copy'];
     const fa = exploratoryFactorAnalysis(data, { items, nfactors: 2 });
     expect(Number.isNaN(fa.kmo)).toBe(true);
     expect(fa.diagnostics.warnings.join(' ')).toMatch(/singular/);
     expect(fa.loadings.A1copy[0]).toBeCloseTo(fa.loadings.A1[0], 2);
+  });
+});
+
+describe('a pairwise correlation matrix that is not positive definite', () => {
+  it('is reported in diagnostics', () => {
+    // Three items answered in disjoint pairs: the pairwise correlations (+1, +1, −1) cannot all hold at once.
+    const rows: number[][] = [];
+    for (let i = 0; i < 30; i++) {
+      const v = (i % 5) + 1;
+      const w = ((i * 3) % 5) + 1;
+      const u = ((i * 7) % 5) + 1;
+      if (i % 3 === 0) rows.push([v, v, NaN, w]);
+      else if (i % 3 === 1) rows.push([NaN, v, v, u]);
+      else rows.push([v, NaN, 6 - v, w]);
+    }
+    const result = exploratoryFactorAnalysis(rows, { items: ['a', 'b', 'c', 'd'], nfactors: 1, missing: 'pairwise' });
+    expect(result.eigenvalues[result.eigenvalues.length - 1]).toBeLessThan(0);
+    expect(result.diagnostics.warnings.some((w: string) => /not positive definite/.test(w))).toBe(true);
   });
 });
