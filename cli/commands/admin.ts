@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Services } from '../../server/services.js';
 import { InputError } from '../../analysis/errors.js';
 import { parseNumber } from '../io/args.js';
+import { readServerConfig } from '../io/server_config.js';
 import { emit, table } from '../output.js';
 
 interface StoreFlags {
@@ -13,17 +14,10 @@ interface StoreFlags {
 async function withServices<T>(flags: StoreFlags, action: (s: Services, handlers: typeof import('../../server/handlers/admin.js')) => Promise<T>): Promise<T> {
   // The server's modules load only when an admin command runs, so analysis commands start fast.
   const { createApp } = await import('../../server/app.js');
-  const { ConfigError, readConfig } = await import('../../server/config.js');
   const { migrateToLatest, openDatabase } = await import('../../server/db.js');
   const { HttpError } = await import('../../server/errors.js');
   const handlers = await import('../../server/handlers/admin.js');
-  let config;
-  try {
-    config = readConfig({ ...process.env, ...(flags.dataDir ? { SEICI_DATA_DIR: flags.dataDir } : {}) });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new InputError('environment', err.message);
-    throw err;
-  }
+  const config = await readServerConfig(flags);
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../analysis/errors.js';
+import { readServerConfig } from '../io/server_config.js';
 import { emit } from '../output.js';
 
 interface MigrateFlags {
@@ -17,15 +17,8 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'the data directory (default SEICI_DATA_DIR or ./data)')
     .option('--json', 'print one JSON object')
     .action(async (flags: MigrateFlags) => {
-      const { ConfigError, readConfig } = await import('../../server/config.js');
+      const config = await readServerConfig(flags);
       const { migrateDownAll, migrateToLatest, openDatabase } = await import('../../server/db.js');
-      let config;
-      try {
-        config = readConfig({ ...process.env, ...(flags.dataDir ? { SEICI_DATA_DIR: flags.dataDir } : {}) });
-      } catch (err) {
-        if (err instanceof ConfigError) throw new InputError('environment', err.message);
-        throw err;
-      }
       const db = openDatabase(config);
       try {
         const names = flags.down ? await migrateDownAll(db) : await migrateToLatest(db);

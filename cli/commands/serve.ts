@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../analysis/errors.js';
+import { readServerConfig } from '../io/server_config.js';
 
 interface ServeFlags {
   port?: string;
@@ -14,19 +14,8 @@ export function register(program: Command): void {
     .option('--port <port>', 'the port to listen on (default PORT or 3000)')
     .option('--data-dir <dir>', 'the data directory for the SQLite database (default SEICI_DATA_DIR or ./data)')
     .action(async (flags: ServeFlags) => {
-      const { ConfigError, readConfig } = await import('../../server/config.js');
+      const config = await readServerConfig(flags);
       const { startServer } = await import('../../server/start.js');
-      let config;
-      try {
-        config = readConfig({
-          ...process.env,
-          ...(flags.port !== undefined ? { PORT: flags.port } : {}),
-          ...(flags.dataDir ? { SEICI_DATA_DIR: flags.dataDir } : {}),
-        });
-      } catch (err) {
-        if (err instanceof ConfigError) throw new InputError('environment', err.message);
-        throw err;
-      }
       const running = await startServer(config);
       await new Promise<void>((resolve) => {
         const stop = () => running.close().then(resolve, resolve);
