@@ -8,7 +8,7 @@ import type { Views } from '../views.js';
 
 const SESSION_HOURS = 12;
 
-/** The HTML pages: the respondent's survey page, and the admin login. */
+/** The HTML pages: the respondent's survey page, and the admin login and logout (the console itself is server/web). */
 export function pageRouter(s: Services, views: Views): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
@@ -52,13 +52,6 @@ export function pageRouter(s: Services, views: Views): express.Router {
     await logout(s, (req.cookies as Record<string, string>)[SESSION_COOKIE]);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
-  });
-
-  router.get('/admin', async (req, res) => {
-    const identity = await sessionIdentity(s, req);
-    if (!identity) return res.redirect(303, '/login');
-    res.set('Cache-Control', 'no-store');
-    res.type('html').send(views.render('admin', { title: 'seici', actor: identity.actor, csrfToken: identity.csrfToken }));
   });
 
   return router;
