@@ -1,6 +1,7 @@
 import { simulatePanel } from '../analysis/index.js';
 import { CURRENT_VERSION } from '../instrument/index.js';
 import { iso, isoDate } from './clock.js';
+import { lockWaveRules } from './dynamics/rule_lock.js';
 import { createInvitations, surveyUrl } from './handlers/invitations.js';
 import { insertInvitations } from './queries/invitations.js';
 import { insertResponse } from './queries/responses.js';
@@ -21,11 +22,15 @@ const CONTEXTS = [
  * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
  * analysis of each, and an open wave with a few invitation links to try the survey page.
  * Returns those links; does nothing (and returns []) when any unit exists.
+ *
+ * The past is told as it would have happened: each wave is created two weeks before it opens,
+ * its open and close events fire at their due times, and opening locks the breakpoint rules
+ * in force then (as the scheduler does), so the demo waves' diagnoses and breakpoints work.
  */
 export async function seedDemo(s: Services): Promise<string[]> {
   if (await s.db('units').first('id')) return [];
   const now = s.clock().getTime();
-  const at = iso(new Date(now));
+  const PLANNED = 14 * DAY; // how long before opening a demo wave is created
   const panel = simulatePanel(
     {
       contexts: CONTEXTS.map((c) => c.key),
@@ -40,10 +45,11 @@ export async function seedDemo(s: Services): Promise<string[]> {
   );
   const unitIds = new Map<string, number>();
   await s.db.transaction(async (trx) => {
-    const root = await insertUnit(trx, { key: 'acme', name: 'Acme (demo)', parentId: null, context: null, attributes: { demo: true } }, at);
+    const since = iso(new Date(now - 220 * DAY));
+    const root = await insertUnit(trx, { key: 'acme', name: 'Acme (demo)', parentId: null, context: null, attributes: { demo: true } }, since);
     const divisions = new Map<string, number>();
     for (const c of CONTEXTS) {
-      divisions.set(c.key, await insertUnit(trx, { key: c.key, name: c.name, parentId: root, context: c.key, attributes: {} }, at));
+      divisions.set(c.key, await insertUnit(trx, { key: c.key, name: c.name, parentId: root, context: c.key, attributes: {} }, since));
     }
     for (let r = 0; r < panel.unit.length; r++) {
       const key = panel.unit[r];
@@ -52,7 +58,7 @@ export async function seedDemo(s: Services): Promise<string[]> {
       const n = key.split('-U')[1];
       unitIds.set(
         key,
-        await insertUnit(trx, { key, name: `${CONTEXTS.find((c) => c.key === context)!.name} team ${n}`, parentId: divisions.get(context)!, context, attributes: { size: 'team' } }, at),
+        await insertUnit(trx, { key, name: `${CONTEXTS.find((c) => c.key === context)!.name} team ${n}`, parentId: divisions.get(context)!, context, attributes: { size: 'team' } }, since),
       );
     }
   });
@@ -73,11 +79,14 @@ export async function seedDemo(s: Services): Promise<string[]> {
         locales: ['en', 'de'],
         reminders: [],
         minGroupSize: s.config.minGroupSize,
-        createdAt: at,
+        createdAt: iso(new Date(w.opens - PLANNED)),
       },
       units,
     );
-    await s.db('wave_events').where({ wave_id: waveId }).update({ fired_at: at, fired_by: 'demo' });
+    for (const [kind, time] of [['open', w.opens], ['close', w.closes]] as const) {
+      await s.db('wave_events').where({ wave_id: waveId, kind }).update({ fired_at: iso(new Date(time)), fired_by: 'demo' });
+    }
+    await lockWaveRules(s.db, waveId, iso(new Date(w.opens)));
     await setWaveStatus(s.db, waveId, 'closed', iso(new Date(w.closes)));
     const rows = panel.wave.flatMap((label, r) => (label === w.label ? [r] : []));
     await s.db.transaction(async (trx) => {
@@ -114,11 +123,12 @@ export async function seedDemo(s: Services): Promise<string[]> {
       locales: ['en', 'de'],
       reminders: [],
       minGroupSize: s.config.minGroupSize,
-      createdAt: at,
+      createdAt: iso(new Date(now - DAY - PLANNED)),
     },
     units,
   );
-  await s.db('wave_events').where({ wave_id: open, kind: 'open' }).update({ fired_at: at, fired_by: 'demo' });
+  await s.db('wave_events').where({ wave_id: open, kind: 'open' }).update({ fired_at: iso(new Date(now - DAY)), fired_by: 'demo' });
+  await lockWaveRules(s.db, open, iso(new Date(now - DAY)));
   const first = (await findUnitByKey(s.db, [...unitIds.keys()][0]))!;
   const { invitations } = await createInvitations(s, 'demo', open, { unitKey: first.key, count: 3 });
   return invitations.map((i) => surveyUrl(s, i.token));

@@ -32,6 +32,19 @@ describe('the demo organisation of the first start', () => {
     expect(page.status).toBe(200);
   });
 
+  it('has past waves that opened before now and locked their breakpoint rules, so their diagnoses answer', async () => {
+    const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
+    const report = await request(t.app).get(`/api/v1/waves/${waves[1].id}/report`).set(AUTH);
+    const unitKey = report.body.units.find((u: { suppressed: boolean }) => !u.suppressed).unitKey;
+    for (const wave of waves) {
+      // The open wave has no analysis to diagnose yet, but it has locked its rules like the others.
+      const path = wave.status === 'closed' ? 'diagnosis' : 'breakpoints';
+      const res = await request(t.app).get(`/api/v1/units/${unitKey}/${path}?wave=${wave.id}`).set(AUTH);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.rules).toMatchObject({ version: 'seici-default-1', preregistered: true, lockedBy: { waveId: wave.id, lockedAt: wave.opensAt } });
+    }
+  });
+
   it('is seeded only into an empty database', async () => {
     expect(await seedDemo(t.app.services)).toEqual([]);
     expect((await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves).toHaveLength(3);
