@@ -1,6 +1,7 @@
 import { simulatePanel } from '../analysis/index.js';
 import { CURRENT_VERSION } from '../instrument/index.js';
 import { iso, isoDate } from './clock.js';
+import { importTraces } from './dynamics/handlers/traces.js';
 import { lockWaveRules } from './dynamics/rule_lock.js';
 import { createInvitations, surveyUrl } from './handlers/invitations.js';
 import { insertInvitations } from './queries/invitations.js';
@@ -20,7 +21,8 @@ const CONTEXTS = [
  * Seeds a demo organisation into an empty database, so that a newcomer's first `npm start`
  * shows something real: a unit hierarchy in two contexts, two closed waves of answers simulated
  * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
- * analysis of each, and an open wave with a few invitation links to try the survey page.
+ * analysis of each, an open wave with a few invitation links to try the survey page, and
+ * 30 weeks of coordination traces per team with planted breakpoints (see seedDemoTraces).
  * Returns those links; does nothing (and returns []) when any unit exists.
  *
  * The past is told as it would have happened: each wave is created two weeks before it opens,
@@ -62,6 +64,8 @@ export async function seedDemo(s: Services): Promise<string[]> {
       );
     }
   });
+  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
+  await seedDemoTraces(s, [...unitIds.keys()], reported, now);
   const waves = [
     { label: 'W1', name: 'Spring pulse (demo)', opens: now - 200 * DAY, closes: now - 180 * DAY },
     { label: 'W2', name: 'Autumn pulse (demo)', opens: now - 40 * DAY, closes: now - 20 * DAY },
@@ -132,4 +136,55 @@ export async function seedDemo(s: Services): Promise<string[]> {
   const first = (await findUnitByKey(s.db, [...unitIds.keys()][0]))!;
   const { invitations } = await createInvitations(s, 'demo', open, { unitKey: first.key, count: 3 });
   return invitations.map((i) => surveyUrl(s, i.token));
+}
+
+/** Weeks of demo traces, ending with the last full ISO week before now. */
+export const DEMO_TRACE_WEEKS = 30;
+
+/**
+ * Stores 30 weeks of coordination events per team through the trace import (one native JSON
+ * import per team, audited as by `demo`). Each week a team closes 10–14 work items on Tuesday
+ * and reopens about one of them on Thursday (reopen rate 0–10%), and opens three decisions on
+ * Monday, approves each on Tuesday and makes them on Wednesday (2 business days; now and then
+ * one on Thursday, which leaves the median alone). Planted under the default rules:
+ * - the first reported team (`reported[0]`) reopens about 35% of its items for six weeks,
+ *   weeks 17–22 (the weeks before the autumn wave opens): a reopen-rate breakpoint; its
+ *   one-week spike to about 40% in week 8 is too short to count;
+ * - the first reported team of the other context makes its decisions on Friday (4 business
+ *   days, latency doubled) for six weeks, weeks 19–24: a decision-latency breakpoint; its
+ *   two-week slowdown in weeks 9–10 is too short to count;
+ * - one more team has a two-week reopen spike (~30%) in weeks 12–13, which must not count.
+ * Week 0 starts on the Monday DEMO_TRACE_WEEKS weeks before the Monday of now's week.
+ */
+async function seedDemoTraces(s: Services, teams: readonly string[], reported: readonly string[], now: number): Promise<void> {
+  const reopenTeam = reported[0];
+  const latencyTeam = reported.find((k) => k.split('-')[0] !== reopenTeam.split('-')[0]) ?? reported[1];
+  const spikeTeam = teams.find((k) => k !== reopenTeam && k !== latencyTeam);
+  const day = new Date(now);
+  const thisMonday = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()) - ((day.getUTCDay() + 6) % 7) * DAY;
+  const start = thisMonday - DEMO_TRACE_WEEKS * 7 * DAY;
+  const stamp = (monday: number, days: number, hour: number) => iso(new Date(monday + days * DAY + hour * 3_600_000));
+  for (const [u, unit] of teams.entries()) {
+    const events: { unit: string; timestamp: string; type: string; key: string; ref: null }[] = [];
+    const add = (timestamp: string, type: string, key: string) => events.push({ unit, timestamp, type, key, ref: null });
+    for (let w = 0; w < DEMO_TRACE_WEEKS; w++) {
+      const monday = start + w * 7 * DAY;
+      // Planted weeks close 20 items, so that the reopen rates are exactly 35%, 40% and 30%.
+      let closed = 10 + ((w * 7 + u * 3) % 5);
+      let reopened = (w + u) % 4 === 0 ? 0 : 1;
+      if (unit === reopenTeam && w >= 17 && w <= 22) [closed, reopened] = [20, 7];
+      if (unit === reopenTeam && w === 8) [closed, reopened] = [20, 8];
+      if (unit === spikeTeam && (w === 12 || w === 13)) [closed, reopened] = [20, 6];
+      for (let i = 0; i < closed; i++) add(stamp(monday, 1, 10 + (i % 7)), 'closed', `${unit}-W${w}-${i}`);
+      for (let i = 0; i < reopened; i++) add(stamp(monday, 3, 11), 'reopened', `${unit}-W${w}-${i}`);
+      const slow = unit === latencyTeam && ((w >= 19 && w <= 24) || w === 9 || w === 10);
+      for (let i = 0; i < 3; i++) {
+        const key = `${unit}-D${w}-${i}`;
+        add(stamp(monday, 0, 9), 'decision_opened', key);
+        add(stamp(monday, 1, 14), 'approval', key);
+        add(stamp(monday, slow ? 4 : i === 2 && (w + u) % 5 === 0 ? 3 : 2, 9), 'decision_made', key);
+      }
+    }
+    await importTraces(s, 'demo', unit, 'json', { events }, 'demo seed');
+  }
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../server/demo.js';
+import { DEMO_TRACE_WEEKS, seedDemo } from '../../server/demo.js';
 import { AUTH, BACKENDS, openTestApp, type TestApp } from './harness.js';
 
 describe('the demo organisation of the first start', () => {
@@ -43,6 +43,35 @@ describe('the demo organisation of the first start', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.rules).toMatchObject({ version: 'seici-default-1', preregistered: true, lockedBy: { waveId: wave.id, lockedAt: wave.opensAt } });
     }
+  });
+
+  it('has coordination traces whose breakpoints are exactly the two planted persistent ones, not the short spikes', async () => {
+    const now = new Date(t.clock.now);
+    const thisMonday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - ((now.getUTCDay() + 6) % 7) * 86_400_000;
+    const week = (w: number) => new Date(thisMonday + (w - DEMO_TRACE_WEEKS) * 7 * 86_400_000).toISOString().slice(0, 10);
+    const units = (await request(t.app).get('/api/v1/units').set(AUTH)).body.units as { key: string }[];
+    const found: Record<string, unknown>[] = [];
+    const signals = new Map<string, Record<string, number | string>[]>();
+    let withTraces = 0;
+    for (const { key } of units) {
+      const res = await request(t.app).get(`/api/v1/units/${key}/breakpoints`).set(AUTH);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      signals.set(key, res.body.signals);
+      if (res.body.signals.length > 0) withTraces++;
+      for (const b of res.body.breakpoints) found.push({ unitKey: key, ...b });
+    }
+    expect(withTraces).toBe(12);
+    expect(found).toEqual([
+      expect.objectContaining({ unitKey: expect.stringMatching(/^eng-/), signal: 'reopenRate', start: week(17), end: week(22), periods: 6, peak: 0.35, ruleVersion: 'seici-default-1' }),
+      expect.objectContaining({ unitKey: expect.stringMatching(/^ops-/), signal: 'decisionLatency', start: week(19), end: week(24), periods: 6, peak: 4, baseline: 2 }),
+    ]);
+    // The short spikes are there in the signals, over the level, yet too short to count.
+    const at = (unitKey: unknown, w: number) => signals.get(unitKey as string)!.find((p) => p.period === week(w));
+    expect(at(found[0].unitKey, 8)).toMatchObject({ reopenRate: 0.4 });
+    expect(at(found[1].unitKey, 9)).toMatchObject({ decisionLatency: 4 });
+    expect(at(found[1].unitKey, 10)).toMatchObject({ decisionLatency: 4 });
+    const twoWeekSpikes = [...signals.values()].filter((list) => list.filter((p) => p.reopenRate === 0.3).length === 2);
+    expect(twoWeekSpikes).toHaveLength(1);
   });
 
   it('is seeded only into an empty database', async () => {
