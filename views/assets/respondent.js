@@ -1,5 +1,6 @@
 // The respondent page: renders the SurveyJS questionnaire, saves the answers on every page
-// change (so the survey resumes after the tab is closed) and submits them when complete.
+// change (so the survey resumes, at the page last visited, after the tab is closed) and
+// submits them when complete.
 // "Not applicable / don't know" (SurveyJS's none value) is sent as null.
 (function () {
   'use strict';
@@ -9,6 +10,22 @@
   survey.locale = config.locale;
   survey.data = config.answers;
   var locale = config.locale;
+
+  // The page last visited is kept in this browser (keyed by the token), so that a reload or a
+  // return resumes there; only when the server holds saved answers to resume.
+  var pageKey = 'seici:page:' + config.token;
+  function storePage(pageNo) {
+    try {
+      if (pageNo === null) window.localStorage.removeItem(pageKey);
+      else window.localStorage.setItem(pageKey, String(pageNo));
+    } catch (e) { /* storage unavailable (private mode): resume at page 1 */ }
+  }
+  try {
+    var stored = Number(window.localStorage.getItem(pageKey));
+    if (config.answers && Object.keys(config.answers).length > 0 && Number.isInteger(stored) && stored > 0 && stored < survey.visiblePageCount) {
+      survey.currentPageNo = stored;
+    }
+  } catch (e) { /* storage unavailable: resume at page 1 */ }
 
   function answersOf(data) {
     var answers = {};
@@ -40,6 +57,7 @@
   }
 
   survey.onCurrentPageChanged.add(function () {
+    storePage(survey.currentPageNo);
     status.textContent = 'Saving…';
     save(false).then(
       function () { status.textContent = 'Your answers so far are saved.'; },
@@ -54,6 +72,7 @@
     save(true).then(
       function () {
         sender.__seiciSubmitted = true;
+        storePage(null);
         status.textContent = '';
         sender.completeLastPage();
       },
