@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgres, migrateDownAll, migrateToLatest } from '../../server/db.js';
+import { migrateDownAll, migrateToLatest } from '../../server/db.js';
 import { migrationSource } from '../../migrations/index.js';
-import { BACKENDS, openTestStore, type TestStore } from '../server/harness.js';
+import { BACKENDS, openTestStore, tableNames, type TestStore } from '../server/harness.js';
 
 const MIGRATION = '20261124100000_traces_and_rules';
 const TABLES = ['trace_imports', 'trace_events', 'performance_imports', 'performance_records', 'breakpoint_rule_sets', 'wave_rule_locks'];
@@ -15,14 +15,7 @@ describe.each(BACKENDS)('migration traces_and_rules on $name', (backend) => {
     await store?.cleanup();
   });
 
-  async function tables(): Promise<string[]> {
-    if (isPostgres(store.db)) {
-      const res = await store.db.raw("select tablename from pg_tables where schemaname = 'public'");
-      return res.rows.map((r: { tablename: string }) => r.tablename);
-    }
-    const rows = await store.db.raw("select name from sqlite_master where type = 'table'");
-    return rows.map((r: { name: string }) => r.name);
-  }
+  const tables = () => tableNames(store.db);
 
   /** A unit, a wave, an import with an event, a PQ value, a rule set and a lock: every table holds a row. */
   async function fill(tag: string): Promise<void> {

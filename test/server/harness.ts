@@ -6,7 +6,7 @@ import knex from 'knex';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../server/app.js';
 import { readConfig, type Config } from '../../server/config.js';
-import { migrateToLatest, openDatabase, type Db } from '../../server/db.js';
+import { isPostgres, migrateToLatest, openDatabase, type Db } from '../../server/db.js';
 import { publishBundledInstruments } from '../../server/instrument_source.js';
 import type { Mailer } from '../../server/mail.js';
 
@@ -120,4 +120,14 @@ export async function storeSnapshot(db: Db): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const t of tables) counts[t] = await rowCount(db, t);
   return counts;
+}
+
+/** The names of the tables in a store's database (PostgreSQL's public schema, or SQLite's). */
+export async function tableNames(db: Db): Promise<string[]> {
+  if (isPostgres(db)) {
+    const res = await db.raw("select tablename from pg_tables where schemaname = 'public'");
+    return res.rows.map((r: { tablename: string }) => r.tablename);
+  }
+  const rows = await db.raw("select name from sqlite_master where type = 'table'");
+  return rows.map((r: { name: string }) => r.name);
 }

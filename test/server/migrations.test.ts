@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgres, migrateDownAll, migrateToLatest } from '../../server/db.js';
+import { migrateDownAll, migrateToLatest } from '../../server/db.js';
 import { migrationSource } from '../../migrations/index.js';
-import { BACKENDS, openTestStore, type TestStore } from './harness.js';
+import { BACKENDS, openTestStore, tableNames, type TestStore } from './harness.js';
 
 const TABLES = ['instrument_versions', 'units', 'waves', 'wave_units', 'wave_events', 'invitations', 'recipients', 'responses', 'admin_tokens', 'admin_sessions', 'audit_log', 'analyses'];
 
@@ -14,14 +14,7 @@ describe.each(BACKENDS)('migrations on $label', (backend) => {
     await store?.cleanup();
   });
 
-  async function tables(): Promise<string[]> {
-    if (isPostgres(store.db)) {
-      const res = await store.db.raw("select tablename from pg_tables where schemaname = 'public'");
-      return res.rows.map((r: { tablename: string }) => r.tablename);
-    }
-    const rows = await store.db.raw("select name from sqlite_master where type = 'table'");
-    return rows.map((r: { name: string }) => r.name);
-  }
+  const tables = () => tableNames(store.db);
 
   it.skipIf(backend.skip)('go up, all the way down with down(), and up again', async () => {
     expect(await tables()).toEqual(expect.arrayContaining(TABLES));
