@@ -2,7 +2,7 @@ import { InputError } from '../analysis/errors.js';
 import type { Item } from './item.js';
 import { SCALE_PREFIXES } from './item.js';
 import type { Localized } from './locale.js';
-import { publishVersion, type InstrumentVersion, type VersionChange } from './version.js';
+import { MIN_ITEMS_PER_CELL, publishVersion, type InstrumentVersion, type VersionChange } from './version.js';
 
 export interface DeriveOptions {
   /** The new version's id; must differ from the base's. */
@@ -19,7 +19,8 @@ export interface DeriveOptions {
  * `revises`, added items are appended after the last item of their cell or scale. Every
  * base item that no change touches carries over unchanged and is listed in `carriedOver`.
  * The base is not modified (it is frozen). Ids never return: retired and revised ids are
- * accumulated in `retiredIds` and the new version may not use them.
+ * accumulated in `retiredIds` and the new version may not use them. An InputError names the
+ * change at fault by its index (`changes[2] (revise SxA_3): …`).
  */
 export function deriveVersion(base: InstrumentVersion, options: DeriveOptions): InstrumentVersion {
   if (options.id === base.id) throw new InputError('id', `The new version needs an id other than its base's (${base.id}).`);
@@ -35,12 +36,34 @@ export function deriveVersion(base: InstrumentVersion, options: DeriveOptions): 
     usedIds.add(id);
   };
 
-  for (const change of options.changes) {
+  const removedFrom = new Map<string, number>();
+  options.changes.forEach((change, index) => {
+    const label = `changes[${index}] (${change.kind} ${change.kind === 'add' ? change.item?.id : change.itemId})`;
+    try {
+      applyChange(change, index);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError('changes', `${label}: ${err.message}`);
+      throw err;
+    }
+  });
+
+  function requireTexts(text: Partial<Localized>, id: string): void {
+    for (const locale of base.locales) {
+      if (typeof text[locale] !== 'string' || text[locale]!.trim() === '') throw new InputError('changes', `Item ${id} has no ${locale} text.`);
+    }
+  }
+
+  function applyChange(change: VersionChange, index: number): void {
     if (change.kind === 'add') {
+      const added = change.item;
+      if (added.scale === 'seici' && (added.cell === null || !new RegExp(`^${added.cell}_[1-9][0-9]*$`).test(added.id))) {
+        throw new InputError('changes', `SEI-CI item ${added.id} must have an id of the form <cell>_<number> matching its cell (${added.cell}).`);
+      }
+      requireTexts(change.item.text, change.item.id);
       claim(change.item.id, `The added item ${change.item.id}`);
       const last = lastIndexOfGroup(items, change.item);
       items.splice(last + 1, 0, { ...change.item });
-      continue;
+      return;
     }
     if (!baseIds.has(change.itemId)) throw new InputError('changes', `${base.id} has no item "${change.itemId}" to ${change.kind}.`);
     if (touched.has(change.itemId)) throw new InputError('changes', `Item ${change.itemId} is changed twice in ${options.id}.`);
@@ -50,6 +73,7 @@ export function deriveVersion(base: InstrumentVersion, options: DeriveOptions): 
     const old = items[at];
     if (change.kind === 'retire') {
       items.splice(at, 1);
+      if (old.cell !== null) removedFrom.set(old.cell, index);
     } else {
       const newId = change.newId ?? nextId(old, usedIds);
       claim(newId, `The revision of ${old.id}`);
@@ -58,7 +82,18 @@ export function deriveVersion(base: InstrumentVersion, options: DeriveOptions): 
       if (reverse === old.reverse && Object.keys(text).every((k) => text[k as keyof Localized] === old.text[k as keyof Localized])) {
         throw new InputError('changes', `The revision of ${old.id} changes neither its text nor its keying.`);
       }
+      requireTexts(text, newId);
       items[at] = { ...old, id: newId, text, reverse, revises: old.id };
+    }
+  }
+  for (const [cell, index] of removedFrom) {
+    const n = items.filter((i) => i.cell === cell).length;
+    if (n < MIN_ITEMS_PER_CELL) {
+      const c = options.changes[index] as { itemId: string };
+      throw new InputError(
+        'changes',
+        `changes[${index}] (retire ${c.itemId}): instrument version ${options.id} has ${n} items in cell ${cell}; each cell needs at least ${MIN_ITEMS_PER_CELL}.`,
+      );
     }
   }
   items = items.map((i) => ({ ...i }));

@@ -19,6 +19,7 @@ export {
   validateVersion,
   type InstrumentVersion,
   type VersionChange,
+  type ChangeEvidence,
 } from './version.js';
 export { deriveVersion, type DeriveOptions } from './derive_version.js';
 export { parseInstrumentVersion } from './parse_version.js';

@@ -27,8 +27,15 @@ const responseFormat = z.object({
   anchors: z.array(z.object({ value: z.number().int(), label: localized })),
 });
 
+const evidence = z
+  .object({
+    analysisId: z.union([z.number(), z.string()]).optional(),
+    statistics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
+  })
+  .optional();
+
 const change = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('retire'), itemId: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('retire'), itemId: z.string(), reason: z.string(), evidence }),
   z.object({
     kind: z.literal('revise'),
     itemId: z.string(),
@@ -36,8 +43,9 @@ const change = z.discriminatedUnion('kind', [
     text: localized.partial().optional(),
     reverse: z.boolean().optional(),
     reason: z.string(),
+    evidence,
   }),
-  z.object({ kind: z.literal('add'), item, reason: z.string() }),
+  z.object({ kind: z.literal('add'), item, reason: z.string(), evidence }),
 ]);
 
 const version = z.object({

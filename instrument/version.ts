@@ -7,9 +7,18 @@ import type { ResponseFormat } from './response_format.js';
 /** The fewest items a cell may keep in any version (a cell score needs at least half answered). */
 export const MIN_ITEMS_PER_CELL = 3;
 
+/**
+ * What led to a change: the stored analysis run that flagged the item and the statistics it
+ * flagged it with (`{iCvi: 0.56, cvr: -0.33}`, `{loading: 0.21}`), kept with the change for ever.
+ */
+export interface ChangeEvidence {
+  readonly analysisId?: number | string;
+  readonly statistics?: Readonly<Record<string, number | string | boolean | null>>;
+}
+
 /** One change from the version an instrument version is based on. */
 export type VersionChange =
-  | { readonly kind: 'retire'; readonly itemId: string; readonly reason: string }
+  | { readonly kind: 'retire'; readonly itemId: string; readonly reason: string; readonly evidence?: ChangeEvidence }
   | {
       readonly kind: 'revise';
       readonly itemId: string;
@@ -18,8 +27,9 @@ export type VersionChange =
       readonly text?: Partial<Localized>;
       readonly reverse?: boolean;
       readonly reason: string;
+      readonly evidence?: ChangeEvidence;
     }
-  | { readonly kind: 'add'; readonly item: Item; readonly reason: string };
+  | { readonly kind: 'add'; readonly item: Item; readonly reason: string; readonly evidence?: ChangeEvidence };
 
 /**
  * A published instrument version: the items respondents answer, in order, with their

@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { findInstrumentVersion, listInstrumentVersions } from './queries/instruments.js';
-import type { InstrumentDefinition } from './instrument_source.js';
+import type { InstrumentVersion } from '../instrument/index.js';
+import { loadInstrumentVersion, type InstrumentDefinition } from './instrument_source.js';
 
 /** A stored instrument version with its items indexed by id, for validating answers. */
 export interface LoadedInstrument {
@@ -13,6 +14,7 @@ export interface LoadedInstrument {
  */
 export class InstrumentCache {
   private readonly byVersion = new Map<string, LoadedInstrument>();
+  private readonly documents = new Map<string, InstrumentVersion>();
 
   constructor(private readonly db: Db) {}
 
@@ -27,6 +29,21 @@ export class InstrumentCache {
     };
     this.byVersion.set(version, loaded);
     return loaded;
+  }
+
+  /**
+   * The full published version `version` (items, texts, formats, scales, change log), read from
+   * the store (or the versions shipped in code) once and kept; undefined for an unknown version
+   * or a draft, which may still change and is never cached.
+   */
+  async document(version: string): Promise<InstrumentVersion | undefined> {
+    const cached = this.documents.get(version);
+    if (cached) return cached;
+    if (!(await this.get(version))) return undefined;
+    const loaded = await loadInstrumentVersion(this.db, version);
+    if (!loaded || loaded.status !== 'published') return undefined;
+    this.documents.set(version, loaded.version);
+    return loaded.version;
   }
 
   /** The most recently published version. */

@@ -1,6 +1,13 @@
-import { INSTRUMENT_VERSIONS, buildQuestionnaire, type InstrumentVersion, type Locale, type SurveyJson } from '../instrument/index.js';
+import {
+  INSTRUMENT_VERSIONS,
+  buildQuestionnaire,
+  parseInstrumentVersion,
+  type InstrumentVersion,
+  type Locale,
+  type SurveyJson,
+} from '../instrument/index.js';
 import type { Db } from './db.js';
-import { insertInstrumentVersionIfAbsent } from './queries/instruments.js';
+import { findInstrumentDocument, insertInstrumentDocument, insertInstrumentVersionIfAbsent } from './queries/instruments.js';
 
 /** One item of a stored instrument version, as the API shows it and the server validates answers with. */
 export interface InstrumentItemDefinition {
@@ -12,6 +19,8 @@ export interface InstrumentItemDefinition {
   readonly min: number;
   readonly max: number;
   readonly text: Readonly<Record<string, string>>;
+  /** The item this one revises (a revision carries a new id), when it is a revision. */
+  readonly revises?: string;
 }
 
 /** A published instrument version as stored in `instrument_versions` (immutable once stored). */
@@ -37,21 +46,52 @@ export function definitionOf(v: InstrumentVersion): InstrumentDefinition {
       min: item.scaleMin,
       max: item.scaleMax,
       text: { ...item.text },
+      ...(item.revises === undefined ? {} : { revises: item.revises }),
     })),
   };
 }
 
 /**
- * Stores every instrument version shipped in instrument/ that the database does not hold yet.
+ * Stores every instrument version shipped in instrument/ that the database does not hold yet,
+ * both as the published definition waves reference and as the full version document.
  * A stored version is never rewritten: waves pin versions, and a published version is immutable.
  */
 export async function publishBundledInstruments(db: Db, at: string): Promise<void> {
-  for (const v of INSTRUMENT_VERSIONS) await insertInstrumentVersionIfAbsent(db, definitionOf(v), at);
+  for (const v of INSTRUMENT_VERSIONS) {
+    await insertInstrumentVersionIfAbsent(db, definitionOf(v), at);
+    await insertInstrumentDocument(db, {
+      version: v.id,
+      status: 'published',
+      basedOn: v.basedOn,
+      document: v,
+      createdAt: at,
+      createdBy: 'seici',
+      publishedAt: at,
+    });
+  }
 }
 
-/** The SurveyJS questionnaire of a version in the wave's locales (the first shown first), or undefined for a version not shipped. */
-export function questionnaire(version: string, locales: readonly string[], minGroupSize: number): SurveyJson | undefined {
-  const v = INSTRUMENT_VERSIONS.find((x) => x.id === version);
-  if (!v) return undefined;
-  return buildQuestionnaire(v, locales as Locale[], { minGroupSize });
+/** A stored instrument version in full, with whether it is still a draft. */
+export interface SourcedInstrument {
+  readonly version: InstrumentVersion;
+  readonly status: 'draft' | 'published';
+  readonly publishedAt: string | null;
+}
+
+/**
+ * The full instrument version `id` as the database stores it (drafts included), else the one
+ * shipped in instrument/ (a database made before versions were stored in full), else undefined.
+ * The stored JSON is checked again on reading (parseInstrumentVersion), so a damaged row fails
+ * loudly rather than serving a broken questionnaire.
+ */
+export async function loadInstrumentVersion(db: Db, id: string): Promise<SourcedInstrument | undefined> {
+  const stored = await findInstrumentDocument(db, id);
+  if (stored) return { version: parseInstrumentVersion(stored.document), status: stored.status, publishedAt: stored.publishedAt };
+  const shipped = INSTRUMENT_VERSIONS.find((x) => x.id === id);
+  return shipped ? { version: shipped, status: 'published', publishedAt: shipped.published } : undefined;
+}
+
+/** The SurveyJS questionnaire of a version in the wave's locales (the first shown first). */
+export function questionnaire(version: InstrumentVersion, locales: readonly string[], minGroupSize: number): SurveyJson {
+  return buildQuestionnaire(version, locales as Locale[], { minGroupSize });
 }

@@ -1,6 +1,13 @@
-import { notFound } from '../errors.js';
-import { listInstrumentVersions } from '../queries/instruments.js';
+import type { z } from 'zod';
+import { InputError } from '../../analysis/errors.js';
+import { deriveVersion, type InstrumentVersion, type Item, type VersionChange } from '../../instrument/index.js';
+import { iso } from '../clock.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { InstrumentVersionCreate, VersionChangeInput } from '../instrument_schemas.js';
+import { definitionOf, loadInstrumentVersion, type SourcedInstrument } from '../instrument_source.js';
+import { insertInstrumentDocument, instrumentVersionTaken, listInstrumentVersions, markPublished, insertInstrumentVersionIfAbsent } from '../queries/instruments.js';
 import type { Services } from '../services.js';
+import { audit } from './audit.js';
 
 export async function latestInstrument(s: Services) {
   const latest = await s.instruments.latest();
@@ -12,8 +19,112 @@ export async function allInstruments(s: Services) {
   return { versions: (await listInstrumentVersions(s.db)).map((v) => v.definition) };
 }
 
+/** A stored version as the API shows it: its definition, status, provenance and change log. */
+function versionView(v: SourcedInstrument) {
+  return {
+    ...definitionOf(v.version),
+    status: v.status,
+    basedOn: v.version.basedOn,
+    publishedAt: v.publishedAt,
+    changes: v.version.changes,
+    carriedOver: [...v.version.carriedOver],
+  };
+}
+
+/** One stored version, published or draft (a draft says so in `status`). */
 export async function instrumentVersion(s: Services, version: string) {
-  const found = await s.instruments.get(version);
-  if (!found) throw notFound(`No instrument version "${version}" is published.`);
-  return found.definition;
+  const found = await loadInstrumentVersion(s.db, version);
+  if (!found || (found.status === 'published' && !(await s.instruments.get(version)))) {
+    throw notFound(`No instrument version "${version}" is stored.`);
+  }
+  return versionView(found);
+}
+
+/** The API's change (`{action: "revise", item, id, text}`) as the instrument library's. */
+function toVersionChange(base: InstrumentVersion, c: z.output<typeof VersionChangeInput>): VersionChange {
+  const evidence = c.evidence === undefined ? {} : { evidence: c.evidence };
+  if (c.action === 'retire') return { kind: 'retire', itemId: c.item, reason: c.reason, ...evidence };
+  if (c.action === 'revise') {
+    return {
+      kind: 'revise',
+      itemId: c.item,
+      newId: c.id,
+      ...(c.text === undefined ? {} : { text: c.text }),
+      ...(c.reverse === undefined ? {} : { reverse: c.reverse }),
+      reason: c.reason,
+      ...evidence,
+    };
+  }
+  const model = base.items.find((i) => i.scale === 'seici')!;
+  const item: Item = {
+    id: c.id,
+    scale: 'seici',
+    cell: c.cell as Item['cell'],
+    reverse: c.reverse,
+    response: model.response,
+    scaleMin: base.scaleMin,
+    scaleMax: base.scaleMax,
+    text: c.text as Item['text'],
+  };
+  return { kind: 'add', item, reason: c.reason, ...evidence };
+}
+
+/**
+ * Derives a draft version from a published one (shared/CONTRACT.md `POST /instrument/versions`):
+ * 400 naming the change at fault, 409 when the version id is taken. The draft is stored in full.
+ */
+export async function createVersion(s: Services, actor: string, input: z.output<typeof InstrumentVersionCreate>) {
+  const base = await loadInstrumentVersion(s.db, input.from);
+  if (!base || (base.status === 'published' && !(await s.instruments.get(input.from)))) {
+    throw badRequest(`from names no stored instrument version: "${input.from}".`);
+  }
+  if (base.status !== 'published') throw badRequest(`from: instrument version ${input.from} is a draft; derive from a published version.`);
+  if (await instrumentVersionTaken(s.db, input.version)) throw conflict(`Instrument version ${input.version} exists already.`);
+  const now = iso(s.clock());
+  let draft: InstrumentVersion;
+  try {
+    draft = deriveVersion(base.version, {
+      id: input.version,
+      published: now.slice(0, 10),
+      changes: input.changes.map((c) => toVersionChange(base.version, c)),
+    });
+  } catch (err) {
+    if (err instanceof InputError) throw badRequest(err.message);
+    throw err;
+  }
+  const stored = await s.db.transaction(async (trx) => {
+    const inserted = await insertInstrumentDocument(trx, {
+      version: draft.id,
+      status: 'draft',
+      basedOn: base.version.id,
+      document: draft,
+      createdAt: now,
+      createdBy: actor,
+      publishedAt: null,
+    });
+    if (inserted) await audit(s, actor, 'instrument.draft', `instrument:${draft.id}`, input, trx);
+    return inserted;
+  });
+  if (!stored) throw conflict(`Instrument version ${input.version} exists already.`);
+  return versionView({ version: draft, status: 'draft', publishedAt: null });
+}
+
+/**
+ * Publishes a draft: from now on it is immutable (409 on any change, publishing again included)
+ * and waves may pin it.
+ */
+export async function publishInstrumentVersion(s: Services, actor: string, version: string) {
+  const found = await loadInstrumentVersion(s.db, version);
+  if (!found) throw notFound(`No instrument version "${version}" is stored.`);
+  if (found.status === 'published') throw conflict(`Instrument version ${version} is published already; a published version cannot change.`);
+  const at = iso(s.clock());
+  const published: InstrumentVersion = { ...found.version, published: at.slice(0, 10) };
+  const done = await s.db.transaction(async (trx) => {
+    if (!(await markPublished(trx, version, published, at))) return false;
+    await insertInstrumentVersionIfAbsent(trx, definitionOf(published), at);
+    await audit(s, actor, 'instrument.publish', `instrument:${version}`, {}, trx);
+    return true;
+  });
+  if (!done) throw conflict(`Instrument version ${version} is published already; a published version cannot change.`);
+  return versionView({ version: published, status: 'published', publishedAt: at });
 }

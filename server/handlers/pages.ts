@@ -40,8 +40,9 @@ export async function respondentPage(s: Services, token: string, lang: string | 
   }
   const saved = invitation.response;
   const locale = lang && wave.locales.includes(lang) ? lang : saved && wave.locales.includes(saved.locale) ? saved.locale : wave.locales[0];
-  const survey = questionnaire(wave.instrumentVersion, [locale, ...wave.locales.filter((l) => l !== locale)], wave.minGroupSize);
-  if (!survey) throw new Error(`instrument version ${wave.instrumentVersion} is not shipped with this server`);
+  const instrument = await s.instruments.document(wave.instrumentVersion);
+  if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} of wave ${wave.id} is not stored`);
+  const survey = questionnaire(instrument, [locale, ...wave.locales.filter((l) => l !== locale)], wave.minGroupSize);
   const answers: Record<string, number | string> = {};
   for (const [id, value] of Object.entries(saved ? (JSON.parse(saved.answers) as Record<string, number | null>) : {})) {
     answers[id] = value === null ? 'none' : value;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { iso } from '../clock.js';
 import { HttpError, notFound } from '../errors.js';
-import { listInstrumentVersions } from '../queries/instruments.js';
+import { findInstrumentDocument, listInstrumentVersions } from '../queries/instruments.js';
 import { findUnitsByKeys } from '../queries/units.js';
 import { findWave, insertWave, listWaves, setWaveStatus, waveProgress, waveUnitKeys, type WaveRecord, type WaveStatus } from '../queries/waves.js';
 import type { WaveCreate } from '../schemas.js';
@@ -66,6 +66,9 @@ export async function createWave(s: Services, actor: string, input: z.output<typ
     throw new HttpError(400, `unitKeys names no unit: ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ' and others' : ''}.`);
   }
   const instrument = input.instrumentVersion === undefined ? await s.instruments.latest() : await s.instruments.get(input.instrumentVersion);
+  if (!instrument && input.instrumentVersion !== undefined && (await findInstrumentDocument(s.db, input.instrumentVersion))?.status === 'draft') {
+    throw new HttpError(400, `instrumentVersion ${input.instrumentVersion} is a draft; publish it before a wave uses it.`);
+  }
   if (!instrument) {
     const published = (await listInstrumentVersions(s.db)).map((v) => v.definition.version);
     throw new HttpError(400, `instrumentVersion names no published version: "${input.instrumentVersion}"; published: ${published.join(', ') || 'none'}.`);

@@ -41,3 +41,86 @@ export async function insertInstrumentVersionIfAbsent(db: Db, definition: Instru
     .onConflict('version')
     .ignore();
 }
+
+/** A stored instrument version document (drafts and published versions, in full). */
+export interface StoredDocument {
+  readonly version: string;
+  readonly status: 'draft' | 'published';
+  readonly basedOn: string | null;
+  /** The whole InstrumentVersion as JSON (parsed and checked by instrument_source). */
+  readonly document: unknown;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly publishedAt: string | null;
+}
+
+interface DocumentRow {
+  version: string;
+  status: 'draft' | 'published';
+  based_on: string | null;
+  document: string;
+  created_at: string;
+  created_by: string;
+  published_at: string | null;
+}
+
+export async function findInstrumentDocument(db: Db, version: string): Promise<StoredDocument | undefined> {
+  const row: DocumentRow | undefined = await db('instrument_documents').where({ version }).first();
+  if (!row) return undefined;
+  return {
+    version: row.version,
+    status: row.status,
+    basedOn: row.based_on,
+    document: JSON.parse(row.document),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    publishedAt: row.published_at,
+  };
+}
+
+/** Every stored version document's id and status, oldest first. */
+export async function listInstrumentDocuments(db: Db): Promise<{ version: string; status: string; basedOn: string | null }[]> {
+  const rows: DocumentRow[] = await db('instrument_documents').select('version', 'status', 'based_on').orderBy('created_at').orderBy('version');
+  return rows.map((r) => ({ version: r.version, status: r.status, basedOn: r.based_on }));
+}
+
+/** True when `version` names a stored version, published or draft. */
+export async function instrumentVersionTaken(db: Db, version: string): Promise<boolean> {
+  const [published, document] = await Promise.all([
+    db('instrument_versions').where({ version }).first('version'),
+    db('instrument_documents').where({ version }).first('version'),
+  ]);
+  return published !== undefined || document !== undefined;
+}
+
+/** Stores a version document; false when the id is taken (a concurrent create won). */
+export async function insertInstrumentDocument(
+  db: Db,
+  doc: { version: string; status: 'draft' | 'published'; basedOn: string | null; document: unknown; createdAt: string; createdBy: string; publishedAt: string | null },
+): Promise<boolean> {
+  const inserted = await db('instrument_documents')
+    .insert({
+      version: doc.version,
+      status: doc.status,
+      based_on: doc.basedOn,
+      document: JSON.stringify(doc.document),
+      created_at: doc.createdAt,
+      created_by: doc.createdBy,
+      published_at: doc.publishedAt,
+    })
+    .onConflict('version')
+    .ignore()
+    .returning('version');
+  return inserted.length > 0;
+}
+
+/**
+ * Publishes a draft: its document (now carrying the publication date) is frozen and the version
+ * joins `instrument_versions`. False when it is not a draft any more (a concurrent publish won).
+ */
+export async function markPublished(db: Db, version: string, document: unknown, at: string): Promise<boolean> {
+  const changed = await db('instrument_documents')
+    .where({ version, status: 'draft' })
+    .update({ status: 'published', document: JSON.stringify(document), published_at: at });
+  return changed > 0;
+}

@@ -9,6 +9,7 @@ import * as responses from '../handlers/responses.js';
 import * as units from '../handlers/units.js';
 import * as waves from '../handlers/waves.js';
 import * as S from '../schemas.js';
+import * as IS from '../instrument_schemas.js';
 import { validate } from '../validation.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
@@ -35,9 +36,21 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'get', path: '/instrument/versions/:version', tag: 'instrument', admin: false, status: 200, errors: [404],
-    summary: 'One published instrument version.',
-    response: S.Instrument,
+    summary: 'One stored instrument version, published or draft (`status`), with its provenance and change log.',
+    response: IS.InstrumentVersionView,
     run: ({ s, params }) => instrument.instrumentVersion(s, params.version),
+  }),
+  route({
+    method: 'post', path: '/instrument/versions', tag: 'instrument', admin: true, status: 201, errors: [400, 401, 409],
+    summary: 'Derives a draft version from a published one: retire, revise (a new id recording the item it revises) or add items, each with its reason and evidence; 409 when the version exists.',
+    body: IS.InstrumentVersionCreate, response: IS.InstrumentVersionView,
+    run: ({ s, actor, body }) => instrument.createVersion(s, actor, body),
+  }),
+  route({
+    method: 'post', path: '/instrument/versions/:version/publish', tag: 'instrument', admin: true, status: 200, errors: [401, 404, 409],
+    summary: 'Publishes a draft version; it is immutable afterwards (409 on any change) and waves may pin it.',
+    body: S.EmptyBody.optional(), response: IS.InstrumentVersionView,
+    run: ({ s, actor, params }) => instrument.publishInstrumentVersion(s, actor, params.version),
   }),
   route({
     method: 'get', path: '/units', tag: 'units', admin: true, status: 200, errors: [401],
