@@ -7,7 +7,7 @@ import {
   type SurveyJson,
 } from '../instrument/index.js';
 import type { Db } from './db.js';
-import { findInstrumentDocument, insertInstrumentDocument, insertInstrumentVersionIfAbsent } from './queries/instruments.js';
+import { findInstrumentDocument, insertInstrumentDocument, insertInstrumentVersionIfAbsent, listInstrumentDocuments } from './queries/instruments.js';
 
 /** One item of a stored instrument version, as the API shows it and the server validates answers with. */
 export interface InstrumentItemDefinition {
@@ -89,6 +89,18 @@ export async function loadInstrumentVersion(db: Db, id: string): Promise<Sourced
   if (stored) return { version: parseInstrumentVersion(stored.document), status: stored.status, publishedAt: stored.publishedAt };
   const shipped = INSTRUMENT_VERSIONS.find((x) => x.id === id);
   return shipped ? { version: shipped, status: 'published', publishedAt: shipped.published } : undefined;
+}
+
+/** Every stored version in full (drafts included) and every shipped one not stored, oldest first: the history that links revisions. */
+export async function loadInstrumentHistory(db: Db): Promise<InstrumentVersion[]> {
+  const stored = await listInstrumentDocuments(db);
+  const versions: InstrumentVersion[] = [];
+  for (const { version } of stored) {
+    const loaded = await loadInstrumentVersion(db, version);
+    if (loaded) versions.push(loaded.version);
+  }
+  for (const v of INSTRUMENT_VERSIONS) if (!versions.some((x) => x.id === v.id)) versions.unshift(v);
+  return versions;
 }
 
 /** The SurveyJS questionnaire of a version in the wave's locales (the first shown first). */

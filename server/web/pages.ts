@@ -3,7 +3,6 @@ import {
   CELL_DEFINITIONS,
   compareVersions,
   DIMENSION_NAMES,
-  INSTRUMENT_VERSIONS,
   LEVER_NAMES,
   cellDimension,
   cellLever,
@@ -13,6 +12,7 @@ import { DIMENSION_LABELS, LEVER_LABELS } from '../charts/index.js';
 import { listTraces } from '../dynamics/handlers/traces.js';
 import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
+import { loadInstrumentHistory } from '../instrument_source.js';
 import { effectiveStatus } from '../handlers/waves.js';
 import { suppressSmallUnits } from '../handlers/analyses.js';
 import type { WaveAnalysisResults } from '../jobs/wave_analysis.js';
@@ -193,11 +193,12 @@ export async function comparePage(s: Services, from: string, to: string) {
   const versions = (await listInstrumentVersions(s.db)).map((v) => v.definition.version);
   const base = { versions, from, to };
   if (!from || !to) return { ...base, comparison: null };
-  const shipped = (id: string) => INSTRUMENT_VERSIONS.find((v) => v.id === id);
-  const a = shipped(from);
-  const b = shipped(to);
-  if (!a || !b) throw new HttpError(404, `Version "${!a ? from : to}" is not one this server ships, so its item history is unknown.`);
-  const c = compareVersions(a, b, INSTRUMENT_VERSIONS);
+  const history = await loadInstrumentHistory(s.db);
+  const stored = (id: string) => history.find((v) => v.id === id);
+  const a = stored(from);
+  const b = stored(to);
+  if (!a || !b) throw new HttpError(404, `Version "${!a ? from : to}" is not stored on this server.`);
+  const c = compareVersions(a, b, history);
   const textOf = (v: typeof a, id: string) => v.items.find((i) => i.id === id)?.text.en ?? '';
   return {
     ...base,

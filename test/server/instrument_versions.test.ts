@@ -111,6 +111,13 @@ describe.each(BACKENDS)('instrument versions over HTTP on $label', (backend) => 
     expect((await api().get('/api/v1/instrument')).body.version).toBe('v2');
     expect((await api().get('/api/v1/instrument/versions')).body.versions.map((v: { version: string }) => v.version)).toEqual(['v1', 'v2']);
 
+    // The console compares the stored versions item by item.
+    const compared = await api().get('/admin/instrument/compare?from=v1&to=v2').set(AUTH).set('Accept', 'text/html');
+    expect(compared.status).toBe(200);
+    expect(compared.text).toMatch(/SxC_2[\s\S]*SxC_9/);
+    expect(compared.text).toContain('SxA_8');
+    expect(compared.text).toContain('TxV_9');
+
     // A wave pinned to v2 asks v2's items, takes answers to them, analyses and exports them.
     const created = await api().post('/api/v1/waves').set(AUTH).send({ ...wave, instrumentVersion: 'v2' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
