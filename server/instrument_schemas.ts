@@ -49,6 +49,9 @@ export const InstrumentVersionCreate = z.strictObject({
   changes: z.array(VersionChangeInput).min(1).max(500),
 });
 
+/** A draft's new change list (it replaces the old one). */
+export const InstrumentDraftUpdate = z.strictObject({ changes: z.array(VersionChangeInput).min(1).max(500) });
+
 /** A stored version (published or draft) with its provenance and change log. */
 export const InstrumentVersionView = Instrument.extend({
   status: z.enum(['draft', 'published']),

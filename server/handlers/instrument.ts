@@ -5,7 +5,14 @@ import { iso } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { InstrumentVersionCreate, VersionChangeInput } from '../instrument_schemas.js';
 import { definitionOf, loadInstrumentVersion, type SourcedInstrument } from '../instrument_source.js';
-import { insertInstrumentDocument, instrumentVersionTaken, listInstrumentVersions, markPublished, insertInstrumentVersionIfAbsent } from '../queries/instruments.js';
+import {
+  insertInstrumentDocument,
+  insertInstrumentVersionIfAbsent,
+  instrumentVersionTaken,
+  listInstrumentVersions,
+  markPublished,
+  updateDraftDocument,
+} from '../queries/instruments.js';
 import type { Services } from '../services.js';
 import { audit } from './audit.js';
 
@@ -106,6 +113,50 @@ export async function createVersion(s: Services, actor: string, input: z.output<
     return inserted;
   });
   if (!stored) throw conflict(`Instrument version ${input.version} exists already.`);
+  return versionView({ version: draft, status: 'draft', publishedAt: null });
+}
+
+/** A stored change in the API's form (the inverse of toVersionChange), so a draft's list can be edited and sent again. */
+export function changeInput(c: VersionChange): z.output<typeof VersionChangeInput> {
+  const evidence = c.evidence === undefined ? {} : { evidence: c.evidence as z.output<typeof VersionChangeInput>['evidence'] };
+  if (c.kind === 'retire') return { action: 'retire', item: c.itemId, reason: c.reason, ...evidence };
+  if (c.kind === 'revise') {
+    return {
+      action: 'revise',
+      item: c.itemId,
+      id: c.newId ?? '',
+      ...(c.text === undefined ? {} : { text: c.text as Record<string, string> }),
+      ...(c.reverse === undefined ? {} : { reverse: c.reverse }),
+      reason: c.reason,
+      ...evidence,
+    };
+  }
+  return { action: 'add', id: c.item.id, cell: c.item.cell ?? '', reverse: c.item.reverse, text: { ...c.item.text }, reason: c.reason, ...evidence };
+}
+
+/**
+ * Replaces a draft's change list (the draft is derived again from its base): 400 naming the
+ * change at fault, 404 for an unknown version, 409 once the version is published.
+ */
+export async function changeDraft(s: Services, actor: string, version: string, changes: z.output<typeof VersionChangeInput>[]) {
+  const found = await loadInstrumentVersion(s.db, version);
+  if (!found) throw notFound(`No instrument version "${version}" is stored.`);
+  if (found.status === 'published') throw conflict(`Instrument version ${version} is published; a published version cannot change.`);
+  const base = await loadInstrumentVersion(s.db, found.version.basedOn ?? '');
+  if (!base) throw new Error(`the base ${found.version.basedOn} of draft ${version} is not stored`);
+  let draft: InstrumentVersion;
+  try {
+    draft = deriveVersion(base.version, { id: version, published: iso(s.clock()).slice(0, 10), changes: changes.map((c) => toVersionChange(base.version, c)) });
+  } catch (err) {
+    if (err instanceof InputError) throw badRequest(err.message);
+    throw err;
+  }
+  const updated = await s.db.transaction(async (trx) => {
+    const n = await updateDraftDocument(trx, version, draft);
+    if (n) await audit(s, actor, 'instrument.edit', `instrument:${version}`, { changes }, trx);
+    return n;
+  });
+  if (!updated) throw conflict(`Instrument version ${version} is published; a published version cannot change.`);
   return versionView({ version: draft, status: 'draft', publishedAt: null });
 }
 

@@ -124,3 +124,9 @@ export async function markPublished(db: Db, version: string, document: unknown, 
     .update({ status: 'published', document: JSON.stringify(document), published_at: at });
   return changed > 0;
 }
+
+/** Rewrites a draft's document; false when it is not a draft (published meanwhile, or unknown). */
+export async function updateDraftDocument(db: Db, version: string, document: unknown): Promise<boolean> {
+  const changed = await db('instrument_documents').where({ version, status: 'draft' }).update({ document: JSON.stringify(document) });
+  return changed > 0;
+}

@@ -47,6 +47,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: ({ s, actor, body }) => instrument.createVersion(s, actor, body),
   }),
   route({
+    method: 'patch', path: '/instrument/versions/:version', tag: 'instrument', admin: true, status: 200, errors: [400, 401, 404, 409],
+    summary: 'Replaces a draft\'s change list (derived again from its base); 409 once the version is published.',
+    body: IS.InstrumentDraftUpdate, response: IS.InstrumentVersionView,
+    run: ({ s, actor, params, body }) => instrument.changeDraft(s, actor, params.version, body.changes),
+  }),
+  route({
     method: 'post', path: '/instrument/versions/:version/publish', tag: 'instrument', admin: true, status: 200, errors: [401, 404, 409],
     summary: 'Publishes a draft version; it is immutable afterwards (409 on any change) and waves may pin it.',
     body: S.EmptyBody.optional(), response: IS.InstrumentVersionView,

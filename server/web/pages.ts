@@ -12,12 +12,13 @@ import { DIMENSION_LABELS, LEVER_LABELS } from '../charts/index.js';
 import { listTraces } from '../dynamics/handlers/traces.js';
 import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
-import { loadInstrumentHistory } from '../instrument_source.js';
+import { definitionOf, loadInstrumentHistory, loadInstrumentVersion } from '../instrument_source.js';
+import { changeLog } from './instrument_editor.js';
 import { effectiveStatus } from '../handlers/waves.js';
 import { suppressSmallUnits } from '../handlers/analyses.js';
 import type { WaveAnalysisResults } from '../jobs/wave_analysis.js';
 import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
-import { listInstrumentVersions } from '../queries/instruments.js';
+import { listInstrumentDocuments, listInstrumentVersions } from '../queries/instruments.js';
 import { listUnits, type UnitRecord } from '../queries/units.js';
 import { findWave, listWaves, waveUnitKeys, type WaveRecord } from '../queries/waves.js';
 import type { Services } from '../services.js';
@@ -159,7 +160,9 @@ export async function analysisPage(s: Services, id: number) {
 
 export async function instrumentPage(s: Services) {
   const versions = await listInstrumentVersions(s.db);
+  const drafts = (await listInstrumentDocuments(s.db)).filter((d) => d.status === 'draft');
   return {
+    drafts,
     versions: versions.map((v) => ({
       version: v.definition.version,
       publishedAt: v.publishedAt,
@@ -171,9 +174,11 @@ export async function instrumentPage(s: Services) {
 }
 
 export async function instrumentVersionPage(s: Services, version: string, locale: string) {
-  const loaded = await s.instruments.get(version);
-  if (!loaded) throw new HttpError(404, `No instrument version "${version}" is published.`);
-  const def = loaded.definition;
+  const loaded = await loadInstrumentVersion(s.db, version);
+  if (!loaded) throw new HttpError(404, `No instrument version "${version}" is stored.`);
+  const def = definitionOf(loaded.version);
+  const log = changeLog(loaded.version.changes);
+  const draft = loaded.status === 'draft';
   const lang = def.locales.includes(locale) ? locale : def.locales[0];
   const text = (t: Readonly<Record<string, string>>) => t[lang] ?? Object.values(t)[0] ?? '';
   const cells = CELLS.map((cell: Cell) => ({
@@ -182,11 +187,28 @@ export async function instrumentVersionPage(s: Services, version: string, locale
     dimension: DIMENSION_NAMES[cellDimension(cell)],
     lever: LEVER_NAMES[cellLever(cell)],
     definition: CELL_DEFINITIONS[cell],
-    items: def.items.filter((i) => i.cell === cell).map((i) => ({ ...i, label: text(i.text) })),
+    items: def.items.filter((i) => i.cell === cell).map((i) => ({ ...i, label: text(i.text), change: log.byItem.get(i.id) ?? null, draft })),
   }));
   const other = def.items.filter((i) => i.cell === null);
   const scales = [...new Set(other.map((i) => i.scale))].map((scale) => ({ scale, items: other.filter((i) => i.scale === scale).map((i) => ({ ...i, label: text(i.text) })) }));
-  return { version: def.version, scaleMin: def.scaleMin, scaleMax: def.scaleMax, locale: lang, locales: def.locales.map((l) => ({ code: l, current: l === lang })), cells, scales, items: def.items.length };
+  return {
+    version: def.version,
+    scaleMin: def.scaleMin,
+    scaleMax: def.scaleMax,
+    locale: lang,
+    locales: def.locales.map((l) => ({ code: l, current: l === lang })),
+    textLocales: def.locales,
+    cells,
+    scales,
+    items: def.items.length,
+    status: loaded.status,
+    draft,
+    basedOn: loaded.version.basedOn,
+    publishedAt: loaded.publishedAt,
+    retired: log.retired,
+    changeCount: loaded.version.changes.length,
+    cellIds: CELLS,
+  };
 }
 
 export async function comparePage(s: Services, from: string, to: string) {

@@ -9,6 +9,11 @@ import { requestAnalysis } from '../handlers/analyses.js';
 import { createInvitations, emailInvitations } from '../handlers/invitations.js';
 import { createUnit, importUnits } from '../handlers/units.js';
 import { closeWave, createWave } from '../handlers/waves.js';
+import { changeDraft, changeInput, createVersion, instrumentVersion, publishInstrumentVersion } from '../handlers/instrument.js';
+import { InstrumentVersionCreate } from '../instrument_schemas.js';
+import { loadInstrumentVersion } from '../instrument_source.js';
+import type { VersionChange } from '../../instrument/index.js';
+import { formChange } from './instrument_editor.js';
 import { VIEWS_DIR } from '../paths.js';
 import { findWave, listWaves } from '../queries/waves.js';
 import { InvitationCreate, InvitationEmail, UnitCreate, WaveCreate } from '../schemas.js';
@@ -134,6 +139,46 @@ export function consoleRouter(s: Services): express.Router {
     const lang = typeof req.query.lang === 'string' ? req.query.lang : 'en';
     const data = await instrumentVersionPage(s, req.params.version as string, lang);
     render(req, res, 'instrument_version', 'instrument', `Instrument ${data.version}`, data);
+  });
+
+  // The draft editor: start a draft from a published version, add or remove changes, publish.
+  const versionParam = (req: Request) => req.params.version as string;
+  const localesOf = async (version: string) => (await loadInstrumentVersion(s.db, version))?.version.locales ?? ['en'];
+  router.post('/admin/instrument', ...consoleForm(s), async (req, res) => {
+    const version = field(req, 'version');
+    await attempt(res, '/admin/instrument', async () => {
+      const input = validate(InstrumentVersionCreate, { from: field(req, 'from'), version, changes: [formChange(req, await localesOf(field(req, 'from')))] });
+      await createVersion(s, res.locals.console.actor, input);
+      return `Draft ${version} was created.`;
+    });
+  });
+  router.post('/admin/instrument/:version/changes', ...consoleForm(s), async (req, res) => {
+    const version = versionParam(req);
+    await attempt(res, `/admin/instrument/${encodeURIComponent(version)}`, async () => {
+      const current = await instrumentVersion(s, version);
+      const changes = [...(current.changes as VersionChange[]).map(changeInput), formChange(req, current.locales)];
+      await changeDraft(s, res.locals.console.actor, version, changes);
+      return 'The change was added to the draft.';
+    });
+  });
+  router.post('/admin/instrument/:version/changes/:index/remove', ...consoleForm(s), async (req, res) => {
+    const version = versionParam(req);
+    await attempt(res, `/admin/instrument/${encodeURIComponent(version)}`, async () => {
+      const current = await instrumentVersion(s, version);
+      const index = Number(req.params.index);
+      const changes = (current.changes as VersionChange[]).map(changeInput).filter((_, i) => i !== index);
+      if (changes.length === current.changes.length) throw new HttpError(400, `The draft has no change number ${req.params.index}.`);
+      if (changes.length === 0) throw new HttpError(400, 'A draft keeps at least one change; add another before removing this one.');
+      await changeDraft(s, res.locals.console.actor, version, changes);
+      return 'The change was removed from the draft.';
+    });
+  });
+  router.post('/admin/instrument/:version/publish', ...consoleForm(s), async (req, res) => {
+    const version = versionParam(req);
+    await attempt(res, `/admin/instrument/${encodeURIComponent(version)}`, async () => {
+      await publishInstrumentVersion(s, res.locals.console.actor, version);
+      return `Version ${version} is published; new waves use it from now on.`;
+    });
   });
 
   router.get('/admin/waves', page, async (req, res) => {
