@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, BACKENDS, openTestApp, type TestApp } from './harness.js';
+import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, type TestApp } from './harness.js';
 
 describe.each(BACKENDS)('the console draft editor and PATCH of drafts on $label', (backend) => {
   let t: TestApp;
@@ -55,6 +55,20 @@ describe.each(BACKENDS)('the console draft editor and PATCH of drafts on $label'
     expect((await api().patch('/api/v1/instrument/versions/v1').set(AUTH).send({ changes: [{ action: 'retire', item: 'SxA_1', reason: 'x' }] })).status).toBe(409);
     expect((await api().patch('/api/v1/instrument/versions/v8').set(AUTH).send({ changes: [{ action: 'retire', item: 'SxA_1', reason: 'x' }] })).status).toBe(404);
 
+    // Signed in with a session, every form of the draft's page carries the session's CSRF token.
+    const login = await api().post('/login').type('form').send({ token: ADMIN_TOKEN });
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const sessionPage = (await api().get('/admin/instrument/v2').set('Cookie', cookie)).text;
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(sessionPage)![1];
+    const tokens = [...sessionPage.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1]);
+    expect(tokens.length).toBeGreaterThanOrEqual(71 + 1 + 9 + 1); // one form per unchanged SEI-CI item, the undo, an add per cell, publish
+    expect(new Set(tokens)).toEqual(new Set([csrf]));
+    const viaSession = await api().post('/admin/instrument/v2/changes').set('Cookie', cookie).type('form').send({ _csrf: csrf, action: 'retire', item: 'SxV_7', reason: 'Also redundant.' });
+    expect(outcome(viaSession).notice).toBe('The change was added to the draft.');
+    const forged = await api().post('/admin/instrument/v2/publish').set('Cookie', cookie).type('form').send({ _csrf: 'forged' });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect((await api().get('/api/v1/instrument/versions/v2')).body.status).toBe('draft');
+
     expect(outcome(await form('/admin/instrument/v2/publish', {})).notice).toBe('Version v2 is published; new waves use it from now on.');
     expect(outcome(await form('/admin/instrument/v2/changes', { action: 'retire', item: 'SxA_1', reason: 'late' })).error).toMatch(/v2 is published; a published version cannot change/);
     const late = await api().patch('/api/v1/instrument/versions/v2').set(AUTH).send({ changes: [{ action: 'retire', item: 'SxA_1', reason: 'late' }] });
@@ -62,6 +76,6 @@ describe.each(BACKENDS)('the console draft editor and PATCH of drafts on $label'
     const published = (await api().get('/admin/instrument/v2').set(AUTH)).text;
     expect(published).not.toContain('Publish v2');
     expect(published).not.toContain('Retire or revise');
-    expect((await api().get('/api/v1/instrument/versions/v2')).body).toMatchObject({ status: 'published', changes: [{ itemId: 'SxV_8' }] });
+    expect((await api().get('/api/v1/instrument/versions/v2')).body).toMatchObject({ status: 'published', changes: [{ itemId: 'SxV_8' }, { itemId: 'SxV_7' }] });
   });
 });
