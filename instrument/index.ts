@@ -45,3 +45,4 @@ export {
   type SurveyQuestionJson,
   type SurveyText,
 } from './questionnaire.js';
+export { buildPanelQuestionnaire, panelItemOrder, panelRatings, type PanelSurveyJson } from './panel_questionnaire.js';
