@@ -172,6 +172,13 @@ describe.each(BACKENDS)('instrument versions over HTTP on $label', (backend) => 
       const v3 = await request(restarted).post('/api/v1/instrument/versions').set(AUTH).send({ from: 'v2', version: 'v3', changes: [{ action: 'retire', item: 'SxC_9', reason: 'Still sorted into RxC.' }] });
       expect(v3.status, JSON.stringify(v3.body)).toBe(201);
       expect(v3.body).toMatchObject({ basedOn: 'v2', status: 'draft' });
+      // Two processes racing to create and to publish the same version: one wins, the other gets 409.
+      const body = { from: 'v2', version: 'v4', changes: [{ action: 'retire', item: 'TxV_9', reason: 'Race.' }] };
+      const created = await Promise.all([0, 1, 2, 3].map((i) => request(i % 2 ? restarted : t.app).post('/api/v1/instrument/versions').set(AUTH).send(body)));
+      expect(created.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+      const publishes = await Promise.all([0, 1, 2, 3].map((i) => request(i % 2 ? restarted : t.app).post('/api/v1/instrument/versions/v4/publish').set(AUTH)));
+      expect(publishes.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+      expect(await rowCount(t.db, 'instrument_versions')).toBe(3);
       await restarted.services.analyses.idle();
       await restarted.services.responses.close();
     } finally {
