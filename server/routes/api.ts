@@ -10,6 +10,8 @@ import * as units from '../handlers/units.js';
 import * as waves from '../handlers/waves.js';
 import * as S from '../schemas.js';
 import * as IS from '../instrument_schemas.js';
+import * as PS from '../panel_schemas.js';
+import * as panels from '../handlers/panels.js';
 import { validate } from '../validation.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
@@ -57,6 +59,51 @@ export const apiRoutes: readonly ApiRoute[] = [
     summary: 'Publishes a draft version; it is immutable afterwards (409 on any change) and waves may pin it.',
     body: S.EmptyBody.optional(), response: IS.InstrumentVersionView,
     run: ({ s, actor, params }) => instrument.publishInstrumentVersion(s, actor, params.version),
+  }),
+  route({
+    method: 'post', path: '/panels', tag: 'panels', admin: true, status: 201, errors: [400, 401],
+    summary: 'Creates an expert panel that rates a published instrument version (default the latest) for content validity.',
+    body: PS.PanelCreate, response: PS.Panel,
+    run: ({ s, actor, body }) => panels.createPanel(s, actor, body),
+  }),
+  route({
+    method: 'get', path: '/panels/:id', tag: 'panels', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'An expert panel with its progress (invited, started, complete).',
+    response: PS.Panel,
+    run: ({ s, params }) => panels.getPanel(s, id(params)),
+  }),
+  route({
+    method: 'post', path: '/panels/:id/experts', tag: 'panels', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Issues single-use links for experts (labelled E1, E2, …).',
+    body: PS.ExpertInvite, response: z.object({ experts: z.array(z.object({ label: z.string(), token: z.string(), url: z.string() })) }),
+    run: ({ s, actor, params, body }) => panels.inviteExperts(s, actor, id(params), body),
+  }),
+  route({
+    method: 'post', path: '/panels/:id/close', tag: 'panels', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'Closes an expert panel; ratings are refused from then on.',
+    body: S.EmptyBody.optional(), response: PS.Panel,
+    run: ({ s, actor, params }) => panels.closeExpertPanel(s, actor, id(params)),
+  }),
+  route({
+    method: 'post', path: '/panel-ratings', tag: 'panels', admin: false, status: 201, errors: [400, 404, 409, 410],
+    summary: 'Saves an expert\'s ratings for a panel link: partial (resumable) or complete (once).',
+    body: PS.PanelRatingsSubmit, response: z.object({ complete: z.boolean(), rated: z.number().int(), items: z.number().int() }),
+    run: async ({ s, body }) => {
+      const saved = await panels.submitPanelRatings(s, body);
+      return new Reply(saved.status, saved.body);
+    },
+  }),
+  route({
+    method: 'post', path: '/panels/:id/analyses', tag: 'panels', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Analyses the complete rating sets (seici content-validity) and stores the run.',
+    body: S.EmptyBody.optional(), response: PS.PanelAnalysis,
+    run: ({ s, actor, params }) => panels.analysePanel(s, actor, id(params)),
+  }),
+  route({
+    method: 'get', path: '/panels/:id/analyses/latest', tag: 'panels', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The latest stored content-validity analysis of a panel.',
+    response: PS.PanelAnalysis,
+    run: ({ s, params }) => panels.panelAnalysis(s, id(params)),
   }),
   route({
     method: 'get', path: '/units', tag: 'units', admin: true, status: 200, errors: [401],

@@ -3,6 +3,7 @@ import { SESSION_COOKIE, sessionIdentity } from '../auth/admin.js';
 import { HttpError } from '../errors.js';
 import { login, logout } from '../handlers/sessions.js';
 import { respondentPage } from '../handlers/pages.js';
+import { panelPage } from '../handlers/panels.js';
 import type { Services } from '../services.js';
 import type { Views } from '../views.js';
 
@@ -16,6 +17,14 @@ export function pageRouter(s: Services, views: Views): express.Router {
   router.get('/s/:token', async (req: Request, res: Response) => {
     const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
     const page = await respondentPage(s, req.params.token as string, lang);
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.status(page.status).type('html').send(views.render(page.view, page.data));
+  });
+
+  router.get('/p/:token', async (req: Request, res: Response) => {
+    const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+    const page = await panelPage(s, req.params.token as string, lang);
     res.set('Cache-Control', 'no-store');
     res.set('Referrer-Policy', 'no-referrer');
     res.status(page.status).type('html').send(views.render(page.view, page.data));

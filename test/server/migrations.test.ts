@@ -3,7 +3,7 @@ import { migrateDownAll, migrateToLatest } from '../../server/db.js';
 import { migrationSource } from '../../migrations/index.js';
 import { BACKENDS, openTestStore, tableNames, type TestStore } from './harness.js';
 
-const TABLES = ['instrument_versions', 'units', 'waves', 'wave_units', 'wave_events', 'invitations', 'recipients', 'responses', 'admin_tokens', 'admin_sessions', 'audit_log', 'analyses', 'instrument_documents'];
+const TABLES = ['instrument_versions', 'units', 'waves', 'wave_units', 'wave_events', 'invitations', 'recipients', 'responses', 'admin_tokens', 'admin_sessions', 'audit_log', 'analyses', 'instrument_documents', 'expert_panels', 'panel_experts', 'panel_analyses'];
 
 describe.each(BACKENDS)('migrations on $label', (backend) => {
   let store: TestStore;
