@@ -27,3 +27,11 @@ export const Panel = z.object({
 });
 
 export const PanelAnalysis = z.object({ id: z.number().int(), experts: z.number().int(), createdAt: z.string(), results: z.unknown() });
+
+export const PanelDraft = z.strictObject({
+  version: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'may contain only letters, digits, dots, dashes and underscores, starting with a letter or digit.' }),
+});

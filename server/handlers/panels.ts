@@ -20,6 +20,7 @@ import {
 import type { Services } from '../services.js';
 import { hashToken, newToken } from '../tokens.js';
 import { audit } from './audit.js';
+import { createVersion } from './instrument.js';
 import type { Page } from './pages.js';
 
 /** The seed of an expert's item order: fixed by their link, so a resumed page shows the same order. */
@@ -160,4 +161,30 @@ export async function panelPage(s: Services, token: string, lang: string | undef
       config: { token, survey, answers: expert.answers ?? {}, locale, locales: [locale], endpoint: '/api/v1/panel-ratings' },
     },
   };
+}
+
+/**
+ * Turns a panel's latest verdicts into a draft version of its instrument: every item the panel
+ * would drop is retired, with the verdict's reasons and the statistics as evidence (the analysis
+ * run's id included); items to revise need new wording, so they are listed for the editor.
+ */
+export async function draftFromPanel(s: Services, actor: string, id: number, version: string) {
+  const panel = await requirePanel(s, id);
+  const latest = await latestPanelAnalysis(s.db, id);
+  if (!latest) throw conflict(`Expert panel ${id} has not been analysed yet.`);
+  type Verdict = { item: string; verdict: string | null; reasons: string[]; iCvi: number | null; cvr: number | null; cvrCritical: number | null; psa: number | null; csv: number | null };
+  const items = (latest.results as { items: Verdict[] }).items;
+  const drop = items.filter((i) => i.verdict === 'drop');
+  if (drop.length === 0) throw conflict(`The panel's analysis ${latest.id} drops no item; revise items in the console instead.`);
+  const draft = await createVersion(s, actor, {
+    from: panel.instrumentVersion,
+    version,
+    changes: drop.map((i) => ({
+      action: 'retire' as const,
+      item: i.item,
+      reason: `Expert panel: ${i.reasons.join('; ')}.`,
+      evidence: { analysisId: `panel-${latest.id}`, statistics: { iCvi: i.iCvi, cvr: i.cvr, cvrCritical: i.cvrCritical, psa: i.psa, csv: i.csv } },
+    })),
+  });
+  return { ...draft, toRevise: items.filter((i) => i.verdict === 'revise').map((i) => ({ item: i.item, reasons: i.reasons })) };
 }

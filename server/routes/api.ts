@@ -100,6 +100,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: ({ s, actor, params }) => panels.analysePanel(s, actor, id(params)),
   }),
   route({
+    method: 'post', path: '/panels/:id/draft', tag: 'panels', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Turns the panel\'s latest verdicts into a draft version: items to drop are retired with their reasons and statistics as evidence; items to revise are listed.',
+    body: PS.PanelDraft, response: IS.InstrumentVersionView.extend({ toRevise: z.array(z.object({ item: z.string(), reasons: z.array(z.string()) })) }),
+    run: ({ s, actor, params, body }) => panels.draftFromPanel(s, actor, id(params), body.version),
+  }),
+  route({
     method: 'get', path: '/panels/:id/analyses/latest', tag: 'panels', admin: true, status: 200, errors: NOT_FOUND,
     summary: 'The latest stored content-validity analysis of a panel.',
     response: PS.PanelAnalysis,

@@ -96,7 +96,20 @@ describe.each(BACKENDS)('expert panels over HTTP on $label', (backend) => {
     expect((await api().post('/api/v1/panel-ratings').send({ token: extra, answers: {}, complete: false })).status).toBe(410);
     expect((await api().get(`/p/${extra}`)).status).toBe(410);
     expect((await api().post(`/api/v1/panels/${id}/experts`).set(AUTH).send({ count: 1 })).status).toBe(409);
-    await api().post('/api/v1/instrument/versions').set(AUTH).send({ from: 'v1', version: 'v2', changes: [{ action: 'retire', item: 'SxA_3', reason: 'Panel: I-CVI .33.', evidence: { analysisId: analysed.body.id, statistics: { iCvi: 1 / 3 } } }] });
+    // The verdicts become a draft: SxA_3 retired with the panel's reasons and statistics, RxC_5 listed for revision.
+    const fromPanel = await api().post(`/api/v1/panels/${id}/draft`).set(AUTH).send({ version: 'v2' });
+    expect(fromPanel.status, JSON.stringify(fromPanel.body)).toBe(201);
+    expect(fromPanel.body).toMatchObject({ version: 'v2', status: 'draft', basedOn: 'v1', toRevise: [{ item: 'RxC_5' }] });
+    expect(fromPanel.body.changes).toEqual([
+      {
+        kind: 'retire',
+        itemId: 'SxA_3',
+        reason: expect.stringMatching(/^Expert panel: I-CVI 0\.33 is below 0\.70; CVR -1\.00 is below its critical value 0\.78 for N = 9\.$/),
+        evidence: { analysisId: `panel-${analysed.body.id}`, statistics: { iCvi: 1 / 3, cvr: -1, cvrCritical: 7 / 9, psa: 1, csv: 1 } },
+      },
+    ]);
+    expect(fromPanel.body.items.map((i: { id: string }) => i.id)).not.toContain('SxA_3');
+    expect((await api().post(`/api/v1/panels/${id}/draft`).set(AUTH).send({ version: 'v2' })).status).toBe(409);
     const onDraft = await api().post('/api/v1/panels').set(AUTH).send({ name: 'On a draft', instrumentVersion: 'v2' });
     expect(onDraft.status).toBe(400);
     expect(onDraft.body.error).toBe('instrumentVersion v2 is a draft; publish it before a panel rates it.');
