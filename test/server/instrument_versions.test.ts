@@ -2,6 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db.js';
+import { publishBundledInstruments } from '../../server/instrument_source.js';
+import { insertInstrumentDocument } from '../../server/queries/instruments.js';
 import { seiAnswers, seeded, type ItemInfo } from './answers.js';
 import { AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from './harness.js';
 
@@ -64,6 +66,13 @@ describe.each(BACKENDS)('instrument versions over HTTP on $label', (backend) => 
   const itemIds = (body: { items: { id: string }[] }) => body.items.map((i) => i.id);
 
   it.skipIf(backend.skip)('derives a draft, refuses bad changes naming the change, publishes it, pins waves to it and serves it after a restart', async () => {
+    // A restart stores the shipped versions again only where missing (the harness stored them once).
+    await publishBundledInstruments(t.db, '2026-02-01T00:00:00.000Z');
+    expect(await rowCount(t.db, 'instrument_documents')).toBe(1);
+    expect((await t.db('instrument_documents').first()).published_at).toBe('2026-01-01T00:00:00.000Z');
+    const again = { version: 'v1', status: 'draft' as const, basedOn: null, document: {}, createdAt: 'x', createdBy: 'x', publishedAt: null };
+    expect(await insertInstrumentDocument(t.db, again)).toBe(false);
+
     // Derive the draft.
     await refused(() => api().post('/api/v1/instrument/versions').send(V2), 401, /./);
     const draft = await api().post('/api/v1/instrument/versions').set(AUTH).send(V2);
