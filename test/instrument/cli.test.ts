@@ -88,6 +88,6 @@ describe('seici instrument', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'v3', published: '2027-04-01', changes: [{ kind: 'retire', itemId: 'SxA_5', reason: '' }] }));
     const bad = seici(['instrument', 'derive', '--from', 'v2.json', '--changes', 'bad.json', '--out', 'v3.json'], dir);
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim()).toBe('seici: v2 has no item "SxA_5" to retire.');
+    expect(bad.stderr.trim()).toBe('seici: changes[0] (retire SxA_5): v2 has no item "SxA_5" to retire.');
   });
 });
