@@ -76,16 +76,19 @@ describe("Lawshe's CVR with the critical values of Ayre & Scally (2014)", () => 
 describe('I-CVI (Lynn, 1986) and S-CVI (Polit & Beck, 2006)', () => {
   it("Lynn's (1986) proportions of agreement: 5 of 6 experts = .83, 7 of 9 = .78, 8 of 10 = .80", () => {
     // Lynn, M. R. (1986). Determination and quantification of content validity. Nursing Research, 35(6),
-    // 382–385: an item's CVI is the proportion of experts rating it 3 or 4 on the four-point scale.
+    // 382–385: an item's CVI is the proportion of experts rating it 3 or 4 on the four-point scale; the
+    // proportions are those of her table of agreement needed (as widely reproduced, e.g. .78 for 7 of 9).
     expect(itemCvi([4, 3, 4, 4, 3, 2])!.toFixed(2)).toBe('0.83');
     expect(itemCvi([4, 4, 3, 3, 4, 4, 3, 1, 2])!.toFixed(2)).toBe('0.78');
     expect(itemCvi([3, 3, 3, 3, 4, 4, 4, 4, 2, 1])!.toFixed(2)).toBe('0.80');
     expect(itemCvi([])).toBeNull();
   });
 
-  it("Polit & Beck's (2006) two-expert illustration: each judges 9 of 10 items relevant, they differ on two: UA .80, Ave .90", () => {
+  it("Polit & Beck's (2006) two definitions part ways: two experts each judge 9 of 10 items relevant and differ on two: UA .80, Ave .90", () => {
     // Polit, D. F. & Beck, C. T. (2006). The content validity index: are you sure you know what's being
-    // reported? Research in Nursing & Health, 29, 489–497, doi:10.1002/nur.20147.
+    // reported? Research in Nursing & Health, 29, 489–497, doi:10.1002/nur.20147. Their point (S-CVI/UA
+    // falls below S-CVI/Ave as soon as experts disagree on different items) in a small example of ours:
+    // the paper's own tables could not be consulted here; the published 12-item table below is quoted.
     const expertA = [4, 4, 4, 3, 4, 3, 4, 4, 4, 2];
     const expertB = [4, 3, 4, 4, 4, 4, 3, 4, 1, 4];
     const cvis = expertA.map((a, i) => itemCvi([a, expertB[i]]));
@@ -118,7 +121,7 @@ describe('item-sort indices (Anderson & Gerbing, 1991)', () => {
   // Anderson, J. C. & Gerbing, D. W. (1991). Predicting the performance of measures in a confirmatory factor
   // analysis with a pretest assessment of their substantive validities. Journal of Applied Psychology, 76(5),
   // 732–740, doi:10.1037/0021-9010.76.5.732: p_sa = n_c / N ranges 0…1, c_sv = (n_c − n_o) / N ranges −1…1.
-  it('computes p_sa and c_sv from the intended and the strongest other assignment', () => {
+  it('computes p_sa and c_sv from the intended and the strongest other assignment (an example of ours)', () => {
     const s = itemSortIndices(['SxA', 'SxA', 'SxA', 'SxA', 'SxA', 'SxA', 'SxA', 'SxC', 'SxC', 'TxA'], 'SxA');
     expect(s.psa).toBeCloseTo(0.7, 15);
     expect(s.csv).toBeCloseTo(0.5, 15);
