@@ -120,7 +120,8 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
         const textNames = unique((request.texts ?? []).flatMap((r) => (find(r.names, r.argument), r.names)));
         const numericAt = Int32Array.from(numericNames, (n) => position.get(n)!);
         const textAt = Int32Array.from(textNames, (n) => position.get(n)!);
-        const capacity = countLines(path, size, argument) + 1;
+        // every data row ends a line after the header, the last one perhaps without a line break
+        const capacity = countLines(path, size, argument);
         checkMemory(capacity, numericNames.length, textNames.length, request, source);
 
         const numeric = numericNames.map(() => new Float64Array(capacity));
@@ -226,10 +227,11 @@ function checkMemory(rows: number, numeric: number, texts: number, request: Read
   const need = FIXED_OVERHEAD + rows * perRow;
   const columns = `${rows.toLocaleString('en')} rows × ${(numeric + texts).toLocaleString('en')} column${numeric + texts === 1 ? '' : 's'}`;
   if (need > limit.bytes) {
-    const fits = Math.max(0, Math.floor((limit.bytes - FIXED_OVERHEAD) / perRow));
+    const fits = Math.floor((limit.bytes - FIXED_OVERHEAD) / perRow);
+    const room = fits > 0 ? `enough for about ${fits.toLocaleString('en')} rows` : `less than the ${formatSize(FIXED_OVERHEAD)} a command needs before any data`;
     throw new InputError(
       '--csv',
-      `${source} is too large: its up to ${columns} need about ${formatSize(need)}, but ${limit.source} is ${formatSize(limit.bytes)}, enough for about ${fits.toLocaleString('en')} rows.`,
+      `${source} is too large: its up to ${columns} need about ${formatSize(need)}, but ${limit.source} is ${formatSize(limit.bytes)}, ${room}.`,
     );
   }
   if (request.rowArrays) {
@@ -245,7 +247,7 @@ function checkMemory(rows: number, numeric: number, texts: number, request: Read
   }
 }
 
-/** Line breaks in the file: one more than the data rows it can hold at most. */
+/** Line breaks in the file: at least as many as its data rows (the header takes a line). */
 function countLines(path: string, size: number, argument: string): number {
   let fd: number;
   try {

@@ -43,6 +43,7 @@ export function memoryLimit(env: NodeJS.ProcessEnv = process.env): MemoryLimit {
 
 /** A size for people: `850 MB`, `2.4 GB`. */
 export function formatSize(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en')} KB`;
   if (bytes < 1024 ** 3) return `${Math.max(1, Math.round(bytes / 1024 ** 2)).toLocaleString('en')} MB`;
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
