@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { agreement, DEFAULT_AGGREGATION_CRITERIA, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { agreement, type AgreementResult } from '../../analysis/agreement/agreement.js';
+import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
+import { NULL_DISTRIBUTIONS, type NullDistribution } from '../../analysis/agreement/null_variance.js';
 import { observedColumnRange, reverseKeyColumns } from '../../analysis/data/reverse_key.js';
 import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { DEFAULT_AGGREGATION_CRITERIA, scoreUnits, type ItemMap, type ScoreResult } from '../../analysis/index.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { scoreUnits, type ScoreResult } from '../../analysis/scoring/score_units.js';
+import type { ItemMap } from '../../analysis/scoring/item_map.js';
+import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
 import { openCsv } from '../io/csv.js';
 import { parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
