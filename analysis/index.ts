@@ -34,7 +34,7 @@ export { CsvTokenizer, fieldText, parseNumberField, NOT_A_NUMBER } from './data/
 export type { CsvRecordSink } from './data/csv_tokenizer.js';
 export { codeLabels, columnsFromRows, groupMembers, isCodedLabels, isNumericColumns, labelsOf, rowsFromColumns } from './data/columns.js';
 export type { CodedLabels, GroupMembers, NumericColumns } from './data/columns.js';
-export type { CsvRecords } from './data/csv_records.js';
+export type { CsvByteSource, CsvRecords } from './data/csv_records.js';
 export * from './traces/index.js';
 export * from './sem/index.js';
 export { omegaSchmidLeiman } from './reliability/omega_schmid_leiman.js';

@@ -1,6 +1,13 @@
 import { CsvTokenizer, fieldText } from './csv_tokenizer.js';
 import { InputError } from '../errors.js';
 
+/**
+ * A CSV byte stream: given a tokenizer, it calls `tokenizer.scan` with successive pieces of the
+ * bytes (the last call with `final` true), keeping the bytes of an incomplete record for the next
+ * piece. The command line's file reader is one (`csvFileSource`).
+ */
+export type CsvByteSource = (tokenizer: CsvTokenizer) => void;
+
 /** A CSV file's header and data records, each record with the file line it ends on. */
 export interface CsvRecords {
   readonly header: readonly string[];
@@ -37,16 +44,16 @@ export function csvRecords(text: string, label: string, argument: string): CsvRe
 /**
  * {@link csvRecords} without keeping the records: calls `onHeader` with the header (trimmed),
  * then `visit` with each data record (fields as written) and its line, in order. Large traces
- * are read this way so that no intermediate table is built.
+ * are read this way so that no intermediate table is built; `text` may also be a
+ * {@link CsvByteSource}, a file fed piece by piece, so that the file is not held whole either.
  */
 export function eachCsvRecord(
-  text: string,
+  text: string | CsvByteSource,
   label: string,
   argument: string,
   onHeader: (header: string[]) => void,
   visit: (fields: string[], line: number) => void,
 ): void {
-  const bytes = new TextEncoder().encode(text);
   let width = -1;
   const tokenizer = new CsvTokenizer(label, argument, (b, starts, ends, escaped, count, line) => {
     const fields = new Array<string>(count);
@@ -59,7 +66,12 @@ export function eachCsvRecord(
     if (count !== width) throw fieldCountError(label, argument, line, count, width);
     visit(fields, line);
   });
-  tokenizer.scan(bytes, 0, bytes.length, true);
+  if (typeof text === 'string') {
+    const bytes = new TextEncoder().encode(text);
+    tokenizer.scan(bytes, 0, bytes.length, true);
+  } else {
+    text(tokenizer);
+  }
   if (width < 0) throw new InputError(argument, `${label} is empty: it needs a header row.`);
 }
 

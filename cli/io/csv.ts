@@ -3,6 +3,7 @@ import { getHeapStatistics } from 'v8';
 import { InputError } from '../../analysis/errors.js';
 import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField } from '../../analysis/data/csv_tokenizer.js';
 import { rowsFromColumns, labelsOf, type CodedLabels, type NumericColumns } from '../../analysis/data/columns.js';
+import type { CsvByteSource } from '../../analysis/data/csv_records.js';
 import { FIXED_OVERHEAD, formatSize, memoryLimit, type MemoryLimit } from './memory_limit.js';
 
 /**
@@ -187,6 +188,29 @@ export function numericRows(data: CsvColumns, names: readonly string[]): number[
 /** A text column as strings, null when missing (for analyses that take strings). */
 export function textValues(data: CsvColumns, name: string): (string | null)[] {
   return labelsOf(data.text(name));
+}
+
+/**
+ * A file as a {@link CsvByteSource} for the record readers of analysis/ (trace imports): fed to
+ * the tokenizer in 1 MB pieces, never held whole. A missing or unreadable file, or a folder, is an
+ * InputError naming `argument`.
+ */
+export function csvFileSource(path: string, argument: string): CsvByteSource {
+  return (tokenizer) => {
+    let fd: number;
+    try {
+      if (statSync(path).isDirectory()) throw new InputError(argument, `${argument} ${path} is a folder, not a file.`);
+      fd = openSync(path, 'r');
+    } catch (err) {
+      throw fileError(err, path, argument);
+    }
+    const reader = new ChunkReader(fd, path, argument);
+    try {
+      reader.run(tokenizer, () => false);
+    } finally {
+      reader.close();
+    }
+  };
 }
 
 function argumentOf(request: ReadRequest, name: string): string {
