@@ -33,7 +33,7 @@ const PER_UNIT = 20;
 const MB = 1024 * 1024;
 
 /** Writes `rows` respondents: units of 20 in 3 waves, answers = the unit's level ± noise, 2% missing. */
-function writePanel(path: string, rows: number): void {
+export function writePanel(path: string, rows: number): void {
   const prng = new Prng(2026);
   const fd = openSync(path, 'w');
   try {
@@ -71,7 +71,7 @@ interface Usage {
 }
 
 /** Runs `node args` with the usage hook; stdout goes nowhere. */
-function measure(dir: string, args: string[]): Usage {
+export function measure(dir: string, args: string[]): Usage {
   const hook = join(dir, 'usage.cjs');
   const out = join(dir, 'usage.json');
   writeFileSync(
