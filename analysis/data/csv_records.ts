@@ -24,7 +24,7 @@ export interface CsvRecords {
  * naming the line. The tokenizer is the one the command line streams files through
  * ({@link CsvTokenizer}), so every reader counts lines and reports errors alike.
  */
-export function csvRecords(text: string, label: string, argument: string): CsvRecords {
+export function csvRecords(text: string | CsvByteSource, label: string, argument: string): CsvRecords {
   const records: string[][] = [];
   const lines: number[] = [];
   let header: string[] = [];

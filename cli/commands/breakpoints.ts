@@ -69,9 +69,9 @@ export function readEvents(path: string, format: TraceFormat | undefined, flag =
     case 'jira':
       return path.toLowerCase().endsWith('.json')
         ? parseJiraIssuesJson(readJson(path, flag), {}, label, flag)
-        : parseJiraChangelog(readText(path, flag), {}, label, flag);
+        : parseJiraChangelog(csvFileSource(path, flag), {}, label, flag);
     case 'decision-log':
-      return parseDecisionLog(readText(path, flag), label, flag);
+      return parseDecisionLog(csvFileSource(path, flag), label, flag);
   }
 }
 

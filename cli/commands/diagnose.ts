@@ -12,10 +12,10 @@ import {
   type DiagnosisResult,
   type DriftAnalysis,
 } from '../../analysis/index.js';
-import { openCsv } from '../io/csv.js';
+import { csvFileSource, openCsv } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
-import { readEvents, readText } from './breakpoints.js';
+import { readEvents } from './breakpoints.js';
 import { readItemMap } from './score.js';
 
 interface DiagnoseFlags {
@@ -114,7 +114,7 @@ export function register(program: Command): void {
       const drift = unitDrift(scores.units, { capacity, waves: scores.waves, baselineWave: scores.baselineWave });
       const rules = withRuleOverrides(DEFAULT_RULES, { persistence });
       const traces = opts.events === undefined ? null : evaluateBreakpoints(readEvents(opts.events, format), { period, rules });
-      const performance = opts.pq === undefined ? [] : parsePerformanceCsv(readText(opts.pq, '--pq'), `--pq ${opts.pq}`, '--pq');
+      const performance = opts.pq === undefined ? [] : parsePerformanceCsv(csvFileSource(opts.pq, '--pq'), `--pq ${opts.pq}`, '--pq');
       const diagnosis = diagnoseUnits({
         scores: scores.units,
         wave: opts.diagnoseWave,

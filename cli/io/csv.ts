@@ -412,7 +412,7 @@ class LabelColumn {
 // ---------------------------------------------------------------------------------------------
 // Small tables held as strings: for tests and fixtures (every command reads through openCsv).
 
-/** A CSV text as read: its header and its data rows as raw strings. */
+/** A small CSV as strings: its header and its data rows (as written by `parseTable`, trimmed by `readTable`). */
 export interface Table {
   readonly source: string;
   readonly columns: readonly string[];
@@ -447,7 +447,10 @@ export function parseTable(text: string, label: string): Table {
   return { source: label, columns, rows };
 }
 
-/** Reads a small CSV file into strings ({@link parseTable}). */
+/**
+ * Reads a small CSV file into strings through the streaming reader, every column as a label:
+ * values trimmed, a missing one (empty or NA) as ''. For tests and fixtures; commands use `openCsv`.
+ */
 export function readTable(path: string, argument = '--csv'): Table {
   const data = openCsv(path, argument);
   const columns = data.columns;
