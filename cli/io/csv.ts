@@ -111,14 +111,17 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
       used = true;
       try {
         const position = new Map(columns.map((c, i) => [c, i]));
-        const find = (names: readonly string[], arg: string): number[] =>
-          names.map((name) => {
-            const i = position.get(name);
-            if (i === undefined) throw new InputError(arg, `${arg} names column "${name}", which ${source} does not have.`);
-            return i;
-          });
-        const numericNames = unique((request.numbers ?? []).flatMap((r) => (find(r.names, r.argument), r.names)));
-        const textNames = unique((request.texts ?? []).flatMap((r) => (find(r.names, r.argument), r.names)));
+        // every requested column must be in the header: the error names the flag that asked for it
+        const requested = (requests: readonly ColumnRequest[] = []): string[] => {
+          for (const { names, argument: arg } of requests) {
+            for (const name of names) {
+              if (!position.has(name)) throw new InputError(arg, `${arg} names column "${name}", which ${source} does not have.`);
+            }
+          }
+          return unique(requests.flatMap((r) => r.names));
+        };
+        const numericNames = requested(request.numbers);
+        const textNames = requested(request.texts);
         const numericAt = Int32Array.from(numericNames, (n) => position.get(n)!);
         const textAt = Int32Array.from(textNames, (n) => position.get(n)!);
         // every data row ends a line after the header, the last one perhaps without a line break
