@@ -4,10 +4,45 @@
  */
 export function emit(result: unknown, json: boolean, render?: (r: any) => string): void {
   if (json) {
-    process.stdout.write(JSON.stringify(result, jsonSafe) + '\n');
+    writeJson(result, (text) => process.stdout.write(text));
+    process.stdout.write('\n');
   } else {
     process.stdout.write((render ? render(result) : renderPlain(result)) + '\n');
   }
+}
+
+/** Arrays longer than this are written element by element. */
+const LONG_ARRAY = 2_000;
+
+/**
+ * Writes `value` as JSON.stringify(value, jsonSafe) would, byte for byte, but in pieces: the
+ * top-level object key by key and long arrays a batch of elements at a time. A result of
+ * hundreds of thousands of unit-waves (`score` on millions of rows) would otherwise exceed the
+ * longest string JavaScript can hold (about 512 MB) in one `JSON.stringify`.
+ */
+export function writeJson(value: unknown, write: (text: string) => void, depth = 0): void {
+  if (Array.isArray(value) && value.length > LONG_ARRAY) {
+    write('[');
+    for (let i = 0; i < value.length; i += LONG_ARRAY) {
+      const batch = value.slice(i, i + LONG_ARRAY).map((v) => JSON.stringify(v === undefined || typeof v === 'function' ? null : v, jsonSafe) ?? 'null');
+      write((i > 0 ? ',' : '') + batch.join(','));
+    }
+    write(']');
+    return;
+  }
+  if (depth === 0 && typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    write('{');
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      write(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      writeJson(v, write, depth + 1);
+    }
+    write('}');
+    return;
+  }
+  write(JSON.stringify(value, jsonSafe));
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../analysis/errors.js';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry, type RegisterCommand } from './commands/index.js';
+import { MEMORY_LIMIT_ENV, parseSize } from './io/memory_limit.js';
 
 /** Exit statuses of shared/CONTRACT.md: 2 for a usage error or bad input, 1 for an internal failure. */
 export const EXIT_INPUT = 2;
@@ -13,23 +14,78 @@ export class ExitError extends Error {
   }
 }
 
-/** Builds the `seici` program with every command registered. */
-export function buildProgram(): Command {
-  const program = new Command('seici')
+/** The `seici` program without commands: name, version, the options every command shares. */
+function baseProgram(): Command {
+  return new Command('seici')
     .description('SEI Coherence Index: survey platform and psychometrics engine')
     .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--memory-limit <size>', `memory a command may use for its data, e.g. 4GB (default: ${MEMORY_LIMIT_ENV}, else the memory available)`)
+    .hook('preAction', (program) => {
+      const limit = program.opts<{ memoryLimit?: string }>().memoryLimit;
+      if (limit !== undefined) process.env[MEMORY_LIMIT_ENV] = String(parseSize(limit, '--memory-limit'));
+    })
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ outputError: () => {} });
-  for (const register of commands) register(program);
+}
+
+function quiet(program: Command): Command {
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }
 
-/** Runs the program on `argv` (without node and script) and returns the exit status. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * The program as `seici --help` shows it: every command of `table` by name and summary, none of
+ * their modules loaded. Each stands in for its command: it accepts any arguments and, when
+ * chosen, reports itself through `chosen`.
+ */
+export function buildProgram(table: readonly CommandEntry[] = commands, chosen: (entry: CommandEntry) => void = () => {}): Command {
+  const program = baseProgram();
+  for (const entry of table) {
+    program
+      .command(entry.name)
+      .description(entry.summary)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => chosen(entry));
+  }
+  return quiet(program);
+}
+
+/** The program with one command registered in full by its module. */
+function fullProgram(entry: CommandEntry, register: RegisterCommand): Command {
+  const program = baseProgram();
+  register(program);
+  const names = program.commands.map((c) => c.name());
+  if (names.length !== 1 || names[0] !== entry.name) {
+    throw new Error(`the module of command ${entry.name} registered ${names.length === 0 ? 'nothing' : names.join(', ')}`);
+  }
+  return quiet(program);
+}
+
+/**
+ * Runs the program on `argv` (without node and script) and returns the exit status. Commander
+ * first finds the command among the table's stand-ins (or prints the overall help, the version
+ * or a usage error); then only that command's module is imported and the arguments are parsed
+ * again against its full definition. A module that cannot be loaded fails its own command
+ * (status 1, one line) and no other.
+ */
+export async function runCli(argv: readonly string[], table: readonly CommandEntry[] = commands): Promise<number> {
+  let chosen: CommandEntry | undefined;
+  // `seici help <command>` is `seici <command> --help`, so that the help comes from the full definition
+  if (argv[0] === 'help' && argv.length === 2 && table.some((e) => e.name === argv[1])) argv = [argv[1], '--help'];
   try {
+    await buildProgram(table, (entry) => (chosen = entry)).parseAsync(argv as string[], { from: 'user' });
+    if (chosen === undefined) return 0;
+    const entry: CommandEntry = chosen;
+    let program: Command;
+    try {
+      program = fullProgram(entry, (await entry.load()).register);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new ExitError(EXIT_INTERNAL, `internal error: the ${entry.name} command cannot be loaded (${why}); the other commands are unaffected.`);
+    }
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (err) {

@@ -1,11 +1,12 @@
 import { InputError } from '../errors.js';
 import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { nullVariance, NULL_DISTRIBUTIONS, type NullDistribution } from './null_variance.js';
-import { itemVariances, meanOf, rwgJFromVariance, rwgJLindellFromVariance } from './rwg_j.js';
+import { columnVariances, meanOf, rwgJFromVariance, rwgJLindellFromVariance } from './rwg_j.js';
 import { awgItem } from './awg.js';
 import { averageDeviationItem, averageDeviationCutoff } from './average_deviation.js';
 import { oneWayIcc } from './icc.js';
-import { compareUnitNames, groupIndex } from './group_index.js';
+import { compareUnitNames } from './group_index.js';
+import { codeLabels, columnsFromRows, groupMembers, isCodedLabels, isNumericColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
 import { rwgJNullDistribution } from './rwg_j_null.js';
 import { agreementStrength, type AgreementStrength } from './agreement_strength.js';
 import {
@@ -88,10 +89,15 @@ export interface AgreementResult {
  * awg (Brown & Hauenstein, 2005, doi:10.1177/1094428105275376) and AD_M(J) (Burke et al., 1999,
  * doi:10.1177/109442819921004) with its A/6 cut-off; for the sample ICC(1), ICC(2) and the F test
  * of a one-way ANOVA of respondents' item means on the unit (Bliese, 2000); and each unit's
- * aggregation verdict. Rows with a missing answer or unit are dropped.
+ * aggregation verdict. Rows with a missing answer or unit are dropped. `data` is respondents × items,
+ * as rows or column-stored (a file read by the streaming CSV reader), `units` strings or codes.
  * Matches multilevel 2.7: rwg.j / rwg, rwg.j.lindell, awg, ad.m, ICC1, ICC2.
  */
-export function agreement(data: readonly (readonly number[])[], units: readonly (string | null)[], options: AgreementOptions): AgreementResult {
+export function agreement(
+  data: readonly (readonly number[])[] | NumericColumns,
+  units: readonly (string | null)[] | CodedLabels,
+  options: AgreementOptions,
+): AgreementResult {
   const A = options.scalePoints;
   const dist = options.null ?? 'uniform';
   if (!(NULL_DISTRIBUTIONS as readonly string[]).includes(dist)) {
@@ -99,33 +105,50 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
   }
   const sigma2 = nullVariance(A, dist);
   const criteria = options.criteria ?? DEFAULT_AGGREGATION_CRITERIA;
-  if (units.length !== data.length) throw new InputError('units', `units must have one entry per row (${data.length}); got ${units.length}.`);
-  const J = data.length > 0 ? data[0].length : 0;
+  const N = data.length;
+  const unitCount = isCodedLabels(units) ? units.codes.length : units.length;
+  if (unitCount !== N) throw new InputError('units', `units must have one entry per row (${N}); got ${unitCount}.`);
+  const x = asColumns(data);
+  const J = x.columns.length;
   if (J < 1) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  const coded = isCodedLabels(units) ? units : codeLabels(units);
 
-  const rows: number[][] = [];
-  const labels: string[] = [];
+  // Complete rows, grouped by unit in order of first appearance among them.
+  const unitOf = new Int32Array(N).fill(-1);
+  const groupOfLevel = new Int32Array(coded.levels.length).fill(-1);
+  const names: string[] = [];
+  let used = 0;
   let lowest = Infinity;
   let highest = -Infinity;
-  for (let r = 0; r < data.length; r++) {
-    const row = data[r];
-    if (row.length !== J) throw new InputError('data', `data row ${r + 1} has ${row.length} values; expected ${J}.`);
-    const u = units[r];
-    if (u === null) continue;
+  for (let r = 0; r < N; r++) {
+    const u = coded.codes[r];
+    if (u < 0) continue;
     let complete = true;
-    for (let j = 0; j < J; j++) if (Number.isNaN(row[j])) complete = false;
+    for (let j = 0; j < J; j++) {
+      const v = x.columns[j][r];
+      if (v !== v) {
+        complete = false;
+        break;
+      }
+    }
     if (!complete) continue;
     for (let j = 0; j < J; j++) {
-      if (row[j] < lowest) lowest = row[j];
-      if (row[j] > highest) highest = row[j];
+      const v = x.columns[j][r];
+      if (v < lowest) lowest = v;
+      if (v > highest) highest = v;
     }
-    rows.push(row as number[]);
-    labels.push(u);
+    let g = groupOfLevel[u];
+    if (g < 0) {
+      g = groupOfLevel[u] = names.length;
+      names.push(coded.levels[u]);
+    }
+    unitOf[r] = g;
+    used++;
   }
   const warnings: string[] = [];
-  const dropped = data.length - rows.length;
+  const dropped = N - used;
   if (dropped > 0) warnings.push(`${dropped} row${dropped === 1 ? '' : 's'} with a missing answer or unit ${dropped === 1 ? 'was' : 'were'} dropped.`);
-  if (rows.length === 0) throw new InputError('items', 'no row is complete on the items and the unit.');
+  if (used === 0) throw new InputError('items', 'no row is complete on the items and the unit.');
   const scaleMin = options.scaleMin ?? (lowest < 1 ? lowest : 1);
   const scaleMax = scaleMin + A - 1;
   const awgDefined = lowest >= scaleMin && highest <= scaleMax;
@@ -133,11 +156,17 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
     warnings.push(`answers run from ${lowest} to ${highest}, outside the scale ${scaleMin}–${scaleMax}; awg is not computed (set the scale's lowest option).`);
   }
 
-  const groups = groupIndex(labels);
-  const columns = Array.from({ length: J }, (_, j) => j);
-  const means = rows.map((row) => meanOf(row));
-  const aov = oneWayIcc(means, [...groups.values()]);
-  if (groups.size < 2) warnings.push('there is only one unit, so ICC(1), ICC(2) and the F test are undefined.');
+  const { offsets, members } = groupMembers(unitOf, names.length);
+  const unitRows = names.map((_, g) => members.subarray(offsets[g], offsets[g + 1]));
+  // each complete respondent's item mean, summed item by item as meanOf does
+  const means = new Float64Array(N);
+  for (let j = 0; j < J; j++) {
+    const col = x.columns[j];
+    for (let k = 0; k < members.length; k++) means[members[k]] += col[members[k]];
+  }
+  for (let k = 0; k < members.length; k++) means[members[k]] /= J;
+  const aov = oneWayIcc(means, unitRows);
+  if (names.length < 2) warnings.push('there is only one unit, so ICC(1), ICC(2) and the F test are undefined.');
   else if (aov.df2 === 0) warnings.push('every unit has one respondent, so ICC(1), ICC(2) and the F test are undefined.');
   const sample = { icc1: aov.icc1, icc2: aov.icc2, p: aov.p };
 
@@ -155,20 +184,24 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
     return c;
   };
   const out: UnitAgreement[] = [];
-  for (const [unit, members] of groups) {
-    const n = members.length;
+  for (let g = 0; g < names.length; g++) {
+    const unit = names[g];
+    const from = offsets[g];
+    const to = offsets[g + 1];
+    const n = to - from;
     if (n < 2) {
       out.push({ unit, n, verdict: aggregationVerdict(NaN, sample, criteria) });
       continue;
     }
-    const S = meanOf(itemVariances(rows, members, columns));
+    const S = meanOf(columnVariances(x.columns, members, from, to));
     const rwgj = rwgJFromVariance(S, J, sigma2);
     let awgSum = 0;
     let awgCount = 0;
     let adSum = 0;
     const values = new Array<number>(n);
     for (let j = 0; j < J; j++) {
-      for (let i = 0; i < n; i++) values[i] = rows[members[i]][j];
+      const col = x.columns[j];
+      for (let i = 0; i < n; i++) values[i] = col[members[from + i]];
       if (awgDefined) {
         const a = awgItem(values, scaleMin, scaleMax);
         if (!Number.isNaN(a)) {
@@ -195,7 +228,7 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
   out.sort((a, b) => compareUnitNames(a.unit, b.unit));
   const withRwg = out.filter((u) => u.rwgj !== undefined).map((u) => u.rwgj as number);
   return {
-    n: rows.length,
+    n: used,
     dropped,
     items: J,
     units: out,
@@ -208,4 +241,14 @@ export function agreement(data: readonly (readonly number[])[], units: readonly 
     options: { scalePoints: A, null: dist, nullVariance: sigma2, scaleMin, scaleMax, criteria, chance },
     diagnostics: closedForm(warnings),
   };
+}
+
+/** The answers as columns, checking that every row of a row array has as many values as the first. */
+function asColumns(data: readonly (readonly number[])[] | NumericColumns): NumericColumns {
+  if (isNumericColumns(data)) return data;
+  const J = data.length > 0 ? data[0].length : 0;
+  for (let r = 0; r < data.length; r++) {
+    if (data[r].length !== J) throw new InputError('data', `data row ${r + 1} has ${data[r].length} values; expected ${J}.`);
+  }
+  return columnsFromRows(data, J);
 }

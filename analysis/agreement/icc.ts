@@ -21,13 +21,14 @@ export interface OneWayIcc {
  *   ICC(2) = (MSB − MSW) / MSB,
  * and the F test F = MSB/MSW on (J − 1, N − J) degrees of freedom.
  * Matches multilevel::ICC1 and multilevel::ICC2 2.7 on `aov(score ~ as.factor(unit))`.
- * `members` lists each unit's indices into `scores`; every score must be observed.
+ * `members` lists each unit's indices into `scores` (arrays or typed arrays); every score they
+ * name must be observed.
  */
-export function oneWayIcc(scores: readonly number[], members: readonly (readonly number[])[]): OneWayIcc {
+export function oneWayIcc(scores: ArrayLike<number>, members: readonly ArrayLike<number>[]): OneWayIcc {
   let n = 0;
   let grand = 0;
   for (const rows of members) {
-    for (const i of rows) grand += scores[i];
+    for (let k = 0; k < rows.length; k++) grand += scores[rows[k]];
     n += rows.length;
   }
   grand /= n;
@@ -36,10 +37,10 @@ export function oneWayIcc(scores: readonly number[], members: readonly (readonly
   for (const rows of members) {
     if (rows.length === 0) continue;
     let s = 0;
-    for (const i of rows) s += scores[i];
+    for (let k = 0; k < rows.length; k++) s += scores[rows[k]];
     const m = s / rows.length;
     ssb += rows.length * (m - grand) * (m - grand);
-    for (const i of rows) ssw += (scores[i] - m) * (scores[i] - m);
+    for (let k = 0; k < rows.length; k++) ssw += (scores[rows[k]] - m) * (scores[rows[k]] - m);
   }
   const units = members.filter((r) => r.length > 0).length;
   const df1 = units - 1;

@@ -26,6 +26,32 @@ export function itemVariances(rows: readonly (readonly number[])[], members: rea
 }
 
 /**
+ * {@link itemVariances} on column-stored data: the sample variance (n − 1) of each of `columns`
+ * over the observations `members[from … to)`, summed in the same order, so equal to it bit for bit.
+ */
+export function columnVariances(columns: readonly Float64Array[], members: ArrayLike<number>, from: number, to: number): number[] {
+  const n = to - from;
+  const out = new Array<number>(columns.length);
+  for (let c = 0; c < columns.length; c++) {
+    if (n < 2) {
+      out[c] = NaN;
+      continue;
+    }
+    const x = columns[c];
+    let sum = 0;
+    for (let k = from; k < to; k++) sum += x[members[k]];
+    const mean = sum / n;
+    let ss = 0;
+    for (let k = from; k < to; k++) {
+      const d = x[members[k]] - mean;
+      ss += d * d;
+    }
+    out[c] = ss / (n - 1);
+  }
+  return out;
+}
+
+/**
  * rwg(j) from the mean observed item variance S̄² of a unit's J items (James, Demaree & Wolf,
  * 1984, doi:10.1037/0021-9010.69.1.85):
  *   rwg(j) = J(1 − S̄²/σ²E) / [J(1 − S̄²/σ²E) + S̄²/σ²E],

@@ -31,3 +31,32 @@ export function reverseKey(
   const total = scale.min + scale.max;
   return data.map((row) => row.map((v, j) => (flip.has(j) && !Number.isNaN(v) ? total - v : v)));
 }
+
+/** {@link observedRange} of column-stored data. */
+export function observedColumnRange(columns: readonly Float64Array[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const col of columns) {
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max };
+}
+
+/**
+ * {@link reverseKey} on column-stored data, in place (the caller owns the columns): each column
+ * at `columns` becomes `min + max − x`; missing values (NaN) stay missing.
+ */
+export function reverseKeyColumns(data: readonly Float64Array[], columns: readonly number[], scale: { min: number; max: number }): void {
+  if (!(scale.max > scale.min)) {
+    throw new InputError('scale', `the scale maximum (${scale.max}) must be larger than its minimum (${scale.min}).`);
+  }
+  const total = scale.min + scale.max;
+  for (const j of new Set(columns)) {
+    const col = data[j];
+    for (let i = 0; i < col.length; i++) col[i] = total - col[i];
+  }
+}

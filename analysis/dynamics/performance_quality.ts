@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { csvRecords, headerPositions } from '../data/csv_records.js';
+import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
 
 /**
  * One performance-quality (PQ) outcome of a unit in a period: cycle time, quality, service
@@ -20,7 +20,7 @@ export interface PerformanceRecord {
  * value that is not a number, or a unit/period/measure given twice, is an InputError naming
  * its line, and nothing is returned.
  */
-export function parsePerformanceCsv(text: string, label = 'pq', argument = 'pq'): PerformanceRecord[] {
+export function parsePerformanceCsv(text: string | CsvByteSource, label = 'pq', argument = 'pq'): PerformanceRecord[] {
   const { header, records, lines } = csvRecords(text, label, argument);
   const at = headerPositions(header, PQ_COLUMNS, label, argument);
   const seen = new Set<string>();

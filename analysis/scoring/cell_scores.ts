@@ -1,34 +1,42 @@
 import { CELLS } from '../../instrument/model.js';
 import type { ResolvedItemMap } from './item_map.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 
 /**
  * Respondents' nine cell scores as one flat array (respondent r's cells at 9r … 9r + 8, CELLS
  * order): reverse-keyed items count as scaleMin + scaleMax − x, and a cell's score is the mean of
  * its answered items when at least half of them are answered, else NaN
- * (shared/CONTRACT.md `score`, steps 1–2). The kernel behind `respondentCellScores`.
+ * (shared/CONTRACT.md `score`, steps 1–2). The kernel behind `respondentCellScores`; `answers`
+ * are rows or column-stored.
  */
-export function cellScoreMatrix(answers: readonly (readonly number[])[], map: ResolvedItemMap): Float64Array {
+export function cellScoreMatrix(answers: readonly (readonly number[])[] | NumericColumns, map: ResolvedItemMap): Float64Array {
+  const data = isNumericColumns(answers) ? answers : columnsFromRows(answers, answers.length > 0 ? answers[0].length : 0);
   const total = map.scaleMin + map.scaleMax;
-  const width = answers.length > 0 ? answers[0].length : 0;
-  const reversed = new Uint8Array(width);
-  for (const j of map.reverseColumns) reversed[j] = 1;
-  const cells = CELLS.map((c) => Int32Array.from(map.cellColumns[c]));
-  const out = new Float64Array(answers.length * 9);
-  for (let r = 0; r < answers.length; r++) {
-    const row = answers[r];
-    for (let c = 0; c < 9; c++) {
-      const cols = cells[c];
-      let sum = 0;
-      let k = 0;
-      for (let i = 0; i < cols.length; i++) {
-        const j = cols[i];
-        const v = row[j];
+  const n = data.length;
+  const reversed = new Set(map.reverseColumns);
+  const out = new Float64Array(n * 9);
+  const sum = new Float64Array(n);
+  const answered = new Int32Array(n);
+  for (let c = 0; c < 9; c++) {
+    const cols = map.cellColumns[CELLS[c]];
+    sum.fill(0);
+    answered.fill(0);
+    // item by item in map order, so each respondent's sum is added up as a row-wise loop would
+    for (const j of cols) {
+      const x = data.columns[j];
+      const flip = reversed.has(j);
+      for (let r = 0; r < n; r++) {
+        const v = x[r];
         if (v === v) {
-          sum += reversed[j] === 1 ? total - v : v;
-          k++;
+          sum[r] += flip ? total - v : v;
+          answered[r]++;
         }
       }
-      out[r * 9 + c] = k > 0 && k >= cols.length / 2 ? sum / k : NaN;
+    }
+    const half = cols.length / 2;
+    for (let r = 0; r < n; r++) {
+      const k = answered[r];
+      out[r * 9 + c] = k > 0 && k >= half ? sum[r] / k : NaN;
     }
   }
   return out;

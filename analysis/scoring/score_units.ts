@@ -10,10 +10,19 @@ import {
   type DimensionName,
   type LeverName,
 } from '../../instrument/model.js';
-import { resolveItemMap, type ItemMap } from './item_map.js';
+import { resolveItemMap, type ItemMap, type ResolvedItemMap } from './item_map.js';
 import { cellScoreMatrix } from './cell_scores.js';
 import { misalignment, dominantDimension } from './misalignment.js';
-import { itemVariances, meanOf, rwgJFromVariance } from '../agreement/rwg_j.js';
+import { columnVariances, meanOf, rwgJFromVariance } from '../agreement/rwg_j.js';
+import {
+  codeLabels,
+  columnsFromRows,
+  groupMembers,
+  isCodedLabels,
+  isNumericColumns,
+  type CodedLabels,
+  type NumericColumns,
+} from '../data/columns.js';
 import { uniformNullVariance } from '../agreement/null_variance.js';
 import { oneWayIcc, type OneWayIcc } from '../agreement/icc.js';
 import {
@@ -27,12 +36,12 @@ import {
 export interface Responses {
   /** Names of the columns of `answers`; the item map refers to these. */
   readonly items: readonly string[];
-  /** Respondents × items, NaN for a missing answer. */
-  readonly answers: readonly (readonly number[])[];
-  /** Each respondent's unit; null (missing) rows are left out with a warning. */
-  readonly unit: readonly (string | null)[];
-  /** Each respondent's wave; without it every respondent is in wave "1". */
-  readonly wave?: readonly (string | null)[];
+  /** Respondents × items, NaN for a missing answer: rows, or columns as the streaming CSV reader gives them. */
+  readonly answers: readonly (readonly number[])[] | NumericColumns;
+  /** Each respondent's unit (strings or codes); null (missing) rows are left out with a warning. */
+  readonly unit: readonly (string | null)[] | CodedLabels;
+  /** Each respondent's wave (strings or codes); without it every respondent is in wave "1". */
+  readonly wave?: readonly (string | null)[] | CodedLabels;
 }
 
 export interface ScoreOptions {
@@ -115,73 +124,84 @@ function sd(values: readonly number[]): number {
  * No R package computes this; the contract's R oracle (shared/oracle/lib.R `score_ref`) does.
  */
 export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOptions = {}): ScoreResult {
-  const { items, answers, unit, wave } = responses;
+  const { items } = responses;
   const minGroupSize = options.minGroupSize ?? 1;
   const criteria = options.criteria ?? DEFAULT_AGGREGATION_CRITERIA;
   if (!Number.isInteger(minGroupSize) || minGroupSize < 1) {
     throw new InputError('minGroupSize', `minGroupSize must be a whole number of at least 1; got ${minGroupSize}.`);
   }
-  if (unit.length !== answers.length) {
-    throw new InputError('unit', `unit must have one entry per respondent (${answers.length}); got ${unit.length}.`);
+  const N = responses.answers.length;
+  const unit = isCodedLabels(responses.unit) ? responses.unit : codeLabels(responses.unit);
+  const wave = responses.wave === undefined ? undefined : isCodedLabels(responses.wave) ? responses.wave : codeLabels(responses.wave);
+  if (unit.codes.length !== N) {
+    throw new InputError('unit', `unit must have one entry per respondent (${N}); got ${unit.codes.length}.`);
   }
-  if (wave !== undefined && wave.length !== answers.length) {
-    throw new InputError('wave', `wave must have one entry per respondent (${answers.length}); got ${wave.length}.`);
+  if (wave !== undefined && wave.codes.length !== N) {
+    throw new InputError('wave', `wave must have one entry per respondent (${N}); got ${wave.codes.length}.`);
   }
-  if (answers.length === 0) throw new InputError('answers', 'answers must hold at least one respondent.');
+  if (N === 0) throw new InputError('answers', 'answers must hold at least one respondent.');
   const resolved = resolveItemMap(map, items);
-  const mapColumns = CELLS.flatMap((c) => resolved.cellColumns[c]);
-  for (let r = 0; r < answers.length; r++) {
-    const row = answers[r];
-    if (row.length !== items.length) {
-      throw new InputError('answers', `answers row ${r + 1} has ${row.length} values; items names ${items.length}.`);
-    }
-    for (const j of mapColumns) {
-      const v = row[j];
-      if (v < resolved.scaleMin || v > resolved.scaleMax) {
-        throw new InputError(
-          'answers',
-          `row ${r + 1}, column ${items[j]}: ${v} lies outside the scale ${resolved.scaleMin}–${resolved.scaleMax} of the item map.`,
-        );
-      }
-    }
-  }
+  const answers = answerColumns(responses.answers, items);
+  checkScale(answers, resolved, items);
   const warnings: string[] = [];
   const cellScores = cellScoreMatrix(answers, resolved);
 
-  // Unit-waves in order of first appearance.
-  const groups = new Map<string, { unit: string; wave: string; rows: number[] }>();
+  // Unit-waves in order of first appearance, each with its respondents (ascending).
+  const waveLevels = wave === undefined ? ['1'] : wave.levels;
+  const groupOf = new Int32Array(N);
+  const groupKey = new Map<number, number>();
+  const groupUnit: string[] = [];
+  const groupWave: string[] = [];
+  const waveSeen = new Uint8Array(waveLevels.length);
   const waves: string[] = [];
   let unlabelled = 0;
-  for (let r = 0; r < answers.length; r++) {
-    const u = unit[r];
-    const w = wave === undefined ? '1' : wave[r];
-    if (u === null || w === null) {
+  let lastKey = -1;
+  let lastGroup = -1;
+  for (let r = 0; r < N; r++) {
+    const u = unit.codes[r];
+    const w = wave === undefined ? 0 : wave.codes[r];
+    if (u < 0 || w < 0) {
       unlabelled++;
+      groupOf[r] = -1;
       continue;
     }
-    const key = `${u}\u0000${w}`;
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { unit: u, wave: w, rows: [] };
-      groups.set(key, g);
-      if (!waves.includes(w)) waves.push(w);
+    const key = u * waveLevels.length + w;
+    if (key !== lastKey) {
+      let g = groupKey.get(key);
+      if (g === undefined) {
+        g = groupUnit.length;
+        groupKey.set(key, g);
+        groupUnit.push(unit.levels[u]);
+        groupWave.push(waveLevels[w]);
+        if (waveSeen[w] === 0) {
+          waveSeen[w] = 1;
+          waves.push(waveLevels[w]);
+        }
+      }
+      lastKey = key;
+      lastGroup = g;
     }
-    g.rows.push(r);
+    groupOf[r] = lastGroup;
   }
+  const { offsets, members } = groupMembers(groupOf, groupUnit.length);
   if (unlabelled > 0) warnings.push(`${unlabelled} respondent${unlabelled === 1 ? ' has' : 's have'} no unit or wave and were left out.`);
-  if (groups.size === 0) throw new InputError('unit', 'no respondent has a unit (and wave).');
+  if (groupUnit.length === 0) throw new InputError('unit', 'no respondent has a unit (and wave).');
   const baselineWave = options.baselineWave ?? waves[0];
   if (!waves.includes(baselineWave)) {
     throw new InputError('baselineWave', `baselineWave "${baselineWave}" is not a wave of the responses (${waves.join(', ')}).`);
   }
 
   const nullVar = uniformNullVariance(resolved.scaleMax - resolved.scaleMin + 1);
-  const dimColumns = DIMENSIONS.map((d) => CELLS.filter((c) => c[0] === d).flatMap((c) => resolved.cellColumns[c]));
+  const dimColumns = DIMENSIONS.map((d) =>
+    CELLS.filter((c) => c[0] === d).flatMap((c) => resolved.cellColumns[c].map((j) => answers.columns[j])),
+  );
 
   interface Partial {
     unit: string;
     wave: string;
-    rows: number[];
+    /** The unit-wave's respondents are members[from … to). */
+    from: number;
+    to: number;
     cells: number[];
     dims: number[];
     levers: number[];
@@ -190,18 +210,21 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
   const visible: Partial[] = [];
   let suppressed = 0;
   let scored = 0;
-  for (const g of groups.values()) {
-    if (g.rows.length < minGroupSize) {
+  const complete = new Int32Array(members.length);
+  for (let g = 0; g < groupUnit.length; g++) {
+    const from = offsets[g];
+    const to = offsets[g + 1];
+    if (to - from < minGroupSize) {
       suppressed++;
       continue;
     }
-    scored += g.rows.length;
+    scored += to - from;
     const cells = new Array<number>(9);
     for (let c = 0; c < 9; c++) {
       let s = 0;
       let k = 0;
-      for (const r of g.rows) {
-        const v = cellScores[r * 9 + c];
+      for (let i = from; i < to; i++) {
+        const v = cellScores[members[i] * 9 + c];
         if (v === v) {
           s += v;
           k++;
@@ -213,15 +236,23 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     const levers = LEVER_CELLS.map((ix) => (cells[ix[0]] + cells[ix[1]] + cells[ix[2]]) / 3);
     // rwg(j) on the answers as given: reverse keying (a reflection) leaves every item variance unchanged
     const rwgj = dimColumns.map((cols) => {
-      const complete = g.rows.filter((r) => {
-        const row = answers[r];
-        for (const j of cols) if (row[j] !== row[j]) return false;
-        return true;
-      });
-      if (complete.length < 2) return NaN;
-      return rwgJFromVariance(meanOf(itemVariances(answers, complete, cols)), cols.length, nullVar);
+      let m = 0;
+      for (let i = from; i < to; i++) {
+        const r = members[i];
+        let ok = true;
+        for (const x of cols) {
+          const v = x[r];
+          if (v !== v) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) complete[m++] = r;
+      }
+      if (m < 2) return NaN;
+      return rwgJFromVariance(meanOf(columnVariances(cols, complete, 0, m)), cols.length, nullVar);
     });
-    visible.push({ unit: g.unit, wave: g.wave, rows: g.rows, cells, dims, levers, rwgj });
+    visible.push({ unit: groupUnit[g], wave: groupWave[g], from, to, cells, dims, levers, rwgj });
   }
   if (suppressed > 0) {
     warnings.push(`${suppressed} unit-wave${suppressed === 1 ? ' has' : 's have'} fewer than ${minGroupSize} respondents and ${suppressed === 1 ? 'is' : 'are'} suppressed.`);
@@ -246,20 +277,23 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     icc[w] = record(
       DIM_NAMES,
       DIM_CELLS.map((ix) => {
-        const scores: number[] = [];
-        const members: number[][] = [];
+        let total = 0;
+        for (const v of inWave) total += v.to - v.from;
+        const scores = new Float64Array(total);
+        const position = new Int32Array(total);
+        for (let i = 0; i < total; i++) position[i] = i;
+        const groups: Int32Array[] = [];
+        let at = 0;
         for (const v of inWave) {
-          const m: number[] = [];
-          for (const r of v.rows) {
+          const first = at;
+          for (let i = v.from; i < v.to; i++) {
+            const r = members[i];
             const s = (cellScores[r * 9 + ix[0]] + cellScores[r * 9 + ix[1]] + cellScores[r * 9 + ix[2]]) / 3;
-            if (!Number.isNaN(s)) {
-              m.push(scores.length);
-              scores.push(s);
-            }
+            if (!Number.isNaN(s)) scores[at++] = s;
           }
-          if (m.length > 0) members.push(m);
+          if (at > first) groups.push(position.subarray(first, at));
         }
-        return oneWayIcc(scores, members);
+        return oneWayIcc(scores, groups);
       }),
     );
   }
@@ -275,7 +309,7 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     const out: UnitScore = {
       unit: v.unit,
       wave: v.wave,
-      n: v.rows.length,
+      n: v.to - v.from,
       cells: record(CELLS, v.cells),
       dimensions: record(DIM_NAMES, v.dims),
       levers: record(LEVER_KEYS, v.levers),
@@ -300,4 +334,49 @@ export function scoreUnits(responses: Responses, map: ItemMap, options: ScoreOpt
     options: { baselineWave, minGroupSize, criteria },
     diagnostics: closedForm(warnings),
   };
+}
+
+/** The answers as columns; a row array is checked for one value per item first. */
+function answerColumns(answers: readonly (readonly number[])[] | NumericColumns, items: readonly string[]): NumericColumns {
+  if (isNumericColumns(answers)) {
+    if (answers.columns.length !== items.length) {
+      throw new InputError('answers', `answers has ${answers.columns.length} columns; items names ${items.length}.`);
+    }
+    return answers;
+  }
+  for (let r = 0; r < answers.length; r++) {
+    const row = answers[r];
+    if (row.length !== items.length) {
+      throw new InputError('answers', `answers row ${r + 1} has ${row.length} values; items names ${items.length}.`);
+    }
+  }
+  return columnsFromRows(answers, items.length);
+}
+
+/**
+ * Every answer to a mapped item lies on the map's scale; the error names the first row at fault
+ * (and, in that row, the first such item in map order), as a row-by-row check would.
+ */
+function checkScale(answers: NumericColumns, map: ResolvedItemMap, items: readonly string[]): void {
+  let worstRow = Infinity;
+  let worstColumn = -1;
+  for (const j of CELLS.flatMap((c) => map.cellColumns[c])) {
+    const x = answers.columns[j];
+    const stop = Math.min(worstRow, answers.length);
+    for (let r = 0; r < stop; r++) {
+      const v = x[r];
+      if (v < map.scaleMin || v > map.scaleMax) {
+        worstRow = r;
+        worstColumn = j;
+        break;
+      }
+    }
+  }
+  if (worstColumn >= 0) {
+    const v = answers.columns[worstColumn][worstRow];
+    throw new InputError(
+      'answers',
+      `row ${worstRow + 1}, column ${items[worstColumn]}: ${v} lies outside the scale ${map.scaleMin}–${map.scaleMax} of the item map.`,
+    );
+  }
 }

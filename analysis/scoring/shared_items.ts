@@ -1,5 +1,6 @@
 import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
+import { isCodedLabels, labelsOf } from '../data/columns.js';
 import { CELLS, isCell, type Cell } from '../../instrument/model.js';
 import type { ItemMap } from './item_map.js';
 import { scoreUnits, type Responses, type ScoreOptions, type ScoreResult } from './score_units.js';
@@ -124,7 +125,8 @@ export function scoreAcrossVersions(
   scale: { readonly scaleMin: number; readonly scaleMax: number },
   options: ScoreOptions & { readonly minPerCell?: number } = {},
 ): CrossVersionScores {
-  const waves = [...new Set((responses.wave ?? responses.unit.map(() => '1')).filter((w): w is string => w !== null))];
+  const waveLabels = responses.wave === undefined ? ['1'] : isCodedLabels(responses.wave) ? labelsOf(responses.wave) : responses.wave;
+  const waves = [...new Set(waveLabels.filter((w): w is string => w !== null))];
   const byId = new Map(versions.map((v) => [v.version, v]));
   const used: VersionItems[] = [];
   for (const w of waves) {

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { CoordinationEvent } from './event.js';
-import { csvRecords, headerPositions } from '../data/csv_records.js';
+import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
 import { parseTimestamp } from './timestamp.js';
 import { validateEvent } from './validate_event.js';
 
@@ -25,7 +25,7 @@ import { validateEvent } from './validate_event.js';
  * count that is not a whole number, or a time outside the decision's life is an InputError
  * naming the line; nothing is returned then.
  */
-export function parseDecisionLog(text: string, label = 'decisions', argument = 'events'): CoordinationEvent[] {
+export function parseDecisionLog(text: string | CsvByteSource, label = 'decisions', argument = 'events'): CoordinationEvent[] {
   const { header, records, lines } = csvRecords(text, label, argument);
   const at = headerPositions(header, DECISION_COLUMNS, label, argument);
   const events: CoordinationEvent[] = [];

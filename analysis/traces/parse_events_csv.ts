@@ -1,5 +1,5 @@
 import type { CoordinationEvent } from './event.js';
-import { eachCsvRecord, headerPositions } from '../data/csv_records.js';
+import { eachCsvRecord, headerPositions, type CsvByteSource } from '../data/csv_records.js';
 import { validateEvent } from './validate_event.js';
 
 /**
@@ -10,8 +10,9 @@ import { validateEvent } from './validate_event.js';
  * Every row is validated (see {@link validateEvent}); the first bad row throws an InputError
  * naming its file line (`events line 7: unknown type "foo"; …`), and nothing is returned, so
  * a caller that stores the result stores all of a file or none of it. Events keep file order.
+ * `text` is the file's text or a {@link CsvByteSource} that streams it.
  */
-export function parseEventsCsv(text: string, label = 'events', argument = 'events'): CoordinationEvent[] {
+export function parseEventsCsv(text: string | CsvByteSource, label = 'events', argument = 'events'): CoordinationEvent[] {
   const events: CoordinationEvent[] = [];
   let at = { unit: -1, timestamp: -1, type: -1, key: -1, ref: -1 };
   eachCsvRecord(

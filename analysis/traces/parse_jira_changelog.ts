@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { CoordinationEvent, EventType } from './event.js';
-import { csvRecords, headerPositions } from '../data/csv_records.js';
+import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
 import { validateEvent } from './validate_event.js';
 
 /** How a Jira changelog maps onto coordination events. */
@@ -47,7 +47,7 @@ export const DEFAULT_JIRA_MAPPING: Required<JiraMapping> = {
  * - every other row is ignored.
  * The first row that cannot be read throws an InputError naming its line; nothing is returned.
  */
-export function parseJiraChangelog(text: string, mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CoordinationEvent[] {
+export function parseJiraChangelog(text: string | CsvByteSource, mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CoordinationEvent[] {
   const map = jiraMapper(mapping);
   const { header, records, lines } = csvRecords(text, label, argument);
   const at = headerPositions(header, JIRA_COLUMNS, label, argument);

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { agreement, DEFAULT_AGGREGATION_CRITERIA, observedRange, reverseKey, NULL_DISTRIBUTIONS, type AgreementResult, type NullDistribution } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { agreement, type AgreementResult } from '../../analysis/agreement/agreement.js';
+import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
+import { NULL_DISTRIBUTIONS, type NullDistribution } from '../../analysis/agreement/null_variance.js';
+import { observedColumnRange, reverseKeyColumns } from '../../analysis/data/reverse_key.js';
+import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -51,20 +55,21 @@ export function register(program: Command): void {
         ...(o.minRwgj !== undefined ? { minRwgJ: parseNumber(o.minRwgj, '--min-rwgj', { min: 0, max: 1 }) } : {}),
         ...(o.alpha !== undefined ? { alpha: parseNumber(o.alpha, '--alpha', { min: 1e-12, max: 0.5 }) } : {}),
       };
-      const data = readTable(o.csv);
-      let x = numericMatrix(data, items, '--items');
-      if (o.reverse !== undefined) {
-        const reverse = parseList(o.reverse, '--reverse');
-        const columns = reverse.map((name) => {
-          const j = items.indexOf(name);
-          if (j < 0) throw new InputError('--reverse', `--reverse names "${name}", which is not one of --items (${items.join(', ')}).`);
-          return j;
-        });
+      const reverse = o.reverse === undefined ? [] : parseList(o.reverse, '--reverse');
+      const columns = reverse.map((name) => {
+        const j = items.indexOf(name);
+        if (j < 0) throw new InputError('--reverse', `--reverse names "${name}", which is not one of --items (${items.join(', ')}).`);
+        return j;
+      });
+      const data = readCsv(o.csv, { numbers: [{ names: items, argument: '--items' }], texts: [{ names: [o.group], argument: '--group' }] });
+      const x = data.numbers(items);
+      if (columns.length > 0) {
         // the scale is min … min + A − 1; without --scale-min its lowest option is 1, or the data's minimum when below 1
-        const lowest = scaleMin ?? Math.min(1, observedRange(x).min);
-        x = reverseKey(x, columns, { min: lowest, max: lowest + scalePoints - 1 });
+        const lowest = scaleMin ?? Math.min(1, observedColumnRange(x.columns).min);
+        reverseKeyColumns(x.columns, columns, { min: lowest, max: lowest + scalePoints - 1 });
       }
-      const units = stringColumn(data, o.group, '--group');
+      const units = data.text(o.group);
       emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance, criteria }), o.json === true, render);
     });
 }
+

@@ -16,6 +16,7 @@ import {
   type CoordinationEvent,
 } from '../../analysis/index.js';
 import { parseChoice, parseNumber } from '../io/args.js';
+import { csvFileSource } from '../io/csv.js';
 import { emit, fmt, table } from '../output.js';
 
 interface BreakpointFlags {
@@ -62,15 +63,15 @@ export function readEvents(path: string, format: TraceFormat | undefined, flag =
   const label = `${flag} ${path}`;
   switch (chosen) {
     case 'native':
-      return parseEventsCsv(readText(path, flag), label, flag);
+      return parseEventsCsv(csvFileSource(path, flag), label, flag);
     case 'json':
       return parseEventsJson(readJson(path, flag), label, flag);
     case 'jira':
       return path.toLowerCase().endsWith('.json')
         ? parseJiraIssuesJson(readJson(path, flag), {}, label, flag)
-        : parseJiraChangelog(readText(path, flag), {}, label, flag);
+        : parseJiraChangelog(csvFileSource(path, flag), {}, label, flag);
     case 'decision-log':
-      return parseDecisionLog(readText(path, flag), label, flag);
+      return parseDecisionLog(csvFileSource(path, flag), label, flag);
   }
 }
 

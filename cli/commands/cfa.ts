@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
 import { fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -62,14 +62,19 @@ export function readModelFile(path: string): string {
 export function modelData(csvPath: string, modelText: string, group?: string) {
   const statements = parseModelSyntax(modelText, '--model');
   const variables = modelVariables(statements);
-  const t = readTable(csvPath);
+  const csv = openCsv(csvPath);
   for (const v of variables) {
-    if (!t.columns.includes(v)) {
+    if (!csv.columns.includes(v)) {
       throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${csvPath}.`);
     }
   }
-  const rows = numericMatrix(t, variables, '--csv');
-  const groups = group === undefined ? undefined : stringColumn(t, group, '--group');
+  const t = csv.read({
+    numbers: [{ names: variables, argument: '--csv' }],
+    texts: group === undefined ? [] : [{ names: [group], argument: '--group' }],
+    rowArrays: true,
+  });
+  const rows = numericRows(t, variables);
+  const groups = group === undefined ? undefined : textValues(t, group);
   return { statements, data: { columns: variables, rows, groups } };
 }
 

@@ -12,10 +12,10 @@ import {
   type DiagnosisResult,
   type DriftAnalysis,
 } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { csvFileSource, openCsv } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
-import { readEvents, readText } from './breakpoints.js';
+import { readEvents } from './breakpoints.js';
 import { readItemMap } from './score.js';
 
 interface DiagnoseFlags {
@@ -89,17 +89,21 @@ export function register(program: Command): void {
       const format = opts.format === undefined ? undefined : parseChoice(opts.format, '--format', ['native', 'json', 'jira', 'decision-log'] as const, 'native');
       const persistence = opts.persistence === undefined ? undefined : parseNumber(opts.persistence, '--persistence', { integer: true, min: 1 });
       const map = readItemMap(opts.map);
-      const data = readTable(opts.csv);
+      const csv = openCsv(opts.csv);
       const itemNames = typeof map?.items === 'object' && map.items !== null ? Object.keys(map.items) : [];
       for (const name of itemNames) {
-        if (!data.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${data.source}.`);
+        if (!csv.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${csv.source}.`);
       }
+      const data = csv.read({
+        numbers: [{ names: itemNames, argument: '--map' }],
+        texts: [{ names: [opts.unit], argument: '--unit' }, ...(opts.wave === undefined ? [] : [{ names: [opts.wave], argument: '--wave' }])],
+      });
       const scores = scoreUnits(
         {
           items: itemNames,
-          answers: numericMatrix(data, itemNames, '--map'),
-          unit: stringColumn(data, opts.unit, '--unit'),
-          wave: opts.wave === undefined ? undefined : stringColumn(data, opts.wave, '--wave'),
+          answers: data.numbers(itemNames),
+          unit: data.text(opts.unit),
+          wave: opts.wave === undefined ? undefined : data.text(opts.wave),
         },
         map,
         { baselineWave: opts.baselineWave, minGroupSize },
@@ -110,7 +114,7 @@ export function register(program: Command): void {
       const drift = unitDrift(scores.units, { capacity, waves: scores.waves, baselineWave: scores.baselineWave });
       const rules = withRuleOverrides(DEFAULT_RULES, { persistence });
       const traces = opts.events === undefined ? null : evaluateBreakpoints(readEvents(opts.events, format), { period, rules });
-      const performance = opts.pq === undefined ? [] : parsePerformanceCsv(readText(opts.pq, '--pq'), `--pq ${opts.pq}`, '--pq');
+      const performance = opts.pq === undefined ? [] : parsePerformanceCsv(csvFileSource(opts.pq, '--pq'), `--pq ${opts.pq}`, '--pq');
       const diagnosis = diagnoseUnits({
         scores: scores.units,
         wave: opts.diagnoseWave,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { omegaSchmidLeiman, type SchmidLeimanOmega } from '../../analysis/index.js';
-import { numericMatrix, readTable } from '../io/csv.js';
+import { numericRows, readCsv } from '../io/csv.js';
 import { parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .action((opts: { csv: string; items: string; nfactors: string; json?: boolean }) => {
       const items = parseList(opts.items, '--items', { min: 3 });
       const nfactors = parseNumber(opts.nfactors, '--nfactors', { integer: true, min: 1, max: items.length - 1 });
-      const data = numericMatrix(readTable(opts.csv), items, '--items');
+      const data = numericRows(readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }], rowArrays: true }), items);
       emit(omegaSchmidLeiman(data, { items, nfactors }), opts.json === true, render);
     });
 }

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { DEFAULT_AGGREGATION_CRITERIA, scoreUnits, type ItemMap, type ScoreResult } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { scoreUnits, type ScoreResult } from '../../analysis/scoring/score_units.js';
+import type { ItemMap } from '../../analysis/scoring/item_map.js';
+import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
+import { openCsv } from '../io/csv.js';
 import { parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
 
@@ -60,14 +63,18 @@ export function register(program: Command): void {
     .option('--json', 'one JSON object on stdout')
     .action((opts: { csv: string; map: string; unit: string; wave?: string; baselineWave?: string; minGroupSize?: string; minRwgj?: string; alpha?: string; json?: boolean }) => {
       const map = readItemMap(opts.map);
-      const data = readTable(opts.csv);
+      const csv = openCsv(opts.csv);
       const itemNames = typeof map?.items === 'object' && map.items !== null ? Object.keys(map.items) : [];
       for (const name of itemNames) {
-        if (!data.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${data.source}.`);
+        if (!csv.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${csv.source}.`);
       }
-      const answers = numericMatrix(data, itemNames, '--map');
-      const unit = stringColumn(data, opts.unit, '--unit');
-      const wave = opts.wave === undefined ? undefined : stringColumn(data, opts.wave, '--wave');
+      const data = csv.read({
+        numbers: [{ names: itemNames, argument: '--map' }],
+        texts: [{ names: [opts.unit], argument: '--unit' }, ...(opts.wave === undefined ? [] : [{ names: [opts.wave], argument: '--wave' }])],
+      });
+      const answers = data.numbers(itemNames);
+      const unit = data.text(opts.unit);
+      const wave = opts.wave === undefined ? undefined : data.text(opts.wave);
       const minGroupSize =
         opts.minGroupSize === undefined ? 1 : parseNumber(opts.minGroupSize, '--min-group-size', { integer: true, min: 1 });
       const criteria = {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
 import { screenRespondents, type ScreeningResult } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { numericRows, readCsv, textValues } from '../io/csv.js';
 import { parseList, parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
 
@@ -42,14 +42,15 @@ export function register(program: Command): void {
           alpha: o.alpha === undefined ? undefined : parseNumber(o.alpha, '--alpha', { min: 1e-12, max: 0.5 }),
           minSecondsPerItem: o.minSecondsPerItem === undefined ? undefined : parseNumber(o.minSecondsPerItem, '--min-seconds-per-item', { min: 0 }),
         };
-        const data = readTable(o.csv);
-        const x = numericMatrix(data, items, '--items');
-        let seconds: number[] | undefined;
-        if (o.time !== undefined) {
-          if (items.includes(o.time)) throw new InputError('--time', `--time names "${o.time}", which is also an item.`);
-          seconds = numericMatrix(data, [o.time], '--time').map((r) => r[0]);
-        }
-        const ids = o.id === undefined ? undefined : stringColumn(data, o.id, '--id');
+        if (o.time !== undefined && items.includes(o.time)) throw new InputError('--time', `--time names "${o.time}", which is also an item.`);
+        const data = readCsv(o.csv, {
+          numbers: [{ names: items, argument: '--items' }, ...(o.time === undefined ? [] : [{ names: [o.time], argument: '--time' }])],
+          texts: o.id === undefined ? [] : [{ names: [o.id], argument: '--id' }],
+          rowArrays: true,
+        });
+        const x = numericRows(data, items);
+        const seconds = o.time === undefined ? undefined : Array.from(data.number(o.time));
+        const ids = o.id === undefined ? undefined : textValues(data, o.id);
         const result = screenRespondents(x, { seconds, criteria });
         const out = ids === undefined ? result : { ...result, respondents: result.respondents.map((r) => ({ ...r, id: ids[r.row - 1] })) };
         emit(out, o.json === true, (r) => render({ ...r, ids }));

@@ -1,7 +1,421 @@
-import { readFileSync, statSync } from 'node:fs';
-import { InputError, csvRecords } from '../../analysis/index.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { getHeapStatistics } from 'v8';
+import { InputError } from '../../analysis/errors.js';
+import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField } from '../../analysis/data/csv_tokenizer.js';
+import { rowsFromColumns, labelsOf, type CodedLabels, type NumericColumns } from '../../analysis/data/columns.js';
+import type { CsvByteSource } from '../../analysis/data/csv_records.js';
+import { FIXED_OVERHEAD, formatSize, memoryLimit, type MemoryLimit } from './memory_limit.js';
 
-/** A CSV file as read: its header and its data rows as raw strings. */
+/**
+ * The one CSV reader of the `seici` commands (shared/CONTRACT.md's input rules: a header row,
+ * comma-separated, RFC 4180 quoting, an empty field or `NA` missing). It streams the file in
+ * pieces through the byte tokenizer and writes the columns a command uses straight into typed
+ * arrays: numbers into one Float64Array per column (NaN for missing), text (unit, wave, group)
+ * as Int32Array codes into its distinct values. The file is never held whole, neither as one
+ * string nor as arrays of strings: memory is 8 bytes per number and 4 per label used.
+ *
+ *   const csv = openCsv(opts.csv);                   // reads the header only
+ *   const data = csv.read({ numbers: [{ names: items, argument: '--items' }], texts: [...] });
+ *   data.numbers(items); data.text('unit');
+ *
+ * Before reading the rows it counts the file's lines and checks that the columns will fit the
+ * memory limit ({@link memoryLimit}), so a file too large is an input error with the size that
+ * would fit, never a crash halfway.
+ */
+
+/** Columns a command reads, with the flag that named them (for the error when one is absent). */
+export interface ColumnRequest {
+  readonly names: readonly string[];
+  readonly argument: string;
+}
+
+export interface ReadRequest {
+  /** Columns read as numbers; a value that is neither missing nor a number is an error naming its row and column. */
+  readonly numbers?: readonly ColumnRequest[];
+  /** Columns read as labels (trimmed text; empty or NA is missing). */
+  readonly texts?: readonly ColumnRequest[];
+  /**
+   * The command will turn the numbers into an array of rows for an analysis that takes rows
+   * (about 8 bytes per value plus 64 per row, on the JavaScript heap): counted in the memory check.
+   */
+  readonly rowArrays?: boolean;
+  /** The limit to check against; default {@link memoryLimit}(). */
+  readonly memory?: MemoryLimit;
+}
+
+/** The columns read from a CSV file. */
+export interface CsvColumns {
+  /** `--csv path`, as error messages name the file. */
+  readonly source: string;
+  /** Data rows read (empty lines are not rows). */
+  readonly length: number;
+  /** One numeric column (it must have been requested). */
+  number(name: string): Float64Array;
+  /** Requested numeric columns, in the order given. */
+  numbers(names: readonly string[]): NumericColumns;
+  /** One text column as codes. */
+  text(name: string): CodedLabels;
+}
+
+/** A CSV file opened and its header read; `read` reads the rows. */
+export interface CsvFile {
+  readonly source: string;
+  readonly columns: readonly string[];
+  read(request: ReadRequest): CsvColumns;
+}
+
+/** Bytes read from the file at a time. */
+const CHUNK = 1 << 20;
+
+/**
+ * Opens a header-first CSV file and reads its header. A missing, unreadable or empty file, a
+ * header column without a name or named twice, or a first row of numbers only is an InputError
+ * naming `argument`.
+ */
+export function openCsv(path: string, argument = '--csv'): CsvFile {
+  const source = `${argument} ${path}`;
+  let fd: number;
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputError(argument, `${argument} ${path} is a folder, not a CSV file.`);
+    size = st.size;
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw fileError(err, path, argument);
+  }
+  const reader = new ChunkReader(fd, path, argument);
+  let header: string[] | null = null;
+  let sink = (bytes: Uint8Array, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, count: number, line: number): void => {
+    void line;
+    header = [];
+    for (let i = 0; i < count; i++) header.push(fieldText(bytes, starts[i], ends[i], escaped[i]).trim());
+    tokenizer.pause();
+  };
+  const tokenizer = new CsvTokenizer(source, argument, (b, s, e, x, c, l) => sink(b, s, e, x, c, l));
+  try {
+    reader.run(tokenizer, () => header !== null);
+    if (header === null) throw new InputError(argument, `${source} is empty: it needs a header row.`);
+    checkHeader(header, source, argument);
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+  const columns: readonly string[] = header;
+  let used = false;
+  return {
+    source,
+    columns,
+    read(request: ReadRequest): CsvColumns {
+      if (used) throw new Error('a CsvFile is read once');
+      used = true;
+      try {
+        const position = new Map(columns.map((c, i) => [c, i]));
+        // every requested column must be in the header: the error names the flag that asked for it
+        const requested = (requests: readonly ColumnRequest[] = []): string[] => {
+          for (const { names, argument: arg } of requests) {
+            for (const name of names) {
+              if (!position.has(name)) throw new InputError(arg, `${arg} names column "${name}", which ${source} does not have.`);
+            }
+          }
+          return unique(requests.flatMap((r) => r.names));
+        };
+        const numericNames = requested(request.numbers);
+        const textNames = requested(request.texts);
+        const numericAt = Int32Array.from(numericNames, (n) => position.get(n)!);
+        const textAt = Int32Array.from(textNames, (n) => position.get(n)!);
+        // every data row ends a line after the header, the last one perhaps without a line break
+        const capacity = countLines(path, size, argument);
+        checkMemory(capacity, numericNames.length, textNames.length, request, source);
+
+        const numeric = numericNames.map(() => new Float64Array(capacity));
+        const text = textNames.map(() => new LabelColumn(capacity));
+        const width = columns.length;
+        let rows = 0;
+        sink = (bytes, starts, ends, escaped, count, line) => {
+          if (count !== width) {
+            throw new InputError(argument, `${source} line ${line}: ${count} field${count === 1 ? '' : 's'}, but the header has ${width}.`);
+          }
+          const r = rows++;
+          for (let k = 0; k < numericAt.length; k++) {
+            const f = numericAt[k];
+            const v = parseNumberField(bytes, starts[f], ends[f], escaped[f]);
+            if (v === NOT_A_NUMBER) {
+              const field = fieldText(bytes, starts[f], ends[f], escaped[f]);
+              throw new InputError(argumentOf(request, numericNames[k]), `${source}: row ${r + 1}, column ${numericNames[k]}: "${field}" is not a number.`);
+            }
+            numeric[k][r] = v;
+          }
+          for (let k = 0; k < textAt.length; k++) {
+            const f = textAt[k];
+            text[k].add(r, bytes, starts[f], ends[f], escaped[f]);
+          }
+        };
+        reader.run(tokenizer, () => false);
+        const byNumber = new Map(numericNames.map((n, k) => [n, numeric[k].subarray(0, rows)]));
+        const byText = new Map(textNames.map((n, k) => [n, text[k].done(rows)]));
+        return {
+          source,
+          length: rows,
+          number(name) {
+            const x = byNumber.get(name);
+            if (x === undefined) throw new Error(`column ${name} was not read as numbers`);
+            return x;
+          },
+          numbers(names) {
+            return { length: rows, columns: names.map((n) => this.number(n)) };
+          },
+          text(name) {
+            const x = byText.get(name);
+            if (x === undefined) throw new Error(`column ${name} was not read as text`);
+            return x;
+          },
+        };
+      } finally {
+        reader.close();
+      }
+    },
+  };
+}
+
+/** Reads a whole CSV file for one request (the usual case): {@link openCsv} then `read`. */
+export function readCsv(path: string, request: ReadRequest, argument = '--csv'): CsvColumns {
+  return openCsv(path, argument).read(request);
+}
+
+/** Requested numeric columns as an array of rows (for analyses that take rows; see `rowArrays`). */
+export function numericRows(data: CsvColumns, names: readonly string[]): number[][] {
+  return rowsFromColumns(data.numbers(names));
+}
+
+/** A text column as strings, null when missing (for analyses that take strings). */
+export function textValues(data: CsvColumns, name: string): (string | null)[] {
+  return labelsOf(data.text(name));
+}
+
+/**
+ * A file as a {@link CsvByteSource} for the record readers of analysis/ (trace imports): fed to
+ * the tokenizer in 1 MB pieces, never held whole. A missing or unreadable file, or a folder, is an
+ * InputError naming `argument`.
+ */
+export function csvFileSource(path: string, argument: string): CsvByteSource {
+  return (tokenizer) => {
+    let fd: number;
+    try {
+      if (statSync(path).isDirectory()) throw new InputError(argument, `${argument} ${path} is a folder, not a file.`);
+      fd = openSync(path, 'r');
+    } catch (err) {
+      throw fileError(err, path, argument);
+    }
+    const reader = new ChunkReader(fd, path, argument);
+    try {
+      reader.run(tokenizer, () => false);
+    } finally {
+      reader.close();
+    }
+  };
+}
+
+function argumentOf(request: ReadRequest, name: string): string {
+  return (request.numbers ?? []).find((r) => r.names.includes(name))?.argument ?? '--csv';
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names)];
+}
+
+function fileError(err: unknown, path: string, argument: string): InputError {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
+  return new InputError(argument, `${argument} ${path}: ${why}.`);
+}
+
+function checkHeader(header: readonly string[], source: string, argument: string): void {
+  const seen = new Set<string>();
+  for (const [i, c] of header.entries()) {
+    if (c === '') throw new InputError(argument, `${source}: header column ${i + 1} has no name.`);
+    if (seen.has(c)) throw new InputError(argument, `${source}: the header names column "${c}" twice.`);
+    seen.add(c);
+  }
+  if (header.length > 1 && header.every((c) => /^-?\d+(\.\d+)?$/.test(c))) {
+    throw new InputError(argument, `${source}: the first row holds only numbers; a header row with column names is required.`);
+  }
+}
+
+/**
+ * Checks that the columns fit: 8 bytes per number and 4 per label for every row, half as much
+ * again for the analysis's own arrays (cell scores, groups, means), the fixed 200 MB, and with
+ * `rowArrays` the rows on the JavaScript heap (which has its own, smaller limit).
+ */
+function checkMemory(rows: number, numeric: number, texts: number, request: ReadRequest, source: string): void {
+  const limit = request.memory ?? memoryLimit();
+  const perRow = 1.5 * (8 * numeric + 4 * texts) + (request.rowArrays ? 1.5 * (8 * numeric + 64) : 0);
+  const need = FIXED_OVERHEAD + rows * perRow;
+  const columns = `${rows.toLocaleString('en')} rows × ${(numeric + texts).toLocaleString('en')} column${numeric + texts === 1 ? '' : 's'}`;
+  if (need > limit.bytes) {
+    const fits = Math.floor((limit.bytes - FIXED_OVERHEAD) / perRow);
+    const room = fits > 0 ? `enough for about ${fits.toLocaleString('en')} rows` : `less than the ${formatSize(FIXED_OVERHEAD)} a command needs before any data`;
+    throw new InputError(
+      '--csv',
+      `${source} is too large: its up to ${columns} need about ${formatSize(need)}, but ${limit.source} is ${formatSize(limit.bytes)}, ${room}.`,
+    );
+  }
+  if (request.rowArrays) {
+    const heap = getHeapStatistics().heap_size_limit;
+    const heapNeed = rows * 1.5 * (8 * numeric + 64) + 100 * 1024 * 1024;
+    if (heapNeed > heap) {
+      const fits = Math.max(0, Math.floor((heap - 100 * 1024 * 1024) / (1.5 * (8 * numeric + 64))));
+      throw new InputError(
+        '--csv',
+        `${source} is too large: this command holds its up to ${columns} as rows, which need about ${formatSize(heapNeed)} of the ${formatSize(heap)} JavaScript heap, enough for about ${fits.toLocaleString('en')} rows.`,
+      );
+    }
+  }
+}
+
+/** Line breaks in the file: at least as many as its data rows (the header takes a line). */
+function countLines(path: string, size: number, argument: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw fileError(err, path, argument);
+  }
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK * 4, Math.max(size, 1)));
+  let lines = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let at = buf.indexOf(10, 0);
+      while (at >= 0 && at < n) {
+        lines++;
+        at = buf.indexOf(10, at + 1);
+      }
+    }
+  } catch (err) {
+    throw fileError(err, path, argument);
+  } finally {
+    closeSync(fd);
+  }
+  return lines;
+}
+
+/** Feeds a file to a tokenizer piece by piece, keeping an incomplete record's bytes for the next piece. */
+class ChunkReader {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private start = 0;
+  private filled = 0;
+  private eof = false;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly path: string,
+    private readonly argument: string,
+  ) {}
+
+  /** Scans until `stop()` holds after a pause, or to the end of the file. */
+  run(tokenizer: CsvTokenizer, stop: () => boolean): void {
+    for (;;) {
+      this.start = tokenizer.scan(this.buf, this.start, this.filled, this.eof);
+      if (stop()) return;
+      if (this.eof) return;
+      this.pump();
+    }
+  }
+
+  private pump(): void {
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.filled);
+      this.filled -= this.start;
+      this.start = 0;
+    }
+    if (this.filled === this.buf.length) {
+      // one record longer than the buffer: make room for it
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.buf = bigger;
+    }
+    let n: number;
+    try {
+      n = readSync(this.fd, this.buf, this.filled, this.buf.length - this.filled, null);
+    } catch (err) {
+      throw fileError(err, this.path, this.argument);
+    }
+    this.filled += n;
+    if (n === 0) this.eof = true;
+  }
+
+  close(): void {
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+  }
+}
+
+/**
+ * A text column as codes, read field by field: a field is trimmed, empty or `NA` is missing (−1),
+ * and a value equal byte for byte to the previous row's reuses its code without making a string
+ * (files sorted by unit repeat the same label for many rows).
+ */
+class LabelColumn {
+  private codes: Int32Array;
+  private readonly levels: string[] = [];
+  private readonly index = new Map<string, number>();
+  private last = new Uint8Array(64);
+  private lastLength = -1;
+  private lastCode = -1;
+
+  constructor(capacity: number) {
+    this.codes = new Int32Array(capacity);
+  }
+
+  add(row: number, bytes: Uint8Array, start: number, end: number, escaped: number): void {
+    const n = end - start;
+    if (n === this.lastLength) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (bytes[start + i] !== this.last[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.codes[row] = this.lastCode;
+        return;
+      }
+    }
+    const t = fieldText(bytes, start, end, escaped).trim();
+    let code: number;
+    if (t === '' || t === 'NA') {
+      code = -1;
+    } else {
+      const known = this.index.get(t);
+      if (known === undefined) {
+        code = this.levels.length;
+        this.index.set(t, code);
+        this.levels.push(t);
+      } else {
+        code = known;
+      }
+    }
+    this.codes[row] = code;
+    if (n > this.last.length) this.last = new Uint8Array(n * 2);
+    this.last.set(bytes.subarray(start, end));
+    this.lastLength = n;
+    this.lastCode = code;
+  }
+
+  done(rows: number): CodedLabels {
+    return { codes: this.codes.subarray(0, rows), levels: this.levels };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small tables held as strings: for tests and fixtures (every command reads through openCsv).
+
+/** A small CSV as strings: its header and its data rows (as written by `parseTable`, trimmed by `readTable`). */
 export interface Table {
   readonly source: string;
   readonly columns: readonly string[];
@@ -15,42 +429,39 @@ export function isMissing(field: string | undefined): boolean {
   return t === '' || t === 'NA';
 }
 
-/**
- * Reads a header-first, comma-separated file (RFC 4180 quoting). Every failure is an
- * InputError naming `argument` and, where it applies, the line at fault.
- */
-export function readTable(path: string, argument = '--csv'): Table {
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw new InputError(argument, `${argument} ${path} is a folder, not a CSV file.`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
-    throw new InputError(argument, `${argument} ${path}: ${why}.`);
-  }
-  return parseTable(text, `${argument} ${path}`);
+/** Parses a small CSV text into strings with the same tokenizer and header rules as {@link openCsv}. */
+export function parseTable(text: string, label: string): Table {
+  const bytes = Buffer.from(text, 'utf8');
+  let columns: string[] | null = null;
+  const rows: string[][] = [];
+  const tokenizer = new CsvTokenizer(label, 'csv', (b, s, e, x, count, line) => {
+    const fields: string[] = [];
+    for (let i = 0; i < count; i++) fields.push(fieldText(b, s[i], e[i], x[i]));
+    if (columns === null) {
+      columns = fields.map((f) => f.trim());
+      checkHeader(columns, label, 'csv');
+    } else {
+      if (count !== columns.length) throw new InputError('csv', `${label} line ${line}: ${count} field${count === 1 ? '' : 's'}, but the header has ${columns.length}.`);
+      rows.push(fields);
+    }
+  });
+  tokenizer.scan(bytes, 0, bytes.length, true);
+  if (columns === null) throw new InputError('csv', `${label} is empty: it needs a header row.`);
+  return { source: label, columns, rows };
 }
 
 /**
- * Parses CSV text; `label` names the source in error messages. Records come from the analysis
- * library's CSV reader (csv-parse for quoted text, a direct split for text without quotes,
- * which is several times faster on large files), so every file reader counts lines alike.
+ * Reads a small CSV file into strings through the streaming reader, every column as a label:
+ * values trimmed, a missing one (empty or NA) as ''. For tests and fixtures; commands use `openCsv`.
  */
-export function parseTable(text: string, label: string): Table {
-  const { header, records } = csvRecords(text, label, 'csv');
-  const columns = header.map((c) => c.trim());
-  const seen = new Set<string>();
-  for (const [i, c] of columns.entries()) {
-    if (c === '') throw new InputError('csv', `${label}: header column ${i + 1} has no name.`);
-    if (seen.has(c)) throw new InputError('csv', `${label}: the header names column "${c}" twice.`);
-    seen.add(c);
-  }
-  if (columns.length > 1 && columns.every((c) => /^-?\d+(\.\d+)?$/.test(c))) {
-    throw new InputError('csv', `${label}: the first row holds only numbers; a header row with column names is required.`);
-  }
-  return { source: label, columns, rows: records };
+export function readTable(path: string, argument = '--csv'): Table {
+  const data = openCsv(path, argument);
+  const columns = data.columns;
+  const all = data.read({ texts: [{ names: columns, argument }], memory: { bytes: Number.MAX_SAFE_INTEGER, source: '' } });
+  const coded = columns.map((c) => all.text(c));
+  const rows: string[][] = [];
+  for (let r = 0; r < all.length; r++) rows.push(coded.map((c) => (c.codes[r] < 0 ? '' : c.levels[c.codes[r]])));
+  return { source: data.source, columns, rows };
 }
 
 /** The index of `name` in the table, or an InputError naming `argument`. */
