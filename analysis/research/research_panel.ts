@@ -85,3 +85,16 @@ export function completeUnits(data: ThreeWaveData, vars: readonly string[]): { u
   for (const v of vars) columns[v] = Float64Array.from(keep, (i) => data.columns[v][i]);
   return { units: keep.map((i) => data.units[i]), columns };
 }
+
+/** Throws an input error naming the first row that repeats a unit-wave. */
+export function requireUniqueUnitWaves(panel: LongPanel): void {
+  const seen = new Map<string, number>();
+  for (let r = 0; r < panel.unit.length; r++) {
+    const key = `${panel.unit[r]}\u0000${panel.wave[r]}`;
+    const before = seen.get(key);
+    if (before !== undefined) {
+      throw new InputError('--csv', `${panel.source ?? 'the panel'}: row ${r + 1} repeats unit "${panel.unit[r]}" in wave "${panel.wave[r]}" (first given in row ${before + 1}).`);
+    }
+    seen.set(key, r);
+  }
+}
