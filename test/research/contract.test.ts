@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractCase, seici } from '../helpers/cli.js';
 import { expectDeep } from './helpers.js';
@@ -63,5 +66,25 @@ describe('research commands: bad input exits 2 with one line naming the fault', 
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(named);
+  });
+});
+
+describe('seici simulate --research feeds the research commands', () => {
+  it('writes a unit-wave panel whose planted effects hypotheses finds, and a null panel where it finds none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seici-research-'));
+    const made = seici(['simulate', '--research', '--seed', '5', '--units', '300', '--out', 'sim', '--truth', '--json'], dir);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.json.rows).toBe(900);
+    const truth = JSON.parse(readFileSync(join(dir, 'sim/truth.json'), 'utf8'));
+    expect(truth.indirect.SC).toBeCloseTo(0.35 * 0.4, 12);
+    const h = seici(['hypotheses', '--csv', 'sim/research-panel.csv', '--bootstrap', '500', '--json'], dir);
+    expect(h.status, h.stderr).toBe(0);
+    expect(Object.values(h.json).map((x: any) => x.supported)).toEqual([true, true, true, true, true, true, true]);
+    const d = seici(['panel', '--csv', 'sim/research-panel.csv', '--model', 'did', '--y', 'PQ', '--treated', 'treated', '--event-wave', 'eventWave', '--json'], dir);
+    expect(d.status, d.stderr).toBe(0);
+    expect(Math.abs(d.json.att.est - truth.treatment.att)).toBeLessThan(2.6 * d.json.att.se);
+    expect(seici(['simulate', '--research', '--null-effects', '--seed', '5', '--units', '300', '--out', 'null'], dir).status).toBe(0);
+    const n = seici(['hypotheses', '--csv', 'null/research-panel.csv', '--bootstrap', '500', '--json'], dir);
+    expect(Object.values(n.json).map((x: any) => x.supported)).toEqual([false, false, false, false, false, false, false]);
   });
 });
