@@ -72,9 +72,9 @@ describe('research commands: bad input exits 2 with one line naming the fault', 
 describe('seici simulate --research feeds the research commands', () => {
   it('writes a unit-wave panel whose planted effects hypotheses finds, and a null panel where it finds none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seici-research-'));
-    const made = seici(['simulate', '--research', '--seed', '5', '--units', '300', '--out', 'sim', '--truth', '--json'], dir);
+    const made = seici(['simulate', '--research', '--seed', '5', '--units', '600', '--out', 'sim', '--truth', '--json'], dir);
     expect(made.status, made.stderr).toBe(0);
-    expect(made.json.rows).toBe(900);
+    expect(made.json.rows).toBe(1800);
     const truth = JSON.parse(readFileSync(join(dir, 'sim/truth.json'), 'utf8'));
     expect(truth.indirect.SC).toBeCloseTo(0.35 * 0.4, 12);
     const h = seici(['hypotheses', '--csv', 'sim/research-panel.csv', '--bootstrap', '500', '--json'], dir);
