@@ -1,6 +1,6 @@
 import { closedForm } from '../diagnostics.js';
 import { bootstrapUnits } from './bootstrap_units.js';
-import { centringMeans, designColumns, type LinearModel } from './design.js';
+import { designColumns, type LinearModel } from './design.js';
 import { testUnits, type HypothesisOptions } from './hypothesis_context.js';
 import { ciText, modelReport, num, type HypothesisResult } from './hypothesis_result.js';
 import { coefficient, regression } from './regression.js';
@@ -46,8 +46,8 @@ const LEVELS: readonly ModeratorLevel[] = ['-1SD', 'mean', '+1SD'];
  * mean-centred over the test's units; model b as in H1. Hayes' (2015, doi:10.1080/00273171.2014.962683)
  * index of moderated mediation is a_{x:dynamism}·b_TC; the conditional indirect effects are
  * (a_x + a_{x:dynamism}·w)·b_TC at the centred moderator's w = −1 SD, 0, +1 SD (SD with n − 1).
- * Percentile bootstrap intervals over units for all of them; each resample is centred at its own
- * (weighted) means and SD, as refitting the model on the resample would do. Supported when an
+ * Percentile bootstrap intervals over units for all of them, each resample's effects taken at its
+ * own mean and SD of dynamism, as recentring and refitting the model on the resample would give. Supported when an
  * index is positive and its interval excludes 0. Matches R's `lm` on the centred data.
  */
 export function testH2(data: ThreeWaveData, options: HypothesisOptions = {}): ModeratedMediationResult {
@@ -56,18 +56,21 @@ export function testH2(data: ThreeWaveData, options: HypothesisOptions = {}): Mo
   const a = regression(columns, A, { label: 'H2 model a', level });
   const b = regression(columns, B, { label: 'H2 model b', level });
   const n = units.length;
-  const sd = weightedSd(columns.dynamism, undefined);
+  const sd = weightedMoments(columns.dynamism, undefined).sd;
   const bTc = coefficient(b, 'TC').est;
+  const da = designColumns(columns, A);
   const db = designColumns(columns, B);
   const xs = ['SC', 'RC'] as const;
+  const dyn = da.columns[3]; // dynamism centred at the test units' mean
   const limits = bootstrapUnits(n, 8, (w) => {
-    const da = designColumns(columns, A, centringMeans(columns, A, w));
     const ca = weightedCoefficients(da.columns, da.y, w);
     const cb = weightedCoefficients(db.columns, db.y, w);
     if (!ca || !cb) return new Array<number>(8).fill(NaN);
-    const s = weightedSd(columns.dynamism, w);
+    // Centring the resample at its own means leaves the products' coefficients as they are and
+    // moves x's slope to the resample's mean of dynamism: a_x + a_{x:dynamism}·(mean − centre).
+    const { mean, sd: s } = weightedMoments(dyn, w);
     const out = [ca[4] * cb[1], ca[5] * cb[1]];
-    for (const [k] of xs.entries()) for (const at of [-s, 0, s]) out.push((ca[1 + k] + ca[4 + k] * at) * cb[1]);
+    for (const [k] of xs.entries()) for (const at of [-s, 0, s]) out.push((ca[1 + k] + ca[4 + k] * (mean + at)) * cb[1]);
     return out;
   }, { replicates: bootstrap, seed, level });
   const moderatedMediation = xs.map((x, k): ModeratedMediationIndex => ({
@@ -115,8 +118,8 @@ export function testH2(data: ThreeWaveData, options: HypothesisOptions = {}): Mo
   };
 }
 
-/** The SD (n − 1 divisor, n the total weight) of x under frequency weights (all 1 when absent). */
-function weightedSd(x: Float64Array, w: ArrayLike<number> | undefined): number {
+/** The mean and SD (n − 1 divisor, n the total weight) of x under frequency weights (all 1 when absent). */
+function weightedMoments(x: Float64Array, w: ArrayLike<number> | undefined): { mean: number; sd: number } {
   let sw = 0;
   let s = 0;
   for (let i = 0; i < x.length; i++) {
@@ -127,7 +130,7 @@ function weightedSd(x: Float64Array, w: ArrayLike<number> | undefined): number {
   const m = s / sw;
   let ss = 0;
   for (let i = 0; i < x.length; i++) ss += (w ? w[i] : 1) * (x[i] - m) ** 2;
-  return Math.sqrt(ss / (sw - 1));
+  return { mean: m, sd: Math.sqrt(ss / (sw - 1)) };
 }
 
 function capitalise(s: string): string {

@@ -140,6 +140,14 @@ describe('the bootstrap of H1 (effects panel)', () => {
       near(e.ciUpper, R.bootstrapReplay.upper[k], 1e-9, `${e.x} upper`);
     });
   });
+  it('H2 replays exactly: R recentring and refitting each of seici\'s resamples gives the same limits', () => {
+    const h = testH2(data, { bootstrap: R.bootstrapReplayH2.replicates, seed: R.bootstrapReplayH2.seed });
+    const got = [...h.moderatedMediation, ...h.conditionalIndirect];
+    got.forEach((e, k) => {
+      near(e.ciLower, R.bootstrapReplayH2.lower[k], 1e-9, `${k} lower`);
+      near(e.ciUpper, R.bootstrapReplayH2.upper[k], 1e-9, `${k} upper`);
+    });
+  });
   it('agrees with R\'s own percentile bootstrap (B = 5000) within Monte Carlo error', () => {
     const h = testH1(data, { bootstrap: 5000, seed: 3 });
     // SE of a 2.5% quantile of B draws ≈ √(p(1−p)/B)/f(q), f the density at q (normal with the
