@@ -42,3 +42,5 @@ export { fixedEffects, differenceInDifferences, eventStudy } from './panel_model
 export type { DidResult, EventOptions, PanelModelOptions, PanelModelResult } from './panel_models.js';
 export { crossLaggedPanel } from './cross_lagged_panel.js';
 export type { CrossLaggedPanelResult } from './cross_lagged_panel.js';
+export { buildResearchPanel, respondentScaleScores, RESEARCH_PANEL_DATA_COLUMNS } from './build_research_panel.js';
+export type { RespondentScales, ResearchPanelData, ResearchPanelSources, SupplementaryKeys, TraceSources } from './build_research_panel.js';

@@ -18,8 +18,9 @@ import { register as migrate } from './migrate.js';
 import { register as admin } from './admin.js';
 import { register as hypotheses } from './hypotheses.js';
 import { register as panel } from './panel.js';
+import { register as panelData } from './panel_data.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, diagnose, omega, cfa, serve, migrate, admin, factors, invariance, validity, hypotheses, panel];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, diagnose, omega, cfa, serve, migrate, admin, factors, invariance, validity, hypotheses, panel, panelData];
