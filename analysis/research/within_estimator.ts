@@ -64,7 +64,8 @@ export function withinEstimator(
   if (effect === 'twoways' && T > 1) {
     const dummies: Float64Array[] = [];
     for (let w = 1; w < T; w++) dummies.push(demean(Float64Array.from(waveIds.id, (k) => (k === w ? 1 : 0))));
-    const purge = (v: Float64Array) => leastSquares(dummies, dummies.map((_, k) => `wave${k + 1}`), v, `${label} (wave effects)`).residuals;
+    const names = waveIds.labels.slice(1).map((w) => `wave ${w}`);
+    const purge = (v: Float64Array) => leastSquares(dummies, names, v, `${label} (wave effects)`).residuals;
     yt = purge(yt);
     xt = xt.map(purge);
   }
@@ -98,7 +99,7 @@ export function withinEstimator(
   return { n, units: G, waves: T, effect, terms, r2Within: 1 - fit.rss / tss, dfResidual, diagnostics: closedForm(warnings) };
 }
 
-function ids(labels: readonly string[]): { id: Int32Array; count: number; sizes: number[] } {
+function ids(labels: readonly string[]): { id: Int32Array; count: number; sizes: number[]; labels: string[] } {
   const map = new Map<string, number>();
   const id = new Int32Array(labels.length);
   const sizes: number[] = [];
@@ -112,7 +113,7 @@ function ids(labels: readonly string[]): { id: Int32Array; count: number; sizes:
     id[i] = k;
     sizes[k]++;
   }
-  return { id, count: map.size, sizes };
+  return { id, count: map.size, sizes, labels: [...map.keys()] };
 }
 
 function demeanWithin(x: Float64Array, id: Int32Array, groups: number): Float64Array {

@@ -118,6 +118,11 @@ describe('panel estimators equal plm with vcovHC(arellano, sss)', () => {
     expect([e.n, e.units]).toEqual([R.eventStaggered.n, R.eventStaggered.units]);
     expectTerms(e.terms, R.eventStaggered.terms, TOL, 'event');
   });
+  it('an event study without never-treated units is refused, naming the absorbed dummy', () => {
+    const p = fixturePanel('research-did.csv');
+    const all = { ...p, columns: { ...p.columns, treated: new Float64Array(p.unit.length).fill(1), eventWave: new Float64Array(p.unit.length).fill(4) } };
+    expect(() => eventStudy(all, { y: 'PQ', treated: 'treated', eventWave: 'eventWave' })).toThrow(/event model: rel-3 does not vary within units once wave effects are removed/);
+  });
   it('CLPM of SC and TC on the null panel equals lavaan::sem', () => {
     const r = crossLaggedPanel(fixturePanel('research-null.csv'), 'SC', 'TC');
     expect(r.n).toBe(R.clpmNull.n);
