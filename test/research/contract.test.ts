@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contractCase, seici } from '../helpers/cli.js';
+import { FIXTURES, contractCase, seici } from '../helpers/cli.js';
 import { expectDeep } from './helpers.js';
 
 // The shared/CONTRACT.md "hypotheses" and "panel" cases (test/fixtures/cases/research-*.json),
@@ -66,6 +66,22 @@ describe('research commands: bad input exits 2 with one line naming the fault', 
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(named);
+  });
+});
+
+describe('hypotheses reads other column names and explicit waves', () => {
+  it('--unit/--wave name the columns and --waves the design\'s three waves', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seici-hyp-'));
+    const text = readFileSync(join(FIXTURES, 'research-effects.csv'), 'utf8').replace(/^unit,wave,/, 'team,round,');
+    writeFileSync(join(dir, 'p.csv'), text);
+    const { expected } = contractCase('research-effects-H4');
+    const r = seici(['hypotheses', '--csv', 'p.csv', '--unit', 'team', '--wave', 'round', '--waves', '1,2,3', '--tests', 'H4', '--json'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expectDeep(r.json, expected, 1e-6);
+    const swapped = seici(['hypotheses', '--csv', 'p.csv', '--unit', 'team', '--wave', 'round', '--waves', '2,1,3', '--tests', 'H4', '--json'], dir);
+    expect(swapped.status, swapped.stderr).toBe(0);
+    expect(swapped.json.H4.waves).toEqual(['2', '1', '3']);
+    expect(swapped.json.H4.models.drift.terms[1].est).not.toBeCloseTo(expected.H4.models.drift.terms[1].est, 3);
   });
 });
 
