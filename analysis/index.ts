@@ -47,3 +47,4 @@ export { numberOfFactors } from './efa/number_of_factors.js';
 export type { NumberOfFactors, NumberOfFactorsOptions } from './efa/number_of_factors.js';
 export * from './content_validity/index.js';
 export { binomialCriticalCount, binomialMass, binomialUpperTail } from './math/binomial_distribution.js';
+export * from './research/index.js';

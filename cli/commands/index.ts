@@ -39,4 +39,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'invariance', summary: 'Measurement invariance across groups: configural, metric, scalar, strict (lavaan group.equal), LR tests and Chen (2007) decisions', load: () => import('./invariance.js') },
   { name: 'validity', summary: 'Convergent and discriminant validity from a CFA: AVE, composite reliability, HTMT, Fornell-Larcker', load: () => import('./validity.js') },
   { name: 'content-validity', summary: 'expert-panel content validity: I-CVI, S-CVI, Lawshe CVR with exact critical values, item-sort p_sa and c_sv, verdicts', load: () => import('./content_validity.js') },
+  { name: 'hypotheses', summary: "Test the SEI model's hypotheses H1–H7 on a unit-wave panel (three-wave design)", load: () => import('./hypotheses.js') },
+  { name: 'panel', summary: 'Panel designs: unit fixed effects, difference-in-differences, event study, cross-lagged panel model', load: () => import('./panel.js') },
+  { name: 'panel-data', summary: 'The unit-wave research panel from responses, traces and PQ: the file seici hypotheses and seici panel read', load: () => import('./panel_data.js') },
 ];

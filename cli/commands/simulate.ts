@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { simulatePanel, type PanelSpec, type SimulatedPanel } from '../../analysis/index.js';
+import { researchPanelCsv, simulatePanel, simulateResearchPanel, type PanelSpec, type ResearchPanelSpec, type SimulatedPanel } from '../../analysis/index.js';
 import { parseList, parseNumber } from '../io/args.js';
 import { emit } from '../output.js';
 
@@ -79,6 +79,50 @@ interface SimulateFlags {
   outTruth?: string;
   truth?: boolean;
   json?: boolean;
+  research?: boolean;
+  units?: string;
+  peak?: string;
+  curvature?: string;
+  att?: string;
+  eventWave?: string;
+  treatedShare?: string;
+  nullEffects?: boolean;
+}
+
+/** The research panel spec from --spec overlaid with the research flags; --null-effects plants none. */
+function researchSpecFrom(o: SimulateFlags): ResearchPanelSpec {
+  const base = (o.spec ? readSpec(o.spec) : {}) as Record<string, any>;
+  const num = (v: string | undefined, flag: string, opts = {}) => (v === undefined ? undefined : parseNumber(v, flag, opts));
+  const spec: Record<string, any> = o.nullEffects
+    ? {
+        ...base,
+        indirect: { aSC: 0, aRC: 0, bTC: 0 }, moderation: { SC: 0, RC: 0 }, levers: { AC: 0, AV: 0, CV: 0 },
+        dominance: { drift: 0, rework: 0 }, visibility: { coherence: 0, outcome: 0 }, leadership: { pq: 0, drift: 0 },
+        invertedU: { curvature: 0, peak: 0.5 }, treatment: { ...(base.treatment ?? {}), att: 0 },
+      }
+    : { ...base };
+  const units = num(o.units, '--units', { integer: true, min: 4 });
+  if (units !== undefined) spec.units = units;
+  if (o.waves !== undefined) spec.waves = parseList(o.waves, '--waves');
+  const peak = num(o.peak, '--peak');
+  const curvature = num(o.curvature, '--curvature', { min: 0 });
+  if (peak !== undefined || curvature !== undefined) spec.invertedU = { ...spec.invertedU, ...(peak !== undefined ? { peak } : {}), ...(curvature !== undefined ? { curvature } : {}) };
+  const att = num(o.att, '--att');
+  const share = num(o.treatedShare, '--treated-share', { min: 0, max: 1 });
+  if (att !== undefined || share !== undefined || o.eventWave !== undefined) {
+    spec.treatment = { ...spec.treatment, ...(att !== undefined ? { att } : {}), ...(share !== undefined ? { share } : {}), ...(o.eventWave !== undefined ? { wave: o.eventWave } : {}) };
+  }
+  return spec as ResearchPanelSpec;
+}
+
+function simulateResearch(o: SimulateFlags, seed: number): void {
+  const csvPath = o.outCsv ?? (o.out ? join(o.out, 'research-panel.csv') : undefined);
+  const truthPath = o.outTruth ?? (o.out && o.truth ? join(o.out, 'truth.json') : undefined);
+  if (!csvPath && !truthPath) throw new InputError('--out', 'say where to write the research panel: --out DIR, or --out-csv/--out-truth.');
+  const panel = simulateResearchPanel(researchSpecFrom(o), seed);
+  if (csvPath) write(csvPath, researchPanelCsv(panel), o.outCsv ? '--out-csv' : '--out');
+  if (truthPath) write(truthPath, JSON.stringify(panel.truth, null, 2) + '\n', o.outTruth ? '--out-truth' : '--out');
+  emit({ seed, rows: panel.rows.length, units: panel.truth.units, waves: panel.truth.waves, truth: panel.truth, files: { csv: csvPath ?? null, truth: truthPath ?? null } }, o.json === true);
 }
 
 /** The panel spec from --spec overlaid with the single-value flags. */
@@ -153,8 +197,17 @@ export function register(program: Command): void {
     .option('--out-truth <file>', 'where to write the population truth JSON')
     .option('--truth', 'with --out, also write truth.json')
     .option('--json', 'one JSON object on stdout')
+    .option('--research', 'instead: a unit-wave research panel with H1–H7 and a treatment planted (DIR/research-panel.csv)')
+    .option('--units <n>', 'research: units (default 200)')
+    .option('--peak <m>', 'research: M at which PQ peaks (default 0.5)')
+    .option('--curvature <q>', 'research: PQ falls by q·(M − peak)² (default 1.5)')
+    .option('--att <x>', 'research: treatment effect on PQ (default 0.4)')
+    .option('--event-wave <w>', 'research: the wave of the interface change (default the third)')
+    .option('--treated-share <x>', 'research: share of units treated (default 0.5)')
+    .option('--null-effects', 'research: plant no effect at all (a null panel)')
     .action((o: SimulateFlags) => {
       const seed = o.seed === undefined ? 1 : parseNumber(o.seed, '--seed', { integer: true });
+      if (o.research) return simulateResearch(o, seed);
       const csvPath = o.outCsv ?? (o.out ? join(o.out, 'panel.csv') : undefined);
       const mapPath = o.outMap ?? (o.out ? join(o.out, 'map.json') : undefined);
       const truthPath = o.outTruth ?? (o.out && o.truth ? join(o.out, 'truth.json') : undefined);
