@@ -54,7 +54,7 @@ export const WaveCreate = z.strictObject({
   instrumentVersion: z.string().min(1).max(32).optional(),
   locales: z.array(Locale).min(1).max(10).optional(),
   reminders: z.array(IsoTime).max(20).optional(),
-  minGroupSize: z.number().int().min(2).max(1000).optional(),
+  minGroupSize: z.number().int().min(3).max(1000).optional(),
 });
 
 export const WaveStatus = z.enum(['scheduled', 'open', 'closed']);

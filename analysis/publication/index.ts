@@ -20,3 +20,6 @@ export type {
   DimensionAgreement,
   ReliabilityEntry,
 } from './publish_wave.js';
+export { scaleAnalysis, scaleDeveloperAnalyses } from './scale_developer.js';
+export type { ScaleAnalysis, ScaleAnalysisInput, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { blankRareValues } from './quasi_identifiers.js';

@@ -5,7 +5,7 @@ import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { scoreUnits, type ScoreResult, type UnitAggregation } from '../scoring/score_units.js';
 import { rwgJ } from '../agreement/rwg_j.js';
 import { uniformNullVariance } from '../agreement/null_variance.js';
-import { unitDrift, type UnitWaveScore } from '../dynamics/drift.js';
+import { unitDrift, type DriftAnalysis, type UnitWaveScore } from '../dynamics/drift.js';
 import { scaleReliability, type ScaleReliability } from '../reliability/scale_reliability.js';
 import { publicationPolicy, type PublicationPolicy, type SuppressionReason } from './policy.js';
 import { validRespondents } from './valid_respondents.js';
@@ -125,6 +125,8 @@ export interface WavePublication {
   readonly agreement: Readonly<Record<DimensionName, DimensionAgreement>> | SkippedAnalysis;
   /** The diagnosis inputs per published unit: cells, z, M and dominant dimension are in `units`; drift history in their `trend`. */
   readonly driftCapacity: number;
+  /** unitDrift over the published unit-waves (the diagnosis input), null when the wave has no published unit. */
+  readonly drift: DriftAnalysis | null;
   readonly warnings: readonly string[];
 }
 
@@ -168,7 +170,8 @@ interface ScoredWave {
  *    minimum, and for the published wave against its earlier publications (`previous`);
  * 3. unit scores, z, misalignment, drift, rwg(j) and ICC with scoreUnits over the published
  *    units only (a unit whose aggregate covers just its own members), so that every derived
- *    value uses only publishable unit-waves;
+ *    value uses only publishable unit-waves; the baseline of z is the earliest wave with at
+ *    least two published units;
  * 4. roll-up and organisation means of the respondents' cell scores, and rwg(j) of every
  *    aggregate over the members who answered all its items (published only when ≥ k did);
  * 5. reliability per dimension, lever and cell over the published units' respondents;
@@ -243,7 +246,9 @@ export function publishWave(input: WavePublicationInput): WavePublication {
   const inCurrent = waveOf.filter((w) => w === current.label).length;
   let scores: ScoreResult | null = null;
   if (inCurrent > 0) {
-    const baseline = waveOf[0];
+    // The baseline of z and drift: the earliest wave with at least two published units (z needs an SD over units).
+    const unitsIn = (label: string) => new Set(unit.filter((_, r) => waveOf[r] === label)).size;
+    const baseline = input.waves.map((w) => w.label).find((label) => unitsIn(label) >= 2) ?? current.label;
     scores = scoreUnits({ items: columns, answers, unit, wave: waveOf }, map, { baselineWave: baseline, minGroupSize: k });
     warnings.push(...scores.diagnostics.warnings);
   } else {
@@ -377,6 +382,7 @@ export function publishWave(input: WavePublicationInput): WavePublication {
     reliability,
     agreement,
     driftCapacity: capacity,
+    drift,
     warnings,
   };
 }

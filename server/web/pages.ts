@@ -14,8 +14,7 @@ import { listTraces } from '../dynamics/handlers/traces.js';
 import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
 import { effectiveStatus } from '../handlers/waves.js';
-import { suppressSmallUnits } from '../handlers/analyses.js';
-import type { WaveAnalysisResults } from '../jobs/wave_analysis.js';
+import type { WavePublication } from '../../analysis/index.js';
 import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
 import { listInstrumentVersions } from '../queries/instruments.js';
 import { listUnits, type UnitRecord } from '../queries/units.js';
@@ -139,9 +138,9 @@ export async function analysisPage(s: Services, id: number) {
   let units: unknown[] = [];
   let hidden = 0;
   let warnings: readonly string[] = [];
-  if (analysis.status === 'done' && analysis.results) {
-    const results = suppressSmallUnits(analysis.results as WaveAnalysisResults, wave.minGroupSize);
-    const visible = results.units.filter((u) => !u.suppressed && u.n >= wave.minGroupSize);
+  if (analysis.status === 'done' && analysis.results && analysis.pipelineVersion !== null) {
+    const results = analysis.results as WavePublication;
+    const visible = results.units.filter((u) => !u.suppressed);
     hidden = results.units.length - visible.length;
     units = visible;
     warnings = results.warnings;
