@@ -32,14 +32,16 @@ export interface AggregateOptions {
 /**
  * Decides which aggregates of a unit hierarchy may be published under the policy:
  * 1. every unit is an aggregate over its own and all its descendants' valid respondents (a
- *    roll-up: a department over its teams), under one root, the organisation;
+ *    roll-up: a department over its teams);
  * 2. an aggregate with fewer than k respondents is suppressed ('below-minimum'), and so is one
  *    whose count differs from an earlier publication by 1 … k − 1 ('republication');
  * 3. complementary suppression, children before parents: for each published aggregate P, the
  *    residual r = n(P) − Σ n(D) over its nearest published descendants D is the group that
  *    subtraction reveals. When 1 ≤ r < k, the smallest D whose own residual is at least k is
  *    suppressed too (r grows by ≥ k; the parent stays, so leaders still see their whole area);
- *    when no D qualifies, P itself is suppressed and its residual joins its parent's.
+ *    when no D qualifies, P itself is suppressed and its residual joins its parent's;
+ * 4. the organisation is the union of the top-most published aggregates (so organisation minus
+ *    units leaves no one: respondents of suppressed top-level units are simply not in it).
  * Because the published aggregates are nested (a laminar family), these residuals are exactly
  * the smallest groups of respondents that differences of published aggregates can isolate, so
  * after step 3 none has 1 … k − 1 people (Hundepool et al., 2012, doi:10.1002/9781118348239,
@@ -106,13 +108,24 @@ export function publishAggregates(nodes: readonly AggregateNode[], policy: Publi
   const residual = (key: string) => size.get(key)! - nearestPublished(key).reduce((sum, d) => sum + size.get(d)!, 0);
 
   for (const key of order) {
-    if (!published(key)) continue;
+    if (!published(key) || key === ORGANISATION) continue;
     const r = residual(key);
     if (r === 0 || r >= k) continue;
     const complement = nearestPublished(key)
       .filter((d) => residual(d) >= k)
       .sort((a, b) => size.get(a)! - size.get(b)! || (a < b ? -1 : 1))[0];
     status.set(complement ?? key, 'complementary');
+  }
+
+  // The organisation is the union of its nearest published aggregates: its residual is 0 by
+  // construction, so it never costs a unit its publication, and it covers no one left unpublished.
+  const top = order.includes(ORGANISATION) ? nearestPublished(ORGANISATION) : [];
+  const organisationN = top.reduce((sum, d) => sum + size.get(d)!, 0);
+  if (order.includes(ORGANISATION)) {
+    const before = (options.previous ?? []).some((counts) => counts[ORGANISATION] !== undefined && Math.abs(organisationN - counts[ORGANISATION]) >= 1 && Math.abs(organisationN - counts[ORGANISATION]) < k);
+    status.set(ORGANISATION, organisationN < k ? 'below-minimum' : before ? 'republication' : 'published');
+    size.set(ORGANISATION, organisationN);
+    covered.set(ORGANISATION, top.flatMap((d) => covered.get(d)!));
   }
 
   const aggregates: AggregateDecision[] = order.map((key) => {

@@ -86,8 +86,9 @@ describe('publishAggregates', () => {
     ];
     const p = publishAggregates(nodes, policy);
     const status = Object.fromEntries(p.aggregates.map((a) => [a.key, a.published ? 'published' : a.reason]));
-    // dept − a = 2, and a adds nothing of its own (a = g1 + g2): dept is withheld, and so is the organisation (= dept).
-    expect(status).toEqual({ g1: 'published', g2: 'published', a: 'published', dept: 'complementary', [ORGANISATION]: 'complementary' });
+    // dept − a = 2, and a adds nothing of its own (a = g1 + g2): dept is withheld; the organisation is what stays published (a).
+    expect(status).toEqual({ g1: 'published', g2: 'published', a: 'published', dept: 'complementary', [ORGANISATION]: 'published' });
+    expect(p.aggregates.find((x) => x.key === ORGANISATION)).toMatchObject({ n: 10 });
     expect(leaks(nodes, p, 5)).toEqual([]);
   });
 
@@ -99,7 +100,9 @@ describe('publishAggregates', () => {
     ];
     const p = publishAggregates(nodes, policy);
     expect(leaks(nodes, p, 5)).toEqual([]);
-    expect(p.aggregates.filter((a) => a.published).map((a) => a.key)).toEqual(['y', ORGANISATION]);
+    // The organisation covers the published units only (14), so it never costs x its publication.
+    expect(p.aggregates.filter((a) => a.published).map((a) => a.key)).toEqual(['x', 'y', ORGANISATION]);
+    expect(p.aggregates.at(-1)).toEqual({ key: ORGANISATION, published: true, n: 14, rollup: true });
   });
 
   it('withholds a republication that differs from an earlier one by 1 … k − 1', () => {

@@ -17,9 +17,9 @@ describe('publishWave', () => {
     const lonely = p.units.find((u) => u.unitKey === 'lonely')!;
     expect(lonely).toEqual({ unitKey: 'lonely', suppressed: true, rollup: false, n: null, reason: 'below-minimum' });
     expect(p.warnings.join(' ')).toMatch(/4 complete answer sets gave no score/);
-    // The organisation (big + the one real person) minus big would be that person: big is withheld as the complement.
-    expect(p.units.find((u) => u.unitKey === 'big')).toMatchObject({ suppressed: true, reason: 'complementary', n: null });
-    expect(p.organisation).toMatchObject({ suppressed: false, n: 7 });
+    // The organisation covers the published units only: big's 6, never the one real person of lonely.
+    expect(p.units.find((u) => u.unitKey === 'big')).toMatchObject({ suppressed: false, n: 6 });
+    expect(p.organisation).toMatchObject({ suppressed: false, n: 6 });
     expect(JSON.stringify(p)).not.toMatch(/"lonely"[^}]*"(cells|seiCi|n)":\s*\d/);
   });
 
@@ -102,7 +102,8 @@ describe('publishWave', () => {
     const answerSets = [...sets('a', 6, random), ...sets('b', 9, random)];
     const p = publishWave({ ...base, units: [], waves: [{ label: 'W1', minGroupSize: 5, answerSets }], previous: [{ a: 5, b: 9, '@organisation': 14 }] });
     expect(p.units.find((u) => u.unitKey === 'a')).toEqual({ unitKey: 'a', suppressed: true, rollup: false, n: null, reason: 'republication' });
-    expect(p.organisation).toMatchObject({ suppressed: true });
+    // The organisation moves from 14 to 9 (b alone): a difference of k, which is a's earlier publication, nothing new.
+    expect(p.organisation).toMatchObject({ suppressed: false, n: 9 });
   });
 
   it('says small samples instead of computing: reliability and ICC need their minimum', () => {
