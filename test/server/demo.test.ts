@@ -35,7 +35,7 @@ describe('the demo organisation of the first start', () => {
   it('has past waves that opened before now and locked their breakpoint rules, so their diagnoses answer', async () => {
     const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
     const report = await request(t.app).get(`/api/v1/waves/${waves[1].id}/report`).set(AUTH);
-    const unitKey = report.body.units.find((u: { suppressed: boolean }) => !u.suppressed).unitKey;
+    const unitKey = report.body.units.find((u: { suppressed: boolean; rollup: boolean }) => !u.suppressed && !u.rollup).unitKey;
     for (const wave of waves) {
       // The open wave has no analysis to diagnose yet, but it has locked its rules like the others.
       const path = wave.status === 'closed' ? 'diagnosis' : 'breakpoints';
