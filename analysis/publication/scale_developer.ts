@@ -155,7 +155,20 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
     };
     const data = pick(input.rows, columns);
     const small = belowRequirement(`Reliability of ${name}`, input.rows.length, reliabilityRequirement());
-    if (small) return { scale: name, kind, nItems: columns.length, n: null, alpha: null, alphaStd: null, averageR: null, omegaTotal: null, nOmega: null, skipped: small.reason };
+    if (small) {
+      // Item means, SDs and item-total correlations still describe the items; alpha-if-dropped is a reliability and is left out.
+      if (kind === 'cell' && input.rows.length >= 2) {
+        try {
+          for (const stat of scaleReliability(data, { ...options, missing: 'pairwise' }).items) {
+            const item = input.items.find((i) => i.id === stat.item)!;
+            items.push({ ...stat, alphaIfDropped: NaN, cell: item.cell, reverse: item.reverse });
+          }
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+        }
+      }
+      return { scale: name, kind, nItems: columns.length, n: null, alpha: null, alphaStd: null, averageR: null, omegaTotal: null, nOmega: null, skipped: small.reason };
+    }
     try {
       const pairwise = scaleReliability(data, { ...options, missing: 'pairwise' });
       if (kind === 'cell') {

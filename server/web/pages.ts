@@ -61,7 +61,7 @@ export interface WaveSummary {
 }
 
 async function summary(s: Services, wave: WaveRecord): Promise<WaveSummary> {
-  const analyses = await listAnalyses(s.db, wave.id);
+  const analyses = await listAnalyses(s.db, wave.id, 'wave');
   const latest = [...analyses].sort((a, b) => b.id - a.id)[0] ?? null;
   return { wave, status: effectiveStatus(wave, s.clock()), units: (await waveUnitKeys(s.db, wave.id)).length, latestAnalysis: latest ? { ...latest, results: null } : null };
 }
@@ -118,11 +118,12 @@ export async function wavePage(s: Services, id: number) {
 
 /** The parts of a wave's page that refresh while it is open: response rates and analyses. */
 export async function waveLive(s: Services, wave: WaveRecord) {
-  const analyses = (await listAnalyses(s.db, wave.id)).sort((a, b) => b.id - a.id).map((a) => ({ ...a, results: null, active: a.status === 'queued' || a.status === 'running' }));
+  const analyses = (await listAnalyses(s.db, wave.id, 'wave')).sort((a, b) => b.id - a.id).map((a) => ({ ...a, results: null, active: a.status === 'queued' || a.status === 'running' }));
   const status = effectiveStatus(wave, s.clock());
   return {
     wave,
     status,
+    closed: status === 'closed',
     rates: await responseRates(s, wave.id, wave.minGroupSize, `Response rates · ${wave.name}`),
     analyses,
     busy: analyses.some((a) => a.active),
