@@ -19,7 +19,7 @@ const CONTEXTS = [
 
 /**
  * Seeds a demo organisation into an empty database, so that a newcomer's first `npm start`
- * shows something real: a unit hierarchy in two contexts, two closed waves of answers simulated
+ * shows something real: a unit hierarchy in two contexts (about 400 respondents a wave), two closed waves of answers simulated
  * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
  * analysis of each, an open wave with a few invitation links to try the survey page, and
  * 30 weeks of coordination traces per team with planted breakpoints (see seedDemoTraces).
@@ -36,9 +36,10 @@ export async function seedDemo(s: Services): Promise<string[]> {
   const panel = simulatePanel(
     {
       contexts: CONTEXTS.map((c) => c.key),
-      unitsPerContext: 6,
+      // Large enough for the scale-developer analyses' minimum samples (EFA of 72 items: n ≥ 360).
+      unitsPerContext: 10,
       waves: ['W1', 'W2'],
-      unitSize: { mean: 8, min: 3, max: 14 },
+      unitSize: { mean: 21, min: 3, max: 32 },
       icc1: 0.2,
       drift: { share: 0.3, perWave: 0.5 },
       missing: 0.03,

@@ -60,7 +60,7 @@ describe('the demo organisation of the first start', () => {
       if (res.body.signals.length > 0) withTraces++;
       for (const b of res.body.breakpoints) found.push({ unitKey: key, ...b });
     }
-    expect(withTraces).toBe(12);
+    expect(withTraces).toBe(20);
     expect(found).toEqual([
       expect.objectContaining({ unitKey: expect.stringMatching(/^eng-/), signal: 'reopenRate', start: week(17), end: week(22), periods: 6, peak: 0.35, ruleVersion: 'seici-default-1' }),
       expect.objectContaining({ unitKey: expect.stringMatching(/^ops-/), signal: 'decisionLatency', start: week(19), end: week(24), periods: 6, peak: 4, baseline: 2 }),
