@@ -36,10 +36,10 @@ export async function seedDemo(s: Services): Promise<string[]> {
   const panel = simulatePanel(
     {
       contexts: CONTEXTS.map((c) => c.key),
-      // Large enough for the scale-developer analyses' minimum samples (EFA of 72 items: n ≥ 360).
-      unitsPerContext: 10,
+      // Large enough for the scale-developer analyses' minimum samples (EFA of 72 items: n ≥ 360 in published units).
+      unitsPerContext: 9,
       waves: ['W1', 'W2'],
-      unitSize: { mean: 21, min: 3, max: 32 },
+      unitSize: { mean: 28, min: 3, max: 40 },
       icc1: 0.2,
       drift: { share: 0.3, perWave: 0.5 },
       missing: 0.03,
@@ -65,7 +65,16 @@ export async function seedDemo(s: Services): Promise<string[]> {
       );
     }
   });
-  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
+  // The last team of each context answers with only three people in every wave: too few to report,
+  // so the demo shows suppression (and, in its division, a complementary suppression).
+  const seen = new Map<string, number>();
+  const kept = panel.unit.map((u, r) => {
+    if (!u.endsWith('-U9')) return true;
+    const key = `${u}\u0000${panel.wave[r]}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    return seen.get(key)! <= 3;
+  });
+  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => kept[r] && u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
   await seedDemoTraces(s, [...unitIds.keys()], reported, now);
   const waves = [
     { label: 'W1', name: 'Spring pulse (demo)', opens: now - 200 * DAY, closes: now - 180 * DAY },
@@ -93,7 +102,7 @@ export async function seedDemo(s: Services): Promise<string[]> {
     }
     await lockWaveRules(s.db, waveId, iso(new Date(w.opens)));
     await setWaveStatus(s.db, waveId, 'closed', iso(new Date(w.closes)));
-    const rows = panel.wave.flatMap((label, r) => (label === w.label ? [r] : []));
+    const rows = panel.wave.flatMap((label, r) => (label === w.label && kept[r] ? [r] : []));
     await s.db.transaction(async (trx) => {
       for (const r of rows) {
         const token = newToken();
