@@ -48,3 +48,4 @@ export type { NumberOfFactors, NumberOfFactorsOptions } from './efa/number_of_fa
 export * from './content_validity/index.js';
 export { binomialCriticalCount, binomialMass, binomialUpperTail } from './math/binomial_distribution.js';
 export * from './research/index.js';
+export * from './publication/index.js';

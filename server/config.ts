@@ -62,7 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.SEICI_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     adminToken,
-    minGroupSize: integer(env, 'SEICI_MIN_GROUP', 5, 2, 1000),
+    minGroupSize: integer(env, 'SEICI_MIN_GROUP', 5, 3, 1000),
     publicUrl: (env.SEICI_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     smtp,
     demo: !['0', 'false', 'off', 'no'].includes((env.SEICI_DEMO ?? 'on').toLowerCase()),

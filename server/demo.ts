@@ -19,7 +19,7 @@ const CONTEXTS = [
 
 /**
  * Seeds a demo organisation into an empty database, so that a newcomer's first `npm start`
- * shows something real: a unit hierarchy in two contexts, two closed waves of answers simulated
+ * shows something real: a unit hierarchy in two contexts (about 400 respondents a wave), two closed waves of answers simulated
  * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
  * analysis of each, an open wave with a few invitation links to try the survey page, and
  * 30 weeks of coordination traces per team with planted breakpoints (see seedDemoTraces).
@@ -36,9 +36,10 @@ export async function seedDemo(s: Services): Promise<string[]> {
   const panel = simulatePanel(
     {
       contexts: CONTEXTS.map((c) => c.key),
-      unitsPerContext: 6,
+      // Large enough for the scale-developer analyses' minimum samples (EFA of 72 items: n ≥ 360 in published units).
+      unitsPerContext: 9,
       waves: ['W1', 'W2'],
-      unitSize: { mean: 8, min: 3, max: 14 },
+      unitSize: { mean: 28, min: 3, max: 40 },
       icc1: 0.2,
       drift: { share: 0.3, perWave: 0.5 },
       missing: 0.03,
@@ -64,7 +65,16 @@ export async function seedDemo(s: Services): Promise<string[]> {
       );
     }
   });
-  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
+  // The last team of each context answers with only three people in every wave: too few to report,
+  // so the demo shows suppression (and, in its division, a complementary suppression).
+  const seen = new Map<string, number>();
+  const kept = panel.unit.map((u, r) => {
+    if (!u.endsWith('-U9')) return true;
+    const key = `${u}\u0000${panel.wave[r]}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    return seen.get(key)! <= 3;
+  });
+  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => kept[r] && u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
   await seedDemoTraces(s, [...unitIds.keys()], reported, now);
   const waves = [
     { label: 'W1', name: 'Spring pulse (demo)', opens: now - 200 * DAY, closes: now - 180 * DAY },
@@ -92,7 +102,7 @@ export async function seedDemo(s: Services): Promise<string[]> {
     }
     await lockWaveRules(s.db, waveId, iso(new Date(w.opens)));
     await setWaveStatus(s.db, waveId, 'closed', iso(new Date(w.closes)));
-    const rows = panel.wave.flatMap((label, r) => (label === w.label ? [r] : []));
+    const rows = panel.wave.flatMap((label, r) => (label === w.label && kept[r] ? [r] : []));
     await s.db.transaction(async (trx) => {
       for (const r of rows) {
         const token = newToken();

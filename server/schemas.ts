@@ -54,7 +54,7 @@ export const WaveCreate = z.strictObject({
   instrumentVersion: z.string().min(1).max(32).optional(),
   locales: z.array(Locale).min(1).max(10).optional(),
   reminders: z.array(IsoTime).max(20).optional(),
-  minGroupSize: z.number().int().min(2).max(1000).optional(),
+  minGroupSize: z.number().int().min(3).max(1000).optional(),
 });
 
 export const WaveStatus = z.enum(['scheduled', 'open', 'closed']);
@@ -123,6 +123,7 @@ export const AnalysisStatus = z.enum(['queued', 'running', 'done', 'failed']);
 export const Analysis = z.object({
   id: z.number().int(),
   waveId: z.number().int(),
+  kind: z.enum(['wave', 'scale-developer', 'research', 'pilot']),
   status: AnalysisStatus,
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -131,8 +132,15 @@ export const Analysis = z.object({
   results: z.unknown().optional(),
 });
 
+/** A unit of a published wave: its scores, or (suppressed) only its key, `n: null` and the reason. */
 export const ReportUnit = z
-  .object({ unitKey: z.string(), n: z.number().int(), suppressed: z.boolean() })
+  .object({
+    unitKey: z.string(),
+    n: z.number().int().nullable(),
+    suppressed: z.boolean(),
+    rollup: z.boolean(),
+    reason: z.enum(['below-minimum', 'complementary', 'republication']).optional(),
+  })
   .catchall(z.unknown());
 
 export const Report = z.object({
@@ -140,6 +148,7 @@ export const Report = z.object({
   analysisId: z.number().int(),
   minGroupSize: z.number().int(),
   units: z.array(ReportUnit),
+  organisation: z.unknown(),
   reliability: z.unknown(),
   agreement: z.unknown(),
 });

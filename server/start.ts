@@ -2,12 +2,11 @@ import type { Server } from 'node:http';
 import { createApp, type App } from './app.js';
 import { iso } from './clock.js';
 import type { Config } from './config.js';
-import { isPostgres, migrateToLatest, openDatabase, type Db } from './db.js';
+import { migrateToLatest, openDatabase, type Db } from './db.js';
 import { publishBundledInstruments } from './instrument_source.js';
 import { WaveScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail.js';
-import { failInterruptedAnalyses } from './queries/analyses.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -28,10 +27,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await publishBundledInstruments(db, iso(new Date()));
-  if (!isPostgres(db)) {
-    // One process owns an SQLite database: whatever it left queued or running was interrupted.
-    await failInterruptedAnalyses(db, iso(new Date()), iso(new Date()));
-  }
   const mailer = createMailer(config.smtp);
   const app = createApp({ db, config, logger, mailer });
   if (config.demo) {
@@ -61,7 +56,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await app.services.analyses.idle();
+      await app.services.analyses.stop();
       await app.services.responses.close();
       mailer?.close();
       await db.destroy();

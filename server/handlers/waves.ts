@@ -103,7 +103,12 @@ export async function closeWave(s: Services, actor: string, id: number): Promise
   await requireWave(s, id);
   await s.db.transaction(async (trx) => {
     const changed = await setWaveStatus(trx, id, 'closed', iso(s.clock()));
-    if (changed) await audit(s, actor, 'wave.close', `wave:${id}`, {}, trx);
+    if (changed) {
+      await audit(s, actor, 'wave.close', `wave:${id}`, {}, trx);
+      // Closing publishes the wave: its run is queued with the close (see AnalysisRunner).
+      await s.analyses.enqueue(trx, id, actor);
+    }
   });
+  s.analyses.kick();
   return view(s, (await findWave(s.db, id))!);
 }

@@ -1,24 +1,61 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { isCell, type Cell } from '../../instrument/model.js';
+import type { WavePublication, WavePublicationInput } from '../../analysis/index.js';
 import { iso } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db.js';
 import type { InstrumentCache } from '../instrument_cache.js';
 import type { Logger } from '../logger.js';
 import { compiledModule } from '../paths.js';
-import { failAnalysis, finishAnalysis, findAnalysis, insertAnalysis, startAnalysis, type AnalysisRecord } from '../queries/analyses.js';
+import {
+  claimAnalysis,
+  claimableAnalyses,
+  failAnalysis,
+  failExhaustedAnalyses,
+  findAnalysis,
+  finishAnalysis,
+  insertAnalysis,
+  publishedCounts,
+  renewLease,
+  type AnalysisKind,
+  type AnalysisRecord,
+} from '../queries/analyses.js';
+import { effectiveStatus } from '../handlers/waves.js';
 import { completeAnswerSets } from '../queries/responses.js';
-import { findWave, listWaves } from '../queries/waves.js';
-import type { WaveAnalysisInput, WaveAnalysisResults } from './wave_analysis.js';
-import { isCell } from '../../instrument/model.js';
+import { listUnits } from '../queries/units.js';
+import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
+import type { WorkerTask } from './analysis_worker.js';
+
+/** How long a claimed run stays leased without a renewal (a dead process's run is picked up after this). */
+export const LEASE_MS = 30_000;
+/** How often a live process renews the lease of the run it computes. */
+const RENEW_MS = 10_000;
+/** Claims of one run before it is marked failed (a run that kills its process is not retried forever). */
+export const MAX_ATTEMPTS = 3;
+/** The version of analysis/publication's pipeline that this server stores. */
+export const PIPELINE_VERSION = 1;
 
 /**
- * Runs wave analyses off the request path: a request queues a row and returns at once; the
- * runner loads the answer sets, computes in a worker thread (so the server keeps answering),
- * and stores the results or the failure. Analyses run one at a time per process.
+ * Runs analyses off the request path, as immutable stored runs. The `analyses` table is the
+ * queue: a request inserts a queued row (in the caller's transaction, when it has one, so the
+ * automatic analysis of a closing wave is stored with the close) and any process's runner
+ * claims it with a conditional update. The claim is a lease that the computing process renews
+ * every {@link RENEW_MS}; a run whose lease expired (its process died) is claimed again by the
+ * next runner that looks (every scheduler tick), and failed after {@link MAX_ATTEMPTS} claims.
+ * Results are stored only by the lease holder and only once. Computation happens in a worker
+ * thread with analysis/publication's pure pipeline; the runner only loads its input.
+ *
+ * A lease column rather than pg-boss: the embedded SQLite store needs the same queue, the run
+ * row is the job (no second store to keep consistent with it), and the whole mechanism is two
+ * conditional updates that behave the same on both databases.
  */
 export class AnalysisRunner {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -27,53 +64,122 @@ export class AnalysisRunner {
     private readonly instruments: InstrumentCache,
   ) {}
 
-  /** Queues an analysis of a wave and starts it in the background; returns the queued record. */
-  async request(waveId: number, requestedBy: string): Promise<AnalysisRecord> {
-    const id = await insertAnalysis(this.db, waveId, requestedBy, iso(this.clock()));
-    this.pending++;
-    this.chain = this.chain.then(() => this.run(id, waveId)).finally(() => this.pending--);
+  /** Queues a run and starts it in the background; returns the queued record. */
+  async request(waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<AnalysisRecord> {
+    const id = await this.enqueue(this.db, waveId, requestedBy, kind, parentId);
+    this.kick();
     return (await findAnalysis(this.db, id))!;
   }
 
-  /** Resolves once every analysis requested so far has finished (tests, shutdown). */
+  /** Inserts a queued run in `db` (a transaction, so it commits with the caller's change); call kick() after the commit. */
+  async enqueue(db: Db, waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<number> {
+    return insertAnalysis(db, waveId, requestedBy, iso(this.clock()), kind, parentId);
+  }
+
+  /** Looks for runs to do (queued, or leased by a process that died) and runs them one at a time. */
+  kick(): void {
+    if (this.stopped) return;
+    this.pending++;
+    this.chain = this.chain.then(() => this.drain()).finally(() => this.pending--);
+  }
+
+  /** Fails runs that exhausted their attempts and picks up the rest (the scheduler calls this every tick). */
+  async recover(): Promise<void> {
+    const failed = await failExhaustedAnalyses(this.db, iso(this.clock()), MAX_ATTEMPTS);
+    if (failed > 0) this.logger.warn({ failed }, 'analyses whose process stopped too often were marked failed');
+    this.kick();
+  }
+
+  /** Resolves once every run requested so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.pending > 0) await this.chain;
   }
 
-  private async run(id: number, waveId: number): Promise<void> {
-    try {
-      if (!(await startAnalysis(this.db, id, iso(this.clock())))) return;
-      const input = await this.input(waveId);
-      const results = await runInWorker(input);
-      await finishAnalysis(this.db, id, iso(this.clock()), results);
-    } catch (err) {
-      this.logger.warn({ analysis: id, err: (err as Error).message }, 'analysis failed');
-      await failAnalysis(this.db, id, iso(this.clock()), (err as Error).message).catch(() => {});
+  /** Stops taking new runs (a run in progress finishes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      await failExhaustedAnalyses(this.db, iso(this.clock()), MAX_ATTEMPTS);
+      const candidates = await claimableAnalyses(this.db, iso(this.clock()));
+      let ran = false;
+      for (const c of candidates) {
+        if (this.stopped) return;
+        const at = this.clock();
+        if (!(await claimAnalysis(this.db, c.id, this.owner, iso(at), iso(new Date(at.getTime() + LEASE_MS))))) continue;
+        ran = true;
+        await this.run(c.id);
+      }
+      if (!ran) return;
     }
   }
 
-  /** The wave's complete answer sets, preceded by those of earlier closed waves on the same instrument version (for z and drift). */
-  private async input(waveId: number): Promise<WaveAnalysisInput> {
-    const wave = (await findWave(this.db, waveId))!;
+  private async run(id: number): Promise<void> {
+    const renew = setInterval(() => {
+      void renewLease(this.db, id, this.owner, iso(new Date(this.clock().getTime() + LEASE_MS))).catch((err) => this.logger.warn({ analysis: id, err: (err as Error).message }, 'lease renewal failed'));
+    }, RENEW_MS);
+    try {
+      const record = (await findAnalysis(this.db, id))!;
+      const task = await this.task(record);
+      const results = await runInWorker(task);
+      if (!(await finishAnalysis(this.db, id, this.owner, iso(this.clock()), PIPELINE_VERSION, results))) {
+        this.logger.warn({ analysis: id }, 'the lease of an analysis passed to another process before it finished; its result was not stored');
+      }
+    } catch (err) {
+      this.logger.warn({ analysis: id, err: (err as Error).message }, 'analysis failed');
+      await failAnalysis(this.db, id, iso(this.clock()), (err as Error).message, this.owner).catch(() => {});
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async task(record: AnalysisRecord): Promise<WorkerTask> {
+    const wave = (await findWave(this.db, record.waveId))!;
+    const input = await this.publicationInput(wave);
+    if (record.kind === 'wave') return { kind: 'wave', input };
+    if (record.kind === 'scale-developer') {
+      const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);
+      if (!parent || parent.status !== 'done' || !parent.results) throw new Error('the wave run this analysis derives from has no stored results');
+      const contexts = Object.fromEntries((await listUnits(this.db)).map((u) => [u.key, u.context]));
+      return { kind: 'scale-developer', input: { ...input, contexts, seed: wave.id }, publication: parent.results as WavePublication };
+    }
+    throw new Error(`runs of kind "${record.kind}" have no pipeline in this server yet`);
+  }
+
+  /**
+   * The input of a wave's publication: its complete answer sets, preceded by those of earlier
+   * closed waves on the same instrument version (for z and drift, each with its own minimum
+   * group size), the unit hierarchy, and the counts of its earlier publications.
+   */
+  private async publicationInput(wave: WaveRecord): Promise<WavePublicationInput> {
     const instrument = await this.instruments.get(wave.instrumentVersion);
     if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
-    const earlier = (await listWaves(this.db)).filter((w) => w.id < waveId && w.status === 'closed' && w.instrumentVersion === wave.instrumentVersion);
+    const earlier = (await listWaves(this.db))
+      .filter((w) => w.id !== wave.id && effectiveStatus(w, this.clock()) === 'closed' && w.instrumentVersion === wave.instrumentVersion && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
+      .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id));
     const waves = [];
-    for (const w of [...earlier, wave]) waves.push({ label: String(w.id), answerSets: await completeAnswerSets(this.db, w.id) });
+    for (const w of [...earlier, wave]) {
+      const sets = await completeAnswerSets(this.db, w.id);
+      waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })) });
+    }
     return {
       scaleMin: instrument.definition.scaleMin,
       scaleMax: instrument.definition.scaleMax,
-      items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell, reverse: item.reverse }] : [])),
+      items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
+      units: (await listUnits(this.db)).map((u) => ({ key: u.key, parentKey: u.parentKey })),
       waves,
-      minGroupSize: wave.minGroupSize,
+      previous: await publishedCounts(this.db, wave.id),
     };
   }
 }
 
-function runInWorker(input: WaveAnalysisInput): Promise<WaveAnalysisResults> {
+function runInWorker(task: WorkerTask): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(compiledModule('jobs/analysis_worker.ts'));
-    worker.once('message', (message: { ok: true; results: WaveAnalysisResults } | { ok: false; error: string }) => {
+    worker.once('message', (message: { ok: true; results: unknown } | { ok: false; error: string }) => {
       void worker.terminate();
       if (message.ok) resolve(message.results);
       else reject(new Error(message.error));
@@ -82,6 +188,6 @@ function runInWorker(input: WaveAnalysisInput): Promise<WaveAnalysisResults> {
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`the analysis worker stopped with code ${code}`));
     });
-    worker.postMessage(input);
+    worker.postMessage(task);
   });
 }

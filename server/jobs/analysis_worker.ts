@@ -1,14 +1,20 @@
 import { parentPort } from 'node:worker_threads';
-import { analyseWave, type WaveAnalysisInput } from './wave_analysis.js';
+import { publishWave, scaleDeveloperAnalyses, type WavePublication, type WavePublicationInput } from '../../analysis/index.js';
+
+/** What a worker computes: a wave's publication, or the scale-developer analyses of a published wave. */
+export type WorkerTask =
+  | { readonly kind: 'wave'; readonly input: WavePublicationInput }
+  | { readonly kind: 'scale-developer'; readonly input: WavePublicationInput & { readonly contexts: Record<string, string | null>; readonly seed: number }; readonly publication: WavePublication };
 
 /**
- * Worker thread entry: receives one wave's analysis input, computes it off the server's main
- * thread, and posts back `{ ok, results }` or `{ ok: false, error }`.
+ * Worker thread entry: computes one run off the server's main thread with the analysis
+ * library's pipeline and posts back `{ ok, results }` (non-finite numbers as null, as stored
+ * JSON holds them) or `{ ok: false, error }`.
  */
-parentPort!.on('message', (input: WaveAnalysisInput) => {
+parentPort!.on('message', (task: WorkerTask) => {
   try {
-    // JSON round trip: NaN and infinities become null, as stored results and the API need.
-    parentPort!.postMessage({ ok: true, results: JSON.parse(JSON.stringify(analyseWave(input), finite)) });
+    const results = task.kind === 'wave' ? publishWave(task.input) : scaleDeveloperAnalyses(task.input, task.publication);
+    parentPort!.postMessage({ ok: true, results: JSON.parse(JSON.stringify(results, finite)) });
   } catch (err) {
     parentPort!.postMessage({ ok: false, error: (err as Error).message });
   }

@@ -52,6 +52,8 @@ export class WaveScheduler {
   }
 
   private async fireDue(): Promise<number> {
+    // Runs left by a process that died (expired leases) are retried or failed here.
+    await this.s.analyses.recover();
     let fired = 0;
     for (;;) {
       const events = await dueEvents(this.s.db, iso(this.s.clock()));
@@ -78,11 +80,14 @@ export class WaveScheduler {
       if (event.kind === 'open') await lockWaveRules(trx, event.waveId, at);
       if (await setWaveStatus(trx, event.waveId, status, at)) {
         await audit(this.s, 'scheduler', `wave.${event.kind}`, `wave:${event.waveId}`, { dueAt: event.dueAt }, trx);
+        // The automatic publication of a closing wave is queued in the same transaction as the
+        // close: a crash right after the commit leaves a queued run that any process picks up.
+        if (event.kind === 'close') await this.s.analyses.enqueue(trx, event.waveId, 'scheduler');
       }
       return true;
     });
     if (won) this.s.logger.info({ wave: event.waveId, event: event.kind }, 'wave event fired');
-    if (won && event.kind === 'close') await this.s.analyses.request(event.waveId, 'scheduler');
+    if (won && event.kind === 'close') this.s.analyses.kick();
     return won;
   }
 

@@ -15,8 +15,7 @@ import { HttpError } from '../errors.js';
 import { definitionOf, loadInstrumentHistory, loadInstrumentVersion } from '../instrument_source.js';
 import { changeLog } from './instrument_editor.js';
 import { effectiveStatus } from '../handlers/waves.js';
-import { suppressSmallUnits } from '../handlers/analyses.js';
-import type { WaveAnalysisResults } from '../jobs/wave_analysis.js';
+import type { WavePublication } from '../../analysis/index.js';
 import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
 import { listInstrumentDocuments, listInstrumentVersions } from '../queries/instruments.js';
 import { listUnits, type UnitRecord } from '../queries/units.js';
@@ -63,7 +62,7 @@ export interface WaveSummary {
 }
 
 async function summary(s: Services, wave: WaveRecord): Promise<WaveSummary> {
-  const analyses = await listAnalyses(s.db, wave.id);
+  const analyses = await listAnalyses(s.db, wave.id, 'wave');
   const latest = [...analyses].sort((a, b) => b.id - a.id)[0] ?? null;
   return { wave, status: effectiveStatus(wave, s.clock()), units: (await waveUnitKeys(s.db, wave.id)).length, latestAnalysis: latest ? { ...latest, results: null } : null };
 }
@@ -120,11 +119,12 @@ export async function wavePage(s: Services, id: number) {
 
 /** The parts of a wave's page that refresh while it is open: response rates and analyses. */
 export async function waveLive(s: Services, wave: WaveRecord) {
-  const analyses = (await listAnalyses(s.db, wave.id)).sort((a, b) => b.id - a.id).map((a) => ({ ...a, results: null, active: a.status === 'queued' || a.status === 'running' }));
+  const analyses = (await listAnalyses(s.db, wave.id, 'wave')).sort((a, b) => b.id - a.id).map((a) => ({ ...a, results: null, active: a.status === 'queued' || a.status === 'running' }));
   const status = effectiveStatus(wave, s.clock());
   return {
     wave,
     status,
+    closed: status === 'closed',
     rates: await responseRates(s, wave.id, wave.minGroupSize, `Response rates · ${wave.name}`),
     analyses,
     busy: analyses.some((a) => a.active),
@@ -140,9 +140,9 @@ export async function analysisPage(s: Services, id: number) {
   let units: unknown[] = [];
   let hidden = 0;
   let warnings: readonly string[] = [];
-  if (analysis.status === 'done' && analysis.results) {
-    const results = suppressSmallUnits(analysis.results as WaveAnalysisResults, wave.minGroupSize);
-    const visible = results.units.filter((u) => !u.suppressed && u.n >= wave.minGroupSize);
+  if (analysis.status === 'done' && analysis.results && analysis.pipelineVersion !== null) {
+    const results = analysis.results as WavePublication;
+    const visible = results.units.filter((u) => !u.suppressed);
     hidden = results.units.length - visible.length;
     units = visible;
     warnings = results.warnings;

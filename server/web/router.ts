@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { isSkipped } from '../../analysis/index.js';
 import express, { type Request, type Response } from 'express';
 import { deleteTraces, importTraces } from '../dynamics/handlers/traces.js';
 import { IMPORT_BODY_LIMIT } from '../dynamics/router.js';
@@ -15,6 +15,7 @@ import { loadInstrumentVersion } from '../instrument_source.js';
 import type { VersionChange } from '../../instrument/index.js';
 import { formChange } from './instrument_editor.js';
 import { VIEWS_DIR } from '../paths.js';
+import { spreadsheetCsv } from '../spreadsheet_csv.js';
 import { findWave, listWaves } from '../queries/waves.js';
 import { InvitationCreate, InvitationEmail, UnitCreate, WaveCreate } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -224,7 +225,7 @@ export function consoleRouter(s: Services): express.Router {
     try {
       const input = validate(InvitationCreate, { unitKey: field(req, 'unitKey'), count: Number(field(req, 'count')) });
       const issued = await createInvitations(s, res.locals.console.actor, id, input);
-      const csv = stringify([['unitKey', 'url'], ...issued.invitations.map((i) => [input.unitKey, i.url])]);
+      const csv = spreadsheetCsv([['unitKey', 'url'], ...issued.invitations.map((i) => [input.unitKey, i.url])]);
       download(res, `wave-${id}-${input.unitKey}-links.csv`, 'text/csv; charset=utf-8', csv);
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
@@ -270,7 +271,7 @@ export function consoleRouter(s: Services): express.Router {
     const { report, charts } = await unitReport(s, id, key);
     const base = `wave-${id}-${key}-report`;
     if (req.query.format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
-    if (req.query.format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', stringify(unitReportRows(report)));
+    if (req.query.format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', spreadsheetCsv(unitReportRows(report)));
     const analysed = await analysedWave(s.db, id);
     const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, current: u.unitKey === key }));
     render(req, res, 'unit_report', 'reports', `${key} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
@@ -292,15 +293,18 @@ export function consoleRouter(s: Services): express.Router {
     const report = scaleReport(analysed, job.analysis, job.finishedAt);
     const base = `wave-${id}-scale-report`;
     if (format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
-    if (format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', stringify(scaleReportRows(report)));
-    const efa = 'error' in report.analysis.efa ? null : report.analysis.efa;
+    if (format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', spreadsheetCsv(scaleReportRows(report)));
+    const a = report.analysis;
+    const efa = 'error' in a.efa || isSkipped(a.efa) ? null : a.efa;
     render(req, res, 'scale_report', 'reports', `Scale report · ${wave.name}`, {
       report,
       scree: await screeChart(report),
-      parallel: 'error' in report.analysis.parallel ? null : report.analysis.parallel,
-      parallelError: 'error' in report.analysis.parallel ? report.analysis.parallel.error : null,
+      parallel: 'error' in a.parallel || isSkipped(a.parallel) ? null : a.parallel,
+      parallelError: 'error' in a.parallel ? a.parallel.error : null,
+      parallelSkipped: isSkipped(a.parallel) ? a.parallel.reason : null,
       efa,
-      efaError: 'error' in report.analysis.efa ? report.analysis.efa.error : null,
+      efaError: 'error' in a.efa ? a.efa.error : null,
+      efaSkipped: isSkipped(a.efa) ? a.efa.reason : null,
       factors: efa ? Array.from({ length: efa.nfactors }, (_, k) => `F${k + 1}`) : [],
       loadings: efa ? loadingViews(efa.loadings) : [],
       flagged: efa ? loadingViews(efa.loadings).filter((l) => l.verdict !== 'keep' || l.strays) : [],

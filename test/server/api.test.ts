@@ -145,7 +145,7 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       await refused(post({ ...ok, instrumentVersion: 'v9' }), 400, /instrumentVersion names no published version: "v9"/);
       await refused(post({ ...ok, locales: ['fr'] }), 400, /^locales\.0 must be one of "en", "de"; got "fr"\.$/);
       await refused(post({ ...ok, reminders: [at(30 * DAY)] }), 400, /reminders must lie between/);
-      await refused(post({ ...ok, minGroupSize: 1 }), 400, /^minGroupSize must be at least 2\.$/);
+      await refused(post({ ...ok, minGroupSize: 2 }), 400, /^minGroupSize must be at least 3\.$/);
       const { name: _n, ...noName } = ok;
       await refused(post(noName), 400, /^name is required\.$/);
       const wave = await createWave({ ...ok, locales: ['en', 'de'], reminders: [at(3 * DAY)] });
@@ -349,7 +349,7 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       }
     });
 
-    it('runs the analysis in the background and serves the report; a unit of 4 with minimum group 5 has no score in the report, the export or any API answer', async () => {
+    it('publishes a wave once it closes and serves the report; a unit of 4 with minimum group 5 has no score or count in the report, the export or any API answer', async () => {
       const waveId = (await createWave({ name: 'Analysed', opensAt: at(-HOUR), closesAt: at(DAY), unitKeys: ['team-b', 'team-c', 'team-d'] })).id;
       const random = seeded(42);
       const sizes: Record<string, number> = { 'team-b': 6, 'team-c': 7, 'team-d': 4 };
@@ -363,36 +363,49 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       const detail = await api().get(`/api/v1/waves/${waveId}`).set(AUTH);
       expect(detail.body.progress.find((p: { unitKey: string }) => p.unitKey === 'team-d')).toEqual({ unitKey: 'team-d', invited: 4, started: 4, complete: 4, belowMinimum: true });
       await refused(() => api().get(`/api/v1/waves/${waveId}/report`).set(AUTH), 404, /no finished analysis yet/);
+      // An open wave publishes nothing: no interim result can be differenced against a later one.
+      await refused(() => api().post(`/api/v1/waves/${waveId}/analyses`).set(AUTH).send({}), 409, /still open/);
+      await refused(() => api().get(`/api/v1/waves/${waveId}/export`).set(AUTH), 409, /closes/);
+      expect((await api().post(`/api/v1/waves/${waveId}/close`).set(AUTH)).status).toBe(200);
+      await t.app.services.analyses.idle();
+      const automatic = await api().get(`/api/v1/waves/${waveId}/analyses`).set(AUTH);
+      expect(automatic.body.analyses).toHaveLength(1);
+      expect(automatic.body.analyses[0]).toMatchObject({ kind: 'wave', status: 'done' });
       const queued = await api().post(`/api/v1/waves/${waveId}/analyses`).set(AUTH).send({});
       expect(queued.status).toBe(202);
-      expect(queued.body).toMatchObject({ id: expect.any(Number), status: expect.stringMatching(/queued|running/) });
+      expect(queued.body).toMatchObject({ id: expect.any(Number), status: expect.stringMatching(/queued|running|done/) });
       await t.app.services.analyses.idle();
       const analysis = await api().get(`/api/v1/analyses/${queued.body.id}`).set(AUTH);
       expect(analysis.status).toBe(200);
       expect(analysis.body.status, analysis.body.error).toBe('done');
+      // A republication of a closed wave is the same publication.
+      expect(analysis.body.results).toEqual((await api().get(`/api/v1/analyses/${automatic.body.analyses[0].id}`).set(AUTH)).body.results);
       const report = await api().get(`/api/v1/waves/${waveId}/report`).set(AUTH);
       expect(report.status).toBe(200);
-      expect(report.body).toMatchObject({ wave: { id: waveId, name: 'Analysed' }, minGroupSize: 5, n: 13 });
+      expect(report.body).toMatchObject({ wave: { id: waveId, name: 'Analysed' }, minGroupSize: 5, n: 7 });
       const byKey = Object.fromEntries(report.body.units.map((u: { unitKey: string }) => [u.unitKey, u]));
-      expect(Object.keys(byKey)).toEqual(['team-b', 'team-c', 'team-d']);
-      expect(byKey['team-b']).toMatchObject({ n: 6, suppressed: false, cells: expect.any(Object), dimensions: expect.any(Object), levers: expect.any(Object), seiCi: expect.any(Number), misalignment: expect.any(Number) });
-      expect(byKey['team-b'].seiCi).toBeGreaterThan(byKey['team-c'].seiCi);
-      expect(byKey['team-d']).toEqual({ unitKey: 'team-d', n: 4, suppressed: true });
-      expect(report.body.reliability.structural.alpha).toEqual(expect.any(Number));
-      expect(report.body.agreement.structural).toMatchObject({ icc1: expect.any(Number), icc2: expect.any(Number) });
-      // No answer of the API mentions a score of team-d.
+      expect(Object.keys(byKey)).toEqual(['org', 'team-b', 'team-c', 'team-d']);
+      // org rolls up its three teams (17 people); org − team-b − team-c would be team-d's 4, so team-b is withheld as the complement.
+      expect(byKey.org).toMatchObject({ n: 17, suppressed: false, rollup: true, seiCi: expect.any(Number) });
+      expect(byKey['team-c']).toMatchObject({ n: 7, suppressed: false, cells: expect.any(Object), dimensions: expect.any(Object), levers: expect.any(Object), seiCi: expect.any(Number), misalignment: null });
+      expect(byKey['team-b']).toEqual({ unitKey: 'team-b', n: null, suppressed: true, rollup: false, reason: 'complementary' });
+      expect(byKey['team-d']).toEqual({ unitKey: 'team-d', n: null, suppressed: true, rollup: false, reason: 'below-minimum' });
+      expect(report.body.reliability.structural).toMatchObject({ skipped: true, minimum: 30, n: 7 });
+      expect(report.body.agreement).toMatchObject({ skipped: true, minimum: 2 });
+      // No answer of the API mentions a score or a count of team-d.
       for (const path of [`/api/v1/waves/${waveId}/report`, `/api/v1/analyses/${queued.body.id}`, `/api/v1/waves/${waveId}/analyses`, `/api/v1/waves/${waveId}`]) {
         const body = (await api().get(path).set(AUTH)).body;
         const units = JSON.stringify(body).match(/\{[^{}]*"team-d"[^{}]*\}/g) ?? [];
-        for (const u of units) expect(u, path).not.toMatch(/cells|seiCi|dimensions|misalignment|rwgj|"z"/);
+        for (const u of units) expect(u, path).not.toMatch(/cells|seiCi|dimensions|misalignment|rwgj|"z"|"n":\d/);
       }
       const exported = await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH);
       expect(exported.status).toBe(200);
       expect(exported.type).toBe('text/csv');
       const lines = exported.text.trim().split('\n');
       expect(lines[0].split(',').slice(0, 5)).toEqual(['wave', 'unit', 'context', 'role', 'locale']);
-      expect(lines).toHaveLength(1 + 6 + 7);
+      expect(lines).toHaveLength(1 + 7);
       expect(exported.text).not.toContain('team-d');
+      expect(exported.text).not.toContain('team-b');
       expect(exported.text).not.toMatch(/[A-Za-z0-9_-]{43}/);
       const codebook = await api().get(`/api/v1/waves/${waveId}/codebook`).set(AUTH);
       expect(codebook.status).toBe(200);

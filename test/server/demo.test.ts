@@ -23,9 +23,11 @@ describe('the demo organisation of the first start', () => {
     const shown = report.body.units.filter((u: { suppressed: boolean }) => !u.suppressed);
     expect(shown.length).toBeGreaterThan(5);
     for (const u of shown) expect(u.n).toBeGreaterThanOrEqual(5);
-    for (const u of report.body.units.filter((x: { suppressed: boolean }) => x.suppressed)) {
-      expect(Object.keys(u).sort()).toEqual(['n', 'suppressed', 'unitKey']);
-      expect(u.n).toBeLessThan(5);
+    const hidden = report.body.units.filter((x: { suppressed: boolean }) => x.suppressed);
+    expect(hidden.map((u: { unitKey: string; reason: string }) => `${u.unitKey}:${u.reason}`)).toEqual(expect.arrayContaining(['eng-U9:below-minimum', 'ops-U9:below-minimum']));
+    for (const u of hidden) {
+      expect(Object.keys(u).sort()).toEqual(['n', 'reason', 'rollup', 'suppressed', 'unitKey']);
+      expect(u.n).toBeNull();
     }
     expect(links).toHaveLength(3);
     const page = await request(t.app).get(new URL(links[0]).pathname);
@@ -35,7 +37,7 @@ describe('the demo organisation of the first start', () => {
   it('has past waves that opened before now and locked their breakpoint rules, so their diagnoses answer', async () => {
     const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
     const report = await request(t.app).get(`/api/v1/waves/${waves[1].id}/report`).set(AUTH);
-    const unitKey = report.body.units.find((u: { suppressed: boolean }) => !u.suppressed).unitKey;
+    const unitKey = report.body.units.find((u: { suppressed: boolean; rollup: boolean }) => !u.suppressed && !u.rollup).unitKey;
     for (const wave of waves) {
       // The open wave has no analysis to diagnose yet, but it has locked its rules like the others.
       const path = wave.status === 'closed' ? 'diagnosis' : 'breakpoints';
@@ -60,7 +62,7 @@ describe('the demo organisation of the first start', () => {
       if (res.body.signals.length > 0) withTraces++;
       for (const b of res.body.breakpoints) found.push({ unitKey: key, ...b });
     }
-    expect(withTraces).toBe(12);
+    expect(withTraces).toBe(18);
     expect(found).toEqual([
       expect.objectContaining({ unitKey: expect.stringMatching(/^eng-/), signal: 'reopenRate', start: week(17), end: week(22), periods: 6, peak: 0.35, ruleVersion: 'seici-default-1' }),
       expect.objectContaining({ unitKey: expect.stringMatching(/^ops-/), signal: 'decisionLatency', start: week(19), end: week(24), periods: 6, peak: 4, baseline: 2 }),

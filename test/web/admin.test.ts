@@ -124,9 +124,13 @@ describe('admin console in Chromium', () => {
     await screenshot(page, 'admin-05-wave-rates-risen');
   }, 120_000);
 
-  it('runs the analysis, follows its progress and opens the unit report', async () => {
-    await page.getByRole('button', { name: 'Run the analysis' }).click();
-    expect(await page.locator('.flash.notice').textContent()).toMatch(/Analysis \d+ was started/);
+  it('publishes the wave when it closes, follows the analysis and opens the unit report', async () => {
+    // An open wave offers no analysis: its results are published once, after it closes.
+    expect(await page.getByRole('button', { name: 'Run the analysis' }).count()).toBe(0);
+    expect(await page.getByTestId('published-after-close').count()).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Close wave' }).click();
+    expect(await page.locator('.flash.notice').textContent()).toMatch(/The wave is closed/);
     await expect
       .poll(() => page.locator('[data-testid=analyses] tbody tr').first().getAttribute('data-status'), { timeout: 60_000, interval: 1000 })
       .toBe('done');
@@ -145,8 +149,10 @@ describe('admin console in Chromium', () => {
     const json = await page.request.get(`${server.url}/admin/waves/${waveId}/units/${BIG}/report?format=json`);
     expect(json.status()).toBe(200);
     const report = await json.json();
-    expect(report.unit).toEqual({ key: BIG, n: 6 });
-    expect(report.organisationUnits).toBe(1);
+    expect(report.unit).toEqual({ key: BIG, n: 6, rollup: false });
+    // Published: BIG and its parent ops (a roll-up of BIG alone); eng (SMALL's parent) and the root stay suppressed.
+    expect(report.organisationUnits).toBe(2);
+    expect(report.organisationN).toBe(6);
     const csv = await page.request.get(`${server.url}/admin/waves/${waveId}/units/${BIG}/report?format=csv`);
     expect((await csv.text()).split('\n')[0]).toBe('section,key,label,unit,organisation,difference,rwgj,detail');
   }, 120_000);
@@ -183,10 +189,10 @@ describe('admin console in Chromium', () => {
     expect(report.status).toBe(404);
     expect(report.text).toContain('fewer than 5 respondents');
     expect(report.text).not.toMatch(/\b2 respondents\b/);
-    // On the wave page the small unit appears only as "fewer than 5", in the rates table and the invitation form.
+    // On the wave page the small unit appears only as "fewer than 5", in the rates table (the closed wave has no invitation form).
     const wave = await html(`/admin/waves/${waveId}`);
     const mentions = wave.text.split(SMALL).length - 1;
-    expect(mentions).toBe(3);
+    expect(mentions).toBe(2);
   }, 60_000);
 
   it('imports trace events for a unit and shows its breakpoints and interventions in the unit report', async () => {

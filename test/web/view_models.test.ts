@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UnitRecord } from '../../server/queries/units.js';
 import { formatNumber } from '../../server/web/console_views.js';
 import { unitTree } from '../../server/web/pages.js';
-import type { LoadingRow, ScaleAnalysis } from '../../server/web/reports/scale_analysis.js';
+import type { LoadingRow, ScaleAnalysis } from '../../analysis/index.js';
 import { loadingViews, scaleReportRows, type ScaleReport } from '../../server/web/reports/scale_report.js';
 
 function unit(key: string, parentKey: string | null): UnitRecord {

@@ -1,10 +1,8 @@
 import type { z } from 'zod';
-import { InputError, diagnoseUnits, unitDrift, type UnitWaveScore } from '../../../analysis/index.js';
+import { InputError, diagnoseUnits, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
 import { HttpError, notFound } from '../../errors.js';
-import { suppressSmallUnits } from '../../handlers/analyses.js';
 import { getUnit } from '../../handlers/units.js';
 import { requireWave } from '../../handlers/waves.js';
-import type { ReportedUnit, WaveAnalysisResults } from '../../jobs/wave_analysis.js';
 import { latestDoneAnalysis } from '../../queries/analyses.js';
 import { listWaves, waveUnitKeys, type WaveRecord } from '../../queries/waves.js';
 import type { Services } from '../../services.js';
@@ -12,17 +10,26 @@ import { unitPerformance } from '../queries/performance.js';
 import type { DiagnosisQuery } from '../schemas.js';
 import { chooseRules, evaluateUnit } from './breakpoints.js';
 
-type VisibleUnit = Extract<ReportedUnit, { suppressed: false }>;
-
-/** A wave's stored results with the minimum group size enforced once more, or undefined without a finished analysis. */
-async function waveResults(s: Services, wave: WaveRecord): Promise<{ id: number; results: WaveAnalysisResults } | undefined> {
+/** A wave's stored publication, or undefined without one. */
+async function waveResults(s: Services, wave: WaveRecord): Promise<{ id: number; results: WavePublication } | undefined> {
   const analysis = await latestDoneAnalysis(s.db, wave.id);
   if (!analysis || !analysis.results) return undefined;
-  return { id: analysis.id, results: suppressSmallUnits(analysis.results as WaveAnalysisResults, wave.minGroupSize) };
+  return { id: analysis.id, results: analysis.results as WavePublication };
 }
 
-function score(u: VisibleUnit, wave: WaveRecord): UnitWaveScore {
-  return { unit: u.unitKey, wave: String(wave.id), n: u.n, cells: u.cells, z: u.z, misalignment: u.misalignment, dominant: u.dominant };
+/** The published units of a publication that carry z and M (not roll-ups), as diagnoseUnits reads them. */
+function unitScores(results: WavePublication): UnitWaveScore[] {
+  return results.units.flatMap((u) =>
+    !u.suppressed && u.z !== null && u.misalignment !== null
+      ? [{ unit: u.unitKey, wave: results.wave, n: u.n, cells: u.cells, z: u.z, misalignment: u.misalignment, dominant: u.dominant }]
+      : [],
+  );
+}
+
+/** The stored drift of a publication, with the drift flag read against `capacity` (a comparison, not a statistic). */
+function storedDrift(results: WavePublication, capacity: number): DriftAnalysis | undefined {
+  if (!results.drift) return undefined;
+  return { ...results.drift, capacity, units: results.drift.units.map((u) => ({ ...u, drifting: u.change > capacity })) };
 }
 
 /** Waves in the order they opened (ties by id). */
@@ -41,7 +48,7 @@ function byOpening(waves: readonly WaveRecord[]): WaveRecord[] {
  * size only, as in the wave report; other units' scores enter only through the organisation
  * mean and SD, and units below the minimum never enter.
  */
-export async function unitDiagnosis(s: Services, unitKey: string, query: z.output<typeof DiagnosisQuery>) {
+export async function unitDiagnosis(s: Services, unitKey: string, query: z.output<typeof DiagnosisQuery>, options: { readonly rulesInForceWhenUnlocked?: boolean } = {}) {
   const unit = await getUnit(s, unitKey);
   const waves = byOpening(await listWaves(s.db));
   const surveys = async (w: WaveRecord) => (await waveUnitKeys(s.db, w.id)).includes(unit.key);
@@ -61,42 +68,33 @@ export async function unitDiagnosis(s: Services, unitKey: string, query: z.outpu
   }
   const current = await waveResults(s, wave);
   if (!current) throw notFound(`Wave ${wave.id} has no finished analysis yet; start one with POST /api/v1/waves/${wave.id}/analyses.`);
-  const head = { unitKey: unit.key, wave: { id: wave.id, name: wave.name }, minGroupSize: wave.minGroupSize, analysisId: current.id };
+  const head = { unitKey: unit.key, wave: { id: wave.id, name: wave.name }, minGroupSize: current.results.minGroupSize, analysisId: current.id };
   const own = current.results.units.find((u) => u.unitKey === unit.key);
   if (!own) throw notFound(`Unit "${unit.key}" has no answers in the analysis of wave ${wave.id}.`);
-  if (own.suppressed) return { ...head, suppressed: true, n: own.n };
-
-  const visible = (r: WaveAnalysisResults) => r.units.filter((u): u is VisibleUnit => !u.suppressed);
-  const scores = visible(current.results).map((u) => score(u, wave));
-
-  // Drift: this unit's M in every wave up to this one whose analysis shares its baseline (z, and so M, are only comparable then).
-  const history: UnitWaveScore[] = [];
-  const labels: string[] = [];
-  const warnings: string[] = [];
-  for (const w of waves) {
-    if (w.id === wave.id) break;
-    if (w.opensAt > wave.opensAt) continue;
-    const earlier = await waveResults(s, w);
-    if (!earlier) continue;
-    if (earlier.results.baselineWave !== current.results.baselineWave) {
-      warnings.push(`Wave ${w.id} was analysed against another baseline, so it is left out of the drift.`);
-      continue;
-    }
-    labels.push(String(w.id));
-    const u = visible(earlier.results).find((x) => x.unitKey === unit.key);
-    if (u) history.push(score(u, w));
+  if (own.suppressed) return { ...head, suppressed: true, n: null };
+  if ((own as PublishedUnit).z === null) {
+    throw new HttpError(409, `Unit "${unit.key}" is published as a roll-up of its descendants in wave ${wave.id}; the diagnosis is given for each unit it covers.`);
   }
-  labels.push(String(wave.id));
-  history.push(score(own, wave));
-  const baseline = current.results.baselineWave !== null && labels.includes(current.results.baselineWave) ? current.results.baselineWave : labels[0];
+  const scores = unitScores(current.results);
+  // Drift: the stored history of the publication, which uses only unit-waves publishable under the larger minimum group size.
+  const warnings: string[] = [];
+  const drift = storedDrift(current.results, query.capacity ?? current.results.driftCapacity);
+  const labels = drift ? [...drift.waves] : [String(wave.id)];
 
-  const choice = await chooseRules(s, unit, { wave: wave.id });
+  let choice;
+  try {
+    choice = await chooseRules(s, unit, { wave: wave.id });
+  } catch (err) {
+    // A wave that never opened through the scheduler locked no rules: the unit report asks for the rules in force now instead.
+    if (!options.rulesInForceWhenUnlocked || !(err instanceof HttpError) || err.status !== 409) throw err;
+    choice = await chooseRules(s, unit, {});
+    warnings.push(`${err.message} Breakpoints use the rules in force now instead.`);
+  }
   const breakpoints = await evaluateUnit(s, unit, choice, query.period, query.sprintAnchor);
   const performance = (await unitPerformance(s.db, unit.id)).map((p) => ({ unit: unit.key, period: p.period, measure: p.measure, value: p.value }));
   let result;
   try {
-    const drift = unitDrift(history, { capacity: query.capacity, waves: labels, baselineWave: baseline });
-    warnings.push(...drift.diagnostics.warnings, ...breakpoints.diagnostics.warnings);
+    warnings.push(...breakpoints.diagnostics.warnings);
     result = diagnoseUnits({
       scores,
       wave: String(wave.id),

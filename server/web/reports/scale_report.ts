@@ -1,7 +1,7 @@
 import { DIMENSION_NAMES, DIMENSIONS } from '../../../instrument/index.js';
 import { DIMENSION_LABELS, renderSvg, screePlotSpec } from '../../charts/index.js';
 import type { AnalysedWave } from '../queries/analysed_waves.js';
-import type { LoadingRow, ScaleAnalysis } from './scale_analysis.js';
+import { isSkipped, type LoadingRow, type ScaleAnalysis } from '../../../analysis/index.js';
 
 export interface AgreementRow {
   readonly dimension: string;
@@ -32,7 +32,7 @@ function finite(x: unknown): number | null {
 
 /** The report data of a finished scale analysis, with the agreement of the stored wave analysis. */
 export function scaleReport(analysed: AnalysedWave, analysis: ScaleAnalysis, computedAt: string): ScaleReport {
-  const stored = analysed.results.agreement ?? {};
+  const stored: Partial<Record<string, { icc1: number; icc2: number; F: number; df1: number; df2: number; p: number; meanRwgj: number | null }>> = isSkipped(analysed.results.agreement) ? {} : analysed.results.agreement;
   return {
     wave: { id: analysed.wave.id, name: analysed.wave.name, analysisId: analysed.analysisId, analysedAt: analysed.analysedAt },
     minGroupSize: analysed.wave.minGroupSize,
@@ -63,7 +63,7 @@ export function scaleReport(analysed: AnalysedWave, analysis: ScaleAnalysis, com
 /** The scree plot with parallel analysis, or null when parallel analysis failed. */
 export async function screeChart(r: ScaleReport): Promise<string | null> {
   const pa = r.analysis.parallel;
-  if ('error' in pa) return null;
+  if ('error' in pa || isSkipped(pa)) return null;
   return renderSvg(
     screePlotSpec({
       title: `Scree plot · ${r.wave.name}`,
@@ -90,21 +90,27 @@ export function scaleReportRows(r: ScaleReport): string[][] {
   };
   const a = r.analysis;
   for (const i of a.items) put('items', i.item, { cell: i.cell, reverse: i.reverse, n: i.n, mean: i.mean, sd: i.sd, rTotal: i.rTotal, rDrop: i.rDrop, alphaIfDropped: i.alphaIfDropped, floor: i.floor, ceiling: i.ceiling });
-  for (const s of a.reliability) put('reliability', s.scale, { kind: s.kind, nItems: s.nItems, n: s.n, alpha: s.alpha, alphaStd: s.alphaStd, averageR: s.averageR, omegaTotal: s.omegaTotal, nOmega: s.nOmega, error: s.error });
-  if ('error' in a.parallel) put('parallel', 'all', { error: a.parallel.error });
+  for (const s of a.reliability) put('reliability', s.scale, { kind: s.kind, nItems: s.nItems, n: s.n, alpha: s.alpha, alphaStd: s.alphaStd, averageR: s.averageR, omegaTotal: s.omegaTotal, nOmega: s.nOmega, error: s.error, skipped: s.skipped });
+  if (isSkipped(a.parallel)) put('parallel', 'all', { skipped: a.parallel.reason });
+  else if ('error' in a.parallel) put('parallel', 'all', { error: a.parallel.error });
   else {
     const pa = a.parallel;
     pa.eigenvalues.forEach((e, k) => put('parallel', String(k + 1), { observed: e, resampled95: pa.resampled[k], simulated95: pa.simulated[k] }));
     put('parallel', 'suggested', { factors: pa.nfactors, components: pa.ncomponents });
   }
-  if ('error' in a.efa) put('loadings', 'all', { error: a.efa.error });
+  if (isSkipped(a.efa)) put('loadings', 'all', { skipped: a.efa.reason });
+  else if ('error' in a.efa) put('loadings', 'all', { error: a.efa.error });
   else {
     for (const l of loadingViews(a.efa.loadings)) {
       put('loadings', l.item, { cell: l.cell, ...Object.fromEntries(l.loadings.map((x, k) => [`F${k + 1}`, x])), communality: l.communality, primaryFactor: l.primaryFactor, primaryLoading: l.primaryLoading, crossLoading: l.crossLoading, verdict: l.verdict, reason: l.reason, cellFactor: l.cellFactor, strays: l.strays });
     }
   }
-  for (const c of a.cfa) put('cfa', c.model, 'error' in c ? { error: c.error } : { n: c.n, converged: c.converged, chisq: c.chisq, df: c.df, pvalue: c.pvalue, cfi: c.cfi, tli: c.tli, rmsea: c.rmsea, srmr: c.srmr });
+  for (const c of a.cfa) put('cfa', c.model, isSkipped(c) ? { skipped: c.reason } : 'error' in c ? { error: c.error } : { n: c.n, converged: c.converged, chisq: c.chisq, df: c.df, pvalue: c.pvalue, cfi: c.cfi, tli: c.tli, rmsea: c.rmsea, srmr: c.srmr });
   for (const t of a.invariance) {
+    if (isSkipped(t)) {
+      put('invariance', t.scale, { skipped: t.reason });
+      continue;
+    }
     if ('error' in t) {
       put('invariance', t.scale, { error: t.error });
       continue;

@@ -1,11 +1,4 @@
-import {
-  diagnoseUnits,
-  rwgJ,
-  uniformNullVariance,
-  unitDrift,
-  type DriftAnalysis,
-  type UnitWaveScore,
-} from '../../../analysis/index.js';
+import type { AggregateScores } from '../../../analysis/index.js';
 import {
   CELLS,
   CELL_DEFINITIONS,
@@ -20,16 +13,13 @@ import {
   type LeverName,
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
-import { chooseRules, evaluateUnit } from '../../dynamics/handlers/breakpoints.js';
 import { unitDiagnosis } from '../../dynamics/handlers/diagnosis.js';
-import { getUnit } from '../../handlers/units.js';
 import { DiagnosisQuery } from '../../dynamics/schemas.js';
 import { HttpError } from '../../errors.js';
 import { validate } from '../../validation.js';
-import { completeAnswerSets } from '../../queries/responses.js';
 import { findWave } from '../../queries/waves.js';
 import type { Services } from '../../services.js';
-import { analysedHistory, type AnalysedWave, type VisibleUnit } from '../queries/analysed_waves.js';
+import { analysedHistory, type AnalysedWave } from '../queries/analysed_waves.js';
 
 /** One aggregate of the unit (a cell, dimension, lever or the whole index) beside the organisation. */
 export interface AggregateRow {
@@ -39,7 +29,7 @@ export interface AggregateRow {
   readonly unit: number | null;
   readonly organisation: number | null;
   readonly difference: number | null;
-  /** rwg(j) of the unit's members over the aggregate's items (uniform null). */
+  /** rwg(j) of the unit's members over the aggregate's items (uniform null), as stored by the run. */
   readonly rwgj: number | null;
   /** Whether rwg(j) reaches the conventional .70. */
   readonly agrees: boolean | null;
@@ -67,29 +57,16 @@ type Diagnosis = Pick<
   'weakestCells' | 'interventions' | 'uncoveredCells' | 'breakpoints' | 'changePoints' | 'rules' | 'warnings' | 'performance'
 >;
 
-/**
- * The diagnosis of a unit whose wave locked no breakpoint rules: the breakpoints of its stored
- * events under the rules the server would use without a wave (server/dynamics chooseRules and
- * evaluateUnit), and analysis/dynamics diagnoseUnits over the wave's visible units.
- */
-async function unlockedDiagnosis(s: Services, unitKey: string, scores: readonly UnitWaveScore[], wave: string, drift: DriftAnalysis): Promise<Diagnosis> {
-  const unit = await getUnit(s, unitKey);
-  const choice = await chooseRules(s, unit, {});
-  const evaluated = await evaluateUnit(s, unit, choice, 'week', undefined);
-  const result = diagnoseUnits({ scores, wave, drift, breakpoints: evaluated.breakpoints, changePoints: evaluated.changePoints, rules: choice.rules });
-  const mine = result.units.find((u) => u.unit === unitKey)!;
-  const { rules: _rules, ...rules } = choice;
-  return { ...mine, rules, warnings: [...evaluated.diagnostics.warnings, ...result.diagnostics.warnings] };
-}
-
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
-  readonly unit: { readonly key: string; readonly n: number };
+  readonly unit: { readonly key: string; readonly n: number; readonly rollup: boolean };
   readonly wave: { readonly id: number; readonly name: string; readonly analysisId: number; readonly analysedAt: string | null };
   readonly minGroupSize: number;
   readonly scale: { readonly min: number; readonly max: number };
-  /** Visible units the organisation's figures are averaged over. */
+  /** Published units and roll-ups of the wave. */
   readonly organisationUnits: number;
+  /** Respondents of the organisation aggregate, or null when it is suppressed. */
+  readonly organisationN: number | null;
   readonly aggregates: readonly AggregateRow[];
   /** The lowest rwg(j) of the three dimensions: aggregation is justified when it reaches .70. */
   readonly lowestDimensionRwgj: number | null;
@@ -116,139 +93,71 @@ export interface UnitReportPage {
   readonly charts: { readonly heatmap: string; readonly bars: string; readonly trend: string; readonly timeline: string };
 }
 
-const DRIFT_CAPACITY = 0.5;
-
 function finite(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
-function asNumber(x: unknown): number {
-  return typeof x === 'number' && Number.isFinite(x) ? x : NaN;
-}
-
-function mean(values: readonly (number | null)[]): number | null {
-  const v = values.filter((x): x is number => x !== null);
-  return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length;
-}
-
-function median(values: readonly (number | null)[]): number | null {
-  const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-/** A stored unit score as analysis/dynamics reads it (stored JSON has null where the analysis had NaN). */
-function waveScore(u: VisibleUnit, wave: string): UnitWaveScore {
-  return {
-    unit: u.unitKey,
-    wave,
-    n: u.n,
-    cells: Object.fromEntries(CELLS.map((c) => [c, asNumber(u.cells?.[c])])) as Record<Cell, number>,
-    z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], asNumber(u.z?.[DIMENSION_NAMES[d]])])) as Record<DimensionName, number>,
-    misalignment: asNumber(u.misalignment),
-    dominant: u.dominant ?? null,
-  };
-}
-
 /**
- * rwg(j) of one unit's members over each aggregate's items: the uniform null with A scale
- * points, the members who answered every item of the aggregate (as `seici score` does for the
- * dimensions), and analysis/agreement's rwgJ. Reverse keying does not change item variances.
- */
-async function unitAgreement(s: Services, waveId: number, unitKey: string, items: readonly { id: string; cell: Cell }[], scalePoints: number) {
-  const sets = (await completeAnswerSets(s.db, waveId)).filter((set) => set.unitKey === unitKey);
-  const nullVar = uniformNullVariance(scalePoints);
-  const rwgOf = (ids: readonly string[]): number | null => {
-    const rows = sets.map((set) => ids.map((id) => set.answers[id])).filter((row): row is number[] => row.every((v) => typeof v === 'number'));
-    if (rows.length < 2) return null;
-    return finite(rwgJ(rows, rows.map((_, r) => r), ids.map((_, j) => j), nullVar));
-  };
-  const idsWhere = (keep: (cell: Cell) => boolean) => items.filter((i) => keep(i.cell)).map((i) => i.id);
-  return {
-    index: rwgOf(items.map((i) => i.id)),
-    cells: Object.fromEntries(CELLS.map((c) => [c, rwgOf(idsWhere((x) => x === c))])) as Record<Cell, number | null>,
-    dimensions: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], rwgOf(idsWhere((x) => cellDimension(x) === d))])) as Record<DimensionName, number | null>,
-    levers: Object.fromEntries(LEVERS.map((l) => [LEVER_NAMES[l], rwgOf(idsWhere((x) => cellLever(x) === l))])) as Record<LeverName, number | null>,
-  };
-}
-
-/**
- * The unit report of one unit in one analysed wave: the nine cells, dimensions, levers and the
- * index beside the organisation (the mean over the wave's visible units) with rwg(j) for each,
- * misalignment M and drift over the analysed waves (analysis/dynamics unitDrift), and the
- * weakest cells, breakpoints and the exemplar interventions ranked by the server's unit diagnosis
- * (server/dynamics unitDiagnosis, on analysis/dynamics diagnoseUnits).
- * A unit below the minimum group size has no report: 404 with "fewer than N" and nothing more.
+ * The unit report of one unit (or roll-up) in one published wave: a read-only view of the
+ * wave's stored run. Its cells, dimensions, levers and index beside the organisation, rwg(j) of
+ * each, misalignment, z, drift and the trend are all read from the run (analysis/publication
+ * computed them once, under the publication policy); nothing here computes a statistic. The
+ * weakest cells, breakpoints and ranked interventions come from the server's unit diagnosis
+ * (server/dynamics), which reads the same run and the unit's imported traces.
+ * A suppressed unit has no report: 404 with "fewer than k" and nothing more.
  */
 export async function unitReport(s: Services, waveId: number, unitKey: string): Promise<UnitReportPage> {
   const wave = await findWave(s.db, waveId);
   if (!wave) throw new HttpError(404, `No wave has the id ${waveId}.`);
   const history = await analysedHistory(s.db, wave);
   const current = history.find((h) => h.wave.id === waveId);
-  if (!current) throw new HttpError(404, `Wave "${wave.name}" has no finished analysis yet; start one on the wave's page.`);
+  if (!current) throw new HttpError(404, `Wave "${wave.name}" has no finished analysis yet; it is published when it closes.`);
+  const k = current.results.minGroupSize;
   const unit = current.visible.find((u) => u.unitKey === unitKey);
   if (!unit) {
-    throw new HttpError(404, `Unit "${unitKey}" has no report in "${wave.name}": it is not in the wave, or it had fewer than ${wave.minGroupSize} respondents.`);
+    throw new HttpError(404, `Unit "${unitKey}" has no report in "${wave.name}": it is not in the wave, or its results are suppressed (fewer than ${k} respondents, or withheld so that no smaller group can be derived by subtraction).`);
   }
   const instrument = await s.instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
   const scale = { min: instrument.definition.scaleMin, max: instrument.definition.scaleMax };
-  const items = instrument.definition.items.flatMap((i) => (i.cell !== null && (CELLS as readonly string[]).includes(i.cell) ? [{ id: i.id, cell: i.cell as Cell }] : []));
-  const rwg = await unitAgreement(s, waveId, unitKey, items, scale.max - scale.min + 1);
 
-  const org = current.visible;
-  const orgCell = (c: Cell) => mean(org.map((u) => finite(u.cells?.[c])));
-  const orgDim = (d: DimensionName) => mean(org.map((u) => finite(u.dimensions?.[d])));
-  const orgLever = (l: LeverName) => mean(org.map((u) => finite(u.levers?.[l])));
-  const row = (kind: AggregateRow['kind'], key: string, label: string, value: unknown, organisation: number | null, rwgj: number | null): AggregateRow => {
+  const org: AggregateScores | null = current.results.organisation.suppressed ? null : current.results.organisation;
+  const row = (kind: AggregateRow['kind'], key: string, label: string, value: unknown, organisation: unknown, rwgj: unknown): AggregateRow => {
     const v = finite(value);
-    return { kind, key, label, unit: v, organisation, difference: v !== null && organisation !== null ? v - organisation : null, rwgj, agrees: rwgj === null ? null : rwgj >= 0.7 };
+    const o = finite(organisation);
+    const r = finite(rwgj);
+    return { kind, key, label, unit: v, organisation: o, difference: v !== null && o !== null ? v - o : null, rwgj: r, agrees: r === null ? null : r >= 0.7 };
   };
+  const a = unit.agreement;
   const aggregates: AggregateRow[] = [
-    row('index', 'seiCi', 'SEI Coherence Index', unit.seiCi, mean(org.map((u) => finite(u.seiCi))), rwg.index),
-    ...DIMENSIONS.map((d) => row('dimension', DIMENSION_NAMES[d], DIMENSION_LABELS[d], unit.dimensions?.[DIMENSION_NAMES[d]], orgDim(DIMENSION_NAMES[d]), rwg.dimensions[DIMENSION_NAMES[d]])),
-    ...LEVERS.map((l) => row('lever', LEVER_NAMES[l], LEVER_LABELS[l], unit.levers?.[LEVER_NAMES[l]], orgLever(LEVER_NAMES[l]), rwg.levers[LEVER_NAMES[l]])),
-    ...CELLS.map((c) => row('cell', c, `${DIMENSION_LABELS[cellDimension(c)]} × ${LEVER_LABELS[cellLever(c)]}`, unit.cells?.[c], orgCell(c), rwg.cells[c])),
+    row('index', 'seiCi', 'SEI Coherence Index', unit.seiCi, org?.seiCi, a.index),
+    ...DIMENSIONS.map((d) => row('dimension', DIMENSION_NAMES[d], DIMENSION_LABELS[d], unit.dimensions[DIMENSION_NAMES[d]], org?.dimensions[DIMENSION_NAMES[d]], a.dimensions[DIMENSION_NAMES[d]])),
+    ...LEVERS.map((l) => row('lever', LEVER_NAMES[l], LEVER_LABELS[l], unit.levers[LEVER_NAMES[l]], org?.levers[LEVER_NAMES[l]], a.levers[LEVER_NAMES[l]])),
+    ...CELLS.map((c) => row('cell', c, `${DIMENSION_LABELS[cellDimension(c)]} × ${LEVER_LABELS[cellLever(c)]}`, unit.cells[c], org?.cells[c], a.cells[c])),
   ];
 
-  const label = (h: AnalysedWave) => String(h.wave.id);
-  const scores = history.flatMap((h) => h.visible.map((u) => waveScore(u, label(h))));
-  const warnings: string[] = [...current.results.warnings];
-  const drift = unitDrift(scores, { capacity: DRIFT_CAPACITY, waves: history.map(label), baselineWave: label(history[0]) });
-  warnings.push(...drift.diagnostics.warnings.filter((w) => w.includes(unitKey)));
-  const unitDriftResult = drift.units.find((d) => d.unit === unitKey) ?? null;
-  const trend: TrendRow[] = history.flatMap((h) => {
-    const u = h.visible.find((v) => v.unitKey === unitKey);
-    if (!u) return [];
-    const entry = unitDriftResult?.history.find((e) => e.wave === label(h));
-    return [
-      {
-        waveId: h.wave.id,
-        wave: h.wave.name,
-        misalignment: finite(u.misalignment),
-        drift: entry ? finite(entry.change) : finite(u.drift),
-        dominant: u.dominant ?? null,
-        organisationMedian: median(h.visible.map((v) => finite(v.misalignment))),
-      },
-    ];
+  const waveById = new Map(history.map((h) => [String(h.wave.id), h]));
+  const trend: TrendRow[] = unit.trend.flatMap((t) => {
+    const h = waveById.get(t.wave);
+    return h ? [{ waveId: h.wave.id, wave: h.wave.name, misalignment: finite(t.misalignment), drift: finite(t.change), dominant: t.dominant, organisationMedian: finite(t.organisationMedian) }] : [];
   });
+  const warnings: string[] = [...current.results.warnings];
+  if (unit.rollup) warnings.push(`"${unit.unitKey}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
 
   // Weakest cells, breakpoints and ranked interventions: the server's unit diagnosis (the same as
-  // GET /api/v1/units/:key/diagnosis), with breakpoints from the unit's stored trace events under
-  // the rules the wave locked when it opened.
+  // GET /api/v1/units/:key/diagnosis), on the stored run and the unit's imported trace events.
   let diagnosis: Diagnosis | null = null;
-  try {
-    const d = await unitDiagnosis(s, unitKey, validate(DiagnosisQuery, { wave: waveId, capacity: DRIFT_CAPACITY }));
-    if ('interventions' in d) diagnosis = d;
-  } catch (err) {
-    if (!(err instanceof HttpError) || err.status !== 409) throw err;
-    // The wave locked no breakpoint rules (it never opened through the scheduler): diagnose with
-    // the rules in force now, and say that they were not pre-registered by this wave.
-    diagnosis = await unlockedDiagnosis(s, unitKey, scores.filter((x) => x.wave === label(current)), label(current), drift);
-    warnings.push(`${err.message} Breakpoints use the rules in force now instead.`);
+  if (!unit.rollup) {
+    try {
+      const d = await unitDiagnosis(s, unitKey, validate(DiagnosisQuery, { wave: waveId, capacity: current.results.driftCapacity }), { rulesInForceWhenUnlocked: true });
+      if ('interventions' in d) diagnosis = d;
+    } catch (err) {
+      // The diagnosis cannot be given (e.g. z is undefined with one published unit): the report stands without it.
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      warnings.push(`No diagnosis: ${err.message}`);
+    }
   }
-  const waveNames = new Map(history.map((h) => [label(h), h.wave.name]));
+  const waveNames = new Map(history.map((h) => [String(h.wave.id), h.wave.name]));
   const named = (text: string) => text.replace(/ in (\d+)\b/g, (m, id: string) => (waveNames.has(id) ? ` in "${waveNames.get(id)}"` : m));
   const weakestCells = (diagnosis?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finite(c.score), organisation: finite(c.organisationMean), z: finite(c.z) }));
   const interventions: InterventionRow[] = (diagnosis?.interventions ?? []).map((iv) => ({
@@ -261,28 +170,27 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const breakpoints = (diagnosis?.breakpoints ?? []).map((b) => ({ signal: b.signal, label: SIGNAL_LABELS[b.signal] ?? b.signal, cells: b.cells.map((c) => c.replace('x', '×')).join(', '), start: b.start, end: b.end, periods: b.periods, peak: b.peak }));
   const rules = diagnosis?.rules;
   const breakpointSource = !diagnosis
-    ? 'Breakpoints could not be evaluated.'
+    ? unit.rollup ? 'Breakpoints are diagnosed per unit, not for roll-ups.' : 'Breakpoints could not be evaluated.'
     : `Rules ${rules!.version}${rules!.preregistered && rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (not pre-registered by a wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules.`;
   if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
 
+  const dims = Object.values(a.dimensions).map(finite);
   const report: UnitReport = {
-    unit: { key: unit.unitKey, n: unit.n },
+    unit: { key: unit.unitKey, n: unit.n, rollup: unit.rollup },
     wave: { id: wave.id, name: wave.name, analysisId: current.analysisId, analysedAt: current.analysedAt },
-    minGroupSize: wave.minGroupSize,
+    minGroupSize: k,
     scale,
-    organisationUnits: org.length,
+    organisationUnits: current.visible.length,
+    organisationN: org ? org.n : null,
     aggregates,
-    lowestDimensionRwgj: (() => {
-      const v = Object.values(rwg.dimensions).filter((x): x is number => x !== null);
-      return v.length === 3 ? Math.min(...v) : null;
-    })(),
+    lowestDimensionRwgj: dims.every((x) => x !== null) ? Math.min(...(dims as number[])) : null,
     misalignment: finite(unit.misalignment),
     dominant: unit.dominant ?? null,
     z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(unit.z?.[DIMENSION_NAMES[d]])])),
     trend,
-    drift: trend.at(-1)?.drift ?? null,
-    drifting: unitDriftResult ? unitDriftResult.drifting : null,
-    driftCapacity: DRIFT_CAPACITY,
+    drift: finite(unit.drift),
+    drifting: unit.drifting,
+    driftCapacity: current.results.driftCapacity,
     weakestCells,
     interventions,
     uncoveredCells: (diagnosis?.uncoveredCells ?? []).map((c) => c.replace('x', '×')),
@@ -298,13 +206,13 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     renderSvg(
       cellHeatmapSpec({
         title: `Cell scores · ${title}`,
-        subtitle: `n = ${unit.n}; scale ${scale.min}–${scale.max}; outlined: weakest cells; difference from the organisation mean of ${org.length} units`,
+        subtitle: `n = ${unit.n}; scale ${scale.min}–${scale.max}; outlined: weakest cells; difference from the organisation${org ? ` (n = ${org.n})` : ' (suppressed)'}`,
         n: unit.n,
-        minGroupSize: wave.minGroupSize,
+        minGroupSize: k,
         scaleMin: scale.min,
         scaleMax: scale.max,
-        cells: cellsOf((c) => finite(unit.cells?.[c])),
-        organisation: cellsOf(orgCell),
+        cells: cellsOf((c) => finite(unit.cells[c])),
+        organisation: cellsOf((c) => finite(org?.cells[c])),
         highlight: weakestCells.map((c) => c.cell as Cell),
       }),
     ),
@@ -312,26 +220,23 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
       scoreBarsSpec({
         title: `Dimensions and levers · ${title}`,
         n: unit.n,
-        minGroupSize: wave.minGroupSize,
+        minGroupSize: k,
         scaleMin: scale.min,
         scaleMax: scale.max,
-        unit: { dimensions: unit.dimensions ?? {}, levers: unit.levers ?? {} },
+        unit: { dimensions: unit.dimensions, levers: unit.levers },
         organisation: {
-          dimensions: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], orgDim(DIMENSION_NAMES[d])])),
-          levers: Object.fromEntries(LEVERS.map((l) => [LEVER_NAMES[l], orgLever(LEVER_NAMES[l])])),
+          dimensions: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(org?.dimensions[DIMENSION_NAMES[d]])])),
+          levers: Object.fromEntries(LEVERS.map((l) => [LEVER_NAMES[l], finite(org?.levers[LEVER_NAMES[l]])])),
         },
-        rwgj: rwg.dimensions,
+        rwgj: a.dimensions,
       }),
     ),
     renderSvg(
       misalignmentTrendSpec({
         title: `Misalignment and drift · ${unit.unitKey}`,
-        minGroupSize: wave.minGroupSize,
-        waves: history.flatMap((h) => {
-          const t = trend.find((r) => r.waveId === h.wave.id);
-          return t ? [{ wave: h.wave.name, n: h.visible.find((v) => v.unitKey === unitKey)!.n, misalignment: t.misalignment, drift: t.drift, organisationMisalignment: t.organisationMedian }] : [];
-        }),
-        expectedOptimum: DRIFT_CAPACITY,
+        minGroupSize: k,
+        waves: trend.map((t) => ({ wave: t.wave, n: nIn(waveById.get(String(t.waveId))!, unitKey) ?? unit.n, misalignment: t.misalignment, drift: t.drift, organisationMisalignment: t.organisationMedian })),
+        expectedOptimum: current.results.driftCapacity,
       }),
     ),
     renderSvg(
@@ -344,6 +249,11 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     ),
   ]);
   return { report, charts: { heatmap, bars, trend: trendChart, timeline } };
+}
+
+/** A unit's respondent count as published in a wave's own run (null when not published there). */
+function nIn(h: AnalysedWave, unitKey: string): number | null {
+  return h.visible.find((v) => v.unitKey === unitKey)?.n ?? null;
 }
 
 /** The unit report as rows for its CSV download: one row per aggregate, then the trend and the interventions. */

@@ -1,15 +1,20 @@
-import {
-  exploratoryFactorAnalysis,
-  fitSem,
-  measurementInvariance,
-  parallelAnalysis,
-  reverseKey,
-  scaleReliability,
-  seiModelSyntax,
-  type ItemStatistics,
-} from '../../../analysis/index.js';
-import { DIMENSION_LABELS } from '../../charts/theme.js';
-import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension, cellLever, type Cell } from '../../../instrument/index.js';
+import { InputError } from '../errors.js';
+import { exploratoryFactorAnalysis } from '../efa/exploratory_factor_analysis.js';
+import { parallelAnalysis } from '../efa/parallel_analysis.js';
+import { reverseKey } from '../data/reverse_key.js';
+import { scaleReliability } from '../reliability/scale_reliability.js';
+import type { ItemStatistics } from '../items/item_analysis.js';
+import { fitSem } from '../sem/fit_sem.js';
+import { measurementInvariance } from '../sem/measurement_invariance.js';
+import { seiModelSyntax } from '../sem/sei_model_syntax.js';
+import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension, cellLever, type Cell, type Dimension } from '../../instrument/model.js';
+import { resolveItemMap } from '../scoring/item_map.js';
+import { cellScoreMatrix } from '../scoring/cell_scores.js';
+import { validRespondents } from './valid_respondents.js';
+import type { WavePublication, WavePublicationInput } from './publish_wave.js';
+import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
+
+const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = { S: 'Structural', R: 'Relational', T: 'Translational' };
 
 /** The answers of one wave's visible units, as the scale-developer report analyses them. */
 export interface ScaleAnalysisInput {
@@ -34,6 +39,8 @@ export interface ReliabilityRow {
   readonly omegaTotal: number | null;
   readonly nOmega: number | null;
   readonly error?: string;
+  /** Why the scale was not analysed (its sample is below the minimum). */
+  readonly skipped?: string;
 }
 
 export interface ItemRow extends Omit<ItemStatistics, 'item'> {
@@ -91,18 +98,21 @@ export interface ScaleAnalysis {
     readonly ncomponents: number;
     readonly iterations: number;
     readonly warnings: readonly string[];
-  } | { readonly error: string };
+  } | { readonly error: string } | SkippedAnalysis;
   readonly efa: {
     readonly nfactors: number;
     readonly kmo: number;
-    readonly bartlett: { readonly chisq: number; readonly df: number; readonly p: number };
+    /** Null when the statistic would be negative (no test then). */
+    readonly bartlett: { readonly chisq: number; readonly df: number; readonly p: number } | null;
     readonly rmsea: number;
     readonly tli: number;
     readonly loadings: readonly LoadingRow[];
     readonly warnings: readonly string[];
-  } | { readonly error: string };
-  readonly cfa: readonly (FitRow | { readonly model: string; readonly error: string })[];
-  readonly invariance: readonly (InvarianceTable | { readonly scale: string; readonly error: string })[];
+  } | { readonly error: string } | SkippedAnalysis;
+  readonly cfa: readonly (FitRow | { readonly model: string; readonly error: string } | ({ readonly model: string } & SkippedAnalysis))[];
+  readonly invariance: readonly (InvarianceTable | { readonly scale: string; readonly error: string } | ({ readonly scale: string } & SkippedAnalysis))[];
+  /** The smallest n of each analysis, as the report states it. */
+  readonly requirements: readonly { readonly analysis: string; readonly minimum: number; readonly rule: string }[];
   readonly seconds: number;
 }
 
@@ -144,6 +154,21 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
       scaleMax: input.scaleMax,
     };
     const data = pick(input.rows, columns);
+    const small = belowRequirement(`Reliability of ${name}`, input.rows.length, reliabilityRequirement());
+    if (small) {
+      // Item means, SDs and item-total correlations still describe the items; alpha-if-dropped is a reliability and is left out.
+      if (kind === 'cell' && input.rows.length >= 2) {
+        try {
+          for (const stat of scaleReliability(data, { ...options, missing: 'pairwise' }).items) {
+            const item = input.items.find((i) => i.id === stat.item)!;
+            items.push({ ...stat, alphaIfDropped: NaN, cell: item.cell, reverse: item.reverse });
+          }
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+        }
+      }
+      return { scale: name, kind, nItems: columns.length, n: null, alpha: null, alphaStd: null, averageR: null, omegaTotal: null, nOmega: null, skipped: small.reason };
+    }
     try {
       const pairwise = scaleReliability(data, { ...options, missing: 'pairwise' });
       if (kind === 'cell') {
@@ -169,8 +194,11 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
 
   const keyed = reverseKey(input.rows, input.items.flatMap((item, j) => (item.reverse ? [j] : [])), scale);
 
+  const efaNeeds = factorAnalysisRequirement(ids.length);
+  const efaSmall = belowRequirement('The EFA and parallel analysis', input.rows.length, efaNeeds);
   let parallel: ScaleAnalysis['parallel'];
-  try {
+  if (efaSmall) parallel = efaSmall;
+  else try {
     const pa = parallelAnalysis(keyed, { missing: 'pairwise', iterations: 20, seed: input.seed });
     parallel = {
       eigenvalues: pa.eigenvalues,
@@ -186,33 +214,40 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
   }
 
   let efa: ScaleAnalysis['efa'];
-  try {
+  if (efaSmall) efa = efaSmall;
+  else try {
     const result = exploratoryFactorAnalysis(keyed, { items: ids, nfactors: CELLS.length, method: 'minres', rotate: 'oblimin', missing: 'pairwise' });
     efa = {
       nfactors: result.nfactors,
       kmo: result.kmo,
-      bartlett: result.bartlett,
+      // A negative χ² arises only when n − 1 − (2p + 5)/6 < 0 or |R| > 1 (a smoothed matrix): not a test then.
+      bartlett: result.bartlett.chisq >= 0 ? result.bartlett : null,
       rmsea: result.fit.rmsea,
       tli: result.fit.tli,
-      loadings: result.retention.map((r) => ({
-        item: r.item,
-        cell: input.items.find((i) => i.id === r.item)!.cell,
-        loadings: result.loadings[r.item],
-        communality: r.communality,
-        primaryFactor: r.primaryFactor,
-        primaryLoading: r.primaryLoading,
-        crossLoading: r.crossLoading,
-        verdict: r.verdict,
-        reason: r.reason,
-      })),
-      warnings: result.diagnostics.warnings,
+      loadings: result.retention.map((r) => {
+        const heywood = result.loadings[r.item].some((l) => Math.abs(l) > 1) || r.communality > 1;
+        return {
+          item: r.item,
+          cell: input.items.find((i) => i.id === r.item)!.cell,
+          loadings: result.loadings[r.item],
+          communality: r.communality,
+          primaryFactor: r.primaryFactor,
+          primaryLoading: r.primaryLoading,
+          crossLoading: r.crossLoading,
+          verdict: heywood && r.verdict === 'keep' ? ('revise' as const) : r.verdict,
+          reason: heywood ? `Heywood case: a loading or the communality lies beyond ±1, so the estimate is improper; ${r.reason}` : r.reason,
+        };
+      }),
+      warnings: [...result.diagnostics.warnings, ...(result.bartlett.chisq < 0 ? ['Bartlett\'s χ² came out negative (the sample is too small for the number of items), so the test is not reported.'] : [])],
     };
   } catch (err) {
     efa = { error: message(err) };
   }
 
   const dimensionItems = (d: (typeof DIMENSIONS)[number]) => input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
-  const fitRow = (model: string, syntax: string): FitRow | { model: string; error: string } => {
+  const fitRow = (model: string, syntax: string, nItems: number): ScaleAnalysis['cfa'][number] => {
+    const small = belowRequirement(`The CFA of ${model}`, input.rows.length, factorAnalysisRequirement(nItems));
+    if (small) return { model, ...small };
     try {
       const r = fitSem({ columns: ids, rows: keyed }, syntax, { missing: 'ml' });
       return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, warnings: r.diagnostics.warnings };
@@ -220,7 +255,7 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
       return { model, error: message(err) };
     }
   };
-  const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells')));
+  const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells'), dimensionItems(d).length));
 
   const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
   const invariance: ScaleAnalysis['invariance'] =
@@ -228,6 +263,10 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
       ? []
       : DIMENSIONS.map((d) => {
           const name = DIMENSION_LABELS[d];
+          const needs = factorAnalysisRequirement(dimensionItems(d).length);
+          const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
+          const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
+          if (small) return { scale: name, ...small };
           try {
             const rows = keyed.filter((_, r) => input.contexts[r] !== null);
             const r = measurementInvariance(
@@ -247,5 +286,41 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
             return { scale: name, error: message(err) };
           }
         });
-  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, seconds: (Date.now() - started) / 1000 };
+  const requirements = [
+    { analysis: 'Reliability (alpha, omega)', ...reliabilityRequirement() },
+    { analysis: 'EFA and parallel analysis', ...efaNeeds },
+    ...DIMENSIONS.map((d) => ({ analysis: `CFA of ${DIMENSION_LABELS[d]}`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
+    ...DIMENSIONS.map((d) => ({ analysis: `Invariance of ${DIMENSION_LABELS[d]} (per group)`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
+  ];
+  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, requirements, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The scale-developer analyses of a published wave: scaleAnalysis over the valid respondents
+ * of the wave's published units (those whose aggregate covers only their own members), the
+ * same sample as the publication's reliability and ICC, so that no respondent of a suppressed
+ * unit enters any statistic. `contexts` gives each unit's context (the invariance groups).
+ */
+export function scaleDeveloperAnalyses(
+  input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
+  publication: WavePublication,
+): ScaleAnalysis {
+  const current = input.waves.at(-1)!;
+  const units = new Set(publication.units.filter((u) => !u.suppressed && !u.rollup).map((u) => u.unitKey));
+  const columns = input.items.map((i) => i.id);
+  const resolved = resolveItemMap(
+    { scaleMin: input.scaleMin, scaleMax: input.scaleMax, items: Object.fromEntries(input.items.map((i) => [i.id, { cell: i.cell, reverse: i.reverse }])) },
+    columns,
+  );
+  const kept = current.answerSets.filter((set) => units.has(set.unitKey));
+  const all = kept.map((set) => columns.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
+  const valid = validRespondents(cellScoreMatrix(all, resolved), all.length);
+  return scaleAnalysis({
+    scaleMin: input.scaleMin,
+    scaleMax: input.scaleMax,
+    items: input.items,
+    rows: all.filter((_, r) => valid[r]),
+    contexts: kept.filter((_, r) => valid[r]).map((set) => input.contexts[set.unitKey] ?? null),
+    seed: input.seed,
+  });
 }

@@ -1,0 +1,25 @@
+export { publicationPolicy, suppressedText, SMALLEST_MINIMUM_GROUP } from './policy.js';
+export type { PublicationPolicy, SuppressionReason } from './policy.js';
+export { validRespondents, unscoredCells } from './valid_respondents.js';
+export { publishAggregates, ORGANISATION } from './aggregate_tree.js';
+export type { AggregateNode, AggregateDecision, AggregatePublication, AggregateOptions } from './aggregate_tree.js';
+export { factorAnalysisRequirement, reliabilityRequirement, agreementRequirement, belowRequirement, isSkipped } from './minimum_sample.js';
+export type { SampleRequirement, SkippedAnalysis } from './minimum_sample.js';
+export { publishWave } from './publish_wave.js';
+export type {
+  WavePublicationInput,
+  WavePublication,
+  PublicationWave,
+  PublicationAnswerSet,
+  PublishedAggregate,
+  PublishedUnit,
+  SuppressedUnit,
+  AggregateScores,
+  AggregateAgreement,
+  DriftPoint,
+  DimensionAgreement,
+  ReliabilityEntry,
+} from './publish_wave.js';
+export { scaleAnalysis, scaleDeveloperAnalyses } from './scale_developer.js';
+export type { ScaleAnalysis, ScaleAnalysisInput, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { blankRareValues } from './quasi_identifiers.js';
