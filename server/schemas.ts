@@ -184,3 +184,12 @@ export const Health = z.object({ status: z.literal('ok') });
 export const ErrorBody = z.object({ error: z.string() });
 
 export const IdParam = z.coerce.number({ error: 'must be a positive integer.' }).int({ error: 'must be a positive integer.' }).positive({ error: 'must be a positive integer.' });
+
+export const ConsoleSession = z.object({
+  id: z.number().int(),
+  actor: z.string(),
+  tokenId: z.number().int().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+});
