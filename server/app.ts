@@ -16,6 +16,7 @@ import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_write
 import { apiRoutes } from './routes/api.js';
 import { Reply, type ApiRoute } from './routes/api_route.js';
 import { pageRouter } from './routes/pages.js';
+import { loginLimits, surveyTokenLimit } from './rate_limits/limits.js';
 import { consoleRouter } from './web/router.js';
 import type { Services } from './services.js';
 import { validate } from './validation.js';
@@ -70,6 +71,11 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument(services.config.publicUrl));
   });
+
+  const tokenLimit = surveyTokenLimit(services);
+  app.post('/login', ...loginLimits(services));
+  app.get('/s/:token', tokenLimit);
+  app.post('/api/v1/responses', tokenLimit);
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.bodyLimit }));
@@ -187,6 +193,7 @@ function titleFor(status: number): string {
   if (status === 404) return 'Not found';
   if (status === 410) return 'This survey is closed';
   if (status === 401 || status === 403) return 'Not allowed';
+  if (status === 429) return 'Too many attempts';
   if (status >= 500) return 'Something went wrong';
   return 'Something is not right';
 }
