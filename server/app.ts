@@ -1,4 +1,5 @@
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { requireAdmin } from './auth/admin.js';
 import { systemClock, type Clock } from './clock.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
 
   app.use(requestLog(logger));
+  app.use(securityHeaders(deps.config));
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -143,6 +145,36 @@ function requestLog(logger: Logger): express.RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * Security headers on every answer (helmet): a Content-Security-Policy that allows nothing but
+ * this server's own origin (no third-party host, no inline script or style element, no
+ * framing), `X-Content-Type-Options: nosniff`, and `Referrer-Policy: no-referrer` everywhere,
+ * since a survey page's address holds its token. Images may be data: URLs (SurveyJS draws its
+ * check marks so). HSTS only when the public URL is https.
+ */
+function securityHeaders(config: Config): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000 } : false,
+    xFrameOptions: { action: 'deny' },
+  });
 }
 
 function hasBody(req: Request): boolean {

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit, MemoryStore, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { RateLimit } from '../config.js';
 import { isPostgres } from '../db.js';
 import { HttpError } from '../errors.js';
@@ -56,7 +56,34 @@ export function loginLimits(s: Services): RequestHandler[] {
  * `GET /s/:token` and `POST /api/v1/responses`: requests whose token opens nothing (404) per
  * client address, so that tokens cannot be guessed at speed. A respondent with a working link
  * is never counted, whatever else goes wrong with their answers.
+ *
+ * The counting is express-rate-limit's Store (the same stores as above); only the order
+ * differs from its middleware. express-rate-limit counts a request when it arrives and takes
+ * it back when it succeeds, so requests still in flight count: fifty colleagues behind one
+ * office address submitting at the same moment would be refused. Here a request is refused
+ * only when the failures already counted reach the limit, and a 404 is counted when it has
+ * been answered.
  */
 export function surveyTokenLimit(s: Services): RequestHandler {
-  return failureLimit(s, 'survey-token', s.config.rateLimits.surveyTokenFailures, 404, 'Too many survey links that did not work were tried from this address.');
+  const limit = s.config.rateLimits.surveyTokenFailures;
+  const windowMs = limit.windowSeconds * 1000;
+  const store = storeFor(s, 'survey-token');
+  void store.init?.({ windowMs } as Options);
+  const message = 'Too many survey links that did not work were tried from this address.';
+  return (req: Request, res: Response, next: NextFunction) => {
+    const key = ipKeyGenerator(req.ip ?? 'unknown');
+    Promise.resolve(store.get!(key)).then((info) => {
+      if (info && info.totalHits >= limit.limit) {
+        const seconds = Math.max(1, Math.ceil(((info.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+        res.set('Retry-After', String(seconds));
+        next(new HttpError(429, `${message} Try again in ${seconds} seconds.`));
+        return;
+      }
+      res.on('finish', () => {
+        if (res.statusCode !== 404) return;
+        Promise.resolve(store.increment(key)).catch((err: unknown) => s.logger.error({ err }, 'rate limit store failed'));
+      });
+      next();
+    }, next);
+  };
 }

@@ -62,8 +62,12 @@ describe.each(BACKENDS)('rate limits on $label', (backend) => {
     for (let i = 0; i < 12; i++) {
       statuses.push((await request(t.app).post('/api/v1/responses').send({ token: `guess${i}-0123456789abcdef`, answers: {}, complete: false })).status);
     }
-    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(404));
-    expect(statuses.slice(20)).toEqual(Array(4).fill(429));
+    // A failure is counted once it has been answered; on PostgreSQL that write may still be on
+    // its way when the next request is checked, so one more may pass.
+    const first = statuses.indexOf(429);
+    expect(first === 20 || first === 21, `first 429 at ${first}`).toBe(true);
+    expect(statuses.slice(0, first)).toEqual(Array(first).fill(404));
+    expect(statuses.slice(first)).toEqual(Array(24 - first).fill(429));
     const res = await request(t.app).post('/api/v1/responses').send({ token: 'guess-0123456789abcdef', answers: {}, complete: false });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -85,6 +89,10 @@ describe.each(BACKENDS)('rate limits on $label', (backend) => {
     expect((await request(t.app).post('/api/v1/responses').send(done)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await request(t.app).post('/api/v1/responses').send(done)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await request(t.app).get(`/s/${token}`)).status).toBe(409);
+    // Forty colleagues behind one office address submitting at the same moment.
+    const office = await inviteLinks(t, waveId, 'team-a', 40);
+    const all = await Promise.all(office.map((k) => request(t.app).post('/api/v1/responses').send({ token: k, answers: answerAll(ids, 3), complete: true })));
+    expect(all.map((r) => r.status)).toEqual(Array(40).fill(201));
   });
 
   it.skipIf(backend.skip || backend.name !== 'postgres')('counts across server processes sharing one PostgreSQL database', async () => {
