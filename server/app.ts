@@ -149,8 +149,8 @@ function requestLog(logger: Logger): express.RequestHandler {
 
 /**
  * Security headers on every answer (helmet): a Content-Security-Policy that allows nothing but
- * this server's own origin (no third-party host, no inline script or style element, no
- * framing), `X-Content-Type-Options: nosniff`, and `Referrer-Policy: no-referrer` everywhere,
+ * this server's own origin (no third-party host, no inline script, no <style> element (style
+ * attributes are allowed for SurveyJS), no framing), `X-Content-Type-Options: nosniff`, and `Referrer-Policy: no-referrer` everywhere,
  * since a survey page's address holds its token. Images may be data: URLs (SurveyJS draws its
  * check marks so). HSTS only when the public URL is https.
  */
@@ -162,6 +162,9 @@ function securityHeaders(config: Config): express.RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
+        // SurveyJS writes a few style attributes into its markup (widths, hidden elements);
+        // attributes cannot run script or load anything, and <style> elements stay forbidden.
+        styleSrcAttr: ["'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
