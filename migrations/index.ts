@@ -6,6 +6,7 @@ import * as adminAccess from './20261124090300_admin_access.js';
 import * as analyses from './20261124090400_analyses.js';
 import * as tracesAndRules from './20261124100000_traces_and_rules.js';
 import * as consoleSessions from './20261129160000_console_sessions.js';
+import * as sealedRecipientTokens from './20261129160100_sealed_recipient_tokens.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -19,6 +20,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124090400_analyses', analyses],
   ['20261124100000_traces_and_rules', tracesAndRules],
   ['20261129160000_console_sessions', consoleSessions],
+  ['20261129160100_sealed_recipient_tokens', sealedRecipientTokens],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -190,7 +190,8 @@ async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
     stored = Number(changed) === 1;
   }
   if (stored && w.complete && w.pendingTag !== undefined) {
-    await trx('recipients').where({ pending_tag: w.pendingTag }).update({ pending_tag: null });
+    // Only rows from before sealed tokens (migration 20261129160100); the others are cleared by the reminder run.
+    await trx('recipients').where({ pending_tag: w.pendingTag }).whereNull('sealed_token').update({ pending_tag: null });
   }
   return stored ? 'stored' : 'conflict';
 }
