@@ -197,7 +197,8 @@ function asHttpError(err: unknown, s: Services): HttpError {
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.too.large':
-      return new HttpError(413, `The request body is larger than the limit of ${s.config.bodyLimit}.`);
+      // The limit of the parser that refused it: JSON bodies, CSV uploads and console forms differ.
+      return new HttpError(413, `The request body is larger than the limit of ${typeof e.limit === 'number' ? sizeText(e.limit) : s.config.bodyLimit}.`);
     case 'entity.parse.failed':
       return new HttpError(400, 'The request body is not valid JSON.');
     case 'encoding.unsupported':
@@ -209,6 +210,13 @@ function asHttpError(err: unknown, s: Services): HttpError {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'The request could not be read.');
   s.logger.error({ err }, 'internal error');
   return new HttpError(500, 'Something went wrong on the server; the error has been logged.');
+}
+
+/** A byte count as the body limits are written (`64kb`, `5mb`). */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}mb`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}kb`;
+  return `${bytes} bytes`;
 }
 
 function errorHandler(s: Services, views: Views): ErrorRequestHandler {
