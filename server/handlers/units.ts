@@ -3,9 +3,8 @@ import { iso } from '../clock.js';
 import type { Db } from '../db.js';
 import { HttpError, conflict, notFound } from '../errors.js';
 import { ancestorIds, findUnitByKey, insertUnit, listUnits, updateUnit, type UnitRecord } from '../queries/units.js';
-import { UnitCreate, type UnitUpdate } from '../schemas.js';
+import type { UnitCreate, UnitUpdate } from '../schemas.js';
 import type { Services } from '../services.js';
-import { describeIssue } from '../validation.js';
 import { audit } from './audit.js';
 
 export async function listAllUnits(s: Services): Promise<UnitRecord[]> {
