@@ -8,6 +8,8 @@ import * as tracesAndRules from './20261124100000_traces_and_rules.js';
 import * as instrumentDocuments from './20261129163000_instrument_documents.js';
 import * as expertPanels from './20261129170000_expert_panels.js';
 import * as analysisRuns from './20261129171000_analysis_runs.js';
+import * as consoleSessions from './20261129172000_console_sessions.js';
+import * as sealedRecipientTokens from './20261129172100_sealed_recipient_tokens.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -23,6 +25,8 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261129163000_instrument_documents', instrumentDocuments],
   ['20261129170000_expert_panels', expertPanels],
   ['20261129171000_analysis_runs', analysisRuns],
+  ['20261129172000_console_sessions', consoleSessions],
+  ['20261129172100_sealed_recipient_tokens', sealedRecipientTokens],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -1,4 +1,5 @@
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { requireAdmin } from './auth/admin.js';
 import { systemClock, type Clock } from './clock.js';
@@ -16,6 +17,7 @@ import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_write
 import { apiRoutes } from './routes/api.js';
 import { Reply, type ApiRoute } from './routes/api_route.js';
 import { pageRouter } from './routes/pages.js';
+import { loginLimits, surveyTokenLimit } from './rate_limits/limits.js';
 import { consoleRouter } from './web/router.js';
 import type { Services } from './services.js';
 import { validate } from './validation.js';
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
 
   app.use(requestLog(logger));
+  app.use(securityHeaders(deps.config));
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -70,6 +73,11 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument(services.config.publicUrl));
   });
+
+  const tokenLimit = surveyTokenLimit(services);
+  app.post('/login', ...loginLimits(services));
+  app.get('/s/:token', tokenLimit);
+  app.post('/api/v1/responses', tokenLimit);
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.bodyLimit }));
@@ -139,6 +147,39 @@ function requestLog(logger: Logger): express.RequestHandler {
   };
 }
 
+/**
+ * Security headers on every answer (helmet): a Content-Security-Policy that allows nothing but
+ * this server's own origin (no third-party host, no inline script, no <style> element (style
+ * attributes are allowed for SurveyJS), no framing), `X-Content-Type-Options: nosniff`, and `Referrer-Policy: no-referrer` everywhere,
+ * since a survey page's address holds its token. Images may be data: URLs (SurveyJS draws its
+ * check marks so). HSTS only when the public URL is https.
+ */
+function securityHeaders(config: Config): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        // SurveyJS writes a few style attributes into its markup (widths, hidden elements);
+        // attributes cannot run script or load anything, and <style> elements stay forbidden.
+        styleSrcAttr: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000 } : false,
+    xFrameOptions: { action: 'deny' },
+  });
+}
+
 function hasBody(req: Request): boolean {
   const length = req.get('content-length');
   return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
@@ -156,7 +197,8 @@ function asHttpError(err: unknown, s: Services): HttpError {
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.too.large':
-      return new HttpError(413, `The request body is larger than the limit of ${s.config.bodyLimit}.`);
+      // The limit of the parser that refused it: JSON bodies, CSV uploads and console forms differ.
+      return new HttpError(413, `The request body is larger than the limit of ${typeof e.limit === 'number' ? sizeText(e.limit) : s.config.bodyLimit}.`);
     case 'entity.parse.failed':
       return new HttpError(400, 'The request body is not valid JSON.');
     case 'encoding.unsupported':
@@ -168,6 +210,13 @@ function asHttpError(err: unknown, s: Services): HttpError {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'The request could not be read.');
   s.logger.error({ err }, 'internal error');
   return new HttpError(500, 'Something went wrong on the server; the error has been logged.');
+}
+
+/** A byte count as the body limits are written (`64kb`, `5mb`). */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}mb`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}kb`;
+  return `${bytes} bytes`;
 }
 
 function errorHandler(s: Services, views: Views): ErrorRequestHandler {
@@ -187,6 +236,7 @@ function titleFor(status: number): string {
   if (status === 404) return 'Not found';
   if (status === 410) return 'This survey is closed';
   if (status === 401 || status === 403) return 'Not allowed';
+  if (status === 429) return 'Too many attempts';
   if (status >= 500) return 'Something went wrong';
   return 'Something is not right';
 }

@@ -35,6 +35,30 @@ export interface Config {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** How often the wave scheduler looks for due events, in milliseconds. */
   readonly schedulerIntervalMs: number;
+  /** Console sessions: ended after this many idle minutes, and this many hours after sign-in whatever happens. */
+  readonly session: { readonly idleMinutes: number; readonly maxHours: number };
+  /** The rate limits (server/rate_limits/limits.ts); each is `limit` requests per `windowSeconds`. */
+  readonly rateLimits: RateLimitsConfig;
+  /**
+   * The key material for sealing survey tokens into reminder rows (AES-256-GCM, server/sealed_token.ts);
+   * it lives outside the database, so a database dump alone cannot recover a link. Required with SMTP.
+   */
+  readonly secret?: string;
+}
+
+/** A limit of `limit` counted requests per `windowSeconds` (express-rate-limit's fixed window). */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface RateLimitsConfig {
+  /** Failed sign-ins per client address. */
+  readonly loginPerAddress: RateLimit;
+  /** Failed sign-ins from all addresses together. */
+  readonly loginGlobal: RateLimit;
+  /** Requests with an unknown or unusable survey token (`/s/:token`, `POST /api/v1/responses`) per client address. */
+  readonly surveyTokenFailures: RateLimit;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +81,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         from: env.SMTP_FROM || 'seici <seici@localhost>',
       }
     : undefined;
+  const secret = env.SEICI_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError(`SEICI_SECRET must be at least 32 characters long; it has ${secret.length}.`);
+  }
+  if (smtp && secret === undefined) {
+    throw new ConfigError('SEICI_SECRET must be set (at least 32 random characters) when SMTP_HOST is set: reminders carry each recipient\'s own link, sealed with it.');
+  }
   return {
     port,
     dataDir: resolve(env.SEICI_DATA_DIR || './data'),
@@ -70,7 +101,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     sqliteSynchronous: synchronous(env.SEICI_SQLITE_SYNCHRONOUS),
     schedulerIntervalMs: integer(env, 'SEICI_SCHEDULER_INTERVAL_MS', 5000, 10, 3_600_000),
+    session: {
+      idleMinutes: integer(env, 'SEICI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+      maxHours: integer(env, 'SEICI_SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    },
+    rateLimits: {
+      loginPerAddress: rateLimit(env, 'SEICI_RATE_LOGIN', { limit: 10, windowSeconds: 900 }),
+      loginGlobal: rateLimit(env, 'SEICI_RATE_LOGIN_GLOBAL', { limit: 100, windowSeconds: 60 }),
+      surveyTokenFailures: rateLimit(env, 'SEICI_RATE_SURVEY_TOKEN', { limit: 30, windowSeconds: 900 }),
+    },
+    secret,
   };
+}
+
+/** `N/S`: N requests per S seconds (`10/900`). */
+function rateLimit(env: NodeJS.ProcessEnv, name: string, fallback: RateLimit): RateLimit {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^\s*(\d{1,7})\s*\/\s*(\d{1,7})\s*$/.exec(raw);
+  const limit = match ? Number(match[1]) : NaN;
+  const windowSeconds = match ? Number(match[2]) : NaN;
+  if (!match || limit < 1 || windowSeconds < 1 || windowSeconds > 86_400) {
+    throw new ConfigError(`${name} must be "<requests>/<seconds>" with at least 1 request and 1 to 86400 seconds, such as "10/900"; got "${raw.slice(0, 40)}".`);
+  }
+  return { limit, windowSeconds };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

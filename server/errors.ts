@@ -16,3 +16,15 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
+
+/** The longest piece of a caller's input that an error message repeats. */
+export const ECHO_LIMIT = 80;
+
+/**
+ * A piece of the caller's input for an error message: quoted, and cut at ECHO_LIMIT characters
+ * (with "…") so that a message never grows with the input.
+ */
+export function echo(value: string): string {
+  const text = value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT - 1)}…` : value;
+  return JSON.stringify(text);
+}

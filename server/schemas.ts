@@ -7,27 +7,40 @@ import { z } from 'zod';
 
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/**
+ * C0 and C1 control characters (NUL, escape, …) and the Unicode bidirectional controls (LRM,
+ * RLM, ALM, the embeddings, overrides and isolates), which can make a name display as
+ * something else than it is (a "Trojan source" name).
+ */
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const NO_CONTROLS = { error: 'must not contain control or bidirectional-control characters.' };
+
+/** A name shown to people: trimmed, 1 to `max` characters, no control or bidi-control characters. */
+export function plainText(max: number) {
+  return z.string().trim().min(1).max(max).refine((v) => !CONTROL_OR_BIDI.test(v), NO_CONTROLS);
+}
+
 export const UnitKey = z
   .string()
   .min(1)
   .max(100)
   .regex(KEY_PATTERN, { error: 'may contain only letters, digits, dots, dashes and underscores, starting with a letter or digit.' });
 
-const AttributeValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
-export const Attributes = z.record(z.string().min(1).max(100), AttributeValue);
+const AttributeValue = z.union([z.string().max(1000).refine((v) => !CONTROL_OR_BIDI.test(v), NO_CONTROLS), z.number(), z.boolean(), z.null()]);
+export const Attributes = z.record(z.string().min(1).max(100).refine((v) => !CONTROL_OR_BIDI.test(v), NO_CONTROLS), AttributeValue);
 
 export const UnitCreate = z.strictObject({
   key: UnitKey,
-  name: z.string().trim().min(1).max(200),
+  name: plainText(200),
   parentKey: UnitKey.optional(),
-  context: z.string().trim().min(1).max(100).optional(),
+  context: plainText(100).optional(),
   attributes: Attributes.optional(),
 });
 
 export const UnitUpdate = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: plainText(200).optional(),
   parentKey: UnitKey.nullable().optional(),
-  context: z.string().trim().min(1).max(100).nullable().optional(),
+  context: plainText(100).nullable().optional(),
   attributes: Attributes.optional(),
 });
 
@@ -47,7 +60,7 @@ const IsoTime = z.iso.datetime({ offset: true });
 export const Locale = z.enum(['en', 'de']);
 
 export const WaveCreate = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(200),
   opensAt: IsoTime,
   closesAt: IsoTime,
   unitKeys: z.array(UnitKey).min(1).max(10_000),
@@ -102,11 +115,24 @@ export const EmailResult = z.object({ sent: z.number().int() });
 
 export const AnswerValue = z.number().int().nullable();
 
+/**
+ * The answers of a submission, keyed by item id. JSON may carry a key "__proto__", which a
+ * plain object would take as its prototype rather than an answer; it is refused here, on the
+ * raw body, before any object is built from it.
+ */
+const AnswerMap = z.preprocess((raw, ctx) => {
+  if (raw !== null && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, '__proto__')) {
+    ctx.issues.push({ code: 'custom', message: 'must not name "__proto__"; it is not an item id.', input: raw });
+    return z.NEVER;
+  }
+  return raw;
+}, z.record(z.string().min(1).max(64), AnswerValue));
+
 export const ResponseSubmit = z.strictObject({
   token: z.string().min(16).max(100),
-  answers: z.record(z.string().min(1).max(64), AnswerValue),
+  answers: AnswerMap,
   complete: z.boolean(),
-  role: z.string().trim().min(1).max(100).optional(),
+  role: plainText(100).optional(),
   locale: Locale.optional(),
 });
 
@@ -171,7 +197,7 @@ export const Instrument = z.object({
   items: z.array(InstrumentItem),
 });
 
-export const TokenCreate = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const TokenCreate = z.strictObject({ name: plainText(100) });
 export const AdminToken = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -193,3 +219,12 @@ export const Health = z.object({ status: z.literal('ok') });
 export const ErrorBody = z.object({ error: z.string() });
 
 export const IdParam = z.coerce.number({ error: 'must be a positive integer.' }).int({ error: 'must be a positive integer.' }).positive({ error: 'must be a positive integer.' });
+
+export const ConsoleSession = z.object({
+  id: z.number().int(),
+  actor: z.string(),
+  tokenId: z.number().int().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+});

@@ -20,9 +20,14 @@ export interface RunningServer {
 /**
  * Starts seici: opens and migrates the database, publishes the bundled instrument versions,
  * seeds the demo into an empty database (unless SEICI_DEMO=off), listens on PORT and runs the
- * wave scheduler. Used by `npm start` (server/main.ts) and `seici serve`.
+ * wave scheduler. Used by `npm start` (server/main.ts) and `seici serve`. `hint` receives the
+ * demo's survey links as plain text for the console (stderr by default), never the log.
  */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+  hint: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<RunningServer> {
   const db = openDatabase(config);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -33,7 +38,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // Loaded only when wanted: the demo pulls in the simulation code.
     const { seedDemo } = await import('./demo.js');
     const links = await seedDemo(app.services);
-    if (links.length > 0) logger.info({ surveyLinks: links }, 'seeded the demo organisation; try a survey link');
+    if (links.length > 0) {
+      // Survey links are secrets: printed once as a hint for the person starting the demo,
+      // never written to the JSON log (which may be shipped and kept elsewhere).
+      logger.info({ surveyLinks: links.length }, 'seeded the demo organisation');
+      hint(['', 'Try the demo survey as a respondent (each link works once):', ...links.map((l) => `  ${l}`), ''].join('\n') + '\n');
+    }
   }
   const scheduler = new WaveScheduler(app.services);
   const server = await new Promise<Server>((resolve, reject) => {

@@ -38,6 +38,12 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, subject: s
       const keys = issue.keys.map((k) => `"${k}"`).join(', ');
       return `${keys} ${issue.keys.length === 1 ? 'is not a known field' : 'are not known fields'}${where}.`;
     }
+    case 'invalid_key': {
+      // The key itself is not repeated: it is what was wrong (it may hold control characters).
+      const owner = issue.path.length > 1 ? issue.path.slice(0, -1).map(String).join('.') : subject;
+      const inner = issue.issues[0]?.message;
+      return inner && !ZOD_DEFAULT_MESSAGE.test(inner) ? `${owner} has a key that ${inner}` : `${owner} has a key that is not valid.`;
+    }
     default:
       return `${name} is not valid.`;
   }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { iso } from '../clock.js';
 import { HttpError } from '../errors.js';
-import { findActiveAdminToken, findSession } from '../queries/admin.js';
+import { findActiveAdminToken, findSession, touchSession } from '../queries/admin.js';
 import type { Services } from '../services.js';
 import { hashToken, sameSecret } from '../tokens.js';
 
@@ -13,24 +13,48 @@ export interface AdminIdentity {
   readonly actor: string;
   /** Set for cookie sessions: the token that unsafe requests must echo. */
   readonly csrfToken?: string;
+  /** Set for cookie sessions: the session's id (as GET /api/v1/admin/sessions lists it). */
+  readonly sessionId?: number;
+}
+
+/** The admin behind a bearer token: its actor name, and the stored token's id (null for SEICI_ADMIN_TOKEN). */
+export interface BearerAdmin {
+  readonly actor: string;
+  readonly tokenId: number | null;
 }
 
 /**
- * The actor behind a bearer token: `SEICI_ADMIN_TOKEN` (compared in constant time) or an
+ * The admin behind a bearer token: `SEICI_ADMIN_TOKEN` (compared in constant time) or an
  * unrevoked stored token (looked up by its hash). Undefined when the token is unknown.
  */
-export async function bearerActor(s: Services, token: string): Promise<string | undefined> {
-  if (s.config.adminToken && sameSecret(token, s.config.adminToken)) return 'SEICI_ADMIN_TOKEN';
-  const name = await findActiveAdminToken(s.db, hashToken(token, 'admin:'));
-  return name === undefined ? undefined : `token:${name}`;
+export async function bearerAdmin(s: Services, token: string): Promise<BearerAdmin | undefined> {
+  if (s.config.adminToken && sameSecret(token, s.config.adminToken)) return { actor: 'SEICI_ADMIN_TOKEN', tokenId: null };
+  const stored = await findActiveAdminToken(s.db, hashToken(token, 'admin:'));
+  return stored === undefined ? undefined : { actor: `token:${stored.name}`, tokenId: stored.id };
 }
 
-/** The admin signed in with a session cookie, if any. */
+/** The actor behind a bearer token, or undefined when the token is unknown. */
+export async function bearerActor(s: Services, token: string): Promise<string | undefined> {
+  return (await bearerAdmin(s, token))?.actor;
+}
+
+/** Touches a session's last-seen time at most this often, so that a busy console does not write on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * The admin signed in with a session cookie, if the session is still valid: within its
+ * absolute lifetime (SEICI_SESSION_MAX_HOURS), used within the idle timeout
+ * (SEICI_SESSION_IDLE_MINUTES), and opened with a token that has not been revoked since.
+ */
 export async function sessionIdentity(s: Services, req: Request): Promise<AdminIdentity | undefined> {
   const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
   if (!cookie) return undefined;
-  const session = await findSession(s.db, hashToken(cookie, 'session:'), iso(s.clock()));
-  return session ? { actor: session.actor, csrfToken: session.csrfToken } : undefined;
+  const now = s.clock();
+  const idleSince = new Date(now.getTime() - s.config.session.idleMinutes * 60_000);
+  const session = await findSession(s.db, hashToken(cookie, 'session:'), iso(now), iso(idleSince));
+  if (!session) return undefined;
+  if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) await touchSession(s.db, session.id, iso(now));
+  return { actor: session.actor, csrfToken: session.csrfToken, sessionId: session.id };
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -50,6 +50,9 @@ const SignalRule = z.strictObject({ threshold: Threshold, cells: z.array(Cell).m
  * A breakpoint rule set as posted (analysis `BreakpointRuleSet`; signals left out keep their
  * default rule). The analysis' validateRuleSet checks it once more after this schema.
  */
+/** The most periods a rule may span (baseline or persistence): two years of weeks. */
+export const MAX_PERIODS = 104;
+
 export const RuleSetBody = z.strictObject({
   version: z
     .string()
@@ -57,10 +60,12 @@ export const RuleSetBody = z.strictObject({
     .min(1)
     .max(100)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._+=,-]*$/, { error: 'may contain only letters, digits and . _ + = , - (it names the version in URLs), starting with a letter or digit.' }),
-  baselinePeriods: z.number().int().min(1).optional(),
-  persistence: z.number().int().min(1).optional(),
-  reworkWindowDays: z.number().min(0).optional(),
-  reopenMinClosed: z.number().int().min(1).optional(),
+  // Bounded by what trace data can hold: a persistence or baseline longer than two years of
+  // weekly periods could never be met, and huge values only make evaluation loop for nothing.
+  baselinePeriods: z.number().int().min(1).max(MAX_PERIODS).optional(),
+  persistence: z.number().int().min(1).max(MAX_PERIODS).optional(),
+  reworkWindowDays: z.number().min(0).max(366).optional(),
+  reopenMinClosed: z.number().int().min(1).max(100_000).optional(),
   signals: z.partialRecord(z.enum(SIGNALS), SignalRule).optional(),
 });
 

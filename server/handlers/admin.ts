@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import { notFound } from '../errors.js';
-import { insertAdminToken, listAdminTokens, listAudit, revokeAdminToken, type AdminTokenRecord } from '../queries/admin.js';
+import { deleteTokenSessions, insertAdminToken, listAdminTokens, listAudit, revokeAdminToken, type AdminTokenRecord } from '../queries/admin.js';
 import type { Services } from '../services.js';
 import { hashToken, newToken } from '../tokens.js';
 import { audit } from './audit.js';
@@ -19,11 +19,13 @@ export async function listTokens(s: Services): Promise<AdminTokenRecord[]> {
   return listAdminTokens(s.db);
 }
 
+/** Revokes an admin token and ends every console session opened with it, in one transaction. */
 export async function revokeToken(s: Services, actor: string, id: number): Promise<AdminTokenRecord> {
   return s.db.transaction(async (trx) => {
     const record = await revokeAdminToken(trx, id, iso(s.clock()));
     if (!record) throw notFound(`No admin token has the id ${id}.`);
-    await audit(s, actor, 'admin-token.revoke', `admin-token:${id}`, { name: record.name }, trx);
+    const sessions = await deleteTokenSessions(trx, id);
+    await audit(s, actor, 'admin-token.revoke', `admin-token:${id}`, { name: record.name, sessionsEnded: sessions }, trx);
     return record;
   });
 }

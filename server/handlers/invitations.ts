@@ -7,6 +7,7 @@ import { findUnitByKey, type UnitRecord } from '../queries/units.js';
 import { waveIncludesUnit, type WaveRecord } from '../queries/waves.js';
 import type { InvitationCreate, InvitationEmail } from '../schemas.js';
 import type { Services } from '../services.js';
+import { sealToken } from '../sealed_token.js';
 import { hashToken, newToken, pendingTag } from '../tokens.js';
 import { audit } from './audit.js';
 import { effectiveStatus, requireWave } from './waves.js';
@@ -65,12 +66,15 @@ export function invitationText(s: Services, wave: WaveRecord, url: string): stri
 
 /**
  * Invites respondents by e-mail: one token per address, sent through SMTP. The invitation rows
- * (token hashes) and the recipient rows (addresses with a different hash of the token) are
- * stored in separate tables in shuffled order, so the database cannot tell whose answers are
- * whose; it can only tell which addresses have not finished.
+ * (token hashes) and the recipient rows (addresses, a pending flag, and the token sealed with
+ * SEICI_SECRET for the reminders) are stored in separate tables in shuffled order, so the
+ * database cannot tell whose answers are whose. Submitting answers changes no recipient row;
+ * the next reminder run finds who has finished (jobs/reminders.ts).
  */
 export async function emailInvitations(s: Services, actor: string, waveId: number, input: z.output<typeof InvitationEmail>): Promise<{ sent: number; failed: string[] }> {
   if (!s.mailer) throw conflict('E-mail delivery is not configured (set SMTP_HOST); issue links with POST /api/v1/waves/:id/invitations instead.');
+  const secret = s.config.secret;
+  if (!secret) throw conflict('E-mail invitations need SEICI_SECRET (at least 32 random characters), which seals each recipient\'s link for the reminders.');
   const { wave, unit } = await invitable(s, waveId, input.unitKey);
   const emails = [...new Set(input.emails.map((e) => e.trim().toLowerCase()))];
   const letters = emails.map((email) => ({ email, token: newToken() }));
@@ -80,7 +84,7 @@ export async function emailInvitations(s: Services, actor: string, waveId: numbe
       waveId,
       unit.id,
       shuffled(letters.map((l) => hashToken(l.token))),
-      shuffled(letters.map((l) => ({ email: l.email, pendingTag: pendingTag(l.token) }))),
+      shuffled(letters.map((l) => ({ email: l.email, pendingTag: pendingTag(l.token), sealedToken: sealToken(secret, l.token, waveId, l.email) }))),
       isoDate(s.clock()),
     );
     await audit(s, actor, 'invitation.email', `wave:${waveId}`, { unitKey: unit.key, count: letters.length }, trx);

@@ -105,7 +105,8 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
       if (hash !== null && hash === previous.submissionHash) return saved(200, true, input.answers, instrument);
       throw conflict('This survey link has been used for a complete answer set already; it cannot be used again.');
     }
-    const merged: Answers = previous ? { ...JSON.parse(previous.answers), ...input.answers } : input.answers;
+    // A map without a prototype: no item id can reach Object.prototype.
+    const merged: Answers = Object.assign(Object.create(null) as Answers, previous ? JSON.parse(previous.answers) : {}, input.answers);
     if (input.complete) requireScoredCells(merged, instrument);
     const write: ResponseWrite = {
       invitationId: invitation.invitationId,

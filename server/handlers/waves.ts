@@ -46,6 +46,11 @@ export async function getWave(s: Services, id: number) {
   return { ...(await view(s, wave)), progress };
 }
 
+const DAY_MS = 86_400_000;
+/** A wave opens within a year of its creation (before or after), and stays open at most two years. */
+const MAX_OPEN_DISTANCE_MS = 366 * DAY_MS;
+const MAX_WAVE_MS = 730 * DAY_MS;
+
 function utc(text: string): string {
   return new Date(text).toISOString();
 }
@@ -54,6 +59,12 @@ export async function createWave(s: Services, actor: string, input: z.output<typ
   const opensAt = utc(input.opensAt);
   const closesAt = utc(input.closesAt);
   if (closesAt <= opensAt) throw new HttpError(400, `closesAt (${input.closesAt}) must be later than opensAt (${input.opensAt}).`);
+  if (Math.abs(Date.parse(opensAt) - s.clock().getTime()) > MAX_OPEN_DISTANCE_MS) {
+    throw new HttpError(400, `opensAt must lie within a year of now; ${opensAt.slice(0, 10)} does not.`);
+  }
+  if (Date.parse(closesAt) - Date.parse(opensAt) > MAX_WAVE_MS) {
+    throw new HttpError(400, `A wave may stay open at most two years (730 days); from ${opensAt.slice(0, 10)} to ${closesAt.slice(0, 10)} is longer.`);
+  }
   const reminders = [...new Set((input.reminders ?? []).map(utc))].sort();
   for (const at of reminders) {
     if (at <= opensAt || at >= closesAt) throw new HttpError(400, `reminders must lie between opensAt and closesAt; ${at} does not.`);

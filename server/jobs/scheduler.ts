@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { iso } from '../clock.js';
 import { lockWaveRules } from '../dynamics/rule_lock.js';
 import { audit } from '../handlers/audit.js';
-import { countReminder, pendingRecipients } from '../queries/invitations.js';
 import { claimEvent, dueEvents, type WaveEvent } from '../queries/scheduler.js';
 import { findWave, setWaveStatus } from '../queries/waves.js';
+import { sendReminders } from './reminders.js';
 import type { Services } from '../services.js';
 
 /**
@@ -94,28 +94,7 @@ export class WaveScheduler {
   private async sendReminders(waveId: number): Promise<void> {
     const wave = await findWave(this.s.db, waveId);
     if (!wave || wave.status === 'closed') return;
-    const mailer = this.s.mailer;
-    if (!mailer) {
-      this.s.logger.warn({ wave: waveId }, 'a reminder is due but no SMTP server is configured');
-      return;
-    }
-    for (const recipient of await pendingRecipients(this.s.db, waveId)) {
-      try {
-        await mailer.send({
-          to: recipient.email,
-          subject: `Reminder: ${wave.name}`,
-          text: [
-            `This is a reminder of the survey "${wave.name}", which closes on ${wave.closesAt.slice(0, 10)}.`,
-            '',
-            'Please use the personal link in your invitation e-mail; it resumes where you stopped. If you have finished since this reminder was sent, thank you, and please ignore it.',
-            '',
-            `Answers are reported only as averages of groups of at least ${wave.minGroupSize} people.`,
-          ].join('\n'),
-        });
-        await countReminder(this.s.db, recipient.id);
-      } catch (err) {
-        this.s.logger.warn({ wave: waveId, err: (err as Error).message }, 'reminder e-mail failed');
-      }
-    }
+    const run = await sendReminders(this.s, wave);
+    this.s.logger.info({ wave: waveId, ...run }, 'reminders sent');
   }
 }

@@ -16,10 +16,10 @@ export async function insertAdminToken(db: Db, name: string, tokenHash: string, 
   return toToken(row);
 }
 
-/** The name of the unrevoked admin token with this hash, if any. */
-export async function findActiveAdminToken(db: Db, tokenHash: string): Promise<string | undefined> {
-  const row = await db('admin_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first('name');
-  return row?.name;
+/** The unrevoked admin token with this hash, if any. */
+export async function findActiveAdminToken(db: Db, tokenHash: string): Promise<{ id: number; name: string } | undefined> {
+  const row = await db('admin_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first('id', 'name');
+  return row ? { id: Number(row.id), name: row.name } : undefined;
 }
 
 export async function listAdminTokens(db: Db): Promise<AdminTokenRecord[]> {
@@ -32,21 +32,112 @@ export async function revokeAdminToken(db: Db, id: number, at: string): Promise<
   return row ? toToken(row) : undefined;
 }
 
-export async function insertSession(db: Db, sessionHash: string, csrfToken: string, actor: string, createdAt: string, expiresAt: string): Promise<void> {
-  await db('admin_sessions').insert({ session_hash: sessionHash, csrf_token: csrfToken, actor, created_at: createdAt, expires_at: expiresAt });
+/** A console session as listed to admins (never its cookie or CSRF token). */
+export interface SessionRecord {
+  readonly id: number;
+  readonly actor: string;
+  readonly tokenId: number | null;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
 }
 
-export async function findSession(db: Db, sessionHash: string, now: string): Promise<{ actor: string; csrfToken: string } | undefined> {
-  const row = await db('admin_sessions').where({ session_hash: sessionHash }).where('expires_at', '>', now).first('actor', 'csrf_token');
-  return row ? { actor: row.actor, csrfToken: row.csrf_token } : undefined;
+/** What a request's session cookie opens, with the id of the admin token it was opened with. */
+export interface ActiveSession extends SessionRecord {
+  readonly csrfToken: string;
+}
+
+interface SessionRow {
+  id: number;
+  actor: string;
+  token_id: number | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  csrf_token: string;
+}
+
+function toSession(r: SessionRow): ActiveSession {
+  return {
+    id: Number(r.id),
+    actor: r.actor,
+    tokenId: r.token_id === null || r.token_id === undefined ? null : Number(r.token_id),
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    expiresAt: r.expires_at,
+    csrfToken: r.csrf_token,
+  };
+}
+
+export async function insertSession(
+  db: Db,
+  session: { sessionHash: string; csrfToken: string; actor: string; tokenId: number | null; createdAt: string; expiresAt: string },
+): Promise<void> {
+  await db('admin_sessions').insert({
+    session_hash: session.sessionHash,
+    csrf_token: session.csrfToken,
+    actor: session.actor,
+    token_id: session.tokenId,
+    created_at: session.createdAt,
+    last_seen_at: session.createdAt,
+    expires_at: session.expiresAt,
+  });
+}
+
+/**
+ * The session with this cookie hash, if it is still valid: not past its absolute expiry, used
+ * since `idleSince`, and opened with an admin token that is still unrevoked (or with
+ * SEICI_ADMIN_TOKEN, token_id null). The token is checked on every request, so a revoked
+ * token's sessions end at their next request even if the deletion at revocation were missed.
+ */
+export async function findSession(db: Db, sessionHash: string, now: string, idleSince: string): Promise<ActiveSession | undefined> {
+  const row = await db('admin_sessions as s')
+    .leftJoin('admin_tokens as t', 't.id', 's.token_id')
+    .where('s.session_hash', sessionHash)
+    .where('s.expires_at', '>', now)
+    .where('s.last_seen_at', '>', idleSince)
+    .where((q) => q.whereNull('s.token_id').orWhere((q2) => q2.whereNotNull('t.id').whereNull('t.revoked_at')))
+    .first('s.id', 's.actor', 's.token_id', 's.created_at', 's.last_seen_at', 's.expires_at', 's.csrf_token');
+  return row ? toSession(row) : undefined;
+}
+
+/** Records that a session was used (for the idle timeout). */
+export async function touchSession(db: Db, id: number, at: string): Promise<void> {
+  await db('admin_sessions').where({ id }).update({ last_seen_at: at });
+}
+
+/** The sessions that are still valid, newest first. */
+export async function listSessions(db: Db, now: string, idleSince: string): Promise<SessionRecord[]> {
+  const rows = await db('admin_sessions as s')
+    .leftJoin('admin_tokens as t', 't.id', 's.token_id')
+    .where('s.expires_at', '>', now)
+    .where('s.last_seen_at', '>', idleSince)
+    .where((q) => q.whereNull('s.token_id').orWhere((q2) => q2.whereNotNull('t.id').whereNull('t.revoked_at')))
+    .orderBy('s.created_at', 'desc')
+    .select('s.id', 's.actor', 's.token_id', 's.created_at', 's.last_seen_at', 's.expires_at', 's.csrf_token');
+  return rows.map((r: SessionRow) => {
+    const { csrfToken: _csrf, ...listed } = toSession(r);
+    return listed;
+  });
+}
+
+/** Ends one session; returns whether it existed. */
+export async function deleteSessionById(db: Db, id: number): Promise<boolean> {
+  return Number(await db('admin_sessions').where({ id }).delete()) > 0;
+}
+
+/** Ends every session opened with an admin token; returns how many. */
+export async function deleteTokenSessions(db: Db, tokenId: number): Promise<number> {
+  return Number(await db('admin_sessions').where({ token_id: tokenId }).delete());
 }
 
 export async function deleteSession(db: Db, sessionHash: string): Promise<void> {
   await db('admin_sessions').where({ session_hash: sessionHash }).delete();
 }
 
-export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
-  await db('admin_sessions').where('expires_at', '<=', now).delete();
+/** Removes sessions past their absolute expiry or idle for longer than the idle timeout. */
+export async function deleteExpiredSessions(db: Db, now: string, idleSince: string): Promise<void> {
+  await db('admin_sessions').where('expires_at', '<=', now).orWhere('last_seen_at', '<=', idleSince).delete();
 }
 
 export interface AuditRecord {

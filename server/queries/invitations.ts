@@ -22,7 +22,7 @@ export async function insertEmailInvitations(
   waveId: number,
   unitId: number,
   tokenHashes: readonly string[],
-  recipients: readonly { email: string; pendingTag: string }[],
+  recipients: readonly { email: string; pendingTag: string; sealedToken: string }[],
   createdOn: string,
 ): Promise<void> {
   await db.transaction(async (trx) => {
@@ -32,7 +32,7 @@ export async function insertEmailInvitations(
       );
     }
     for (let i = 0; i < recipients.length; i += 200) {
-      await trx('recipients').insert(recipients.slice(i, i + 200).map((r) => ({ wave_id: waveId, email: r.email, pending_tag: r.pendingTag })));
+      await trx('recipients').insert(recipients.slice(i, i + 200).map((r) => ({ wave_id: waveId, email: r.email, pending_tag: r.pendingTag, sealed_token: r.sealedToken })));
     }
   });
 }
@@ -86,10 +86,36 @@ export async function findInvitation(db: Db, tokenHash: string): Promise<Invitat
   };
 }
 
-/** Recipients of a wave who have not finished, for reminders. */
-export async function pendingRecipients(db: Db, waveId: number): Promise<{ id: number; email: string }[]> {
-  const rows = await db('recipients').where({ wave_id: waveId }).whereNotNull('pending_tag').select('id', 'email');
-  return rows.map((r: { id: number; email: string }) => ({ id: Number(r.id), email: r.email }));
+/** A recipient of a wave not yet known to have finished, with the sealed token when there is one. */
+export interface PendingRecipient {
+  readonly id: number;
+  readonly email: string;
+  readonly sealedToken: string | null;
+}
+
+/** Recipients of a wave who have not finished (as far as the last reminder run found), for reminders; in no meaningful order. */
+export async function pendingRecipients(db: Db, waveId: number): Promise<PendingRecipient[]> {
+  const rows = await db('recipients').where({ wave_id: waveId }).whereNotNull('pending_tag').select('id', 'email', 'sealed_token');
+  return rows.map((r: { id: number; email: string; sealed_token: string | null }) => ({ id: Number(r.id), email: r.email, sealedToken: r.sealed_token ?? null }));
+}
+
+/** Which of these token hashes have a complete answer set. */
+export async function completedTokenHashes(db: Db, tokenHashes: readonly string[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < tokenHashes.length; i += 500) {
+    const rows = await db('invitations as i')
+      .join('responses as r', 'r.invitation_id', 'i.id')
+      .whereIn('i.token_hash', tokenHashes.slice(i, i + 500))
+      .where('r.complete', true)
+      .select('i.token_hash');
+    for (const row of rows as { token_hash: string }[]) done.add(row.token_hash);
+  }
+  return done;
+}
+
+/** Clears finished recipients: their pending flag and their sealed token, in one statement per batch. */
+export async function clearRecipients(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0) await db('recipients').whereIn('id', ids).update({ pending_tag: null, sealed_token: null });
 }
 
 export async function countReminder(db: Db, recipientId: number): Promise<void> {

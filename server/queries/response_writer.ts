@@ -34,6 +34,11 @@ interface Queued {
 export abstract class ResponseWriter {
   private queue: Queued[] = [];
   private flushing = false;
+  /**
+   * How many answer writes are queued or being committed, shared with other threads (the unit
+   * import waits while it is above zero before taking the write lock, so answers go first).
+   */
+  readonly answersWaiting = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly maxBatch = 256) {}
 
@@ -56,8 +61,20 @@ export abstract class ResponseWriter {
   protected abstract commit(ops: readonly WriteOperation[]): Promise<(WriteOutcome | Error)[]>;
 
   private enqueue(op: WriteOperation): Promise<WriteOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
+    Atomics.add(this.answersWaiting, 0, 1);
+    const done = () => Atomics.sub(this.answersWaiting, 0, 1);
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({
+        op,
+        resolve: (outcome) => {
+          done();
+          resolve(outcome);
+        },
+        reject: (err) => {
+          done();
+          reject(err);
+        },
+      });
       if (!this.flushing) {
         this.flushing = true;
         // Let the requests already read in this turn of the event loop join the batch.
@@ -190,7 +207,8 @@ async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
     stored = Number(changed) === 1;
   }
   if (stored && w.complete && w.pendingTag !== undefined) {
-    await trx('recipients').where({ pending_tag: w.pendingTag }).update({ pending_tag: null });
+    // Only rows from before sealed tokens (migration 20261129172100); the others are cleared by the reminder run.
+    await trx('recipients').where({ pending_tag: w.pendingTag }).whereNull('sealed_token').update({ pending_tag: null });
   }
   return stored ? 'stored' : 'conflict';
 }

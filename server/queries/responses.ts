@@ -10,7 +10,7 @@ export interface ResponseWrite {
   readonly complete: boolean;
   readonly submissionHash: string | null;
   readonly savedOn: string;
-  /** When the answer set is complete: the recipient tag to clear, so reminders stop. */
+  /** When the answer set is complete: the recipient tag to clear at once, for recipient rows that have no sealed token (issued before migration 20261129172100). */
   readonly pendingTag?: string;
 }
 
@@ -36,7 +36,7 @@ export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
   }
   await db.transaction(async (trx) => {
     await trx('responses').insert(row);
-    await trx('recipients').where({ pending_tag: r.pendingTag }).update({ pending_tag: null });
+    await trx('recipients').where({ pending_tag: r.pendingTag }).whereNull('sealed_token').update({ pending_tag: null });
   });
 }
 

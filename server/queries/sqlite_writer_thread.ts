@@ -23,7 +23,9 @@ const insert = db.prepare(
 const update = db.prepare(
   'update responses set role = ?, locale = ?, answers = ?, complete = ?, submission_hash = ?, saved_on = ? where id = ? and complete = 0',
 );
-const clearTag = db.prepare('update recipients set pending_tag = null where pending_tag = ?');
+// Only recipient rows from before sealed tokens (migration 20261129172100) are cleared at
+// submission; the others are cleared by the next reminder run, in shuffled batches.
+const clearTag = db.prepare('update recipients set pending_tag = null where pending_tag = ? and sealed_token is null');
 
 function apply(op: WriteOperation): WriteOutcome {
   const w = op.write;

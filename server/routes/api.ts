@@ -6,6 +6,7 @@ import * as exportsHandlers from '../handlers/exports.js';
 import * as instrument from '../handlers/instrument.js';
 import * as invitations from '../handlers/invitations.js';
 import * as responses from '../handlers/responses.js';
+import * as sessions from '../handlers/sessions.js';
 import * as units from '../handlers/units.js';
 import * as waves from '../handlers/waves.js';
 import * as S from '../schemas.js';
@@ -249,6 +250,18 @@ export const apiRoutes: readonly ApiRoute[] = [
     summary: 'Revokes an admin token.',
     response: S.AdminToken,
     run: ({ s, actor, params }) => admin.revokeToken(s, actor, id(params)),
+  }),
+  route({
+    method: 'get', path: '/admin/sessions', tag: 'admin', admin: true, status: 200, errors: [401],
+    summary: 'The console sessions still valid: who, opened with which admin token, since when, last seen, until when.',
+    response: z.object({ sessions: z.array(S.ConsoleSession) }),
+    run: ({ s }) => sessions.activeSessions(s),
+  }),
+  route({
+    method: 'delete', path: '/admin/sessions/:id', tag: 'admin', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'Ends a console session at once; its next request is refused.',
+    response: z.object({ id: z.number().int(), revoked: z.literal(true) }),
+    run: ({ s, actor, params }) => sessions.revokeSession(s, actor, id(params)),
   }),
   route({
     method: 'get', path: '/audit', tag: 'admin', admin: true, status: 200, errors: [401],

@@ -7,8 +7,6 @@ import { panelPage } from '../handlers/panels.js';
 import type { Services } from '../services.js';
 import type { Views } from '../views.js';
 
-const SESSION_HOURS = 12;
-
 /** The HTML pages: the respondent's survey page, and the admin login and logout (the console itself is server/web). */
 export function pageRouter(s: Services, views: Views): express.Router {
   const router = express.Router();
@@ -39,7 +37,7 @@ export function pageRouter(s: Services, views: Views): express.Router {
 
   router.post('/login', form, async (req, res) => {
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
-    const session = await login(s, token);
+    const session = await login(s, token, { address: req.ip });
     if (!session) {
       res.status(401).type('html').send(views.render('login', { title: 'Sign in', error: 'That admin token is not valid.' }));
       return;
@@ -49,7 +47,7 @@ export function pageRouter(s: Services, views: Views): express.Router {
       sameSite: 'strict',
       secure: s.config.publicUrl.startsWith('https:'),
       path: '/',
-      maxAge: SESSION_HOURS * 3600 * 1000,
+      maxAge: s.config.session.maxHours * 3_600_000,
     });
     res.redirect(303, '/admin');
   });
@@ -58,7 +56,7 @@ export function pageRouter(s: Services, views: Views): express.Router {
     const identity = await sessionIdentity(s, req);
     if (!identity) return res.redirect(303, '/login');
     if (req.body?._csrf !== identity.csrfToken) throw new HttpError(403, 'The CSRF token is missing or wrong; reload the page and try again.');
-    await logout(s, (req.cookies as Record<string, string>)[SESSION_COOKIE]);
+    await logout(s, identity.actor, (req.cookies as Record<string, string>)[SESSION_COOKIE]);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   });

@@ -82,7 +82,7 @@ describe('console access', () => {
 describe('console e-mail invitations', () => {
   it('sends one single-use link per address through SMTP when the server has a mailer', async () => {
     const smtp = await startSmtp();
-    const app = await openTestApp(BACKENDS[0], { mailer: createMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'seici <seici@test>' }) });
+    const app = await openTestApp(BACKENDS[0], { mailer: createMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'seici <seici@test>' }), env: { SEICI_SECRET: 'console-test-secret-0123456789abcdefghij' } });
     try {
       await request(app.app).post('/api/v1/units').set(AUTH).send({ key: 'team-m', name: 'Team M' }).expect(201);
       const wave = await request(app.app)

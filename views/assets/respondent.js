@@ -1,5 +1,5 @@
 // The respondent page: renders the SurveyJS questionnaire, saves the answers on every page
-// change (so the survey resumes, at the page last visited, after the tab is closed) and
+// change (so the survey resumes, at the first page left open, after the tab is closed) and
 // submits them when complete.
 // "Not applicable / don't know" (SurveyJS's none value) is sent as null.
 (function () {
@@ -11,21 +11,20 @@
   survey.data = config.answers;
   var locale = config.locale;
 
-  // The page last visited is kept in this browser (keyed by the token), so that a reload or a
-  // return resumes there; only when the server holds saved answers to resume.
-  var pageKey = 'seici:page:' + config.token;
-  function storePage(pageNo) {
-    try {
-      if (pageNo === null) window.localStorage.removeItem(pageKey);
-      else window.localStorage.setItem(pageKey, String(pageNo));
-    } catch (e) { /* storage unavailable (private mode): resume at page 1 */ }
-  }
-  try {
-    var stored = Number(window.localStorage.getItem(pageKey));
-    if (config.answers && Object.keys(config.answers).length > 0 && Number.isInteger(stored) && stored > 0 && stored < survey.visiblePageCount) {
-      survey.currentPageNo = stored;
+  // A returning respondent resumes at the first page with an unanswered question, worked out
+  // from the answers the server saved; nothing about the survey or its token is kept in the
+  // browser (no localStorage, no cookie).
+  function firstOpenPage() {
+    var pages = survey.visiblePages;
+    for (var p = 0; p < pages.length; p++) {
+      var questions = pages[p].questions;
+      for (var q = 0; q < questions.length; q++) {
+        if (questions[q].isVisible && survey.data[questions[q].name] === undefined) return p;
+      }
     }
-  } catch (e) { /* storage unavailable: resume at page 1 */ }
+    return pages.length - 1;
+  }
+  if (config.answers && Object.keys(config.answers).length > 0) survey.currentPageNo = firstOpenPage();
 
   function answersOf(data) {
     var answers = {};
@@ -57,7 +56,6 @@
   }
 
   survey.onCurrentPageChanged.add(function () {
-    storePage(survey.currentPageNo);
     status.textContent = 'Saving…';
     save(false).then(
       function () { status.textContent = 'Your answers so far are saved.'; },
@@ -72,7 +70,6 @@
     save(true).then(
       function () {
         sender.__seiciSubmitted = true;
-        storePage(null);
         status.textContent = '';
         sender.completeLastPage();
       },

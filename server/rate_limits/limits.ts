@@ -1,0 +1,89 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, rateLimit, MemoryStore, type Options, type Store } from 'express-rate-limit';
+import type { RateLimit } from '../config.js';
+import { isPostgres } from '../db.js';
+import { HttpError } from '../errors.js';
+import type { Services } from '../services.js';
+import { KnexRateLimitStore } from './knex_store.js';
+
+/**
+ * The store a limit counts in: the database when it is PostgreSQL (several server processes
+ * share it, so they must share the counts), else memory: one process owns an SQLite database,
+ * and a survey answer should not cost an extra SQLite commit.
+ */
+function storeFor(s: Services, prefix: string): Store {
+  return isPostgres(s.db) ? new KnexRateLimitStore(s.db, prefix) : new MemoryStore();
+}
+
+/**
+ * A limit that counts only failures (answers with the status `failure`): express-rate-limit
+ * counts each request as it arrives and takes back the ones that did not fail, so a client is
+ * refused with 429 (and `Retry-After`, in seconds) once it has failed `limit` times within the
+ * window, and a client that does not fail is never throttled.
+ */
+function failureLimit(s: Services, prefix: string, limit: RateLimit, failure: number, message: string, key?: (req: Request) => string): RequestHandler {
+  return rateLimit({
+    windowMs: limit.windowSeconds * 1000,
+    limit: limit.limit,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== failure,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: storeFor(s, prefix),
+    ...(key ? { keyGenerator: key } : {}),
+    // Answered through the app's error handler: JSON for the API, a page for HTML.
+    handler: (_req: Request, res: Response, next: NextFunction) => {
+      const retry = Number(res.getHeader('Retry-After'));
+      next(new HttpError(429, `${message} Try again in ${Number.isFinite(retry) && retry > 0 ? retry : limit.windowSeconds} seconds.`));
+    },
+  });
+}
+
+/**
+ * `POST /login`: failed sign-ins per client address, and from all addresses together (so that
+ * an attacker spreading guesses over many addresses is slowed down too; during such an attack
+ * admins use bearer tokens, which are not limited).
+ */
+export function loginLimits(s: Services): RequestHandler[] {
+  const limits = s.config.rateLimits;
+  return [
+    failureLimit(s, 'login-address', limits.loginPerAddress, 401, 'Too many failed sign-ins from this address.'),
+    failureLimit(s, 'login-all', limits.loginGlobal, 401, 'Too many failed sign-ins on this server.', () => 'all'),
+  ];
+}
+
+/**
+ * `GET /s/:token` and `POST /api/v1/responses`: requests whose token opens nothing (404) per
+ * client address, so that tokens cannot be guessed at speed. A respondent with a working link
+ * is never counted, whatever else goes wrong with their answers.
+ *
+ * The counting is express-rate-limit's Store (the same stores as above); only the order
+ * differs from its middleware. express-rate-limit counts a request when it arrives and takes
+ * it back when it succeeds, so requests still in flight count: fifty colleagues behind one
+ * office address submitting at the same moment would be refused. Here a request is refused
+ * only when the failures already counted reach the limit, and a 404 is counted when it has
+ * been answered.
+ */
+export function surveyTokenLimit(s: Services): RequestHandler {
+  const limit = s.config.rateLimits.surveyTokenFailures;
+  const windowMs = limit.windowSeconds * 1000;
+  const store = storeFor(s, 'survey-token');
+  void store.init?.({ windowMs } as Options);
+  const message = 'Too many survey links that did not work were tried from this address.';
+  return (req: Request, res: Response, next: NextFunction) => {
+    const key = ipKeyGenerator(req.ip ?? 'unknown');
+    Promise.resolve(store.get!(key)).then((info) => {
+      if (info && info.totalHits >= limit.limit) {
+        const seconds = Math.max(1, Math.ceil(((info.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+        res.set('Retry-After', String(seconds));
+        next(new HttpError(429, `${message} Try again in ${seconds} seconds.`));
+        return;
+      }
+      res.on('finish', () => {
+        if (res.statusCode !== 404) return;
+        Promise.resolve(store.increment(key)).catch((err: unknown) => s.logger.error({ err }, 'rate limit store failed'));
+      });
+      next();
+    }, next);
+  };
+}
