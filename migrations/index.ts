@@ -7,6 +7,7 @@ import * as analyses from './20261124090400_analyses.js';
 import * as tracesAndRules from './20261124100000_traces_and_rules.js';
 import * as instrumentDocuments from './20261129163000_instrument_documents.js';
 import * as expertPanels from './20261129170000_expert_panels.js';
+import * as commitments from './20261129180000_commitments.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124100000_traces_and_rules', tracesAndRules],
   ['20261129163000_instrument_documents', instrumentDocuments],
   ['20261129170000_expert_panels', expertPanels],
+  ['20261129180000_commitments', commitments],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
+import { parseSigningKey } from './prereg/commitment_chain.js';
 
 /** Outgoing mail settings; absent when SMTP_HOST is not set (invitations are then delivered as CSV only). */
 export interface SmtpConfig {
@@ -35,6 +37,12 @@ export interface Config {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** How often the wave scheduler looks for due events, in milliseconds. */
   readonly schedulerIntervalMs: number;
+  /**
+   * The Ed25519 key that signs pre-registration commitments (SEICI_SIGNING_KEY, PEM or base64
+   * PKCS#8), held outside the database. Absent: the server refuses to commit (503) and reports
+   * say that their commitments cannot be checked; it never makes up a key.
+   */
+  readonly signingKey?: KeyObject;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     sqliteSynchronous: synchronous(env.SEICI_SQLITE_SYNCHRONOUS),
     schedulerIntervalMs: integer(env, 'SEICI_SCHEDULER_INTERVAL_MS', 5000, 10, 3_600_000),
+    signingKey: signingKey(env.SEICI_SIGNING_KEY),
   };
 }
 
@@ -87,4 +96,13 @@ function synchronous(raw: string | undefined): 'FULL' | 'NORMAL' {
   const value = (raw || 'FULL').toUpperCase();
   if (value !== 'FULL' && value !== 'NORMAL') throw new ConfigError(`SEICI_SQLITE_SYNCHRONOUS must be FULL or NORMAL; got "${raw}".`);
   return value;
+}
+
+function signingKey(raw: string | undefined): KeyObject | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return parseSigningKey(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

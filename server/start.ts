@@ -40,6 +40,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const links = await seedDemo(app.services);
     if (links.length > 0) logger.info({ surveyLinks: links }, 'seeded the demo organisation; try a survey link');
   }
+  if (!config.signingKey) logger.warn('SEICI_SIGNING_KEY is not set: pre-registration commitments cannot be made, and reports cannot check the ones stored');
   const scheduler = new WaveScheduler(app.services);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
