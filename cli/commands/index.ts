@@ -17,8 +17,9 @@ import { register as serve } from './serve.js';
 import { register as migrate } from './migrate.js';
 import { register as admin } from './admin.js';
 import { register as contentValidity } from './content_validity.js';
+import { register as verify } from './verify.js';
 
 /** Each command module exports one `register(program)`; the program adds them in this order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, diagnose, omega, cfa, serve, migrate, admin, factors, invariance, validity, contentValidity];
+export const commands: RegisterCommand[] = [agreement, score, screen, simulate, reliability, instrument, efa, breakpoints, diagnose, omega, cfa, serve, migrate, admin, factors, invariance, validity, contentValidity, verify];

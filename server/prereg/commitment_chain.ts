@@ -8,6 +8,7 @@ export type CommitmentKind = (typeof COMMITMENT_KINDS)[number];
 /** The `prevHash` of the first entry of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 export const RECEIPT_FORMAT = 'seici-commitment-receipt/1';
+const ENTRY_MEMBERS = ['seq', 'kind', 'waveId', 'title', 'content', 'contentHash', 'committedAt', 'prevHash', 'publicKey', 'hash', 'signature'].sort().join(',');
 
 /** The part of an entry that is hashed and signed (canonical JSON of exactly these members). */
 export interface CommitmentBody {
@@ -96,6 +97,8 @@ export function checkChain(entries: readonly SignedCommitment[], publicKey: stri
     const e = entries[i];
     const broken = (reason: string): ChainCheck => ({ valid: false, seq: typeof e?.seq === 'number' ? e.seq : null, reason });
     if (typeof e !== 'object' || e === null) return { valid: false, seq: null, reason: `entry ${i + 1} of the list is not an object.` };
+    const members = Object.keys(e).sort().join(',');
+    if (members !== ENTRY_MEMBERS) return broken(`its members are ${members}, not exactly ${ENTRY_MEMBERS}.`);
     if (e.seq !== i + 1) return broken(`it stands at position ${i + 1} of the chain but says it is entry ${e.seq} (entries removed or reordered).`);
     if (e.prevHash !== prev) return broken('its prevHash is not the hash of the entry before it.');
     let text: string;
