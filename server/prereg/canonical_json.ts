@@ -12,7 +12,7 @@
  *   leaves strings unnormalised; this is the one deliberate difference);
  * - arrays keep their order; `true`, `false` and `null` as such.
  *
- * The same eight lines are repeated in scripts/verify-receipt.mjs so that a third party can
+ * The same rules are written again in three lines of scripts/verify-receipt.mjs so that a third party can
  * check a receipt without seici; a change here is a change of the receipt format.
  */
 export function canonicalJson(value: unknown, path = '$'): string {
