@@ -10,6 +10,7 @@ import * as expertPanels from './20261129170000_expert_panels.js';
 import * as analysisRuns from './20261129171000_analysis_runs.js';
 import * as consoleSessions from './20261129172000_console_sessions.js';
 import * as sealedRecipientTokens from './20261129172100_sealed_recipient_tokens.js';
+import * as commitments from './20261129180000_commitments.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -27,6 +28,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261129171000_analysis_runs', analysisRuns],
   ['20261129172000_console_sessions', consoleSessions],
   ['20261129172100_sealed_recipient_tokens', sealedRecipientTokens],
+  ['20261129180000_commitments', commitments],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
+import { parseSigningKey } from './prereg/commitment_chain.js';
 
 /** Outgoing mail settings; absent when SMTP_HOST is not set (invitations are then delivered as CSV only). */
 export interface SmtpConfig {
@@ -44,6 +46,12 @@ export interface Config {
    * it lives outside the database, so a database dump alone cannot recover a link. Required with SMTP.
    */
   readonly secret?: string;
+  /**
+   * The Ed25519 key that signs pre-registration commitments (SEICI_SIGNING_KEY, PEM or base64
+   * PKCS#8), held outside the database. Absent: the server refuses to commit (503) and reports
+   * say that their commitments cannot be checked; it never makes up a key.
+   */
+  readonly signingKey?: KeyObject;
 }
 
 /** A limit of `limit` counted requests per `windowSeconds` (express-rate-limit's fixed window). */
@@ -111,6 +119,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       surveyTokenFailures: rateLimit(env, 'SEICI_RATE_SURVEY_TOKEN', { limit: 30, windowSeconds: 900 }),
     },
     secret,
+    signingKey: signingKey(env.SEICI_SIGNING_KEY),
   };
 }
 
@@ -141,4 +150,13 @@ function synchronous(raw: string | undefined): 'FULL' | 'NORMAL' {
   const value = (raw || 'FULL').toUpperCase();
   if (value !== 'FULL' && value !== 'NORMAL') throw new ConfigError(`SEICI_SQLITE_SYNCHRONOUS must be FULL or NORMAL; got "${raw}".`);
   return value;
+}
+
+function signingKey(raw: string | undefined): KeyObject | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return parseSigningKey(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

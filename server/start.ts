@@ -45,6 +45,7 @@ export async function startServer(
       hint(['', 'Try the demo survey as a respondent (each link works once):', ...links.map((l) => `  ${l}`), ''].join('\n') + '\n');
     }
   }
+  if (!config.signingKey) logger.warn('SEICI_SIGNING_KEY is not set: pre-registration commitments cannot be made, and reports cannot check the ones stored');
   const scheduler = new WaveScheduler(app.services);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));

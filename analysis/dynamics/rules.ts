@@ -224,8 +224,10 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * A short fingerprint of a rule set: FNV-1a (64-bit) of its canonical text, as 16 hex
- * digits. A server that locks (pre-registers) a rule version when a wave opens stores it
- * and can later show that the rules used are the ones locked.
+ * digits. It names a version's content (two versions with the same rules share it) and
+ * catches accidental edits; it proves nothing against a deliberate one, since anyone can
+ * recompute it. Pre-registration rests on the server's signed commitments instead
+ * (server/prereg, issue 18).
  */
 export function ruleSetFingerprint(rules: BreakpointRuleSet): string {
   const text = canonicalRuleSet(rules);

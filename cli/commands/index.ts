@@ -42,4 +42,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'hypotheses', summary: "Test the SEI model's hypotheses H1–H7 on a unit-wave panel (three-wave design)", load: () => import('./hypotheses.js') },
   { name: 'panel', summary: 'Panel designs: unit fixed effects, difference-in-differences, event study, cross-lagged panel model', load: () => import('./panel.js') },
   { name: 'panel-data', summary: 'The unit-wave research panel from responses, traces and PQ: the file seici hypotheses and seici panel read', load: () => import('./panel_data.js') },
+  { name: 'verify', summary: 'Verify a pre-registration receipt (chain, hashes and signatures) without the server', load: () => import('./verify.js') },
 ];

@@ -97,7 +97,14 @@ const RuleSource = z.object({
   fingerprint: z.string(),
   /** The wave whose lock chose the rules; null when they were not pre-registered by a wave. */
   lockedBy: z.object({ waveId: z.number().int(), waveName: z.string(), lockedAt: z.string() }).nullable(),
+  /** True only when the wave's signed breakpoint-rules commitment verifies and equals the rules used (issue 18). */
   preregistered: z.boolean(),
+  /** The breakpoint-rules commitment of the wave analysed, or null when none was made. */
+  commitment: z
+    .object({ seq: z.number().int(), hash: z.string(), title: z.string(), committedAt: z.string(), ruleVersion: z.string(), verified: z.boolean(), problem: z.string().nullable() })
+    .nullable(),
+  /** How the rules used depart from the commitment (one sentence), or null. */
+  deviation: z.string().nullable(),
 });
 
 export const UnitBreakpoints = z.object({

@@ -13,6 +13,7 @@ import * as S from '../schemas.js';
 import * as IS from '../instrument_schemas.js';
 import * as PS from '../panel_schemas.js';
 import * as panels from '../handlers/panels.js';
+import { commitmentRoutes } from '../prereg/routes.js';
 import { validate } from '../validation.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
@@ -269,4 +270,5 @@ export const apiRoutes: readonly ApiRoute[] = [
     response: z.object({ entries: z.array(S.AuditEntry) }),
     run: ({ s, req }) => admin.auditLog(s, validate(z.coerce.number().int().min(1).max(10_000).default(100), req.query.limit, 'limit')),
   }),
+  ...commitmentRoutes,
 ];

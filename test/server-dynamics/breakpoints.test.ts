@@ -42,7 +42,7 @@ describe.each(BACKENDS)('unit breakpoints on $name', (backend) => {
     it('finds exactly the planted reopen-rate breakpoint (35% for six weeks from 2026-03-02), not the one-week spike, under the default rules', async () => {
       const res = await api().get('/api/v1/units/team-a/breakpoints').set(AUTH);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.rules).toEqual({ version: 'seici-default-1', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), lockedBy: null, preregistered: false });
+      expect(res.body.rules).toEqual({ version: 'seici-default-1', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), lockedBy: null, preregistered: false, commitment: null, deviation: null });
       expect(res.body.period).toBe('week');
       expect(res.body.breakpoints).toEqual([
         { signal: 'reopenRate', cells: ['TxC', 'TxV'], start: '2026-03-02', end: '2026-04-06', periods: 6, peak: 0.35, level: 0.2, baseline: null, ruleVersion: 'seici-default-1' },
@@ -77,7 +77,8 @@ describe.each(BACKENDS)('unit breakpoints on $name', (backend) => {
       await new WaveScheduler(t.app.services).tick();
 
       const res = await api().get('/api/v1/units/team-a/breakpoints').set(AUTH);
-      expect(res.body.rules).toMatchObject({ version: 'persist-6-reopen-30', fingerprint: strict.body.fingerprint, preregistered: true, lockedBy: { waveId: wave.body.id, waveName: 'June' } });
+      // A lock alone is not a pre-registration: only a signed commitment is (test/prereg).
+      expect(res.body.rules).toMatchObject({ version: 'persist-6-reopen-30', fingerprint: strict.body.fingerprint, preregistered: false, commitment: null, lockedBy: { waveId: wave.body.id, waveName: 'June' } });
       expect(res.body.breakpoints).toEqual([
         { signal: 'reopenRate', cells: ['TxC', 'TxV'], start: '2026-03-02', end: '2026-04-06', periods: 6, peak: 0.35, level: 0.3, baseline: null, ruleVersion: 'persist-6-reopen-30' },
       ]);

@@ -63,7 +63,7 @@ describe.each(BACKENDS)('unit diagnosis on $name', (backend) => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const d = res.body;
       expect(d).toMatchObject({ unitKey: 'team-a', wave: { id: waves[1], name: 'Summer' }, suppressed: false, n: 6, minGroupSize: 5 });
-      expect(d.rules).toMatchObject({ version: 'seici-default-1', preregistered: true, lockedBy: { waveId: waves[1] } });
+      expect(d.rules).toMatchObject({ version: 'seici-default-1', preregistered: false, commitment: null, lockedBy: { waveId: waves[1] } });
       expect(d.cells).toHaveLength(9);
       // team-a answers lowest, so its cells lie below the organisation of the visible units a, b and c.
       for (const c of d.cells) expect(c.z).toBeLessThan(0);

@@ -43,7 +43,7 @@ describe('the demo organisation of the first start', () => {
       const path = wave.status === 'closed' ? 'diagnosis' : 'breakpoints';
       const res = await request(t.app).get(`/api/v1/units/${unitKey}/${path}?wave=${wave.id}`).set(AUTH);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.rules).toMatchObject({ version: 'seici-default-1', preregistered: true, lockedBy: { waveId: wave.id, lockedAt: wave.opensAt } });
+      expect(res.body.rules).toMatchObject({ version: 'seici-default-1', preregistered: false, commitment: null, lockedBy: { waveId: wave.id, lockedAt: wave.opensAt } });
     }
   });
 

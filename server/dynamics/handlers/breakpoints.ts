@@ -19,6 +19,7 @@ import { unitEvents } from '../queries/traces.js';
 import { lockOpenedWaves } from '../rule_lock.js';
 import type { BreakpointQuery } from '../schemas.js';
 import { storedRules } from './rules.js';
+import { checkRuleCommitment, type RuleCommitment } from '../../prereg/rule_commitment.js';
 
 /** The rules a unit's breakpoints are evaluated with, and where they came from. */
 export interface RuleChoice {
@@ -26,11 +27,26 @@ export interface RuleChoice {
   readonly version: string;
   readonly fingerprint: string;
   readonly lockedBy: { readonly waveId: number; readonly waveName: string; readonly lockedAt: string } | null;
-  /** True when a wave locked these rules when it opened (they were fixed before its data). */
+  /**
+   * True only when a signed commitment for the wave (issue 18) verifies and its rules equal the
+   * rules used; a lock alone, or a fingerprint stored next to the data, proves nothing.
+   */
   readonly preregistered: boolean;
+  /** The breakpoint-rules commitment of the wave analysed (null when none was made). */
+  readonly commitment: RuleCommitment | null;
+  /** How the rules used depart from the commitment, in one sentence; null when they follow it. */
+  readonly deviation: string | null;
 }
 
-async function fromLock(s: Services, lock: WaveRuleLock): Promise<RuleChoice> {
+type BaseChoice = Omit<RuleChoice, 'preregistered' | 'commitment' | 'deviation'>;
+
+/** Adds the commitment of the wave analysed, and whether the rules follow it. */
+async function withCommitment(s: Services, base: BaseChoice, waveId: number | null): Promise<RuleChoice> {
+  const { commitment, deviation, preregistered } = await checkRuleCommitment(s, waveId, base.rules);
+  return { ...base, preregistered, commitment, deviation };
+}
+
+async function fromLock(s: Services, lock: WaveRuleLock): Promise<BaseChoice> {
   const record = (await findRuleSetById(s.db, lock.ruleSetId))!;
   const rules = storedRules(record);
   if (record.fingerprint !== lock.fingerprint) {
@@ -41,15 +57,15 @@ async function fromLock(s: Services, lock: WaveRuleLock): Promise<RuleChoice> {
     version: rules.version,
     fingerprint: lock.fingerprint,
     lockedBy: { waveId: lock.waveId, waveName: lock.waveName, lockedAt: lock.lockedAt },
-    preregistered: true,
   };
 }
 
 /**
- * Chooses the rules for a unit: `?rules=VERSION` names a stored version (a preview, not
- * pre-registered); `?wave=ID` takes the version that wave locked when it opened (409 when it
- * has not opened); otherwise the version locked by the latest wave (by opening time) that
- * surveys the unit and has opened, else the built-in default rules.
+ * Chooses the rules for a unit: `?rules=VERSION` names a stored version (a preview, compared
+ * with the commitment of the latest wave that surveys the unit); `?wave=ID` takes the version
+ * that wave locked when it opened (409 when it has not opened); otherwise the version locked by
+ * the latest wave (by opening time) that surveys the unit and has opened, else the built-in
+ * default rules. Each choice names the wave's breakpoint-rules commitment and any deviation.
  */
 export async function chooseRules(s: Services, unit: UnitRecord, query: { wave?: number; rules?: string }): Promise<RuleChoice> {
   if (query.wave !== undefined && query.rules !== undefined) throw new HttpError(400, 'Give either wave or rules, not both.');
@@ -58,17 +74,18 @@ export async function chooseRules(s: Services, unit: UnitRecord, query: { wave?:
     const record = await findRuleSetByVersion(s.db, query.rules);
     if (!record && query.rules !== DEFAULT_RULES.version) throw notFound(`No breakpoint rule set has the version "${query.rules}".`);
     const rules = record ? storedRules(record) : DEFAULT_RULES;
-    return { rules, version: rules.version, fingerprint: ruleSetFingerprint(rules), lockedBy: null, preregistered: false };
+    const latest = await latestUnitLock(s.db, unit.id);
+    return withCommitment(s, { rules, version: rules.version, fingerprint: ruleSetFingerprint(rules), lockedBy: null }, latest?.waveId ?? null);
   }
   if (query.wave !== undefined) {
     const wave = await requireWave(s, query.wave);
     const lock = await findLock(s.db, wave.id);
     if (!lock) throw conflict(`Wave ${wave.id} has not opened yet, so it has locked no breakpoint rules.`);
-    return fromLock(s, lock);
+    return withCommitment(s, await fromLock(s, lock), wave.id);
   }
   const lock = await latestUnitLock(s.db, unit.id);
-  if (lock) return fromLock(s, lock);
-  return { rules: DEFAULT_RULES, version: DEFAULT_RULES.version, fingerprint: ruleSetFingerprint(DEFAULT_RULES), lockedBy: null, preregistered: false };
+  if (lock) return withCommitment(s, await fromLock(s, lock), lock.waveId);
+  return withCommitment(s, { rules: DEFAULT_RULES, version: DEFAULT_RULES.version, fingerprint: ruleSetFingerprint(DEFAULT_RULES), lockedBy: null }, null);
 }
 
 /** Runs the analysis' evaluateBreakpoints on a unit's stored events; bad options are a 400. */

@@ -13,6 +13,7 @@ import {
   type LeverName,
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
+import { preregistrationSentence } from '../../prereg/rule_commitment.js';
 import { unitDiagnosis } from '../../dynamics/handlers/diagnosis.js';
 import { DiagnosisQuery } from '../../dynamics/schemas.js';
 import { HttpError } from '../../errors.js';
@@ -83,6 +84,8 @@ export interface UnitReport {
   readonly uncoveredCells: readonly string[];
   readonly breakpoints: readonly { readonly signal: string; readonly label: string; readonly cells: string; readonly start: string; readonly end: string; readonly periods: number; readonly peak: number }[];
   readonly breakpointSource: string;
+  /** The commitment the breakpoint analysis followed, or how it deviated (issue 18); null without a diagnosis. */
+  readonly preregistration: string | null;
   /** The unit's latest performance-quality value per measure (imported outcomes; listed, never used to rank). */
   readonly performance: readonly { readonly measure: string; readonly period: string; readonly value: number }[];
   readonly warnings: readonly string[];
@@ -171,7 +174,8 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const rules = diagnosis?.rules;
   const breakpointSource = !diagnosis
     ? unit.rollup ? 'Breakpoints are diagnosed per unit, not for roll-ups.' : 'Breakpoints could not be evaluated.'
-    : `Rules ${rules!.version}${rules!.preregistered && rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (not pre-registered by a wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules.`;
+    : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules.`;
+  const preregistration = rules ? preregistrationSentence(rules) : null;
   if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
 
   const dims = Object.values(a.dimensions).map(finite);
@@ -196,6 +200,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     uncoveredCells: (diagnosis?.uncoveredCells ?? []).map((c) => c.replace('x', '×')),
     breakpoints,
     breakpointSource,
+    preregistration,
     performance: Object.entries(diagnosis?.performance ?? {}).map(([measure, p]) => ({ measure, period: p.period, value: p.value })),
     warnings,
   };
