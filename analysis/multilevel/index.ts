@@ -1,0 +1,3 @@
+/** Multilevel measurement: within/between decomposition and level-specific reliability. */
+export { withinBetween } from './within_between.js';
+export type { ItemLevels, WithinBetween } from './within_between.js';
