@@ -15,3 +15,7 @@ export { constructValidity } from './construct_validity.js';
 export type { FactorValidity, ValidityResult } from './construct_validity.js';
 export { seiModelFromItemMap, seiModelSyntax, SEI_MODEL_KINDS } from './sei_model_syntax.js';
 export type { SeiItemCell, SeiModelKind } from './sei_model_syntax.js';
+export { fitTwoLevel } from './two_level/fit_two_level.js';
+export type { TwoLevelData, TwoLevelEstimate, TwoLevelFit, TwoLevelOptions, TwoLevelResult } from './two_level/fit_two_level.js';
+export { hasLevelBlocks, parseLevelBlocks } from './two_level/level_blocks.js';
+export type { LevelBlocks } from './two_level/level_blocks.js';

@@ -1,6 +1,21 @@
 import type { OptimizerResult } from './fisher_scoring.js';
 import type { ModelStructure } from './model_matrices.js';
-import { evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
+import { evaluateModel, type EstimationData } from './objective.js';
+
+/** An objective value with its gradient (null when not asked for). */
+export interface Evaluated {
+  readonly f: number;
+  readonly gradient: Float64Array | null;
+}
+
+/** A minimiser's end point for any objective. */
+export interface MinimizerResult<E extends Evaluated> {
+  readonly x: Float64Array;
+  readonly evaluation: E;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly message: string;
+}
 
 /**
  * Minimises the ML discrepancy by BFGS with the analytic gradient and a backtracking line
@@ -13,11 +28,24 @@ export function quasiNewton(
   model: ModelStructure,
   data: EstimationData,
   x0: Float64Array,
-  { maxIterations = 5000, gradientTolerance = 1e-9 } = {},
+  options: { maxIterations?: number; gradientTolerance?: number } = {},
 ): OptimizerResult | null {
-  const q = model.nFree;
+  return minimizeQuasiNewton((x, grad) => evaluateModel(model, data, x, grad), x0, options);
+}
+
+/**
+ * The BFGS minimiser behind quasiNewton for any objective with an analytic gradient
+ * (`objective(x, wantGradient)`, null where x is infeasible, e.g. a non-positive-definite
+ * implied matrix); the two-level estimator uses it too.
+ */
+export function minimizeQuasiNewton<E extends Evaluated>(
+  objective: (x: Float64Array, wantGradient: boolean) => E | null,
+  x0: Float64Array,
+  { maxIterations = 5000, gradientTolerance = 1e-9 } = {},
+): MinimizerResult<E> | null {
+  const q = x0.length;
   let x = Float64Array.from(x0);
-  let ev: ModelEvaluation | null = evaluateModel(model, data, x, true);
+  let ev: E | null = objective(x, true);
   if (!ev) return null;
   const h = new Float64Array(q * q);
   let g = ev.gradient!;
@@ -52,12 +80,12 @@ export function quasiNewton(
       slope = -scale * g.reduce((a, b) => a + b * b, 0);
     }
     let t = 1;
-    let next: ModelEvaluation | null = null;
+    let next: E | null = null;
     for (let halvings = 0; halvings < 50; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] + t * d[k];
-      const trial = evaluateModel(model, data, xn, false);
+      const trial = objective(xn, false);
       if (trial && trial.f <= ev.f + 1e-4 * t * slope) {
-        next = evaluateModel(model, data, xn, true);
+        next = objective(xn, true);
         break;
       }
       t /= 2;
