@@ -19,3 +19,5 @@ export { fitTwoLevel } from './two_level/fit_two_level.js';
 export type { TwoLevelData, TwoLevelEstimate, TwoLevelFit, TwoLevelOptions, TwoLevelResult } from './two_level/fit_two_level.js';
 export { hasLevelBlocks, parseLevelBlocks } from './two_level/level_blocks.js';
 export type { LevelBlocks } from './two_level/level_blocks.js';
+export { seiTwoLevelFromItemMap, seiTwoLevelSyntax } from './two_level/sei_two_level_syntax.js';
+export type { SeiTwoLevelOptions } from './two_level/sei_two_level_syntax.js';
