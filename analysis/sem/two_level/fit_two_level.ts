@@ -36,6 +36,8 @@ export interface TwoLevelOptions {
   readonly missing?: 'listwise' | 'ml';
   /** Compute standard errors (default true); the observed information is the costliest step. */
   readonly standardErrors?: boolean;
+  /** Fix latent variances to 1 and free every loading, at both levels (lavaan's std.lv). */
+  readonly stdLv?: boolean;
 }
 
 /** A parameter of a two-level model: cfa's estimate with its level (1 within, 2 between). */
@@ -56,7 +58,7 @@ export interface TwoLevelResult {
   readonly converged: boolean;
   readonly fit: TwoLevelFit;
   readonly estimates: readonly TwoLevelEstimate[];
-  readonly options: { readonly missing: 'listwise'; readonly information: 'observed'; readonly cluster: true };
+  readonly options: { readonly missing: 'listwise'; readonly information: 'observed'; readonly stdLv: boolean };
   readonly diagnostics: Diagnostics;
   readonly internal: TwoLevelInternal;
 }
@@ -86,7 +88,7 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
     throw new InputError('missing', 'missing = "ml" is not supported for two-level models here; use listwise deletion (lavaan 0.6.14 only offers it for two-level models through an experimental EM route).');
   }
   const blocks = typeof model === 'string' ? parseLevelBlocks(model) : model;
-  const table = buildTwoLevelTable(blocks);
+  const table = buildTwoLevelTable(blocks, { stdLv: options.stdLv ?? false });
   const [t1, t2] = table.levels;
   const yVars = t1.observed;
   const zVars = table.betweenOnly;
@@ -256,7 +258,7 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
     converged: opt.converged,
     fit,
     estimates,
-    options: { missing: 'listwise' as const, information: 'observed' as const, cluster: true as const },
+    options: { missing: 'listwise' as const, information: 'observed' as const, stdLv: options.stdLv ?? false },
     diagnostics: { converged: opt.converged, iterations: opt.iterations, warnings },
   };
   Object.defineProperty(result, 'internal', { value: { table, structure, stats, x, evaluation }, enumerable: false });

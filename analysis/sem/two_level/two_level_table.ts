@@ -21,15 +21,16 @@ export interface TwoLevelTable {
  * blocks per level): each level gets the single-level defaults of buildParameterTable with
  * a mean structure; at level 1 the intercepts of variables that also appear at level 2 are
  * fixed to 0 (their mean lives at level 2), intercepts of within-only variables stay free;
- * latent means are fixed to 0 at both levels. Labels are shared across levels, so
+ * latent means are fixed to 0 at both levels; `stdLv` fixes latent variances to 1 instead of
+ * first loadings, at both levels. Labels are shared across levels, so
  * `a*y1` at both levels is one parameter (equal loadings across levels). Free parameters are
  * numbered level 1 first, then level 2. Only unit-to-unit random intercepts are modelled (no
  * random slopes), and a variable may be an exogenous covariate only at a level where it is
  * not also an indicator at the other level.
  */
-export function buildTwoLevelTable(blocks: LevelBlocks): TwoLevelTable {
-  const t1 = levelTable(blocks.within, 1);
-  const t2 = levelTable(blocks.between, 2);
+export function buildTwoLevelTable(blocks: LevelBlocks, { stdLv = false } = {}): TwoLevelTable {
+  const t1 = levelTable(blocks.within, 1, stdLv);
+  const t2 = levelTable(blocks.between, 2, stdLv);
   for (const f of t1.latent) {
     if (t2.latent.includes(f)) throw new InputError('model', `model: latent variable ${f} appears at both levels; give each level its own latent variables (e.g. ${f}_w and ${f}_b).`);
   }
@@ -79,7 +80,7 @@ export function buildTwoLevelTable(blocks: LevelBlocks): TwoLevelTable {
   return { levels, nFree, withinOnly, betweenOnly, both };
 }
 
-function levelTable(statements: readonly Statement[], level: number): ParameterTable {
+function levelTable(statements: readonly Statement[], level: number, stdLv: boolean): ParameterTable {
   for (const s of statements) {
     if (s.op === ':=' || s.op === '==') {
       throw new InputError('model', `model line ${s.line}: "${s.op}" is not supported in two-level models; use a shared label for equal parameters.`);
@@ -89,7 +90,7 @@ function levelTable(statements: readonly Statement[], level: number): ParameterT
     }
   }
   try {
-    return buildParameterTable(statements, { meanstructure: true });
+    return buildParameterTable(statements, { meanstructure: true, stdLv });
   } catch (err) {
     if (err instanceof InputError) throw new InputError(err.argument, `level ${level}: ${err.message}`);
     throw err;
