@@ -36,12 +36,14 @@ export function quasiNewton(
 /**
  * The BFGS minimiser behind quasiNewton for any objective with an analytic gradient
  * (`objective(x, wantGradient)`, null where x is infeasible, e.g. a non-positive-definite
- * implied matrix); the two-level estimator uses it too.
+ * implied matrix); the two-level estimator uses it too. `initialInverseHessian` (q×q) replaces
+ * the scaled identity as the first inverse-Hessian approximation, e.g. the inverse of a
+ * finite-difference Hessian when restarting from a point near the optimum.
  */
 export function minimizeQuasiNewton<E extends Evaluated>(
   objective: (x: Float64Array, wantGradient: boolean) => E | null,
   x0: Float64Array,
-  { maxIterations = 5000, gradientTolerance = 1e-9 } = {},
+  { maxIterations = 5000, gradientTolerance = 1e-9, initialInverseHessian }: { maxIterations?: number; gradientTolerance?: number; initialInverseHessian?: Float64Array } = {},
 ): MinimizerResult<E> | null {
   const q = x0.length;
   let x = Float64Array.from(x0);
@@ -51,7 +53,8 @@ export function minimizeQuasiNewton<E extends Evaluated>(
   let g = ev.gradient!;
   const gnorm0 = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
   const scale = gnorm0 > 0 ? Math.min(1, 0.1 / gnorm0) : 1;
-  for (let k = 0; k < q; k++) h[k * q + k] = scale;
+  if (initialInverseHessian) h.set(initialInverseHessian);
+  else for (let k = 0; k < q; k++) h[k * q + k] = scale;
   let iterations = 0;
   let converged = false;
   let message = 'iteration limit reached';

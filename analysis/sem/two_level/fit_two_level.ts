@@ -152,10 +152,18 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
   const warnings: string[] = [];
   const objective = (x: Float64Array, grad: boolean) => evaluateTwoLevel(structure, stats, x, grad);
   if (!objective(x0, false)) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
-  let opt = minimizeQuasiNewton(objective, x0, { gradientTolerance: 1e-9 });
-  if (opt && !opt.converged) {
-    const again = minimizeQuasiNewton(objective, opt.x, { gradientTolerance: 1e-9 });
-    if (again && again.evaluation.f <= opt.evaluation.f) opt = { ...again, iterations: opt.iterations + again.iterations };
+  let opt = minimizeQuasiNewton(objective, x0, { gradientTolerance: 1e-9, maxIterations: 300 });
+  // restarts from the inverse of the finite-difference Hessian: Newton-like steps where BFGS crawls
+  for (let restart = 0; opt && !opt.converged && restart < 20; restart++) {
+    const h = observedInformationTwoLevel(objective, opt.x, 1);
+    const l = h ? cholesky(h, table.nFree) : null;
+    const again = minimizeQuasiNewton(objective, opt.x, {
+      gradientTolerance: 1e-9,
+      maxIterations: 300,
+      ...(l ? { initialInverseHessian: choleskyInverse(l, table.nFree) } : {}),
+    });
+    if (!again) break;
+    opt = { ...again, iterations: opt.iterations + again.iterations };
   }
   if (!opt) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
   if (!opt.converged) warnings.push(`the optimizer did not converge (${opt.message}) after ${opt.iterations} iterations.`);
