@@ -38,12 +38,20 @@ export function quasiNewton(
  * (`objective(x, wantGradient)`, null where x is infeasible, e.g. a non-positive-definite
  * implied matrix); the two-level estimator uses it too. `initialInverseHessian` (q×q) replaces
  * the scaled identity as the first inverse-Hessian approximation, e.g. the inverse of a
- * finite-difference Hessian when restarting from a point near the optimum.
+ * finite-difference Hessian when restarting from a point near the optimum. With
+ * `functionTolerance` > 0 it also stops, converged, once a step lowers f by less than
+ * functionTolerance·|f| while the largest gradient entry is below 10⁻⁵ (nlminb's relative
+ * function convergence, for objectives whose gradient cannot reach `gradientTolerance`).
  */
 export function minimizeQuasiNewton<E extends Evaluated>(
   objective: (x: Float64Array, wantGradient: boolean) => E | null,
   x0: Float64Array,
-  { maxIterations = 5000, gradientTolerance = 1e-9, initialInverseHessian }: { maxIterations?: number; gradientTolerance?: number; initialInverseHessian?: Float64Array } = {},
+  {
+    maxIterations = 5000,
+    gradientTolerance = 1e-9,
+    initialInverseHessian,
+    functionTolerance = 0,
+  }: { maxIterations?: number; gradientTolerance?: number; initialInverseHessian?: Float64Array; functionTolerance?: number } = {},
 ): MinimizerResult<E> | null {
   const q = x0.length;
   let x = Float64Array.from(x0);
@@ -96,6 +104,14 @@ export function minimizeQuasiNewton<E extends Evaluated>(
     if (!next) {
       message = 'the line search found no decrease';
       converged = gmax < 1e-6;
+      break;
+    }
+    if (functionTolerance > 0 && ev.f - next.f <= functionTolerance * Math.abs(ev.f) && gmax < 1e-5) {
+      x = Float64Array.from(xn);
+      ev = next;
+      iterations++;
+      converged = true;
+      message = 'relative function convergence';
       break;
     }
     const gn = next.gradient!;

@@ -152,19 +152,7 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
   const warnings: string[] = [];
   const objective = (x: Float64Array, grad: boolean) => evaluateTwoLevel(structure, stats, x, grad);
   if (!objective(x0, false)) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
-  let opt = minimizeQuasiNewton(objective, x0, { gradientTolerance: 1e-9, maxIterations: 300 });
-  // restarts from the inverse of the finite-difference Hessian: Newton-like steps where BFGS crawls
-  for (let restart = 0; opt && !opt.converged && restart < 20; restart++) {
-    const h = observedInformationTwoLevel(objective, opt.x, 1);
-    const l = h ? cholesky(h, table.nFree) : null;
-    const again = minimizeQuasiNewton(objective, opt.x, {
-      gradientTolerance: 1e-9,
-      maxIterations: 300,
-      ...(l ? { initialInverseHessian: choleskyInverse(l, table.nFree) } : {}),
-    });
-    if (!again) break;
-    opt = { ...again, iterations: opt.iterations + again.iterations };
-  }
+  const opt = minimizeTwoLevel(objective, x0);
   if (!opt) throw new InputError('model', 'the start values give a non-positive-definite implied covariance matrix; give start() values.');
   if (!opt.converged) warnings.push(`the optimizer did not converge (${opt.message}) after ${opt.iterations} iterations.`);
   const { x, evaluation } = opt;
@@ -183,7 +171,7 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
   const baseTable = baselineTwoLevelTable(table, h1.moments, structure);
   const baseStructure = twoLevelStructure(baseTable.levels, zVars);
   const baseX0 = startTwoLevel(baseStructure, levelSamples(stats, baseStructure, baseTable));
-  const base = minimizeQuasiNewton((bx: Float64Array, grad: boolean) => evaluateTwoLevel(baseStructure, stats, bx, grad), baseX0, { gradientTolerance: 1e-9 });
+  const base = minimizeTwoLevel((bx: Float64Array, grad: boolean) => evaluateTwoLevel(baseStructure, stats, bx, grad), baseX0);
   const baselineChisq = base ? base.evaluation.minusTwoLogl - h1.minusTwoLogl : NaN;
   const baselineDf = moments - baseTable.nFree;
   if (!base || !base.converged) warnings.push('the baseline model did not converge: CFI and TLI may be off.');
@@ -271,6 +259,24 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
   };
   Object.defineProperty(result, 'internal', { value: { table, structure, stats, x, evaluation }, enumerable: false });
   return result as unknown as TwoLevelResult;
+}
+
+/**
+ * BFGS on the two-level objective (300 steps at a time, stopping at a gradient below 10⁻⁹ or a
+ * relative change of F below 10⁻¹²); where it crawls, restarts from the inverse of the
+ * finite-difference Hessian at the current point, which makes the next steps Newton-like.
+ */
+function minimizeTwoLevel(objective: (x: Float64Array, grad: boolean) => TwoLevelEvaluation | null, x0: Float64Array) {
+  const settings = { gradientTolerance: 1e-9, functionTolerance: 1e-12, maxIterations: 300 };
+  let opt = minimizeQuasiNewton(objective, x0, settings);
+  for (let restart = 0; opt && !opt.converged && restart < 10; restart++) {
+    const h = observedInformationTwoLevel(objective, opt.x, 1);
+    const l = h ? cholesky(h, x0.length) : null;
+    const again = minimizeQuasiNewton(objective, opt.x, { ...settings, ...(l ? { initialInverseHessian: choleskyInverse(l, x0.length) } : {}) });
+    if (!again) break;
+    opt = { ...again, iterations: opt.iterations + again.iterations };
+  }
+  return opt;
 }
 
 /** The between covariance of the level-2 variables, in level-2 order, from the (z, y) matrix. */
