@@ -57,3 +57,31 @@ describe('fitTwoLevel matches lavaan 0.6.14 sem(..., cluster =)', () => {
     });
   }
 });
+
+describe('fitTwoLevel refuses bad input with a sentence naming the argument', () => {
+  const demo = data('demo-twolevel.csv', 'cluster');
+  const cases: [string, string, RegExp][] = [
+    ['one level block', 'level: 1\n f =~ y1 + y2 + y3', /exactly two level blocks/],
+    ['a formula outside the blocks', 'f =~ y1 + y2\nlevel: 1\n fw =~ y1 + y2 + y3\nlevel: 2\n fb =~ y1 + y2 + y3', /line 1: a formula before "level: 1"/],
+    ['the same latent at both levels', 'level: 1\n f =~ y1 + y2 + y3\nlevel: 2\n f =~ y1 + y2 + y3', /latent variable f appears at both levels/],
+    ['an unknown column', 'level: 1\n fw =~ y1 + y2 + nosuch\nlevel: 2\n fb =~ y1 + y2 + y3', /"nosuch", which is neither a latent variable nor a column/],
+    ['a level-2 variable that varies within clusters', 'level: 1\n fw =~ y1 + y2 + y3\nlevel: 2\n fb =~ y1 + y2 + y3\n fb ~ x1', /x1 appears only at level 2 but varies within cluster/],
+    ['a covariate at both levels', 'level: 1\n fw =~ y1 + y2 + y3\n fw ~ x1\nlevel: 2\n fb =~ y1 + y2 + y3 + x1', /x1 is a covariate at level 1 and also appears at level 2/],
+    ['a level swapped', 'level: 2\n fb =~ y1 + y2 + y3\nlevel: 1\n fw =~ y1 + y2 + y3', /"level: 1" before "level: 2"/],
+  ];
+  for (const [what, model, message] of cases) {
+    it(what, () => {
+      expect(() => fitTwoLevel(demo, model)).toThrow(InputError);
+      expect(() => fitTwoLevel(demo, model)).toThrow(message);
+    });
+  }
+  it('full-information ML', () => {
+    expect(() => fitTwoLevel(demo, ref.demo.model, { missing: 'ml' })).toThrow(/missing = "ml" is not supported for two-level models/);
+  });
+  it('rows with a missing value are dropped listwise, and a cluster column of one cluster is refused', () => {
+    const rows = demo.rows.map((r, i) => (i === 3 ? r.map((v, j) => (j === 0 ? NaN : v)) : r));
+    const r = fitTwoLevel({ ...demo, rows }, ref.demo.model, { standardErrors: false });
+    expect(r.n).toBe(2499);
+    expect(() => fitTwoLevel({ ...demo, clusters: demo.clusters.map(() => 'one') }, ref.demo.model)).toThrow(/at least 2 clusters/);
+  });
+});
