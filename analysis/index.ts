@@ -49,3 +49,4 @@ export * from './content_validity/index.js';
 export { binomialCriticalCount, binomialMass, binomialUpperTail } from './math/binomial_distribution.js';
 export * from './research/index.js';
 export * from './publication/index.js';
+export * from './multilevel/index.js';

@@ -51,7 +51,12 @@ export function evaluateModel(model: ModelStructure, data: EstimationData, x: Ar
   return { f, gradient, groups };
 }
 
-function addGradient(
+/**
+ * Adds weight·∂F/∂θ of group (or level) `g` to `out`, given G = ∂F/∂Σ (both triangles, as a
+ * full matrix) and g = ∂F/∂μ at the implied moments: the chain rule of evaluateModel, shared
+ * with the two-level estimator.
+ */
+export function addGradient(
   model: ModelStructure,
   g: number,
   implied: ImpliedMoments,

@@ -1,6 +1,21 @@
 import type { OptimizerResult } from './fisher_scoring.js';
 import type { ModelStructure } from './model_matrices.js';
-import { evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
+import { evaluateModel, type EstimationData } from './objective.js';
+
+/** An objective value with its gradient (null when not asked for). */
+export interface Evaluated {
+  readonly f: number;
+  readonly gradient: Float64Array | null;
+}
+
+/** A minimiser's end point for any objective. */
+export interface MinimizerResult<E extends Evaluated> {
+  readonly x: Float64Array;
+  readonly evaluation: E;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly message: string;
+}
 
 /**
  * Minimises the ML discrepancy by BFGS with the analytic gradient and a backtracking line
@@ -13,17 +28,41 @@ export function quasiNewton(
   model: ModelStructure,
   data: EstimationData,
   x0: Float64Array,
-  { maxIterations = 5000, gradientTolerance = 1e-9 } = {},
+  options: { maxIterations?: number; gradientTolerance?: number } = {},
 ): OptimizerResult | null {
-  const q = model.nFree;
+  return minimizeQuasiNewton((x, grad) => evaluateModel(model, data, x, grad), x0, options);
+}
+
+/**
+ * The BFGS minimiser behind quasiNewton for any objective with an analytic gradient
+ * (`objective(x, wantGradient)`, null where x is infeasible, e.g. a non-positive-definite
+ * implied matrix); the two-level estimator uses it too. `initialInverseHessian` (q×q) replaces
+ * the scaled identity as the first inverse-Hessian approximation, e.g. the inverse of a
+ * finite-difference Hessian when restarting from a point near the optimum. With
+ * `functionTolerance` > 0 it also stops, converged, once a step lowers f by less than
+ * functionTolerance·|f| while the largest gradient entry is below 10⁻⁵ (nlminb's relative
+ * function convergence, for objectives whose gradient cannot reach `gradientTolerance`).
+ */
+export function minimizeQuasiNewton<E extends Evaluated>(
+  objective: (x: Float64Array, wantGradient: boolean) => E | null,
+  x0: Float64Array,
+  {
+    maxIterations = 5000,
+    gradientTolerance = 1e-9,
+    initialInverseHessian,
+    functionTolerance = 0,
+  }: { maxIterations?: number; gradientTolerance?: number; initialInverseHessian?: Float64Array; functionTolerance?: number } = {},
+): MinimizerResult<E> | null {
+  const q = x0.length;
   let x = Float64Array.from(x0);
-  let ev: ModelEvaluation | null = evaluateModel(model, data, x, true);
+  let ev: E | null = objective(x, true);
   if (!ev) return null;
   const h = new Float64Array(q * q);
   let g = ev.gradient!;
   const gnorm0 = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
   const scale = gnorm0 > 0 ? Math.min(1, 0.1 / gnorm0) : 1;
-  for (let k = 0; k < q; k++) h[k * q + k] = scale;
+  if (initialInverseHessian) h.set(initialInverseHessian);
+  else for (let k = 0; k < q; k++) h[k * q + k] = scale;
   let iterations = 0;
   let converged = false;
   let message = 'iteration limit reached';
@@ -52,12 +91,12 @@ export function quasiNewton(
       slope = -scale * g.reduce((a, b) => a + b * b, 0);
     }
     let t = 1;
-    let next: ModelEvaluation | null = null;
+    let next: E | null = null;
     for (let halvings = 0; halvings < 50; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] + t * d[k];
-      const trial = evaluateModel(model, data, xn, false);
+      const trial = objective(xn, false);
       if (trial && trial.f <= ev.f + 1e-4 * t * slope) {
-        next = evaluateModel(model, data, xn, true);
+        next = objective(xn, true);
         break;
       }
       t /= 2;
@@ -65,6 +104,14 @@ export function quasiNewton(
     if (!next) {
       message = 'the line search found no decrease';
       converged = gmax < 1e-6;
+      break;
+    }
+    if (functionTolerance > 0 && ev.f - next.f <= functionTolerance * Math.abs(ev.f) && gmax < 1e-5) {
+      x = Float64Array.from(xn);
+      ev = next;
+      iterations++;
+      converged = true;
+      message = 'relative function convergence';
       break;
     }
     const gn = next.gradient!;

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { fitClustered, type ClusterFlags } from './cfa_two_level.js';
 import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
-interface CfaFlags extends ModelFlags {
+interface CfaFlags extends ModelFlags, ClusterFlags {
   csv: string;
   group?: string;
   stdLv?: boolean;
@@ -107,8 +108,18 @@ export function register(program: Command): void {
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
     .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
+    .option('--cluster <column>', 'two-level model ("level: 1" / "level: 2" blocks) with clusters from this column, e.g. unit')
+    .option('--equal-loadings', 'with --sei-model cells --cluster: equal loadings at both levels (default: configural)')
     .option('--json', 'one JSON object on stdout')
     .action((opts: CfaFlags) => {
+      if (opts.cluster !== undefined) {
+        fitClustered(opts);
+        return;
+      }
+      if (opts.equalLoadings) throw new InputError('--equal-loadings', '--equal-loadings needs --cluster (it equates loadings across the two levels).');
+      if (opts.model !== undefined && hasLevelBlocks(readModelFile(opts.model))) {
+        throw new InputError('--cluster', `--model ${opts.model} has "level:" blocks; give --cluster COLUMN naming the clusters (e.g. --cluster unit).`);
+      }
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
       const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
