@@ -16,7 +16,7 @@ import { evaluateExpression, expressionLabels, parseModelSyntax, type Statement 
 import { chisqUpperTail } from './noncentral_chisq.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
-import { buildParameterTable, exogenousObserved, type GroupEqual, type ParameterTable } from './parameter_table.js';
+import { buildParameterTable, exogenousObserved, observedCovariates, type GroupEqual, type ParameterTable } from './parameter_table.js';
 import { sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
 import { standardizedValue } from './standardized_solution.js';
 import { startValues } from './start_values.js';
@@ -35,6 +35,12 @@ export interface SemOptions {
   readonly meanstructure?: boolean;
   readonly groupEqual?: readonly GroupEqual[];
   readonly groupPartial?: readonly string[];
+  /**
+   * Fix the moments of exogenous observed covariates at their sample values (lavaan's
+   * fixed.x, default true). Under missing = "ml" a row whose covariate is missing is then
+   * left out, as lavaan does; false makes the covariates random (free moments, rows kept).
+   */
+  readonly fixedX?: boolean;
   /**
    * Compute standard errors (default true). Under missing = "ml" they need the observed
    * information, the costliest step; fits read only for their fit measures can skip it.
@@ -89,7 +95,13 @@ export interface SemResult {
   readonly estimates: readonly SemEstimate[];
   /** Explained variance of each indicator and endogenous latent variable, 1 − residual/total (lavaan's R²). */
   readonly r2: readonly { readonly variable: string; readonly group?: string; readonly r2: number }[];
-  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
+  /**
+   * Under missing = "ml" with fixed.x: the rows left out because an exogenous observed
+   * covariate is missing in them (lavaan: "cases were deleted due to missing values in
+   * exogenous variable(s), while fixed.x = TRUE").
+   */
+  readonly droppedMissingCovariate?: number;
+  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
   readonly diagnostics: Diagnostics;
   readonly internal: SemInternal;
 }
@@ -136,6 +148,7 @@ export function fitSem(input: SemData, model: string | readonly Statement[], opt
     meanstructure: options.meanstructure || missing === 'ml',
     groupEqual: options.groupEqual,
     groupPartial: options.groupPartial,
+    fixedX: options.fixedX,
   });
   return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true);
 }
@@ -156,6 +169,16 @@ export function fitTable(
   const rows = input.rows.map((r) => idx.map((j) => r[j]));
   const structure = modelStructure(table);
   const { p } = structure;
+  // fixed.x under FIML: the covariates' moments are fixed at sample values, so a row missing one is left out (lavaan)
+  const exoCols = exogenousObserved(table).map((v) => table.observed.indexOf(v));
+  let droppedMissingCovariate = 0;
+  if (missing === 'ml' && exoCols.length > 0) {
+    groupOf = groupOf.map((g, r) => {
+      if (g < 0 || !exoCols.some((j) => Number.isNaN(rows[r][j]))) return g;
+      droppedMissingCovariate++;
+      return -1;
+    });
+  }
   const samples = sampleStatistics(rows, groupOf, labels, missing);
   for (const s of samples) {
     const where = labels.length > 1 ? ` in group ${s.label}` : '';
@@ -187,6 +210,12 @@ export function fitTable(
     }
   }
   const warnings: string[] = [];
+  if (droppedMissingCovariate > 0) {
+    const names = exoCols.map((j) => table.observed[j]).join(', ');
+    warnings.push(
+      `${droppedMissingCovariate} row${droppedMissingCovariate === 1 ? ' was' : 's were'} left out because an exogenous covariate (${names}) is missing; with fixed.x its moments are fixed at their sample values (as lavaan; fixed.x false keeps them).`,
+    );
+  }
   let opt = fisherScoring(structure, data, x0, { maxIterations: 100 });
   if (!opt || !opt.converged) {
     // Fisher scoring stalled (a nearly singular information on its path): BFGS from the start, then polish
@@ -246,7 +275,8 @@ export function fitTable(
   // test statistic and fit indices
   const chisq = nTotal * evaluation.f;
   const exoIdx = exogenousObserved(table).map((v) => table.observed.indexOf(v));
-  const base = baselineChisq(samples, data.h1, p, exoIdx);
+  // the baseline keeps the covariates' covariances with fixed.x and without (lavaan 0.6.14)
+  const base = baselineChisq(samples, data.h1, p, observedCovariates(table).map((v) => table.observed.indexOf(v)));
   const rm = rmsea(chisq, df, nTotal, samples.length);
   const srmrs = samples.map((s, g) =>
     srmrGroup(s.cov, s.mean, evaluation.groups[g].implied.sigma, evaluation.groups[g].implied.mu, p, table.meanstructure),
@@ -276,9 +306,11 @@ export function fitTable(
     fit,
     estimates,
     r2: explainedVariance(structure, evaluation, labels),
+    ...(missing === 'ml' && exoCols.length > 0 ? { droppedMissingCovariate } : {}),
     options: {
       stdLv: table.stdLv,
       missing,
+      fixedX: table.fixedX,
       meanstructure: table.meanstructure,
       groupEqual: table.groupEqual,
       groupPartial: table.groupPartial,

@@ -2,6 +2,7 @@
 export { parseModelSyntax } from './model_syntax.js';
 export type { Modifier, Statement, SyntaxOperator, Term } from './model_syntax.js';
 export { buildParameterTable, modelVariables } from './parameter_table.js';
+export { assertLatentNamesFree, latentVariables } from './latent_names.js';
 export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } from './parameter_table.js';
 export { fitSem, fitTable } from './fit_sem.js';
 export type { SemData, SemEstimate, SemFit, SemOptions, SemResult } from './fit_sem.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { assertLatentNamesFree, fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -11,6 +11,7 @@ interface CfaFlags extends ModelFlags {
   group?: string;
   stdLv?: boolean;
   missing?: string;
+  fixedX?: string;
   modindices?: string;
   json?: boolean;
 }
@@ -63,6 +64,7 @@ export function modelData(csvPath: string, modelText: string, group?: string) {
   const statements = parseModelSyntax(modelText, '--model');
   const variables = modelVariables(statements);
   const t = readTable(csvPath);
+  assertLatentNamesFree(statements, t.columns, '--model', csvPath);
   for (const v of variables) {
     if (!t.columns.includes(v)) {
       throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${csvPath}.`);
@@ -101,13 +103,15 @@ export function register(program: Command): void {
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
+    .option('--fixed-x <bool>', 'true (lavaan\'s default): exogenous covariates keep their sample moments, and under --missing ml a row missing one is left out; false: their moments are estimated', 'true')
     .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
     .option('--json', 'one JSON object on stdout')
     .action((opts: CfaFlags) => {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
+      const fixedX = parseChoice(opts.fixedX, '--fixed-x', ['true', 'false'] as const, 'true') === 'true';
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
       const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
-      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing });
+      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing, fixedX });
       if (top > 0) {
         const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
         emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));
