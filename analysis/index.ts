@@ -41,3 +41,4 @@ export { minimumAveragePartial } from './efa/minimum_average_partial.js';
 export type { MinimumAveragePartial } from './efa/minimum_average_partial.js';
 export { numberOfFactors } from './efa/number_of_factors.js';
 export type { NumberOfFactors, NumberOfFactorsOptions } from './efa/number_of_factors.js';
+export * from './math/index.js';

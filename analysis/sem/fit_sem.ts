@@ -13,7 +13,8 @@ import { srmr, srmrGroup } from './fit_srmr.js';
 import { tli } from './fit_tli.js';
 import { Mat, modelStructure, type ModelStructure } from './model_matrices.js';
 import { evaluateExpression, expressionLabels, parseModelSyntax, type Statement } from './model_syntax.js';
-import { chisqUpperTail } from './noncentral_chisq.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
+import { normalTwoSided } from '../math/normal_distribution.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
 import { buildParameterTable, exogenousObserved, observedCovariates, type GroupEqual, type ParameterTable } from './parameter_table.js';
@@ -263,7 +264,7 @@ export function fitTable(
         est,
         se,
         z,
-        pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+        pvalue: z === null ? null : normalTwoSided(z),
         std: std.stdAll,
         stdLv: std.stdLv,
       });
@@ -285,7 +286,7 @@ export function fitTable(
   const fit: SemFit = {
     chisq,
     df,
-    pvalue: df > 0 ? chisqUpperTail(chisq, df) : NaN,
+    pvalue: df > 0 ? chiSquareUpperTail(chisq, df) : NaN,
     baselineChisq: base.chisq,
     baselineDf: base.df,
     cfi: cfi(chisq, df, base.chisq, base.df),
@@ -399,7 +400,7 @@ function definedParameters(
       est,
       se,
       z,
-      pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+      pvalue: z === null ? null : normalTwoSided(z),
       std: evaluateExpression(d.expression, (l) => byLabel.get(l)!.std),
       stdLv: evaluateExpression(d.expression, (l) => byLabel.get(l)!.stdLv),
     };
@@ -460,17 +461,4 @@ function admissibility(model: ModelStructure, evaluation: ModelEvaluation, label
     }
   });
   return out;
-}
-
-/** Standard normal distribution function via a Chebyshev fit of erfc (Press et al., Numerical Recipes, 6.2; relative error < 1.2e-7). */
-function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(z / Math.SQRT2));
-  const y =
-    t *
-    Math.exp(
-      -(z * z) / 2 -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - y / 2 : y / 2;
 }

@@ -7,7 +7,6 @@ export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } 
 export { fitSem, fitTable } from './fit_sem.js';
 export type { SemData, SemEstimate, SemFit, SemOptions, SemResult } from './fit_sem.js';
 export type { SemMissing } from './sample_statistics.js';
-export { pchisq } from './noncentral_chisq.js';
 export { modificationIndices } from './modification_indices.js';
 export type { ModificationIndex, ModificationIndexOptions } from './modification_indices.js';
 export { measurementInvariance, INVARIANCE_LEVELS, LEVEL_CONSTRAINTS } from './measurement_invariance.js';
