@@ -4,6 +4,8 @@ import { cholesky, choleskyLogDet, dependentColumns } from './dense.js';
 import { expectedInformation } from './expected_information.js';
 import { fisherScoring } from './fisher_scoring.js';
 import { quasiNewton } from './quasi_newton.js';
+import { robustFitIndices } from './fit_robust.js';
+import { baselineScalingFactor, robustMl } from './robust_ml.js';
 import { blockOrder, factorInformation } from './information_factor.js';
 import { baselineChisq } from './fit_baseline.js';
 import { cfi } from './fit_cfi.js';
@@ -43,11 +45,20 @@ export interface SemOptions {
    */
   readonly fixedX?: boolean;
   /**
+   * `ml` (default) or `mlr`: robust ML as lavaan's estimator = "MLR" (Huber–White sandwich
+   * standard errors from the observed information, the Yuan–Bentler scaled χ² and scaled and
+   * robust CFI/TLI/RMSEA); complete data (listwise) only.
+   */
+  readonly estimator?: SemEstimator;
+  /**
    * Compute standard errors (default true). Under missing = "ml" they need the observed
    * information, the costliest step; fits read only for their fit measures can skip it.
    */
   readonly standardErrors?: boolean;
 }
+
+/** How the model is estimated: maximum likelihood, or ML with robust (sandwich) inference. */
+export type SemEstimator = 'ml' | 'mlr';
 
 /** One parameter: lavaan's parameterEstimates row with standardized values. */
 export interface SemEstimate {
@@ -83,6 +94,18 @@ export interface SemFit {
   readonly bic: number;
   readonly logl: number;
   readonly npar: number;
+  /** Under estimator mlr: the Yuan–Bentler scaled test and the fit indices built on it (lavaan's *.scaled and *.robust). */
+  readonly chisqScaled?: number;
+  readonly pvalueScaled?: number;
+  readonly scalingFactor?: number;
+  readonly baselineChisqScaled?: number;
+  readonly baselineScalingFactor?: number;
+  readonly cfiScaled?: number;
+  readonly tliScaled?: number;
+  readonly rmseaScaled?: number;
+  readonly cfiRobust?: number;
+  readonly tliRobust?: number;
+  readonly rmseaRobust?: number;
 }
 
 /** A fitted model; `internal` holds what invariance tests and modification indices reuse. */
@@ -102,7 +125,7 @@ export interface SemResult {
    * exogenous variable(s), while fixed.x = TRUE").
    */
   readonly droppedMissingCovariate?: number;
-  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
+  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly estimator: SemEstimator; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
   readonly diagnostics: Diagnostics;
   readonly internal: SemInternal;
 }
@@ -151,7 +174,7 @@ export function fitSem(input: SemData, model: string | readonly Statement[], opt
     groupPartial: options.groupPartial,
     fixedX: options.fixedX,
   });
-  return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true);
+  return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true, options.estimator ?? 'ml');
 }
 
 /** Fits a ready parameter table (used by invariance testing to refit with other constraints). */
@@ -162,7 +185,11 @@ export function fitTable(
   groupOf: readonly number[],
   missing: SemMissing,
   standardErrors = true,
+  estimator: SemEstimator = 'ml',
 ): SemResult {
+  if (estimator === 'mlr' && missing === 'ml') {
+    throw new InputError('estimator', 'estimator mlr is available with listwise deletion only; full-information ML with robust standard errors is not implemented yet.');
+  }
   for (const v of table.observed) {
     if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
   }
@@ -233,8 +260,9 @@ export function fitTable(
   const fimL = missing === 'ml';
   const nTotal = data.nTotal;
   // standard errors
+  const robust = estimator === 'mlr';
   let information = expectedInformation(structure, data, evaluation);
-  if (fimL && standardErrors) {
+  if ((fimL || robust) && standardErrors) {
     const obs = observedInformation(structure, data, x);
     if (obs) information = obs;
     else warnings.push('the observed information could not be computed; standard errors use the expected information.');
@@ -242,7 +270,13 @@ export function fitTable(
   const q = table.nFree;
   const skipSe = fimL && !standardErrors;
   const infoFactor = skipSe ? null : factorInformation(information, q, order, nTotal);
-  const variances = infoFactor ? infoFactor.inverseDiagonal() : null;
+  // MLR: the sandwich A⁻¹BA⁻¹/N replaces the inverse information
+  const groupRows = robust ? labels.map((_, g) => rows.filter((r, i) => groupOf[i] === g && r.every((v) => !Number.isNaN(v)))) : [];
+  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df) : null;
+  const covariance = sandwich
+    ? { quadratic: (c: ArrayLike<number>) => quadraticForm(sandwich.covariance, c, q), inverseDiagonal: () => Float64Array.from({ length: q }, (_, k) => sandwich.covariance[k * q + k]) }
+    : infoFactor;
+  const variances = covariance ? covariance.inverseDiagonal() : null;
   if (!variances && !skipSe) warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
 
   const estimates: SemEstimate[] = [];
@@ -270,7 +304,7 @@ export function fitTable(
       });
     }
   }
-  estimates.push(...definedParameters(table, estimates, x, infoFactor));
+  estimates.push(...definedParameters(table, estimates, x, covariance));
   warnings.push(...admissibility(structure, evaluation, labels));
 
   // test statistic and fit indices
@@ -297,6 +331,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
+    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal) : {}),
   };
   const result = {
     n: nTotal,
@@ -315,13 +350,48 @@ export function fitTable(
       meanstructure: table.meanstructure,
       groupEqual: table.groupEqual,
       groupPartial: table.groupPartial,
-      information: (fimL && standardErrors ? 'observed' : 'expected') as 'observed' | 'expected',
+      estimator,
+      information: ((fimL || robust) && standardErrors ? 'observed' : 'expected') as 'observed' | 'expected',
     },
     diagnostics: { converged: opt.converged, iterations: opt.iterations, warnings },
   };
   // the fitted internals travel with the result without showing up in its JSON
   Object.defineProperty(result, 'internal', { value: { model: structure, data, x, evaluation, information }, enumerable: false });
   return result as unknown as SemResult;
+}
+
+/** The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. */
+function scaledFit(
+  chisq: number,
+  df: number,
+  c: number,
+  base: { chisq: number; df: number },
+  groupRows: readonly (readonly (readonly number[])[])[],
+  p: number,
+  meanstructure: boolean,
+  n: number,
+): Partial<SemFit> {
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df);
+  return {
+    chisqScaled: chisq / c,
+    pvalueScaled: df > 0 ? chiSquareUpperTail(chisq / c, df) : NaN,
+    scalingFactor: c,
+    baselineChisqScaled: base.chisq / cb,
+    baselineScalingFactor: cb,
+    ...robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length),
+  };
+}
+
+/** cᵀMc for a q × q matrix M. */
+function quadraticForm(m: Float64Array, c: ArrayLike<number>, q: number): number {
+  let s = 0;
+  for (let i = 0; i < q; i++) {
+    if (c[i] === 0) continue;
+    let t = 0;
+    for (let j = 0; j < q; j++) t += m[i * q + j] * c[j];
+    s += c[i] * t;
+  }
+  return s;
 }
 
 /** Log-likelihood of the saturated model: Σ −½[n_obs·ln 2π + n_g·h1_g], n_obs counting observed values. */

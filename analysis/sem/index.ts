@@ -5,7 +5,7 @@ export { buildParameterTable, modelVariables } from './parameter_table.js';
 export { assertLatentNamesFree, latentVariables } from './latent_names.js';
 export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } from './parameter_table.js';
 export { fitSem, fitTable } from './fit_sem.js';
-export type { SemData, SemEstimate, SemFit, SemOptions, SemResult } from './fit_sem.js';
+export type { SemData, SemEstimate, SemEstimator, SemFit, SemOptions, SemResult } from './fit_sem.js';
 export type { SemMissing } from './sample_statistics.js';
 export { modificationIndices } from './modification_indices.js';
 export type { ModificationIndex, ModificationIndexOptions } from './modification_indices.js';

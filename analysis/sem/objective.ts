@@ -51,7 +51,7 @@ export function evaluateModel(model: ModelStructure, data: EstimationData, x: Ar
   return { f, gradient, groups };
 }
 
-function addGradient(
+export function addGradient(
   model: ModelStructure,
   g: number,
   implied: ImpliedMoments,

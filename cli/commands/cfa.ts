@@ -12,6 +12,7 @@ interface CfaFlags extends ModelFlags {
   stdLv?: boolean;
   missing?: string;
   fixedX?: string;
+  estimator?: string;
   modindices?: string;
   json?: boolean;
 }
@@ -83,6 +84,12 @@ function render(r: SemResult): string {
     `chisq ${fmt(f.chisq)} on ${f.df} df, p ${fmt(f.pvalue, 4)}; CFI ${fmt(f.cfi)}, TLI ${fmt(f.tli)}, ` +
       `RMSEA ${fmt(f.rmsea)} [${fmt(f.rmseaLower)}, ${fmt(f.rmseaUpper)}], SRMR ${fmt(f.srmr)}`,
     `logL ${fmt(f.logl)}, AIC ${fmt(f.aic)}, BIC ${fmt(f.bic)}, ${f.npar} free parameters`,
+    ...(f.chisqScaled !== undefined
+      ? [
+          `robust (MLR): scaled chisq ${fmt(f.chisqScaled)} (scaling factor ${fmt(f.scalingFactor!)}), p ${fmt(f.pvalueScaled!, 4)}; ` +
+            `CFI ${fmt(f.cfiScaled!)} scaled, ${fmt(f.cfiRobust!)} robust; TLI ${fmt(f.tliScaled!)} / ${fmt(f.tliRobust!)}; RMSEA ${fmt(f.rmseaScaled!)} / ${fmt(f.rmseaRobust!)}`,
+        ]
+      : []),
     '',
   ];
   const heads = r.nGroups > 1 ? ['group', 'lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'] : ['lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'];
@@ -103,15 +110,18 @@ export function register(program: Command): void {
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
+    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; listwise only)', 'ml')
     .option('--fixed-x <bool>', 'true (lavaan\'s default): exogenous covariates keep their sample moments, and under --missing ml a row missing one is left out; false: their moments are estimated', 'true')
     .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
     .option('--json', 'one JSON object on stdout')
     .action((opts: CfaFlags) => {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
+      const estimator = parseChoice(opts.estimator, '--estimator', ['ml', 'mlr'] as const, 'ml');
+      if (estimator === 'mlr' && missing === 'ml') throw new InputError('--estimator', '--estimator mlr works with --missing listwise only; full-information ML with robust standard errors is not implemented yet.');
       const fixedX = parseChoice(opts.fixedX, '--fixed-x', ['true', 'false'] as const, 'true') === 'true';
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
       const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
-      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing, fixedX });
+      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing, fixedX, estimator });
       if (top > 0) {
         const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
         emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));
