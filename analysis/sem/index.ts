@@ -5,6 +5,8 @@ export { buildParameterTable, modelVariables } from './parameter_table.js';
 export { assertLatentNamesFree, latentVariables } from './latent_names.js';
 export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } from './parameter_table.js';
 export { fitSem, fitTable } from './fit_sem.js';
+export { bootstrapSem } from './bootstrap_se.js';
+export type { SemBootstrapEstimate, SemBootstrapOptions, SemBootstrapResult } from './bootstrap_se.js';
 export type { SemData, SemEstimate, SemEstimator, SemFit, SemOptions, SemResult } from './fit_sem.js';
 export type { SemMissing } from './sample_statistics.js';
 export { modificationIndices } from './modification_indices.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { assertLatentNamesFree, fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { assertLatentNamesFree, bootstrapSem, fitSem, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
 import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -13,6 +13,9 @@ interface CfaFlags extends ModelFlags {
   missing?: string;
   fixedX?: string;
   estimator?: string;
+  se?: string;
+  bootstrap?: string;
+  seed?: string;
   modindices?: string;
   json?: boolean;
 }
@@ -92,8 +95,11 @@ function render(r: SemResult): string {
       : []),
     '',
   ];
-  const heads = r.nGroups > 1 ? ['group', 'lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'] : ['lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'];
-  const rows = r.estimates.map((e) => [...(r.nGroups > 1 ? [e.group] : []), e.lhs, e.op, e.rhs, e.est, e.se, e.z, e.std]);
+  const boot = 'bootstrap' in r ? (r as unknown as { bootstrap: { replicates: number; valid: number; seed: number } }).bootstrap : null;
+  if (boot) lines.splice(3, 0, `bootstrap standard errors and 95% percentile intervals: ${boot.valid} of ${boot.replicates} resamples, seed ${boot.seed}`);
+  const ci = (e: SemResult['estimates'][number]) => (boot ? [(e as unknown as { ciLower: number }).ciLower, (e as unknown as { ciUpper: number }).ciUpper] : []);
+  const heads = [...(r.nGroups > 1 ? ['group'] : []), 'lhs', 'op', 'rhs', 'est', 'se', 'z', ...(boot ? ['ci.lower', 'ci.upper'] : []), 'std.all'];
+  const rows = r.estimates.map((e) => [...(r.nGroups > 1 ? [e.group] : []), e.lhs, e.op, e.rhs, e.est, e.se, e.z, ...ci(e), e.std]);
   lines.push(table(heads, rows));
   if (r.r2.length > 0) lines.push('', `R²: ${r.r2.map((x) => `${x.group !== undefined ? `${x.group}:` : ''}${x.variable} ${fmt(x.r2)}`).join(', ')}`);
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
@@ -111,6 +117,9 @@ export function register(program: Command): void {
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
     .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; listwise only)', 'ml')
+    .option('--se <type>', 'standard, or bootstrap: standard errors and percentile intervals (also of := parameters) from refits to resampled rows', 'standard')
+    .option('--bootstrap <b>', 'resamples for --se bootstrap', '1000')
+    .option('--seed <s>', 'seed of the bootstrap', '1')
     .option('--fixed-x <bool>', 'true (lavaan\'s default): exogenous covariates keep their sample moments, and under --missing ml a row missing one is left out; false: their moments are estimated', 'true')
     .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
     .option('--json', 'one JSON object on stdout')
@@ -118,10 +127,15 @@ export function register(program: Command): void {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
       const estimator = parseChoice(opts.estimator, '--estimator', ['ml', 'mlr'] as const, 'ml');
       if (estimator === 'mlr' && missing === 'ml') throw new InputError('--estimator', '--estimator mlr works with --missing listwise only; full-information ML with robust standard errors is not implemented yet.');
+      const se = parseChoice(opts.se, '--se', ['standard', 'bootstrap'] as const, 'standard');
+      const replicates = parseNumber(opts.bootstrap ?? '1000', '--bootstrap', { integer: true, min: 2, max: 100000 });
+      const seed = parseNumber(opts.seed ?? '1', '--seed', { integer: true, min: 0, max: 4294967295 });
+      if (se === 'bootstrap' && estimator === 'mlr') throw new InputError('--se', '--se bootstrap replaces the robust standard errors of --estimator mlr; give one of them.');
       const fixedX = parseChoice(opts.fixedX, '--fixed-x', ['true', 'false'] as const, 'true') === 'true';
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
       const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
-      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing, fixedX, estimator });
+      const options = { stdLv: opts.stdLv ?? false, missing, fixedX, estimator };
+      const result: SemResult = se === 'bootstrap' ? (bootstrapSem(data, statements, options, { replicates, seed }) as unknown as SemResult) : fitSem(data, statements, options);
       if (top > 0) {
         const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
         emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));
