@@ -47,7 +47,7 @@ export interface SemOptions {
   /**
    * `ml` (default) or `mlr`: robust ML as lavaan's estimator = "MLR" (Huber–White sandwich
    * standard errors from the observed information, the Yuan–Bentler scaled χ² and scaled and
-   * robust CFI/TLI/RMSEA); complete data (listwise) only.
+   * robust CFI/TLI/RMSEA), with listwise deletion or full-information ML.
    */
   readonly estimator?: SemEstimator;
   /**
@@ -187,9 +187,6 @@ export function fitTable(
   standardErrors = true,
   estimator: SemEstimator = 'ml',
 ): SemResult {
-  if (estimator === 'mlr' && missing === 'ml') {
-    throw new InputError('estimator', 'estimator mlr is available with listwise deletion only; full-information ML with robust standard errors is not implemented yet.');
-  }
   for (const v of table.observed) {
     if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
   }
@@ -271,8 +268,9 @@ export function fitTable(
   const skipSe = fimL && !standardErrors;
   const infoFactor = skipSe ? null : factorInformation(information, q, order, nTotal);
   // MLR: the sandwich A⁻¹BA⁻¹/N replaces the inverse information
-  const groupRows = robust ? labels.map((_, g) => rows.filter((r, i) => groupOf[i] === g && r.every((v) => !Number.isNaN(v)))) : [];
-  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df) : null;
+  const usable = (r: readonly number[]) => (fimL ? r.some((v) => !Number.isNaN(v)) : r.every((v) => !Number.isNaN(v)));
+  const groupRows = robust ? labels.map((_, g) => rows.filter((r, i) => groupOf[i] === g && usable(r))) : [];
+  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df, fimL ? samples : undefined) : null;
   const covariance = sandwich
     ? { quadratic: (c: ArrayLike<number>) => quadraticForm(sandwich.covariance, c, q), inverseDiagonal: () => Float64Array.from({ length: q }, (_, k) => sandwich.covariance[k * q + k]) }
     : infoFactor;
@@ -331,7 +329,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
-    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal) : {}),
+    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -370,15 +368,21 @@ function scaledFit(
   p: number,
   meanstructure: boolean,
   n: number,
+  h1Moments?: readonly GroupSample[],
 ): Partial<SemFit> {
-  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df);
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments);
+  const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length);
   return {
     chisqScaled: chisq / c,
     pvalueScaled: df > 0 ? chiSquareUpperTail(chisq / c, df) : NaN,
     scalingFactor: c,
     baselineChisqScaled: base.chisq / cb,
     baselineScalingFactor: cb,
-    ...robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length),
+    cfiScaled: indices.cfiScaled,
+    tliScaled: indices.tliScaled,
+    rmseaScaled: indices.rmseaScaled,
+    // lavaan's robust indices under missing data follow another correction (Zhang & Savalei); left out there
+    ...(h1Moments ? {} : { cfiRobust: indices.cfiRobust, tliRobust: indices.tliRobust, rmseaRobust: indices.rmseaRobust }),
   };
 }
 

@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
-    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; listwise only)', 'ml')
+    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; with --missing ml too)', 'ml')
     .option('--se <type>', 'standard, or bootstrap: standard errors and percentile intervals (also of := parameters) from refits to resampled rows', 'standard')
     .option('--bootstrap <b>', 'resamples for --se bootstrap', '1000')
     .option('--seed <s>', 'seed of the bootstrap', '1')
@@ -126,7 +126,6 @@ export function register(program: Command): void {
     .action((opts: CfaFlags) => {
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
       const estimator = parseChoice(opts.estimator, '--estimator', ['ml', 'mlr'] as const, 'ml');
-      if (estimator === 'mlr' && missing === 'ml') throw new InputError('--estimator', '--estimator mlr works with --missing listwise only; full-information ML with robust standard errors is not implemented yet.');
       const se = parseChoice(opts.se, '--se', ['standard', 'bootstrap'] as const, 'standard');
       const replicates = parseNumber(opts.bootstrap ?? '1000', '--bootstrap', { integer: true, min: 2, max: 100000 });
       const seed = parseNumber(opts.seed ?? '1', '--seed', { integer: true, min: 0, max: 4294967295 });
