@@ -50,3 +50,4 @@ export { binomialCriticalCount, binomialMass, binomialUpperTail } from './math/b
 export * from './research/index.js';
 export * from './publication/index.js';
 export * from './multilevel/index.js';
+export * from './math/index.js';

@@ -1,4 +1,4 @@
-import { fUpperTail } from './f_test.js';
+import { fUpperTail } from '../math/f_distribution.js';
 
 /** One-way ANOVA of a score on unit membership, with the two ICCs it implies. */
 export interface OneWayIcc {

@@ -5,7 +5,6 @@ export { awgItem, awgScale } from './awg.js';
 export { averageDeviationItem, averageDeviationScale, averageDeviationCutoff } from './average_deviation.js';
 export { oneWayIcc } from './icc.js';
 export type { OneWayIcc } from './icc.js';
-export { fUpperTail } from './f_test.js';
 export { aggregationVerdict, DEFAULT_AGGREGATION_CRITERIA } from './aggregation_verdict.js';
 export type { AggregationCriteria, AggregationVerdict, SampleEvidence } from './aggregation_verdict.js';
 export { groupIndex, compareUnitNames } from './group_index.js';

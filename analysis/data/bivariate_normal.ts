@@ -1,4 +1,4 @@
-import { normalCdf } from './normal_distribution.js';
+import { normalCdf } from '../math/normal_distribution.js';
 
 /** Gauss-Legendre nodes and weights on [−1, 1] for n points (Newton iteration on P_n). */
 function gaussLegendre(n: number): { x: number[]; w: number[] } {

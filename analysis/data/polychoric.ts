@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { bivariateNormalRectangle } from './bivariate_normal.js';
 import { brentMinimize } from './brent_minimize.js';
-import { normalCdf, normalQuantile } from './normal_distribution.js';
+import { normalCdf, normalQuantile } from '../math/normal_distribution.js';
 import { smoothCorrelation } from './smooth_correlation.js';
 
 /** Polychoric correlations of ordinal items with their thresholds. */

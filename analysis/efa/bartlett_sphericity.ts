@@ -1,4 +1,4 @@
-import { chiSquareUpperTail } from './chi_square_upper_tail.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { cholesky, choleskyLogDeterminant, logDeterminant } from './linear_algebra.js';
 
 /**

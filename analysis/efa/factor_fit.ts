@@ -1,5 +1,5 @@
 import { smoothCorrelation } from '../data/smooth_correlation.js';
-import { chiSquareUpperTail } from './chi_square_upper_tail.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */

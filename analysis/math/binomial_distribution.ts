@@ -1,4 +1,4 @@
-import { logGamma } from '../efa/chi_square_upper_tail.js';
+import { logGamma } from './log_gamma.js';
 
 /**
  * The binomial distribution B(n, p): its probability mass, its exact upper tail and the

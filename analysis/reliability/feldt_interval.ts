@@ -1,4 +1,4 @@
-import { fQuantile } from './f_distribution.js';
+import { fQuantile } from '../math/f_distribution.js';
 
 /** A confidence interval for a reliability coefficient. */
 export interface ConfidenceInterval {

@@ -3,7 +3,6 @@ export { averageInterItemR } from './average_inter_item_r.js';
 export { alphaStandardError } from './alpha_standard_error.js';
 export { feldtInterval } from './feldt_interval.js';
 export type { ConfidenceInterval } from './feldt_interval.js';
-export { fQuantile } from './f_distribution.js';
 export { bootstrapInterval, quantileType7, seededUniform } from './bootstrap_interval.js';
 export type { BootstrapInterval, BootstrapOptions } from './bootstrap_interval.js';
 export { scaleReliability } from './scale_reliability.js';

@@ -59,7 +59,7 @@ export interface ScaleReliability {
  * correlation, alpha's asymptotic standard error and Feldt's (1965, doi:10.1007/BF02289499)
  * interval with psych's n (the rows given, after listwise deletion when that applies), and the
  * item table of `itemStatistics`. Under listwise deletion also omega total from a one-factor
- * maximum-likelihood model of the N-divisor covariance matrix (`oneFactorOmega`; McDonald, 1999)
+ * maximum-likelihood model of the N-divisor covariance matrix, unbounded as lavaan's (`oneFactorOmega`; McDonald, 1999)
  * with a seeded percentile bootstrap interval over the complete rows.
  */
 export function scaleReliability(data: readonly (readonly number[])[], options: ScaleReliabilityOptions): ScaleReliability {
@@ -82,7 +82,7 @@ export function scaleReliability(data: readonly (readonly number[])[], options: 
   if (set.missing === 'listwise' && p < 3) {
     warnings.push('omega total needs at least 3 items: a one-factor model of 2 items is not identified.');
   } else if (set.missing === 'listwise') {
-    const model = oneFactorOmegaOfRows(set.data);
+    const model = oneFactorOmegaOfRows(set.data, set.items);
     converged = model.diagnostics.converged;
     iterations = model.diagnostics.iterations;
     for (const w of model.diagnostics.warnings) warnings.push(`omega's one-factor model: ${w}`);

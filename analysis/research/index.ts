@@ -6,7 +6,6 @@ export { regression, coefficient, termIndex } from './regression.js';
 export type { Regression, RegressionOptions, RegressionTerm } from './regression.js';
 export { INTERCEPT, formula, designColumns, termFactors } from './design.js';
 export type { LinearModel, Columns } from './design.js';
-export { tTwoSided, tUpperTail, tQuantile } from './student_t.js';
 export { sobelTest } from './sobel.js';
 export type { SobelTest } from './sobel.js';
 export { bootstrapUnits } from './bootstrap_units.js';

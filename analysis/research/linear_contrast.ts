@@ -1,5 +1,5 @@
 import type { Regression } from './regression.js';
-import { tTwoSided } from './student_t.js';
+import { tTwoSided } from '../math/t_distribution.js';
 
 export interface LinearContrast {
   readonly est: number;

@@ -1,4 +1,4 @@
-import { fUpperTail } from '../agreement/f_test.js';
+import { fUpperTail } from '../math/f_distribution.js';
 import type { Regression } from './regression.js';
 
 export interface NestedFTest {

@@ -1,10 +1,10 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { closedForm } from '../diagnostics.js';
-import { fUpperTail } from '../agreement/f_test.js';
+import { fUpperTail } from '../math/f_distribution.js';
 import { centringMeans, designColumns, formula, type Columns, type LinearModel } from './design.js';
 import { leastSquares, type LeastSquaresFit } from './least_squares.js';
 import { classicalCovariance, clusterCovariance, hc3Covariance } from './ols_covariance.js';
-import { tQuantile, tTwoSided } from './student_t.js';
+import { tQuantile, tTwoSided } from '../math/t_distribution.js';
 
 /** One coefficient: estimate, classical and HC3 standard errors, t and p from the classical SE. */
 export interface RegressionTerm {

@@ -1,4 +1,4 @@
-import { normalCdf } from '../data/normal_distribution.js';
+import { normalCdf } from '../math/normal_distribution.js';
 
 /** The Sobel test of an indirect effect a·b. */
 export interface SobelTest {

@@ -1,6 +1,6 @@
-import { normalQuantile } from '../data/normal_distribution.js';
+import { normalQuantile } from '../math/normal_distribution.js';
 import { coefficient, termIndex, type Regression } from './regression.js';
-import { tUpperTail } from './student_t.js';
+import { tTails } from '../math/t_distribution.js';
 
 export interface TurningPoint {
   readonly est: number;
@@ -69,5 +69,5 @@ export function lindMehlum(r: Regression, linear: string, square: string, lower:
   const lo = slopeAt(r, linear, square, lower);
   const hi = slopeAt(r, linear, square, upper);
   const t = Math.min(lo.t, -hi.t);
-  return { t, p: tUpperTail(t, r.dfResidual), lower, upper, slopeLower: lo, slopeUpper: hi };
+  return { t, p: tTails(t, r.dfResidual).upper, lower, upper, slopeLower: lo, slopeUpper: hi };
 }

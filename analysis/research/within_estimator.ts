@@ -2,7 +2,7 @@ import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { leastSquares } from './least_squares.js';
 import { clusterCovariance } from './ols_covariance.js';
-import { tTwoSided } from './student_t.js';
+import { tTwoSided } from '../math/t_distribution.js';
 
 export type PanelEffect = 'individual' | 'twoways';
 

@@ -4,4 +4,3 @@ export { longString } from './long_string.js';
 export { intraIndividualSd } from './intra_individual_sd.js';
 export { mahalanobisDistances } from './mahalanobis.js';
 export type { MahalanobisDistances } from './mahalanobis.js';
-export { chiSquareUpperTail } from './chi_square.js';

@@ -1,4 +1,4 @@
-import { chiSquareUpperTail } from './chi_square.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 
 /** Squared Mahalanobis distances of respondents from the sample centroid, with chi-square p-values. */
 export interface MahalanobisDistances {

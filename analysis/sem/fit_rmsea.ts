@@ -1,4 +1,5 @@
-import { bisect, pchisq } from './noncentral_chisq.js';
+import { noncentralChiSquareCdf as pchisq } from '../math/noncentral_chi_square.js';
+import { bisect } from './bisect.js';
 
 /**
  * Root mean square error of approximation, RMSEA = √G · √max((χ²/N)/df − 1/N, 0) for G groups

@@ -4,6 +4,8 @@ import { cholesky, choleskyLogDet, dependentColumns } from './dense.js';
 import { expectedInformation } from './expected_information.js';
 import { fisherScoring } from './fisher_scoring.js';
 import { quasiNewton } from './quasi_newton.js';
+import { robustFitIndices } from './fit_robust.js';
+import { baselineScalingFactor, robustMl } from './robust_ml.js';
 import { blockOrder, factorInformation } from './information_factor.js';
 import { baselineChisq } from './fit_baseline.js';
 import { cfi } from './fit_cfi.js';
@@ -13,10 +15,11 @@ import { srmr, srmrGroup } from './fit_srmr.js';
 import { tli } from './fit_tli.js';
 import { Mat, modelStructure, type ModelStructure } from './model_matrices.js';
 import { evaluateExpression, expressionLabels, parseModelSyntax, type Statement } from './model_syntax.js';
-import { chisqUpperTail } from './noncentral_chisq.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
+import { normalTwoSided } from '../math/normal_distribution.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
-import { buildParameterTable, exogenousObserved, type GroupEqual, type ParameterTable } from './parameter_table.js';
+import { buildParameterTable, exogenousObserved, observedCovariates, type GroupEqual, type ParameterTable } from './parameter_table.js';
 import { sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
 import { standardizedValue } from './standardized_solution.js';
 import { startValues } from './start_values.js';
@@ -36,11 +39,26 @@ export interface SemOptions {
   readonly groupEqual?: readonly GroupEqual[];
   readonly groupPartial?: readonly string[];
   /**
+   * Fix the moments of exogenous observed covariates at their sample values (lavaan's
+   * fixed.x, default true). Under missing = "ml" a row whose covariate is missing is then
+   * left out, as lavaan does; false makes the covariates random (free moments, rows kept).
+   */
+  readonly fixedX?: boolean;
+  /**
+   * `ml` (default) or `mlr`: robust ML as lavaan's estimator = "MLR" (Huber–White sandwich
+   * standard errors from the observed information, the Yuan–Bentler scaled χ² and scaled and
+   * robust CFI/TLI/RMSEA), with listwise deletion or full-information ML.
+   */
+  readonly estimator?: SemEstimator;
+  /**
    * Compute standard errors (default true). Under missing = "ml" they need the observed
    * information, the costliest step; fits read only for their fit measures can skip it.
    */
   readonly standardErrors?: boolean;
 }
+
+/** How the model is estimated: maximum likelihood, or ML with robust (sandwich) inference. */
+export type SemEstimator = 'ml' | 'mlr';
 
 /** One parameter: lavaan's parameterEstimates row with standardized values. */
 export interface SemEstimate {
@@ -76,6 +94,18 @@ export interface SemFit {
   readonly bic: number;
   readonly logl: number;
   readonly npar: number;
+  /** Under estimator mlr: the Yuan–Bentler scaled test and the fit indices built on it (lavaan's *.scaled and *.robust). */
+  readonly chisqScaled?: number;
+  readonly pvalueScaled?: number;
+  readonly scalingFactor?: number;
+  readonly baselineChisqScaled?: number;
+  readonly baselineScalingFactor?: number;
+  readonly cfiScaled?: number;
+  readonly tliScaled?: number;
+  readonly rmseaScaled?: number;
+  readonly cfiRobust?: number;
+  readonly tliRobust?: number;
+  readonly rmseaRobust?: number;
 }
 
 /** A fitted model; `internal` holds what invariance tests and modification indices reuse. */
@@ -89,7 +119,13 @@ export interface SemResult {
   readonly estimates: readonly SemEstimate[];
   /** Explained variance of each indicator and endogenous latent variable, 1 − residual/total (lavaan's R²). */
   readonly r2: readonly { readonly variable: string; readonly group?: string; readonly r2: number }[];
-  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
+  /**
+   * Under missing = "ml" with fixed.x: the rows left out because an exogenous observed
+   * covariate is missing in them (lavaan: "cases were deleted due to missing values in
+   * exogenous variable(s), while fixed.x = TRUE").
+   */
+  readonly droppedMissingCovariate?: number;
+  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly estimator: SemEstimator; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
   readonly diagnostics: Diagnostics;
   readonly internal: SemInternal;
 }
@@ -136,8 +172,9 @@ export function fitSem(input: SemData, model: string | readonly Statement[], opt
     meanstructure: options.meanstructure || missing === 'ml',
     groupEqual: options.groupEqual,
     groupPartial: options.groupPartial,
+    fixedX: options.fixedX,
   });
-  return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true);
+  return fitTable(table, input, labels, groupOf, missing, options.standardErrors ?? true, options.estimator ?? 'ml');
 }
 
 /** Fits a ready parameter table (used by invariance testing to refit with other constraints). */
@@ -148,6 +185,7 @@ export function fitTable(
   groupOf: readonly number[],
   missing: SemMissing,
   standardErrors = true,
+  estimator: SemEstimator = 'ml',
 ): SemResult {
   for (const v of table.observed) {
     if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
@@ -156,6 +194,16 @@ export function fitTable(
   const rows = input.rows.map((r) => idx.map((j) => r[j]));
   const structure = modelStructure(table);
   const { p } = structure;
+  // fixed.x under FIML: the covariates' moments are fixed at sample values, so a row missing one is left out (lavaan)
+  const exoCols = exogenousObserved(table).map((v) => table.observed.indexOf(v));
+  let droppedMissingCovariate = 0;
+  if (missing === 'ml' && exoCols.length > 0) {
+    groupOf = groupOf.map((g, r) => {
+      if (g < 0 || !exoCols.some((j) => Number.isNaN(rows[r][j]))) return g;
+      droppedMissingCovariate++;
+      return -1;
+    });
+  }
   const samples = sampleStatistics(rows, groupOf, labels, missing);
   for (const s of samples) {
     const where = labels.length > 1 ? ` in group ${s.label}` : '';
@@ -187,6 +235,12 @@ export function fitTable(
     }
   }
   const warnings: string[] = [];
+  if (droppedMissingCovariate > 0) {
+    const names = exoCols.map((j) => table.observed[j]).join(', ');
+    warnings.push(
+      `${droppedMissingCovariate} row${droppedMissingCovariate === 1 ? ' was' : 's were'} left out because an exogenous covariate (${names}) is missing; with fixed.x its moments are fixed at their sample values (as lavaan; fixed.x false keeps them).`,
+    );
+  }
   let opt = fisherScoring(structure, data, x0, { maxIterations: 100 });
   if (!opt || !opt.converged) {
     // Fisher scoring stalled (a nearly singular information on its path): BFGS from the start, then polish
@@ -203,8 +257,9 @@ export function fitTable(
   const fimL = missing === 'ml';
   const nTotal = data.nTotal;
   // standard errors
+  const robust = estimator === 'mlr';
   let information = expectedInformation(structure, data, evaluation);
-  if (fimL && standardErrors) {
+  if ((fimL || robust) && standardErrors) {
     const obs = observedInformation(structure, data, x);
     if (obs) information = obs;
     else warnings.push('the observed information could not be computed; standard errors use the expected information.');
@@ -212,7 +267,14 @@ export function fitTable(
   const q = table.nFree;
   const skipSe = fimL && !standardErrors;
   const infoFactor = skipSe ? null : factorInformation(information, q, order, nTotal);
-  const variances = infoFactor ? infoFactor.inverseDiagonal() : null;
+  // MLR: the sandwich A⁻¹BA⁻¹/N replaces the inverse information
+  const usable = (r: readonly number[]) => (fimL ? r.some((v) => !Number.isNaN(v)) : r.every((v) => !Number.isNaN(v)));
+  const groupRows = robust ? labels.map((_, g) => rows.filter((r, i) => groupOf[i] === g && usable(r))) : [];
+  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df, fimL ? samples : undefined) : null;
+  const covariance = sandwich
+    ? { quadratic: (c: ArrayLike<number>) => quadraticForm(sandwich.covariance, c, q), inverseDiagonal: () => Float64Array.from({ length: q }, (_, k) => sandwich.covariance[k * q + k]) }
+    : infoFactor;
+  const variances = covariance ? covariance.inverseDiagonal() : null;
   if (!variances && !skipSe) warnings.push('the information matrix is not positive definite: standard errors are not available (the model may not be identified).');
 
   const estimates: SemEstimate[] = [];
@@ -234,19 +296,20 @@ export function fitTable(
         est,
         se,
         z,
-        pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+        pvalue: z === null ? null : normalTwoSided(z),
         std: std.stdAll,
         stdLv: std.stdLv,
       });
     }
   }
-  estimates.push(...definedParameters(table, estimates, x, infoFactor));
+  estimates.push(...definedParameters(table, estimates, x, covariance));
   warnings.push(...admissibility(structure, evaluation, labels));
 
   // test statistic and fit indices
   const chisq = nTotal * evaluation.f;
   const exoIdx = exogenousObserved(table).map((v) => table.observed.indexOf(v));
-  const base = baselineChisq(samples, data.h1, p, exoIdx);
+  // the baseline keeps the covariates' covariances with fixed.x and without (lavaan 0.6.14)
+  const base = baselineChisq(samples, data.h1, p, observedCovariates(table).map((v) => table.observed.indexOf(v)));
   const rm = rmsea(chisq, df, nTotal, samples.length);
   const srmrs = samples.map((s, g) =>
     srmrGroup(s.cov, s.mean, evaluation.groups[g].implied.sigma, evaluation.groups[g].implied.mu, p, table.meanstructure),
@@ -255,7 +318,7 @@ export function fitTable(
   const fit: SemFit = {
     chisq,
     df,
-    pvalue: df > 0 ? chisqUpperTail(chisq, df) : NaN,
+    pvalue: df > 0 ? chiSquareUpperTail(chisq, df) : NaN,
     baselineChisq: base.chisq,
     baselineDf: base.df,
     cfi: cfi(chisq, df, base.chisq, base.df),
@@ -266,6 +329,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
+    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -276,19 +340,62 @@ export function fitTable(
     fit,
     estimates,
     r2: explainedVariance(structure, evaluation, labels),
+    ...(missing === 'ml' && exoCols.length > 0 ? { droppedMissingCovariate } : {}),
     options: {
       stdLv: table.stdLv,
       missing,
+      fixedX: table.fixedX,
       meanstructure: table.meanstructure,
       groupEqual: table.groupEqual,
       groupPartial: table.groupPartial,
-      information: (fimL && standardErrors ? 'observed' : 'expected') as 'observed' | 'expected',
+      estimator,
+      information: ((fimL || robust) && standardErrors ? 'observed' : 'expected') as 'observed' | 'expected',
     },
     diagnostics: { converged: opt.converged, iterations: opt.iterations, warnings },
   };
   // the fitted internals travel with the result without showing up in its JSON
   Object.defineProperty(result, 'internal', { value: { model: structure, data, x, evaluation, information }, enumerable: false });
   return result as unknown as SemResult;
+}
+
+/** The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. */
+function scaledFit(
+  chisq: number,
+  df: number,
+  c: number,
+  base: { chisq: number; df: number },
+  groupRows: readonly (readonly (readonly number[])[])[],
+  p: number,
+  meanstructure: boolean,
+  n: number,
+  h1Moments?: readonly GroupSample[],
+): Partial<SemFit> {
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments);
+  const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length);
+  return {
+    chisqScaled: chisq / c,
+    pvalueScaled: df > 0 ? chiSquareUpperTail(chisq / c, df) : NaN,
+    scalingFactor: c,
+    baselineChisqScaled: base.chisq / cb,
+    baselineScalingFactor: cb,
+    cfiScaled: indices.cfiScaled,
+    tliScaled: indices.tliScaled,
+    rmseaScaled: indices.rmseaScaled,
+    // lavaan's robust indices under missing data follow another correction (Zhang & Savalei); left out there
+    ...(h1Moments ? {} : { cfiRobust: indices.cfiRobust, tliRobust: indices.tliRobust, rmseaRobust: indices.rmseaRobust }),
+  };
+}
+
+/** cᵀMc for a q × q matrix M. */
+function quadraticForm(m: Float64Array, c: ArrayLike<number>, q: number): number {
+  let s = 0;
+  for (let i = 0; i < q; i++) {
+    if (c[i] === 0) continue;
+    let t = 0;
+    for (let j = 0; j < q; j++) t += m[i * q + j] * c[j];
+    s += c[i] * t;
+  }
+  return s;
 }
 
 /** Log-likelihood of the saturated model: Σ −½[n_obs·ln 2π + n_g·h1_g], n_obs counting observed values. */
@@ -367,7 +474,7 @@ function definedParameters(
       est,
       se,
       z,
-      pvalue: z === null ? null : 2 * (1 - normalCdf(Math.abs(z))),
+      pvalue: z === null ? null : normalTwoSided(z),
       std: evaluateExpression(d.expression, (l) => byLabel.get(l)!.std),
       stdLv: evaluateExpression(d.expression, (l) => byLabel.get(l)!.stdLv),
     };
@@ -428,17 +535,4 @@ function admissibility(model: ModelStructure, evaluation: ModelEvaluation, label
     }
   });
   return out;
-}
-
-/** Standard normal distribution function via a Chebyshev fit of erfc (Press et al., Numerical Recipes, 6.2; relative error < 1.2e-7). */
-function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(z / Math.SQRT2));
-  const y =
-    t *
-    Math.exp(
-      -(z * z) / 2 -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - y / 2 : y / 2;
 }

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { fitSem, type SemData, type SemFit, type SemResult } from './fit_sem.js';
 import { modificationIndices } from './modification_indices.js';
 import { parseModelSyntax, type Statement } from './model_syntax.js';
-import { chisqUpperTail } from './noncentral_chisq.js';
+import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import type { GroupEqual } from './parameter_table.js';
 import type { SemMissing } from './sample_statistics.js';
 
@@ -99,7 +99,7 @@ export function measurementInvariance(input: SemData, model: string | readonly S
       to,
       chisqDiff,
       dfDiff,
-      p: dfDiff > 0 ? chisqUpperTail(Math.max(chisqDiff, 0), dfDiff) : NaN,
+      p: dfDiff > 0 ? chiSquareUpperTail(Math.max(chisqDiff, 0), dfDiff) : NaN,
       deltaCfi,
       deltaRmsea,
       holds: deltaCfi >= -maxCfiDrop && deltaRmsea <= maxRmseaRise,

@@ -47,6 +47,8 @@ export interface ParameterTable {
   readonly nFree: number;
   readonly meanstructure: boolean;
   readonly stdLv: boolean;
+  /** lavaan's fixed.x: exogenous observed covariates keep their sample moments (`exo` rows). */
+  readonly fixedX: boolean;
   readonly groupEqual: readonly GroupEqual[];
   readonly groupPartial: readonly string[];
   /** Defined parameters (`name := expression`), their labels mapped to the table's labels. */
@@ -63,6 +65,11 @@ export interface ParameterTableOptions {
   readonly groupEqual?: readonly GroupEqual[];
   /** Parameters written as `lhs op rhs` (e.g. `x3~1`, `visual=~x2`) exempt from groupEqual. */
   readonly groupPartial?: readonly string[];
+  /**
+   * Fix the variances, covariances and means of exogenous observed covariates at their sample
+   * values (lavaan's fixed.x, default true); false estimates them as free parameters.
+   */
+  readonly fixedX?: boolean;
 }
 
 interface Draft {
@@ -160,7 +167,9 @@ export function buildParameterTable(allStatements: readonly Statement[], options
   const isPredictor = (v: string) => regressions.some((d) => d.rhs === v);
   const isIndicator = (v: string) => drafts.some((d) => d.op === '=~' && d.rhs === v);
   // exogenous observed covariates: in a regression, only ever as a predictor (lavaan's ov.x)
-  const exoObserved = observed.filter((v) => isPredictor(v) && !isOutcome(v) && !isIndicator(v));
+  const covariates = observed.filter((v) => isPredictor(v) && !isOutcome(v) && !isIndicator(v));
+  // with fixed.x their moments are fixed (`exo` rows); without, they are free like any other
+  const exoObserved = options.fixedX === false ? [] : covariates;
   const has = (lhs: string, op: ParameterOp, rhs: string) =>
     drafts.some((d) => d.op === op && ((d.lhs === lhs && d.rhs === rhs) || (op === '~~' && d.lhs === rhs && d.rhs === lhs)));
 
@@ -175,10 +184,10 @@ export function buildParameterTable(allStatements: readonly Statement[], options
   for (let i = 0; i < exoLatent.length; i++)
     for (let j = i + 1; j < exoLatent.length; j++)
       if (!has(exoLatent[i], '~~', exoLatent[j])) auto(exoLatent[i], '~~', exoLatent[j], {});
-  // covariances among exogenous observed covariates (fixed to their sample values)
-  for (let i = 0; i < exoObserved.length; i++)
-    for (let j = i + 1; j < exoObserved.length; j++)
-      if (!has(exoObserved[i], '~~', exoObserved[j])) auto(exoObserved[i], '~~', exoObserved[j], { fixed: NaN });
+  // covariances among exogenous observed covariates (fixed to their sample values under fixed.x)
+  for (let i = 0; i < covariates.length; i++)
+    for (let j = i + 1; j < covariates.length; j++)
+      if (!has(covariates[i], '~~', covariates[j])) auto(covariates[i], '~~', covariates[j], exoObserved.length > 0 ? { fixed: NaN } : {});
   // residual covariances among pure outcomes (lavaan's auto.cov.y)
   const pureY = [...observed, ...latent].filter((v) => isOutcome(v) && !isPredictor(v) && !isIndicator(v));
   for (let i = 0; i < pureY.length; i++)
@@ -327,7 +336,7 @@ export function buildParameterTable(allStatements: readonly Statement[], options
     }
     return { name, expression: relabel(d.definition!.expression, find), text: d.definition!.text, line: d.line };
   });
-  return { rows, observed, latent, groups: G, nFree, meanstructure, stdLv, groupEqual, groupPartial, defined };
+  return { rows, observed, latent, groups: G, nFree, meanstructure, stdLv, fixedX: options.fixedX !== false, groupEqual, groupPartial, defined };
 }
 
 function relabel(e: Expression, find: (l: string) => string): Expression {
@@ -352,6 +361,18 @@ function renumber(rows: ParameterRow[]): void {
     if (!map.has(r.free)) map.set(r.free, map.size + 1);
     r.free = map.get(r.free)!;
   }
+}
+
+/**
+ * Observed variables that the model uses only as predictors in regressions (lavaan's ov.x),
+ * whether or not their moments are fixed (fixed.x).
+ */
+export function observedCovariates(table: ParameterTable): string[] {
+  return table.observed.filter(
+    (v) =>
+      table.rows.some((r) => r.op === '~' && r.rhs === v) &&
+      !table.rows.some((r) => (r.op === '~' && r.lhs === v) || (r.op === '=~' && r.rhs === v)),
+  );
 }
 
 /** Observed variables that the model only uses as exogenous covariates (their moments are fixed.x). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { assertLatentNamesFree, bootstrapSem, fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
 import { fitClustered, type ClusterFlags } from './cfa_two_level.js';
 import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
@@ -12,6 +12,11 @@ interface CfaFlags extends ModelFlags, ClusterFlags {
   group?: string;
   stdLv?: boolean;
   missing?: string;
+  fixedX?: string;
+  estimator?: string;
+  se?: string;
+  bootstrap?: string;
+  seed?: string;
   modindices?: string;
   json?: boolean;
 }
@@ -64,6 +69,7 @@ export function modelData(csvPath: string, modelText: string, group?: string) {
   const statements = parseModelSyntax(modelText, '--model');
   const variables = modelVariables(statements);
   const csv = openCsv(csvPath);
+  assertLatentNamesFree(statements, csv.columns, '--model', csvPath);
   for (const v of variables) {
     if (!csv.columns.includes(v)) {
       throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${csvPath}.`);
@@ -87,10 +93,19 @@ function render(r: SemResult): string {
     `chisq ${fmt(f.chisq)} on ${f.df} df, p ${fmt(f.pvalue, 4)}; CFI ${fmt(f.cfi)}, TLI ${fmt(f.tli)}, ` +
       `RMSEA ${fmt(f.rmsea)} [${fmt(f.rmseaLower)}, ${fmt(f.rmseaUpper)}], SRMR ${fmt(f.srmr)}`,
     `logL ${fmt(f.logl)}, AIC ${fmt(f.aic)}, BIC ${fmt(f.bic)}, ${f.npar} free parameters`,
+    ...(f.chisqScaled !== undefined
+      ? [
+          `robust (MLR): scaled chisq ${fmt(f.chisqScaled)} (scaling factor ${fmt(f.scalingFactor!)}), p ${fmt(f.pvalueScaled!, 4)}; ` +
+            `CFI ${fmt(f.cfiScaled!)} scaled, ${fmt(f.cfiRobust!)} robust; TLI ${fmt(f.tliScaled!)} / ${fmt(f.tliRobust!)}; RMSEA ${fmt(f.rmseaScaled!)} / ${fmt(f.rmseaRobust!)}`,
+        ]
+      : []),
     '',
   ];
-  const heads = r.nGroups > 1 ? ['group', 'lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'] : ['lhs', 'op', 'rhs', 'est', 'se', 'z', 'std.all'];
-  const rows = r.estimates.map((e) => [...(r.nGroups > 1 ? [e.group] : []), e.lhs, e.op, e.rhs, e.est, e.se, e.z, e.std]);
+  const boot = 'bootstrap' in r ? (r as unknown as { bootstrap: { replicates: number; valid: number; seed: number } }).bootstrap : null;
+  if (boot) lines.splice(3, 0, `bootstrap standard errors and 95% percentile intervals: ${boot.valid} of ${boot.replicates} resamples, seed ${boot.seed}`);
+  const ci = (e: SemResult['estimates'][number]) => (boot ? [(e as unknown as { ciLower: number }).ciLower, (e as unknown as { ciUpper: number }).ciUpper] : []);
+  const heads = [...(r.nGroups > 1 ? ['group'] : []), 'lhs', 'op', 'rhs', 'est', 'se', 'z', ...(boot ? ['ci.lower', 'ci.upper'] : []), 'std.all'];
+  const rows = r.estimates.map((e) => [...(r.nGroups > 1 ? [e.group] : []), e.lhs, e.op, e.rhs, e.est, e.se, e.z, ...ci(e), e.std]);
   lines.push(table(heads, rows));
   if (r.r2.length > 0) lines.push('', `R²: ${r.r2.map((x) => `${x.group !== undefined ? `${x.group}:` : ''}${x.variable} ${fmt(x.r2)}`).join(', ')}`);
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
@@ -107,6 +122,11 @@ export function register(program: Command): void {
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
+    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; with --missing ml too)', 'ml')
+    .option('--se <type>', 'standard, or bootstrap: standard errors and percentile intervals (also of := parameters) from refits to resampled rows', 'standard')
+    .option('--bootstrap <b>', 'resamples for --se bootstrap', '1000')
+    .option('--seed <s>', 'seed of the bootstrap', '1')
+    .option('--fixed-x <bool>', 'true (lavaan\'s default): exogenous covariates keep their sample moments, and under --missing ml a row missing one is left out; false: their moments are estimated', 'true')
     .option('--modindices <n>', 'also report the n largest modification indices (score tests of fixed and equal parameters)')
     .option('--cluster <column>', 'two-level model ("level: 1" / "level: 2" blocks) with clusters from this column, e.g. unit')
     .option('--equal-loadings', 'with --sei-model cells --cluster: equal loadings at both levels (default: configural)')
@@ -121,9 +141,16 @@ export function register(program: Command): void {
         throw new InputError('--cluster', `--model ${opts.model} has "level:" blocks; give --cluster COLUMN naming the clusters (e.g. --cluster unit).`);
       }
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
+      const estimator = parseChoice(opts.estimator, '--estimator', ['ml', 'mlr'] as const, 'ml');
+      const se = parseChoice(opts.se, '--se', ['standard', 'bootstrap'] as const, 'standard');
+      const replicates = parseNumber(opts.bootstrap ?? '1000', '--bootstrap', { integer: true, min: 2, max: 100000 });
+      const seed = parseNumber(opts.seed ?? '1', '--seed', { integer: true, min: 0, max: 4294967295 });
+      if (se === 'bootstrap' && estimator === 'mlr') throw new InputError('--se', '--se bootstrap replaces the robust standard errors of --estimator mlr; give one of them.');
+      const fixedX = parseChoice(opts.fixedX, '--fixed-x', ['true', 'false'] as const, 'true') === 'true';
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
       const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
-      const result = fitSem(data, statements, { stdLv: opts.stdLv ?? false, missing });
+      const options = { stdLv: opts.stdLv ?? false, missing, fixedX, estimator };
+      const result: SemResult = se === 'bootstrap' ? (bootstrapSem(data, statements, options, { replicates, seed }) as unknown as SemResult) : fitSem(data, statements, options);
       if (top > 0) {
         const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
         emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlation, kaiserMeyerOlkin, minimumAveragePartial, smoothCorrelation } from '../../analysis/index.js';
 import { symmetricEigen } from '../../analysis/efa/symmetric_eigen.js';
-import { chiSquareUpperTail } from '../../analysis/efa/chi_square_upper_tail.js';
-import { normalCdf, normalQuantile } from '../../analysis/data/normal_distribution.js';
+import { chiSquareUpperTail, normalCdf, normalQuantile } from '../../analysis/math/index.js';
 import { bivariateNormalRectangle } from '../../analysis/data/bivariate_normal.js';
 import { BIG5, completeCases, fixtureData, maxAbsDiff, reference } from './helpers.js';
 

@@ -18,7 +18,7 @@ export function fixtureText(name: string): string {
 
 export const references = JSON.parse(readFileSync(resolve(FIXTURES, 'r/sem-references.json'), 'utf8'));
 
-const RELATIVE = new Set(['chisq', 'aic', 'bic', 'logl', 'chisqDiff']);
+const RELATIVE = new Set(['chisq', 'aic', 'bic', 'logl', 'chisqDiff', 'chisqScaled', 'baselineChisqScaled']);
 
 /** Fit measures equal R's: 1e-3 absolute, χ²/AIC/BIC/logL 1e-4 relative. */
 export function expectFit(got: Record<string, unknown>, want: Record<string, unknown>, path = 'fit'): void {

@@ -1,4 +1,4 @@
-import { normalCdf } from '../../data/normal_distribution.js';
+import { normalCdf } from '../../math/normal_distribution.js';
 import type { Diagnostics } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { cholesky, choleskyInverse } from '../dense.js';
@@ -8,7 +8,7 @@ import { rmsea } from '../fit_rmsea.js';
 import { tli } from '../fit_tli.js';
 import type { SemEstimate, SemFit } from '../fit_sem.js';
 import { Mat } from '../model_matrices.js';
-import { chisqUpperTail } from '../noncentral_chisq.js';
+import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { exogenousObserved } from '../parameter_table.js';
 import { minimizeQuasiNewton } from '../quasi_newton.js';
 import type { GroupSample } from '../sample_statistics.js';
@@ -232,7 +232,7 @@ export function fitTwoLevel(input: TwoLevelData, model: string | LevelBlocks, op
   const fit: TwoLevelFit = {
     chisq,
     df,
-    pvalue: df > 0 ? chisqUpperTail(chisq, df) : NaN,
+    pvalue: df > 0 ? chiSquareUpperTail(chisq, df) : NaN,
     baselineChisq,
     baselineDf,
     cfi: cfi(chisq, df, baselineChisq, baselineDf),

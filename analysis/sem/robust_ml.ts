@@ -1,0 +1,295 @@
+import { cholesky, choleskySolve, inverse } from './dense.js';
+import type { ModelStructure } from './model_matrices.js';
+import { addGradient, type ModelEvaluation } from './objective.js';
+
+/** The pieces of robust ML inference (lavaan's estimator = "MLR") for complete data. */
+export interface RobustMl {
+  /** Sandwich covariance of the estimates, A⁻¹BA⁻¹/N (q × q). */
+  readonly covariance: Float64Array;
+  /** The Yuan–Bentler (Mplus) scaling factor c of the χ² (χ²_scaled = χ²/c); NaN when df = 0. */
+  readonly scalingFactor: number;
+  /** tr(A₁⁻¹B₁) summed over groups: the saturated model's part of the trace. */
+  readonly traceH1: number;
+}
+
+/**
+ * Robust ML for complete data as lavaan 0.6.14 does it for estimator = "MLR" (Huber–White
+ * standard errors and the Yuan–Bentler χ² in its Mplus form; Yuan & Bentler, 2000,
+ * doi:10.1111/0081-1750.00078; Savalei, 2010, doi:10.1080/10705510903439003):
+ * - casewise scores sᵢ = ∂ℓᵢ/∂θ = −½∂Fᵢ/∂θ with Fᵢ = ln|Σ| + dᵢᵀΣ⁻¹dᵢ (dᵢ = yᵢ − μ̂, or yᵢ − ȳ
+ *   without a mean structure), B = (1/N)Σᵢ sᵢsᵢᵀ (lavaan's first-order information);
+ * - A = `information`, the observed information per observation (lavaan's information =
+ *   "observed"); Cov(θ̂) = A⁻¹BA⁻¹/N;
+ * - c = [Σ_g tr(A₁g⁻¹B₁g) − tr(A⁻¹B)]/df, where A₁g and B₁g are the saturated model's
+ *   information and first-order information in group g, evaluated at the sample moments
+ *   (lavaan's h1.information = "unstructured" for this test; `saturatedTrace`).
+ * `rows[g]` are group g's rows on the model's observed variables. Under full-information ML
+ * (rows with missing values; lavaan's missing = "ml" with MLR) each case contributes the score of
+ * its observed part, and the saturated part of the trace is `saturatedTraceMissing` at the EM
+ * estimates `h1Moments`.
+ */
+export function robustMl(
+  model: ModelStructure,
+  evaluation: ModelEvaluation,
+  rows: readonly (readonly (readonly number[])[])[],
+  information: Float64Array,
+  df: number,
+  h1Moments?: readonly { readonly mean: Float64Array; readonly cov: Float64Array }[],
+): RobustMl | null {
+  const incomplete = rows.some((group) => group.some((y) => y.some((v) => Number.isNaN(v))));
+  const { p } = model;
+  const q = model.nFree;
+  const N = rows.reduce((s, r) => s + r.length, 0);
+  const b = new Float64Array(q * q);
+  const s = new Float64Array(q);
+  const G = new Float64Array(p * p);
+  const gMu = new Float64Array(p);
+  let traceH1 = 0;
+  for (let g = 0; g < rows.length; g++) {
+    const { implied, discrepancy } = evaluation.groups[g];
+    const v = discrepancy.sigmaInverse ?? inverse(implied.sigma, p);
+    if (!v) return null;
+    const n = rows[g].length;
+    // without a mean structure the residuals are about the sample mean (μ saturated)
+    const centre = new Float64Array(p);
+    if (model.meanstructure) centre.set(implied.mu);
+    else for (const y of rows[g]) for (let j = 0; j < p; j++) centre[j] += y[j] / n;
+    traceH1 += incomplete ? saturatedTraceMissing(rows[g], p, h1Moments![g]) : saturatedTrace(rows[g], p, model.meanstructure);
+    for (const y of rows[g]) {
+      caseGradient(y, v, centre, p, G, gMu, model.meanstructure);
+      s.fill(0);
+      addGradient(model, g, implied, G, gMu, -0.5, s);
+      for (let a = 0; a < q; a++) {
+        const sa = s[a];
+        if (sa === 0) continue;
+        for (let c = 0; c <= a; c++) b[a * q + c] += sa * s[c];
+      }
+    }
+  }
+  for (let a = 0; a < q; a++)
+    for (let c = 0; c <= a; c++) {
+      b[a * q + c] /= N;
+      b[c * q + a] = b[a * q + c];
+    }
+  const aInv = inverse(information, q);
+  if (!aInv) return null;
+  // A⁻¹BA⁻¹/N and tr(A⁻¹B)
+  const ab = new Float64Array(q * q);
+  for (let i = 0; i < q; i++)
+    for (let k = 0; k < q; k++) {
+      const x = aInv[i * q + k];
+      if (x === 0) continue;
+      for (let j = 0; j < q; j++) ab[i * q + j] += x * b[k * q + j];
+    }
+  let traceH0 = 0;
+  for (let i = 0; i < q; i++) traceH0 += ab[i * q + i];
+  const covariance = new Float64Array(q * q);
+  for (let i = 0; i < q; i++)
+    for (let k = 0; k < q; k++) {
+      const x = ab[i * q + k];
+      if (x === 0) continue;
+      for (let j = 0; j < q; j++) covariance[i * q + j] += (x * aInv[k * q + j]) / N;
+    }
+  return { covariance, scalingFactor: df > 0 ? (traceH1 - traceH0) / df : NaN, traceH1 };
+}
+
+/**
+ * The Yuan–Bentler (Mplus) scaling factor of the baseline (independence) model's χ², as lavaan
+ * reports baseline.chisq.scaling.factor for MLR: every variable with its own variance (and mean)
+ * in each group, so A and B are diagonal and, per group and variable,
+ * tr(A⁻¹B) = (1/n_j)Σᵢ[½(zᵢ² − 1)² (+ zᵢ² with means)], zᵢ² = (yᵢ − ȳ)²/s² over the n_j rows that
+ * observe the variable; the saturated part is `saturatedTrace` (or `saturatedTraceMissing` at the
+ * EM estimates `h1Moments` under full-information ML), as for the model.
+ */
+export function baselineScalingFactor(
+  rows: readonly (readonly (readonly number[])[])[],
+  p: number,
+  meanstructure: boolean,
+  df: number,
+  h1Moments?: readonly { readonly mean: Float64Array; readonly cov: Float64Array }[],
+): number {
+  let trace = 0;
+  rows.forEach((group, g) => {
+    // each variable's own (available-case) mean and variance: the baseline's estimates, FIML or not
+    const count = new Float64Array(p);
+    const mean = new Float64Array(p);
+    const variance = new Float64Array(p);
+    for (const y of group) for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) (count[j]++, (mean[j] += y[j]));
+    for (let j = 0; j < p; j++) mean[j] /= count[j];
+    for (const y of group) for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) variance[j] += (y[j] - mean[j]) ** 2;
+    for (let j = 0; j < p; j++) variance[j] /= count[j];
+    let h0 = 0;
+    for (const y of group)
+      for (let j = 0; j < p; j++) {
+        if (Number.isNaN(y[j])) continue;
+        const z2 = (y[j] - mean[j]) ** 2 / variance[j];
+        h0 += (0.5 * (z2 - 1) ** 2 + (meanstructure ? z2 : 0)) / count[j];
+      }
+    const incomplete = group.some((y) => y.some((v) => Number.isNaN(v)));
+    trace += (incomplete ? saturatedTraceMissing(group, p, h1Moments![g]) : saturatedTrace(group, p, meanstructure)) - h0;
+  });
+  return trace / df;
+}
+
+/**
+ * tr(A₁⁻¹B₁) of one group's saturated model at the sample moments (lavaan's h1.information =
+ * "unstructured", which the Mplus form of the test uses), per observation: with rᵢ =
+ * (yᵢ − ȳ)ᵀS⁻¹(yᵢ − ȳ) (S with divisor n) the covariance part is (1/n)Σᵢ ½(rᵢ² − 2rᵢ + p), the
+ * dual norm of the casewise score ½(S⁻¹ddᵀS⁻¹ − S⁻¹) under the information ½tr(S⁻¹XS⁻¹Y), and
+ * a mean structure adds (1/n)Σᵢ rᵢ = p.
+ */
+export function saturatedTrace(rows: readonly (readonly number[])[], p: number, meanstructure: boolean): number {
+  const n = rows.length;
+  const mean = new Float64Array(p);
+  for (const y of rows) for (let j = 0; j < p; j++) mean[j] += y[j] / n;
+  const cov = new Float64Array(p * p);
+  for (const y of rows)
+    for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) cov[j * p + k] += ((y[j] - mean[j]) * (y[k] - mean[k])) / n;
+  const l = cholesky(cov, p);
+  if (!l) return NaN;
+  let trace = 0;
+  const d = new Float64Array(p);
+  for (const y of rows) {
+    for (let j = 0; j < p; j++) d[j] = y[j] - mean[j];
+    const sol = choleskySolve(l, p, d);
+    let r = 0;
+    for (let j = 0; j < p; j++) r += d[j] * sol[j];
+    trace += 0.5 * (r * r - 2 * r + p) + (meanstructure ? r : 0);
+  }
+  return trace / n;
+}
+
+/**
+ * ∂Fᵢ/∂Σ and ∂Fᵢ/∂μ of one case, Fᵢ = ln|Σ_oo| + d_oᵀΣ_oo⁻¹d_o on its observed variables o
+ * (d = y − μ), embedded in p × p and p with zeros elsewhere: G = V_o − V_o d dᵀV_o, g = −2V_o d.
+ * `v` is Σ⁻¹ for a complete case (then V_o = v without inverting again).
+ */
+function caseGradient(y: readonly number[], v: Float64Array, centre: Float64Array, p: number, G: Float64Array, gMu: Float64Array, meanstructure: boolean): void {
+  G.fill(0);
+  gMu.fill(0);
+  const obs: number[] = [];
+  for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) obs.push(j);
+  const k = obs.length;
+  let vo: Float64Array;
+  if (k === p) vo = v;
+  else {
+    // Σ_oo⁻¹ from Σ = v⁻¹: invert v, take the block, invert it
+    const sigma = SIGMA_CACHE.get(v) ?? inverse(v, p)!;
+    SIGMA_CACHE.set(v, sigma);
+    const sub = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sub[a * k + c] = sigma[obs[a] * p + obs[c]];
+    vo = inverse(sub, k)!;
+  }
+  const d = obs.map((j) => y[j] - centre[j]);
+  const vd = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    let t = 0;
+    for (let c = 0; c < k; c++) t += vo[a * k + c] * d[c];
+    vd[a] = t;
+  }
+  for (let a = 0; a < k; a++) {
+    for (let c = 0; c < k; c++) G[obs[a] * p + obs[c]] = vo[a * k + c] - vd[a] * vd[c];
+    if (meanstructure) gMu[obs[a]] = -2 * vd[a];
+  }
+}
+
+const SIGMA_CACHE = new WeakMap<Float64Array, Float64Array>();
+
+/** Casewise scores of the saturated model in (μ, vech Σ) on each row's observed variables, summed and per row. */
+function saturatedScores(rows: readonly (readonly number[])[], p: number, mean: Float64Array, cov: Float64Array, each?: (u: Float64Array) => void): Float64Array | null {
+  const dim = p + (p * (p + 1)) / 2;
+  const total = new Float64Array(dim);
+  const u = new Float64Array(dim);
+  const byPattern = new Map<string, Float64Array | null>();
+  for (const y of rows) {
+    const obs: number[] = [];
+    for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) obs.push(j);
+    const key = obs.join(',');
+    const k = obs.length;
+    let vo = byPattern.get(key);
+    if (vo === undefined) {
+      const sub = new Float64Array(k * k);
+      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) sub[a * k + c] = cov[obs[a] * p + obs[c]];
+      vo = inverse(sub, k);
+      byPattern.set(key, vo);
+    }
+    if (!vo) return null;
+    const d = obs.map((j) => y[j] - mean[j]);
+    const vd = new Float64Array(k);
+    for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) vd[a] += vo[a * k + c] * d[c];
+    u.fill(0);
+    for (let a = 0; a < k; a++) u[obs[a]] = vd[a];
+    for (let a = 0; a < k; a++)
+      for (let c = a; c < k; c++) {
+        const m = 0.5 * (vd[a] * vd[c] - vo[a * k + c]);
+        u[p + vechIndex(obs[a], obs[c], p)] = a === c ? m : 2 * m;
+      }
+    for (let i = 0; i < dim; i++) total[i] += u[i];
+    each?.(u);
+  }
+  return total;
+}
+
+/** Position of (j, k), j ≤ k, in the row-wise upper-triangle vech of a p × p matrix. */
+function vechIndex(j: number, k: number, p: number): number {
+  const a = Math.min(j, k);
+  const b = Math.max(j, k);
+  return a * p - (a * (a - 1)) / 2 + (b - a);
+}
+
+/**
+ * tr(A₁⁻¹B₁) of one group's saturated model under full-information ML at its EM estimates
+ * (lavaan's h1.information = "unstructured" with missing = "ml"): B₁ the mean outer product of
+ * the casewise scores of `saturatedScores`, A₁ the observed information, minus the derivative of
+ * the mean score, by central differences of the analytic scores (step 1e-5·max(1, |η|)).
+ */
+export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: number, h1: { readonly mean: Float64Array; readonly cov: Float64Array }): number {
+  const n = rows.length;
+  const dim = p + (p * (p + 1)) / 2;
+  const b1 = new Float64Array(dim * dim);
+  saturatedScores(rows, p, h1.mean, h1.cov, (u) => {
+    for (let a = 0; a < dim; a++) {
+      if (u[a] === 0) continue;
+      for (let c = 0; c < dim; c++) b1[a * dim + c] += (u[a] * u[c]) / n;
+    }
+  });
+  const a1 = new Float64Array(dim * dim);
+  const mean = Float64Array.from(h1.mean);
+  const cov = Float64Array.from(h1.cov);
+  const set = (i: number, delta: number) => {
+    if (i < p) mean[i] += delta;
+    else {
+      let idx = i - p;
+      let j = 0;
+      while (idx >= p - j) {
+        idx -= p - j;
+        j++;
+      }
+      const k = j + idx;
+      cov[j * p + k] += delta;
+      if (k !== j) cov[k * p + j] += delta;
+    }
+  };
+  for (let i = 0; i < dim; i++) {
+    const value = i < p ? h1.mean[i] : NaN;
+    const h = 1e-5 * Math.max(1, Math.abs(Number.isNaN(value) ? 1 : value));
+    set(i, h);
+    const up = saturatedScores(rows, p, mean, cov);
+    set(i, -2 * h);
+    const down = saturatedScores(rows, p, mean, cov);
+    set(i, h);
+    if (!up || !down) return NaN;
+    for (let c = 0; c < dim; c++) a1[c * dim + i] = -(up[c] - down[c]) / (2 * h * n);
+  }
+  for (let a = 0; a < dim; a++)
+    for (let c = 0; c < a; c++) {
+      const m = 0.5 * (a1[a * dim + c] + a1[c * dim + a]);
+      a1[a * dim + c] = m;
+      a1[c * dim + a] = m;
+    }
+  const inv = inverse(a1, dim);
+  if (!inv) return NaN;
+  let trace = 0;
+  for (let a = 0; a < dim; a++) for (let c = 0; c < dim; c++) trace += inv[a * dim + c] * b1[c * dim + a];
+  return trace;
+}
