@@ -154,14 +154,6 @@ describe.each(BACKENDS)('instrument versions over HTTP on $label', (backend) => 
       const res = await api().post('/api/v1/responses').send({ token, answers: seiAnswers(v2Items, random), complete: true });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
-    const queued = await api().post(`/api/v1/waves/${waveId}/analyses`).set(AUTH).send({});
-    await t.app.services.analyses.idle();
-    const analysis = await api().get(`/api/v1/analyses/${queued.body.id}`).set(AUTH);
-    expect(analysis.body.status, analysis.body.error).toBe('done');
-    const exported = await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH);
-    const header = exported.text.split('\n')[0].split(',');
-    expect(header).toContain('SxC_9');
-    expect(header).not.toContain('SxA_8');
 
     // A new server process on the same database: the stored version serves everything.
     const other = openDatabase(t.config);
@@ -176,6 +168,18 @@ describe.each(BACKENDS)('instrument versions over HTTP on $label', (backend) => 
       expect(page2.status).toBe(200);
       expect(page2.text).toContain('SxC_9');
       expect(page2.text).not.toContain('"SxA_8"');
+      // Results are published only after the wave closes: close it, then analyse and export on v2.
+      expect((await api().post(`/api/v1/waves/${waveId}/close`).set(AUTH)).status).toBe(200);
+      await t.app.services.analyses.idle();
+      const queued = await api().post(`/api/v1/waves/${waveId}/analyses`).set(AUTH).send({});
+      await t.app.services.analyses.idle();
+      const analysis = await api().get(`/api/v1/analyses/${queued.body.id}`).set(AUTH);
+      expect(analysis.body.status, analysis.body.error).toBe('done');
+      const exported = await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH);
+      expect(exported.status, exported.text).toBe(200);
+      const header = exported.text.split('\n')[0].split(',');
+      expect(header).toContain('SxC_9');
+      expect(header).not.toContain('SxA_8');
       expect((await request(restarted).get(`/api/v1/waves/${waveId}/export`).set(AUTH)).text.split('\n')[0]).toBe(exported.text.split('\n')[0]);
       await refused(() => request(restarted).post('/api/v1/instrument/versions/v2/publish').set(AUTH), 409, /published already/);
       const v3 = await request(restarted).post('/api/v1/instrument/versions').set(AUTH).send({ from: 'v2', version: 'v3', changes: [{ action: 'retire', item: 'SxC_9', reason: 'Still sorted into RxC.' }] });
