@@ -40,7 +40,9 @@ function quiet(program: Command): Command {
  * chosen, reports itself through `chosen`.
  */
 export function buildProgram(table: readonly CommandEntry[] = commands, chosen: (entry: CommandEntry) => void = () => {}): Command {
-  const program = baseProgram();
+  // Options after a command name belong to that command here (its own `--version` is not the program's);
+  // the full program parses them again against the command's definition.
+  const program = baseProgram().enablePositionalOptions();
   for (const entry of table) {
     program
       .command(entry.name)

@@ -28,7 +28,7 @@ describe('a unit report under a commitment it did not follow', () => {
     const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
     const wave = waves[1];
     waveId = wave.id;
-    unitKey = (await request(t.app).get(`/api/v1/waves/${waveId}/report`).set(AUTH)).body.units.find((u: { suppressed: boolean }) => !u.suppressed).unitKey;
+    unitKey = (await request(t.app).get(`/api/v1/waves/${waveId}/report`).set(AUTH)).body.units.find((u: { suppressed: boolean; rollup?: boolean }) => !u.suppressed && !u.rollup).unitKey;
     const login = await request(t.app).post('/login').type('form').send({ token: ADMIN_TOKEN });
     session = (login.headers['set-cookie'][0] as string).split(';')[0];
 
