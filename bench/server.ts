@@ -125,13 +125,13 @@ export async function run(): Promise<string> {
   const server = await startServer(dir, port);
   try {
     const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-    const post = async (path: string, body: unknown): Promise<any> => {
+    const post = async <T = unknown>(path: string, body: unknown): Promise<T> => {
       const res = await fetch(url + path, { method: 'POST', headers: auth, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
+      return (await res.json()) as T;
     };
     await post('/api/v1/units', { key: 'bench', name: 'Bench unit' });
-    const wave = await post('/api/v1/waves', {
+    const wave = await post<{ id: number }>('/api/v1/waves', {
       name: 'Bench',
       opensAt: new Date(Date.now() - 60_000).toISOString(),
       closesAt: new Date(Date.now() + 86_400_000).toISOString(),
@@ -144,7 +144,7 @@ export async function run(): Promise<string> {
     const bodiesFor = async (count: number): Promise<string[]> => {
       const bodies: string[] = [];
       while (bodies.length < count) {
-        const batch = await post(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - bodies.length) });
+        const batch = await post<{ invitations: { token: string }[] }>(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - bodies.length) });
         for (const { token } of batch.invitations) bodies.push(JSON.stringify({ token, answers: answerSet(ids, rnd), complete: true }));
       }
       return bodies;

@@ -2,7 +2,7 @@
  * Writes a command's result: one JSON object with `--json`, else a readable text rendering.
  * NaN and infinities become null in JSON, as shared/CONTRACT.md requires.
  */
-export function emit(result: unknown, json: boolean, render?: (r: any) => string): void {
+export function emit<T>(result: T, json: boolean, render?: (r: T) => string): void {
   if (json) {
     writeJson(result, (text) => process.stdout.write(text));
     process.stdout.write('\n');

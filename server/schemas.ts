@@ -12,6 +12,7 @@ const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * RLM, ALM, the embeddings, overrides and isolates), which can make a name display as
  * something else than it is (a "Trojan source" name).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const NO_CONTROLS = { error: 'must not contain control or bidirectional-control characters.' };
 

@@ -208,8 +208,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
     if (h !== 0 && wantVectors) {
       for (let k = 0; k <= i; k++) d[k] = v[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
-        let g = 0;
-        g = dot(v, (i + 1) * n, v, j * n, i + 1);
+        const g = dot(v, (i + 1) * n, v, j * n, i + 1);
         axpy(v, j * n, d, -g, i + 1);
       }
     }

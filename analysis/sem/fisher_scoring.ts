@@ -92,7 +92,7 @@ export function fisherScoring(
     }
     let t = 1;
     let next: ModelEvaluation | null = null;
-    let xn = new Float64Array(q);
+    const xn = new Float64Array(q);
     for (let halvings = 0; halvings < 40; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] - t * step[k];
       next = evaluateModel(model, data, xn, false);
@@ -123,7 +123,6 @@ export function fisherScoring(
     lastGradient = ev.gradient;
     x = xn;
     ev = next;
-    xn = new Float64Array(q);
     if (change === 0 && t < 1e-6) {
       converged = true;
       message = 'converged';

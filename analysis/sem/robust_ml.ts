@@ -114,7 +114,10 @@ export function baselineScalingFactor(
     const count = new Float64Array(p);
     const mean = new Float64Array(p);
     const variance = new Float64Array(p);
-    for (const y of group) for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) (count[j]++, (mean[j] += y[j]));
+    for (const y of group) for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) {
+      count[j]++;
+      mean[j] += y[j];
+    }
     for (let j = 0; j < p; j++) mean[j] /= count[j];
     for (const y of group) for (let j = 0; j < p; j++) if (!Number.isNaN(y[j])) variance[j] += (y[j] - mean[j]) ** 2;
     for (let j = 0; j < p; j++) variance[j] /= count[j];

@@ -17,7 +17,7 @@ import {
 } from '../../analysis/index.js';
 import { parseChoice, parseNumber } from '../io/args.js';
 import { csvFileSource } from '../io/csv.js';
-import { emit, fmt, table } from '../output.js';
+import { emit, table } from '../output.js';
 
 interface BreakpointFlags {
   events: string;

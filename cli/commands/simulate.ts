@@ -91,8 +91,11 @@ interface SimulateFlags {
 
 /** The research panel spec from --spec overlaid with the research flags; --null-effects plants none. */
 function researchSpecFrom(o: SimulateFlags): ResearchPanelSpec {
+  // --spec is untyped user JSON that the flags below overlay field by field before it is read as a ResearchPanelSpec.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const base = (o.spec ? readSpec(o.spec) : {}) as Record<string, any>;
   const num = (v: string | undefined, flag: string, opts = {}) => (v === undefined ? undefined : parseNumber(v, flag, opts));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const spec: Record<string, any> = o.nullEffects
     ? {
         ...base,

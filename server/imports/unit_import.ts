@@ -142,11 +142,10 @@ function levels(fresh: readonly ImportRow[]): ImportRow[][] {
   const depthOf = (r: ImportRow): number => {
     const known = depth.get(r.key);
     if (known !== undefined) return known;
-    let d = 0;
     const chain: ImportRow[] = [];
     for (let at: ImportRow | undefined = r; at && !depth.has(at.key); at = at.parentKey === undefined ? undefined : byKey.get(at.parentKey)) chain.push(at);
     const top = chain[chain.length - 1];
-    d = top.parentKey !== undefined && depth.has(top.parentKey) ? depth.get(top.parentKey)! + 1 : 0;
+    const d = top.parentKey !== undefined && depth.has(top.parentKey) ? depth.get(top.parentKey)! + 1 : 0;
     for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i].key, d + (chain.length - 1 - i));
     return depth.get(r.key)!;
   };

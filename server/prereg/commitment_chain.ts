@@ -110,7 +110,7 @@ export function checkChain(entries: readonly SignedCommitment[], publicKey: stri
     }
     if (sha256(text) !== e.hash) return broken('its body does not hash to its recorded hash.');
     if (e.publicKey !== publicKey) return broken('it names a signing key other than the chain\'s.');
-    let signed = false;
+    let signed: boolean;
     try {
       signed = verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(String(e.signature), 'base64'));
     } catch {

@@ -66,7 +66,18 @@ const FIND_INVITATION = `
 
 export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationContext | undefined> {
   const result = await db.raw(FIND_INVITATION, [tokenHash]);
-  const row = (Array.isArray(result) ? result[0] : result.rows[0]) as (WaveRow & Record<string, any>) | undefined;
+  const row = (Array.isArray(result) ? result[0] : result.rows[0]) as
+    | (WaveRow & {
+        invitation_id: number | string;
+        unit_id: number | string;
+        response_id: number | string | null;
+        answers: string;
+        complete: number | boolean;
+        submission_hash: string | null;
+        role: string | null;
+        locale: string;
+      })
+    | undefined;
   if (!row) return undefined;
   return {
     invitationId: Number(row.invitation_id),

@@ -147,7 +147,7 @@ export async function waveProgress(db: Db, waveId: number): Promise<UnitProgress
     const p = progress.get(Number(r.unit_id));
     if (!p) continue;
     p.started += Number(r.n);
-    if (Boolean(r.complete)) p.complete += Number(r.n);
+    if (r.complete) p.complete += Number(r.n);
   }
   return units
     .map((u: { id: number; key: string }) => ({ unitKey: u.key, ...progress.get(Number(u.id))! }))

@@ -21,8 +21,7 @@ export async function renderTo(name: string, spec: TopLevelSpec): Promise<string
 export function markGroups(svg: string, type: string, layer = ''): string[] {
   const out: string[] = [];
   const open = new RegExp(`<g class="mark-${type} role-mark [^"]*${layer}[^"]*"[^>]*>`, 'g');
-  let m: RegExpExecArray | null;
-  while ((m = open.exec(svg))) {
+  while (open.exec(svg)) {
     let depth = 1;
     let i = open.lastIndex;
     const tag = /<g\b[^>]*>|<\/g>/g;

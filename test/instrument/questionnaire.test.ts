@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Model, type QuestionRadiogroupModel } from 'survey-core';
+import { Model, type PageModel, type QuestionRadiogroupModel } from 'survey-core';
 import {
   CELLS,
   INSTRUMENT_V1,
@@ -68,8 +68,9 @@ describe('SurveyJS questionnaire', () => {
       const model = load(json);
       const pages: string[][] = [];
       for (let k = 0; k < 3; k++) {
-        model.currentPage.setWasShown(true);
-        pages.push(model.currentPage.questions.map((q) => q.name));
+        const page: PageModel = model.currentPage;
+        page.setWasShown(true);
+        pages.push(page.questions.map((q) => q.name));
         model.nextPage();
       }
       return pages;

@@ -39,13 +39,13 @@ describe('omega total equals lavaan one-factor ML (test/fixtures/r/reliability-r
       expect(r.omegaTotalCi).toBeUndefined();
       // loadings and residual variances, the factor's sign aligned with lavaan's
       const loadings = c.items.map((it) => r.omegaModel!.loadings[it]);
-      const want = (c.expected as { omegaLoadings: number[] }).omegaLoadings;
+      const want = c.expected.omegaLoadings!;
       const sign = Math.sign(loadings.reduce((s, v, j) => s + v * want[j], 0));
       for (const [j, it] of c.items.entries()) {
         expectNear(sign * loadings[j], want[j], OPTIMISER, `${c.name} loading ${it}`);
         expectNear(
           r.omegaModel!.residualVariances[it],
-          (c.expected as { omegaResidualVariances: number[] }).omegaResidualVariances[j],
+          c.expected.omegaResidualVariances![j],
           OPTIMISER,
           `${c.name} residual variance ${it}`,
         );

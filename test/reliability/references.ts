@@ -42,6 +42,9 @@ export interface ReferenceCase {
     scale: { min: number; max: number };
     items: ReferenceItem[];
     omegaTotal?: number;
+    /** lavaan's one-factor loadings and residual variances, present with omegaTotal. */
+    omegaLoadings?: number[];
+    omegaResidualVariances?: number[];
   };
 }
 

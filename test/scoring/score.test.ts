@@ -46,7 +46,13 @@ describe('seici score (contract case sei-small-score, R oracle)', () => {
   });
 
   it('keeps rwg(j) within [0, 1]', () => {
-    for (const u of r.json.units) for (const v of Object.values(u.rwgj)) if (v !== null) expect(v as number).toBeGreaterThanOrEqual(0), expect(v as number).toBeLessThanOrEqual(1);
+    for (const u of r.json.units) {
+      for (const v of Object.values(u.rwgj)) {
+        if (v === null) continue;
+        expect(v as number).toBeGreaterThanOrEqual(0);
+        expect(v as number).toBeLessThanOrEqual(1);
+      }
+    }
   });
 
   it('attaches per-wave, per-dimension ICC(1), ICC(2) and F equal to multilevel (scoring-references.R)', () => {

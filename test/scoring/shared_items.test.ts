@@ -50,9 +50,11 @@ describe('sharedItems: the items versions carry over unchanged', () => {
   });
 
   it('does not share an id whose wording or keying differs, and says so', () => {
-    const changed = derive('v2b', [], []);
-    changed.items.SxV_2 = { ...changed.items.SxV_2, text: { en: 'silently reworded' } };
-    changed.items.SxV_3 = { ...changed.items.SxV_3, reverse: true };
+    const base = v1().items;
+    const changed: VersionItems = {
+      version: 'v2b',
+      items: { ...base, SxV_2: { ...base.SxV_2, text: { en: 'silently reworded' } }, SxV_3: { ...base.SxV_3, reverse: true } },
+    };
     const s = sharedItems([v1(), changed]);
     expect(s.items).not.toContain('SxV_2');
     expect(s.items).not.toContain('SxV_3');

@@ -29,6 +29,7 @@ describe.each(BACKENDS)('bad input on $label', (backend) => {
     expect(res.body.error).toMatch(pattern);
     expect(res.body.error).toMatch(/^[^\n]+[.]$/);
     expect(res.body.error.length).toBeLessThanOrEqual(300);
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters on purpose
     expect(res.body.error).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
     expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
     expect(await storeSnapshot(t.db)).toEqual(before);

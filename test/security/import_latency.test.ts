@@ -67,7 +67,7 @@ describe.each(BACKENDS)('a maximum-size unit import on $label', (backend) => {
     let importing = true;
     const importStarted = performance.now();
     const imported = fetch(`${base}/api/v1/units/import`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'text/csv' }, body: csv }).then(async (res) => {
-      const body = await res.json();
+      const body = (await res.json()) as { created?: number };
       importing = false;
       return { status: res.status, body, seconds: (performance.now() - importStarted) / 1000 };
     });

@@ -55,6 +55,7 @@ describe('omega total uses lavaan\'s unbounded one-factor fit (Heywood case)', (
     ];
     const rows: number[][] = [];
     for (let k = 0; k < 3; k++) for (const s of [1, -1]) rows.push(l.map((li) => s * Math.sqrt(3) * li[k]));
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(rows.reduce((s, y) => s + y[i] * y[j], 0) / rows.length).toBeCloseTo(cor[i][j], 12);
     const r3 = scaleReliability(rows, { items, bootstrap: 0 });
     expect(Math.abs(r3.omegaTotal! - omega)).toBeLessThan(1e-6);
     expect(Math.abs(r3.omegaModel!.residualVariances.a - theta[0])).toBeLessThan(1e-6);

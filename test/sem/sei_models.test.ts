@@ -24,7 +24,7 @@ describe('seiModelSyntax', () => {
     expect(zeroCovariances.every((t) => t.modifiers[0].fixed === 0)).toBe(true);
   });
   it('rejects a cell with a single item and an unknown cell', () => {
-    expect(() => seiModelSyntax([...itemsOf(2), { item: 'extra', cell: 'SxA' }].filter((i) => i.cell !== 'RxC' || i.item === 'RxC_1'))).toThrow(
+    expect(() => seiModelSyntax([...itemsOf(2), { item: 'extra', cell: 'SxA' as const }].filter((i) => i.cell !== 'RxC' || i.item === 'RxC_1'))).toThrow(
       /cell RxC has one item \(RxC_1\)/,
     );
     expect(() => seiModelSyntax([{ item: 'q1', cell: 'QxZ' as never }])).toThrow(InputError);

@@ -66,10 +66,10 @@ describe('crash safety (SQLite)', () => {
     const post = (path: string, body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
       fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body) });
     expect((await post('/api/v1/units', { key: 'crash', name: 'Crash unit' }, auth)).status).toBe(201);
-    const wave = await (await post('/api/v1/waves', { name: 'Crash', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString(), unitKeys: ['crash'] }, auth)).json();
-    const items: ItemInfo[] = (await (await fetch(`${base}/api/v1/instrument`)).json()).items;
-    const tokens: string[] = (await (await post(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'crash', count: 4000 }, auth)).json()).invitations.map(
-      (i: { token: string }) => i.token,
+    const wave = (await (await post('/api/v1/waves', { name: 'Crash', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString(), unitKeys: ['crash'] }, auth)).json()) as { id: number };
+    const items = ((await (await fetch(`${base}/api/v1/instrument`)).json()) as { items: ItemInfo[] }).items;
+    const tokens = ((await (await post(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'crash', count: 4000 }, auth)).json()) as { invitations: { token: string }[] }).invitations.map(
+      (i) => i.token,
     );
     const random = seeded(7);
     const submissions = tokens.map((token) => ({ token, answers: seiAnswers(items, random), complete: true }));

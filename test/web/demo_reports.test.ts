@@ -26,7 +26,7 @@ interface ApiReport {
   reliability: Record<string, { alpha: number }>;
 }
 
-let reports: ApiReport[] = [];
+const reports: ApiReport[] = [];
 
 /** Problems a screen-reader or keyboard user would meet on the current page. */
 async function accessibilityProblems(p: Page): Promise<string[]> {

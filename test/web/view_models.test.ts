@@ -51,6 +51,7 @@ describe('console view models', () => {
       efa: { error: 'too few rows' },
       cfa: [{ model: 'Structural', error: 'not identified' }],
       invariance: [],
+      requirements: [],
       seconds: 0.1,
     };
     const report: ScaleReport = {

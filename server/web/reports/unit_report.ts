@@ -9,8 +9,6 @@ import {
   cellDimension,
   cellLever,
   type Cell,
-  type DimensionName,
-  type LeverName,
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
 import { preregistrationSentence } from '../../prereg/rule_commitment.js';
