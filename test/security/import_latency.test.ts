@@ -51,13 +51,16 @@ describe.each(BACKENDS)('a maximum-size unit import on $label', (backend) => {
 
     // The same submissions without an import, for comparison.
     let next = 0;
-    const submit = async (token: string, into: number[]) => {
+    const submit = async (token: string, into: number[], complete = true) => {
       const started = performance.now();
-      const res = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, answers, complete: true }) });
+      const res = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, answers, complete }) });
       await res.arrayBuffer();
       into.push(performance.now() - started);
-      expect(res.status).toBe(201);
+      expect(complete ? [201] : [200, 201]).toContain(res.status);
     };
+    // Four links are kept back for partial saves (repeatable on one link), so that the submitters
+    // keep writing for the whole import even on a machine where complete sets use up the others.
+    const spare = tokens.splice(tokens.length - 4, 4);
     const baseline: number[] = [];
     const quiet = async () => {
       while (baseline.length < 400) await submit(tokens[next++], baseline);
@@ -72,15 +75,17 @@ describe.each(BACKENDS)('a maximum-size unit import on $label', (backend) => {
       return { status: res.status, body, seconds: (performance.now() - importStarted) / 1000 };
     });
     const latencies: number[] = [];
-    const submitter = async () => {
-      while (importing && next < tokens.length) await submit(tokens[next++], latencies);
+    const submitter = async (i: number) => {
+      while (importing) {
+        if (next < tokens.length) await submit(tokens[next++], latencies);
+        else await submit(spare[i], latencies, false);
+      }
     };
-    await Promise.all([submitter(), submitter(), submitter(), submitter()]);
+    await Promise.all([submitter(0), submitter(1), submitter(2), submitter(3)]);
     const result = await imported;
     expect(result.status, JSON.stringify(result.body).slice(0, 300)).toBe(200);
     expect(result.body.created).toBe(rows);
     expect(importing).toBe(false);
-    expect(next).toBeLessThan(tokens.length); // the submitters ran for the whole import
     const p50 = percentile(latencies, 0.5);
     const p99 = percentile(latencies, 0.99);
     console.log(`${backend.label}: without an import, p50 ${percentile(baseline, 0.5).toFixed(1)} ms, p99 ${percentile(baseline, 0.99).toFixed(1)} ms`);
