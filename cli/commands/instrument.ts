@@ -124,7 +124,7 @@ export function register(program: Command): void {
       } else {
         content = buildQuestionnaire(version, locales as Locale[], {
           seed: opts.seed === undefined ? undefined : parseNumber(opts.seed, '--seed', { integer: true, min: 0 }),
-          minGroupSize: parseNumber(opts.minGroup, '--min-group', { integer: true, min: 2 }),
+          minGroupSize: parseNumber(opts.minGroup, '--min-group', { integer: true, min: 3 }),
         });
       }
       const text = typeof content === 'string' ? content : JSON.stringify(content, null, 2) + '\n';

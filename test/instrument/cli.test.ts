@@ -56,6 +56,7 @@ describe('seici instrument', () => {
       ['instrument', 'show', '--cell', 'XxA'],
       ['instrument', 'export', '--format', 'xml'],
       ['instrument', 'export', '--format', 'surveyjs', '--locale', 'en,fr'],
+      ['instrument', 'export', '--format', 'surveyjs', '--min-group', '2'],
     ]) {
       const r = seici(args);
       expect(r.status, args.join(' ')).toBe(2);
@@ -63,6 +64,8 @@ describe('seici instrument', () => {
       expect(r.stdout).toBe('');
     }
     expect(seici(['instrument', 'show', '--version', 'v9']).stderr).toMatch(/Unknown instrument version "v9"/);
+    // The privacy statement may not promise a group size below the publication policy's floor of 3.
+    expect(seici(['instrument', 'export', '--format', 'surveyjs', '--min-group', '2']).stderr).toMatch(/--min-group/);
   });
 
   it('derives a new version from a change list and compares it with its base', () => {
