@@ -82,15 +82,19 @@ export function seiModelSyntax(items: readonly SeiItemCell[], kind: SeiModelKind
  * Reverse-keyed items stay as answered: their loadings come out negative.
  */
 export function seiModelFromItemMap(map: { readonly items?: Readonly<Record<string, { readonly cell?: unknown }>> }, kind: SeiModelKind = 'cells'): string {
+  return seiModelSyntax(seiItemCellsFromMap(map), kind);
+}
+
+/** The items and their cells of a `score` item map, checked: an input error names the item at fault. */
+export function seiItemCellsFromMap(map: { readonly items?: Readonly<Record<string, { readonly cell?: unknown }>> }): SeiItemCell[] {
   if (typeof map !== 'object' || map === null || typeof map.items !== 'object' || map.items === null) {
     throw new InputError('map', 'map must be an object whose "items" names each item\'s cell.');
   }
-  const items = Object.entries(map.items).map(([item, spec]) => {
+  return Object.entries(map.items).map(([item, spec]) => {
     const cell = spec?.cell;
     if (typeof cell !== 'string' || !(CELLS as readonly string[]).includes(cell)) {
       throw new InputError('map', `map item "${item}" must have a cell among ${CELLS.join(', ')}.`);
     }
     return { item, cell: cell as Cell };
   });
-  return seiModelSyntax(items, kind);
 }

@@ -1,6 +1,5 @@
 import { CELLS, type Cell } from '../../../instrument/model.js';
-import { InputError } from '../../errors.js';
-import { seiModelSyntax, type SeiItemCell } from '../sei_model_syntax.js';
+import { seiItemCellsFromMap, seiModelSyntax, type SeiItemCell } from '../sei_model_syntax.js';
 
 /** How the loadings of the two levels relate. */
 export interface SeiTwoLevelOptions {
@@ -40,15 +39,5 @@ export function seiTwoLevelSyntax(items: readonly SeiItemCell[], options: SeiTwo
 
 /** The same from a `score` item map ({items: {name: {cell}}}). */
 export function seiTwoLevelFromItemMap(map: { readonly items?: Readonly<Record<string, { readonly cell?: unknown }>> }, options: SeiTwoLevelOptions = {}): string {
-  if (typeof map !== 'object' || map === null || typeof map.items !== 'object' || map.items === null) {
-    throw new InputError('map', 'map must be an object whose "items" names each item\'s cell.');
-  }
-  const items = Object.entries(map.items).map(([item, spec]) => {
-    const cell = spec?.cell;
-    if (typeof cell !== 'string' || !(CELLS as readonly string[]).includes(cell)) {
-      throw new InputError('map', `map item "${item}" must have a cell among ${CELLS.join(', ')}.`);
-    }
-    return { item, cell: cell as Cell };
-  });
-  return seiTwoLevelSyntax(items, options);
+  return seiTwoLevelSyntax(seiItemCellsFromMap(map), options);
 }
