@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Prng } from '../analysis/simulation/prng.js';
+import { Prng } from '../analysis/math/random.js';
 import { CELLS } from '../instrument/model.js';
 import { median } from './timing.js';
 

@@ -1,5 +1,5 @@
 import { InputError } from '../analysis/errors.js';
-import { Prng } from '../analysis/simulation/prng.js';
+import { Prng } from '../analysis/math/random.js';
 import type { ExpertRating } from '../analysis/content_validity/content_validity.js';
 import { isLocale, type Locale, type Localized } from './locale.js';
 import { CELL_DEFINITIONS, CELLS, type Cell } from './model.js';

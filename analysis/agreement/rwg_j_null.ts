@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { Prng } from '../simulation/prng.js';
+import { Prng } from '../math/random.js';
 import { rwgJFromVariance } from './rwg_j.js';
 import { uniformNullVariance } from './null_variance.js';
 

@@ -4,6 +4,7 @@
  * Moore-Penrose pseudo-inverse of a symmetric matrix. They assume validated, conformable input.
  */
 import { symmetricEigen } from './symmetric_eigen.js';
+import { choleskyInverseRows, choleskyLogDetRows, choleskyRows } from '../math/cholesky.js';
 
 export type Matrix = number[][];
 
@@ -65,55 +66,19 @@ export function outerProduct(l: readonly (readonly number[])[]): Matrix {
   return out;
 }
 
-/** Cholesky factor (lower triangular) of a symmetric positive-definite matrix, or null if it is not PD. */
+/** Cholesky factor (lower triangular) of a symmetric positive-definite matrix, or null if it is not PD (the kernel in analysis/math/cholesky.ts). */
 export function cholesky(a: readonly (readonly number[])[]): Matrix | null {
-  const n = a.length;
-  const l = zeros(n, n);
-  for (let j = 0; j < n; j++) {
-    let s = a[j][j];
-    for (let k = 0; k < j; k++) s -= l[j][k] * l[j][k];
-    if (!(s > 0)) return null;
-    const d = Math.sqrt(s);
-    l[j][j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let t = a[i][j];
-      for (let k = 0; k < j; k++) t -= l[i][k] * l[j][k];
-      l[i][j] = t / d;
-    }
-  }
-  return l;
+  return choleskyRows(a);
 }
 
 /** The inverse of a symmetric positive-definite matrix from its Cholesky factor L: (L L′)⁻¹ = L⁻′ L⁻¹. */
 export function choleskyInverse(l: readonly (readonly number[])[]): Matrix {
-  const n = l.length;
-  // W = L⁻¹ (lower triangular), by forward substitution column by column
-  const w = zeros(n, n);
-  for (let j = 0; j < n; j++) {
-    w[j][j] = 1 / l[j][j];
-    for (let i = j + 1; i < n; i++) {
-      let s = 0;
-      const li = l[i];
-      for (let k = j; k < i; k++) s -= li[k] * w[k][j];
-      w[i][j] = s / li[i];
-    }
-  }
-  const out = zeros(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = i; k < n; k++) s += w[k][i] * w[k][j];
-      out[i][j] = out[j][i] = s;
-    }
-  }
-  return out;
+  return choleskyInverseRows(l);
 }
 
 /** log det of a symmetric positive-definite matrix from its Cholesky factor: 2 Σ ln L_ii. */
 export function choleskyLogDeterminant(l: readonly (readonly number[])[]): number {
-  let s = 0;
-  for (let i = 0; i < l.length; i++) s += Math.log(l[i][i]);
-  return 2 * s;
+  return choleskyLogDetRows(l);
 }
 
 /** True when the Cholesky factor shows the matrix comfortably positive definite (every pivot² above `floor`). */

@@ -2,7 +2,8 @@ import { InputError } from '../errors.js';
 import { listwiseCorrelation } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { correlation, type MissingPolicy } from '../data/covariance.js';
-import { Prng } from '../simulation/prng.js';
+import { Prng } from '../math/random.js';
+import { quantileType7 } from '../math/quantile.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
 import { symmetricEigenvalues } from './symmetric_eigen.js';
 import { columnCorrelation } from './column_correlation.js';
@@ -117,7 +118,7 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
   if (failures > 0) warnings.push(`${failures} one-factor fits of random data did not converge.`);
   const summarise = (sets: number[][]): Reference => ({
     mean: Array.from({ length: p }, (_, k) => sets.reduce((a, s) => a + s[k], 0) / sets.length),
-    quantile: Array.from({ length: p }, (_, k) => quantileType7(sets.map((s) => s[k]), quantile ?? 0.5)),
+    quantile: Array.from({ length: p }, (_, k) => quantileType7(sets.map((s) => s[k]).sort((a, b) => a - b), quantile ?? 0.5)),
   });
   const resampled = { components: summarise(samp), factors: summarise(sampFa) };
   const simulated = { components: summarise(sim), factors: summarise(simFa) };
@@ -141,13 +142,4 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
     ncomponents: countAbove(eigenvalues, reference(resampled.components)),
     diagnostics: { converged: failures === 0, iterations, warnings },
   };
-}
-
-/** R's default (type 7) sample quantile: linear interpolation between order statistics. */
-export function quantileType7(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (h - lo) * (s[hi] - s[lo]);
 }

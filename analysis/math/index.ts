@@ -1,4 +1,8 @@
-/** Probability distributions: the one place every p-value and quantile of seici comes from. */
+/**
+ * The numerical kernels every part of seici shares: probability distributions (the one place
+ * every p-value and quantile comes from), the Cholesky factorisation, the seeded random
+ * generator and the sample quantile.
+ */
 export { logGamma } from './log_gamma.js';
 export { incompleteGamma } from './incomplete_gamma.js';
 export type { IncompleteGamma } from './incomplete_gamma.js';
@@ -9,3 +13,6 @@ export { chiSquareCdf, chiSquareDensity, chiSquareQuantile, chiSquareTails, chiS
 export { noncentralChiSquareCdf } from './noncentral_chi_square.js';
 export { fCdf, fQuantile, fTails, fUpperTail } from './f_distribution.js';
 export { tCdf, tQuantile, tTails, tTwoSided } from './t_distribution.js';
+export { Prng, seededUniform } from './random.js';
+export { quantileType7 } from './quantile.js';
+export { cholesky, choleskyInverse, choleskyLogDet, choleskySolve, choleskyRows, choleskyInverseRows, choleskyLogDetRows } from './cholesky.js';

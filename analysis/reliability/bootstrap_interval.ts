@@ -1,3 +1,6 @@
+import { quantileType7 } from '../math/quantile.js';
+import { seededUniform } from '../math/random.js';
+
 /** A percentile bootstrap interval and how it was obtained. */
 export interface BootstrapInterval {
   readonly lower: number;
@@ -52,30 +55,5 @@ export function bootstrapInterval(
     replicates,
     valid: values.length,
     seed,
-  };
-}
-
-/** R's default sample quantile (type 7) of ascending `sorted` values; NaN when there are none. */
-export function quantileType7(sorted: readonly number[], prob: number): number {
-  const m = sorted.length;
-  if (m === 0) return NaN;
-  const h = (m - 1) * prob;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, m - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/**
- * Uniform numbers in [0, 1) from a seeded 32-bit generator (the "mulberry32" construction:
- * a Weyl sequence scrambled by multiply-xorshift steps; period 2^32).
- */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -3,7 +3,7 @@ export { averageInterItemR } from './average_inter_item_r.js';
 export { alphaStandardError } from './alpha_standard_error.js';
 export { feldtInterval } from './feldt_interval.js';
 export type { ConfidenceInterval } from './feldt_interval.js';
-export { bootstrapInterval, quantileType7, seededUniform } from './bootstrap_interval.js';
+export { bootstrapInterval } from './bootstrap_interval.js';
 export type { BootstrapInterval, BootstrapOptions } from './bootstrap_interval.js';
 export { scaleReliability } from './scale_reliability.js';
 export type { ScaleReliability, ScaleReliabilityOptions } from './scale_reliability.js';

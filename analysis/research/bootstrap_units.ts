@@ -1,4 +1,5 @@
-import { quantileType7, seededUniform } from '../reliability/bootstrap_interval.js';
+import { quantileType7 } from '../math/quantile.js';
+import { seededUniform } from '../math/random.js';
 
 /** Percentile limits of one bootstrapped statistic. */
 export interface BootstrapLimits {

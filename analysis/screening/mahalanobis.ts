@@ -1,3 +1,4 @@
+import { choleskyRows } from '../math/cholesky.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 
 /** Squared Mahalanobis distances of respondents from the sample centroid, with chi-square p-values. */
@@ -10,23 +11,6 @@ export interface MahalanobisDistances {
   /** Rows used for the centroid and covariance matrix (complete rows). */
   readonly nComplete: number;
   readonly warnings: readonly string[];
-}
-
-/** Lower Cholesky factor of a covariance matrix; null when not positive definite. */
-function choleskyLower(s: readonly (readonly number[])[]): number[][] | null {
-  const n = s.length;
-  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let v = s[i][j];
-      for (let k = 0; k < j; k++) v -= L[i][k] * L[j][k];
-      if (i === j) {
-        if (!(v > 1e-10 * Math.max(1, Math.abs(s[i][i])))) return null;
-        L[i][i] = Math.sqrt(v);
-      } else L[i][j] = v / L[j][j];
-    }
-  }
-  return L;
 }
 
 /**
@@ -67,7 +51,7 @@ export function mahalanobisDistances(data: readonly (readonly number[])[]): Maha
     if (f === undefined) {
       const cols: number[] = [];
       for (let j = 0; j < J; j++) if (!Number.isNaN(row[j])) cols.push(j);
-      f = { cols, L: cols.length >= 2 ? choleskyLower(cols.map((a) => cols.map((b) => S[a][b]))) : null };
+      f = { cols, L: cols.length >= 2 ? choleskyRows(cols.map((a) => cols.map((b) => S[a][b])), 1e-10) : null };
       factors.set(key, f);
     }
     return f;

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { normalTwoSided } from '../math/normal_distribution.js';
-import { quantileType7, seededUniform } from '../reliability/bootstrap_interval.js';
+import { quantileType7 } from '../math/quantile.js';
+import { seededUniform } from '../math/random.js';
 import { fitSem, type SemData, type SemEstimate, type SemOptions, type SemResult } from './fit_sem.js';
 import type { Statement } from './model_syntax.js';
 

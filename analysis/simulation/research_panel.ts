@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { Prng } from './prng.js';
+import { Prng } from '../math/random.js';
 
 /**
  * The population model of a unit-wave research panel with each of the SEI model's hypotheses

@@ -1,8 +1,8 @@
 import { InputError } from '../errors.js';
 import { CELLS, DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../../instrument/model.js';
 import type { ItemMap } from '../scoring/item_map.js';
-import { Prng } from './prng.js';
-import { cholesky } from './cholesky.js';
+import { Prng } from '../math/random.js';
+import { choleskyRows } from '../math/cholesky.js';
 import { panelItemIds, resolvePanelSpec, type PanelSpec, type ResolvedPanelSpec } from './panel_spec.js';
 
 /** What the generator put into the panel, for tests to recover. */
@@ -56,7 +56,7 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
   if (!Number.isInteger(seed)) throw new InputError('seed', `seed must be a whole number; got ${seed}.`);
   const s = resolvePanelSpec(spec);
   const rng = new Prng(seed);
-  const L = cholesky(s.cellCorrelation);
+  const L = choleskyRows(s.cellCorrelation, 1e-12);
   if (L === null) throw new InputError('cellCorrelation', 'cellCorrelation is not positive definite.');
   const ids = panelItemIds(s.itemsPerCell);
   const k = s.itemsPerCell;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correlation, exploratoryFactorAnalysis, numberOfFactors, parallelAnalysis, extractFactors, simulatePanel } from '../../analysis/index.js';
-import { Prng } from '../../analysis/simulation/prng.js';
+import { Prng } from '../../analysis/math/random.js';
 import { cholesky } from '../../analysis/efa/linear_algebra.js';
 import { commonPart } from '../../analysis/efa/factor_fit.js';
 import { BIG5, alignColumns, applyAlignment, completeCases, congruence, fixtureData, maxAbsDiff, reference } from './helpers.js';

@@ -88,3 +88,13 @@ export class Prng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/**
+ * A seeded uniform stream in [0, 1) as a plain function, for resampling loops (bootstrap
+ * intervals, parallel analysis): the same generator as {@link Prng}, so every random number in
+ * seici comes from one implementation and one seed reproduces a result everywhere.
+ */
+export function seededUniform(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.uniform();
+}

@@ -1,0 +1,114 @@
+/**
+ * The one Cholesky factorisation of seici and what follows from it (log-determinant, SPD inverse,
+ * solve), on row-major Float64Array matrices of order n, plus adapters for row-array matrices.
+ * Nothing here validates input beyond positive definiteness.
+ */
+
+/**
+ * Lower Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), computed column by
+ * column (Golub & Van Loan, Matrix Computations, 4th ed., alg. 4.2.1) into a new array; null when
+ * the matrix is not positive definite, i.e. when a pivot is not above
+ * `minPivot` · max(1, |a_jj|) (0 by default: any positive pivot).
+ */
+export function cholesky(a: Float64Array, n: number, minPivot = 0): Float64Array | null {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    const lj = j * n;
+    for (let k = 0; k < j; k++) d -= l[lj + k] * l[lj + k];
+    if (!(d > minPivot * Math.max(1, Math.abs(a[j * n + j]))) || !Number.isFinite(d)) return null;
+    const djj = Math.sqrt(d);
+    l[lj + j] = djj;
+    for (let i = j + 1; i < n; i++) {
+      const li = i * n;
+      let s = a[li + j];
+      for (let k = 0; k < j; k++) s -= l[li + k] * l[lj + k];
+      l[li + j] = s / djj;
+    }
+  }
+  return l;
+}
+
+/** log det A from its Cholesky factor. */
+export function choleskyLogDet(l: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(l[i * n + i]);
+  return 2 * s;
+}
+
+/** A⁻¹ from the Cholesky factor of A. */
+export function choleskyInverse(l: Float64Array, n: number): Float64Array {
+  // invert L (lower), then A⁻¹ = L⁻ᵀ L⁻¹
+  const li = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    li[i * n + i] = 1 / l[i * n + i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s += l[i * n + k] * li[k * n + j];
+      li[i * n + j] = -s / l[i * n + i];
+    }
+  }
+  // A⁻¹ = Σ_k (row k of L⁻¹)ᵀ(row k of L⁻¹), accumulated row by row
+  const inv = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const lk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const a = li[lk + i];
+      if (a === 0) continue;
+      const ii = i * n;
+      for (let j = 0; j <= i; j++) inv[ii + j] += a * li[lk + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) inv[j * n + i] = inv[i * n + j];
+  return inv;
+}
+
+/** Solves A x = b given the Cholesky factor of A. */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
+    x[i] = s / l[i * n + i];
+  }
+  return x;
+}
+
+/** Row-major Float64Array copy of a square row-array matrix. */
+function packRows(rows: readonly (readonly number[])[]): Float64Array {
+  const n = rows.length;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = rows[i][j];
+  return out;
+}
+
+/** Row arrays from a row-major Float64Array matrix of order n. */
+function unpackRows(a: Float64Array, n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, i * n + n)));
+}
+
+/** {@link cholesky} of a row-array matrix, returning row arrays (null when not positive definite). */
+export function choleskyRows(rows: readonly (readonly number[])[], minPivot = 0): number[][] | null {
+  const n = rows.length;
+  const l = cholesky(packRows(rows), n, minPivot);
+  return l ? unpackRows(l, n) : null;
+}
+
+/** {@link choleskyInverse} for a row-array Cholesky factor: (L Lᵀ)⁻¹ as row arrays. */
+export function choleskyInverseRows(l: readonly (readonly number[])[]): number[][] {
+  const n = l.length;
+  return unpackRows(choleskyInverse(packRows(l), n), n);
+}
+
+/** {@link choleskyLogDet} for a row-array Cholesky factor: 2 Σ ln L_ii. */
+export function choleskyLogDetRows(l: readonly (readonly number[])[]): number {
+  let s = 0;
+  for (let i = 0; i < l.length; i++) s += Math.log(l[i][i]);
+  return 2 * s;
+}
