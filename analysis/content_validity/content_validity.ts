@@ -1,6 +1,6 @@
 import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
-import { CELLS, isCell, type Cell } from '../../instrument/model.js';
+import { CELLS, isCell, type Cell } from '../sei_model.js';
 import { contentValidityRatio, criticalContentValidityRatio } from './content_validity_ratio.js';
 import { itemSortIndices } from './item_sort.js';
 import { DEFAULT_VERDICT_CRITERIA, itemVerdict, type ContentVerdict, type VerdictCriteria } from './item_verdict.js';

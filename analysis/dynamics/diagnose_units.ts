@@ -1,4 +1,4 @@
-import { CELLS, DIMENSION_NAMES, DIMENSIONS, type Cell, type DimensionName } from '../../instrument/model.js';
+import { CELLS, DIMENSION_NAMES, DIMENSIONS, type Cell, type DimensionName } from '../sei_model.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_RULES, type BreakpointRuleSet } from './rules.js';

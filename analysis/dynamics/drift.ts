@@ -1,4 +1,4 @@
-import type { Cell, DimensionName } from '../../instrument/model.js';
+import type { Cell, DimensionName } from '../sei_model.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 

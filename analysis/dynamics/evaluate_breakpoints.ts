@@ -1,4 +1,4 @@
-import type { Cell } from '../../instrument/model.js';
+import type { Cell } from '../sei_model.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { isEventType, type CoordinationEvent } from '../traces/event.js';

@@ -1,4 +1,4 @@
-import type { Cell } from '../../instrument/model.js';
+import type { Cell } from '../sei_model.js';
 
 /** An exemplar intervention for weak SEI cells (shared/DESIGN.md). */
 export interface Intervention {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { isCell, type Cell } from '../../instrument/model.js';
+import { isCell, type Cell } from '../sei_model.js';
 
 /** The ten breakpoint signals of shared/CONTRACT.md `breakpoints`, in its order. */
 export const SIGNALS = [

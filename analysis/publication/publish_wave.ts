@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CELLS, DIMENSIONS, DIMENSION_NAMES, LEVERS, LEVER_NAMES, cellDimension, cellLever, type Cell, type DimensionName, type LeverName } from '../../instrument/model.js';
+import { CELLS, DIMENSIONS, DIMENSION_NAMES, LEVERS, LEVER_NAMES, cellDimension, cellLever, type Cell, type DimensionName, type LeverName } from '../sei_model.js';
 import { resolveItemMap, type ItemMap } from '../scoring/item_map.js';
 import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { scoreUnits, type ScoreResult, type UnitAggregation } from '../scoring/score_units.js';

@@ -7,7 +7,7 @@ import type { ItemStatistics } from '../items/item_analysis.js';
 import { fitSem } from '../sem/fit_sem.js';
 import { measurementInvariance } from '../sem/measurement_invariance.js';
 import { seiModelSyntax } from '../sem/sei_model_syntax.js';
-import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension, cellLever, type Cell, type Dimension } from '../../instrument/model.js';
+import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension, cellLever, type Cell, type Dimension } from '../sei_model.js';
 import { resolveItemMap } from '../scoring/item_map.js';
 import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { validRespondents } from './valid_respondents.js';

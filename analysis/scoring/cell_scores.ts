@@ -1,4 +1,4 @@
-import { CELLS } from '../../instrument/model.js';
+import { CELLS } from '../sei_model.js';
 import type { ResolvedItemMap } from './item_map.js';
 import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 

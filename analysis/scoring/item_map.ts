@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CELLS, isCell, type Cell } from '../../instrument/model.js';
+import { CELLS, isCell, type Cell } from '../sei_model.js';
 
 /** shared/CONTRACT.md `score` item map: each item column's cell and keying, and the scale's ends. */
 export interface ItemMap {

@@ -1,4 +1,4 @@
-import type { DimensionName } from '../../instrument/model.js';
+import type { DimensionName } from '../sei_model.js';
 
 /**
  * The misalignment M of a unit-wave: the standard deviation (n − 1 divisor) of its three

@@ -9,7 +9,7 @@ import {
   type Cell,
   type DimensionName,
   type LeverName,
-} from '../../instrument/model.js';
+} from '../sei_model.js';
 import { resolveItemMap, type ItemMap, type ResolvedItemMap } from './item_map.js';
 import { cellScoreMatrix } from './cell_scores.js';
 import { misalignment, dominantDimension } from './misalignment.js';

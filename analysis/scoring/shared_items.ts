@@ -1,7 +1,7 @@
 import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { isCodedLabels, labelsOf } from '../data/columns.js';
-import { CELLS, isCell, type Cell } from '../../instrument/model.js';
+import { CELLS, isCell, type Cell } from '../sei_model.js';
 import type { ItemMap } from './item_map.js';
 import { scoreUnits, type Responses, type ScoreOptions, type ScoreResult } from './score_units.js';
 

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CELLS, DIMENSIONS, DIMENSION_NAMES, LEVERS, LEVER_NAMES, type Cell } from '../../instrument/model.js';
+import { CELLS, DIMENSIONS, DIMENSION_NAMES, LEVERS, LEVER_NAMES, type Cell } from '../sei_model.js';
 
 /** The SEI-CI structures a scale developer confirms. */
 export type SeiModelKind = 'cells' | 'dimensions' | 'levers' | 'bifactor';

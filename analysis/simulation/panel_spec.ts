@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CELLS, type Cell } from '../../instrument/model.js';
+import { CELLS, type Cell } from '../sei_model.js';
 
 /** A non-invariant item set: in `context`, the named items get an intercept shift and/or another loading. */
 export interface NonInvariance {

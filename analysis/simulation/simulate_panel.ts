@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CELLS, DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../../instrument/model.js';
+import { CELLS, DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../sei_model.js';
 import type { ItemMap } from '../scoring/item_map.js';
 import { Prng } from '../math/random.js';
 import { choleskyRows } from '../math/cholesky.js';

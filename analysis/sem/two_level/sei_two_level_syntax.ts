@@ -1,4 +1,4 @@
-import { CELLS, type Cell } from '../../../instrument/model.js';
+import { CELLS, type Cell } from '../../sei_model.js';
 import { seiItemCellsFromMap, seiModelSyntax, type SeiItemCell } from '../sei_model_syntax.js';
 
 /** How the loadings of the two levels relate. */
