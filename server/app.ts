@@ -1,11 +1,11 @@
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
-import { requireAdmin } from './auth/admin.js';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { isPostgres, sqliteFilename, type Db } from './db.js';
 import { dynamicsRouter } from './dynamics/router.js';
+import { InputError } from '../analysis/errors.js';
 import { HttpError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
 import { AnalysisRunner } from './jobs/analysis_runner.js';
@@ -15,12 +15,11 @@ import { openApiDocument } from './openapi.js';
 import { packageDir, VIEWS_DIR } from './paths.js';
 import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_writer.js';
 import { apiRoutes } from './routes/api.js';
-import { Reply, type ApiRoute } from './routes/api_route.js';
+import { mountRoute } from './routes/mount_route.js';
 import { pageRouter } from './routes/pages.js';
 import { loginLimits, surveyTokenLimit } from './rate_limits/limits.js';
 import { consoleRouter } from './web/router.js';
 import type { Services } from './services.js';
-import { validate } from './validation.js';
 import { Views } from './views.js';
 import { join } from 'node:path';
 
@@ -103,34 +102,6 @@ export function createApp(deps: AppDeps): App {
   return app;
 }
 
-function mountRoute(router: express.Router, r: ApiRoute, s: Services): void {
-  const handlers: express.RequestHandler[] = [];
-  if (r.admin) handlers.push(requireAdmin(s));
-  handlers.push(async (req: Request, res: Response) => {
-    let body: unknown;
-    if (r.body) {
-      if (req.body === undefined && hasBody(req)) {
-        throw new HttpError(415, 'Send the request body as JSON with Content-Type: application/json.');
-      }
-      body = validate(r.body, req.body);
-    }
-    const result = await r.run({ s, body, params: req.params as Record<string, string>, actor: res.locals.admin?.actor ?? 'respondent', req, res });
-    if (result instanceof Reply) {
-      res.status(result.status);
-      if (result.contentType) {
-        res.type(result.contentType);
-        if (result.filename && req.method === 'GET') res.attachment(result.filename);
-        res.send(result.body);
-      } else {
-        res.json(result.body);
-      }
-      return;
-    }
-    res.status(r.status).json(result);
-  });
-  router[r.method](r.path, ...handlers);
-}
-
 /**
  * Logs each request at debug level: method, path, status and time. Survey links are logged
  * without their token, and no address or user agent is logged.
@@ -180,20 +151,22 @@ function securityHeaders(config: Config): express.RequestHandler {
   });
 }
 
-function hasBody(req: Request): boolean {
-  const length = req.get('content-length');
-  return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
-}
-
 interface BodyParserError {
   type?: string;
   status?: number;
   limit?: number;
 }
 
-/** Turns anything thrown into a status and one sentence; an unexpected failure is logged and answered 500 without details. */
+/**
+ * Turns anything thrown into a status and one sentence, in this one place for every route (API,
+ * dynamics, console and pages): an HttpError keeps its status, the analysis library's InputError
+ * is a 400, a body-parser failure its 4xx; an unexpected failure is logged and answered 500
+ * without details.
+ */
 function asHttpError(err: unknown, s: Services): HttpError {
   if (err instanceof HttpError) return err;
+  // The analysis library names the field, row or argument at fault: the caller's mistake.
+  if (err instanceof InputError) return new HttpError(400, err.message);
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.too.large':

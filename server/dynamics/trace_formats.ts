@@ -1,5 +1,4 @@
 import {
-  InputError,
   parseDecisionLog,
   parseEventsCsv,
   parseEventsJson,
@@ -35,25 +34,20 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
  */
 export function readTraceImport(format: TraceFormat, body: unknown, unitKey: string): CoordinationEvent[] {
   const text = typeof body === 'string' ? body : undefined;
-  try {
-    switch (format) {
-      case 'native':
-        if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
-        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
-      case 'json':
-        if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
-        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
-      case 'jira': {
-        const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
-        return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
-      }
-      case 'decision-log':
-        if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
-        return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
+  switch (format) {
+    case 'native':
+      if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
+      return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+    case 'json':
+      if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
+      return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+    case 'jira': {
+      const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
+      return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
     }
-  } catch (err) {
-    if (err instanceof InputError) throw new HttpError(400, err.message);
-    throw err;
+    case 'decision-log':
+      if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
+      return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
   }
 }
 
@@ -101,25 +95,20 @@ const NAME_LIMIT = 100;
  */
 export function readPerformanceImport(text: string, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
   const csv = csvLines(text);
-  try {
-    if (csv === undefined) {
-      parsePerformanceCsv(text, 'pq');
-      throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
-    }
-    const unitAt = columnOf(csv.header, ['unit']);
-    const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
-    const periodAt = columnOf(csv.header, ['period', 'wave']);
-    const measureAt = columnOf(csv.header, ['measure']);
-    for (let i = 0; i < records.length; i++) {
-      const where = `pq line ${csv.lines[i]}`;
-      if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
-      for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
-        if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
-      }
-    }
-    return { records, lines: csv.lines };
-  } catch (err) {
-    if (err instanceof InputError) throw new HttpError(400, err.message);
-    throw err;
+  if (csv === undefined) {
+    parsePerformanceCsv(text, 'pq');
+    throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
   }
+  const unitAt = columnOf(csv.header, ['unit']);
+  const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
+  const periodAt = columnOf(csv.header, ['period', 'wave']);
+  const measureAt = columnOf(csv.header, ['measure']);
+  for (let i = 0; i < records.length; i++) {
+    const where = `pq line ${csv.lines[i]}`;
+    if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
+    for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
+      if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
+    }
+  }
+  return { records, lines: csv.lines };
 }

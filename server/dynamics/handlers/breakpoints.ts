@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import {
   DEFAULT_RULES,
-  InputError,
   evaluateBreakpoints,
   ruleSetFingerprint,
   type BreakpointAnalysis,
@@ -91,12 +90,7 @@ export async function chooseRules(s: Services, unit: UnitRecord, query: { wave?:
 /** Runs the analysis' evaluateBreakpoints on a unit's stored events; bad options are a 400. */
 export async function evaluateUnit(s: Services, unit: UnitRecord, choice: RuleChoice, period: PeriodKind, sprintAnchor: string | undefined): Promise<BreakpointAnalysis> {
   const events = await unitEvents(s.db, unit.id, unit.key);
-  try {
-    return evaluateBreakpoints(events, { period, sprintAnchor, rules: choice.rules });
-  } catch (err) {
-    if (err instanceof InputError) throw new HttpError(400, err.message);
-    throw err;
-  }
+  return evaluateBreakpoints(events, { period, sprintAnchor, rules: choice.rules });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InputError, diagnoseUnits, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
+import { diagnoseUnits, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
 import { HttpError, notFound } from '../../errors.js';
 import { getUnit } from '../../handlers/units.js';
 import { requireWave } from '../../handlers/waves.js';
@@ -92,22 +92,16 @@ export async function unitDiagnosis(s: Services, unitKey: string, query: z.outpu
   }
   const breakpoints = await evaluateUnit(s, unit, choice, query.period, query.sprintAnchor);
   const performance = (await unitPerformance(s.db, unit.id)).map((p) => ({ unit: unit.key, period: p.period, measure: p.measure, value: p.value }));
-  let result;
-  try {
-    warnings.push(...breakpoints.diagnostics.warnings);
-    result = diagnoseUnits({
-      scores,
-      wave: String(wave.id),
-      drift,
-      breakpoints: breakpoints.breakpoints,
-      changePoints: breakpoints.changePoints,
-      performance,
-      rules: choice.rules,
-    });
-  } catch (err) {
-    if (err instanceof InputError) throw new HttpError(400, err.message);
-    throw err;
-  }
+  warnings.push(...breakpoints.diagnostics.warnings);
+  const result = diagnoseUnits({
+    scores,
+    wave: String(wave.id),
+    drift,
+    breakpoints: breakpoints.breakpoints,
+    changePoints: breakpoints.changePoints,
+    performance,
+    rules: choice.rules,
+  });
   const { unit: _unit, wave: _wave, ...diagnosis } = result.units.find((u) => u.unit === unit.key)!;
   const { rules: _rules, ...rules } = choice;
   return {

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import {
   DEFAULT_RULES,
-  InputError,
   canonicalRuleSet,
   ruleSetFingerprint,
   validateRuleSet,
@@ -101,12 +100,7 @@ export async function getRuleVersion(s: Services, version: string): Promise<Rule
 }
 
 function checked(body: unknown, argument = 'rules'): BreakpointRuleSet {
-  try {
-    return validateRuleSet(body, argument);
-  } catch (err) {
-    if (err instanceof InputError) throw new HttpError(400, err.message);
-    throw err;
-  }
+  return validateRuleSet(body, argument);
 }
 
 /**
