@@ -7,13 +7,16 @@ import type { MissingPattern } from './sample_statistics.js';
  * Little & Rubin, 2002, ch. 11). E-step: each pattern's missing variables are replaced by
  * their regression on the observed ones, adding the conditional covariance
  * Σ_uu − Σ_uo Σ_oo⁻¹ Σ_ou; M-step: μ = T₁/N, Σ = T₂/N − μμᵀ. Starts from available-case
- * means and variances. This is the saturated (h1) model of lavaan's missing = "ml".
+ * means and variances. This is the saturated (h1) model of lavaan's missing = "ml", with
+ * lavaan's stopping rule (lav_mvnorm_missing_h1_estimate_moments: em.h1.iter.max = 500,
+ * em.h1.tol = 1e-5 on the largest absolute change of μ and Σ), so that the h1 log-likelihood,
+ * and with it χ², is the one lavaan reports rather than a tighter optimum it never reaches.
  */
 export function saturatedEm(
   patterns: readonly MissingPattern[],
   p: number,
   n: number,
-  { maxIterations = 5000, tolerance = 1e-12 } = {},
+  { maxIterations = 500, tolerance = 1e-5 } = {},
 ): { mean: Float64Array; cov: Float64Array; iterations: number; converged: boolean } {
   let mu = new Float64Array(p);
   let sigma = new Float64Array(p * p);
@@ -48,7 +51,7 @@ export function saturatedEm(
     for (let k = 0; k < p * p; k++) delta = Math.max(delta, Math.abs(newSigma[k] - sigma[k]));
     mu = newMu;
     sigma = newSigma;
-    if (delta < tolerance * (1 + Math.abs(sigma[0]))) {
+    if (delta < tolerance) {
       converged = true;
       iterations++;
       break;
