@@ -57,7 +57,7 @@ export async function researchPublicationInput(db: Db, instruments: InstrumentCa
     items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
     supplementary,
     interfaceRole: role ? { item: role.id, codes } : null,
-    waves: waves as unknown as ResearchPublicationInput['waves'],
+    waves: [waves[0], waves[1], waves[2]],
     events,
     performance: await performanceRecords(db),
     pqMeasure: options.pqMeasure,
