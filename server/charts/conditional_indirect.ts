@@ -25,7 +25,7 @@ export function conditionalIndirectSpec(data: ConditionalIndirectData): TopLevel
     title: { text: data.title, ...(data.subtitle ? { subtitle: data.subtitle } : {}) },
     config: CHART_CONFIG,
     data: { values },
-    facet: { row: { field: 'path', type: 'nominal', title: null } },
+    facet: { row: { field: 'path', type: 'nominal', title: null, sort: [...new Set(values.map((v) => v.path))] } },
     spec: {
       width: 420,
       height: 80,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { ALERT_COLOR, CHART_CONFIG, MUTED_COLOR, UNIT_COLOR, VEGA_LITE_SCHEMA } from './theme.js';
+import { ALERT_COLOR, CHART_CONFIG, UNIT_COLOR, VEGA_LITE_SCHEMA } from './theme.js';
 
 export interface InvertedUData {
   readonly title: string;
@@ -51,11 +51,6 @@ export function invertedUSpec(data: InvertedUData): TopLevelSpec {
           y: { field: 'pq', type: 'quantitative', title: 'Fitted PQ at T3', scale: { zero: false } },
           tooltip: [{ field: 'm', title: 'M', format: '.2f' }, { field: 'pq', title: 'fitted PQ', format: '.2f' }],
         },
-      },
-      {
-        data: { values: [{ m: lo }, { m: hi }] },
-        mark: { type: 'tick', color: MUTED_COLOR, orient: 'vertical', thickness: 1 },
-        encoding: { x, y: { value: 0 } },
       },
     ],
   } as TopLevelSpec;
