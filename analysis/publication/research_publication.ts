@@ -146,7 +146,7 @@ export function publishResearch(input: ResearchPublicationInput): ResearchPublic
   if (new Set(labels).size !== 3) throw new InputError('waves', 'the research design needs three different waves.');
 
   const scores: PanelScore[] = [];
-  const published = input.waves.map((w) => new Set<string>());
+  const published = input.waves.map(() => new Set<string>());
   input.waves.forEach((w, k) => {
     for (const u of w.publication.units) {
       if (u.suppressed || u.rollup) continue;
