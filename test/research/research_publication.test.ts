@@ -26,7 +26,7 @@ const K = 5;
 function input(tamper = false, dynamismAnswers: 'all' | 'few-in-u01' = 'all'): ResearchPublicationInput {
   const panel = simulatePanel({ contexts: ['A'], unitsPerContext: 15, waves: WAVES, unitSize: { mean: 8, min: 6, max: 10 }, icc1: 0.3 }, 77);
   const rng = new Prng(5);
-  const items = panel.items.map((id) => ({ id, cell: panel.map.items[id].cell as Cell, reverse: panel.map.items[id].reverse }));
+  const items = panel.items.map((id) => ({ id, cell: panel.map.items[id].cell as Cell, reverse: panel.map.items[id].reverse === true }));
   const small = 'A-U15';
   const seen = new Map<string, number>();
   const sets: Record<string, PublicationAnswerSet[]> = { 1: [], 2: [], 3: [] };
