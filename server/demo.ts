@@ -1,8 +1,9 @@
-import { simulatePanel } from '../analysis/index.js';
+import { Prng, simulatePanel } from '../analysis/index.js';
 import { CURRENT_VERSION } from '../instrument/index.js';
 import { iso, isoDate } from './clock.js';
 import { importTraces } from './dynamics/handlers/traces.js';
 import { lockWaveRules } from './dynamics/rule_lock.js';
+import { demoSupplementaryAnswers, demoTeamTraits, seedDemoResearch, type DemoWave } from './demo_research.js';
 import { createInvitations, surveyUrl } from './handlers/invitations.js';
 import { insertInvitations } from './queries/invitations.js';
 import { insertResponse } from './queries/responses.js';
@@ -19,10 +20,11 @@ const CONTEXTS = [
 
 /**
  * Seeds a demo organisation into an empty database, so that a newcomer's first `npm start`
- * shows something real: a unit hierarchy in two contexts (about 400 respondents a wave), two closed waves of answers simulated
- * by `simulatePanel` (seeded, with drifting units and a few units too small to report), an
- * analysis of each, an open wave with a few invitation links to try the survey page, and
- * 30 weeks of coordination traces per team with planted breakpoints (see seedDemoTraces).
+ * shows something real: a unit hierarchy in two contexts (about 400 respondents a wave), three closed waves of answers simulated
+ * by `simulatePanel` (seeded, with drifting units and a few units too small to report) with the
+ * supplementary scales answered, an analysis of each, an open wave with a few invitation links to
+ * try the survey page, 30 weeks of coordination traces per team with planted breakpoints (see
+ * seedDemoTraces), and performance quality with a research run of H1–H7 (see seedDemoResearch).
  * Returns those links; does nothing (and returns []) when any unit exists.
  *
  * The past is told as it would have happened: each wave is created two weeks before it opens,
@@ -38,7 +40,7 @@ export async function seedDemo(s: Services): Promise<string[]> {
       contexts: CONTEXTS.map((c) => c.key),
       // Large enough for the scale-developer analyses' minimum samples (EFA of 72 items: n ≥ 360 in published units).
       unitsPerContext: 9,
-      waves: ['W1', 'W2'],
+      waves: ['W1', 'W2', 'W3'],
       unitSize: { mean: 28, min: 3, max: 40 },
       icc1: 0.2,
       drift: { share: 0.3, perWave: 0.5 },
@@ -74,12 +76,16 @@ export async function seedDemo(s: Services): Promise<string[]> {
     seen.set(key, (seen.get(key) ?? 0) + 1);
     return seen.get(key)! <= 3;
   });
-  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => kept[r] && u === key && panel.wave[r] === 'W2').length >= s.config.minGroupSize);
-  await seedDemoTraces(s, [...unitIds.keys()], reported, now);
+  const reported = [...unitIds.keys()].filter((key) => panel.unit.filter((u, r) => kept[r] && u === key && panel.wave[r] === 'W3').length >= s.config.minGroupSize);
+  const traceStart = await seedDemoTraces(s, [...unitIds.keys()], reported, now);
   const waves = [
     { label: 'W1', name: 'Spring pulse (demo)', opens: now - 200 * DAY, closes: now - 180 * DAY },
-    { label: 'W2', name: 'Autumn pulse (demo)', opens: now - 40 * DAY, closes: now - 20 * DAY },
+    { label: 'W2', name: 'Summer pulse (demo)', opens: now - 120 * DAY, closes: now - 100 * DAY },
+    { label: 'W3', name: 'Autumn pulse (demo)', opens: now - 40 * DAY, closes: now - 20 * DAY },
   ];
+  const traits = demoTeamTraits([...unitIds.keys()]);
+  const answerRng = new Prng(20261129);
+  const seeded: DemoWave[] = [];
   const units = [...unitIds.values()];
   for (const w of waves) {
     const waveId = await insertWave(
@@ -109,7 +115,10 @@ export async function seedDemo(s: Services): Promise<string[]> {
         const unitId = unitIds.get(panel.unit[r])!;
         await insertInvitations(trx, waveId, unitId, [hashToken(token)], isoDate(new Date(w.opens)));
         const invitation = await trx('invitations').where({ token_hash: hashToken(token) }).first('id');
-        const answers = Object.fromEntries(panel.items.map((id, j) => [id, Number.isNaN(panel.answers[r][j]) ? null : panel.answers[r][j]]));
+        const answers = {
+          ...Object.fromEntries(panel.items.map((id, j) => [id, Number.isNaN(panel.answers[r][j]) ? null : panel.answers[r][j]])),
+          ...demoSupplementaryAnswers(traits.get(panel.unit[r])!, answerRng),
+        };
         await insertResponse(trx, {
           invitationId: Number(invitation.id),
           waveId,
@@ -125,7 +134,9 @@ export async function seedDemo(s: Services): Promise<string[]> {
     });
     await s.analyses.request(waveId, 'demo');
     await s.analyses.idle();
+    seeded.push({ id: waveId, opens: w.opens, closes: w.closes });
   }
+  await seedDemoResearch(s, [...unitIds.keys()], traits, seeded, traceStart, DEMO_TRACE_WEEKS);
   const open = await insertWave(
     s.db,
     {
@@ -164,9 +175,10 @@ export const DEMO_TRACE_WEEKS = 30;
  *   days, latency doubled) for six weeks, weeks 19–24: a decision-latency breakpoint; its
  *   two-week slowdown in weeks 9–10 is too short to count;
  * - one more team has a two-week reopen spike (~30%) in weeks 12–13, which must not count.
- * Week 0 starts on the Monday DEMO_TRACE_WEEKS weeks before the Monday of now's week.
+ * Week 0 starts on the Monday DEMO_TRACE_WEEKS weeks before the Monday of now's week; returns
+ * that Monday (ms).
  */
-async function seedDemoTraces(s: Services, teams: readonly string[], reported: readonly string[], now: number): Promise<void> {
+async function seedDemoTraces(s: Services, teams: readonly string[], reported: readonly string[], now: number): Promise<number> {
   const reopenTeam = reported[0];
   const latencyTeam = reported.find((k) => k.split('-')[0] !== reopenTeam.split('-')[0]) ?? reported[1];
   const spikeTeam = teams.find((k) => k !== reopenTeam && k !== latencyTeam);
@@ -197,4 +209,5 @@ async function seedDemoTraces(s: Services, teams: readonly string[], reported: r
     }
     await importTraces(s, 'demo', unit, 'json', { events }, 'demo seed');
   }
+  return start;
 }

@@ -23,3 +23,5 @@ export type {
 export { scaleAnalysis, scaleDeveloperAnalyses } from './scale_developer.js';
 export type { ScaleAnalysis, ScaleAnalysisInput, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
 export { blankRareValues } from './quasi_identifiers.js';
+export { publishResearch } from './research_publication.js';
+export type { ResearchPublication, ResearchPublicationInput, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';

@@ -2,7 +2,7 @@ import { closedForm, type Diagnostics } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import type { Breakpoint, SignalRow } from '../dynamics/evaluate_breakpoints.js';
 import type { PerformanceRecord } from '../dynamics/performance_quality.js';
-import type { ScoreResult } from '../scoring/score_units.js';
+import type { UnitScore } from '../scoring/score_units.js';
 
 /** A rated supplementary scale's items and keying (instrument's `ScaleKeys`). */
 export interface SupplementaryKeys {
@@ -30,9 +30,15 @@ export interface TraceSources {
   readonly waveStarts: Readonly<Record<string, string>>;
 }
 
+/** What the panel takes from a unit-wave's SEI-CI scores. */
+export type PanelScore = Pick<UnitScore, 'unit' | 'wave' | 'n' | 'cells' | 'dimensions' | 'levers' | 'misalignment' | 'drift'>;
+
 export interface ResearchPanelSources {
-  /** `scoreUnits` output, with the minimum group size already applied: only its unit-waves appear. */
-  readonly scores: ScoreResult;
+  /**
+   * `scoreUnits` output (or published unit scores), with the minimum group size already applied:
+   * only its unit-waves appear.
+   */
+  readonly scores: { readonly waves: readonly string[]; readonly units: readonly PanelScore[] };
   readonly respondents?: RespondentScales;
   readonly traces?: TraceSources;
   /** Imported performance quality: records whose period is the wave label, or a date in the wave's window. */

@@ -42,4 +42,4 @@ export type { DidResult, EventOptions, PanelModelOptions, PanelModelResult } fro
 export { crossLaggedPanel } from './cross_lagged_panel.js';
 export type { CrossLaggedPanelResult } from './cross_lagged_panel.js';
 export { buildResearchPanel, respondentScaleScores, RESEARCH_PANEL_DATA_COLUMNS } from './build_research_panel.js';
-export type { RespondentScales, ResearchPanelData, ResearchPanelSources, SupplementaryKeys, TraceSources } from './build_research_panel.js';
+export type { PanelScore, RespondentScales, ResearchPanelData, ResearchPanelSources, SupplementaryKeys, TraceSources } from './build_research_panel.js';

@@ -26,6 +26,7 @@ import { effectiveStatus } from '../handlers/waves.js';
 import { completeAnswerSets } from '../queries/responses.js';
 import { listUnits } from '../queries/units.js';
 import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
+import { researchPublicationInput } from '../research/research_input.js';
 import type { WorkerTask } from './analysis_worker.js';
 
 /** How long a claimed run stays leased without a renewal (a dead process's run is picked up after this). */
@@ -137,6 +138,7 @@ export class AnalysisRunner {
   }
 
   private async task(record: AnalysisRecord): Promise<WorkerTask> {
+    if (record.kind === 'research') return { kind: 'research', input: await researchPublicationInput(this.db, this.instruments, record) };
     const wave = (await findWave(this.db, record.waveId))!;
     const input = await this.publicationInput(wave);
     if (record.kind === 'wave') return { kind: 'wave', input };

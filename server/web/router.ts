@@ -38,6 +38,9 @@ import { analysedWave } from './queries/analysed_waves.js';
 import { ScaleReports } from './reports/scale_jobs.js';
 import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
+import { researchCharts, researchReport, researchReportRows } from './reports/research_report.js';
+import { requestResearch } from '../research/handlers.js';
+import { ResearchRequest } from '../research/schemas.js';
 import { consoleForm, consolePage, field, fields } from './session.js';
 
 const ID = /^[1-9][0-9]{0,9}$/;
@@ -322,6 +325,30 @@ export function consoleRouter(s: Services): express.Router {
     }
     render(req, res, 'reports', 'reports', 'Reports', { analysed });
   });
+
+  router.route('/admin/research')
+    .get(page, async (req, res) => {
+      const report = await researchReport(s);
+      if ((req.query.format === 'json' || req.query.format === 'csv') && !report.results) throw new HttpError(404, 'No research run has finished yet.');
+      if (req.query.format === 'json') return download(res, 'research-report.json', 'application/json', JSON.stringify({ run: report.run, results: report.results }, null, 2));
+      if (req.query.format === 'csv') return download(res, 'research-report.csv', 'text/csv; charset=utf-8', spreadsheetCsv(researchReportRows(report)));
+      const roles = report.results ? Object.fromEntries(report.results.waves.map((w) => [w.role, w])) : {};
+      render(req, res, 'research', 'research', 'Research report', { report, hypotheses: report.hypotheses, charts: await researchCharts(report), wave: roles });
+    })
+    .post(...consoleForm(s), async (req, res) => {
+      await attempt(res, '/admin/research', async () => {
+        const number = (name: string) => (field(req, name) === '' ? undefined : Number(field(req, name)));
+        const waves = fields(req, 'waves').map(Number);
+        const body = validate(ResearchRequest, {
+          ...(waves.length > 0 ? { waves } : {}),
+          ...(field(req, 'pqMeasure') ? { pqMeasure: field(req, 'pqMeasure') } : {}),
+          bootstrap: number('bootstrap'),
+          seed: number('seed'),
+        });
+        const run = await requestResearch(s, res.locals.console.actor, body);
+        return `Research run ${run.id} was started; the report below updates when it is done.`;
+      });
+    });
 
   router.get('/admin/traces', page, async (req, res) => {
     render(req, res, 'traces', 'traces', 'Trace imports', await tracesPage(s));

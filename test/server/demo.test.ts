@@ -14,9 +14,9 @@ describe('the demo organisation of the first start', () => {
     await t?.cleanup();
   });
 
-  it('has units, two analysed closed waves and an open wave whose survey links work', async () => {
+  it('has units, three analysed closed waves and an open wave whose survey links work', async () => {
     const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves;
-    expect(waves.map((w: { status: string }) => w.status)).toEqual(['closed', 'closed', 'open']);
+    expect(waves.map((w: { status: string }) => w.status)).toEqual(['closed', 'closed', 'closed', 'open']);
     const report = await request(t.app).get(`/api/v1/waves/${waves[1].id}/report`).set(AUTH);
     expect(report.status).toBe(200);
     expect(report.body.baselineWave).toBe(String(waves[0].id));
@@ -78,6 +78,34 @@ describe('the demo organisation of the first start', () => {
 
   it('is seeded only into an empty database', async () => {
     expect(await seedDemo(t.app.services)).toEqual([]);
-    expect((await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves).toHaveLength(3);
+    expect((await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves).toHaveLength(4);
+  });
+
+  it('has performance quality and a finished research run in which every hypothesis H1–H7 could be tested', async () => {
+    const waves = (await request(t.app).get('/api/v1/waves').set(AUTH)).body.waves as { id: number; status: string }[];
+    const closed = waves.filter((w) => w.status === 'closed').map((w) => w.id);
+    const pq = await request(t.app).get('/api/v1/units/eng-U1/performance').set(AUTH);
+    expect(pq.body.values.map((v: { measure: string }) => v.measure)).toEqual(['delivery quality', 'delivery quality', 'delivery quality']);
+    const run = await request(t.app).get('/api/v1/research/analyses/latest').set(AUTH);
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ status: 'done', options: { waves: closed, pqMeasure: 'delivery quality', bootstrap: 5000, seed: 1 } });
+    const r = run.body.results;
+    expect(r.hypotheses.map((h: { hypothesis: string }) => h.hypothesis)).toEqual(['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7']);
+    for (const h of r.hypotheses) {
+      expect(h.error, h.hypothesis).toBeUndefined();
+      expect(h.n, h.hypothesis).toBeGreaterThanOrEqual(10);
+      expect(h.reading).toMatch(new RegExp(`${h.hypothesis} is (not )?supported`));
+    }
+    // Exactly the units each wave published enter (the teams of three, eng-U9 and ops-U9, never do).
+    for (const [k, id] of closed.entries()) {
+      const report = (await request(t.app).get(`/api/v1/waves/${id}/report`).set(AUTH)).body;
+      const published = report.units.filter((u: { suppressed: boolean; rollup: boolean }) => !u.suppressed && !u.rollup);
+      expect(published.map((u: { unitKey: string }) => u.unitKey)).not.toContain('eng-U9');
+      expect(r.waves[k].units, `wave ${id}`).toBe(published.length);
+    }
+    // Rework stays under the breakpoint level (the breakpoints test above finds only the planted two),
+    // yet rises with misalignment as planted.
+    const h4 = r.hypotheses.find((h: { hypothesis: string }) => h.hypothesis === 'H4');
+    expect(h4.estimates[1].est).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Analysis } from '../schemas.js';
+
+/** What a research run may be asked for; every field has a default. */
+export const ResearchRequest = z.strictObject({
+  waves: z.array(z.number().int().positive()).length(3).optional().describe('T1, T2, T3: three closed, analysed waves of one instrument version, in time order (default: the latest three)'),
+  pqMeasure: z.string().min(1).max(200).optional().describe('the imported performance-quality measure (default: the only one)'),
+  bootstrap: z.number().int().min(200).max(20_000).optional().describe('bootstrap resamples for H1 and H2 (default 5000)'),
+  seed: z.number().int().min(0).max(2_147_483_647).optional().describe('seed of the bootstrap (default 1)'),
+});
+
+/** The options a research run was requested with, as stored with it. */
+export const ResearchOptions = z.object({
+  waves: z.array(z.number().int()),
+  /** The stored wave publications (runs) the research run reads, in T1, T2, T3 order. */
+  publications: z.array(z.number().int()),
+  pqMeasure: z.string().nullable(),
+  bootstrap: z.number().int(),
+  seed: z.number().int(),
+});
+export type ResearchOptions = z.infer<typeof ResearchOptions>;
+
+export const ResearchAnalysis = Analysis.extend({ options: ResearchOptions });
