@@ -155,9 +155,10 @@ export function requestedColumns(columns: readonly string[], source: string, req
   return { numbers: requested(request.numbers), texts: requested(request.texts) };
 }
 
-/** A CSV file held in memory: its checked header and the number of line breaks (≥ its data rows). */
+/** A CSV file held in memory: its checked header and its number of lines (≥ its data rows + 1). */
 export interface CsvBytesHeader {
   readonly columns: readonly string[];
+  /** Line breaks, plus one when the last line has none: the header and the data rows, and any empty lines. */
   readonly lines: number;
 }
 
@@ -176,7 +177,8 @@ export function csvBytesHeader(bytes: Uint8Array, source: string, argument = '--
   tokenizer.scan(bytes, 0, bytes.length, true);
   if (header === null) throw new InputError(argument, `${source} is empty: it needs a header row.`);
   checkCsvHeader(header, source, argument);
-  return { columns: header, lines: countLineBreaks(bytes) + 1 };
+  const unterminated = bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0;
+  return { columns: header, lines: countLineBreaks(bytes) + unterminated };
 }
 
 /**

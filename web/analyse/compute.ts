@@ -38,7 +38,7 @@ export interface CsvFileBytes {
 export interface FileSummary {
   readonly name: string;
   readonly columns: readonly string[];
-  /** Line breaks after the header: the data rows, give or take a last line without one. */
+  /** Lines after the header: the data rows (and any empty lines, which are not rows). */
   readonly rows: number;
   /** Columns whose first 200 non-missing values are all numbers (a guess for the item pickers). */
   readonly numeric: readonly string[];
