@@ -1,11 +1,12 @@
 import type { AnalysisKind, AnalysisRequest, FileSummary } from './compute.js';
 
 /**
- * The messages between the analysis page (page.ts) and its Web Worker (worker.ts). The file's
- * bytes go to the worker once (transferred, not copied); every later message is small.
+ * The messages between the analysis page (page.ts) and its Web Worker (worker.ts). The page
+ * hands the worker the File itself (a handle, not its bytes), and the worker reads it, so not
+ * even reading a large file touches the main thread; every later message is small.
  */
 export type ToWorker =
-  | { readonly type: 'open'; readonly name: string; readonly buffer: ArrayBuffer }
+  | { readonly type: 'open'; readonly file: File }
   | { readonly type: 'run'; readonly id: number; readonly request: AnalysisRequest }
   | { readonly type: 'unit'; readonly id: number; readonly index: number };
 

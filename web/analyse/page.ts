@@ -25,8 +25,8 @@ function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
-function post(message: ToWorker, transfer: Transferable[] = []): void {
-  worker.postMessage(message, transfer);
+function post(message: ToWorker): void {
+  worker.postMessage(message);
 }
 
 function setStatus(id: string, text: string, kind: 'info' | 'busy' | 'error' = 'info'): void {
@@ -38,10 +38,9 @@ function setStatus(id: string, text: string, kind: 'info' | 'busy' | 'error' = '
 // ---------------------------------------------------------------------------------------------
 // The file
 
-async function openFile(file: File): Promise<void> {
+function openFile(file: File): void {
   setStatus('file-status', `Reading ${file.name}…`, 'busy');
-  const buffer = await file.arrayBuffer();
-  post({ type: 'open', name: file.name, buffer }, [buffer]);
+  post({ type: 'open', file });
 }
 
 function onOpened(s: FileSummary): void {
@@ -81,14 +80,14 @@ drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
   const file = e.dataTransfer?.files[0];
-  if (file) void openFile(file);
+  if (file) openFile(file);
 });
 // a file dropped anywhere else must not make the browser navigate to it
 window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => e.preventDefault());
 byId<HTMLInputElement>('file-input').addEventListener('change', (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
-  if (file) void openFile(file);
+  if (file) openFile(file);
 });
 byId<HTMLInputElement>('sc-map-file').addEventListener('change', async (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];

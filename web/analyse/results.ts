@@ -73,7 +73,9 @@ function table(testid: string, caption: string, columns: readonly Column[], rows
   for (const [j, c] of columns.entries()) {
     const th = el('th', { text: c.label });
     th.scope = 'col';
-    if (j > 0) th.className = 'num';
+    // numbers are right-aligned, and so are their headings
+    const v = rows[0]?.cells[c.key];
+    if (j > 0 && (typeof v === 'number' || v === null)) th.className = 'num';
     head.append(th);
   }
   t.append(el('thead', {}, head));

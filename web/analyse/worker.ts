@@ -40,7 +40,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
   switch (message.type) {
     case 'open': {
       lastScore = null;
-      const candidate = { name: message.name, bytes: new Uint8Array(message.buffer) };
+      const candidate = { name: message.file.name, bytes: new Uint8Array(await message.file.arrayBuffer()) };
       const summary = summarizeFile(candidate);
       file = candidate;
       return { type: 'opened', summary };
