@@ -41,15 +41,20 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
   return e;
 }
 
-/** A number rounded for reading; a missing one as an en dash. */
-export function formatNumber(v: number | null | undefined, digits = 3): string {
+/**
+ * A number rounded for reading, a missing one as an en dash. Without `digits`, whole numbers (counts,
+ * degrees of freedom) are shown whole and others to 3 decimals; with `digits`, always to that many.
+ * Below 10^−digits a p-value (4 digits or more) is shown in exponent form.
+ */
+export function formatNumber(v: number | null | undefined, digits?: number): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en');
-  if (v !== 0 && Math.abs(v) < 10 ** -digits) return v.toExponential(1);
-  return v.toFixed(digits);
+  if (digits === undefined && Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en');
+  const d = digits ?? 3;
+  if (d >= 4 && v !== 0 && Math.abs(v) < 10 ** -d) return v.toExponential(1);
+  return v.toFixed(d);
 }
 
-function cell(tag: 'td' | 'th', column: string, v: Value, digits: number): HTMLTableCellElement {
+function cell(tag: 'td' | 'th', column: string, v: Value, digits: number | undefined): HTMLTableCellElement {
   const c = document.createElement(tag);
   c.dataset.col = column;
   if (typeof v === 'number' || v === null) {
@@ -83,7 +88,7 @@ function table(testid: string, caption: string, columns: readonly Column[], rows
   for (const r of rows) {
     const tr = el('tr');
     tr.dataset.row = r.key;
-    for (const [j, c] of columns.entries()) tr.append(cell(j === 0 ? 'th' : 'td', c.key, r.cells[c.key], c.digits ?? 3));
+    for (const [j, c] of columns.entries()) tr.append(cell(j === 0 ? 'th' : 'td', c.key, r.cells[c.key], c.digits));
     body.append(tr);
   }
   t.append(body);
