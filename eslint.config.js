@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-output/', 'test/fixtures/', 'coverage/'] },
@@ -28,5 +29,27 @@ export default tseslint.config(
     // The respondent page's and the console's scripts run in the browser, with SurveyJS loaded before them.
     files: ['views/assets/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, Survey: 'readonly', SurveyUI: 'readonly' } },
+  },
+  {
+    // The browser analysis page (web/analyse/): its main thread and its Web Worker.
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.worker } },
+  },
+  {
+    // analysis/ is a library that runs in Node and in the browser (the analysis page bundles it):
+    // no Node built-in module and no Node-only global. test/analysis/no_node_builtins.test.ts checks the same by bundling.
+    files: ['analysis/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: `^(node:.*|${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`, message: 'analysis/ runs in the browser too: no Node built-in modules.' }],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map((name) => ({ name, message: 'analysis/ runs in the browser too: no Node-only globals.' })),
+      ],
+    },
   },
 );

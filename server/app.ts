@@ -12,7 +12,7 @@ import { AnalysisRunner } from './jobs/analysis_runner.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
-import { packageDir, VIEWS_DIR } from './paths.js';
+import { packageDir, PROJECT_ROOT, VIEWS_DIR } from './paths.js';
 import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_writer.js';
 import { apiRoutes } from './routes/api.js';
 import { mountRoute } from './routes/mount_route.js';
@@ -92,6 +92,11 @@ export function createApp(deps: AppDeps): App {
   app.use('/assets/survey-core', express.static(packageDir('survey-core'), cache));
   app.use('/assets/survey-js-ui', express.static(packageDir('survey-js-ui'), cache));
   app.use('/assets/seici', express.static(join(VIEWS_DIR, 'assets'), cache));
+  // the browser analysis page (web/analyse/, built by `npm run build`): public static files; it computes in the visitor's browser and sends nothing back
+  app.use('/analyse', express.static(join(PROJECT_ROOT, 'dist', 'web', 'analyse'), cache));
+  app.get(['/analyse', '/analyse/'], () => {
+    throw new HttpError(404, 'The browser analysis page has not been built: run npm run build.');
+  });
   app.use(consoleRouter(services));
   app.use(pageRouter(services, views));
 

@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { getHeapStatistics } from 'v8';
 import { InputError } from '../../analysis/errors.js';
-import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField } from '../../analysis/data/csv_tokenizer.js';
-import { rowsFromColumns, labelsOf, type CodedLabels, type NumericColumns } from '../../analysis/data/columns.js';
+import { CsvTokenizer, fieldText } from '../../analysis/data/csv_tokenizer.js';
+import { CsvColumnSink, checkCsvHeader, requestedColumns, type ColumnReadRequest, type ColumnRequest, type CsvColumns } from '../../analysis/data/csv_columns.js';
+import { rowsFromColumns, labelsOf } from '../../analysis/data/columns.js';
 import type { CsvByteSource } from '../../analysis/data/csv_records.js';
 import { FIXED_OVERHEAD, formatSize, memoryLimit, type MemoryLimit } from './memory_limit.js';
 
@@ -23,17 +24,9 @@ import { FIXED_OVERHEAD, formatSize, memoryLimit, type MemoryLimit } from './mem
  * would fit, never a crash halfway.
  */
 
-/** Columns a command reads, with the flag that named them (for the error when one is absent). */
-export interface ColumnRequest {
-  readonly names: readonly string[];
-  readonly argument: string;
-}
+export type { ColumnRequest, CsvColumns };
 
-export interface ReadRequest {
-  /** Columns read as numbers; a value that is neither missing nor a number is an error naming its row and column. */
-  readonly numbers?: readonly ColumnRequest[];
-  /** Columns read as labels (trimmed text; empty or NA is missing). */
-  readonly texts?: readonly ColumnRequest[];
+export interface ReadRequest extends ColumnReadRequest {
   /**
    * The command will turn the numbers into an array of rows for an analysis that takes rows
    * (about 8 bytes per value plus 64 per row, on the JavaScript heap): counted in the memory check.
@@ -41,20 +34,6 @@ export interface ReadRequest {
   readonly rowArrays?: boolean;
   /** The limit to check against; default {@link memoryLimit}(). */
   readonly memory?: MemoryLimit;
-}
-
-/** The columns read from a CSV file. */
-export interface CsvColumns {
-  /** `--csv path`, as error messages name the file. */
-  readonly source: string;
-  /** Data rows read (empty lines are not rows). */
-  readonly length: number;
-  /** One numeric column (it must have been requested). */
-  number(name: string): Float64Array;
-  /** Requested numeric columns, in the order given. */
-  numbers(names: readonly string[]): NumericColumns;
-  /** One text column as codes. */
-  text(name: string): CodedLabels;
 }
 
 /** A CSV file opened and its header read; `read` reads the rows. */
@@ -96,7 +75,7 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
   try {
     reader.run(tokenizer, () => header !== null);
     if (header === null) throw new InputError(argument, `${source} is empty: it needs a header row.`);
-    checkHeader(header, source, argument);
+    checkCsvHeader(header, source, argument);
   } catch (err) {
     reader.close();
     throw err;
@@ -110,67 +89,14 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
       if (used) throw new Error('a CsvFile is read once');
       used = true;
       try {
-        const position = new Map(columns.map((c, i) => [c, i]));
-        // every requested column must be in the header: the error names the flag that asked for it
-        const requested = (requests: readonly ColumnRequest[] = []): string[] => {
-          for (const { names, argument: arg } of requests) {
-            for (const name of names) {
-              if (!position.has(name)) throw new InputError(arg, `${arg} names column "${name}", which ${source} does not have.`);
-            }
-          }
-          return unique(requests.flatMap((r) => r.names));
-        };
-        const numericNames = requested(request.numbers);
-        const textNames = requested(request.texts);
-        const numericAt = Int32Array.from(numericNames, (n) => position.get(n)!);
-        const textAt = Int32Array.from(textNames, (n) => position.get(n)!);
+        const wanted = requestedColumns(columns, source, request);
         // every data row ends a line after the header, the last one perhaps without a line break
         const capacity = countLines(path, size, argument);
-        checkMemory(capacity, numericNames.length, textNames.length, request, source);
-
-        const numeric = numericNames.map(() => new Float64Array(capacity));
-        const text = textNames.map(() => new LabelColumn(capacity));
-        const width = columns.length;
-        let rows = 0;
-        sink = (bytes, starts, ends, escaped, count, line) => {
-          if (count !== width) {
-            throw new InputError(argument, `${source} line ${line}: ${count} field${count === 1 ? '' : 's'}, but the header has ${width}.`);
-          }
-          const r = rows++;
-          for (let k = 0; k < numericAt.length; k++) {
-            const f = numericAt[k];
-            const v = parseNumberField(bytes, starts[f], ends[f], escaped[f]);
-            if (v === NOT_A_NUMBER) {
-              const field = fieldText(bytes, starts[f], ends[f], escaped[f]);
-              throw new InputError(argumentOf(request, numericNames[k]), `${source}: row ${r + 1}, column ${numericNames[k]}: "${field}" is not a number.`);
-            }
-            numeric[k][r] = v;
-          }
-          for (let k = 0; k < textAt.length; k++) {
-            const f = textAt[k];
-            text[k].add(r, bytes, starts[f], ends[f], escaped[f]);
-          }
-        };
+        checkMemory(capacity, wanted.numbers.length, wanted.texts.length, request, source);
+        const columnSink = new CsvColumnSink(columns, source, argument, request, capacity);
+        sink = columnSink.record;
         reader.run(tokenizer, () => false);
-        const byNumber = new Map(numericNames.map((n, k) => [n, numeric[k].subarray(0, rows)]));
-        const byText = new Map(textNames.map((n, k) => [n, text[k].done(rows)]));
-        return {
-          source,
-          length: rows,
-          number(name) {
-            const x = byNumber.get(name);
-            if (x === undefined) throw new Error(`column ${name} was not read as numbers`);
-            return x;
-          },
-          numbers(names) {
-            return { length: rows, columns: names.map((n) => this.number(n)) };
-          },
-          text(name) {
-            const x = byText.get(name);
-            if (x === undefined) throw new Error(`column ${name} was not read as text`);
-            return x;
-          },
-        };
+        return columnSink.done();
       } finally {
         reader.close();
       }
@@ -216,31 +142,11 @@ export function csvFileSource(path: string, argument: string): CsvByteSource {
   };
 }
 
-function argumentOf(request: ReadRequest, name: string): string {
-  return (request.numbers ?? []).find((r) => r.names.includes(name))?.argument ?? '--csv';
-}
-
-function unique(names: readonly string[]): string[] {
-  return [...new Set(names)];
-}
-
 function fileError(err: unknown, path: string, argument: string): InputError {
   if (err instanceof InputError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
   return new InputError(argument, `${argument} ${path}: ${why}.`);
-}
-
-function checkHeader(header: readonly string[], source: string, argument: string): void {
-  const seen = new Set<string>();
-  for (const [i, c] of header.entries()) {
-    if (c === '') throw new InputError(argument, `${source}: header column ${i + 1} has no name.`);
-    if (seen.has(c)) throw new InputError(argument, `${source}: the header names column "${c}" twice.`);
-    seen.add(c);
-  }
-  if (header.length > 1 && header.every((c) => /^-?\d+(\.\d+)?$/.test(c))) {
-    throw new InputError(argument, `${source}: the first row holds only numbers; a header row with column names is required.`);
-  }
 }
 
 /**
@@ -354,64 +260,6 @@ class ChunkReader {
   }
 }
 
-/**
- * A text column as codes, read field by field: a field is trimmed, empty or `NA` is missing (−1),
- * and a value equal byte for byte to the previous row's reuses its code without making a string
- * (files sorted by unit repeat the same label for many rows).
- */
-class LabelColumn {
-  private codes: Int32Array;
-  private readonly levels: string[] = [];
-  private readonly index = new Map<string, number>();
-  private last = new Uint8Array(64);
-  private lastLength = -1;
-  private lastCode = -1;
-
-  constructor(capacity: number) {
-    this.codes = new Int32Array(capacity);
-  }
-
-  add(row: number, bytes: Uint8Array, start: number, end: number, escaped: number): void {
-    const n = end - start;
-    if (n === this.lastLength) {
-      let same = true;
-      for (let i = 0; i < n; i++) {
-        if (bytes[start + i] !== this.last[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.codes[row] = this.lastCode;
-        return;
-      }
-    }
-    const t = fieldText(bytes, start, end, escaped).trim();
-    let code: number;
-    if (t === '' || t === 'NA') {
-      code = -1;
-    } else {
-      const known = this.index.get(t);
-      if (known === undefined) {
-        code = this.levels.length;
-        this.index.set(t, code);
-        this.levels.push(t);
-      } else {
-        code = known;
-      }
-    }
-    this.codes[row] = code;
-    if (n > this.last.length) this.last = new Uint8Array(n * 2);
-    this.last.set(bytes.subarray(start, end));
-    this.lastLength = n;
-    this.lastCode = code;
-  }
-
-  done(rows: number): CodedLabels {
-    return { codes: this.codes.subarray(0, rows), levels: this.levels };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Small tables held as strings: for tests and fixtures (every command reads through openCsv).
 
@@ -439,7 +287,7 @@ export function parseTable(text: string, label: string): Table {
     for (let i = 0; i < count; i++) fields.push(fieldText(b, s[i], e[i], x[i]));
     if (columns === null) {
       columns = fields.map((f) => f.trim());
-      checkHeader(columns, label, 'csv');
+      checkCsvHeader(columns, label, 'csv');
     } else {
       if (count !== columns.length) throw new InputError('csv', `${label} line ${line}: ${count} field${count === 1 ? '' : 's'}, but the header has ${columns.length}.`);
       rows.push(fields);
