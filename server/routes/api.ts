@@ -22,7 +22,7 @@ function id(params: Record<string, string>, name = 'id'): number {
 }
 
 const NOT_FOUND = [400, 401, 404];
-const csv = (file: exportsHandlers.CsvFile) => new Reply(200, file.csv, 'text/csv; charset=utf-8', file.filename);
+const download = (file: exportsHandlers.ExportFile) => new Reply(200, file.body, file.contentType, file.filename);
 
 /** Every call of the API under /api/v1. */
 export const apiRoutes: readonly ApiRoute[] = [
@@ -224,15 +224,21 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'get', path: '/waves/:id/export', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
-    summary: 'The complete answer sets as CSV (unit keys only; units below the minimum group size left out).',
+    summary: 'The complete answer sets of a closed, published wave as one CSV table (UTF-8 with BOM; unit keys only; suppressed units left out; rows in content order); 409 while the wave is open.',
     responseType: 'text/csv',
-    run: async ({ s, params }) => csv(await exportsHandlers.exportResponses(s, id(params))),
+    run: async ({ s, params }) => download(await exportsHandlers.exportResponses(s, id(params))),
   }),
   route({
     method: 'get', path: '/waves/:id/codebook', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
-    summary: 'The codebook of the export as CSV.',
+    summary: 'The codebook of the export as CSV: one row per column (type, decimals, value-label set, missing codes, label).',
     responseType: 'text/csv',
-    run: async ({ s, params }) => csv(await exportsHandlers.exportCodebook(s, id(params))),
+    run: async ({ s, params }) => download(await exportsHandlers.exportCodebook(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/codebook/values', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The value labels of the export as CSV: the anchors of each response scale and the not-applicable code.',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => download(await exportsHandlers.exportValueLabels(s, id(params))),
   }),
   route({
     method: 'get', path: '/admin/tokens', tag: 'admin', admin: true, status: 200, errors: [401],
