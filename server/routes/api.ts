@@ -229,6 +229,24 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: async ({ s, params }) => download(await exportsHandlers.exportResponses(s, id(params))),
   }),
   route({
+    method: 'get', path: '/waves/:id/export/sav', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The same answer sets as an SPSS .sav file with variable labels, value labels and the not-applicable code (-1) declared missing; 409 while the wave is open.',
+    responseType: 'application/x-spss-sav',
+    run: async ({ s, params }) => download(await exportsHandlers.exportSav(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/dta', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The same answer sets as a Stata 14+ .dta file (format 118) with labels; not applicable is the extended missing value .a; 409 while the wave is open.',
+    responseType: 'application/x-stata-dta',
+    run: async ({ s, params }) => download(await exportsHandlers.exportDta(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/r', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'An R script that reads the CSV export with its variable labels, value labels and missing codes (haven when installed, else base R); 409 while the wave is open.',
+    responseType: 'text/plain',
+    run: async ({ s, params }) => download(await exportsHandlers.exportRLoader(s, id(params))),
+  }),
+  route({
     method: 'get', path: '/waves/:id/codebook', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
     summary: 'The codebook of the export as CSV: one row per column (type, decimals, value-label set, missing codes, label).',
     responseType: 'text/csv',

@@ -75,4 +75,78 @@ describe.each(BACKENDS)('wave exports on $label', (backend) => {
       expect(bodies[1]).toEqual(bodies[0]);
     });
   });
+
+  describe.skipIf(backend.skip)('formats', () => {
+    it('serves the answer sets as CSV with a BOM, a codebook of variables and of value labels, .sav, .dta and an R loader; 409 for each while the wave is open', async () => {
+      const waveId = await wave('Formats', ['a', 'b']);
+      const paths = ['export', 'export/sav', 'export/dta', 'export/r'].map((p) => `/api/v1/waves/${waveId}/${p}`);
+      for (const unitKey of ['a', 'b']) {
+        for (const [j, token] of (await links(waveId, unitKey, 5)).entries()) {
+          const answers: Record<string, number | null> = answerSet(1 + ((j + (unitKey === 'b' ? 2 : 0)) % 7));
+          answers.SxA_1 = null;
+          delete answers.SxA_2;
+          expect((await api().post('/api/v1/responses').send({ token, answers, complete: true })).status).toBe(201);
+        }
+      }
+      for (const path of paths) {
+        const res = await api().get(path).set(AUTH);
+        expect(res.status, path).toBe(409);
+        expect(res.body.error, path).toMatch(/still open/);
+      }
+      await closeAndPublish(waveId);
+
+      const csv = await api().get(paths[0]).set(AUTH);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toContain(`wave-${waveId}-responses.csv`);
+      expect(csv.text.startsWith('\uFEFF')).toBe(true);
+      const lines = csvLines(csv.text);
+      const header = lines[0].split(',');
+      expect(lines).toHaveLength(11);
+      const rows = lines.slice(1).map((l) => l.split(','));
+      // Every item column holds only whole numbers or nothing: -1 for not applicable, empty for skipped.
+      for (const row of rows) {
+        expect(row[header.indexOf('SxA_1')]).toBe('-1');
+        expect(row[header.indexOf('SxA_2')]).toBe('');
+        for (const item of items) expect(row[header.indexOf(item.id)], item.id).toMatch(/^(-1|[1-7]|)$/);
+      }
+      // Rows in content order: by unit, then by the answers.
+      expect(rows.map((r) => r[1])).toEqual([...'aaaaabbbbb']);
+      const sxa3 = rows.map((r) => Number(r[header.indexOf('SxA_3')]));
+      expect(sxa3.slice(0, 5)).toEqual([...sxa3.slice(0, 5)].sort((x, y) => x - y));
+
+      const codebook = await api().get(`/api/v1/waves/${waveId}/codebook`).set(AUTH);
+      expect(codebook.text.startsWith('\uFEFF')).toBe(true);
+      const variables = csvLines(codebook.text);
+      expect(variables[0]).toBe('column,type,cell,scale,reverse,min,max,decimals,measure,value_labels,missing_codes,empty_means,label');
+      expect(variables).toHaveLength(1 + header.length);
+      const values = csvLines((await api().get(`/api/v1/waves/${waveId}/codebook/values`).set(AUTH)).text);
+      expect(values[0]).toBe('value_labels,value,label,missing');
+      expect(values).toContain('agreement7,1,Strongly disagree,false');
+      expect(values).toContain('agreement7,7,Strongly agree,false');
+      expect(values).toContain("agreement7,-1,Not applicable / don't know,true");
+
+      const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      };
+      const sav = await api().get(paths[1]).set(AUTH).buffer(true).parse(binary);
+      expect(sav.status).toBe(200);
+      expect(sav.headers['content-disposition']).toContain(`wave-${waveId}-responses.sav`);
+      const savBytes = sav.body as Buffer;
+      expect(savBytes.subarray(0, 4).toString('latin1')).toBe('$FL2');
+      expect(savBytes.readInt32LE(80)).toBe(10); // cases
+      expect(savBytes.includes(Buffer.from('Strongly agree'))).toBe(true);
+      // The same publication gives the same file on every download.
+      expect(((await api().get(paths[1]).set(AUTH).buffer(true).parse(binary)).body as Buffer).equals(savBytes)).toBe(true);
+      const dta = await api().get(paths[2]).set(AUTH).buffer(true).parse(binary);
+      expect(dta.status).toBe(200);
+      expect((dta.body as Buffer).subarray(0, 11).toString('latin1')).toBe('<stata_dta>');
+      const r = await api().get(paths[3]).set(AUTH);
+      expect(r.status).toBe(200);
+      expect(r.text).toContain(`seici_csv <- "wave-${waveId}-responses.csv"`);
+      for (const file of [csv.text, savBytes.toString('latin1'), (dta.body as Buffer).toString('latin1'), r.text]) expect(file).not.toMatch(/[A-Za-z0-9_-]{43}/);
+    });
+  });
 });
