@@ -146,6 +146,10 @@ describe.each(BACKENDS)('wave exports on $label', (backend) => {
       const r = await api().get(paths[3]).set(AUTH);
       expect(r.status).toBe(200);
       expect(r.text).toContain(`seici_csv <- "wave-${waveId}-responses.csv"`);
+      const page = await api().get('/admin/exports').set(AUTH);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`href="/api/v1/waves/${waveId}/export/sav"`);
+      expect(page.text).toContain(`href="/api/v1/waves/${waveId}/codebook/values"`);
       for (const file of [csv.text, savBytes.toString('latin1'), (dta.body as Buffer).toString('latin1'), r.text]) expect(file).not.toMatch(/[A-Za-z0-9_-]{43}/);
     });
   });
