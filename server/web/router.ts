@@ -118,13 +118,17 @@ export function consoleRouter(s: Services): express.Router {
     });
   });
 
+  // A refused import shows the units page again with every bad line and the pasted text kept, so it can be corrected in place.
   router.post('/admin/units/import', ...consoleForm(s, '5mb'), async (req, res) => {
-    await attempt(res, '/admin/units', async () => {
-      const csv = field(req, 'csv');
+    const csv = field(req, 'csv');
+    try {
       if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
       const result = await importUnits(s, res.locals.console.actor, csv);
-      return `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`;
-    });
+      back(res, '/admin/units', 'notice', `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`);
+    } catch (err) {
+      if (!(err instanceof HttpError && err.status < 500)) throw err;
+      render(req, res, 'units', 'units', 'Units', { ...(await unitsPage(s)), importError: err.message, importCsv: csv }, err.status);
+    }
   });
 
   router.get('/admin/instrument', page, async (req, res) => {
