@@ -5,6 +5,7 @@ import type { Dataset } from '../exports/dataset.js';
 import { writeDta } from '../exports/dta_writer.js';
 import { rLoader } from '../exports/r_loader.js';
 import { writeSav } from '../exports/sav_writer.js';
+import { unitScoreDataset } from '../exports/unit_scores.js';
 import { responseDataset, responseVariables } from '../exports/response_dataset.js';
 import { conflict } from '../errors.js';
 import { latestDoneAnalysis } from '../queries/analyses.js';
@@ -83,4 +84,11 @@ export async function exportValueLabels(s: Services, waveId: number): Promise<Ex
   const wave = await requireWave(s, waveId);
   const instrument = await waveInstrument(s, wave.instrumentVersion);
   return { filename: `wave-${wave.id}-value-labels.csv`, contentType: CSV, body: tableCsv(codebookValueRows(responseVariables(wave, instrument))) };
+}
+
+/** The published unit scores of a closed wave as one CSV table, each kind of number at its stated precision (see unitScoreDataset). */
+export async function exportUnitScores(s: Services, waveId: number): Promise<ExportFile> {
+  const { wave, publication } = await publishedWave(s, waveId);
+  const dataset = unitScoreDataset(wave.id, publication);
+  return { filename: `${dataset.name}.csv`, contentType: CSV, body: datasetCsv(dataset) };
 }

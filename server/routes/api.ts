@@ -247,6 +247,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: async ({ s, params }) => download(await exportsHandlers.exportRLoader(s, id(params))),
   }),
   route({
+    method: 'get', path: '/waves/:id/export/units', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The published unit scores of a closed wave as one CSV table (scale scores and rwg(j) to 2 decimals, z, M and drift to 3); suppressed units left out; 409 while the wave is open.',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => download(await exportsHandlers.exportUnitScores(s, id(params))),
+  }),
+  route({
     method: 'get', path: '/waves/:id/codebook', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
     summary: 'The codebook of the export as CSV: one row per column (type, decimals, value-label set, missing codes, label).',
     responseType: 'text/csv',

@@ -79,7 +79,7 @@ describe.each(BACKENDS)('wave exports on $label', (backend) => {
   describe.skipIf(backend.skip)('formats', () => {
     it('serves the answer sets as CSV with a BOM, a codebook of variables and of value labels, .sav, .dta and an R loader; 409 for each while the wave is open', async () => {
       const waveId = await wave('Formats', ['a', 'b']);
-      const paths = ['export', 'export/sav', 'export/dta', 'export/r'].map((p) => `/api/v1/waves/${waveId}/${p}`);
+      const paths = ['export', 'export/sav', 'export/dta', 'export/r', 'export/units'].map((p) => `/api/v1/waves/${waveId}/${p}`);
       for (const unitKey of ['a', 'b']) {
         for (const [j, token] of (await links(waveId, unitKey, 5)).entries()) {
           const answers: Record<string, number | null> = answerSet(1 + ((j + (unitKey === 'b' ? 2 : 0)) % 7));
@@ -146,6 +146,27 @@ describe.each(BACKENDS)('wave exports on $label', (backend) => {
       const r = await api().get(paths[3]).set(AUTH);
       expect(r.status).toBe(200);
       expect(r.text).toContain(`seici_csv <- "wave-${waveId}-responses.csv"`);
+      // Unit scores: what the report shows, each kind of number at its stated precision.
+      const scores = csvLines((await api().get(`/api/v1/waves/${waveId}/export/units`).set(AUTH)).text);
+      const report = (await api().get(`/api/v1/waves/${waveId}/report`).set(AUTH)).body;
+      const sh = scores[0].split(',');
+      expect(sh.slice(0, 5)).toEqual(['wave', 'unit', 'rollup', 'n', 'SxA']);
+      const shown = report.units.filter((u: { suppressed: boolean }) => !u.suppressed);
+      expect(scores).toHaveLength(1 + shown.length);
+      for (const u of shown) {
+        const row = scores.find((l) => l.split(',')[1] === u.unitKey)!.split(',');
+        expect(row[sh.indexOf('n')]).toBe(String(u.n));
+        expect(row[sh.indexOf('SxA')]).toBe(u.cells.SxA.toFixed(2));
+        expect(row[sh.indexOf('sei_ci')]).toMatch(/^\d\.\d{2}$/);
+        expect(Number(row[sh.indexOf('sei_ci')])).toBeCloseTo(u.seiCi, 2);
+        if (!u.rollup) {
+          expect(row[sh.indexOf('misalignment')]).toMatch(/^\d+\.\d{3}$/);
+          expect(Number(row[sh.indexOf('misalignment')])).toBeCloseTo(u.misalignment, 3);
+          expect(Number(row[sh.indexOf('z_structural')])).toBeCloseTo(u.z.structural, 3);
+        }
+      }
+      expect((await api().get(`/api/v1/waves/${waveId}/export/units`).set(AUTH)).headers['content-disposition']).toContain(`wave-${waveId}-unit-scores.csv`);
+
       const page = await api().get('/admin/exports').set(AUTH);
       expect(page.status).toBe(200);
       expect(page.text).toContain(`href="/api/v1/waves/${waveId}/export/sav"`);
