@@ -40,6 +40,22 @@ describe('imports and exports in the console', () => {
     expect(await page.locator('.flash').first().textContent()).toContain('Imported 2 new and 0 updated units.');
   }, 60_000);
 
+  it('lists every bad line of a trace import and keeps the unit, format, source and text', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/admin/traces`);
+    const pasted = 'unit;timestamp;type;key;ref\neng-U2;yesterday;closed;X-1;\neng-U2;2026-01-06T09:00:00Z;closed;X-2;\neng-U2;2026-01-07T09:00:00Z;teleport;X-3;';
+    await page.getByLabel('Unit', { exact: true }).selectOption('eng-U2');
+    await page.getByLabel('Source label (optional)').fill('paste.csv');
+    await page.getByLabel('…or paste it').fill(pasted);
+    await page.getByRole('button', { name: 'Import events' }).click();
+    await expect.poll(() => page.locator('#trace-error').textContent()).toMatch(/^2 lines cannot be imported, so nothing was stored: events line 2: .*; events line 4: .*teleport.*\.$/);
+    expect(await page.getByLabel('…or paste it').inputValue()).toBe(pasted);
+    expect(await page.getByLabel('Unit', { exact: true }).inputValue()).toBe('eng-U2');
+    expect(await page.getByLabel('Source label (optional)').inputValue()).toBe('paste.csv');
+    await page.locator('#trace-error').scrollIntoViewIfNeeded();
+    await screenshot(page, 'exports/traces-import-error-desktop');
+  }, 60_000);
+
   it('offers CSV, SPSS, Stata and R downloads with both codebook tables', async () => {
     for (const [width, height, name] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
       await page.setViewportSize({ width, height });
