@@ -10,6 +10,8 @@ export interface CsvDialect {
 const DELIMITERS = [',', ';', '\t'] as const;
 /** Lines looked at to decide the dialect. */
 const SAMPLE_LINES = 50;
+/** Characters looked at (a large file is not split whole to decide). */
+const SAMPLE_CHARS = 64 * 1024;
 /** A number written with a decimal comma: `3,5`, `-0,25` (no thousands separators). */
 const DECIMAL_COMMA = /^[-+]?\d+,\d+$/;
 
@@ -67,7 +69,7 @@ export function normalizeCsv(text: string, dialect: CsvDialect = detectCsvDialec
 
 /** The first lines of a text that are not empty, quoted line breaks left in place (a heuristic sample). */
 function sampleLines(text: string): string[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1, SAMPLE_CHARS) : text.slice(0, SAMPLE_CHARS);
   return body
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '')
