@@ -1,4 +1,5 @@
 import {
+  InputError,
   parseDecisionLog,
   parseEventsCsv,
   parseEventsJson,
@@ -9,6 +10,8 @@ import {
   type PerformanceRecord,
 } from '../../analysis/index.js';
 import { HttpError } from '../errors.js';
+import { normalizeCsv } from '../imports/csv_dialect.js';
+import { badLines, recordProblems } from '../imports/line_errors.js';
 import { columnOf, csvLines, withColumn } from './csv_lines.js';
 
 /** The trace formats of `POST /api/v1/units/:key/traces?format=`. */
@@ -16,8 +19,10 @@ export const TRACE_FORMATS = ['native', 'json', 'jira', 'decision-log'] as const
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /**
- * Reads a trace import for one unit, validating every row with the analysis parsers; the
- * first bad row is a 400 naming its line (CSV) or position (JSON), and nothing is returned.
+ * Reads a trace import for one unit, validating every row with the analysis parsers; bad rows
+ * are a 400 naming each bad line (CSV, up to LISTED_LINES of them) or the first bad position
+ * (JSON), and nothing is returned. A CSV may be comma-, semicolon- or tab-separated, with
+ * decimal points or commas (see detectCsvDialect).
  *
  * | format | body | parser |
  * |---|---|---|
@@ -33,22 +38,43 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
  * so its events are taken to belong to the unit of the path.
  */
 export function readTraceImport(format: TraceFormat, body: unknown, unitKey: string): CoordinationEvent[] {
-  const text = typeof body === 'string' ? body : undefined;
-  switch (format) {
-    case 'native':
-      if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
-      return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
-    case 'json':
-      if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
-      return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
-    case 'jira': {
-      const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
-      return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
+  const text = typeof body === 'string' ? (normalizeCsv(body) ?? body) : undefined;
+  const csvParser: Partial<Record<TraceFormat, (t: string) => unknown>> = {
+    native: (t) => parseEventsCsv(t, 'events'),
+    jira: (t) => parseJiraChangelog(t, {}, 'jira'),
+    'decision-log': (t) => parseDecisionLog(t, 'decisions'),
+  };
+  try {
+    switch (format) {
+      case 'native':
+        if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
+        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+      case 'json':
+        if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
+        return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
+      case 'jira': {
+        const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
+        return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
+      }
+      case 'decision-log':
+        if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
+        return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
     }
-    case 'decision-log':
-      if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
-      return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
+  } catch (err) {
+    if (err instanceof InputError) throw everyBadLine(err, text, csvParser[format]);
+    throw err;
   }
+}
+
+/**
+ * The 400 for a CSV import the analysis parser refused: every bad line (recordProblems), or
+ * the parser's own message when no line shows it; for JSON, the parser's own message.
+ */
+function everyBadLine(err: InputError, text: string | undefined, parse: ((t: string) => unknown) | undefined): HttpError {
+  const csv = text === undefined ? undefined : csvLines(text);
+  if (csv === undefined || parse === undefined) return new HttpError(400, err.message);
+  const problems = recordProblems(csv, parse);
+  return badLines(problems.length > 0 ? problems : [err.message]);
 }
 
 function requireJson(body: unknown, format: string): unknown {
@@ -58,16 +84,18 @@ function requireJson(body: unknown, format: string): unknown {
   return body;
 }
 
-/** Refuses the first CSV row whose unit is not `unitKey`, naming its line. */
+/** Refuses the CSV rows whose unit is not `unitKey`, naming each line. */
 function sameUnitCsv(events: CoordinationEvent[], text: string, aliases: readonly string[], unitKey: string, label: string): CoordinationEvent[] {
   if (events.every((e) => e.unit === unitKey)) return events;
   const csv = csvLines(text);
   const at = csv === undefined ? -1 : columnOf(csv.header, aliases);
   if (csv !== undefined && at >= 0) {
+    const problems: string[] = [];
     for (let i = 0; i < csv.records.length; i++) {
       const unit = csv.records[i][at].trim();
-      if (unit !== unitKey) throw unitMismatch(`${label} line ${csv.lines[i]}`, unit, unitKey);
+      if (unit !== unitKey) problems.push(unitMismatch(`${label} line ${csv.lines[i]}`, unit, unitKey).message);
     }
+    if (problems.length > 0) throw badLines(problems);
   }
   const first = events.find((e) => e.unit !== unitKey)!;
   throw unitMismatch(label, first.unit, unitKey);
@@ -89,26 +117,32 @@ const NAME_LIMIT = 100;
 /**
  * Reads a PQ import for one unit: CSV with the columns `period` (or `wave`), `measure` and
  * `value`, and optionally `unit` (which must then be this unit on every row, as for native
- * traces). Rows are validated by the analysis parser (an empty field, a value that is not a
- * number, or a period and measure given twice is a 400 naming the line); nothing is returned
- * when one row is bad.
+ * traces); comma-, semicolon- or tab-separated, values with a decimal point or comma. Rows are
+ * validated by the analysis parser (an empty field, a value that is not a number, or a period
+ * and measure given twice is a 400 naming each bad line); nothing is returned when a row is bad.
  */
-export function readPerformanceImport(text: string, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
+export function readPerformanceImport(body: string, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
+  const text = normalizeCsv(body) ?? body;
   const csv = csvLines(text);
-  if (csv === undefined) {
-    parsePerformanceCsv(text, 'pq');
-    throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
-  }
-  const unitAt = columnOf(csv.header, ['unit']);
-  const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
-  const periodAt = columnOf(csv.header, ['period', 'wave']);
-  const measureAt = columnOf(csv.header, ['measure']);
-  for (let i = 0; i < records.length; i++) {
-    const where = `pq line ${csv.lines[i]}`;
-    if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
-    for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
-      if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
+  try {
+    if (csv === undefined) {
+      parsePerformanceCsv(text, 'pq');
+      throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
     }
+    const unitAt = columnOf(csv.header, ['unit']);
+    const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
+    const periodAt = columnOf(csv.header, ['period', 'wave']);
+    const measureAt = columnOf(csv.header, ['measure']);
+    for (let i = 0; i < records.length; i++) {
+      const where = `pq line ${csv.lines[i]}`;
+      if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
+      for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
+        if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
+      }
+    }
+    return { records, lines: csv.lines };
+  } catch (err) {
+    if (err instanceof InputError) throw everyBadLine(err, csv === undefined || columnOf(csv.header, ['unit']) >= 0 ? text : withColumn(csv, 'unit', unitKey), (t) => parsePerformanceCsv(t, 'pq'));
+    throw err;
   }
-  return { records, lines: csv.lines };
 }

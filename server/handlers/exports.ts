@@ -1,84 +1,94 @@
-import { blankRareValues, cellScoreMatrix, resolveItemMap, validRespondents, type WavePublication } from '../../analysis/index.js';
-import { isCell, type Cell } from '../../instrument/model.js';
+import type { WavePublication } from '../../analysis/index.js';
+import { codebookValueRows, codebookVariableRows } from '../exports/codebook.js';
+import { datasetCsv, tableCsv } from '../exports/csv_table.js';
+import type { Dataset } from '../exports/dataset.js';
+import { writeDta } from '../exports/dta_writer.js';
+import { rLoader } from '../exports/r_loader.js';
+import { writeSav } from '../exports/sav_writer.js';
+import { unitScoreDataset } from '../exports/unit_scores.js';
+import { responseDataset, responseVariables } from '../exports/response_dataset.js';
 import { conflict } from '../errors.js';
 import { latestDoneAnalysis } from '../queries/analyses.js';
 import { completeAnswerSets } from '../queries/responses.js';
 import type { Services } from '../services.js';
-import { spreadsheetCsv } from '../spreadsheet_csv.js';
 import { effectiveStatus, requireWave } from './waves.js';
 
-export interface CsvFile {
+/** A file the API sends as a download. */
+export interface ExportFile {
   readonly filename: string;
-  readonly csv: string;
+  readonly contentType: string;
+  readonly body: string | Buffer;
 }
 
-/** The code of "not applicable / don't know" in exports (a skipped item is an empty cell). */
-export const NOT_APPLICABLE_CODE = 'dk';
+const CSV = 'text/csv; charset=utf-8';
 
-/** The columns of an export that could single a respondent out together with the unit. */
-const QUASI_IDENTIFIERS = ['context', 'role', 'locale'];
-
-/**
- * The answer sets of a closed, published wave as CSV for R or SPSS: one row per valid answer
- * set (a score for every cell) of the units the wave's stored publication reports as units,
- * with the unit's key and context, the respondent's role and locale, and one column per item
- * (empty = skipped, `dk` = "not applicable / don't know"). The rows of suppressed units and of
- * units withheld as complements are left out; a role, locale or context value shared by fewer
- * than k rows of its unit is blanked; every text cell is made inert for spreadsheets. An open
- * wave exports nothing (two exports of an open wave would differ by single respondents). No
- * token, invitation or time is exported.
- */
-export async function exportResponses(s: Services, waveId: number): Promise<CsvFile> {
-  const { wave, publication } = await publishedWave(s, waveId);
-  const instrument = (await s.instruments.get(wave.instrumentVersion))!;
-  const items = instrument.definition.items.map((i) => i.id);
-  const seiItems = instrument.definition.items.filter((i) => i.cell !== null && isCell(i.cell));
-  const units = new Set(publication.units.filter((u) => !u.suppressed && !u.rollup).map((u) => u.unitKey));
-  const sets = (await completeAnswerSets(s.db, waveId)).filter((set) => units.has(set.unitKey));
-  const resolved = resolveItemMap(
-    { scaleMin: instrument.definition.scaleMin, scaleMax: instrument.definition.scaleMax, items: Object.fromEntries(seiItems.map((i) => [i.id, { cell: i.cell as Cell, reverse: i.reverse }])) },
-    seiItems.map((i) => i.id),
-  );
-  const matrix = sets.map((set) => seiItems.map((i) => (typeof set.answers[i.id] === 'number' ? (set.answers[i.id] as number) : NaN)));
-  const valid = validRespondents(cellScoreMatrix(matrix, resolved), matrix.length);
-  const code = (v: number | null | undefined) => (v === null ? NOT_APPLICABLE_CODE : v === undefined ? '' : String(v));
-  const header = ['wave', 'unit', 'context', 'role', 'locale', ...items];
-  const rows = sets.filter((_, r) => valid[r]).map((set) => [String(wave.id), set.unitKey, set.context ?? '', set.role ?? '', set.locale, ...items.map((id) => code(set.answers[id]))]);
-  const safe = blankRareValues(rows, 1, QUASI_IDENTIFIERS.map((c) => header.indexOf(c)), publication.minGroupSize);
-  return { filename: `wave-${wave.id}-responses.csv`, csv: spreadsheetCsv([header, ...safe]) };
-}
-
-/** A closed wave with its stored publication; 409 otherwise. */
+/** A closed wave with its stored publication; 409 otherwise (two exports of an open wave would differ by single respondents). */
 async function publishedWave(s: Services, waveId: number) {
   const wave = await requireWave(s, waveId);
   if (effectiveStatus(wave, s.clock()) !== 'closed') throw conflict(`Wave ${waveId} is still open; its answers are exported once it closes and is published.`);
   const run = await latestDoneAnalysis(s.db, waveId);
   if (!run) throw conflict(`Wave ${waveId} has not been published yet; its answers are exported once its analysis has finished.`);
-  return { wave, publication: run.results as WavePublication };
+  return { wave, publication: run.results as WavePublication, publishedAt: new Date(run.finishedAt ?? run.createdAt) };
 }
 
-/** The codebook of a wave's export: each column's meaning, and each item's text, cell or scale, keying and range. */
-export async function exportCodebook(s: Services, waveId: number): Promise<CsvFile> {
+async function waveInstrument(s: Services, version: string) {
+  const instrument = await s.instruments.document(version);
+  if (!instrument) throw new Error(`Instrument version ${version} of a stored wave is missing.`);
+  return instrument;
+}
+
+/**
+ * The labelled data set of a closed, published wave's answer sets (see responseDataset), with the
+ * time its publication was made (the time stamp of the .sav and .dta headers, so that every
+ * download of one publication is the same file).
+ */
+export async function waveResponses(s: Services, waveId: number): Promise<{ dataset: Dataset; publishedAt: Date }> {
+  const { wave, publication, publishedAt } = await publishedWave(s, waveId);
+  const instrument = await waveInstrument(s, wave.instrumentVersion);
+  return { dataset: responseDataset({ wave, instrument, publication, answerSets: await completeAnswerSets(s.db, waveId) }), publishedAt };
+}
+
+/** The answer sets of a closed, published wave as one CSV table (see responseDataset). */
+export async function exportResponses(s: Services, waveId: number): Promise<ExportFile> {
+  const { dataset } = await waveResponses(s, waveId);
+  return { filename: `${dataset.name}.csv`, contentType: CSV, body: datasetCsv(dataset) };
+}
+
+/** The same data set as an SPSS system file, with variable labels, value labels and the not-applicable code declared missing. */
+export async function exportSav(s: Services, waveId: number): Promise<ExportFile> {
+  const { dataset, publishedAt } = await waveResponses(s, waveId);
+  return { filename: `${dataset.name}.sav`, contentType: 'application/x-spss-sav', body: writeSav(dataset, publishedAt) };
+}
+
+/** The same data set as a Stata 14+ file (.dta 118), the not-applicable code as `.a`. */
+export async function exportDta(s: Services, waveId: number): Promise<ExportFile> {
+  const { dataset, publishedAt } = await waveResponses(s, waveId);
+  return { filename: `${dataset.name}.dta`, contentType: 'application/x-stata-dta', body: writeDta(dataset, publishedAt) };
+}
+
+/** An R script that reads the CSV export with its labels (see rLoader). */
+export async function exportRLoader(s: Services, waveId: number): Promise<ExportFile> {
+  const { dataset } = await waveResponses(s, waveId);
+  return { filename: `${dataset.name}.R`, contentType: 'text/plain; charset=utf-8', body: rLoader(dataset) };
+}
+
+/** The codebook's variable table of a wave's export: each column's type, precision, missing codes and label, and each item's cell or scale, keying and range. */
+export async function exportCodebook(s: Services, waveId: number): Promise<ExportFile> {
   const wave = await requireWave(s, waveId);
-  const instrument = (await s.instruments.get(wave.instrumentVersion))!;
-  const header = ['column', 'type', 'cell', 'scale', 'reverse', 'min', 'max', 'missing', 'label'];
-  const fixed = [
-    ['wave', 'integer', '', '', '', '', '', '', 'Wave id'],
-    ['unit', 'string', '', '', '', '', '', '', 'Unit key (only units published as units: suppressed units and units withheld as complements are left out)'],
-    ['context', 'string', '', '', '', '', '', 'empty', `Unit context (empty when fewer than ${wave.minGroupSize} rows of the unit share it)`],
-    ['role', 'string', '', '', '', '', '', 'empty', `Respondent role, when given (empty when fewer than ${wave.minGroupSize} rows of the unit share it)`],
-    ['locale', 'string', '', '', '', '', '', 'empty', `Language the questionnaire was answered in (empty when fewer than ${wave.minGroupSize} rows of the unit share it)`],
-  ];
-  const items = instrument.definition.items.map((item) => [
-    item.id,
-    'integer',
-    item.cell ?? '',
-    item.scale ?? '',
-    item.reverse ? 'true' : 'false',
-    String(item.min),
-    String(item.max),
-    `empty = skipped; ${NOT_APPLICABLE_CODE} = not applicable / don't know`,
-    item.text[wave.locales[0]] ?? item.text.en ?? '',
-  ]);
-  return { filename: `wave-${wave.id}-codebook.csv`, csv: spreadsheetCsv([header, ...fixed, ...items]) };
+  const instrument = await waveInstrument(s, wave.instrumentVersion);
+  return { filename: `wave-${wave.id}-codebook.csv`, contentType: CSV, body: tableCsv(codebookVariableRows(responseVariables(wave, instrument), instrument)) };
+}
+
+/** The codebook's value-label table: the anchors of each response scale and the not-applicable code. */
+export async function exportValueLabels(s: Services, waveId: number): Promise<ExportFile> {
+  const wave = await requireWave(s, waveId);
+  const instrument = await waveInstrument(s, wave.instrumentVersion);
+  return { filename: `wave-${wave.id}-value-labels.csv`, contentType: CSV, body: tableCsv(codebookValueRows(responseVariables(wave, instrument))) };
+}
+
+/** The published unit scores of a closed wave as one CSV table, each kind of number at its stated precision (see unitScoreDataset). */
+export async function exportUnitScores(s: Services, waveId: number): Promise<ExportFile> {
+  const { wave, publication } = await publishedWave(s, waveId);
+  const dataset = unitScoreDataset(wave.id, publication);
+  return { filename: `${dataset.name}.csv`, contentType: CSV, body: datasetCsv(dataset) };
 }

@@ -9,6 +9,8 @@ import { UnitCreate } from '../schemas.js';
 import { compiledModule } from '../paths.js';
 import type { Services } from '../services.js';
 import { describeIssue } from '../validation.js';
+import { normalizeCsv } from './csv_dialect.js';
+import { badLines } from './line_errors.js';
 
 const KNOWN_COLUMNS = new Set(['key', 'name', 'parentKey', 'parent_key', 'context']);
 
@@ -42,7 +44,7 @@ function readCsv(csv: string): { header: string[]; rows: string[][] } {
   return { header, rows: body };
 }
 
-/** Checks every row (a unit's fields, unique keys) before anything is stored; the first bad row is named by its line. */
+/** Checks every row (a unit's fields, unique keys) before anything is stored; every bad row is named by its line (badLines). */
 function checkRows(header: string[], cells: string[][]): ImportRow[] {
   if (cells.length === 0) throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
   for (const required of ['key', 'name']) {
@@ -52,6 +54,7 @@ function checkRows(header: string[], cells: string[][]): ImportRow[] {
     }
   }
   const rows: ImportRow[] = [];
+  const problems: string[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < cells.length; i++) {
     const line = i + 2;
@@ -71,12 +74,19 @@ function checkRows(header: string[], cells: string[][]): ImportRow[] {
       attributes: { ...attributes },
     };
     const parsed = UnitCreate.safeParse(candidate);
-    if (!parsed.success) throw new HttpError(400, `Line ${line}: ${describeIssue(parsed.error.issues[0], candidate, 'the row')}`);
+    if (!parsed.success) {
+      problems.push(`Line ${line}: ${describeIssue(parsed.error.issues[0], candidate, 'the row')}`);
+      continue;
+    }
     const unit = parsed.data;
-    if (seen.has(unit.key)) throw new HttpError(400, `Line ${line}: the key ${echo(unit.key)} appears already on line ${seen.get(unit.key)}.`);
+    if (seen.has(unit.key)) {
+      problems.push(`Line ${line}: the key ${echo(unit.key)} appears already on line ${seen.get(unit.key)}.`);
+      continue;
+    }
     seen.set(unit.key, line);
     rows.push({ line, key: unit.key, name: unit.name, parentKey: unit.parentKey, context: unit.context ?? null, attributes: unit.attributes ?? {} });
   }
+  if (problems.length > 0) throw badLines(problems);
   return rows;
 }
 
@@ -91,18 +101,24 @@ function checkHierarchy(rows: readonly ImportRow[], stored: readonly UnitRecord[
     // A row without parentKey keeps a stored unit's parent, as before.
     parentOf.set(row.key, row.parentKey ?? (parentOf.has(row.key) ? parentOf.get(row.key)! : null));
   }
+  const problems: string[] = [];
   for (const row of rows) {
     if (row.parentKey !== undefined && !parentOf.has(row.parentKey)) {
-      throw new HttpError(400, `Line ${row.line}: parentKey names no unit: ${echo(row.parentKey)}.`);
+      problems.push(`Line ${row.line}: parentKey names no unit: ${echo(row.parentKey)}.`);
     }
   }
+  if (problems.length > 0) throw badLines(problems);
   for (const row of rows) {
     const chain = new Set<string>([row.key]);
     for (let at = parentOf.get(row.key) ?? null; at !== null; at = parentOf.get(at) ?? null) {
-      if (chain.has(at)) throw new HttpError(400, `Line ${row.line}: parentKey ${echo(row.parentKey ?? '')} would make unit ${echo(row.key)} its own ancestor.`);
+      if (chain.has(at)) {
+        problems.push(`Line ${row.line}: parentKey ${echo(row.parentKey ?? '')} would make unit ${echo(row.key)} its own ancestor.`);
+        break;
+      }
       chain.add(at);
     }
   }
+  if (problems.length > 0) throw badLines(problems);
 }
 
 /** Inserts new units whose parents (if any) are stored already; records their ids. */
@@ -162,13 +178,14 @@ export type ImportOutcome =
 /**
  * The import itself, on its own database connection (run by imports/unit_import_thread.ts).
  * The whole file is read and checked first (each row, unique keys, a header without repeated
- * names, the resulting hierarchy); the first bad row is reported by its line number and nothing
- * is stored. Only then is it written, in transactions of ROWS_PER_TRANSACTION rows, so that an
+ * names, the resulting hierarchy); every bad row is reported by its line number (up to
+ * LISTED_LINES of them) and nothing is stored. A file may be comma-, semicolon- or
+ * tab-separated (a spreadsheet's paste), see detectCsvDialect. Only then is it written, in transactions of ROWS_PER_TRANSACTION rows, so that an
  * answer waiting for the store's write lock waits for one small transaction, not the import.
  */
 export async function runUnitImport(db: Db, csv: string, now: string, answersFirst: () => Promise<void> = async () => undefined): Promise<ImportOutcome> {
   try {
-    const { header, rows: cells } = readCsv(csv);
+    const { header, rows: cells } = readCsv(normalizeCsv(csv) ?? csv);
     const rows = checkRows(header, cells);
     const stored = await listUnits(db);
     checkHierarchy(rows, stored);

@@ -23,7 +23,7 @@ function id(params: Record<string, string>, name = 'id'): number {
 }
 
 const NOT_FOUND = [400, 401, 404];
-const csv = (file: exportsHandlers.CsvFile) => new Reply(200, file.csv, 'text/csv; charset=utf-8', file.filename);
+const download = (file: exportsHandlers.ExportFile) => new Reply(200, file.body, file.contentType, file.filename);
 
 /** Every call of the API under /api/v1. */
 export const apiRoutes: readonly ApiRoute[] = [
@@ -225,15 +225,45 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'get', path: '/waves/:id/export', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
-    summary: 'The complete answer sets as CSV (unit keys only; units below the minimum group size left out).',
+    summary: 'The complete answer sets of a closed, published wave as one CSV table (UTF-8 with BOM; unit keys only; suppressed units left out; rows in content order); 409 while the wave is open.',
     responseType: 'text/csv',
-    run: async ({ s, params }) => csv(await exportsHandlers.exportResponses(s, id(params))),
+    run: async ({ s, params }) => download(await exportsHandlers.exportResponses(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/sav', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The same answer sets as an SPSS .sav file with variable labels, value labels and the not-applicable code (-1) declared missing; 409 while the wave is open.',
+    responseType: 'application/x-spss-sav',
+    run: async ({ s, params }) => download(await exportsHandlers.exportSav(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/dta', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The same answer sets as a Stata 14+ .dta file (format 118) with labels; not applicable is the extended missing value .a; 409 while the wave is open.',
+    responseType: 'application/x-stata-dta',
+    run: async ({ s, params }) => download(await exportsHandlers.exportDta(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/r', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'An R script that reads the CSV export with its variable labels, value labels and missing codes (haven when installed, else base R); 409 while the wave is open.',
+    responseType: 'text/plain',
+    run: async ({ s, params }) => download(await exportsHandlers.exportRLoader(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/export/units', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The published unit scores of a closed wave as one CSV table (scale scores and rwg(j) to 2 decimals, z, M and drift to 3); suppressed units left out; 409 while the wave is open.',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => download(await exportsHandlers.exportUnitScores(s, id(params))),
   }),
   route({
     method: 'get', path: '/waves/:id/codebook', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
-    summary: 'The codebook of the export as CSV.',
+    summary: 'The codebook of the export as CSV: one row per column (type, decimals, value-label set, missing codes, label).',
     responseType: 'text/csv',
-    run: async ({ s, params }) => csv(await exportsHandlers.exportCodebook(s, id(params))),
+    run: async ({ s, params }) => download(await exportsHandlers.exportCodebook(s, id(params))),
+  }),
+  route({
+    method: 'get', path: '/waves/:id/codebook/values', tag: 'exports', admin: true, status: 200, errors: NOT_FOUND,
+    summary: 'The value labels of the export as CSV: the anchors of each response scale and the not-applicable code.',
+    responseType: 'text/csv',
+    run: async ({ s, params }) => download(await exportsHandlers.exportValueLabels(s, id(params))),
   }),
   route({
     method: 'get', path: '/admin/tokens', tag: 'admin', admin: true, status: 200, errors: [401],

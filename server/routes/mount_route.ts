@@ -30,8 +30,9 @@ export function mountRoute(router: express.Router, r: ApiRoute, s: Services, par
     if (result instanceof Reply) {
       res.status(result.status);
       if (result.contentType) {
-        res.type(result.contentType);
+        // attachment() sets a type from the file name's extension; the route's own type wins.
         if (result.filename && req.method === 'GET') res.attachment(result.filename);
+        res.type(result.contentType);
         res.send(result.body);
       } else {
         res.json(result.body);

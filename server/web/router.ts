@@ -121,13 +121,17 @@ export function consoleRouter(s: Services): express.Router {
     });
   });
 
+  // A refused import shows the units page again with every bad line and the pasted text kept, so it can be corrected in place.
   router.post('/admin/units/import', ...consoleForm(s, '5mb'), async (req, res) => {
-    await attempt(res, '/admin/units', async () => {
-      const csv = field(req, 'csv');
+    const csv = field(req, 'csv');
+    try {
       if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
       const result = await importUnits(s, res.locals.console.actor, csv);
-      return `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`;
-    });
+      back(res, '/admin/units', 'notice', `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`);
+    } catch (err) {
+      if (!(err instanceof HttpError && err.status < 500)) throw err;
+      render(req, res, 'units', 'units', 'Units', { ...(await unitsPage(s)), importError: err.message, importCsv: csv }, err.status);
+    }
   });
 
   router.get('/admin/instrument', page, async (req, res) => {
@@ -354,8 +358,14 @@ export function consoleRouter(s: Services): express.Router {
     render(req, res, 'traces', 'traces', 'Trace imports', await tracesPage(s));
   });
 
+  // A refused import shows the page again with every bad line and what was typed kept in the form.
   router.post('/admin/traces/import', ...consoleForm(s, IMPORT_BODY_LIMIT), async (req, res) => {
-    await attempt(res, '/admin/traces', async () => {
+    const kept = { unitKey: field(req, 'unitKey'), format: field(req, 'format'), source: field(req, 'source'), events: field(req, 'events') };
+    const refusedAgain = async (err: unknown) => {
+      if (!(err instanceof HttpError && err.status < 500)) throw err;
+      render(req, res, 'traces', 'traces', 'Trace imports', { ...(await tracesPage(s)), importError: err.message, kept }, err.status);
+    };
+    try {
       const unitKey = field(req, 'unitKey');
       const format = validate(TraceFormatQuery, field(req, 'format') || undefined, 'format');
       const text = field(req, 'events');
@@ -370,8 +380,10 @@ export function consoleRouter(s: Services): express.Router {
       }
       const source = validate(SourceQuery, field(req, 'source') || undefined, 'source');
       const imported = await importTraces(s, res.locals.console.actor, unitKey, format, body, source);
-      return `Imported ${imported.events} events for unit "${imported.unitKey}" (${imported.first ?? '?'} to ${imported.last ?? '?'}).`;
-    });
+      back(res, '/admin/traces', 'notice', `Imported ${imported.events} events for unit "${imported.unitKey}" (${imported.first ?? '?'} to ${imported.last ?? '?'}).`);
+    } catch (err) {
+      await refusedAgain(err);
+    }
   });
 
   router.post('/admin/traces/delete', ...consoleForm(s), async (req, res) => {

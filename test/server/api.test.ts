@@ -401,7 +401,8 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       const exported = await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH);
       expect(exported.status).toBe(200);
       expect(exported.type).toBe('text/csv');
-      const lines = exported.text.trim().split('\n');
+      expect(exported.text.startsWith('\uFEFF')).toBe(true);
+      const lines = exported.text.slice(1).trim().split('\n');
       expect(lines[0].split(',').slice(0, 5)).toEqual(['wave', 'unit', 'context', 'role', 'locale']);
       expect(lines).toHaveLength(1 + 7);
       expect(exported.text).not.toContain('team-d');

@@ -162,13 +162,15 @@ describe.each(BACKENDS)('publications on $label', (backend) => {
         expect((await api().post('/api/v1/responses').send({ token, answers, complete: true })).status).toBe(201);
       }
       await closeAndPublish(waveId);
-      const exported = (await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH)).text.trim().split('\n');
+      const exported = (await api().get(`/api/v1/waves/${waveId}/export`).set(AUTH)).text.replace(/^\uFEFF/, '').trim().split('\n');
       const header = exported[0].split(',');
       const row = exported[1].split(',');
-      expect(row[header.indexOf('SxA_1')]).toBe('dk');
+      expect(row[header.indexOf('SxA_1')]).toBe('-1');
       expect(row[header.indexOf('SxA_2')]).toBe('');
       const codebook = (await api().get(`/api/v1/waves/${waveId}/codebook`).set(AUTH)).text;
-      expect(codebook).toContain("empty = skipped; dk = not applicable / don't know");
+      expect(codebook).toContain('SxA_1,integer,SxA,seici,false,1,7,0,ordinal,agreement7,-1,skipped (no answer),');
+      const values = (await api().get(`/api/v1/waves/${waveId}/codebook/values`).set(AUTH)).text;
+      expect(values).toContain("agreement7,-1,Not applicable / don't know,true");
     });
 
     it('shows a report page whose numbers are the stored run’s', async () => {
