@@ -20,6 +20,8 @@ export type {
   DimensionAgreement,
   ReliabilityEntry,
 } from './publish_wave.js';
-export { scaleAnalysis, scaleDeveloperAnalyses } from './scale_developer.js';
-export type { ScaleAnalysis, ScaleAnalysisInput, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { scaleAnalysis, scaleDeveloperAnalyses, publishedSample } from './scale_developer.js';
+export type { ScaleAnalysis, ScaleAnalysisInput, ScaleAnalysisOptions, PublishedSample, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { pilotPurification, pilotAnalysis, PILOT_THRESHOLDS } from './pilot_purification.js';
+export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFlag, PilotValidity } from './pilot_purification.js';
 export { blankRareValues } from './quasi_identifiers.js';

@@ -72,6 +72,8 @@ export interface FitRow {
   readonly tli: number;
   readonly rmsea: number;
   readonly srmr: number;
+  /** Standardized loadings (lavaan's std.all) of the items on their cell factors. */
+  readonly loadings?: readonly { readonly item: string; readonly factor: string; readonly std: number }[];
   readonly warnings: readonly string[];
 }
 
@@ -81,7 +83,15 @@ export interface InvarianceTable {
   readonly groupSizes: readonly number[];
   readonly models: readonly { level: string; chisq: number; df: number; cfi: number; rmsea: number; srmr: number; converged: boolean }[];
   readonly comparisons: readonly { from: string; to: string; chisqDiff: number; dfDiff: number; p: number; deltaCfi: number; deltaRmsea: number; holds: boolean }[];
+  /** With the partial search: per level that failed, the parameters released (`F=~item`, `item~1`) and whether it then holds. */
+  readonly partial?: readonly { readonly level: string; readonly freed: readonly string[]; readonly holds: boolean }[];
   readonly warnings: readonly string[];
+}
+
+/** Options of {@link scaleAnalysis}. */
+export interface ScaleAnalysisOptions {
+  /** Search for partial invariance where a level fails (measurementInvariance's `partial`). Default false. */
+  readonly partialInvariance?: boolean;
 }
 
 /** Everything computed for the scale-developer report; plain data, safe to pass between threads. */
@@ -133,7 +143,7 @@ const nullable = (x: number | undefined) => (typeof x === 'number' && Number.isF
  * measurement invariance of each dimension's cell model across unit contexts
  * (measurementInvariance, FIML). A step that fails is reported with its error; the others stand.
  */
-export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
+export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisOptions = {}): ScaleAnalysis {
   const started = Date.now();
   const ids = input.items.map((i) => i.id);
   const scale = { min: input.scaleMin, max: input.scaleMax };
@@ -250,7 +260,8 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
     if (small) return { model, ...small };
     try {
       const r = fitSem({ columns: ids, rows: keyed }, syntax, { missing: 'ml' });
-      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, warnings: r.diagnostics.warnings };
+      const loadings = r.estimates.filter((e) => e.op === '=~').map((e) => ({ item: e.rhs, factor: e.lhs, std: e.std }));
+      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, loadings, warnings: r.diagnostics.warnings };
     } catch (err) {
       return { model, error: message(err) };
     }
@@ -272,7 +283,8 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
             const r = measurementInvariance(
               { columns: ids, rows, groups: input.contexts.filter((c) => c !== null) },
               seiModelSyntax(dimensionItems(d), 'cells'),
-              { missing: 'ml' },
+              // With the partial search (pilot purification), the levels that item verdicts and mean comparisons need.
+              options.partialInvariance ? { missing: 'ml', partial: true, levels: ['configural', 'metric', 'scalar'] } : { missing: 'ml' },
             );
             return {
               scale: name,
@@ -280,6 +292,7 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
               groupSizes: r.groupSizes,
               models: r.models.map((m) => ({ level: m.level, chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged })),
               comparisons: r.comparisons.map((c) => ({ ...c })),
+              ...(r.partial ? { partial: r.partial.map((p) => ({ level: p.level, freed: [...p.freed], holds: p.holds })) } : {}),
               warnings: r.diagnostics.warnings,
             };
           } catch (err) {
@@ -295,16 +308,21 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
   return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, requirements, seconds: (Date.now() - started) / 1000 };
 }
 
+/** The published units' valid respondents of a wave, as scale analyses take them. */
+export interface PublishedSample {
+  readonly rows: number[][];
+  /** Each row's unit context (null when the unit has none). */
+  readonly contexts: (string | null)[];
+  /** Each row's unit key. */
+  readonly units: string[];
+}
+
 /**
- * The scale-developer analyses of a published wave: scaleAnalysis over the valid respondents
- * of the wave's published units (those whose aggregate covers only their own members), the
- * same sample as the publication's reliability and ICC, so that no respondent of a suppressed
- * unit enters any statistic. `contexts` gives each unit's context (the invariance groups).
+ * The valid respondents of the wave's published units (those whose aggregate covers only their
+ * own members), the same sample as the publication's reliability and ICC, so that no
+ * respondent of a suppressed unit enters any statistic.
  */
-export function scaleDeveloperAnalyses(
-  input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
-  publication: WavePublication,
-): ScaleAnalysis {
+export function publishedSample(input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>> }, publication: WavePublication): PublishedSample {
   const current = input.waves.at(-1)!;
   const units = new Set(publication.units.filter((u) => !u.suppressed && !u.rollup).map((u) => u.unitKey));
   const columns = input.items.map((i) => i.id);
@@ -315,12 +333,25 @@ export function scaleDeveloperAnalyses(
   const kept = current.answerSets.filter((set) => units.has(set.unitKey));
   const all = kept.map((set) => columns.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
   const valid = validRespondents(cellScoreMatrix(all, resolved), all.length);
+  const sets = kept.filter((_, r) => valid[r]);
+  return { rows: all.filter((_, r) => valid[r]), contexts: sets.map((set) => input.contexts[set.unitKey] ?? null), units: sets.map((set) => set.unitKey) };
+}
+
+/**
+ * The scale-developer analyses of a published wave: scaleAnalysis over {@link publishedSample}.
+ * `contexts` gives each unit's context (the invariance groups).
+ */
+export function scaleDeveloperAnalyses(
+  input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
+  publication: WavePublication,
+): ScaleAnalysis {
+  const sample = publishedSample(input, publication);
   return scaleAnalysis({
     scaleMin: input.scaleMin,
     scaleMax: input.scaleMax,
     items: input.items,
-    rows: all.filter((_, r) => valid[r]),
-    contexts: kept.filter((_, r) => valid[r]).map((set) => input.contexts[set.unitKey] ?? null),
+    rows: sample.rows,
+    contexts: sample.contexts,
     seed: input.seed,
   });
 }
