@@ -22,6 +22,11 @@ export type {
 } from './publish_wave.js';
 export { scaleAnalysis, scaleDeveloperAnalyses, publishedSample } from './scale_developer.js';
 export type { ScaleAnalysis, ScaleAnalysisInput, ScaleAnalysisOptions, PublishedSample, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { unitComparison } from './unit_comparison.js';
+export type { UnitComparison, ContextEquivalence, RankedUnit } from './unit_comparison.js';
+export { crossVersionComparison } from './cross_version_comparison.js';
+export type { CrossVersionComparison, ComparedWave, ComparedScores } from './cross_version_comparison.js';
+export { contextInvariance } from './scale_developer.js';
 export { pilotPurification, pilotAnalysis, PILOT_THRESHOLDS } from './pilot_purification.js';
 export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFlag, PilotValidity } from './pilot_purification.js';
 export { blankRareValues } from './quasi_identifiers.js';

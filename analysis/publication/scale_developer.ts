@@ -268,37 +268,7 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
   };
   const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells'), dimensionItems(d).length));
 
-  const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
-  const invariance: ScaleAnalysis['invariance'] =
-    groups.length < 2
-      ? []
-      : DIMENSIONS.map((d) => {
-          const name = DIMENSION_LABELS[d];
-          const needs = factorAnalysisRequirement(dimensionItems(d).length);
-          const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
-          const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
-          if (small) return { scale: name, ...small };
-          try {
-            const rows = keyed.filter((_, r) => input.contexts[r] !== null);
-            const r = measurementInvariance(
-              { columns: ids, rows, groups: input.contexts.filter((c) => c !== null) },
-              seiModelSyntax(dimensionItems(d), 'cells'),
-              // With the partial search (pilot purification), the levels that item verdicts and mean comparisons need.
-              options.partialInvariance ? { missing: 'ml', partial: true, levels: ['configural', 'metric', 'scalar'] } : { missing: 'ml' },
-            );
-            return {
-              scale: name,
-              groups: r.groups,
-              groupSizes: r.groupSizes,
-              models: r.models.map((m) => ({ level: m.level, chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged })),
-              comparisons: r.comparisons.map((c) => ({ ...c })),
-              ...(r.partial ? { partial: r.partial.map((p) => ({ level: p.level, freed: [...p.freed], holds: p.holds })) } : {}),
-              warnings: r.diagnostics.warnings,
-            };
-          } catch (err) {
-            return { scale: name, error: message(err) };
-          }
-        });
+  const invariance = contextInvariance(input, keyed, options);
   const requirements = [
     { analysis: 'Reliability (alpha, omega)', ...reliabilityRequirement() },
     { analysis: 'EFA and parallel analysis', ...efaNeeds },
@@ -306,6 +276,45 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
     ...DIMENSIONS.map((d) => ({ analysis: `Invariance of ${DIMENSION_LABELS[d]} (per group)`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
   ];
   return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, requirements, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Measurement invariance of each dimension's three-cell model across the contexts of the rows'
+ * units (measurementInvariance, FIML), skipped where the smallest context is below the CFA's
+ * minimum sample; empty with fewer than two contexts. `keyed` are the rows reverse-keyed.
+ */
+export function contextInvariance(input: ScaleAnalysisInput, keyed: readonly (readonly number[])[], options: ScaleAnalysisOptions = {}): ScaleAnalysis['invariance'] {
+  const ids = input.items.map((i) => i.id);
+  const dimensionItems = (d: (typeof DIMENSIONS)[number]) => input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
+  const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
+  if (groups.length < 2) return [];
+  return DIMENSIONS.map((d) => {
+    const name = DIMENSION_LABELS[d];
+    const needs = factorAnalysisRequirement(dimensionItems(d).length);
+    const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
+    const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
+    if (small) return { scale: name, ...small };
+    try {
+      const rows = keyed.filter((_, r) => input.contexts[r] !== null);
+      const r = measurementInvariance(
+        { columns: ids, rows, groups: input.contexts.filter((c) => c !== null) },
+        seiModelSyntax(dimensionItems(d), 'cells'),
+        // With the partial search (pilot purification, the invariance gate), the levels that item verdicts and mean comparisons need.
+        options.partialInvariance ? { missing: 'ml', partial: true, levels: ['configural', 'metric', 'scalar'] } : { missing: 'ml' },
+      );
+      return {
+        scale: name,
+        groups: r.groups,
+        groupSizes: r.groupSizes,
+        models: r.models.map((m) => ({ level: m.level, chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged })),
+        comparisons: r.comparisons.map((c) => ({ ...c })),
+        ...(r.partial ? { partial: r.partial.map((p) => ({ level: p.level, freed: [...p.freed], holds: p.holds })) } : {}),
+        warnings: r.diagnostics.warnings,
+      };
+    } catch (err) {
+      return { scale: name, error: message(err) };
+    }
+  });
 }
 
 /** The published units' valid respondents of a wave, as scale analyses take them. */
@@ -322,7 +331,10 @@ export interface PublishedSample {
  * own members), the same sample as the publication's reliability and ICC, so that no
  * respondent of a suppressed unit enters any statistic.
  */
-export function publishedSample(input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>> }, publication: WavePublication): PublishedSample {
+export function publishedSample(
+  input: Pick<WavePublicationInput, 'scaleMin' | 'scaleMax' | 'items' | 'waves'> & { readonly contexts: Readonly<Record<string, string | null>> },
+  publication: Pick<WavePublication, 'units'>,
+): PublishedSample {
   const current = input.waves.at(-1)!;
   const units = new Set(publication.units.filter((u) => !u.suppressed && !u.rollup).map((u) => u.unitKey));
   const columns = input.items.map((i) => i.id);

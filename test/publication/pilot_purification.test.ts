@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pilotPurification, simulatePanel, type PanelSpec } from '../../analysis/index.js';
+import { pilotPurification, simulatePanel } from '../../analysis/index.js';
+import { PLANTED_PILOT as PLANTED } from '../helpers/planted_panel.js';
 import type { Cell } from '../../instrument/model.js';
-
-/** Three planted bad items: SxA_3 measures TxV, RxC_5 loads .20, TxA_2 reads 1 SD higher in the south. */
-export const PLANTED: PanelSpec = {
-  contexts: ['north', 'south'],
-  unitsPerContext: 20,
-  unitSize: { mean: 10, min: 6, max: 16 },
-  waves: ['W1'],
-  misplaced: [{ item: 'SxA_3', cell: 'TxV' }],
-  loadings: { RxC: [0.7, 0.7, 0.7, 0.7, 0.2, 0.7, 0.7, 0.7] },
-  nonInvariance: [{ context: 'south', items: ['TxA_2'], intercept: 1 }],
-};
 
 describe('pilotPurification on a seici simulate panel with three planted bad items', () => {
   it('marks exactly the three planted items, each for its planted reason, and keeps the rest', () => {
