@@ -22,6 +22,8 @@ export type {
 } from './publish_wave.js';
 export { scaleAnalysis, scaleDeveloperAnalyses, publishedSample } from './scale_developer.js';
 export type { ScaleAnalysis, ScaleAnalysisInput, ScaleAnalysisOptions, PublishedSample, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { multilevelMeasurement, MIN_UNITS_TWO_LEVEL } from './multilevel_measurement.js';
+export type { MultilevelMeasurement, TwoLevelDimension, CellLevelReliability } from './multilevel_measurement.js';
 export { unitComparison } from './unit_comparison.js';
 export type { UnitComparison, ContextEquivalence, RankedUnit } from './unit_comparison.js';
 export { crossVersionComparison } from './cross_version_comparison.js';

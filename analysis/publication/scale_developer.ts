@@ -11,6 +11,7 @@ import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension,
 import { resolveItemMap } from '../scoring/item_map.js';
 import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { validRespondents } from './valid_respondents.js';
+import { multilevelMeasurement, type MultilevelMeasurement } from './multilevel_measurement.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
 
@@ -25,6 +26,8 @@ export interface ScaleAnalysisInput {
   readonly rows: readonly (readonly number[])[];
   /** The context of each row's unit (the grouping of the invariance table); null when the unit has none. */
   readonly contexts: readonly (string | null)[];
+  /** Each row's unit: with it, the multilevel section (two-level CFA, level-specific ω) is computed. */
+  readonly units?: readonly string[];
   readonly seed: number;
 }
 
@@ -121,6 +124,8 @@ export interface ScaleAnalysis {
   } | { readonly error: string } | SkippedAnalysis;
   readonly cfa: readonly (FitRow | { readonly model: string; readonly error: string } | ({ readonly model: string } & SkippedAnalysis))[];
   readonly invariance: readonly (InvarianceTable | { readonly scale: string; readonly error: string } | ({ readonly scale: string } & SkippedAnalysis))[];
+  /** Two-level CFA per dimension, level-specific ω and ICC(2) per cell, and the verdict on cell means as unit scores (with `units`). */
+  readonly multilevel?: MultilevelMeasurement | SkippedAnalysis | { readonly error: string };
   /** The smallest n of each analysis, as the report states it. */
   readonly requirements: readonly { readonly analysis: string; readonly minimum: number; readonly rule: string }[];
   readonly seconds: number;
@@ -275,7 +280,15 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
     ...DIMENSIONS.map((d) => ({ analysis: `CFA of ${DIMENSION_LABELS[d]}`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
     ...DIMENSIONS.map((d) => ({ analysis: `Invariance of ${DIMENSION_LABELS[d]} (per group)`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
   ];
-  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, requirements, seconds: (Date.now() - started) / 1000 };
+  let multilevel: ScaleAnalysis['multilevel'];
+  if (input.units) {
+    try {
+      multilevel = multilevelMeasurement(input.items, input.rows, input.units, scale);
+    } catch (err) {
+      multilevel = { error: message(err) };
+    }
+  }
+  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, ...(multilevel ? { multilevel } : {}), requirements, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
@@ -364,6 +377,7 @@ export function scaleDeveloperAnalyses(
     items: input.items,
     rows: sample.rows,
     contexts: sample.contexts,
+    units: sample.units,
     seed: input.seed,
   });
 }

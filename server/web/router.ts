@@ -36,6 +36,9 @@ import {
 } from './pages.js';
 import { analysedWave } from './queries/analysed_waves.js';
 import { ScaleReports } from './reports/scale_jobs.js';
+import { pilotPage } from './reports/scale_pilot.js';
+import { draftFromPilot, requestPilot } from '../handlers/pilot.js';
+import { PanelDraft } from '../panel_schemas.js';
 import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
 import { consoleForm, consolePage, field, fields } from './session.js';
@@ -261,6 +264,8 @@ export function consoleRouter(s: Services): express.Router {
   });
 
   router.get('/admin/analyses/:id', page, async (req, res) => {
+    const pilotData = await pilotPage(s, idParam(req));
+    if (pilotData) return render(req, res, 'scale_report_pilot', 'reports', `Pilot analysis ${pilotData.run.id}`, pilotData);
     const data = await analysisPage(s, idParam(req));
     render(req, res, 'analysis', 'waves', `Analysis ${data.analysis.id}`, data);
   });
@@ -275,6 +280,28 @@ export function consoleRouter(s: Services): express.Router {
     const analysed = await analysedWave(s.db, id);
     const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, current: u.unitKey === key }));
     render(req, res, 'unit_report', 'reports', `${key} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
+  });
+
+  router.post('/admin/waves/:id/pilot', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const run = await requestPilot(s, res.locals.console.actor, id);
+      back(res, `/admin/analyses/${run.id}`, 'notice', `Pilot analysis ${run.id} was started.`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}/scale-report`, 'error', err.message);
+      throw err;
+    }
+  });
+  router.post('/admin/analyses/:id/draft', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const draft = await draftFromPilot(s, res.locals.console.actor, id, validate(PanelDraft, { version: field(req, 'version') }).version);
+      const revise = draft.toRevise.map((r) => r.item).join(', ');
+      back(res, `/admin/instrument/${encodeURIComponent(draft.version)}`, 'notice', `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.${revise ? ` Revise ${revise} here: each needs new wording.` : ''}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/analyses/${id}`, 'error', err.message);
+      throw err;
+    }
   });
 
   router.get('/admin/waves/:id/scale-report', page, async (req, res) => {
