@@ -78,6 +78,8 @@ describe('expert panels in the console (Chromium)', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
     await shot(page, 'panel-03-results-390');
+    await page.getByTestId('panel-cells').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'scaledev', 'panel-03b-results-390-viewport.png') });
     await page.goto(`${server.url}/admin/panels`);
     expect(await page.getByTestId('panels').textContent()).toContain('Content validity of v1');
     await shot(page, 'panel-04-list-390');
