@@ -95,7 +95,11 @@ function rowMeans(rows: readonly (readonly number[])[], columns: readonly number
   return rows.map((row) => {
     let s = 0;
     let k = 0;
-    for (const j of columns) if (!Number.isNaN(row[j])) (s += row[j]), k++;
+    for (const j of columns) {
+      if (Number.isNaN(row[j])) continue;
+      s += row[j];
+      k++;
+    }
     return k > 0 ? s / k : NaN;
   });
 }
@@ -176,7 +180,10 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
     for (const c of CELLS) {
       if (c === item.cell || columnsOf(c).length === 0) continue;
       const r = pairwiseR(x, cellScores.get(c)!);
-      if (r !== null && (nearestOtherCellR === null || r > nearestOtherCellR)) (nearestOtherCell = c), (nearestOtherCellR = r);
+      if (r !== null && (nearestOtherCellR === null || r > nearestOtherCellR)) {
+        nearestOtherCell = c;
+        nearestOtherCellR = r;
+      }
     }
     const efaRow = efa?.find((l) => l.item === item.id);
     const statistics: PilotItemStatistics = {
