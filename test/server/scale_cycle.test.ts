@@ -112,6 +112,12 @@ describe.each(BACKENDS)('the scale-development cycle on $label', (backend) => {
     expect(verdict.TxA_2.flags).toEqual(['non-invariant']);
     expect(verdict.TxA_2.verdict).toBe('revise');
     expect(pilot.items.filter((i: { verdict: string }) => i.verdict === 'keep')).toHaveLength(69);
+    // The console shows the run: the flagged items with their reasons, and the action that makes a draft of them.
+    const runPage = await api().get(`/admin/analyses/${queued.body.id}`).set(AUTH).set('Accept', 'text/html');
+    expect(runPage.status).toBe(200);
+    const flaggedTable = /<table class="data" data-testid="pilot-flagged">([\s\S]*?)<\/table>/.exec(runPage.text)![1];
+    expect(flaggedTable.match(/<code>[A-Za-z_0-9]+<\/code>/g)).toEqual(['<code>SxA_3</code>', '<code>RxC_5</code>', '<code>TxA_2</code>']);
+    expect(runPage.text).toContain('Make a draft from these verdicts');
 
     // The verdicts become a draft: the two items to drop are retired with the run as evidence.
     const draft = await api().post(`/api/v1/analyses/${queued.body.id}/draft`).set(AUTH).send({ version: 'v2' });
