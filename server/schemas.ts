@@ -178,6 +178,8 @@ export const Report = z.object({
   organisation: z.unknown(),
   reliability: z.unknown(),
   agreement: z.unknown(),
+  comparison: z.unknown().optional(),
+  crossVersion: z.unknown().optional(),
 });
 
 export const InstrumentItem = z.object({

@@ -20,8 +20,17 @@ export type {
   DimensionAgreement,
   ReliabilityEntry,
 } from './publish_wave.js';
-export { scaleAnalysis, scaleDeveloperAnalyses } from './scale_developer.js';
-export type { ScaleAnalysis, ScaleAnalysisInput, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { scaleAnalysis, scaleDeveloperAnalyses, publishedSample } from './scale_developer.js';
+export type { ScaleAnalysis, ScaleAnalysisInput, ScaleAnalysisOptions, PublishedSample, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
+export { multilevelMeasurement, MIN_UNITS_TWO_LEVEL } from './multilevel_measurement.js';
+export type { MultilevelMeasurement, TwoLevelDimension, CellLevelReliability } from './multilevel_measurement.js';
+export { unitComparison } from './unit_comparison.js';
+export type { UnitComparison, ContextEquivalence, RankedUnit } from './unit_comparison.js';
+export { crossVersionComparison } from './cross_version_comparison.js';
+export type { CrossVersionComparison, ComparedWave, ComparedScores } from './cross_version_comparison.js';
+export { contextInvariance } from './scale_developer.js';
+export { pilotPurification, pilotAnalysis, PILOT_THRESHOLDS } from './pilot_purification.js';
+export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFlag, PilotValidity } from './pilot_purification.js';
 export { blankRareValues } from './quasi_identifiers.js';
 export { publishResearch } from './research_publication.js';
 export type { ResearchPublication, ResearchPublicationInput, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';

@@ -11,6 +11,7 @@ import { CELLS, DIMENSION_NAMES, DIMENSIONS, LEVER_NAMES, LEVERS, cellDimension,
 import { resolveItemMap } from '../scoring/item_map.js';
 import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { validRespondents } from './valid_respondents.js';
+import { multilevelMeasurement, type MultilevelMeasurement } from './multilevel_measurement.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
 
@@ -25,6 +26,8 @@ export interface ScaleAnalysisInput {
   readonly rows: readonly (readonly number[])[];
   /** The context of each row's unit (the grouping of the invariance table); null when the unit has none. */
   readonly contexts: readonly (string | null)[];
+  /** Each row's unit: with it, the multilevel section (two-level CFA, level-specific ω) is computed. */
+  readonly units?: readonly string[];
   readonly seed: number;
 }
 
@@ -72,6 +75,8 @@ export interface FitRow {
   readonly tli: number;
   readonly rmsea: number;
   readonly srmr: number;
+  /** Standardized loadings (lavaan's std.all) of the items on their cell factors. */
+  readonly loadings?: readonly { readonly item: string; readonly factor: string; readonly std: number }[];
   readonly warnings: readonly string[];
 }
 
@@ -81,7 +86,15 @@ export interface InvarianceTable {
   readonly groupSizes: readonly number[];
   readonly models: readonly { level: string; chisq: number; df: number; cfi: number; rmsea: number; srmr: number; converged: boolean }[];
   readonly comparisons: readonly { from: string; to: string; chisqDiff: number; dfDiff: number; p: number; deltaCfi: number; deltaRmsea: number; holds: boolean }[];
+  /** With the partial search: per level that failed, the parameters released (`F=~item`, `item~1`) and whether it then holds. */
+  readonly partial?: readonly { readonly level: string; readonly freed: readonly string[]; readonly holds: boolean }[];
   readonly warnings: readonly string[];
+}
+
+/** Options of {@link scaleAnalysis}. */
+export interface ScaleAnalysisOptions {
+  /** Search for partial invariance where a level fails (measurementInvariance's `partial`). Default false. */
+  readonly partialInvariance?: boolean;
 }
 
 /** Everything computed for the scale-developer report; plain data, safe to pass between threads. */
@@ -111,6 +124,8 @@ export interface ScaleAnalysis {
   } | { readonly error: string } | SkippedAnalysis;
   readonly cfa: readonly (FitRow | { readonly model: string; readonly error: string } | ({ readonly model: string } & SkippedAnalysis))[];
   readonly invariance: readonly (InvarianceTable | { readonly scale: string; readonly error: string } | ({ readonly scale: string } & SkippedAnalysis))[];
+  /** Two-level CFA per dimension, level-specific ω and ICC(2) per cell, and the verdict on cell means as unit scores (with `units`). */
+  readonly multilevel?: MultilevelMeasurement | SkippedAnalysis | { readonly error: string };
   /** The smallest n of each analysis, as the report states it. */
   readonly requirements: readonly { readonly analysis: string; readonly minimum: number; readonly rule: string }[];
   readonly seconds: number;
@@ -133,7 +148,7 @@ const nullable = (x: number | undefined) => (typeof x === 'number' && Number.isF
  * measurement invariance of each dimension's cell model across unit contexts
  * (measurementInvariance, FIML). A step that fails is reported with its error; the others stand.
  */
-export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
+export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisOptions = {}): ScaleAnalysis {
   const started = Date.now();
   const ids = input.items.map((i) => i.id);
   const scale = { min: input.scaleMin, max: input.scaleMax };
@@ -250,61 +265,89 @@ export function scaleAnalysis(input: ScaleAnalysisInput): ScaleAnalysis {
     if (small) return { model, ...small };
     try {
       const r = fitSem({ columns: ids, rows: keyed }, syntax, { missing: 'ml' });
-      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, warnings: r.diagnostics.warnings };
+      const loadings = r.estimates.filter((e) => e.op === '=~').map((e) => ({ item: e.rhs, factor: e.lhs, std: e.std }));
+      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, loadings, warnings: r.diagnostics.warnings };
     } catch (err) {
       return { model, error: message(err) };
     }
   };
   const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells'), dimensionItems(d).length));
 
-  const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
-  const invariance: ScaleAnalysis['invariance'] =
-    groups.length < 2
-      ? []
-      : DIMENSIONS.map((d) => {
-          const name = DIMENSION_LABELS[d];
-          const needs = factorAnalysisRequirement(dimensionItems(d).length);
-          const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
-          const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
-          if (small) return { scale: name, ...small };
-          try {
-            const rows = keyed.filter((_, r) => input.contexts[r] !== null);
-            const r = measurementInvariance(
-              { columns: ids, rows, groups: input.contexts.filter((c) => c !== null) },
-              seiModelSyntax(dimensionItems(d), 'cells'),
-              { missing: 'ml' },
-            );
-            return {
-              scale: name,
-              groups: r.groups,
-              groupSizes: r.groupSizes,
-              models: r.models.map((m) => ({ level: m.level, chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged })),
-              comparisons: r.comparisons.map((c) => ({ ...c })),
-              warnings: r.diagnostics.warnings,
-            };
-          } catch (err) {
-            return { scale: name, error: message(err) };
-          }
-        });
+  const invariance = contextInvariance(input, keyed, options);
   const requirements = [
     { analysis: 'Reliability (alpha, omega)', ...reliabilityRequirement() },
     { analysis: 'EFA and parallel analysis', ...efaNeeds },
     ...DIMENSIONS.map((d) => ({ analysis: `CFA of ${DIMENSION_LABELS[d]}`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
     ...DIMENSIONS.map((d) => ({ analysis: `Invariance of ${DIMENSION_LABELS[d]} (per group)`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
   ];
-  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, requirements, seconds: (Date.now() - started) / 1000 };
+  let multilevel: ScaleAnalysis['multilevel'];
+  if (input.units) {
+    try {
+      multilevel = multilevelMeasurement(input.items, input.rows, input.units, scale);
+    } catch (err) {
+      multilevel = { error: message(err) };
+    }
+  }
+  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, ...(multilevel ? { multilevel } : {}), requirements, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
- * The scale-developer analyses of a published wave: scaleAnalysis over the valid respondents
- * of the wave's published units (those whose aggregate covers only their own members), the
- * same sample as the publication's reliability and ICC, so that no respondent of a suppressed
- * unit enters any statistic. `contexts` gives each unit's context (the invariance groups).
+ * Measurement invariance of each dimension's three-cell model across the contexts of the rows'
+ * units (measurementInvariance, FIML), skipped where the smallest context is below the CFA's
+ * minimum sample; empty with fewer than two contexts. `keyed` are the rows reverse-keyed.
  */
-export function scaleDeveloperAnalyses(
-  input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
-  publication: WavePublication,
-): ScaleAnalysis {
+export function contextInvariance(input: ScaleAnalysisInput, keyed: readonly (readonly number[])[], options: ScaleAnalysisOptions = {}): ScaleAnalysis['invariance'] {
+  const ids = input.items.map((i) => i.id);
+  const dimensionItems = (d: (typeof DIMENSIONS)[number]) => input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
+  const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
+  if (groups.length < 2) return [];
+  return DIMENSIONS.map((d) => {
+    const name = DIMENSION_LABELS[d];
+    const needs = factorAnalysisRequirement(dimensionItems(d).length);
+    const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
+    const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
+    if (small) return { scale: name, ...small };
+    try {
+      const rows = keyed.filter((_, r) => input.contexts[r] !== null);
+      const r = measurementInvariance(
+        { columns: ids, rows, groups: input.contexts.filter((c) => c !== null) },
+        seiModelSyntax(dimensionItems(d), 'cells'),
+        // With the partial search (pilot purification, the invariance gate), the levels that item verdicts and mean comparisons need.
+        options.partialInvariance ? { missing: 'ml', partial: true, levels: ['configural', 'metric', 'scalar'] } : { missing: 'ml' },
+      );
+      return {
+        scale: name,
+        groups: r.groups,
+        groupSizes: r.groupSizes,
+        models: r.models.map((m) => ({ level: m.level, chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged })),
+        comparisons: r.comparisons.map((c) => ({ ...c })),
+        ...(r.partial ? { partial: r.partial.map((p) => ({ level: p.level, freed: [...p.freed], holds: p.holds })) } : {}),
+        warnings: r.diagnostics.warnings,
+      };
+    } catch (err) {
+      return { scale: name, error: message(err) };
+    }
+  });
+}
+
+/** The published units' valid respondents of a wave, as scale analyses take them. */
+export interface PublishedSample {
+  readonly rows: number[][];
+  /** Each row's unit context (null when the unit has none). */
+  readonly contexts: (string | null)[];
+  /** Each row's unit key. */
+  readonly units: string[];
+}
+
+/**
+ * The valid respondents of the wave's published units (those whose aggregate covers only their
+ * own members), the same sample as the publication's reliability and ICC, so that no
+ * respondent of a suppressed unit enters any statistic.
+ */
+export function publishedSample(
+  input: Pick<WavePublicationInput, 'scaleMin' | 'scaleMax' | 'items' | 'waves'> & { readonly contexts: Readonly<Record<string, string | null>> },
+  publication: Pick<WavePublication, 'units'>,
+): PublishedSample {
   const current = input.waves.at(-1)!;
   const units = new Set(publication.units.filter((u) => !u.suppressed && !u.rollup).map((u) => u.unitKey));
   const columns = input.items.map((i) => i.id);
@@ -315,12 +358,26 @@ export function scaleDeveloperAnalyses(
   const kept = current.answerSets.filter((set) => units.has(set.unitKey));
   const all = kept.map((set) => columns.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
   const valid = validRespondents(cellScoreMatrix(all, resolved), all.length);
+  const sets = kept.filter((_, r) => valid[r]);
+  return { rows: all.filter((_, r) => valid[r]), contexts: sets.map((set) => input.contexts[set.unitKey] ?? null), units: sets.map((set) => set.unitKey) };
+}
+
+/**
+ * The scale-developer analyses of a published wave: scaleAnalysis over {@link publishedSample}.
+ * `contexts` gives each unit's context (the invariance groups).
+ */
+export function scaleDeveloperAnalyses(
+  input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
+  publication: WavePublication,
+): ScaleAnalysis {
+  const sample = publishedSample(input, publication);
   return scaleAnalysis({
     scaleMin: input.scaleMin,
     scaleMax: input.scaleMax,
     items: input.items,
-    rows: all.filter((_, r) => valid[r]),
-    contexts: kept.filter((_, r) => valid[r]).map((set) => input.contexts[set.unitKey] ?? null),
+    rows: sample.rows,
+    contexts: sample.contexts,
+    units: sample.units,
     seed: input.seed,
   });
 }

@@ -14,6 +14,12 @@ export interface NonInvariance {
   readonly loading?: number;
 }
 
+/** An item planted in the wrong cell: it loads on `cell`'s factor instead of its own. */
+export interface MisplacedItem {
+  readonly item: string;
+  readonly cell: Cell;
+}
+
 /** Cell factor correlations by kind of pair, or a full 9 × 9 matrix in CELLS order. */
 export type CellCorrelation =
   | number
@@ -59,6 +65,17 @@ export interface PanelSpec {
   /** Share of units whose dimensions move apart by `perWave` latent SD per wave (one up, one down). Default share 0, perWave 0.4. */
   readonly drift?: { readonly share: number; readonly perWave?: number };
   readonly nonInvariance?: readonly NonInvariance[];
+  /**
+   * Items written for one cell that measure another: the item's latent response loads on the
+   * factor of `cell` (with its own loading) and not at all on its own cell's. Default none.
+   */
+  readonly misplaced?: readonly MisplacedItem[];
+  /**
+   * Between-unit share of each item's unique variance: a unit-specific effect per item,
+   * u_uj ~ N(0, itemIcc·(1 − λ²)), and ε ~ N(0, (1 − itemIcc)·(1 − λ²)), so that a two-level
+   * model has item residual variances at the unit level too. Default 0 (unique parts within units only).
+   */
+  readonly itemIcc?: number;
   /** Share of answers missing completely at random. Default 0. */
   readonly missing?: number;
   /** Share of careless respondents: straight-liners, random responders, or a mix. Default share 0, kind mixed. */
@@ -86,6 +103,8 @@ export interface ResolvedPanelSpec {
   readonly icc1: number;
   readonly drift: { readonly share: number; readonly perWave: number };
   readonly nonInvariance: readonly NonInvariance[];
+  readonly misplaced: readonly MisplacedItem[];
+  readonly itemIcc: number;
   readonly missing: number;
   readonly careless: { readonly share: number; readonly kind: 'straightline' | 'random' | 'mixed' };
   readonly completionTime: boolean;
@@ -202,6 +221,16 @@ export function resolvePanelSpec(spec: PanelSpec = {}): ResolvedPanelSpec {
     need(n.loading === undefined || (n.loading > 0 && n.loading < 1), `${where}.loading`, `${where}.loading must lie between 0 and 1.`);
     return { context: n.context, items: [...n.items], intercept: n.intercept ?? 0, loading: n.loading };
   });
+  const misplaced = (spec.misplaced ?? []).map((m, k) => {
+    const where = `misplaced[${k}]`;
+    need(typeof m === 'object' && m !== null && ids.has(m.item), `${where}.item`, `${where}.item names "${m?.item}", which is not an item (SxA_1 … TxV_${itemsPerCell}).`);
+    need((CELLS as readonly string[]).includes(m.cell), `${where}.cell`, `${where}.cell "${m.cell}" is not a cell.`);
+    need(!m.item.startsWith(`${m.cell}_`), `${where}.cell`, `${where}.cell is the item's own cell; a misplaced item loads on another.`);
+    return { item: m.item, cell: m.cell };
+  });
+  need(new Set(misplaced.map((m) => m.item)).size === misplaced.length, 'misplaced', 'misplaced names one item twice.');
+  const itemIcc = share(spec.itemIcc, 0, 'itemIcc');
+  need(itemIcc < 1, 'itemIcc', 'itemIcc must be below 1 (items need within-unit unique variance).');
   const missing = share(spec.missing, 0, 'missing');
   const kind = spec.careless?.kind ?? 'mixed';
   need(['straightline', 'random', 'mixed'].includes(kind), 'careless.kind', `careless.kind must be straightline, random or mixed; got "${kind}".`);
@@ -223,6 +252,8 @@ export function resolvePanelSpec(spec: PanelSpec = {}): ResolvedPanelSpec {
     icc1,
     drift,
     nonInvariance,
+    misplaced,
+    itemIcc,
     missing,
     careless,
     completionTime: spec.completionTime ?? false,

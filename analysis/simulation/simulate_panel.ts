@@ -9,11 +9,13 @@ import { panelItemIds, resolvePanelSpec, type PanelSpec, type ResolvedPanelSpec 
 export interface PanelTruth {
   readonly seed: number;
   readonly spec: ResolvedPanelSpec;
-  readonly items: readonly { readonly id: string; readonly cell: Cell; readonly reverse: boolean; readonly loading: number }[];
+  /** `loadsOn` is the cell whose factor the item measures: its own, or another for a misplaced item. */
+  readonly items: readonly { readonly id: string; readonly cell: Cell; readonly reverse: boolean; readonly loading: number; readonly loadsOn: Cell }[];
   /**
-   * The ICC(1) a respondent's cell score should show: icc1·λ̄² / (λ̄² + Σ(1 − λ²)/k² + 1/(12·spread²·k)),
-   * the last term the rounding to whole scale points (Sheppard). Approximate: it ignores
-   * clipping at the scale ends, missing answers and careless respondents.
+   * The ICC(1) a respondent's cell score should show: (icc1·λ̄² + itemIcc·Σ(1 − λ²)/k²) /
+   * (λ̄² + Σ(1 − λ²)/k² + 1/(12·spread²·k)), the last term the rounding to whole scale points
+   * (Sheppard). Approximate: it ignores clipping at the scale ends, misplaced items, missing
+   * answers and careless respondents.
    */
   readonly expectedCellScoreIcc1: Readonly<Record<Cell, number>>;
   readonly units: readonly {
@@ -87,7 +89,10 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
     }
   }
   const uniqueSd = itemInfo.map((it) => Math.sqrt(1 - it.loading * it.loading));
-  const cellOf = itemInfo.map((it) => CELLS.indexOf(it.cell));
+  const withinUniqueSd = uniqueSd.map((u) => u * Math.sqrt(1 - s.itemIcc));
+  const betweenUniqueSd = uniqueSd.map((u) => u * Math.sqrt(s.itemIcc));
+  const loadsOn = itemInfo.map((it) => s.misplaced.find((m) => m.item === it.id)?.cell ?? it.cell);
+  const cellOf = loadsOn.map((c) => CELLS.indexOf(c));
   const mid = (s.scaleMin + s.scaleMax) / 2;
   const points = s.scaleMax - s.scaleMin + 1;
 
@@ -121,7 +126,9 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
       const sizes = Object.fromEntries(
         s.waves.map((w) => [w, Math.min(s.unitSize.max, s.unitSize.min + rng.poisson(s.unitSize.mean - s.unitSize.min))]),
       );
-      return { context, unit: `${context}-U${String(u + 1).padStart(width, '0')}`, effects, drift, sizes };
+      // Drawn only when asked for, so that panels without item-level unit variance stay as they were.
+      const itemEffects = s.itemIcc > 0 ? ids.map((_, j) => betweenUniqueSd[j] * rng.normal()) : null;
+      return { context, unit: `${context}-U${String(u + 1).padStart(width, '0')}`, effects, drift, sizes, itemEffects };
     }),
   );
 
@@ -165,7 +172,8 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
           const e = correlated(within);
           for (let j = 0; j < row.length; j++) {
             const c = cellOf[j];
-            const y = loading[j] * (shift[c] + e[c]) + uniqueSd[j] * rng.normal() + intercept[j];
+            const unique = u.itemEffects === null ? uniqueSd[j] * rng.normal() : u.itemEffects[j] + withinUniqueSd[j] * rng.normal();
+            const y = loading[j] * (shift[c] + e[c]) + unique + intercept[j];
             let x = Math.round(mid + s.spread * y);
             x = x < s.scaleMin ? s.scaleMin : x > s.scaleMax ? s.scaleMax : x;
             row[j] = itemInfo[j].reverse ? s.scaleMin + s.scaleMax - x : x;
@@ -191,14 +199,14 @@ export function simulatePanel(spec: PanelSpec = {}, seed = 1): SimulatedPanel {
       const lbar = l.reduce((a, b) => a + b, 0) / k;
       const unique = l.reduce((a, b) => a + (1 - b * b), 0) / (k * k);
       const rounding = 1 / (12 * s.spread * s.spread * k);
-      return [c, (s.icc1 * lbar * lbar) / (lbar * lbar + unique + rounding)];
+      return [c, (s.icc1 * lbar * lbar + s.itemIcc * unique) / (lbar * lbar + unique + rounding)];
     }),
   ) as Record<Cell, number>;
 
   const truth: PanelTruth = {
     seed,
     spec: s,
-    items: itemInfo.map(({ id, cell, reverse: r, loading }) => ({ id, cell, reverse: r, loading })),
+    items: itemInfo.map(({ id, cell, reverse: r, loading }, j) => ({ id, cell, reverse: r, loading, loadsOn: loadsOn[j] })),
     expectedCellScoreIcc1,
     units: units.map((u) => ({
       context: u.context,

@@ -73,6 +73,8 @@ interface SimulateFlags {
   noninvariantItems?: string;
   noninvariantIntercept?: string;
   noninvariantLoading?: string;
+  misplaced?: string;
+  itemIcc?: string;
   out?: string;
   outCsv?: string;
   outMap?: string;
@@ -167,6 +169,15 @@ function specFrom(o: SimulateFlags): PanelSpec {
     };
     spec.nonInvariance = [...((spec.nonInvariance as unknown[]) ?? []), entry];
   }
+  if (o.misplaced !== undefined) {
+    const entries = parseList(o.misplaced, '--misplaced').map((pair) => {
+      const [item, cell] = pair.split('=');
+      if (!item || !cell) throw new InputError('--misplaced', `--misplaced takes ITEM=CELL pairs (e.g. SxA_3=RxC); got "${pair}".`);
+      return { item, cell };
+    });
+    spec.misplaced = [...((spec.misplaced as unknown[]) ?? []), ...entries];
+  }
+  set('itemIcc', num(o.itemIcc, '--item-icc', { min: 0, max: 0.99 }));
   return spec as PanelSpec;
 }
 
@@ -194,6 +205,8 @@ export function register(program: Command): void {
     .option('--noninvariant-items <ids>', 'the non-invariant items')
     .option('--noninvariant-intercept <x>', 'their intercept shift (latent SD)')
     .option('--noninvariant-loading <x>', 'their loading in that context')
+    .option('--misplaced <pairs>', 'items that measure another cell, as ITEM=CELL pairs (e.g. SxA_3=RxC)')
+    .option('--item-icc <x>', 'between-unit share of each item\'s unique variance (default 0)')
     .option('--out <dir>', 'write DIR/panel.csv and DIR/map.json (and DIR/truth.json with --truth)')
     .option('--out-csv <file>', 'where to write the respondent CSV')
     .option('--out-map <file>', 'where to write the item map JSON')

@@ -64,5 +64,8 @@ export async function waveReport(s: Services, waveId: number) {
     reliability: results.reliability,
     agreement: results.agreement,
     warnings: results.warnings,
+    // The invariance gate of unit rankings across contexts, and the comparison with an earlier wave on another version.
+    ...('comparison' in results ? { comparison: (results as { comparison: unknown }).comparison } : {}),
+    ...('crossVersion' in results ? { crossVersion: (results as { crossVersion: unknown }).crossVersion } : {}),
   };
 }

@@ -14,6 +14,7 @@ import {
   insertPanelExperts,
   latestPanelAnalysis,
   listPanelExperts,
+  listPanels,
   saveExpertAnswers,
   type PanelRecord,
 } from '../queries/panels.js';
@@ -187,4 +188,30 @@ export async function draftFromPanel(s: Services, actor: string, id: number, ver
     })),
   });
   return { ...draft, toRevise: items.filter((i) => i.verdict === 'revise').map((i) => ({ item: i.item, reasons: i.reasons })) };
+}
+
+/** The console's list of panels with their progress, and the published versions a new panel can rate. */
+export async function panelsPage(s: Services) {
+  const panels = await Promise.all((await listPanels(s.db)).map((p) => view(s, p)));
+  const latest = await s.instruments.latest();
+  return { panels, latestVersion: latest?.definition.version ?? null };
+}
+
+/**
+ * The console page of one panel: its progress, the links just issued (shown once: only their
+ * hashes are stored), and the latest content-validity analysis with a verdict per item and the
+ * per-cell S-CVI.
+ */
+export async function panelConsolePage(s: Services, id: number, links: readonly { label: string; url: string }[] = []) {
+  const panel = await getPanel(s, id);
+  const latest = await latestPanelAnalysis(s.db, id);
+  type Row = { item: string; cell: string; iCvi: number | null; cvr: number | null; cvrCritical: number | null; psa: number | null; csv: number | null; verdict: string | null; reasons: string[] };
+  const results = latest?.results as { experts: number; items: Row[]; cells: { cell: string; sCviAve: number | null; sCviUa: number | null }[]; sCviAve: number | null; sCviUa: number | null } | undefined;
+  const progress = panel.experts.invited === 0 ? 0 : Math.round((100 * panel.experts.complete) / panel.experts.invited);
+  return {
+    panel,
+    progress,
+    links,
+    analysis: latest && results ? { id: latest.id, createdAt: latest.createdAt, ...results, flagged: results.items.filter((i) => i.verdict !== 'keep') } : null,
+  };
 }

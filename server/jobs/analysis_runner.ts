@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { isCell, type Cell } from '../../instrument/model.js';
-import type { WavePublication, WavePublicationInput } from '../../analysis/index.js';
+import type { VersionItems, WavePublication, WavePublicationInput } from '../../analysis/index.js';
 import { iso } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db.js';
@@ -17,6 +17,7 @@ import {
   findAnalysis,
   finishAnalysis,
   insertAnalysis,
+  latestDoneAnalysis,
   publishedCounts,
   renewLease,
   type AnalysisKind,
@@ -141,14 +142,47 @@ export class AnalysisRunner {
     if (record.kind === 'research') return { kind: 'research', input: await researchPublicationInput(this.db, this.instruments, record) };
     const wave = (await findWave(this.db, record.waveId))!;
     const input = await this.publicationInput(wave);
-    if (record.kind === 'wave') return { kind: 'wave', input };
-    if (record.kind === 'scale-developer') {
+    const contexts = Object.fromEntries((await listUnits(this.db)).map((u) => [u.key, u.context]));
+    if (record.kind === 'wave') return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)) };
+    if (record.kind === 'scale-developer' || record.kind === 'pilot') {
       const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);
       if (!parent || parent.status !== 'done' || !parent.results) throw new Error('the wave run this analysis derives from has no stored results');
-      const contexts = Object.fromEntries((await listUnits(this.db)).map((u) => [u.key, u.context]));
-      return { kind: 'scale-developer', input: { ...input, contexts, seed: wave.id }, publication: parent.results as WavePublication };
+      return { kind: record.kind, input: { ...input, contexts, seed: wave.id }, publication: parent.results as WavePublication };
     }
     throw new Error(`runs of kind "${record.kind}" have no pipeline in this server yet`);
+  }
+
+  /**
+   * The earlier wave that a wave's scores are compared with across instrument versions: the
+   * latest closed wave before it, on another version, with a stored publication (its answers,
+   * version and published units). None when the latest earlier closed wave is on the same version.
+   */
+  private async crossVersionInput(wave: WaveRecord): Promise<Pick<Extract<WorkerTask, { kind: 'wave' }>, 'crossVersion'>> {
+    const earlier = (await listWaves(this.db))
+      .filter((w) => w.id !== wave.id && effectiveStatus(w, this.clock()) === 'closed' && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
+      .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id))
+      .at(-1);
+    if (!earlier || earlier.instrumentVersion === wave.instrumentVersion) return {};
+    const run = await latestDoneAnalysis(this.db, earlier.id);
+    const [before, now] = await Promise.all([this.instruments.get(earlier.instrumentVersion), this.instruments.get(wave.instrumentVersion)]);
+    if (!run?.results || !before || !now) return {};
+    const items = (definition: typeof before.definition): VersionItems => ({
+      version: definition.version,
+      items: Object.fromEntries(definition.items.flatMap((i) => (i.cell !== null && isCell(i.cell) ? [[i.id, { cell: i.cell, reverse: i.reverse, text: { ...i.text } }]] : []))),
+    });
+    const sets = await completeAnswerSets(this.db, earlier.id);
+    return {
+      crossVersion: {
+        earlier: {
+          label: String(earlier.id),
+          name: earlier.name,
+          version: items(before.definition),
+          wave: { label: String(earlier.id), minGroupSize: earlier.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })) },
+          publication: { units: (run.results as WavePublication).units },
+        },
+        current: { label: String(wave.id), name: wave.name, version: items(now.definition) },
+      },
+    };
   }
 
   /**

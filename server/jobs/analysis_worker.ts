@@ -1,11 +1,47 @@
 import { parentPort } from 'node:worker_threads';
-import { publishResearch, publishWave, scaleDeveloperAnalyses, type ResearchPublicationInput, type WavePublication, type WavePublicationInput } from '../../analysis/index.js';
+import {
+  crossVersionComparison,
+  pilotAnalysis,
+  publishResearch,
+  publishWave,
+  scaleDeveloperAnalyses,
+  unitComparison,
+  type ComparedWave,
+  type ResearchPublicationInput,
+  type VersionItems,
+  type WavePublication,
+  type WavePublicationInput,
+} from '../../analysis/index.js';
 
-/** What a worker computes: a wave's publication, or the scale-developer analyses of a published wave. */
+type ContextInput = WavePublicationInput & { readonly contexts: Record<string, string | null>; readonly seed: number };
+
+/**
+ * What a worker computes: a wave's publication (with the invariance gate of its unit rankings
+ * across contexts and, when an earlier wave was answered on another version, the comparison on
+ * the shared items), the scale-developer or pilot analyses of a published wave, or the research engine's test of
+ * the model's hypotheses on three published waves.
+ */
 export type WorkerTask =
-  | { readonly kind: 'wave'; readonly input: WavePublicationInput }
-  | { readonly kind: 'scale-developer'; readonly input: WavePublicationInput & { readonly contexts: Record<string, string | null>; readonly seed: number }; readonly publication: WavePublication }
+  | {
+      readonly kind: 'wave';
+      readonly input: WavePublicationInput;
+      readonly contexts?: Record<string, string | null>;
+      readonly crossVersion?: { readonly earlier: ComparedWave; readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems } };
+    }
+  | { readonly kind: 'scale-developer'; readonly input: ContextInput; readonly publication: WavePublication }
+  | { readonly kind: 'pilot'; readonly input: ContextInput; readonly publication: WavePublication }
   | { readonly kind: 'research'; readonly input: ResearchPublicationInput };
+
+function waveRun(task: Extract<WorkerTask, { kind: 'wave' }>): unknown {
+  const publication = publishWave(task.input);
+  if (!task.contexts) return publication;
+  const comparison = unitComparison({ ...task.input, contexts: task.contexts }, publication);
+  const cv = task.crossVersion;
+  const crossVersion = cv
+    ? crossVersionComparison(task.input, cv.earlier, { ...cv.current, wave: task.input.waves.at(-1)!, publication })
+    : null;
+  return { ...publication, comparison, crossVersion };
+}
 
 /**
  * Worker thread entry: computes one run off the server's main thread with the analysis
@@ -14,7 +50,14 @@ export type WorkerTask =
  */
 parentPort!.on('message', (task: WorkerTask) => {
   try {
-    const results = task.kind === 'wave' ? publishWave(task.input) : task.kind === 'research' ? publishResearch(task.input) : scaleDeveloperAnalyses(task.input, task.publication);
+    const results =
+      task.kind === 'wave'
+        ? waveRun(task)
+        : task.kind === 'research'
+          ? publishResearch(task.input)
+          : task.kind === 'pilot'
+            ? pilotAnalysis(task.input, task.publication)
+            : scaleDeveloperAnalyses(task.input, task.publication);
     parentPort!.postMessage({ ok: true, results: JSON.parse(JSON.stringify(results, finite)) });
   } catch (err) {
     parentPort!.postMessage({ ok: false, error: (err as Error).message });

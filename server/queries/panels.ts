@@ -89,3 +89,9 @@ export async function latestPanelAnalysis(db: Db, panelId: number): Promise<{ id
   const row = await db('panel_analyses').where({ panel_id: panelId }).orderBy('id', 'desc').first();
   return row ? { id: Number(row.id), experts: Number(row.experts), results: JSON.parse(row.results), createdAt: row.created_at } : undefined;
 }
+
+/** Every panel, newest first. */
+export async function listPanels(db: Db): Promise<PanelRecord[]> {
+  const rows = await db('expert_panels').orderBy('id', 'desc');
+  return rows.map(toPanel);
+}

@@ -13,6 +13,7 @@ import * as S from '../schemas.js';
 import * as IS from '../instrument_schemas.js';
 import * as PS from '../panel_schemas.js';
 import * as panels from '../handlers/panels.js';
+import * as pilot from '../handlers/pilot.js';
 import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
@@ -216,6 +217,18 @@ export const apiRoutes: readonly ApiRoute[] = [
     summary: 'An analysis: its status, and its results when done.',
     response: S.Analysis,
     run: ({ s, params }) => analyses.getAnalysis(s, id(params)),
+  }),
+  route({
+    method: 'post', path: '/waves/:id/pilot', tag: 'analyses', admin: true, status: 202, errors: [400, 401, 404, 409],
+    summary: 'Starts the pilot purification of a closed, published wave (a stored run of kind pilot): item statistics, EFA, reliability, CFA, validity and invariance, with a keep/revise/drop verdict per item.',
+    body: S.EmptyBody.optional(), response: S.Analysis,
+    run: ({ s, actor, params }) => pilot.requestPilot(s, actor, id(params)),
+  }),
+  route({
+    method: 'post', path: '/analyses/:id/draft', tag: 'analyses', admin: true, status: 201, errors: [400, 401, 404, 409],
+    summary: 'Turns a pilot run\'s verdicts into a draft version: items to drop are retired with their reasons and statistics as evidence; items to revise are listed.',
+    body: PS.PanelDraft, response: IS.InstrumentVersionView.extend({ toRevise: z.array(z.object({ item: z.string(), reasons: z.array(z.string()), evidence: z.unknown() })) }),
+    run: ({ s, actor, params, body }) => pilot.draftFromPilot(s, actor, id(params), body.version),
   }),
   route({
     method: 'get', path: '/waves/:id/report', tag: 'reports', admin: true, status: 200, errors: NOT_FOUND,

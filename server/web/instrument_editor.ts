@@ -30,6 +30,8 @@ export interface ItemChangeNote {
   readonly revises?: string;
   readonly reason: string;
   readonly evidence: string;
+  /** The console page of the run that is the change's evidence (a pilot or wave analysis, an expert panel). */
+  readonly evidenceHref: string | null;
 }
 
 function evidenceText(c: VersionChange): string {
@@ -39,17 +41,25 @@ function evidenceText(c: VersionChange): string {
   return [e.analysisId !== undefined ? `analysis ${e.analysisId}` : '', ...stats].filter(Boolean).join(', ');
 }
 
+/** The console page of a change's evidence: `/admin/analyses/N` for a stored run, `/admin/panels/N` for a panel's analysis. */
+export function evidenceHref(c: VersionChange): string | null {
+  const id = c.evidence?.analysisId;
+  if (typeof id === 'number') return `/admin/analyses/${id}`;
+  const panel = typeof id === 'string' ? /^panel-(\d+)$/.exec(id) : null;
+  return panel ? `/admin/panels/${panel[1]}` : null;
+}
+
 /** The change log of a version keyed by the item it produced, and its retirements. */
 export function changeLog(changes: readonly VersionChange[]): {
   byItem: Map<string, ItemChangeNote>;
-  retired: { index: number; id: string; reason: string; evidence: string }[];
+  retired: { index: number; id: string; reason: string; evidence: string; evidenceHref: string | null }[];
 } {
   const byItem = new Map<string, ItemChangeNote>();
-  const retired: { index: number; id: string; reason: string; evidence: string }[] = [];
+  const retired: { index: number; id: string; reason: string; evidence: string; evidenceHref: string | null }[] = [];
   changes.forEach((c, index) => {
-    if (c.kind === 'retire') retired.push({ index, id: c.itemId, reason: c.reason, evidence: evidenceText(c) });
-    else if (c.kind === 'revise' && c.newId) byItem.set(c.newId, { kind: 'revise', index, revises: c.itemId, reason: c.reason, evidence: evidenceText(c) });
-    else if (c.kind === 'add') byItem.set(c.item.id, { kind: 'add', index, reason: c.reason, evidence: evidenceText(c) });
+    if (c.kind === 'retire') retired.push({ index, id: c.itemId, reason: c.reason, evidence: evidenceText(c), evidenceHref: evidenceHref(c) });
+    else if (c.kind === 'revise' && c.newId) byItem.set(c.newId, { kind: 'revise', index, revises: c.itemId, reason: c.reason, evidence: evidenceText(c), evidenceHref: evidenceHref(c) });
+    else if (c.kind === 'add') byItem.set(c.item.id, { kind: 'add', index, reason: c.reason, evidence: evidenceText(c), evidenceHref: evidenceHref(c) });
   });
   return { byItem, retired };
 }

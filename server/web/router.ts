@@ -36,6 +36,10 @@ import {
 } from './pages.js';
 import { analysedWave } from './queries/analysed_waves.js';
 import { ScaleReports } from './reports/scale_jobs.js';
+import { pilotPage } from './reports/scale_pilot.js';
+import { draftFromPilot, requestPilot } from '../handlers/pilot.js';
+import { ExpertInvite, PanelCreate, PanelDraft } from '../panel_schemas.js';
+import { analysePanel, createPanel, draftFromPanel, inviteExperts, panelConsolePage, panelsPage } from '../handlers/panels.js';
 import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
 import { researchCharts, researchReport, researchReportRows } from './reports/research_report.js';
@@ -268,6 +272,8 @@ export function consoleRouter(s: Services): express.Router {
   });
 
   router.get('/admin/analyses/:id', page, async (req, res) => {
+    const pilotData = await pilotPage(s, idParam(req));
+    if (pilotData) return render(req, res, 'scale_report_pilot', 'reports', `Pilot analysis ${pilotData.run.id}`, pilotData);
     const data = await analysisPage(s, idParam(req));
     render(req, res, 'analysis', 'waves', `Analysis ${data.analysis.id}`, data);
   });
@@ -282,6 +288,74 @@ export function consoleRouter(s: Services): express.Router {
     const analysed = await analysedWave(s.db, id);
     const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, current: u.unitKey === key }));
     render(req, res, 'unit_report', 'reports', `${key} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
+  });
+
+  router.get('/admin/panels', page, async (req, res) => {
+    render(req, res, 'panels', 'instrument', 'Expert panels', await panelsPage(s));
+  });
+  router.post('/admin/panels', ...consoleForm(s), async (req, res) => {
+    try {
+      const version = field(req, 'instrumentVersion');
+      const created = await createPanel(s, res.locals.console.actor, validate(PanelCreate, { name: field(req, 'name'), ...(version ? { instrumentVersion: version } : {}) }));
+      back(res, `/admin/panels/${created.id}`, 'notice', `Panel "${created.name}" was created; invite its experts below.`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, '/admin/panels', 'error', err.message);
+      throw err;
+    }
+  });
+  router.get('/admin/panels/:id', page, async (req, res) => {
+    const data = await panelConsolePage(s, idParam(req));
+    render(req, res, 'panel', 'instrument', `Panel · ${data.panel.name}`, data);
+  });
+  router.post('/admin/panels/:id/experts', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const issued = await inviteExperts(s, res.locals.console.actor, id, validate(ExpertInvite, { count: Number(field(req, 'count')) }));
+      // The links are shown once, on this answer: only their hashes are stored.
+      const data = await panelConsolePage(s, id, issued.experts);
+      render(req, res, 'panel', 'instrument', `Panel · ${data.panel.name}`, data, 201);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/panels/${id}`, 'error', err.message);
+      throw err;
+    }
+  });
+  router.post('/admin/panels/:id/analyses', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, `/admin/panels/${id}`, async () => {
+      const run = await analysePanel(s, res.locals.console.actor, id);
+      return `Analysis ${run.id} of ${run.experts} complete rating sets is stored.`;
+    });
+  });
+  router.post('/admin/panels/:id/draft', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const draft = await draftFromPanel(s, res.locals.console.actor, id, validate(PanelDraft, { version: field(req, 'version') }).version);
+      back(res, `/admin/instrument/${encodeURIComponent(draft.version)}`, 'notice', `Draft ${draft.version} retires ${draft.changes.length} item(s) on the panel's evidence.`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/panels/${id}`, 'error', err.message);
+      throw err;
+    }
+  });
+  router.post('/admin/waves/:id/pilot', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const run = await requestPilot(s, res.locals.console.actor, id);
+      back(res, `/admin/analyses/${run.id}`, 'notice', `Pilot analysis ${run.id} was started.`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}/scale-report`, 'error', err.message);
+      throw err;
+    }
+  });
+  router.post('/admin/analyses/:id/draft', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const draft = await draftFromPilot(s, res.locals.console.actor, id, validate(PanelDraft, { version: field(req, 'version') }).version);
+      const revise = draft.toRevise.map((r) => r.item).join(', ');
+      back(res, `/admin/instrument/${encodeURIComponent(draft.version)}`, 'notice', `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.${revise ? ` Revise ${revise} here: each needs new wording.` : ''}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/analyses/${id}`, 'error', err.message);
+      throw err;
+    }
   });
 
   router.get('/admin/waves/:id/scale-report', page, async (req, res) => {

@@ -36,7 +36,8 @@ describe.each(BACKENDS)('the console draft editor and PATCH of drafts on $label'
     const pageHtml = (await api().get('/admin/instrument/v2').set(AUTH)).text;
     expect(pageHtml).toContain('<span class="badge">draft</span>');
     expect(pageHtml).toMatch(/revises <code>SxC_2<\/code>: Sorted into RxC by the panel\./);
-    expect(pageHtml).toMatch(/<code>SxA_8<\/code>: Low loading in the pilot\. <span class="muted">\(analysis 12\)<\/span>/);
+    // The evidence links to the console page of the run that flagged the item.
+    expect(pageHtml).toMatch(/<code>SxA_8<\/code>: Low loading in the pilot\. <span class="muted">\(<a href="\/admin\/analyses\/12">analysis 12<\/a>\)<\/span>/);
     expect(pageHtml).toContain('Publish v2');
 
     const draft = (await api().get('/api/v1/instrument/versions/v2')).body;

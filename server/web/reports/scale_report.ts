@@ -118,6 +118,21 @@ export function scaleReportRows(r: ScaleReport): string[][] {
     for (const m of t.models) put('invariance', `${t.scale} ${m.level}`, { chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged });
     for (const c of t.comparisons) put('invariance_tests', `${t.scale} ${c.from}->${c.to}`, { chisqDiff: c.chisqDiff, dfDiff: c.dfDiff, p: c.p, deltaCfi: c.deltaCfi, deltaRmsea: c.deltaRmsea, holds: c.holds });
   }
+  const ml = a.multilevel;
+  if (ml && isSkipped(ml)) put('multilevel', 'all', { skipped: ml.reason });
+  else if (ml && 'error' in ml) put('multilevel', 'all', { error: ml.error });
+  else if (ml) {
+    put('multilevel', 'verdict', { text: ml.verdict });
+    for (const d of ml.dimensions) {
+      if ('error' in d) {
+        put('multilevel_fit', d.dimension, { error: d.error });
+        continue;
+      }
+      put('multilevel_fit', d.dimension, { n: d.n, units: d.units, converged: d.converged, ...d.fit });
+      for (const l of d.loadings) put('multilevel_loadings', l.item, { cell: l.cell, within: l.within, between: l.between });
+    }
+    for (const c of ml.cells) put('multilevel_reliability', c.cell, { omegaWithin: c.omegaWithin, omegaBetween: c.omegaBetween, icc1: c.icc1, icc2: c.icc2, supportsUnitScores: c.supportsUnitScores, reason: c.reason });
+  }
   for (const g of r.agreement) put('agreement', g.dimension, { icc1: g.icc1, icc2: g.icc2, F: g.F, df1: g.df1, df2: g.df2, p: g.p, meanRwgj: g.meanRwgj });
   for (const u of r.unitAgreement) put('unit_rwgj', u.unitKey, { n: u.n, ...u.rwgj });
   return rows;
