@@ -29,8 +29,9 @@ export async function openInvitation(s: Services, token: string): Promise<{ invi
   if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
   const wave = toWave(invitation.wave);
   const status = effectiveStatus(wave, s.clock());
-  if (status === 'closed') throw new HttpError(410, `The survey "${wave.name}" is closed; answers are no longer accepted.`);
-  if (status === 'scheduled') throw new HttpError(403, `The survey "${wave.name}" opens at ${wave.opensAt}; answers are not accepted yet.`);
+  // Respondents read these sentences: they never name the wave (its name is the administrators').
+  if (status === 'closed') throw new HttpError(410, 'This survey is closed; answers are no longer accepted.');
+  if (status === 'scheduled') throw new HttpError(403, `This survey opens at ${wave.opensAt}; answers are not accepted yet.`);
   const instrument = await s.instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`wave ${wave.id} pins instrument version ${wave.instrumentVersion}, which is not stored`);
   return { invitation, instrument };
@@ -118,6 +119,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
       complete: input.complete,
       submissionHash: hash,
       savedOn: isoDate(s.clock()),
+      resumePage: input.complete ? null : (input.page ?? previous?.resumePage ?? null),
       pendingTag: input.complete ? pendingTag(input.token) : undefined,
     };
     const outcome = previous ? await s.responses.updatePartial(previous.id, write) : await s.responses.insert(write);
