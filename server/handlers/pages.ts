@@ -88,7 +88,7 @@ export async function respondentPage(s: Services, token: string, request: Langua
       privacy: fill(texts.privacy, { n: wave.minGroupSize }),
       languageLabel: texts.language,
       noscript: texts.noscript,
-      surveyjsLocale: SURVEYJS_LOCALE_FILES[locale],
+      surveyjsLocale: SURVEYJS_LOCALE_FILES[locale] ? `survey-core/i18n/${SURVEYJS_LOCALE_FILES[locale]}.min.js` : undefined,
       languages: wave.locales.map((l) => ({ code: l, name: LANGUAGE_NAMES[l as Locale] ?? l, selected: l === locale })),
       multilingual: wave.locales.length > 1,
       config: {
