@@ -10,6 +10,7 @@ import type { ResponseSubmit } from '../schemas.js';
 import type { Services } from '../services.js';
 import { hashToken, pendingTag } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
+import { fill, respondentTexts } from '../respondent/texts.js';
 import { CELLS, cellDimension, cellLever } from '../../instrument/model.js';
 
 export type Answers = Record<string, number | null>;
@@ -54,25 +55,21 @@ export function checkAnswers(answers: Answers, instrument: LoadedInstrument): vo
  * statements): 422 with one sentence telling the respondent what is still missing. "Not
  * applicable / don't know" is a valid choice but not an answer that scores a cell.
  */
-export function requireScoredCells(answers: Answers, instrument: LoadedInstrument): void {
+export function requireScoredCells(answers: Answers, instrument: LoadedInstrument, locale = 'en'): void {
+  const t = respondentTexts(locale).submit;
   const missing: string[] = [];
   for (const cell of CELLS) {
     const items = instrument.definition.items.filter((i) => i.cell === cell);
     if (items.length === 0) continue;
     const answered = items.filter((i) => typeof answers[i.id] === 'number').length;
     const needed = Math.ceil(items.length / 2);
-    if (answered < needed) missing.push(`${DIMENSION_TITLES[cellDimension(cell)]} × ${LEVER_TITLES[cellLever(cell)]}: ${answered} of ${items.length} answered, at least ${needed} needed`);
+    if (answered < needed) {
+      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: items.length, needed }));
+    }
   }
-  if (missing.length > 0) {
-    throw new HttpError(
-      422,
-      `Please answer at least half of the statements in each part before submitting ("Not applicable / don't know" does not count); still missing: ${missing.join('; ')}.`,
-    );
-  }
+  // In the respondent's language: the survey page shows this sentence as it is.
+  if (missing.length > 0) throw new HttpError(422, fill(t.incomplete, { missing: missing.join('; ') }));
 }
-
-const DIMENSION_TITLES = { S: 'Structural', R: 'Relational', T: 'Translational' } as const;
-const LEVER_TITLES = { A: 'Accountability', C: 'Communication', V: 'Visibility' } as const;
 
 function canonical(answers: Answers): string {
   return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
@@ -108,7 +105,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
     }
     // A map without a prototype: no item id can reach Object.prototype.
     const merged: Answers = Object.assign(Object.create(null) as Answers, previous ? JSON.parse(previous.answers) : {}, input.answers);
-    if (input.complete) requireScoredCells(merged, instrument);
+    if (input.complete) requireScoredCells(merged, instrument, locale);
     const write: ResponseWrite = {
       invitationId: invitation.invitationId,
       waveId: Number(wave.id),

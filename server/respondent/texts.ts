@@ -29,6 +29,13 @@ export interface RespondentTexts {
     readonly skippedStay: string;
     readonly notApplicableShort: string;
   };
+  /** The refusal of a complete answer set that leaves a cell without a score (handlers/responses.ts). */
+  readonly submit: {
+    readonly incomplete: string;
+    readonly cellMissing: string;
+    readonly dimensions: Readonly<Record<'S' | 'R' | 'T', string>>;
+    readonly levers: Readonly<Record<'A' | 'C' | 'V', string>>;
+  };
   readonly messages: {
     readonly unknownTitle: string;
     readonly unknownText: string;
@@ -74,6 +81,12 @@ const EN: RespondentTexts = {
     skippedStay: 'Answer this page',
     notApplicableShort: 'N/A',
   },
+  submit: {
+    incomplete: 'Please answer at least half of the statements in each part before submitting ("Not applicable / don\'t know" does not count); still missing: {missing}.',
+    cellMissing: '{cell}: {answered} of {items} answered, at least {needed} needed',
+    dimensions: { S: 'Structural', R: 'Relational', T: 'Translational' },
+    levers: { A: 'Accountability', C: 'Communication', V: 'Visibility' },
+  },
   messages: {
     unknownTitle: 'This link is not known',
     unknownText: 'We could not find a survey for this link. Please check that you copied the whole link from your invitation.',
@@ -118,6 +131,12 @@ const DE: RespondentTexts = {
     skippedContinue: 'Ohne Antwort weiter',
     skippedStay: 'Diese Seite beantworten',
     notApplicableShort: 'k. A.',
+  },
+  submit: {
+    incomplete: 'Bitte beantworten Sie vor dem Absenden in jedem Teil mindestens die Hälfte der Aussagen („Nicht relevant / weiß nicht“ zählt nicht); es fehlen noch: {missing}.',
+    cellMissing: '{cell}: {answered} von {items} beantwortet, mindestens {needed} nötig',
+    dimensions: { S: 'Strukturell', R: 'Relational', T: 'Translational' },
+    levers: { A: 'Verantwortlichkeit', C: 'Kommunikation', V: 'Sichtbarkeit' },
   },
   messages: {
     unknownTitle: 'Dieser Link ist unbekannt',
