@@ -283,6 +283,8 @@
         saver.dirty = false;
         status('');
         alertBox.hidden = true;
+        var switcher = document.querySelector('.survey-header .language');
+        if (switcher) switcher.hidden = true;
         sender.completeLastPage();
       },
       function (err) {
