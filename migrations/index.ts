@@ -11,6 +11,7 @@ import * as analysisRuns from './20261129171000_analysis_runs.js';
 import * as consoleSessions from './20261129172000_console_sessions.js';
 import * as sealedRecipientTokens from './20261129172100_sealed_recipient_tokens.js';
 import * as commitments from './20261129180000_commitments.js';
+import * as responseResumePage from './20261130000100_response_resume_page.js';
 import * as analysisOptions from './20261130000600_analysis_options.js';
 
 /**
@@ -30,6 +31,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261129172000_console_sessions', consoleSessions],
   ['20261129172100_sealed_recipient_tokens', sealedRecipientTokens],
   ['20261129180000_commitments', commitments],
+  ['20261130000100_response_resume_page', responseResumePage],
   ['20261130000600_analysis_options', analysisOptions],
 ];
 

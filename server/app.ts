@@ -21,6 +21,7 @@ import { loginLimits, surveyTokenLimit } from './rate_limits/limits.js';
 import { consoleRouter } from './web/router.js';
 import type { Services } from './services.js';
 import { Views } from './views.js';
+import { STATIC_PREFIX, StaticAssets } from './static_assets.js';
 import { join } from 'node:path';
 
 export interface AppDeps {
@@ -56,7 +57,9 @@ export function createApp(deps: AppDeps): App {
       ? new KnexResponseWriter(deps.db)
       : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous),
   };
-  const views = new Views(VIEWS_DIR);
+  // The respondent page's files, fingerprinted and compressed (server/static_assets.ts).
+  const assets = new StaticAssets({ 'survey-core': packageDir('survey-core'), 'survey-js-ui': packageDir('survey-js-ui'), seici: join(VIEWS_DIR, 'assets') });
+  const views = new Views(VIEWS_DIR, { asset: (path: string) => assets.url(path) });
   const app = express() as unknown as App & { services: Services };
   (app as { services: Services }).services = services;
   app.disable('x-powered-by');
@@ -88,6 +91,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1', dynamicsRouter(services));
   app.use('/api/v1', api);
 
+  app.get(`${STATIC_PREFIX}/:fingerprint/*path`, assets.handler());
   const cache = { maxAge: '1d', immutable: false };
   app.use('/assets/survey-core', express.static(packageDir('survey-core'), cache));
   app.use('/assets/survey-js-ui', express.static(packageDir('survey-js-ui'), cache));

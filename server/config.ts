@@ -52,6 +52,11 @@ export interface Config {
    * say that their commitments cannot be checked; it never makes up a key.
    */
   readonly signingKey?: KeyObject;
+  /**
+   * The organisation's IANA time zone (SEICI_TIME_ZONE, default UTC), in which respondents are
+   * told when a wave opens and closes (their pages and e-mails); times are stored in UTC.
+   */
+  readonly timeZone?: string;
 }
 
 /** A limit of `limit` counted requests per `windowSeconds` (express-rate-limit's fixed window). */
@@ -120,7 +125,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secret,
     signingKey: signingKey(env.SEICI_SIGNING_KEY),
+    timeZone: timeZone(env.SEICI_TIME_ZONE),
   };
+}
+
+function timeZone(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: raw.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(`SEICI_TIME_ZONE must be an IANA time zone such as "Europe/Berlin" or "UTC"; got "${raw.slice(0, 40)}".`);
+  }
 }
 
 /** `N/S`: N requests per S seconds (`10/900`). */

@@ -135,6 +135,8 @@ export const ResponseSubmit = z.strictObject({
   complete: z.boolean(),
   role: plainText(100).optional(),
   locale: Locale.optional(),
+  /** The questionnaire page the respondent is on, kept with a partial answer set so that the survey resumes there. */
+  page: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'page must be a questionnaire page name (lower-case letters, digits and hyphens)').optional(),
 });
 
 export const ResponseSaved = z.object({

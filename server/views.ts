@@ -10,7 +10,9 @@ export class Views {
   private readonly hbs = Handlebars.create();
   private readonly templates = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(dir: string) {
+  /** `helpers` adds template helpers of the app's own, such as `{{asset "path"}}` for a fingerprinted URL. */
+  constructor(dir: string, helpers: Readonly<Record<string, Handlebars.HelperDelegate>> = {}) {
+    for (const [name, helper] of Object.entries(helpers)) this.hbs.registerHelper(name, helper);
     this.hbs.registerHelper('json', (value: unknown) => new Handlebars.SafeString(scriptJson(value)));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     for (const file of readdirSync(join(dir, 'partials'))) {

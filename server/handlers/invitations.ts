@@ -10,6 +10,8 @@ import type { Services } from '../services.js';
 import { sealToken } from '../sealed_token.js';
 import { hashToken, newToken, pendingTag } from '../tokens.js';
 import { audit } from './audit.js';
+import { invitationLetter } from '../mail.js';
+import { letterContext } from '../respondent/letter_context.js';
 import { effectiveStatus, requireWave } from './waves.js';
 
 export interface IssuedInvitation {
@@ -53,17 +55,6 @@ function shuffled<T>(xs: readonly T[]): T[] {
   return a;
 }
 
-export function invitationText(s: Services, wave: WaveRecord, url: string): string {
-  return [
-    `You are invited to answer the survey "${wave.name}".`,
-    '',
-    `Your personal link (use it only yourself; it works once):`,
-    url,
-    '',
-    `The survey closes on ${wave.closesAt.slice(0, 10)}. Your answers are anonymous: they are reported only as averages of groups of at least ${wave.minGroupSize} people, never individually.`,
-  ].join('\n');
-}
-
 /**
  * Invites respondents by e-mail: one token per address, sent through SMTP. The invitation rows
  * (token hashes) and the recipient rows (addresses, a pending flag, and the token sealed with
@@ -90,9 +81,10 @@ export async function emailInvitations(s: Services, actor: string, waveId: numbe
     await audit(s, actor, 'invitation.email', `wave:${waveId}`, { unitKey: unit.key, count: letters.length }, trx);
   });
   const failed: string[] = [];
+  const context = await letterContext(s, wave);
   for (const letter of letters) {
     try {
-      await s.mailer.send({ to: letter.email, subject: `Survey: ${wave.name}`, text: invitationText(s, wave, surveyUrl(s, letter.token)) });
+      await s.mailer.send({ to: letter.email, ...invitationLetter(context, surveyUrl(s, letter.token)) });
     } catch (err) {
       s.logger.warn({ err: (err as Error).message }, 'invitation e-mail failed');
       failed.push(letter.email);

@@ -10,6 +10,7 @@ import type { ResponseSubmit } from '../schemas.js';
 import type { Services } from '../services.js';
 import { hashToken, pendingTag } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
+import { fill, respondentTexts } from '../respondent/texts.js';
 import { CELLS, cellDimension, cellLever } from '../../instrument/model.js';
 
 export type Answers = Record<string, number | null>;
@@ -29,8 +30,9 @@ export async function openInvitation(s: Services, token: string): Promise<{ invi
   if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
   const wave = toWave(invitation.wave);
   const status = effectiveStatus(wave, s.clock());
-  if (status === 'closed') throw new HttpError(410, `The survey "${wave.name}" is closed; answers are no longer accepted.`);
-  if (status === 'scheduled') throw new HttpError(403, `The survey "${wave.name}" opens at ${wave.opensAt}; answers are not accepted yet.`);
+  // Respondents read these sentences: they never name the wave (its name is the administrators').
+  if (status === 'closed') throw new HttpError(410, 'This survey is closed; answers are no longer accepted.');
+  if (status === 'scheduled') throw new HttpError(403, `This survey opens at ${wave.opensAt}; answers are not accepted yet.`);
   const instrument = await s.instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`wave ${wave.id} pins instrument version ${wave.instrumentVersion}, which is not stored`);
   return { invitation, instrument };
@@ -53,25 +55,21 @@ export function checkAnswers(answers: Answers, instrument: LoadedInstrument): vo
  * statements): 422 with one sentence telling the respondent what is still missing. "Not
  * applicable / don't know" is a valid choice but not an answer that scores a cell.
  */
-export function requireScoredCells(answers: Answers, instrument: LoadedInstrument): void {
+export function requireScoredCells(answers: Answers, instrument: LoadedInstrument, locale = 'en'): void {
+  const t = respondentTexts(locale).submit;
   const missing: string[] = [];
   for (const cell of CELLS) {
     const items = instrument.definition.items.filter((i) => i.cell === cell);
     if (items.length === 0) continue;
     const answered = items.filter((i) => typeof answers[i.id] === 'number').length;
     const needed = Math.ceil(items.length / 2);
-    if (answered < needed) missing.push(`${DIMENSION_TITLES[cellDimension(cell)]} × ${LEVER_TITLES[cellLever(cell)]}: ${answered} of ${items.length} answered, at least ${needed} needed`);
+    if (answered < needed) {
+      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: items.length, needed }));
+    }
   }
-  if (missing.length > 0) {
-    throw new HttpError(
-      422,
-      `Please answer at least half of the statements in each part before submitting ("Not applicable / don't know" does not count); still missing: ${missing.join('; ')}.`,
-    );
-  }
+  // In the respondent's language: the survey page shows this sentence as it is.
+  if (missing.length > 0) throw new HttpError(422, fill(t.incomplete, { missing: missing.join('; ') }));
 }
-
-const DIMENSION_TITLES = { S: 'Structural', R: 'Relational', T: 'Translational' } as const;
-const LEVER_TITLES = { A: 'Accountability', C: 'Communication', V: 'Visibility' } as const;
 
 function canonical(answers: Answers): string {
   return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
@@ -107,7 +105,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
     }
     // A map without a prototype: no item id can reach Object.prototype.
     const merged: Answers = Object.assign(Object.create(null) as Answers, previous ? JSON.parse(previous.answers) : {}, input.answers);
-    if (input.complete) requireScoredCells(merged, instrument);
+    if (input.complete) requireScoredCells(merged, instrument, locale);
     const write: ResponseWrite = {
       invitationId: invitation.invitationId,
       waveId: Number(wave.id),
@@ -118,6 +116,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
       complete: input.complete,
       submissionHash: hash,
       savedOn: isoDate(s.clock()),
+      resumePage: input.complete ? null : (input.page ?? previous?.resumePage ?? null),
       pendingTag: input.complete ? pendingTag(input.token) : undefined,
     };
     const outcome = previous ? await s.responses.updatePartial(previous.id, write) : await s.responses.insert(write);

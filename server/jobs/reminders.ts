@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { audit } from '../handlers/audit.js';
+import { reminderLetter } from '../mail.js';
+import { letterContext } from '../respondent/letter_context.js';
 import { surveyUrl } from '../handlers/invitations.js';
 import { clearRecipients, completedTokenHashes, countReminder, pendingRecipients, type PendingRecipient } from '../queries/invitations.js';
 import type { WaveRecord } from '../queries/waves.js';
@@ -75,10 +77,11 @@ export async function sendReminders(s: Services, wave: WaveRecord): Promise<Remi
   let sent = 0;
   let failed = 0;
   const remind: PendingRecipient[] = shuffle(pending.filter((r) => !cleared.has(r.id)));
+  const context = remind.length > 0 ? await letterContext(s, wave) : undefined;
   for (const recipient of remind) {
     const token = links.get(recipient.id);
     try {
-      await mailer.send({ to: recipient.email, subject: `Reminder: ${wave.name}`, text: reminderText(s, wave, token === undefined ? undefined : surveyUrl(s, token)) });
+      await mailer.send({ to: recipient.email, ...reminderLetter(context!, token === undefined ? undefined : surveyUrl(s, token)) });
       await countReminder(s.db, recipient.id);
       sent++;
     } catch (err) {
@@ -88,18 +91,4 @@ export async function sendReminders(s: Services, wave: WaveRecord): Promise<Remi
   }
   if (unopened > 0) s.logger.warn({ wave: wave.id, unopened }, 'sealed survey tokens did not open with SEICI_SECRET; those reminders carry no link');
   return { cleared: finished.length, sent, failed, unopened };
-}
-
-export function reminderText(_s: Services, wave: WaveRecord, url: string | undefined): string {
-  return [
-    `This is a reminder of the survey "${wave.name}", which closes on ${wave.closesAt.slice(0, 10)}.`,
-    '',
-    ...(url
-      ? ['Your personal link (use it only yourself; it resumes where you stopped):', url]
-      : ['Please use the personal link in your invitation e-mail; it resumes where you stopped.']),
-    '',
-    'If you have finished since this reminder was sent, thank you, and please ignore it.',
-    '',
-    `Answers are reported only as averages of groups of at least ${wave.minGroupSize} people.`,
-  ].join('\n');
 }

@@ -49,6 +49,8 @@ export interface InvitationContext {
     readonly submissionHash: string | null;
     readonly role: string | null;
     readonly locale: string;
+    /** The questionnaire page a partial answer set was last saved on (null when complete or never told). */
+    readonly resumePage: string | null;
   };
 }
 
@@ -57,7 +59,7 @@ export interface InvitationContext {
 const FIND_INVITATION = `
   select i.id as invitation_id, i.unit_id, w.id, w.name, w.instrument_version, w.opens_at, w.closes_at, w.status,
          w.locales, w.reminders, w.min_group_size, w.created_at, w.closed_at,
-         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale
+         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale, r.resume_page
   from invitations i
   join waves w on w.id = i.wave_id
   left join responses r on r.invitation_id = i.id
@@ -76,6 +78,7 @@ export async function findInvitation(db: Db, tokenHash: string): Promise<Invitat
         submission_hash: string | null;
         role: string | null;
         locale: string;
+        resume_page: string | null;
       })
     | undefined;
   if (!row) return undefined;
@@ -93,6 +96,7 @@ export async function findInvitation(db: Db, tokenHash: string): Promise<Invitat
             submissionHash: row.submission_hash,
             role: row.role,
             locale: row.locale,
+            resumePage: row.resume_page ?? null,
           },
   };
 }

@@ -195,6 +195,7 @@ async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
         complete: w.complete,
         submission_hash: w.submissionHash,
         saved_on: w.savedOn,
+        resume_page: w.resumePage ?? null,
       })
       .onConflict('invitation_id')
       .ignore()
@@ -203,7 +204,7 @@ async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
   } else {
     const changed = await trx('responses')
       .where({ id: op.responseId, complete: false })
-      .update({ role: w.role, locale: w.locale, answers: w.answers, complete: w.complete, submission_hash: w.submissionHash, saved_on: w.savedOn });
+      .update({ role: w.role, locale: w.locale, answers: w.answers, complete: w.complete, submission_hash: w.submissionHash, saved_on: w.savedOn, resume_page: w.resumePage ?? null });
     stored = Number(changed) === 1;
   }
   if (stored && w.complete && w.pendingTag !== undefined) {

@@ -10,6 +10,8 @@ export interface ResponseWrite {
   readonly complete: boolean;
   readonly submissionHash: string | null;
   readonly savedOn: string;
+  /** The questionnaire page to resume at (a partial set); null when complete. */
+  readonly resumePage?: string | null;
   /** When the answer set is complete: the recipient tag to clear at once, for recipient rows that have no sealed token (issued before migration 20261129172100). */
   readonly pendingTag?: string;
 }
@@ -29,6 +31,7 @@ export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
     complete: r.complete,
     submission_hash: r.submissionHash,
     saved_on: r.savedOn,
+    resume_page: r.resumePage ?? null,
   };
   if (!r.complete || r.pendingTag === undefined) {
     await db('responses').insert(row);

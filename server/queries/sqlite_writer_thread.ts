@@ -17,11 +17,11 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 30000');
 
 const insert = db.prepare(
-  `insert into responses (invitation_id, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on)
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (invitation_id) do nothing`,
+  `insert into responses (invitation_id, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on, resume_page)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (invitation_id) do nothing`,
 );
 const update = db.prepare(
-  'update responses set role = ?, locale = ?, answers = ?, complete = ?, submission_hash = ?, saved_on = ? where id = ? and complete = 0',
+  'update responses set role = ?, locale = ?, answers = ?, complete = ?, submission_hash = ?, saved_on = ?, resume_page = ? where id = ? and complete = 0',
 );
 // Only recipient rows from before sealed tokens (migration 20261129172100) are cleared at
 // submission; the others are cleared by the next reminder run, in shuffled batches.
@@ -32,8 +32,8 @@ function apply(op: WriteOperation): WriteOutcome {
   const complete = w.complete ? 1 : 0;
   const changes =
     op.kind === 'insert'
-      ? insert.run(w.invitationId, w.waveId, w.unitId, w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn).changes
-      : update.run(w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, op.responseId).changes;
+      ? insert.run(w.invitationId, w.waveId, w.unitId, w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, w.resumePage ?? null).changes
+      : update.run(w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, w.resumePage ?? null, op.responseId).changes;
   if (changes === 1 && w.complete && w.pendingTag !== undefined) clearTag.run(w.pendingTag);
   return changes === 1 ? 'stored' : 'conflict';
 }

@@ -14,7 +14,8 @@ export function pageRouter(s: Services, views: Views): express.Router {
 
   router.get('/s/:token', async (req: Request, res: Response) => {
     const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    const page = await respondentPage(s, req.params.token as string, lang);
+    const page = await respondentPage(s, req.params.token as string, { lang, acceptLanguage: req.get('accept-language') });
+    res.set('Content-Language', String(page.data.lang));
     res.set('Cache-Control', 'no-store');
     res.set('Referrer-Policy', 'no-referrer');
     res.status(page.status).type('html').send(views.render(page.view, page.data));

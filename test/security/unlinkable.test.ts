@@ -128,7 +128,9 @@ describe.each(BACKENDS)('unlinkable completion on $label', (backend) => {
       expect(link![1]).toBe(`/s/${tokens.get(mail.to[0])}`);
       const page = await request(t.app).get(link![1]);
       expect(page.status).toBe(200);
-      expect(page.text).toContain('Unlinkable');
+      // Their own survey page, which (as every respondent's page) never names the wave.
+      expect(page.text).toContain('id="seici-config"');
+      expect(page.text).not.toContain('Unlinkable');
       const answered = await request(t.app).post('/api/v1/responses').send({ token: link![1].slice(3), answers: answerAll(ids, 5), complete: true });
       expect(answered.status).toBe(201);
     }

@@ -197,11 +197,24 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       const page = await api().get(`/s/${token}`);
       expect(page.status).toBe(200);
       expect(page.type).toBe('text/html');
-      expect(page.text).toContain('/assets/survey-js-ui/survey-js-ui.min.js');
-      expect(page.text).toContain('/assets/survey-core/survey.core.min.js');
+      // SurveyJS and the page's own files come from the app, under fingerprinted, long-cached, compressed URLs.
+      const scripts = [...page.text.matchAll(/src="(\/static\/[0-9a-f]{16}\/[^"]+)"/g)].map((m) => m[1]);
+      expect(scripts).toEqual(expect.arrayContaining([expect.stringMatching(/\/survey-js-ui\/survey-js-ui\.min\.js$/), expect.stringMatching(/\/survey-core\/survey\.core\.min\.js$/), expect.stringMatching(/\/survey-core\/i18n\/german\.min\.js$/)]));
+      for (const src of scripts) {
+        const res = await api().get(src).set('Accept-Encoding', 'gzip');
+        expect(res.status, src).toBe(200);
+        expect(res.headers['cache-control'], src).toBe('public, max-age=31536000, immutable');
+        expect(res.headers['content-encoding'], src).toBe('gzip');
+      }
+      expect((await api().get(scripts[0].replace(/\/static\/[0-9a-f]{16}\//, '/static/0000000000000000/'))).headers['cache-control']).toBe('no-cache');
+      expect((await api().get('/static/0000000000000000/seici/../../package.json')).status).toBe(404);
       expect(page.text).not.toMatch(/https?:\/\/(?!survey\.test)[a-z.]*\/[^"]*\.js/);
-      expect(page.text).toContain('at least 5 people');
+      // The wave's first locale, German, unless the browser asks for another it offers.
+      expect(page.text).toContain('mindestens 5 Personen');
       expect(page.text).toContain('<html lang="de">');
+      const english = await api().get(`/s/${token}`).set('Accept-Language', 'en-GB,en;q=0.9');
+      expect(english.text).toContain('<html lang="en">');
+      expect(english.text).toContain('at least 5 people');
       const config = JSON.parse(/<script id="seici-config" type="application\/json">(.*?)<\/script>/s.exec(page.text)![1]);
       expect(config.survey.pages.flatMap((p: { elements: { name: string }[] }) => p.elements.map((e) => e.name))).toEqual(expect.arrayContaining(items.map((i) => i.id)));
       for (const asset of ['/assets/survey-js-ui/survey-js-ui.min.js', '/assets/survey-core/survey.core.min.js', '/assets/survey-core/survey-core.min.css', '/assets/seici/respondent.js']) {
@@ -226,7 +239,7 @@ describe.each(BACKENDS)('HTTP API on $label', (backend) => {
       const survey = new Model(config.survey);
       survey.data = config.answers;
       expect(survey.getQuestionByName('SxA_1').value).toBe(5);
-      expect(survey.getQuestionByName('SxA_2').isNoneSelected).toBe(true);
+      expect(survey.getQuestionByName('SxA_2').value).toBe('none');
       expect(survey.getAllQuestions().length).toBe(items.length);
       const second = await api().post('/api/v1/responses').send({ token, answers: { SxA_3: 2 }, complete: false, locale: 'en', role: 'integrator' });
       expect(second.status).toBe(200);

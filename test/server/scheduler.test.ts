@@ -85,7 +85,9 @@ describe.each(BACKENDS)('wave scheduler and e-mail on $label', (backend) => {
       ['cai@example.org', pendingTag(tokens.get('cai@example.org')!)],
     ]);
     for (const mail of smtp.mails) {
-      expect(mail.raw).toMatch(/Subject: Reminder: Mail wave/);
+      // Respondents never read the wave's internal name: the subject names the questionnaire.
+      expect(mail.raw).toMatch(/Subject: Reminder: SEI Coherence Index/);
+      expect(mail.raw).not.toContain('Mail wave');
       expect(mailText(mail.raw)).toContain('This is a reminder');
       // Each reminder carries the recipient's own link, and no one else's.
       expect(mailText(mail.raw)).toContain(`http://survey.test/s/${tokens.get(mail.to[0])}`);

@@ -70,7 +70,7 @@ describe('what a respondent gives away', () => {
     await page.waitForSelector('.sd-question');
     // Answer the first page and move on, so the save request is recorded too.
     const questions = page.locator('.sd-question');
-    for (let k = 0; k < (await questions.count()); k++) await questions.nth(k).locator('label.sd-selectbase__label').nth(2).click();
+    for (let k = 0; k < (await questions.count()); k++) await questions.nth(k).locator('label.sd-rating__item').nth(2).click();
     await page.locator('.sd-navigation__next-btn').click();
     await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
     await page.evaluate(() => document.fonts.ready);

@@ -14,22 +14,22 @@ async function invitation(unitKey = 'eng-U2'): Promise<string> {
   return issued.body.invitations[0].url;
 }
 
-/** The item id behind a SurveyJS question element (its radio inputs are named `<itemId>_sq_<n>`). */
+/** The item id behind a SurveyJS question element (its `data-name`). */
 async function itemIds(page: Page): Promise<string[]> {
-  return page.locator('.sd-question').evaluateAll((qs) => qs.map((q) => (q.querySelector('input[type=radio]') as HTMLInputElement).name.replace(/_sq_\d+$/, '')));
+  return page.locator('.sd-question').evaluateAll((qs) => qs.map((q) => q.getAttribute('data-name')!));
 }
 
 async function checkedValue(page: Page, item: string): Promise<string | null> {
   return page.locator(`input[type=radio][name^="${item}_sq_"]:checked`).evaluateAll((els) => (els.length ? (els[0] as HTMLInputElement).value : null));
 }
 
-/** Answers every question of the current page by clicking one of its labels; returns what was chosen. */
+/** Answers every question of the current page by clicking one of its buttons or labels (not "not applicable"); returns what was chosen. */
 async function answerPage(page: Page, pick: (k: number) => number): Promise<Record<string, string>> {
   const chosen: Record<string, string> = {};
   const questions = page.locator('.sd-question');
   const ids = await itemIds(page);
   for (let k = 0; k < ids.length; k++) {
-    const labels = questions.nth(k).locator('label.sd-selectbase__label');
+    const labels = questions.nth(k).locator('label.sd-rating__item, label.sd-selectbase__label');
     const choice = pick(k) % ((await labels.count()) - 1);
     await labels.nth(choice).click();
     chosen[ids[k]] = String(choice + 1);
@@ -68,9 +68,10 @@ describe('respondent page in Chromium', () => {
     for (let p = 0; p < half; p++) {
       pages.push(await pageTitle(page));
       answered.push(await answerPage(page, (k) => k + p));
-      await page.locator('.sd-navigation__next-btn').click();
       await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
+      await page.locator('.sd-navigation__next-btn').click();
     }
+    await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
     await screenshot(page, 'respondent-02-half-saved');
     const lastVisited = await pageTitle(page);
 
@@ -106,7 +107,7 @@ describe('respondent page in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('already answered');
     await screenshot(page, 'respondent-05-used-link');
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   it('lets the keyboard alone answer a page', async () => {
     const url = await invitation('ops-U3');
@@ -122,15 +123,17 @@ describe('respondent page in Chromium', () => {
       if (inRadio) break;
     }
     for (let k = 0; k < ids.length; k++) {
-      const focused = await page.evaluate(() => (document.activeElement as HTMLInputElement).name.replace(/_sq_\d+$/, ''));
+      const focused = await page.evaluate(() => document.activeElement!.closest('.sd-question')!.getAttribute('data-name'));
       expect(focused).toBe(ids[k]);
-      // Arrow keys move through a radio group and select as they go: three steps = the fourth anchor.
-      for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowDown');
+      // Arrow keys move through a radio group and select as they go: three steps from the first = the fourth anchor.
+      await page.keyboard.press('Space');
+      for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Tab');
     }
     const focusedNext = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
     expect(focusedNext).toBe('Next');
     await screenshot(page, 'respondent-06-keyboard-page');
+    await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
     await page.keyboard.press('Enter');
     await expect.poll(() => pageTitle(page)).not.toBe(first);
     await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
