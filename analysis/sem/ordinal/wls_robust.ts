@@ -1,0 +1,214 @@
+import type { GroupJacobian, WlsGroup } from './dwls_estimation.js';
+
+/** One group's asymptotic covariance of its statistics as a factor: NACOV_g = L_gᵀL_g (n_g × K). */
+export interface GammaFactor {
+  readonly factor: Float64Array;
+  readonly n: number;
+  /** Number of leading statistics that are thresholds (the baseline model fits them exactly). */
+  readonly nThresholds: number;
+}
+
+/** What the robust (sandwich) standard errors and the mean-and-variance adjusted test need. */
+export interface WlsRobustMoments {
+  /** The sandwich's meat, Σ_g (n_g/N)·Δ_gᵀW_gΓ_gW_gΔ_g (q × q). */
+  readonly meat: Float64Array;
+  /** tr(UΓ) and tr((UΓ)²) of the model. */
+  readonly traceUG: number;
+  readonly traceUG2: number;
+  /** The same traces for the independence (baseline) model: thresholds free, correlations 0. */
+  readonly baselineTraceUG: number;
+  readonly baselineTraceUG2: number;
+  /** Per group H_g = L_gW_gΔ_g (n_g × q), reused by the cat-ML robust indices. */
+  readonly h: readonly Float64Array[];
+}
+
+/**
+ * The pieces of WLSMV inference (Satorra, 1992; Muthén, du Toit & Spisic, 1997; Asparouhov & Muthén,
+ * 2010): with V = ⊕ (n_g/N)W_g, Γ = ⊕ Γ_g/(n_g/N), Δ stacked over groups and E = ΔᵀVΔ,
+ * U = V − VΔE⁻¹ΔᵀV. Computed through Γ_g = L_gᵀL_g without forming U: with H_g = L_gW_gΔ_g,
+ * tr(UΓ) = Σ_g tr(W_gΓ_g) − tr(E⁻¹ Σ_g (n_g/N)H_gᵀH_g) and
+ * tr((UΓ)²) = Σ_g tr((W_gΓ_g)²) − 2 tr(E⁻¹ Σ_g (n_g/N)C_gᵀW_gC_g) + tr((E⁻¹M)²), C_g = Γ_gW_gΔ_g,
+ * M = Σ_g (n_g/N)H_gᵀH_g (the meat). tr((W_gΓ_g)²) = Σ_rs w_r w_s Γ_rs² is summed over the smaller of
+ * the statistic (K × K) and the case (n × n) space. The traces of lavaan's lav_test_satorra_bentler
+ * (method "original", ug2.old.approach = FALSE).
+ */
+export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly GroupJacobian[], gamma: readonly GammaFactor[], eInv: Float64Array, q: number): WlsRobustMoments {
+  const meat = new Float64Array(q * q);
+  const second = new Float64Array(q * q);
+  let trWG = 0;
+  let trWG2 = 0;
+  let baseTr = 0;
+  let baseTr2 = 0;
+  const hs: Float64Array[] = [];
+  groups.forEach((grp, g) => {
+    const { weights, fraction } = grp;
+    const { factor: L, n, nThresholds } = gamma[g];
+    const K = weights.length;
+    const J = jac[g];
+    // H = L W Δ (n × q), through Δ's nonzeros
+    const H = new Float64Array(n * q);
+    for (let i = 0; i < n; i++) {
+      const li = i * K;
+      const hi = i * q;
+      for (let r = 0; r < K; r++) {
+        const v = L[li + r] * weights[r];
+        if (v === 0) continue;
+        const { cols, vals } = J.rows[r];
+        for (let a = 0; a < cols.length; a++) H[hi + cols[a]] += v * vals[a];
+      }
+    }
+    hs.push(H);
+    addCrossProduct(meat, H, n, q, fraction);
+    for (let r = 0; r < K; r++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += L[i * K + r] * L[i * K + r];
+      trWG += weights[r] * d;
+      if (r >= nThresholds) baseTr += weights[r] * d;
+    }
+    if (K <= n) {
+      // statistic space: Γ (K × K), C = ΓWΔ
+      const Gm = crossProduct(L, n, K);
+      for (let r = 0; r < K; r++) {
+        for (let s = 0; s < K; s++) {
+          const v = weights[r] * weights[s] * Gm[r * K + s] * Gm[r * K + s];
+          trWG2 += v;
+          if (r >= nThresholds && s >= nThresholds) baseTr2 += v;
+        }
+      }
+      const C = new Float64Array(K * q);
+      for (let r = 0; r < K; r++) {
+        const cr = r * q;
+        for (let s = 0; s < K; s++) {
+          const v = Gm[r * K + s] * weights[s];
+          if (v === 0) continue;
+          const { cols, vals } = J.rows[s];
+          for (let a = 0; a < cols.length; a++) C[cr + cols[a]] += v * vals[a];
+        }
+      }
+      for (let r = 0; r < K; r++) {
+        const w = fraction * weights[r];
+        const cr = r * q;
+        for (let a = 0; a < q; a++) {
+          const va = w * C[cr + a];
+          if (va === 0) continue;
+          const ra = a * q;
+          for (let b = 0; b < q; b++) second[ra + b] += va * C[cr + b];
+        }
+      }
+    } else {
+      // case space: D = L W Lᵀ (n × n), split into threshold and correlation parts for the baseline
+      const Dt = new Float64Array(n * n);
+      const Dc = new Float64Array(n * n);
+      const LWt = new Float64Array(n * K);
+      for (let i = 0; i < n; i++) for (let r = 0; r < K; r++) LWt[i * K + r] = L[i * K + r] * weights[r];
+      for (let i = 0; i < n; i++) {
+        const li = i * K;
+        for (let j = 0; j <= i; j++) {
+          const lj = j * K;
+          let st = 0;
+          for (let r = 0; r < nThresholds; r++) st += LWt[li + r] * L[lj + r];
+          let sc0 = 0;
+          let sc1 = 0;
+          let r = nThresholds;
+          for (; r + 1 < K; r += 2) {
+            sc0 += LWt[li + r] * L[lj + r];
+            sc1 += LWt[li + r + 1] * L[lj + r + 1];
+          }
+          if (r < K) sc0 += LWt[li + r] * L[lj + r];
+          const sc = sc0 + sc1;
+          Dt[i * n + j] = Dt[j * n + i] = st;
+          Dc[i * n + j] = Dc[j * n + i] = sc;
+        }
+      }
+      for (let k = 0; k < n * n; k++) {
+        const d = Dt[k] + Dc[k];
+        trWG2 += d * d;
+        baseTr2 += Dc[k] * Dc[k];
+      }
+      // CᵀWC = Hᵀ D H
+      const DH = new Float64Array(n * q);
+      for (let i = 0; i < n; i++) {
+        const di = i * n;
+        const out = i * q;
+        for (let j = 0; j < n; j++) {
+          const d = Dt[di + j] + Dc[di + j];
+          if (d === 0) continue;
+          const hj = j * q;
+          for (let a = 0; a < q; a++) DH[out + a] += d * H[hj + a];
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        const hi = i * q;
+        for (let a = 0; a < q; a++) {
+          const va = fraction * H[hi + a];
+          if (va === 0) continue;
+          const ra = a * q;
+          for (let b = 0; b < q; b++) second[ra + b] += va * DH[hi + b];
+        }
+      }
+    }
+  });
+  // tr(E⁻¹M), tr(E⁻¹S), tr((E⁻¹M)²)
+  const EM = multiplySquare(eInv, meat, q);
+  let trEM = 0;
+  let trES = 0;
+  let trEM2 = 0;
+  for (let a = 0; a < q; a++) {
+    trEM += EM[a * q + a];
+    for (let b = 0; b < q; b++) {
+      trES += eInv[a * q + b] * second[b * q + a];
+      trEM2 += EM[a * q + b] * EM[b * q + a];
+    }
+  }
+  return {
+    meat,
+    traceUG: trWG - trEM,
+    traceUG2: trWG2 - 2 * trES + trEM2,
+    baselineTraceUG: baseTr,
+    baselineTraceUG2: baseTr2,
+    h: hs,
+  };
+}
+
+/** out += w·AᵀA for A (n × k). */
+function addCrossProduct(out: Float64Array, A: Float64Array, n: number, k: number, w: number): void {
+  for (let i = 0; i < n; i++) {
+    const ai = i * k;
+    for (let a = 0; a < k; a++) {
+      const va = w * A[ai + a];
+      if (va === 0) continue;
+      const ra = a * k;
+      for (let b = 0; b < k; b++) out[ra + b] += va * A[ai + b];
+    }
+  }
+}
+
+/** AᵀA for A (n × k). */
+function crossProduct(A: Float64Array, n: number, k: number): Float64Array {
+  const out = new Float64Array(k * k);
+  addCrossProduct(out, A, n, k, 1);
+  return out;
+}
+
+function multiplySquare(a: Float64Array, b: Float64Array, q: number): Float64Array {
+  const out = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) {
+    for (let k = 0; k < q; k++) {
+      const v = a[i * q + k];
+      if (v === 0) continue;
+      for (let j = 0; j < q; j++) out[i * q + j] += v * b[k * q + j];
+    }
+  }
+  return out;
+}
+
+/**
+ * lavaan's scaled-and-shifted statistic (test = "scaled.shifted", the WLSMV default; Asparouhov &
+ * Muthén, 2010): a = √(df / tr((UΓ)²)), T* = a·T + (df − a·tr(UΓ)); lavaan reports 1/a as the scaling
+ * factor and df − a·tr(UΓ) as the shift.
+ */
+export function scaledShifted(chisq: number, df: number, traceUG: number, traceUG2: number): { chisq: number; scalingFactor: number; shift: number } {
+  const a = Math.sqrt(df / traceUG2);
+  const shift = df - a * traceUG;
+  return { chisq: a * chisq + shift, scalingFactor: 1 / a, shift };
+}
