@@ -2,7 +2,7 @@ import { InputError } from '../../errors.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
-import type { SemData, SemEstimate, SemFit, SemResult } from '../fit_sem.js';
+import type { OrdinalEstimator, SemData, SemEstimate, SemFit, SemResult } from '../fit_sem.js';
 import { cfi } from '../fit_cfi.js';
 import { rmsea } from '../fit_rmsea.js';
 import { srmr, srmrGroup } from '../fit_srmr.js';
@@ -21,7 +21,7 @@ import { ordinalGroupSample, type OrdinalGroupSample } from './ordinal_sample_st
 import { scaledShifted, wlsRobustMoments, type GammaFactor, type WlsRobustMoments } from './wls_robust.js';
 
 /** How an ordinal model is estimated: lavaan's WLSMV (DWLS + robust SEs + scaled-shifted χ²), DWLS or ULS. */
-export type OrdinalEstimator = 'wlsmv' | 'dwls' | 'uls';
+export type { OrdinalEstimator };
 
 export interface OrdinalOptions {
   readonly estimator?: OrdinalEstimator;
@@ -316,7 +316,7 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
     r2,
     options: {
       stdLv: table.stdLv,
-      missing: 'listwise',
+      missing: 'listwise' as const,
       fixedX: true,
       meanstructure: table.meanstructure,
       groupEqual: table.groupEqual,
