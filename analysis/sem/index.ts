@@ -9,6 +9,8 @@ export { bootstrapSem } from './bootstrap_se.js';
 export { fitOrdinalSem } from './ordinal/fit_ordinal.js';
 export type { OrdinalFit, OrdinalOptions } from './ordinal/fit_ordinal.js';
 export type { OrdinalParameterization } from './ordinal/ordinal_model.js';
+export { ordinalInvariance, ORDINAL_INVARIANCE_LEVELS } from './ordinal/ordinal_invariance.js';
+export type { OrdinalInvarianceComparison, OrdinalInvarianceLevel, OrdinalInvarianceModel, OrdinalInvarianceOptions, OrdinalInvarianceResult } from './ordinal/ordinal_invariance.js';
 export type { SemBootstrapEstimate, SemBootstrapOptions, SemBootstrapResult } from './bootstrap_se.js';
 export type { OrdinalEstimator, SemData, SemEstimate, SemEstimator, SemFit, SemOptions, SemResult } from './fit_sem.js';
 export type { SemMissing } from './sample_statistics.js';

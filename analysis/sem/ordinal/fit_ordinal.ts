@@ -141,12 +141,12 @@ export function ordinalData(input: SemData, observed: readonly string[], labels:
 }
 
 /** Fits a ready parameter table to prepared ordinal data (invariance refits with other constraints). */
-export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, options: OrdinalOptions = {}): SemResult {
+export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, options: OrdinalOptions = {}, given?: readonly OrdinalGroupSample[]): SemResult {
   const estimator = options.estimator ?? 'wlsmv';
   const parameterization = options.parameterization ?? 'delta';
   const { labels, categories } = data;
   const G = labels.length;
-  const samples = data.codes.map((c, g) => ordinalGroupSample(c, categories, labels[g]));
+  const samples = given ?? ordinalSamples(data);
   const nTotal = samples.reduce((a, s) => a + s.n, 0);
   const model = ordinalModel(table, categories, { ...options.ordinal, parameterization });
   const q = model.nFree;
@@ -160,13 +160,7 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
     fraction: s.n / nTotal,
     objectiveWeight: (s.n - 1) / nTotal,
   }));
-  for (const s of samples) {
-    const where = G > 1 ? ` in group ${s.label}` : '';
-    if (s.emptyCellPairs > 0) warnings.push(`${s.emptyCellPairs} pair${s.emptyCellPairs === 1 ? '' : 's'} of items${where} ha${s.emptyCellPairs === 1 ? 's' : 've'} empty cells in their bivariate table (the polychoric correlations are estimated without a continuity correction, as lavaan).`);
-    if (s.unconverged > 0) warnings.push(`${s.unconverged} polychoric correlation${s.unconverged === 1 ? '' : 's'}${where} did not converge.`);
-    const pd = cholesky(Float64Array.from(s.cor), categories.length);
-    if (!pd) warnings.push(`the polychoric correlation matrix${where} is not positive definite.`);
-  }
+  if (!given) warnings.push(...ordinalSampleWarnings(samples, categories.length));
   const start = ordinalStart(model, samples);
   const est = wlsEstimate(model, groups, start);
   if (!est) throw new InputError('model', 'the model cannot be evaluated at its start values (a y* variance is not positive); give start() values.');
@@ -241,7 +235,9 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
     const nThresholdParams = model.thresholds.flat().filter((t, i, all) => t.free > 0 && all.findIndex((u) => u.free === t.free) === i).length;
     const interceptParams = new Set(model.table.rows.filter((r) => r.op === '~1' && r.free > 0).map((r) => r.free)).size;
     const df3 = G * pstar - (q - nThresholdParams - interceptParams);
-    const cat = catMlRobust(
+    // lavaan's cat-ML refit drops the thresholds, so with thresholds held equal across groups its
+    // equality constraints fail and lavaan reports NA; so does seici
+    const cat = options.ordinal?.equalThresholds ? null : catMlRobust(
       samples.map((s, g) => ({ n: s.n, fraction: groups[g].fraction, p, cor: s.cor, implied: implied[g].correlation, weights: groups[g].weights.subarray(s.nThresholds) })),
       jac,
       gamma,
@@ -260,7 +256,9 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
         rmseaLowerRobust: robustRmsea.lower,
         rmseaUpperRobust: robustRmsea.upper,
       };
-    } else warnings.push('a polychoric or implied correlation matrix is not positive definite, so the robust CFI/TLI/RMSEA (cat-ML) are not available (lavaan reports NA).');
+    } else if (!options.ordinal?.equalThresholds) {
+      warnings.push('a polychoric or implied correlation matrix is not positive definite, so the robust CFI/TLI/RMSEA (cat-ML) are not available (lavaan reports NA).');
+    }
   }
 
   // estimates: the structural table's rows, thresholds and scale factors, as lavaan's parameterEstimates
@@ -331,6 +329,23 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
   const internal: OrdinalInternal = { model, x, samples, groups, jacobian: jac, eInv, robust, nTotal };
   Object.defineProperty(result, 'internal', { value: internal, enumerable: false });
   return result as unknown as SemResult;
+}
+
+/** The thresholds, polychorics and Gamma of every group (shared by the fits of an invariance sequence). */
+export function ordinalSamples(data: OrdinalData): OrdinalGroupSample[] {
+  return data.codes.map((c, g) => ordinalGroupSample(c, data.categories, data.labels[g]));
+}
+
+/** Readable notes on the sample statistics: empty cells, unconverged or non-positive-definite polychorics. */
+export function ordinalSampleWarnings(samples: readonly OrdinalGroupSample[], p: number): string[] {
+  const warnings: string[] = [];
+  for (const s of samples) {
+    const where = samples.length > 1 ? ` in group ${s.label}` : '';
+    if (s.emptyCellPairs > 0) warnings.push(`${s.emptyCellPairs} pair${s.emptyCellPairs === 1 ? '' : 's'} of items${where} ha${s.emptyCellPairs === 1 ? 's' : 've'} empty cells in their bivariate table (the polychoric correlations are estimated without a continuity correction, as lavaan).`);
+    if (s.unconverged > 0) warnings.push(`${s.unconverged} polychoric correlation${s.unconverged === 1 ? '' : 's'}${where} did not converge.`);
+    if (!cholesky(Float64Array.from(s.cor), p)) warnings.push(`the polychoric correlation matrix${where} is not positive definite.`);
+  }
+  return warnings;
 }
 
 /** lavaan's lav_fit_cfi with scaling factors: 1 − max(T − ĉ·df, 0)/max(T − ĉ·df, T_b − ĉ_b·df_b, 0). */
