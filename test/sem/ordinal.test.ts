@@ -106,3 +106,17 @@ describe('ordinal CFA (lavaan ordered = TRUE: WLSMV, DWLS, ULS; delta and theta)
     expect(par.stderr).toMatch(/--parameterization applies to ordered indicators/);
   }, 60_000);
 });
+
+describe('WLSMV traces in statistic and case space', () => {
+  it('tr(UΓ), tr((UΓ)²), the meat and the baseline traces agree whichever space they are summed in', async () => {
+    const { wlsRobustMoments } = await import('../../analysis/sem/ordinal/wls_robust.js');
+    const c = ref.hsSchool;
+    const r = fitOrdinalSem(fixtureData('r/sem-ordinal-hs.csv', c.model, 'school'), c.model);
+    const it = (r as unknown as { internal: any }).internal;
+    const gamma = it.samples.map((s: any) => ({ factor: s.gammaFactor, n: s.n, nThresholds: s.nThresholds }));
+    const a = wlsRobustMoments(it.groups, it.jacobian, gamma, it.eInv, it.model.nFree, 'statistics');
+    const b = wlsRobustMoments(it.groups, it.jacobian, gamma, it.eInv, it.model.nFree, 'cases');
+    for (const k of ['traceUG', 'traceUG2', 'baselineTraceUG', 'baselineTraceUG2'] as const) expect(Math.abs(a[k] - b[k]) / Math.abs(a[k])).toBeLessThan(1e-10);
+    a.meat.forEach((v: number, k: number) => expect(Math.abs(v - b.meat[k])).toBeLessThan(1e-10 * (1 + Math.abs(v))));
+  }, 60_000);
+});

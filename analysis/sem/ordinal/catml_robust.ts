@@ -74,8 +74,6 @@ export function catMlRobust(
     const J = jac[g];
     const inv = sigmaInv[g];
     const sq = Math.sqrt(fraction);
-    const h = new Float64Array(q);
-    const z = new Float64Array(q);
     const Y = new Float64Array(p * p);
     const T = new Float64Array(p * p);
     for (let c = nThresholds; c < K; c++) {
@@ -83,23 +81,35 @@ export function catMlRobust(
       for (let i = 0; i < n; i++) d += L[i * K + c] * L[i * K + c];
       kbs += d / fraction;
     }
+    // h = √f·Δ_ρᵀW_ρ l for every case, then Z = H·E⁻¹ in blocks of E⁻¹'s rows
+    const Hc = new Float64Array(n * q);
     for (let i = 0; i < n; i++) {
       const li = i * K;
-      // h = √f·Δ_ρᵀW_ρ l, z = E⁻¹h
-      h.fill(0);
+      const hi = i * q;
       for (let c = nThresholds; c < K; c++) {
-        const v = L[li + c] * weights[c - nThresholds];
+        const v = L[li + c] * weights[c - nThresholds] * sq;
         if (v === 0) continue;
         const { cols, vals } = J.rows[c];
-        for (let a = 0; a < cols.length; a++) h[cols[a]] += v * vals[a];
+        for (let a = 0; a < cols.length; a++) Hc[hi + cols[a]] += v * vals[a];
       }
-      for (let a = 0; a < q; a++) h[a] *= sq;
-      for (let a = 0; a < q; a++) {
-        let v = 0;
-        const ra = a * q;
-        for (let b = 0; b < q; b++) v += eInv[ra + b] * h[b];
-        z[a] = v;
+    }
+    const Z = new Float64Array(n * q);
+    const KB = 32;
+    for (let k0 = 0; k0 < q; k0 += KB) {
+      const k1 = Math.min(q, k0 + KB);
+      for (let i = 0; i < n; i++) {
+        const hi = i * q;
+        for (let k = k0; k < k1; k++) {
+          const v = Hc[hi + k];
+          if (v === 0) continue;
+          const ek = k * q;
+          for (let b = 0; b < q; b++) Z[hi + b] += v * eInv[ek + b];
+        }
       }
+    }
+    for (let i = 0; i < n; i++) {
+      const li = i * K;
+      const z = Z.subarray(i * q, (i + 1) * q);
       // own group: y = l/√f − Δ_ρ z, weighted by f
       let c = nThresholds;
       for (let jj = 0; jj < p - 1; jj++) {

@@ -29,10 +29,17 @@ export interface WlsRobustMoments {
  * tr(UΓ) = Σ_g tr(W_gΓ_g) − tr(E⁻¹ Σ_g (n_g/N)H_gᵀH_g) and
  * tr((UΓ)²) = Σ_g tr((W_gΓ_g)²) − 2 tr(E⁻¹ Σ_g (n_g/N)C_gᵀW_gC_g) + tr((E⁻¹M)²), C_g = Γ_gW_gΔ_g,
  * M = Σ_g (n_g/N)H_gᵀH_g (the meat). tr((W_gΓ_g)²) = Σ_rs w_r w_s Γ_rs² is summed over the smaller of
- * the statistic (K × K) and the case (n × n) space. The traces of lavaan's lav_test_satorra_bentler
+ * the statistic (K × K) and the case (n × n) space (`space` forces one, for testing). The traces of lavaan's lav_test_satorra_bentler
  * (method "original", ug2.old.approach = FALSE).
  */
-export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly GroupJacobian[], gamma: readonly GammaFactor[], eInv: Float64Array, q: number): WlsRobustMoments {
+export function wlsRobustMoments(
+  groups: readonly WlsGroup[],
+  jac: readonly GroupJacobian[],
+  gamma: readonly GammaFactor[],
+  eInv: Float64Array,
+  q: number,
+  space: 'auto' | 'statistics' | 'cases' = 'auto',
+): WlsRobustMoments {
   const meat = new Float64Array(q * q);
   const second = new Float64Array(q * q);
   let trWG = 0;
@@ -65,7 +72,7 @@ export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly Grou
       trWG += weights[r] * d;
       if (r >= nThresholds) baseTr += weights[r] * d;
     }
-    if (K <= n) {
+    if (space === 'statistics' || (space === 'auto' && K <= n)) {
       // statistic space: Γ (K × K), C = ΓWΔ
       const Gm = crossProduct(L, n, K);
       for (let r = 0; r < K; r++) {
@@ -97,29 +104,8 @@ export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly Grou
       }
     } else {
       // case space: D = L W Lᵀ (n × n), split into threshold and correlation parts for the baseline
-      const Dt = new Float64Array(n * n);
-      const Dc = new Float64Array(n * n);
-      const LWt = new Float64Array(n * K);
-      for (let i = 0; i < n; i++) for (let r = 0; r < K; r++) LWt[i * K + r] = L[i * K + r] * weights[r];
-      for (let i = 0; i < n; i++) {
-        const li = i * K;
-        for (let j = 0; j <= i; j++) {
-          const lj = j * K;
-          let st = 0;
-          for (let r = 0; r < nThresholds; r++) st += LWt[li + r] * L[lj + r];
-          let sc0 = 0;
-          let sc1 = 0;
-          let r = nThresholds;
-          for (; r + 1 < K; r += 2) {
-            sc0 += LWt[li + r] * L[lj + r];
-            sc1 += LWt[li + r + 1] * L[lj + r + 1];
-          }
-          if (r < K) sc0 += LWt[li + r] * L[lj + r];
-          const sc = sc0 + sc1;
-          Dt[i * n + j] = Dt[j * n + i] = st;
-          Dc[i * n + j] = Dc[j * n + i] = sc;
-        }
-      }
+      const Dt = weightedGram(L, weights, n, K, 0, nThresholds);
+      const Dc = weightedGram(L, weights, n, K, nThresholds, K);
       for (let k = 0; k < n * n; k++) {
         const d = Dt[k] + Dc[k];
         trWG2 += d * d;
@@ -127,25 +113,21 @@ export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly Grou
       }
       // CᵀWC = Hᵀ D H
       const DH = new Float64Array(n * q);
-      for (let i = 0; i < n; i++) {
-        const di = i * n;
-        const out = i * q;
-        for (let j = 0; j < n; j++) {
-          const d = Dt[di + j] + Dc[di + j];
-          if (d === 0) continue;
-          const hj = j * q;
-          for (let a = 0; a < q; a++) DH[out + a] += d * H[hj + a];
+      const JB = 64;
+      for (let j0 = 0; j0 < n; j0 += JB) {
+        const j1 = Math.min(n, j0 + JB);
+        for (let i = 0; i < n; i++) {
+          const di = i * n;
+          const out = i * q;
+          for (let j = j0; j < j1; j++) {
+            const d = Dt[di + j] + Dc[di + j];
+            if (d === 0) continue;
+            const hj = j * q;
+            for (let a = 0; a < q; a++) DH[out + a] += d * H[hj + a];
+          }
         }
       }
-      for (let i = 0; i < n; i++) {
-        const hi = i * q;
-        for (let a = 0; a < q; a++) {
-          const va = fraction * H[hi + a];
-          if (va === 0) continue;
-          const ra = a * q;
-          for (let b = 0; b < q; b++) second[ra + b] += va * DH[hi + b];
-        }
-      }
+      addTransposeProduct(second, H, DH, n, q, fraction);
     }
   });
   // tr(E⁻¹M), tr(E⁻¹S), tr((E⁻¹M)²)
@@ -170,15 +152,69 @@ export function wlsRobustMoments(groups: readonly WlsGroup[], jac: readonly Grou
   };
 }
 
+/**
+ * Σ_{r∈[from,to)} w_r·a_ir·a_jr for all rows i, j of A (n × k row-major): the n × n Gram matrix of a
+ * column range with weights, in cache-sized blocks of rows and columns (the plain row-by-row loop
+ * streams all of A from memory once per row).
+ */
+export function weightedGram(A: Float64Array, w: Float64Array, n: number, k: number, from: number, to: number): Float64Array {
+  const out = new Float64Array(n * n);
+  const RB = 48;
+  const CB = 256;
+  const aw = new Float64Array(RB * CB);
+  for (let c0 = from; c0 < to; c0 += CB) {
+    const c1 = Math.min(to, c0 + CB);
+    const cw = c1 - c0;
+    for (let i0 = 0; i0 < n; i0 += RB) {
+      const i1 = Math.min(n, i0 + RB);
+      for (let i = i0; i < i1; i++) {
+        const src = i * k + c0;
+        const dst = (i - i0) * cw;
+        for (let c = 0; c < cw; c++) aw[dst + c] = A[src + c] * w[c0 + c];
+      }
+      for (let j0 = 0; j0 <= i0; j0 += RB) {
+        const j1 = Math.min(n, j0 + RB);
+        for (let i = i0; i < i1; i++) {
+          const ai = (i - i0) * cw;
+          const jEnd = Math.min(j1, i + 1);
+          for (let j = j0; j < jEnd; j++) {
+            const aj = j * k + c0;
+            let s0 = 0;
+            let s1 = 0;
+            let c = 0;
+            for (; c + 1 < cw; c += 2) {
+              s0 += aw[ai + c] * A[aj + c];
+              s1 += aw[ai + c + 1] * A[aj + c + 1];
+            }
+            if (c < cw) s0 += aw[ai + c] * A[aj + c];
+            out[i * n + j] += s0 + s1;
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
+  return out;
+}
+
 /** out += w·AᵀA for A (n × k). */
 function addCrossProduct(out: Float64Array, A: Float64Array, n: number, k: number, w: number): void {
-  for (let i = 0; i < n; i++) {
-    const ai = i * k;
-    for (let a = 0; a < k; a++) {
-      const va = w * A[ai + a];
-      if (va === 0) continue;
-      const ra = a * k;
-      for (let b = 0; b < k; b++) out[ra + b] += va * A[ai + b];
+  addTransposeProduct(out, A, A, n, k, w);
+}
+
+/** out += w·AᵀB for A, B (n × k), a block of output rows at a time so that it stays in cache. */
+function addTransposeProduct(out: Float64Array, A: Float64Array, B: Float64Array, n: number, k: number, w: number): void {
+  const AB = 32;
+  for (let a0 = 0; a0 < k; a0 += AB) {
+    const a1 = Math.min(k, a0 + AB);
+    for (let i = 0; i < n; i++) {
+      const ai = i * k;
+      for (let a = a0; a < a1; a++) {
+        const va = w * A[ai + a];
+        if (va === 0) continue;
+        const ra = a * k;
+        for (let b = 0; b < k; b++) out[ra + b] += va * B[ai + b];
+      }
     }
   }
 }
