@@ -44,7 +44,7 @@ export function bivariateNormalUpper(h: number, k: number, r: number): number {
     const hs = (h * h + k * k) / 2;
     const asr = Math.asin(r);
     for (let i = 0; i < x.length; i++) {
-      for (const is of [-1, 1]) {
+      for (let is = -1; is <= 1; is += 2) {
         const sn = Math.sin((asr * (is * x[i] + 1)) / 2);
         bvn += w[i] * Math.exp((sn * hk - hs) / (1 - sn * sn));
       }
@@ -68,7 +68,7 @@ export function bivariateNormalUpper(h: number, k: number, r: number): number {
     }
     a /= 2;
     for (let i = 0; i < x.length; i++) {
-      for (const is of [-1, 1]) {
+      for (let is = -1; is <= 1; is += 2) {
         const xs = (a * (is * x[i] + 1)) ** 2;
         const rs = Math.sqrt(1 - xs);
         bvn += a * w[i] * (Math.exp(-bs / (2 * xs) - hk / (1 + rs)) / rs - Math.exp(-(bs / xs + hk) / 2) * (1 + c * xs * (1 + d * xs)));

@@ -60,6 +60,9 @@ export interface SemOptions {
 /** How the model is estimated: maximum likelihood, or ML with robust (sandwich) inference. */
 export type SemEstimator = 'ml' | 'mlr';
 
+/** Estimators of models with ordered indicators (analysis/sem/ordinal). */
+export type OrdinalEstimator = 'wlsmv' | 'dwls' | 'uls';
+
 /** One parameter: lavaan's parameterEstimates row with standardized values. */
 export interface SemEstimate {
   readonly lhs: string;
@@ -125,7 +128,7 @@ export interface SemResult {
    * exogenous variable(s), while fixed.x = TRUE").
    */
   readonly droppedMissingCovariate?: number;
-  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly estimator: SemEstimator; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
+  readonly options: { readonly stdLv: boolean; readonly missing: SemMissing; readonly fixedX: boolean; readonly estimator: SemEstimator | OrdinalEstimator; readonly parameterization?: 'delta' | 'theta'; readonly ordered?: readonly string[]; readonly meanstructure: boolean; readonly groupEqual: readonly GroupEqual[]; readonly groupPartial: readonly string[]; readonly information: 'expected' | 'observed' };
   readonly diagnostics: Diagnostics;
   readonly internal: SemInternal;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { assertLatentNamesFree, bootstrapSem, fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { assertLatentNamesFree, bootstrapSem, fitOrdinalSem, fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
 import { fitClustered, type ClusterFlags } from './cfa_two_level.js';
 import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
@@ -14,6 +14,8 @@ interface CfaFlags extends ModelFlags, ClusterFlags {
   missing?: string;
   fixedX?: string;
   estimator?: string;
+  ordered?: string;
+  parameterization?: string;
   se?: string;
   bootstrap?: string;
   seed?: string;
@@ -85,6 +87,32 @@ export function modelData(csvPath: string, modelText: string, group?: string) {
   return { statements, data: { columns: variables, rows, groups } };
 }
 
+/** Names the ordered variables of --ordered: "all", or a comma-separated list of the model's variables. */
+export function orderedVariables(spec: string, variables: readonly string[]): void {
+  if (spec.trim() === 'all') return;
+  const names = spec.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (names.length === 0) throw new InputError('--ordered', '--ordered needs "all" or a comma-separated list of the model\'s variables.');
+  for (const v of names) if (!variables.includes(v)) throw new InputError('--ordered', `--ordered names "${v}", which is not an observed variable of the model.`);
+  const continuous = variables.filter((v) => !names.includes(v));
+  if (continuous.length > 0) {
+    throw new InputError('--ordered', `--ordered must cover every observed variable of the model (mixing ordered and continuous indicators is not supported); not ordered: ${continuous.join(', ')}.`);
+  }
+}
+
+/** seici cfa --ordered: WLSMV/DWLS/ULS on thresholds and polychoric correlations. */
+function fitOrdered(opts: CfaFlags): void {
+  if (opts.cluster !== undefined) throw new InputError('--ordered', '--ordered cannot be combined with --cluster.');
+  if ((opts.missing ?? 'listwise') !== 'listwise') throw new InputError('--missing', '--ordered uses listwise deletion (as lavaan\'s WLSMV); leave out --missing ml.');
+  if ((opts.se ?? 'standard') !== 'standard') throw new InputError('--se', '--se bootstrap is not available with --ordered; WLSMV gives robust standard errors.');
+  if (opts.modindices !== undefined) throw new InputError('--modindices', '--modindices is not available with --ordered.');
+  const estimator = parseChoice(opts.estimator ?? 'wlsmv', '--estimator', ['wlsmv', 'dwls', 'uls'] as const, 'wlsmv');
+  const parameterization = parseChoice(opts.parameterization ?? 'delta', '--parameterization', ['delta', 'theta'] as const, 'delta');
+  const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
+  orderedVariables(opts.ordered!, data.columns);
+  const result = fitOrdinalSem(data, statements, { estimator, parameterization, stdLv: opts.stdLv ?? false });
+  emit(result, opts.json ?? false, render);
+}
+
 function render(r: SemResult): string {
   const f = r.fit;
   const lines = [
@@ -93,7 +121,12 @@ function render(r: SemResult): string {
     `chisq ${fmt(f.chisq)} on ${f.df} df, p ${fmt(f.pvalue, 4)}; CFI ${fmt(f.cfi)}, TLI ${fmt(f.tli)}, ` +
       `RMSEA ${fmt(f.rmsea)} [${fmt(f.rmseaLower)}, ${fmt(f.rmseaUpper)}], SRMR ${fmt(f.srmr)}`,
     `logL ${fmt(f.logl)}, AIC ${fmt(f.aic)}, BIC ${fmt(f.bic)}, ${f.npar} free parameters`,
-    ...(f.chisqScaled !== undefined
+    ...(f.chisqScaled !== undefined && r.options.estimator === 'wlsmv'
+      ? [
+          `robust (WLSMV): scaled-shifted chisq ${fmt(f.chisqScaled)} (scaling factor ${fmt(f.scalingFactor!)}, shift ${fmt((f as { shiftParameter?: number }).shiftParameter ?? NaN)}), p ${fmt(f.pvalueScaled!, 4)}; ` +
+            `CFI ${fmt(f.cfiScaled!)} scaled, ${fmt(f.cfiRobust ?? NaN)} robust; TLI ${fmt(f.tliScaled!)} / ${fmt(f.tliRobust ?? NaN)}; RMSEA ${fmt(f.rmseaScaled!)} / ${fmt(f.rmseaRobust ?? NaN)}`,
+        ]
+      : f.chisqScaled !== undefined
       ? [
           `robust (MLR): scaled chisq ${fmt(f.chisqScaled)} (scaling factor ${fmt(f.scalingFactor!)}), p ${fmt(f.pvalueScaled!, 4)}; ` +
             `CFI ${fmt(f.cfiScaled!)} scaled, ${fmt(f.cfiRobust!)} robust; TLI ${fmt(f.tliScaled!)} / ${fmt(f.tliRobust!)}; RMSEA ${fmt(f.rmseaScaled!)} / ${fmt(f.rmseaRobust!)}`,
@@ -122,7 +155,9 @@ export function register(program: Command): void {
     .option('--group <column>', 'fit the model in each group of this column (multi-group, with a mean structure)')
     .option('--std-lv', 'fix latent variances to 1 instead of the first loadings')
     .option('--missing <how>', 'listwise or ml (full-information maximum likelihood)', 'listwise')
-    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; with --missing ml too)', 'ml')
+    .option('--estimator <e>', 'ml, or mlr: robust ML as lavaan\'s estimator = "MLR" (sandwich standard errors, Yuan-Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA; with --missing ml too); with --ordered: wlsmv (default), dwls or uls')
+    .option('--ordered <vars>', 'treat these model variables as ordered categories (comma-separated, or all): thresholds and polychoric correlations, as lavaan\'s ordered =')
+    .option('--parameterization <p>', 'with --ordered: delta (default) or theta', 'delta')
     .option('--se <type>', 'standard, or bootstrap: standard errors and percentile intervals (also of := parameters) from refits to resampled rows', 'standard')
     .option('--bootstrap <b>', 'resamples for --se bootstrap', '1000')
     .option('--seed <s>', 'seed of the bootstrap', '1')
@@ -140,8 +175,13 @@ export function register(program: Command): void {
       if (opts.model !== undefined && hasLevelBlocks(readModelFile(opts.model))) {
         throw new InputError('--cluster', `--model ${opts.model} has "level:" blocks; give --cluster COLUMN naming the clusters (e.g. --cluster unit).`);
       }
+      if (opts.ordered !== undefined) {
+        fitOrdered(opts);
+        return;
+      }
+      if (opts.parameterization !== undefined && opts.parameterization !== 'delta') throw new InputError('--parameterization', '--parameterization applies to ordered indicators; give --ordered too.');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'ml'] as const, 'listwise');
-      const estimator = parseChoice(opts.estimator, '--estimator', ['ml', 'mlr'] as const, 'ml');
+      const estimator = parseChoice(opts.estimator ?? 'ml', '--estimator', ['ml', 'mlr'] as const, 'ml');
       const se = parseChoice(opts.se, '--se', ['standard', 'bootstrap'] as const, 'standard');
       const replicates = parseNumber(opts.bootstrap ?? '1000', '--bootstrap', { integer: true, min: 2, max: 100000 });
       const seed = parseNumber(opts.seed ?? '1', '--seed', { integer: true, min: 0, max: 4294967295 });

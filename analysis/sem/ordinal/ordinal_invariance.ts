@@ -1,0 +1,247 @@
+import type { Diagnostics } from '../../diagnostics.js';
+import { InputError } from '../../errors.js';
+import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
+import { cholesky, choleskyInverse, choleskySolve } from '../dense.js';
+import type { SemData, SemResult } from '../fit_sem.js';
+import { parseModelSyntax, type Statement } from '../model_syntax.js';
+import { buildParameterTable, observedCovariates, type GroupEqual } from '../parameter_table.js';
+import { fitOrdinalTable, ordinalData, ordinalSamples, ordinalSampleWarnings, type OrdinalFit, type OrdinalInternal } from './fit_ordinal.js';
+import type { OrdinalModelOptions } from './ordinal_model.js';
+
+/** The steps of ordinal invariance (Wu & Estabrook, 2016), in order of increasing constraint. */
+export type OrdinalInvarianceLevel = 'configural' | 'thresholds' | 'loadings' | 'intercepts';
+export const ORDINAL_INVARIANCE_LEVELS: readonly OrdinalInvarianceLevel[] = ['configural', 'thresholds', 'loadings', 'intercepts'];
+
+/** One level's fit (lavaan fitMeasures names, camelCase). */
+export interface OrdinalInvarianceModel {
+  readonly level: OrdinalInvarianceLevel;
+  readonly npar: number;
+  readonly chisq: number;
+  readonly df: number;
+  readonly chisqScaled: number;
+  readonly pvalueScaled: number;
+  readonly scalingFactor: number;
+  readonly cfi: number;
+  readonly rmsea: number;
+  readonly cfiScaled: number;
+  readonly tliScaled: number;
+  readonly rmseaScaled: number;
+  /** Cat-ML robust indices; lavaan reports them only while thresholds are free across groups. */
+  readonly cfiRobust?: number;
+  readonly tliRobust?: number;
+  readonly rmseaRobust?: number;
+  readonly converged: boolean;
+}
+
+/** lavTestLRT between consecutive levels (scaled-shifted Satorra, 2000), with Chen's (2007) ΔCFI/ΔRMSEA on the scaled indices. */
+export interface OrdinalInvarianceComparison {
+  readonly from: OrdinalInvarianceLevel;
+  readonly to: OrdinalInvarianceLevel;
+  readonly chisqDiff: number;
+  readonly dfDiff: number;
+  readonly p: number;
+  readonly deltaCfi: number;
+  readonly deltaRmsea: number;
+  readonly holds: boolean;
+}
+
+export interface OrdinalInvarianceResult {
+  readonly n: number;
+  readonly groups: readonly string[];
+  readonly groupSizes: readonly number[];
+  readonly models: readonly OrdinalInvarianceModel[];
+  readonly comparisons: readonly OrdinalInvarianceComparison[];
+  readonly options: { readonly levels: readonly OrdinalInvarianceLevel[]; readonly estimator: 'wlsmv'; readonly parameterization: 'delta'; readonly identification: 'Wu.Estabrook.2016'; readonly maxCfiDrop: number; readonly maxRmseaRise: number };
+  readonly diagnostics: Diagnostics;
+}
+
+export interface OrdinalInvarianceOptions {
+  readonly levels?: readonly OrdinalInvarianceLevel[];
+  readonly maxCfiDrop?: number;
+  readonly maxRmseaRise?: number;
+}
+
+/** What each level holds equal and frees, as semTools::measEq.syntax writes it under delta with ID.fac = "std.lv". */
+const LEVEL: Record<OrdinalInvarianceLevel, { groupEqual: GroupEqual[]; ordinal: Omit<OrdinalModelOptions, 'parameterization'> }> = {
+  configural: { groupEqual: [], ordinal: {} },
+  thresholds: { groupEqual: [], ordinal: { equalThresholds: true, freeScales: true, freeIntercepts: true } },
+  loadings: { groupEqual: ['loadings'], ordinal: { equalThresholds: true, freeScales: true, freeIntercepts: true } },
+  intercepts: { groupEqual: ['loadings', 'intercepts'], ordinal: { equalThresholds: true, freeScales: true } },
+};
+
+/**
+ * Measurement invariance of ordered indicators across groups with the identification of Wu &
+ * Estabrook (2016, doi:10.1007/s11336-016-9506-0), as semTools::measEq.syntax (ID.cat =
+ * "Wu.Estabrook.2016", ID.fac = "std.lv", delta parameterization) writes it and lavaan fits it by
+ * WLSMV: configural (latent variances 1 and means 0, intercepts 0 and scale factors 1 in every group),
+ * thresholds (equal thresholds; intercepts and scale factors free outside the first group), loadings
+ * (+ equal loadings; latent variances free outside the first group) and intercepts (+ intercepts 0
+ * everywhere; latent means free outside the first group). Consecutive levels are compared by
+ * lavaan::lavTestLRT's scaled-shifted difference test (Satorra, 2000, method "satorra.2000",
+ * A.method "delta") and by Chen's (2007) ΔCFI ≥ −0.010 and ΔRMSEA ≤ 0.015 on the scaled indices.
+ */
+export function ordinalInvariance(input: SemData, model: string | readonly Statement[], options: OrdinalInvarianceOptions = {}): OrdinalInvarianceResult {
+  const statements = typeof model === 'string' ? parseModelSyntax(model) : model;
+  if (!input.groups) throw new InputError('group', 'invariance needs a grouping column.');
+  const levels = options.levels ?? ORDINAL_INVARIANCE_LEVELS;
+  if (levels.length === 0) throw new InputError('levels', 'levels must name at least one level.');
+  for (let i = 1; i < levels.length; i++) {
+    if (ORDINAL_INVARIANCE_LEVELS.indexOf(levels[i]) <= ORDINAL_INVARIANCE_LEVELS.indexOf(levels[i - 1])) {
+      throw new InputError('levels', `levels must be in the order ${ORDINAL_INVARIANCE_LEVELS.join(', ')}; got ${levels.join(', ')}.`);
+    }
+  }
+  const maxCfiDrop = options.maxCfiDrop ?? 0.01;
+  const maxRmseaRise = options.maxRmseaRise ?? 0.015;
+  const labels: string[] = [];
+  for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
+  if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
+  const groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
+  const probe = buildParameterTable(statements, { groups: labels.length, stdLv: true, meanstructure: true });
+  if (observedCovariates(probe).length > 0) throw new InputError('ordered', 'ordered indicators cannot be fitted with observed covariates in this version.');
+  const data = ordinalData(input, probe.observed, labels, groupOf);
+  const samples = ordinalSamples(data);
+  const fits: SemResult[] = [];
+  const warnings: string[] = ordinalSampleWarnings(samples, data.categories.length);
+  let iterations = 0;
+  for (const level of levels) {
+    const spec = LEVEL[level];
+    const table = buildParameterTable(statements, { groups: labels.length, stdLv: true, meanstructure: true, groupEqual: spec.groupEqual });
+    const fit = fitOrdinalTable(table, data, { estimator: 'wlsmv', parameterization: 'delta', ordinal: spec.ordinal }, samples);
+    iterations += fit.diagnostics.iterations;
+    if (!fit.converged) warnings.push(`the ${level} model did not converge.`);
+    for (const w of fit.diagnostics.warnings) warnings.push(`${level}: ${w}`);
+    fits.push(fit);
+  }
+  const models: OrdinalInvarianceModel[] = fits.map((f, i) => {
+    const fit = f.fit as OrdinalFit;
+    return {
+      level: levels[i],
+      npar: fit.npar,
+      chisq: fit.chisq,
+      df: fit.df,
+      chisqScaled: fit.chisqScaled ?? NaN,
+      pvalueScaled: fit.pvalueScaled ?? NaN,
+      scalingFactor: fit.scalingFactor ?? NaN,
+      cfi: fit.cfi,
+      rmsea: fit.rmsea,
+      cfiScaled: fit.cfiScaled ?? NaN,
+      tliScaled: fit.tliScaled ?? NaN,
+      rmseaScaled: fit.rmseaScaled ?? NaN,
+      ...(fit.cfiRobust !== undefined ? { cfiRobust: fit.cfiRobust, tliRobust: fit.tliRobust, rmseaRobust: fit.rmseaRobust } : {}),
+      converged: f.converged,
+    };
+  });
+  const comparisons: OrdinalInvarianceComparison[] = [];
+  for (let i = 1; i < fits.length; i++) {
+    const diff = scaledShiftedDifference(fits[i - 1], fits[i]);
+    const deltaCfi = models[i].cfiScaled - models[i - 1].cfiScaled;
+    const deltaRmsea = models[i].rmseaScaled - models[i - 1].rmseaScaled;
+    comparisons.push({ from: levels[i - 1], to: levels[i], ...diff, deltaCfi, deltaRmsea, holds: deltaCfi >= -maxCfiDrop && deltaRmsea <= maxRmseaRise });
+  }
+  return {
+    n: fits[0].n,
+    groups: labels,
+    groupSizes: fits[0].groupSizes,
+    models,
+    comparisons,
+    options: { levels, estimator: 'wlsmv', parameterization: 'delta', identification: 'Wu.Estabrook.2016', maxCfiDrop, maxRmseaRise },
+    diagnostics: { converged: fits.every((f) => f.converged), iterations, warnings },
+  };
+}
+
+/**
+ * The scaled-shifted χ² difference of nested WLSMV fits (Satorra, 2000; lavaan 0.6.14
+ * lav_test_diff_Satorra2000 with scaled.shifted = TRUE, A.method = "delta", H1 = TRUE): with the
+ * less constrained model's information P, meat B = Σ_g (n_g/N)Δ_gᵀW_gΓ_gW_gΔ_g and Jacobian Δ₁,
+ * and the constrained model's Jacobian Δ₀, H = Δ₁⁺Δ₀ spans the directions the constrained model keeps
+ * and M = P⁻¹A'(AP⁻¹A')⁻¹AP⁻¹ = P⁻¹ − H(HᵀPH)⁻¹Hᵀ for any A with AH = 0 of full row rank; then
+ * a = √(m/tr((MB)²)), b = m − a·tr(MB) and T_d = a(T₀ − T₁) + b on m = df₀ − df₁.
+ */
+export function scaledShiftedDifference(m1: SemResult, m0: SemResult): { chisqDiff: number; dfDiff: number; p: number } {
+  const i1 = (m1 as unknown as { internal: OrdinalInternal }).internal;
+  const i0 = (m0 as unknown as { internal: OrdinalInternal }).internal;
+  const m = m0.fit.df - m1.fit.df;
+  const raw = m0.fit.chisq - m1.fit.chisq;
+  if (m <= 0 || !i1.eInv || !i1.robust) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  const q1 = i1.model.nFree;
+  const q0 = i0.model.nFree;
+  // Δ₁ᵀΔ₁ (q1 × q1) and Δ₁ᵀΔ₀ (q1 × q0), stacked over groups
+  const d11 = new Float64Array(q1 * q1);
+  const d10 = new Float64Array(q1 * q0);
+  i1.jacobian.forEach((J1, g) => {
+    const J0 = i0.jacobian[g];
+    J1.rows.forEach((row1, r) => {
+      const row0 = J0.rows[r];
+      for (let a = 0; a < row1.cols.length; a++) {
+        const ca = row1.cols[a];
+        const va = row1.vals[a];
+        for (let b = 0; b < row1.cols.length; b++) d11[ca * q1 + row1.cols[b]] += va * row1.vals[b];
+        for (let b = 0; b < row0.cols.length; b++) d10[ca * q0 + row0.cols[b]] += va * row0.vals[b];
+      }
+    });
+  });
+  const l11 = cholesky(d11, q1);
+  if (!l11) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  // H = (Δ₁ᵀΔ₁)⁻¹Δ₁ᵀΔ₀, column by column
+  const H = new Float64Array(q1 * q0);
+  const col = new Float64Array(q1);
+  for (let b = 0; b < q0; b++) {
+    for (let a = 0; a < q1; a++) col[a] = d10[a * q0 + b];
+    const h = choleskySolve(l11, q1, col);
+    for (let a = 0; a < q1; a++) H[a * q0 + b] = h[a];
+  }
+  // P = E₁ (the information whose inverse fit_ordinal keeps)
+  const lP = cholesky(Float64Array.from(i1.eInv), q1);
+  if (!lP) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  const P = choleskyInverse(lP, q1);
+  // HᵀPH (q0 × q0)
+  const PH = new Float64Array(q1 * q0);
+  for (let a = 0; a < q1; a++)
+    for (let k = 0; k < q1; k++) {
+      const v = P[a * q1 + k];
+      if (v === 0) continue;
+      for (let b = 0; b < q0; b++) PH[a * q0 + b] += v * H[k * q0 + b];
+    }
+  const HPH = new Float64Array(q0 * q0);
+  for (let a = 0; a < q1; a++)
+    for (let b = 0; b < q0; b++) {
+      const v = H[a * q0 + b];
+      if (v === 0) continue;
+      for (let c = 0; c < q0; c++) HPH[b * q0 + c] += v * PH[a * q0 + c];
+    }
+  const lH = cholesky(HPH, q0);
+  if (!lH) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  const HPHinv = choleskyInverse(lH, q0);
+  // M = P⁻¹ − H (HᵀPH)⁻¹ Hᵀ
+  const M = Float64Array.from(i1.eInv);
+  const HX = new Float64Array(q1 * q0);
+  for (let a = 0; a < q1; a++)
+    for (let k = 0; k < q0; k++) {
+      const v = H[a * q0 + k];
+      if (v === 0) continue;
+      for (let b = 0; b < q0; b++) HX[a * q0 + b] += v * HPHinv[k * q0 + b];
+    }
+  for (let a = 0; a < q1; a++)
+    for (let c = 0; c < q1; c++) {
+      let v = 0;
+      for (let b = 0; b < q0; b++) v += HX[a * q0 + b] * H[c * q0 + b];
+      M[a * q1 + c] -= v;
+    }
+  const B = i1.robust.meat;
+  const MB = new Float64Array(q1 * q1);
+  for (let a = 0; a < q1; a++)
+    for (let k = 0; k < q1; k++) {
+      const v = M[a * q1 + k];
+      if (v === 0) continue;
+      for (let c = 0; c < q1; c++) MB[a * q1 + c] += v * B[k * q1 + c];
+    }
+  let tr1 = 0;
+  let tr2 = 0;
+  for (let a = 0; a < q1; a++) {
+    tr1 += MB[a * q1 + a];
+    for (let c = 0; c < q1; c++) tr2 += MB[a * q1 + c] * MB[c * q1 + a];
+  }
+  const a = Math.sqrt(m / tr2);
+  const chisqDiff = raw * a + (m - a * tr1);
+  return { chisqDiff, dfDiff: m, p: chiSquareUpperTail(Math.max(chisqDiff, 0), m) };
+}
