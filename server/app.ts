@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { isPostgres, sqliteFilename, type Db } from './db.js';
 import { dynamicsRouter } from './dynamics/router.js';
 import { InputError } from '../analysis/errors.js';
+import { finiteJsonReplacer } from '../analysis/publication/finite.js';
 import { HttpError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
 import { AnalysisRunner } from './jobs/analysis_runner.js';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): App {
   (app as { services: Services }).services = services;
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  app.set('json replacer', finiteJsonReplacer);
 
   app.use(requestLog(logger));
   app.use(securityHeaders(deps.config));

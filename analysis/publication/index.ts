@@ -34,3 +34,4 @@ export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFla
 export { blankRareValues } from './quasi_identifiers.js';
 export { publishResearch } from './research_publication.js';
 export type { ResearchPublication, ResearchPublicationInput, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';
+export { finiteJsonReplacer, finiteOrNull } from './finite.js';

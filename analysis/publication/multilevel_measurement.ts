@@ -4,6 +4,7 @@ import { fitTwoLevel } from '../sem/two_level/fit_two_level.js';
 import { seiTwoLevelSyntax } from '../sem/two_level/sei_two_level_syntax.js';
 import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../../instrument/model.js';
 import type { SkippedAnalysis } from './minimum_sample.js';
+import { finiteOrNull } from './finite.js';
 
 /** Units a two-level model needs: the unit level's covariances are estimated from the units (Maas & Hox, 2005: at least 30, better 50). */
 export const MIN_UNITS_TWO_LEVEL = 30;
@@ -41,7 +42,6 @@ export interface MultilevelMeasurement {
 }
 
 const DIMENSION_LABELS = { S: 'Structural', R: 'Relational', T: 'Translational' } as const;
-const finite = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 /**
  * Multilevel measurement of the SEI-CI for the scale-developer report: per dimension, the
@@ -84,7 +84,7 @@ export function multilevelMeasurement(
       const rel = levelReliability(fit, data, dimCells.map((c) => ({ name: c, items: dimItems.filter((i) => i.cell === c).map((i) => i.id), reverse })), scale);
       const loading = (item: string, cell: Cell, level: 1 | 2) => {
         const e = fit.estimates.find((x) => x.level === level && x.op === '=~' && x.rhs === item && x.lhs === `${cell}_${level === 1 ? 'w' : 'b'}`);
-        return e ? finite(reverse.includes(item) ? -e.std : e.std) : null;
+        return e ? finiteOrNull(reverse.includes(item) ? -e.std : e.std) : null;
       };
       for (const c of rel.composites) {
         const ok = fit.converged && c.omegaBetween >= UNIT_SCORE_RELIABILITY && c.omegaBetween <= 1 && c.icc2 >= UNIT_SCORE_RELIABILITY;
@@ -95,7 +95,7 @@ export function multilevelMeasurement(
             : ok
               ? `ω between ${c.omegaBetween.toFixed(2)} and ICC(2) ${c.icc2.toFixed(2)} both reach ${UNIT_SCORE_RELIABILITY}`
               : `${[c.omegaBetween < UNIT_SCORE_RELIABILITY ? `ω between is ${c.omegaBetween.toFixed(2)}` : '', c.icc2 < UNIT_SCORE_RELIABILITY ? `ICC(2) is ${c.icc2.toFixed(2)}` : ''].filter(Boolean).join(' and ')}, below ${UNIT_SCORE_RELIABILITY}`;
-        cells.push({ cell: c.name as Cell, omegaWithin: finite(c.omegaWithin), omegaBetween: finite(c.omegaBetween), icc1: finite(c.icc1), icc2: finite(c.icc2), supportsUnitScores: ok, reason: why });
+        cells.push({ cell: c.name as Cell, omegaWithin: finiteOrNull(c.omegaWithin), omegaBetween: finiteOrNull(c.omegaBetween), icc1: finiteOrNull(c.icc1), icc2: finiteOrNull(c.icc2), supportsUnitScores: ok, reason: why });
       }
       return {
         dimension,

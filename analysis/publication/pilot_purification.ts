@@ -7,6 +7,7 @@ import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../../instrument/mo
 import { belowRequirement, factorAnalysisRequirement, isSkipped, type SkippedAnalysis } from './minimum_sample.js';
 import { publishedSample, scaleAnalysis, type InvarianceTable, type ScaleAnalysis, type ScaleAnalysisInput } from './scale_developer.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
+import { finiteOrNull } from './finite.js';
 
 /** What flagged an item in the pilot, in the order of the purification steps. */
 export type PilotFlag = 'item-total' | 'floor' | 'ceiling' | 'wrong-cell' | 'low-loading' | 'non-invariant';
@@ -86,10 +87,6 @@ const DIMENSION_LABELS = { S: 'Structural', R: 'Relational', T: 'Translational' 
 
 const round = (x: number) => Number(x.toFixed(2));
 
-function finite(x: number | null | undefined): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
-
 /** The mean of the answered columns of each row (NaN when none is answered). */
 function rowMeans(rows: readonly (readonly number[])[], columns: readonly number[]): number[] {
   return rows.map((row) => {
@@ -106,7 +103,7 @@ function rowMeans(rows: readonly (readonly number[])[], columns: readonly number
 
 function pairwiseR(x: readonly number[], y: readonly number[]): number | null {
   const r = correlation(x.map((v, i) => [v, y[i]]), { missing: 'pairwise' }).r[0][1];
-  return finite(r);
+  return finiteOrNull(r);
 }
 
 /** The parameters that the partial invariance search released for an item, at the metric and scalar levels. */
@@ -187,18 +184,18 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
     }
     const efaRow = efa?.find((l) => l.item === item.id);
     const statistics: PilotItemStatistics = {
-      n: finite(stat?.n),
-      mean: finite(stat?.mean),
-      sd: finite(stat?.sd),
-      floor: finite(stat?.floor),
-      ceiling: finite(stat?.ceiling),
-      rDrop: finite(stat?.rDrop),
-      alphaIfDropped: finite(stat?.alphaIfDropped),
-      cellAlpha: finite(cellRow?.alpha),
+      n: finiteOrNull(stat?.n),
+      mean: finiteOrNull(stat?.mean),
+      sd: finiteOrNull(stat?.sd),
+      floor: finiteOrNull(stat?.floor),
+      ceiling: finiteOrNull(stat?.ceiling),
+      rDrop: finiteOrNull(stat?.rDrop),
+      alphaIfDropped: finiteOrNull(stat?.alphaIfDropped),
+      cellAlpha: finiteOrNull(cellRow?.alpha),
       ownCellR,
       nearestOtherCell,
       nearestOtherCellR,
-      loading: finite(loadings.get(item.id)),
+      loading: finiteOrNull(loadings.get(item.id)),
       efaFactor: efaRow ? efaRow.primaryFactor : null,
       efaCellFactor: efaCellFactor.get(item.cell) ?? null,
       nonInvariant: releasedFor(item.id, steps.invariance),

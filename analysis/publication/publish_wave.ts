@@ -11,6 +11,7 @@ import { publicationPolicy, type PublicationPolicy, type SuppressionReason } fro
 import { validRespondents } from './valid_respondents.js';
 import { ORGANISATION, publishAggregates, type AggregatePublication } from './aggregate_tree.js';
 import { agreementRequirement, belowRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
+import { finiteOrNull } from './finite.js';
 
 /** One respondent's stored answer set: item id → answer, null for "not applicable / don't know"; a skipped item is absent. */
 export interface PublicationAnswerSet {
@@ -144,10 +145,6 @@ function median(values: readonly number[]): number | null {
   if (v.length === 0) return null;
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-function finiteOrNull(x: number | undefined): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
 interface ScoredWave {

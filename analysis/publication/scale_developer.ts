@@ -14,6 +14,7 @@ import { validRespondents } from './valid_respondents.js';
 import { multilevelMeasurement, type MultilevelMeasurement } from './multilevel_measurement.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
+import { finiteOrNull } from './finite.js';
 
 const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = { S: 'Structural', R: 'Relational', T: 'Translational' };
 
@@ -135,7 +136,6 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const nullable = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 /**
  * The scale-developer analyses of one wave, all from analysis/ (nothing is computed here):
@@ -196,12 +196,12 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
       let nOmega: number | null = null;
       try {
         const listwise = scaleReliability(data, { ...options, missing: 'listwise', bootstrap: 0 });
-        omegaTotal = nullable(listwise.omegaTotal);
+        omegaTotal = finiteOrNull(listwise.omegaTotal);
         nOmega = listwise.n ?? null;
       } catch {
         // Too few complete rows for the one-factor model: omega stays empty.
       }
-      return { scale: name, kind, nItems: columns.length, n: pairwise.nRows, alpha: nullable(pairwise.alpha), alphaStd: nullable(pairwise.alphaStd), averageR: nullable(pairwise.averageR), omegaTotal, nOmega };
+      return { scale: name, kind, nItems: columns.length, n: pairwise.nRows, alpha: finiteOrNull(pairwise.alpha), alphaStd: finiteOrNull(pairwise.alphaStd), averageR: finiteOrNull(pairwise.averageR), omegaTotal, nOmega };
     } catch (err) {
       return { scale: name, kind, nItems: columns.length, n: null, alpha: null, alphaStd: null, averageR: null, omegaTotal: null, nOmega: null, error: message(err) };
     }

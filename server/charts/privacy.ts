@@ -13,7 +13,4 @@ export function requireReportable(n: number, minGroupSize: number, what: string)
   }
 }
 
-/** A finite number or null: the chart layer never sees NaN. */
-export function finiteOrNull(x: number | null | undefined): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
+export { finiteOrNull } from '../../analysis/publication/finite.js';

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import {
   crossVersionComparison,
+  finiteJsonReplacer,
   pilotAnalysis,
   publishResearch,
   publishWave,
@@ -58,12 +59,8 @@ parentPort!.on('message', (task: WorkerTask) => {
           : task.kind === 'pilot'
             ? pilotAnalysis(task.input, task.publication)
             : scaleDeveloperAnalyses(task.input, task.publication);
-    parentPort!.postMessage({ ok: true, results: JSON.parse(JSON.stringify(results, finite)) });
+    parentPort!.postMessage({ ok: true, results: JSON.parse(JSON.stringify(results, finiteJsonReplacer)) });
   } catch (err) {
     parentPort!.postMessage({ ok: false, error: (err as Error).message });
   }
 });
-
-function finite(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
-}

@@ -2,6 +2,7 @@ import { DIMENSION_NAMES, DIMENSIONS } from '../../../instrument/index.js';
 import { DIMENSION_LABELS, renderSvg, screePlotSpec } from '../../charts/index.js';
 import type { AnalysedWave } from '../queries/analysed_waves.js';
 import { isSkipped, type LoadingRow, type ScaleAnalysis } from '../../../analysis/index.js';
+import { finiteOrNull } from '../../../analysis/publication/finite.js';
 
 export interface AgreementRow {
   readonly dimension: string;
@@ -26,10 +27,6 @@ export interface ScaleReport {
   readonly unitAgreement: readonly { readonly unitKey: string; readonly n: number; readonly rwgj: Readonly<Record<string, number | null>> }[];
 }
 
-function finite(x: unknown): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
-
 /** The report data of a finished scale analysis, with the agreement of the stored wave analysis. */
 export function scaleReport(analysed: AnalysedWave, analysis: ScaleAnalysis, computedAt: string): ScaleReport {
   const stored: Partial<Record<string, { icc1: number; icc2: number; F: number; df1: number; df2: number; p: number; meanRwgj: number | null }>> = isSkipped(analysed.results.agreement) ? {} : analysed.results.agreement;
@@ -43,19 +40,19 @@ export function scaleReport(analysed: AnalysedWave, analysis: ScaleAnalysis, com
       const a = stored[DIMENSION_NAMES[d]];
       return {
         dimension: DIMENSION_LABELS[d],
-        icc1: finite(a?.icc1),
-        icc2: finite(a?.icc2),
-        F: finite(a?.F),
-        df1: finite(a?.df1),
-        df2: finite(a?.df2),
-        p: finite(a?.p),
-        meanRwgj: finite(a?.meanRwgj),
+        icc1: finiteOrNull(a?.icc1),
+        icc2: finiteOrNull(a?.icc2),
+        F: finiteOrNull(a?.F),
+        df1: finiteOrNull(a?.df1),
+        df2: finiteOrNull(a?.df2),
+        p: finiteOrNull(a?.p),
+        meanRwgj: finiteOrNull(a?.meanRwgj),
       };
     }),
     unitAgreement: analysed.visible.map((u) => ({
       unitKey: u.unitKey,
       n: u.n,
-      rwgj: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(u.rwgj?.[DIMENSION_NAMES[d]])])),
+      rwgj: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finiteOrNull(u.rwgj?.[DIMENSION_NAMES[d]])])),
     })),
   };
 }
