@@ -18,7 +18,7 @@ import { VIEWS_DIR } from '../paths.js';
 import { spreadsheetCsv } from '../spreadsheet_csv.js';
 import { findWave } from '../queries/waves.js';
 import { listUnits } from '../queries/units.js';
-import { InvitationCreate, InvitationEmail, UnitCreate, WaveCreate, WaveUnitsAdd, WaveUpdate } from '../schemas.js';
+import { InvitationCreate, InvitationEmail, TokenCreate, UnitCreate, WaveCreate, WaveUnitsAdd, WaveUpdate } from '../schemas.js';
 import type { Services } from '../services.js';
 import { validate } from '../validation.js';
 import { ConsoleViews } from './console_views.js';
@@ -41,6 +41,12 @@ import { ScaleReports } from './reports/scale_jobs.js';
 import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
 import { consoleForm, consolePage, field, fields } from './session.js';
+import { accessPage, auditPage, auditQuery, ruleBody, rulesPage, ruleVersionPage, typedRuleForm, type RuleForm } from './admin_pages.js';
+import { createRuleVersion, deleteRuleVersion, editRuleVersion } from '../dynamics/handlers/rules.js';
+import { RuleSetBody } from '../dynamics/schemas.js';
+import { Reply } from '../routes/api_route.js';
+import { createAdminToken, revokeToken } from '../handlers/admin.js';
+import { revokeSession } from '../handlers/sessions.js';
 import { fromLocalInput } from './time_zone.js';
 
 const ID = /^[1-9][0-9]{0,9}$/;
@@ -427,6 +433,98 @@ export function consoleRouter(s: Services): express.Router {
       const deleted = await deleteTraces(s, res.locals.console.actor, field(req, 'unitKey'), id);
       return `Deleted import ${deleted.id} (${deleted.events} events) of unit "${deleted.unitKey}".`;
     });
+  });
+
+  // Breakpoint rules (server/dynamics): every version, one version's rules, editing a version no
+  // wave has locked, and saving changed rules as a new version.
+  router.get('/admin/rules', page, async (req, res) => {
+    render(req, res, 'rules', 'rules', 'Breakpoint rules', await rulesPage(s));
+  });
+  router.get('/admin/rules/:version', page, async (req, res) => {
+    const data = await ruleVersionPage(s, req.params.version as string);
+    render(req, res, 'rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, data);
+  });
+  const ruleChange = async (req: Request, res: Response, from: string, asNew: boolean, change: (form: RuleForm) => Promise<string>) => {
+    const form = typedRuleForm((name) => field(req, name));
+    let target: string;
+    try {
+      target = await change(form);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        const data = await ruleVersionPage(s, from, { form, asNew });
+        return render(req, res, 'rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, { ...data, formError: err.message, [asNew ? 'newError' : 'editError']: true }, err.status);
+      }
+      throw err;
+    }
+    back(res, `/admin/rules/${encodeURIComponent(target)}`, 'notice', asNew ? `Version ${target} was saved; it is in force for the next wave that opens.` : `Version ${target} was changed.`);
+  };
+  router.post('/admin/rules', ...consoleForm(s), async (req, res) => {
+    await ruleChange(req, res, field(req, 'from'), true, async (form) => {
+      const created = await createRuleVersion(s, res.locals.console.actor, validate(RuleSetBody, ruleBody(form), 'rules'));
+      return created instanceof Reply ? (created.body as { version: string }).version : created.version;
+    });
+  });
+  router.post('/admin/rules/:version/edit', ...consoleForm(s), async (req, res) => {
+    const version = req.params.version as string;
+    await ruleChange(req, res, version, false, async (form) => {
+      await editRuleVersion(s, res.locals.console.actor, version, validate(RuleSetBody, { ...ruleBody(form), version }, 'rules'));
+      return version;
+    });
+  });
+  router.post('/admin/rules/:version/delete', ...consoleForm(s), async (req, res) => {
+    const version = req.params.version as string;
+    try {
+      await deleteRuleVersion(s, res.locals.console.actor, version);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/rules/${encodeURIComponent(version)}`, 'error', err.message);
+      throw err;
+    }
+    back(res, '/admin/rules', 'notice', `Version ${version} was deleted.`);
+  });
+
+  // Admin tokens and console sessions.
+  router.get('/admin/access', page, async (req, res) => {
+    render(req, res, 'access', 'access', 'Tokens and sessions', await accessPage(s, res.locals.console.sessionId));
+  });
+  router.post('/admin/access/tokens', ...consoleForm(s), async (req, res) => {
+    const name = field(req, 'name');
+    try {
+      const { name: tokenName } = validate(TokenCreate, { name }, 'name');
+      const token = await createAdminToken(s, res.locals.console.actor, tokenName);
+      // Shown once, on this page only: never in a redirect's address.
+      render(req, res, 'access', 'access', 'Tokens and sessions', await accessPage(s, res.locals.console.sessionId, { name: token.name, token: token.token }), 201);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        return render(req, res, 'access', 'access', 'Tokens and sessions', { ...(await accessPage(s, res.locals.console.sessionId, undefined, name)), formError: err.message }, err.status);
+      }
+      throw err;
+    }
+  });
+  router.post('/admin/access/tokens/:id/revoke', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, '/admin/access', async () => {
+      const token = await revokeToken(s, res.locals.console.actor, id);
+      return `Token "${token.name}" was revoked; the sessions opened with it have ended.`;
+    });
+  });
+  router.post('/admin/access/sessions/:id/end', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, '/admin/access', async () => {
+      await revokeSession(s, res.locals.console.actor, id);
+      return `Session ${id} was ended.`;
+    });
+  });
+
+  router.get('/admin/audit', page, async (req, res) => {
+    const query = auditQuery(req.query as Record<string, unknown>);
+    try {
+      render(req, res, 'audit', 'audit', 'Audit log', await auditPage(s, query));
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        return render(req, res, 'audit', 'audit', 'Audit log', { query, entries: [], timeZone: s.config.timeZone, formError: err.message }, err.status);
+      }
+      throw err;
+    }
   });
 
   router.get('/admin/exports', page, async (req, res) => {
