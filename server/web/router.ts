@@ -77,6 +77,14 @@ function download(res: Response, filename: string, type: string, body: string): 
  */
 export function consoleRouter(s: Services): express.Router {
   const views = new ConsoleViews(join(VIEWS_DIR, 'console'), s.config.timeZone);
+  /** A refused wave form's message in the form's words: its labels for the API's field names, times in the organisation's zone. */
+  const formMessage = (message: string) =>
+    message
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (t) => views.formatTime(t))
+      .replace(/\bopensAt\b/g, 'Opens')
+      .replace(/\bclosesAt\b/g, 'Closes')
+      .replace(/\breminders\b/g, 'Reminders')
+      .replace(/\bunitKeys\b/g, 'Units');
   /** A time typed in a datetime-local field, in the organisation's zone, as ISO 8601 UTC. */
   const utcField = (value: string) => fromLocalInput(value, s.config.timeZone);
   const scaleReports = new ScaleReports(s);
@@ -219,7 +227,7 @@ export function consoleRouter(s: Services): express.Router {
       created = (await createWave(s, res.locals.console.actor, input)).id;
     } catch (err) {
       // The form comes back with everything typed and the error above it.
-      if (err instanceof HttpError && err.status < 500) return render(req, res, 'waves', 'waves', 'Waves', { ...(await wavesPage(s, typed)), formError: err.message }, err.status);
+      if (err instanceof HttpError && err.status < 500) return render(req, res, 'waves', 'waves', 'Waves', { ...(await wavesPage(s, typed)), formError: formMessage(err.message) }, err.status);
       throw err;
     }
     back(res, `/admin/waves/${created}`, 'notice', 'The wave was created. Issue invitation links for each unit below.');
@@ -233,7 +241,7 @@ export function consoleRouter(s: Services): express.Router {
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) {
         const data = await wavePage(s, id, typed);
-        return render(req, res, 'wave', 'waves', data.wave.name, { ...data, formError: err.message }, err.status);
+        return render(req, res, 'wave', 'waves', data.wave.name, { ...data, formError: formMessage(err.message) }, err.status);
       }
       throw err;
     }
