@@ -30,7 +30,7 @@ describe('console access', () => {
       expect(res.headers.location).toBe(path === '/admin' ? '/login' : `/login?next=${encodeURIComponent(path)}`);
     }
     const login = await request(t.app).get('/login?next=%2Fadmin%2Faudit%3Faction%3Dwave.');
-    expect(login.text).toContain('<input type="hidden" name="next" value="/admin/audit?action=wave.">');
+    expect(login.text).toContain('<input type="hidden" name="next" value="/admin/audit?action&#x3D;wave.">');
     const back = await request(t.app).post('/login').type('form').send({ token: ADMIN_TOKEN, next: '/admin/audit?action=wave.' });
     expect(back.headers.location).toBe('/admin/audit?action=wave.');
     for (const next of ['//evil.example', 'https://evil.example/admin', '/\\evil.example', '/admin//evil.example', '/s/x']) {
