@@ -109,7 +109,9 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
     };
   }
   const rows = [...new Set(bars.map((b) => b.row))];
-  const domain = from !== undefined && to !== undefined ? [from, to] : undefined;
+  // An explicit domain only when the caller sets one: the data's own extent (bars and waves) is
+  // the default, and an explicit domain beside it makes vega-lite warn of conflicting domains.
+  const domain = data.from !== undefined && data.to !== undefined ? [from!, to!] : undefined;
   // One utc scale, with the same domain on every layer's x (a domain on one layer only makes
   // vega-lite warn of conflicting domains); a utc scale labels its axis in UTC by itself.
   const scale = {
