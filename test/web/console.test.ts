@@ -205,7 +205,7 @@ describe.each([
     const extended = await api<{ closesAt: string }>(server.url, 'GET', `/api/v1/waves/${openWaveId}`);
     expect(Date.parse(extended.body.closesAt) - Date.parse(created.body.closesAt)).toBe(7 * DAY);
 
-    await page.getByTestId('add-units').getByLabel('Unit').selectOption('late-team');
+    await page.getByTestId('add-units').getByLabel('Units to add').selectOption('late-team');
     await page.getByRole('button', { name: 'Add to the wave' }).click();
     expect(await flash('notice')).toBe('Added 1 unit to the wave; issue their invitation links below.');
     expect(await page.getByTestId('wave-units').textContent()).toContain('Late team');
