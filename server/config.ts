@@ -22,6 +22,11 @@ export interface Config {
   readonly adminToken?: string;
   /** Default minimum group size for new waves and for reports. */
   readonly minGroupSize: number;
+  /**
+   * The organisation's IANA time zone (SEICI_TIME_ZONE, default UTC): the console shows and takes
+   * wave dates in it; everything is stored in UTC.
+   */
+  readonly timeZone: string;
   /** Base of the links sent to respondents (`<publicUrl>/s/<token>`). */
   readonly publicUrl: string;
   readonly smtp?: SmtpConfig;
@@ -107,6 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     adminToken,
     minGroupSize: integer(env, 'SEICI_MIN_GROUP', 5, 3, 1000),
+    timeZone: timeZone(env.SEICI_TIME_ZONE),
     publicUrl: (env.SEICI_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     smtp,
     demo: !['0', 'false', 'off', 'no'].includes((env.SEICI_DEMO ?? 'on').toLowerCase()),
@@ -159,6 +165,15 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
   }
   return value;
+}
+
+function timeZone(raw: string | undefined): string {
+  const zone = (raw ?? '').trim() || 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(`SEICI_TIME_ZONE must be an IANA time zone such as "Europe/Berlin" or "UTC"; got "${zone.slice(0, 60)}".`);
+  }
 }
 
 function synchronous(raw: string | undefined): 'FULL' | 'NORMAL' {

@@ -71,6 +71,29 @@ export const WaveCreate = z.strictObject({
   minGroupSize: z.number().int().min(3).max(1000).optional(),
 });
 
+/** A change to a wave that has not closed; every field is optional, at least one is given. */
+export const WaveUpdate = z
+  .strictObject({
+    name: plainText(200).optional(),
+    opensAt: IsoTime.optional(),
+    closesAt: IsoTime.optional(),
+    reminders: z.array(IsoTime).max(20).optional(),
+  })
+  .refine((u) => Object.values(u).some((v) => v !== undefined), { error: 'Give at least one of name, opensAt, closesAt or reminders.' });
+
+/** The audit log's query: how many entries, and the filters of server/queries/admin.ts AuditFilter. */
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  target: z.string().max(200).optional(),
+  since: IsoTime.optional(),
+  until: IsoTime.optional(),
+});
+
+/** Units added to a wave that has not closed. */
+export const WaveUnitsAdd = z.strictObject({ unitKeys: z.array(UnitKey).min(1).max(10_000) });
+
 export const WaveStatus = z.enum(['scheduled', 'open', 'closed']);
 
 export const UnitProgress = z.object({

@@ -7,6 +7,53 @@ import { publishBundledInstruments } from './instrument_source.js';
 import { WaveScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail.js';
+import { createAdminToken } from './handlers/admin.js';
+import { listAdminTokens } from './queries/admin.js';
+import type { Services } from './services.js';
+
+/** How the person starting the server signs in: a token made for them now, or what to use. */
+export type FirstRunSignIn =
+  | { readonly kind: 'generated'; readonly token: string; readonly name: string }
+  | { readonly kind: 'configured' }
+  | { readonly kind: 'stored' };
+
+/** The name of the admin token made on a first start without SEICI_ADMIN_TOKEN. */
+export const FIRST_RUN_TOKEN_NAME = 'first-run';
+
+/**
+ * On a first start (no SEICI_ADMIN_TOKEN and no admin token stored yet), makes a named admin
+ * token, stored hashed like any other (revocable on the console's tokens page), so that the
+ * person starting seici can sign in at once; it is printed once and never logged.
+ */
+export async function firstRunSignIn(s: Services): Promise<FirstRunSignIn> {
+  if (s.config.adminToken) return { kind: 'configured' };
+  if ((await listAdminTokens(s.db)).length > 0) return { kind: 'stored' };
+  const created = await createAdminToken(s, 'first-run', FIRST_RUN_TOKEN_NAME);
+  return { kind: 'generated', token: created.token, name: created.name };
+}
+
+/** The plain lines printed at start: where the console is, how to sign in, a survey link to try. */
+export function welcome(base: string, signIn: FirstRunSignIn, links: readonly string[]): string {
+  const lines = ['', `seici is running.`, '', `  Console:   ${base}/admin`];
+  if (signIn.kind === 'generated') {
+    lines.push(
+      `  Sign in:   with this admin token (named "${signIn.name}"; shown only now, stored hashed):`,
+      `             ${signIn.token}`,
+      '             or set SEICI_ADMIN_TOKEN (at least 32 characters) and restart.',
+    );
+  } else if (signIn.kind === 'configured') {
+    lines.push('  Sign in:   with the value of SEICI_ADMIN_TOKEN.');
+  } else {
+    lines.push('  Sign in:   with an admin token; `seici admin create-token --name NAME` prints a new one,', '             or set SEICI_ADMIN_TOKEN (at least 32 characters) and restart.');
+  }
+  if (links.length > 0) {
+    lines.push(`  Try it:    ${links[0]}`, `             a demo survey link (each works once; ${links.length - 1} more below)`);
+    lines.push('', 'More demo survey links:', ...links.slice(1).map((l) => `  ${l}`));
+  } else {
+    lines.push('  Try it:    create a wave in the console and download its survey links.');
+  }
+  return `${lines.join('\n')}\n\n`;
+}
 
 export interface RunningServer {
   readonly app: App;
@@ -21,7 +68,8 @@ export interface RunningServer {
  * Starts seici: opens and migrates the database, publishes the bundled instrument versions,
  * seeds the demo into an empty database (unless SEICI_DEMO=off), listens on PORT and runs the
  * wave scheduler. Used by `npm start` (server/main.ts) and `seici serve`. `hint` receives the
- * demo's survey links as plain text for the console (stderr by default), never the log.
+ * welcome lines (console URL, how to sign in, a survey link to try) as plain text for the person
+ * starting it (stderr by default), never the log.
  */
 export async function startServer(
   config: Config,
@@ -34,17 +82,14 @@ export async function startServer(
   await publishBundledInstruments(db, iso(new Date()));
   const mailer = createMailer(config.smtp);
   const app = createApp({ db, config, logger, mailer });
+  let links: string[] = [];
   if (config.demo) {
     // Loaded only when wanted: the demo pulls in the simulation code.
     const { seedDemo } = await import('./demo.js');
-    const links = await seedDemo(app.services);
-    if (links.length > 0) {
-      // Survey links are secrets: printed once as a hint for the person starting the demo,
-      // never written to the JSON log (which may be shipped and kept elsewhere).
-      logger.info({ surveyLinks: links.length }, 'seeded the demo organisation');
-      hint(['', 'Try the demo survey as a respondent (each link works once):', ...links.map((l) => `  ${l}`), ''].join('\n') + '\n');
-    }
+    links = await seedDemo(app.services);
+    if (links.length > 0) logger.info({ surveyLinks: links.length }, 'seeded the demo organisation');
   }
+  const signIn = await firstRunSignIn(app.services);
   if (!config.signingKey) logger.warn('SEICI_SIGNING_KEY is not set: pre-registration commitments cannot be made, and reports cannot check the ones stored');
   const scheduler = new WaveScheduler(app.services);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -57,6 +102,10 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
   logger.info({ url, database: config.databaseUrl ? 'postgresql' : config.dataDir }, 'seici is listening');
+  // Secrets (a first-run token, survey links) go to this hint only, never to the log, which may be
+  // shipped and kept elsewhere.
+  const base = config.publicUrl === `http://localhost:${config.port}` ? url : config.publicUrl;
+  hint(welcome(base, signIn, links));
   return {
     app,
     db,

@@ -109,16 +109,21 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
     };
   }
   const rows = [...new Set(bars.map((b) => b.row))];
-  const domain = from !== undefined && to !== undefined ? [from, to] : undefined;
+  // An explicit domain only when the caller sets one: the data's own extent (bars and waves) is
+  // the default, and an explicit domain beside it makes vega-lite warn of conflicting domains.
+  const domain = data.from !== undefined && data.to !== undefined ? [from!, to!] : undefined;
+  // One utc scale, with the same domain on every layer's x (a domain on one layer only makes
+  // vega-lite warn of conflicting domains); a utc scale labels its axis in UTC by itself.
+  const scale = {
+    type: 'utc' as const,
+    ...(domain ? { domain: domain.map((d) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), date: Number(d.slice(8, 10)), utc: true })) } : {}),
+  };
   const x = {
     field: 'start',
     type: 'temporal' as const,
     title: null,
-    scale: {
-      type: 'utc' as const,
-      ...(domain ? { domain: domain.map((d) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), date: Number(d.slice(8, 10)), utc: true })) } : {}),
-    },
-    axis: { formatType: 'utc', labelAngle: 0, tickCount: 6, grid: true },
+    scale,
+    axis: { labelAngle: 0, tickCount: 6, grid: true },
   };
   return {
     ...base,
@@ -144,7 +149,7 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
           },
           {
             mark: { type: 'text', align: 'left', dx: 6, fontSize: 10, color: '#1f2933' },
-            encoding: { x: { field: 'stop', type: 'temporal', scale: { type: 'utc' } }, text: { field: 'cells' } },
+            encoding: { x: { field: 'stop', type: 'temporal', scale }, text: { field: 'cells' } },
           },
         ],
       },
@@ -153,10 +158,10 @@ export function breakpointTimelineSpec(data: BreakpointTimelineData): TopLevelSp
             {
               data: { values: data.waves.map((w) => ({ ...w })) as unknown as Record<string, unknown>[] },
               layer: [
-                { mark: { type: 'rule' as const, color: MUTED_COLOR, strokeDash: [3, 3] }, encoding: { x: { field: 'date', type: 'temporal' as const, scale: { type: 'utc' as const } } } },
+                { mark: { type: 'rule' as const, color: MUTED_COLOR, strokeDash: [3, 3] }, encoding: { x: { field: 'date', type: 'temporal' as const, scale } } },
                 {
                   mark: { type: 'text' as const, y: 0, dy: -6, fontSize: 10, color: '#52606d' },
-                  encoding: { x: { field: 'date', type: 'temporal' as const, scale: { type: 'utc' as const } }, text: { field: 'name' } },
+                  encoding: { x: { field: 'date', type: 'temporal' as const, scale }, text: { field: 'name' } },
                 },
               ],
             },

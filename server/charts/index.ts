@@ -26,3 +26,5 @@ export {
   type ResponseRateData,
 } from './response_rate.js';
 export { unitReportCharts, type UnitReportCharts, type UnitReportOptions, type UnitWaveScores } from './unit_report.js';
+export { organisationHeatmapSpec, organisationTiles, type OrganisationHeatmapData, type OrganisationHeatmapUnit, type OrganisationTile } from './organisation_heatmap.js';
+export { onChartWarning, type ChartWarningListener } from './render.js';

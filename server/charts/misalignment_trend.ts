@@ -60,6 +60,21 @@ export function misalignmentTrendSpec(data: MisalignmentTrendData): TopLevelSpec
   const shown = data.waves.filter((w) => w.n >= data.minGroupSize).map((w) => w.wave);
   const series = ['Misalignment M', 'Drift from baseline', 'Organisation median M'];
   const x = { field: 'wave', type: 'ordinal', sort: shown, title: 'Wave', axis: { labelAngle: 0 } } as const;
+  const points = trendPoints(data);
+  if (points.length === 0) {
+    // Nothing to draw (M needs more than one published unit): say so rather than draw empty axes.
+    return {
+      $schema: VEGA_LITE_SCHEMA,
+      description: `Misalignment and drift over waves: ${data.title}`,
+      title: { text: data.title, subtitle: data.subtitle ?? 'M = SD of the standardized dimension scores; drift = change in M since the baseline wave' },
+      config: CHART_CONFIG,
+      width: 420,
+      height: 60,
+      data: { values: [{ text: 'No misalignment to show: it needs other published units to standardize against.' }] },
+      mark: { type: 'text', fontSize: 13, color: '#52606d', align: 'left', x: 0, y: 30 },
+      encoding: { text: { field: 'text' } },
+    };
+  }
   return {
     $schema: VEGA_LITE_SCHEMA,
     description: `Misalignment and drift over waves: ${data.title}`,
@@ -84,7 +99,7 @@ export function misalignmentTrendSpec(data: MisalignmentTrendData): TopLevelSpec
         ],
       },
       {
-        data: { values: trendPoints(data) as unknown as Record<string, unknown>[] },
+        data: { values: points as unknown as Record<string, unknown>[] },
         mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 2.5 },
         encoding: {
           x,

@@ -52,7 +52,7 @@ export function responseRateSpec(data: ResponseRateData): TopLevelSpec {
     description: `Response rates: ${data.title}`,
     title: { text: data.title, subtitle: data.subtitle ?? `Units are reported once at least ${data.minGroupSize} members have responded` },
     config: CHART_CONFIG,
-    width: 420,
+    width: 600,
     height: Math.max(60, bars.length * 26),
     layer: [
       {

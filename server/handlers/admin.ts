@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import { notFound } from '../errors.js';
-import { deleteTokenSessions, insertAdminToken, listAdminTokens, listAudit, revokeAdminToken, type AdminTokenRecord } from '../queries/admin.js';
+import { deleteTokenSessions, type AuditFilter, insertAdminToken, listAdminTokens, listAudit, revokeAdminToken, type AdminTokenRecord } from '../queries/admin.js';
 import type { Services } from '../services.js';
 import { hashToken, newToken } from '../tokens.js';
 import { audit } from './audit.js';
@@ -30,6 +30,8 @@ export async function revokeToken(s: Services, actor: string, id: number): Promi
   });
 }
 
-export async function auditLog(s: Services, limit: number) {
-  return { entries: await listAudit(s.db, limit) };
+/** The newest `limit` entries of the audit log that pass the filter (actor, action and target prefixes, a time range). */
+export async function auditLog(s: Services, limit: number, filter: AuditFilter = {}) {
+  const utc = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+  return { entries: await listAudit(s.db, limit, { ...filter, since: utc(filter.since), until: utc(filter.until) }) };
 }

@@ -1,10 +1,24 @@
 import type { z } from 'zod';
 import { iso } from '../clock.js';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError, conflict, notFound } from '../errors.js';
 import { findInstrumentDocument, listInstrumentVersions } from '../queries/instruments.js';
 import { findUnitsByKeys } from '../queries/units.js';
-import { findWave, insertWave, listWaves, setWaveStatus, waveProgress, waveUnitKeys, type WaveRecord, type WaveStatus } from '../queries/waves.js';
-import type { WaveCreate } from '../schemas.js';
+import {
+  addWaveUnits,
+  deleteWave as deleteWaveRow,
+  findWave,
+  insertWave,
+  invitationCount,
+  listWaves,
+  setWaveStatus,
+  updateWave as updateWaveRow,
+  waveProgress,
+  waveUnitKeys,
+  type WaveChanges,
+  type WaveRecord,
+  type WaveStatus,
+} from '../queries/waves.js';
+import type { WaveCreate, WaveUnitsAdd, WaveUpdate } from '../schemas.js';
 import type { Services } from '../services.js';
 import { audit } from './audit.js';
 
@@ -122,4 +136,84 @@ export async function closeWave(s: Services, actor: string, id: number): Promise
   });
   s.analyses.kick();
   return view(s, (await findWave(s.db, id))!);
+}
+
+/**
+ * Changes the name, dates or reminders of a wave that has not closed. The opening time changes
+ * only before the wave opens (the rules it locks and the links it hands out start then); the
+ * closing time may move to any time ahead of now (extending a wave, or closing it earlier);
+ * reminders replace the unsent ones and must lie ahead, between opening and closing. Audited as
+ * `wave.update` with the old and new values. 409 for a closed wave.
+ */
+export async function updateWave(s: Services, actor: string, id: number, input: z.output<typeof WaveUpdate>): Promise<WaveView> {
+  const wave = await requireWave(s, id);
+  const now = s.clock();
+  const status = effectiveStatus(wave, now);
+  if (status === 'closed') throw conflict(`Wave "${wave.name}" is closed; a closed wave cannot change.`);
+  const changes: { -readonly [K in keyof WaveChanges]: WaveChanges[K] } = {};
+  if (input.name !== undefined && input.name !== wave.name) changes.name = input.name;
+  const opensAt = input.opensAt === undefined ? wave.opensAt : utc(input.opensAt);
+  if (opensAt !== wave.opensAt) {
+    if (status !== 'scheduled') throw conflict(`opensAt cannot change: wave "${wave.name}" opened on ${wave.opensAt}.`);
+    if (Math.abs(Date.parse(opensAt) - now.getTime()) > MAX_OPEN_DISTANCE_MS) throw new HttpError(400, `opensAt must lie within a year of now; ${opensAt.slice(0, 10)} does not.`);
+    changes.opensAt = opensAt;
+  }
+  const closesAt = input.closesAt === undefined ? wave.closesAt : utc(input.closesAt);
+  if (closesAt !== wave.closesAt) {
+    if (closesAt <= iso(now)) throw new HttpError(400, `closesAt (${input.closesAt}) must lie ahead; to close the wave now, close it.`);
+    changes.closesAt = closesAt;
+  }
+  if (closesAt <= opensAt) throw new HttpError(400, `closesAt (${closesAt}) must be later than opensAt (${opensAt}).`);
+  if (Date.parse(closesAt) - Date.parse(opensAt) > MAX_WAVE_MS) {
+    throw new HttpError(400, `A wave may stay open at most two years (730 days); from ${opensAt.slice(0, 10)} to ${closesAt.slice(0, 10)} is longer.`);
+  }
+  const reminders = input.reminders === undefined ? wave.reminders : [...new Set(input.reminders.map(utc))].sort();
+  for (const at of reminders) {
+    if (at <= opensAt || at >= closesAt) throw new HttpError(400, `reminders must lie between opensAt and closesAt; ${at} does not.`);
+    if (input.reminders !== undefined && at < iso(now) && !wave.reminders.includes(at)) throw new HttpError(400, `reminders must lie ahead; ${at} has passed.`);
+  }
+  if (input.reminders !== undefined && reminders.join() !== wave.reminders.join()) changes.reminders = reminders;
+  if (Object.keys(changes).length === 0) return view(s, wave);
+  const before = Object.fromEntries(Object.keys(changes).map((k) => [k, wave[k as keyof WaveChanges]]));
+  const done = await s.db.transaction(async (trx) => {
+    if (!(await updateWaveRow(trx, id, changes, iso(now)))) return false;
+    await audit(s, actor, 'wave.update', `wave:${id}`, { from: before, to: changes }, trx);
+    return true;
+  });
+  if (!done) throw conflict(`Wave "${wave.name}" closed meanwhile; a closed wave cannot change.`);
+  return view(s, (await findWave(s.db, id))!);
+}
+
+/** Adds units to a wave that has not closed (an open wave included); units it surveys already are skipped. */
+export async function addUnitsToWave(s: Services, actor: string, id: number, input: z.output<typeof WaveUnitsAdd>): Promise<WaveView & { added: number }> {
+  const wave = await requireWave(s, id);
+  if (effectiveStatus(wave, s.clock()) === 'closed') throw conflict(`Wave "${wave.name}" is closed; units cannot be added to it.`);
+  const unitKeys = [...new Set(input.unitKeys)];
+  const units = await findUnitsByKeys(s.db, unitKeys);
+  if (units.length < unitKeys.length) {
+    const known = new Set(units.map((u) => u.key));
+    const missing = unitKeys.filter((k) => !known.has(k));
+    throw new HttpError(400, `unitKeys names no unit: ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ' and others' : ''}.`);
+  }
+  const added = await s.db.transaction(async (trx) => {
+    const n = await addWaveUnits(trx, id, units.map((u) => u.id));
+    if (n > 0) await audit(s, actor, 'wave.add-units', `wave:${id}`, { unitKeys }, trx);
+    return n;
+  });
+  return { ...(await view(s, (await findWave(s.db, id))!)), added };
+}
+
+/**
+ * Deletes a draft: a wave that has not opened and has issued no invitation link. Anything else
+ * is a 409 (a wave people may have answered is closed, never deleted).
+ */
+export async function deleteWave(s: Services, actor: string, id: number): Promise<{ id: number; deleted: true }> {
+  const wave = await requireWave(s, id);
+  if (effectiveStatus(wave, s.clock()) !== 'scheduled') throw conflict(`Wave "${wave.name}" has opened; only a wave that has not opened can be deleted (close it instead).`);
+  if ((await invitationCount(s.db, id)) > 0) throw conflict(`Wave "${wave.name}" has issued invitation links; it cannot be deleted (close it instead).`);
+  await s.db.transaction(async (trx) => {
+    await deleteWaveRow(trx, id);
+    await audit(s, actor, 'wave.delete', `wave:${id}`, { name: wave.name, opensAt: wave.opensAt, closesAt: wave.closesAt }, trx);
+  });
+  return { id, deleted: true as const };
 }

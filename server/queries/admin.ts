@@ -153,8 +153,28 @@ export async function insertAudit(db: Db, at: string, actor: string, action: str
   await db('audit_log').insert({ at, actor, action, target, details: JSON.stringify(details ?? {}) });
 }
 
-export async function listAudit(db: Db, limit: number): Promise<AuditRecord[]> {
-  const rows = await db('audit_log').orderBy('id', 'desc').limit(limit);
+/** Narrows the audit log: the actor exactly, actions and targets starting with a prefix, a time range (ISO, UTC). */
+export interface AuditFilter {
+  readonly actor?: string;
+  readonly action?: string;
+  readonly target?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** `%`, `_` and `\` in a LIKE prefix stand for themselves. */
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listAudit(db: Db, limit: number, filter: AuditFilter = {}): Promise<AuditRecord[]> {
+  const query = db('audit_log').orderBy('id', 'desc').limit(limit);
+  if (filter.actor) query.where('actor', filter.actor);
+  if (filter.action) query.whereRaw("action like ? escape '\\'", [likePrefix(filter.action)]);
+  if (filter.target) query.whereRaw("target like ? escape '\\'", [likePrefix(filter.target)]);
+  if (filter.since) query.where('at', '>=', filter.since);
+  if (filter.until) query.where('at', '<', filter.until);
+  const rows = await query;
   return rows.map((r: { id: number; at: string; actor: string; action: string; target: string | null; details: string }) => ({
     id: Number(r.id),
     at: r.at,

@@ -88,6 +88,67 @@ export async function insertWave(db: Db, wave: NewWave, unitIds: readonly number
   });
 }
 
+/** A wave's changed fields, in UTC. */
+export interface WaveChanges {
+  readonly name?: string;
+  readonly opensAt?: string;
+  readonly closesAt?: string;
+  readonly reminders?: readonly string[];
+}
+
+/**
+ * Changes a wave that has not closed and moves its unfired events with it: the open and close
+ * events take the new times; unfired reminders are replaced by the new ones that lie ahead
+ * (`now` or later). Returns false when the wave closed in the meantime (nothing is changed).
+ */
+export async function updateWave(db: Db, id: number, changes: WaveChanges, now: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const row: Record<string, unknown> = {};
+    if (changes.name !== undefined) row.name = changes.name;
+    if (changes.opensAt !== undefined) row.opens_at = changes.opensAt;
+    if (changes.closesAt !== undefined) row.closes_at = changes.closesAt;
+    if (changes.reminders !== undefined) row.reminders = JSON.stringify(changes.reminders);
+    const changed = await trx('waves').where({ id }).whereNot('status', 'closed').update(row);
+    if (Number(changed) === 0) return false;
+    if (changes.opensAt !== undefined) await trx('wave_events').where({ wave_id: id, kind: 'open' }).whereNull('fired_at').update({ due_at: changes.opensAt });
+    if (changes.closesAt !== undefined) await trx('wave_events').where({ wave_id: id, kind: 'close' }).whereNull('fired_at').update({ due_at: changes.closesAt });
+    if (changes.reminders !== undefined) {
+      await trx('wave_events').where({ wave_id: id, kind: 'reminder' }).whereNull('fired_at').delete();
+      const fired = new Set((await trx('wave_events').where({ wave_id: id, kind: 'reminder' }).select('due_at')).map((r: { due_at: string }) => r.due_at));
+      const ahead = [...new Set(changes.reminders)].filter((at) => at >= now && !fired.has(at));
+      if (ahead.length > 0) await trx('wave_events').insert(ahead.map((at) => ({ wave_id: id, kind: 'reminder', due_at: at })));
+    }
+    return true;
+  });
+}
+
+/** Adds units to a wave (those it surveys already are skipped); returns how many were added. */
+export async function addWaveUnits(db: Db, waveId: number, unitIds: readonly number[]): Promise<number> {
+  return db.transaction(async (trx) => {
+    const present = new Set((await trx('wave_units').where({ wave_id: waveId }).select('unit_id')).map((r: { unit_id: number }) => Number(r.unit_id)));
+    const fresh = [...new Set(unitIds)].filter((u) => !present.has(u));
+    for (let i = 0; i < fresh.length; i += 200) {
+      await trx('wave_units').insert(fresh.slice(i, i + 200).map((unitId) => ({ wave_id: waveId, unit_id: unitId })));
+    }
+    return fresh.length;
+  });
+}
+
+/** How many invitation links a wave has issued. */
+export async function invitationCount(db: Db, waveId: number): Promise<number> {
+  const row = await db('invitations').where({ wave_id: waveId }).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes a wave with its units and events (callers check it is an unopened draft). */
+export async function deleteWave(db: Db, id: number): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx('wave_events').where({ wave_id: id }).delete();
+    await trx('wave_units').where({ wave_id: id }).delete();
+    return Number(await trx('waves').where({ id }).delete()) > 0;
+  });
+}
+
 export async function findWave(db: Db, id: number): Promise<WaveRecord | undefined> {
   const row = await db('waves').where({ id }).first();
   return row ? toWave(row) : undefined;

@@ -167,6 +167,24 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: ({ s, params }) => waves.getWave(s, id(params)),
   }),
   route({
+    method: 'patch', path: '/waves/:id', tag: 'waves', admin: true, status: 200, errors: [400, 401, 404, 409],
+    summary: 'Changes the name, dates or reminders of a wave that has not closed: the opening time before it opens, the closing time to any time ahead (extending it), reminders ahead of now. 409 once closed.',
+    body: S.WaveUpdate, response: S.Wave,
+    run: ({ s, actor, params, body }) => waves.updateWave(s, actor, id(params), body),
+  }),
+  route({
+    method: 'post', path: '/waves/:id/units', tag: 'waves', admin: true, status: 200, errors: [400, 401, 404, 409],
+    summary: 'Adds units to a wave that has not closed, an open one included (units it surveys already are skipped).',
+    body: S.WaveUnitsAdd, response: S.Wave.extend({ added: z.number().int() }),
+    run: ({ s, actor, params, body }) => waves.addUnitsToWave(s, actor, id(params), body),
+  }),
+  route({
+    method: 'delete', path: '/waves/:id', tag: 'waves', admin: true, status: 200, errors: [401, 404, 409],
+    summary: 'Deletes a draft: a wave that has not opened and has issued no invitation link (409 otherwise).',
+    response: z.object({ id: z.number().int(), deleted: z.literal(true) }),
+    run: ({ s, actor, params }) => waves.deleteWave(s, actor, id(params)),
+  }),
+  route({
     method: 'post', path: '/waves/:id/close', tag: 'waves', admin: true, status: 200, errors: NOT_FOUND,
     summary: 'Closes a wave now; answers are refused from then on.',
     body: S.EmptyBody.optional(), response: S.Wave,
@@ -310,9 +328,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'get', path: '/audit', tag: 'admin', admin: true, status: 200, errors: [401],
-    summary: 'The newest entries of the audit log of admin changes (?limit=, default 100).',
+    summary: 'The newest entries of the audit log of admin changes (?limit=, default 100; ?actor= exactly, ?action= and ?target= by prefix, ?since= and ?until= as ISO times).',
     response: z.object({ entries: z.array(S.AuditEntry) }),
-    run: ({ s, req }) => admin.auditLog(s, validate(z.coerce.number().int().min(1).max(10_000).default(100), req.query.limit, 'limit')),
+    run: ({ s, req }) => {
+      const q = validate(S.AuditQuery, req.query, 'the query');
+      return admin.auditLog(s, q.limit, q);
+    },
   }),
   ...commitmentRoutes,
   ...researchRoutes,

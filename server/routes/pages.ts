@@ -6,6 +6,7 @@ import { respondentPage } from '../handlers/pages.js';
 import { panelPage } from '../handlers/panels.js';
 import type { Services } from '../services.js';
 import type { Views } from '../views.js';
+import { safeNext } from '../web/session.js';
 
 /** The HTML pages: the respondent's survey page, and the admin login and logout (the console itself is server/web). */
 export function pageRouter(s: Services, views: Views): express.Router {
@@ -32,15 +33,18 @@ export function pageRouter(s: Services, views: Views): express.Router {
   router.get('/', (_req, res) => res.redirect(302, '/admin'));
 
   router.get('/login', async (req, res) => {
-    if (await sessionIdentity(s, req)) return res.redirect(303, '/admin');
-    res.type('html').send(views.render('login', { title: 'Sign in' }));
+    const next = safeNext(req.query.next);
+    if (await sessionIdentity(s, req)) return res.redirect(303, next);
+    res.type('html').send(views.render('login', { title: 'Sign in', next: next === '/admin' ? undefined : next }));
   });
 
   router.post('/login', form, async (req, res) => {
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     const session = await login(s, token, { address: req.ip });
+    // The console page asked for before signing in (a deep link), never an address elsewhere.
+    const next = safeNext(req.body?.next);
     if (!session) {
-      res.status(401).type('html').send(views.render('login', { title: 'Sign in', error: 'That admin token is not valid.' }));
+      res.status(401).type('html').send(views.render('login', { title: 'Sign in', error: 'That admin token is not valid.', next: next === '/admin' ? undefined : next }));
       return;
     }
     res.cookie(SESSION_COOKIE, session.cookie, {
@@ -50,7 +54,7 @@ export function pageRouter(s: Services, views: Views): express.Router {
       path: '/',
       maxAge: s.config.session.maxHours * 3_600_000,
     });
-    res.redirect(303, '/admin');
+    res.redirect(303, next);
   });
 
   router.post('/logout', form, async (req, res) => {

@@ -8,7 +8,7 @@ import {
   cellLever,
   type Cell,
 } from '../../instrument/index.js';
-import { DIMENSION_LABELS, LEVER_LABELS } from '../charts/index.js';
+import { DIMENSION_LABELS, LEVER_LABELS, organisationHeatmapSpec, renderSvg, type OrganisationHeatmapUnit } from '../charts/index.js';
 import { listTraces } from '../dynamics/handlers/traces.js';
 import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
@@ -19,7 +19,8 @@ import type { WavePublication } from '../../analysis/index.js';
 import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
 import { listInstrumentDocuments, listInstrumentVersions } from '../queries/instruments.js';
 import { listUnits, type UnitRecord } from '../queries/units.js';
-import { findWave, listWaves, waveUnitKeys, type WaveRecord } from '../queries/waves.js';
+import { findWave, invitationCount, listWaves, waveUnitKeys, type WaveRecord } from '../queries/waves.js';
+import { toLocalInput } from './time_zone.js';
 import type { Services } from '../services.js';
 import { analysedWave, type AnalysedWave } from './queries/analysed_waves.js';
 import { responseRates } from './response_rates.js';
@@ -67,18 +68,41 @@ async function summary(s: Services, wave: WaveRecord): Promise<WaveSummary> {
   return { wave, status: effectiveStatus(wave, s.clock()), units: (await waveUnitKeys(s.db, wave.id)).length, latestAnalysis: latest ? { ...latest, results: null } : null };
 }
 
-export async function wavesPage(s: Services) {
+/** What a wave form shows: the values typed (kept after an error) or the wave's own, in the organisation's zone. */
+export interface WaveFormValues {
+  readonly name: string;
+  readonly opensAt: string;
+  readonly closesAt: string;
+  readonly reminders: readonly string[];
+}
+
+export async function wavesPage(s: Services, typed?: Record<string, unknown>) {
   const waves = await listWaves(s.db);
   const units = await listUnits(s.db);
   const versions = await listInstrumentVersions(s.db);
   const now = s.clock();
-  const local = (d: Date) => d.toISOString().slice(0, 16);
+  const local = (d: Date) => toLocalInput(d.toISOString(), s.config.timeZone);
+  const chosen = typed ? new Set(typed.unitKeys as string[]) : undefined;
+  const locales = typed ? new Set(typed.locales as string[]) : new Set(['en']);
   const summaries = await Promise.all([...waves].reverse().map((w) => summary(s, w)));
   return {
     waves: summaries,
-    unitOptions: units.map((u) => ({ key: u.key, name: u.name, leaf: !units.some((c) => c.parentKey === u.key) })),
-    versions: versions.map((v) => v.definition.version),
-    defaults: { opensAt: local(now), closesAt: local(new Date(now.getTime() + 14 * 86_400_000)), minGroupSize: s.config.minGroupSize },
+    unitOptions: units.map((u) => ({ key: u.key, name: u.name, checked: chosen ? chosen.has(u.key) : !units.some((c) => c.parentKey === u.key) })),
+    versions: versions.map((v) => ({ version: v.definition.version, selected: typed?.instrumentVersion === v.definition.version })),
+    localeOptions: [
+      { code: 'en', name: 'English', checked: locales.has('en') },
+      { code: 'de', name: 'Deutsch', checked: locales.has('de') },
+    ],
+    timeZone: s.config.timeZone,
+    mail: s.mailer !== undefined,
+    defaults: {
+      name: '',
+      opensAt: local(now),
+      closesAt: local(new Date(now.getTime() + 14 * 86_400_000)),
+      reminder: '',
+      minGroupSize: s.config.minGroupSize,
+      ...(typed ?? {}),
+    },
   };
 }
 
@@ -97,21 +121,38 @@ export async function overviewPage(s: Services) {
   };
 }
 
-export async function wavePage(s: Services, id: number) {
+export async function wavePage(s: Services, id: number, typed?: Partial<WaveFormValues>) {
   const wave = await findWave(s.db, id);
   if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
   const status = effectiveStatus(wave, s.clock());
   const unitKeys = await waveUnitKeys(s.db, id);
   const analysed = await analysedWave(s.db, wave);
+  const tz = s.config.timeZone;
+  const local = (t: string) => toLocalInput(t, tz);
+  const reminders = typed?.reminders ?? wave.reminders.map(local);
+  const units = await listUnits(s.db);
+  const names = new Map(units.map((u) => [u.key, u.name]));
   return {
     wave,
     status,
     open: status === 'open',
     closed: status === 'closed',
+    scheduled: status === 'scheduled',
+    deletable: status === 'scheduled' && (await invitationCount(s.db, id)) === 0,
+    timeZone: tz,
+    edit: {
+      name: typed?.name ?? wave.name,
+      opensAt: typed?.opensAt ?? local(wave.opensAt),
+      closesAt: typed?.closesAt ?? local(wave.closesAt),
+      // Three reminder fields: the wave's reminders first, then empty ones.
+      reminders: [0, 1, 2].map((i) => ({ n: i + 1, value: reminders[i] ?? '' })),
+    },
     unitKeys,
+    waveUnits: unitKeys.map((key) => ({ key, name: names.get(key) ?? key })),
+    otherUnits: units.filter((u) => !unitKeys.includes(u.key)).map((u) => ({ key: u.key, name: u.name })),
     mail: s.mailer !== undefined,
     live: await waveLive(s, wave),
-    reportUnits: analysed ? analysed.visible.map((u) => ({ unitKey: u.unitKey, seiCi: u.seiCi, misalignment: u.misalignment })) : [],
+    reportUnits: analysed ? analysed.visible.map((u) => ({ unitKey: u.unitKey, name: names.get(u.unitKey) ?? u.unitKey, seiCi: u.seiCi, misalignment: u.misalignment })) : [],
     hiddenUnits: analysed ? analysed.results.units.length - analysed.visible.length : 0,
     analysed: analysed ? { analysisId: analysed.analysisId, analysedAt: analysed.analysedAt } : null,
   };
@@ -252,4 +293,60 @@ export async function tracesPage(s: Services) {
       .sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : b.id - a.id))
       .map((i) => ({ ...i, typeList: Object.entries(i.types).map(([t, n]) => `${t} ${n}`).join(', ') })),
   };
+}
+
+/** The organisation heatmap of each stored publication, by analysis id: a run never changes, so neither does its chart. */
+const organisationHeatmaps = new Map<number, Promise<string | null>>();
+
+/**
+ * The units × cells heatmap of one stored publication: a row per published unit (by name;
+ * roll-ups marked), then the organisation when it is published; suppressed units are not in it.
+ * Rendered once per run and kept, since the run is immutable.
+ */
+export function organisationHeatmap(s: Services, analysed: AnalysedWave, names: ReadonlyMap<string, string>): Promise<string | null> {
+  let chart = organisationHeatmaps.get(analysed.analysisId);
+  if (!chart) {
+    chart = (async () => {
+      const k = analysed.results.minGroupSize;
+      const rows: OrganisationHeatmapUnit[] = analysed.visible.map((u) => ({ name: `${names.get(u.unitKey) ?? u.unitKey}${u.rollup ? ' (all)' : ''}`, n: u.n, cells: u.cells }));
+      const org = analysed.results.organisation;
+      if (!org.suppressed && analysed.visible.length > 1) rows.push({ name: 'Organisation', n: org.n, cells: org.cells });
+      if (rows.length === 0) return null;
+      const instrument = await s.instruments.get(analysed.wave.instrumentVersion);
+      if (!instrument) throw new Error(`instrument version ${analysed.wave.instrumentVersion} is not stored`);
+      return renderSvg(
+        organisationHeatmapSpec({
+          title: `Cell scores by unit · ${analysed.wave.name}`,
+          minGroupSize: k,
+          scaleMin: instrument.definition.scaleMin,
+          scaleMax: instrument.definition.scaleMax,
+          units: rows,
+        }),
+      );
+    })();
+    chart.catch(() => organisationHeatmaps.delete(analysed.analysisId));
+    organisationHeatmaps.set(analysed.analysisId, chart);
+  }
+  return chart;
+}
+
+/** Every analysed wave, newest first, with its published units by name and its organisation heatmap. */
+export async function reportsPage(s: Services) {
+  const waves = await listWaves(s.db);
+  const names = new Map((await listUnits(s.db)).map((u) => [u.key, u.name]));
+  const analysed = [];
+  for (const w of [...waves].reverse()) {
+    const a = await analysedWave(s.db, w);
+    if (!a) continue;
+    analysed.push({
+      wave: w,
+      analysisId: a.analysisId,
+      analysedAt: a.analysedAt,
+      units: a.visible.map((u) => ({ key: u.unitKey, name: names.get(u.unitKey) ?? u.unitKey, rollup: u.rollup, seiCi: u.seiCi })),
+      single: a.visible.length === 1,
+      hidden: a.results.units.length - a.visible.length,
+      heatmap: await organisationHeatmap(s, a, names),
+    });
+  }
+  return { analysed };
 }

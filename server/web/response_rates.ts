@@ -1,17 +1,20 @@
 import { renderSvg, responseRateSpec } from '../charts/index.js';
+import { listUnits } from '../queries/units.js';
 import { waveProgress } from '../queries/waves.js';
 import type { Services } from '../services.js';
 
-/** One unit's row of the live response-rate table. */
+/** One unit's row of the live participation table. */
 export interface ResponseRateRow {
   readonly unitKey: string;
-  /** True once the unit has at least the minimum group size of complete answer sets. */
+  readonly unitName: string;
+  /** True once the unit has at least the minimum group size of complete answer sets: its results can be published. */
   readonly reportable: boolean;
-  /** Only for reportable units: the counts and the rate. Below the minimum, no number is shown. */
-  readonly invited?: number;
-  readonly started?: number;
-  readonly complete?: number;
-  readonly rate?: number;
+  readonly invited: number;
+  readonly started: number;
+  readonly complete: number;
+  /** started / invited and complete / invited; null before any link is issued. */
+  readonly startedRate: number | null;
+  readonly rate: number | null;
 }
 
 export interface ResponseRates {
@@ -19,42 +22,59 @@ export interface ResponseRates {
   readonly rows: readonly ResponseRateRow[];
   readonly reportableUnits: number;
   readonly belowMinimum: number;
-  /** Complete answer sets over the reportable units only. */
+  readonly invited: number;
+  readonly started: number;
   readonly complete: number;
+  /** The wave's overall response rate: complete / invited over every unit; null before any link is issued. */
+  readonly rate: number | null;
   readonly chart: string | null;
 }
 
 /**
- * The response rates of a wave per unit under the minimum-group rule: a unit with fewer complete
- * answer sets than the wave's minimum group size shows only "fewer than N" (no invited, started
- * or complete count, no rate, and it is left out of the chart); the others show their counts and
- * rate, charted with the instrument engineer's response-rate chart.
+ * A wave's participation per unit: invitation links issued, answer sets started and complete,
+ * and their rates, for every unit, and the wave's overall rate. Participation is not a result:
+ * the minimum group size hides a small unit's results (scores, reports, exports), not how many
+ * links it was given or returned, so every unit is listed with its counts and marked whether it
+ * has reached the minimum yet. Charted with the response-rate chart, units by name.
  */
 export async function responseRates(s: Services, waveId: number, minGroupSize: number, title: string): Promise<ResponseRates> {
   const progress = await waveProgress(s.db, waveId);
-  const rows: ResponseRateRow[] = progress.map((p) =>
-    p.complete >= minGroupSize
-      ? { unitKey: p.unitKey, reportable: true, invited: p.invited, started: p.started, complete: p.complete, rate: p.invited > 0 ? p.complete / p.invited : 0 }
-      : { unitKey: p.unitKey, reportable: false },
-  );
-  const shown = progress.filter((p) => p.complete >= minGroupSize);
+  const names = new Map((await listUnits(s.db)).map((u) => [u.key, u.name]));
+  const share = (x: number, of: number) => (of > 0 ? x / of : null);
+  const rows: ResponseRateRow[] = progress.map((p) => ({
+    unitKey: p.unitKey,
+    unitName: names.get(p.unitKey) ?? p.unitKey,
+    reportable: p.complete >= minGroupSize,
+    invited: p.invited,
+    started: p.started,
+    complete: p.complete,
+    startedRate: share(p.started, p.invited),
+    rate: share(p.complete, p.invited),
+  }));
+  const total = (pick: (r: ResponseRateRow) => number) => rows.reduce((a, r) => a + pick(r), 0);
+  const invited = total((r) => r.invited);
+  const complete = total((r) => r.complete);
+  const reportable = rows.filter((r) => r.reportable).length;
   const chart =
-    shown.length > 0
+    rows.length > 0
       ? await renderSvg(
           responseRateSpec({
             title,
-            subtitle: `Units with at least ${minGroupSize} complete responses; ${progress.length - shown.length} more below that are not shown`,
+            subtitle: `Complete answer sets over links issued; results are published for units with at least ${minGroupSize} complete`,
             minGroupSize,
-            units: shown.map((p) => ({ unit: p.unitKey, invited: Math.max(p.invited, p.complete), responded: p.complete })),
+            units: rows.map((r) => ({ unit: r.unitName, invited: Math.max(r.invited, r.complete), responded: r.complete })),
           }),
         )
       : null;
   return {
     minGroupSize,
     rows,
-    reportableUnits: shown.length,
-    belowMinimum: progress.length - shown.length,
-    complete: shown.reduce((a, p) => a + p.complete, 0),
+    reportableUnits: reportable,
+    belowMinimum: rows.length - reportable,
+    invited,
+    started: total((r) => r.started),
+    complete,
+    rate: share(complete, invited),
     chart,
   };
 }

@@ -8,7 +8,7 @@ import { HttpError } from '../errors.js';
 import { requestAnalysis } from '../handlers/analyses.js';
 import { createInvitations, emailInvitations } from '../handlers/invitations.js';
 import { createUnit, importUnits } from '../handlers/units.js';
-import { closeWave, createWave } from '../handlers/waves.js';
+import { addUnitsToWave, closeWave, createWave, deleteWave, updateWave } from '../handlers/waves.js';
 import { changeDraft, changeInput, createVersion, instrumentVersion, publishInstrumentVersion } from '../handlers/instrument.js';
 import { InstrumentVersionCreate } from '../instrument_schemas.js';
 import { loadInstrumentVersion } from '../instrument_source.js';
@@ -16,8 +16,9 @@ import type { VersionChange } from '../../instrument/index.js';
 import { formChange } from './instrument_editor.js';
 import { VIEWS_DIR } from '../paths.js';
 import { spreadsheetCsv } from '../spreadsheet_csv.js';
-import { findWave, listWaves } from '../queries/waves.js';
-import { InvitationCreate, InvitationEmail, UnitCreate, WaveCreate } from '../schemas.js';
+import { findWave } from '../queries/waves.js';
+import { listUnits } from '../queries/units.js';
+import { InvitationCreate, InvitationEmail, TokenCreate, UnitCreate, WaveCreate, WaveUnitsAdd, WaveUpdate } from '../schemas.js';
 import type { Services } from '../services.js';
 import { validate } from '../validation.js';
 import { ConsoleViews } from './console_views.js';
@@ -28,6 +29,7 @@ import {
   instrumentPage,
   instrumentVersionPage,
   overviewPage,
+  reportsPage,
   tracesPage,
   unitsPage,
   waveLive,
@@ -46,6 +48,13 @@ import { researchCharts, researchReport, researchReportRows } from './reports/re
 import { requestResearch } from '../research/handlers.js';
 import { ResearchRequest } from '../research/schemas.js';
 import { consoleForm, consolePage, field, fields } from './session.js';
+import { accessPage, auditPage, auditQuery, ruleBody, rulesPage, ruleVersionPage, typedRuleForm, type RuleForm } from './admin_pages.js';
+import { createRuleVersion, deleteRuleVersion, editRuleVersion } from '../dynamics/handlers/rules.js';
+import { RuleSetBody } from '../dynamics/schemas.js';
+import { Reply } from '../routes/api_route.js';
+import { createAdminToken, revokeToken } from '../handlers/admin.js';
+import { revokeSession } from '../handlers/sessions.js';
+import { fromLocalInput } from './time_zone.js';
 
 const ID = /^[1-9][0-9]{0,9}$/;
 
@@ -60,10 +69,6 @@ function back(res: Response, path: string, kind: 'notice' | 'error', text: strin
   res.redirect(303, `${path}${path.includes('?') ? '&' : '?'}${kind}=${encodeURIComponent(text)}`);
 }
 
-/** A form field holding a time typed as UTC in a datetime-local input (`2026-11-24T09:30`), as ISO 8601. */
-function utcField(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : value;
-}
 
 function download(res: Response, filename: string, type: string, body: string): void {
   res.type(type).attachment(filename).send(body);
@@ -78,7 +83,17 @@ function download(res: Response, filename: string, type: string, body: string): 
  * "fewer than N".
  */
 export function consoleRouter(s: Services): express.Router {
-  const views = new ConsoleViews(join(VIEWS_DIR, 'console'));
+  const views = new ConsoleViews(join(VIEWS_DIR, 'console'), s.config.timeZone);
+  /** A refused wave form's message in the form's words: its labels for the API's field names, times in the organisation's zone. */
+  const formMessage = (message: string) =>
+    message
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (t) => views.formatTime(t))
+      .replace(/\bopensAt\b/g, 'Opens')
+      .replace(/\bclosesAt\b/g, 'Closes')
+      .replace(/\breminders\b/g, 'Reminders')
+      .replace(/\bunitKeys\b/g, 'Units');
+  /** A time typed in a datetime-local field, in the organisation's zone, as ISO 8601 UTC. */
+  const utcField = (value: string) => fromLocalInput(value, s.config.timeZone);
   const scaleReports = new ScaleReports(s);
   const router = express.Router();
   const page = consolePage(s);
@@ -91,7 +106,7 @@ export function consoleRouter(s: Services): express.Router {
     res
       .status(status)
       .type('html')
-      .send(views.render(view, { ...data, title, nav: { [nav]: true }, user: res.locals.console, notice, error }));
+      .send(views.render(view, { ...data, title, nav: { [nav]: true }, user: res.locals.console, notice, error: error ?? data.formError }));
   };
 
   /** Runs a form's change; a caller's mistake (4xx) goes back to the form as an error message. */
@@ -198,26 +213,103 @@ export function consoleRouter(s: Services): express.Router {
   });
 
   router.post('/admin/waves', ...consoleForm(s), async (req, res) => {
+    const typed = {
+      name: field(req, 'name'),
+      opensAt: field(req, 'opensAt'),
+      closesAt: field(req, 'closesAt'),
+      reminder: field(req, 'reminder'),
+      minGroupSize: field(req, 'minGroupSize'),
+      instrumentVersion: field(req, 'instrumentVersion'),
+      unitKeys: fields(req, 'unitKeys'),
+      locales: fields(req, 'locales'),
+    };
     let created: number | undefined;
     try {
-      const minGroupSize = field(req, 'minGroupSize');
-      const reminder = field(req, 'reminder');
       const input = validate(WaveCreate, {
-        name: field(req, 'name'),
-        opensAt: utcField(field(req, 'opensAt')),
-        closesAt: utcField(field(req, 'closesAt')),
-        unitKeys: fields(req, 'unitKeys'),
-        ...(field(req, 'instrumentVersion') ? { instrumentVersion: field(req, 'instrumentVersion') } : {}),
-        ...(fields(req, 'locales').length ? { locales: fields(req, 'locales') } : {}),
-        ...(reminder ? { reminders: [utcField(reminder)] } : {}),
-        ...(minGroupSize ? { minGroupSize: Number(minGroupSize) } : {}),
+        name: typed.name,
+        opensAt: utcField(typed.opensAt),
+        closesAt: utcField(typed.closesAt),
+        unitKeys: typed.unitKeys,
+        ...(typed.instrumentVersion ? { instrumentVersion: typed.instrumentVersion } : {}),
+        ...(typed.locales.length ? { locales: typed.locales } : {}),
+        ...(typed.reminder ? { reminders: [utcField(typed.reminder)] } : {}),
+        ...(typed.minGroupSize ? { minGroupSize: Number(typed.minGroupSize) } : {}),
       });
       created = (await createWave(s, res.locals.console.actor, input)).id;
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) return back(res, '/admin/waves', 'error', err.message);
+      // The form comes back with everything typed and the error above it.
+      if (err instanceof HttpError && err.status < 500) return render(req, res, 'waves', 'waves', 'Waves', { ...(await wavesPage(s, typed)), formError: formMessage(err.message) }, err.status);
       throw err;
     }
     back(res, `/admin/waves/${created}`, 'notice', 'The wave was created. Issue invitation links for each unit below.');
+  });
+
+  /** Re-renders a wave's page with the typed values and the error when a change is refused; else back with a notice. */
+  const waveChange = async (req: Request, res: Response, id: number, typed: Parameters<typeof wavePage>[2], change: () => Promise<string>) => {
+    let notice: string;
+    try {
+      notice = await change();
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        const data = await wavePage(s, id, typed);
+        return render(req, res, 'wave', 'waves', data.wave.name, { ...data, formError: formMessage(err.message) }, err.status);
+      }
+      throw err;
+    }
+    back(res, `/admin/waves/${id}`, 'notice', notice);
+  };
+
+  router.post('/admin/waves/:id/edit', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    const typed = { name: field(req, 'name'), opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'), reminders: fields(req, 'reminders') };
+    await waveChange(req, res, id, typed, async () => {
+      const wave = await findWave(s.db, id);
+      if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
+      const input = validate(WaveUpdate, {
+        name: typed.name,
+        // A wave that has opened shows its opening time without a field; the stored one stands.
+        ...(typed.opensAt ? { opensAt: utcField(typed.opensAt) } : {}),
+        closesAt: utcField(typed.closesAt),
+        reminders: typed.reminders.map(utcField),
+      });
+      await updateWave(s, res.locals.console.actor, id, input);
+      const reminders = input.reminders?.length ?? 0;
+      return `The wave was saved.${reminders > 0 && !s.mailer ? ' Its reminders will not be sent: this server has no SMTP_HOST configured.' : ''}`;
+    });
+  });
+
+  router.post('/admin/waves/:id/extend', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await waveChange(req, res, id, undefined, async () => {
+      const wave = await findWave(s.db, id);
+      if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
+      const days = Number(field(req, 'days'));
+      if (!Number.isInteger(days) || days < 1 || days > 90) throw new HttpError(400, 'days must be a whole number from 1 to 90.');
+      const closesAt = new Date(Date.parse(wave.closesAt) + days * 86_400_000).toISOString();
+      const updated = await updateWave(s, res.locals.console.actor, id, validate(WaveUpdate, { closesAt }));
+      return `The wave now closes ${days} day${days === 1 ? '' : 's'} later, on ${views.formatTime(updated.closesAt)}.`;
+    });
+  });
+
+  router.post('/admin/waves/:id/units', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await waveChange(req, res, id, undefined, async () => {
+      const input = validate(WaveUnitsAdd, { unitKeys: fields(req, 'unitKeys') }, 'unitKeys');
+      const result = await addUnitsToWave(s, res.locals.console.actor, id, input);
+      return result.added === 0 ? 'The wave surveys those units already.' : `Added ${result.added} unit${result.added === 1 ? '' : 's'} to the wave; issue their invitation links below.`;
+    });
+  });
+
+  router.post('/admin/waves/:id/delete', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    try {
+      const wave = await findWave(s.db, id);
+      await deleteWave(s, res.locals.console.actor, id);
+      back(res, '/admin/waves', 'notice', `The draft "${wave?.name ?? id}" was deleted.`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
+      throw err;
+    }
   });
 
   router.get('/admin/waves/:id', page, async (req, res) => {
@@ -286,8 +378,9 @@ export function consoleRouter(s: Services): express.Router {
     if (req.query.format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
     if (req.query.format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', spreadsheetCsv(unitReportRows(report)));
     const analysed = await analysedWave(s.db, id);
-    const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, current: u.unitKey === key }));
-    render(req, res, 'unit_report', 'reports', `${key} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
+    const names = new Map((await listUnits(s.db)).map((u) => [u.key, u.name]));
+    const others = (analysed?.visible ?? []).map((u) => ({ unitKey: u.unitKey, name: names.get(u.unitKey) ?? u.unitKey, current: u.unitKey === key }));
+    render(req, res, 'unit_report', 'reports', `${report.unit.name} · ${report.wave.name}`, { report, charts, others, path: `/admin/waves/${id}/units/${encodeURIComponent(key)}/report` });
   });
 
   router.get('/admin/panels', page, async (req, res) => {
@@ -395,13 +488,7 @@ export function consoleRouter(s: Services): express.Router {
   });
 
   router.get('/admin/reports', page, async (req, res) => {
-    const waves = await listWaves(s.db);
-    const analysed = [];
-    for (const w of [...waves].reverse()) {
-      const a = await analysedWave(s.db, w);
-      if (a) analysed.push({ wave: w, analysisId: a.analysisId, analysedAt: a.analysedAt, units: a.visible.map((u) => u.unitKey), hidden: a.results.units.length - a.visible.length });
-    }
-    render(req, res, 'reports', 'reports', 'Reports', { analysed });
+    render(req, res, 'reports', 'reports', 'Reports', await reportsPage(s));
   });
 
   router.route('/admin/research')
@@ -467,6 +554,98 @@ export function consoleRouter(s: Services): express.Router {
       const deleted = await deleteTraces(s, res.locals.console.actor, field(req, 'unitKey'), id);
       return `Deleted import ${deleted.id} (${deleted.events} events) of unit "${deleted.unitKey}".`;
     });
+  });
+
+  // Breakpoint rules (server/dynamics): every version, one version's rules, editing a version no
+  // wave has locked, and saving changed rules as a new version.
+  router.get('/admin/rules', page, async (req, res) => {
+    render(req, res, 'rules', 'rules', 'Breakpoint rules', await rulesPage(s));
+  });
+  router.get('/admin/rules/:version', page, async (req, res) => {
+    const data = await ruleVersionPage(s, req.params.version as string);
+    render(req, res, 'rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, data);
+  });
+  const ruleChange = async (req: Request, res: Response, from: string, asNew: boolean, change: (form: RuleForm) => Promise<string>) => {
+    const form = typedRuleForm((name) => field(req, name));
+    let target: string;
+    try {
+      target = await change(form);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        const data = await ruleVersionPage(s, from, { form, asNew });
+        return render(req, res, 'rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, { ...data, formError: err.message, [asNew ? 'newError' : 'editError']: true }, err.status);
+      }
+      throw err;
+    }
+    back(res, `/admin/rules/${encodeURIComponent(target)}`, 'notice', asNew ? `Version ${target} was saved; it is in force for the next wave that opens.` : `Version ${target} was changed.`);
+  };
+  router.post('/admin/rules', ...consoleForm(s), async (req, res) => {
+    await ruleChange(req, res, field(req, 'from'), true, async (form) => {
+      const created = await createRuleVersion(s, res.locals.console.actor, validate(RuleSetBody, ruleBody(form), 'rules'));
+      return created instanceof Reply ? (created.body as { version: string }).version : created.version;
+    });
+  });
+  router.post('/admin/rules/:version/edit', ...consoleForm(s), async (req, res) => {
+    const version = req.params.version as string;
+    await ruleChange(req, res, version, false, async (form) => {
+      await editRuleVersion(s, res.locals.console.actor, version, validate(RuleSetBody, { ...ruleBody(form), version }, 'rules'));
+      return version;
+    });
+  });
+  router.post('/admin/rules/:version/delete', ...consoleForm(s), async (req, res) => {
+    const version = req.params.version as string;
+    try {
+      await deleteRuleVersion(s, res.locals.console.actor, version);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return back(res, `/admin/rules/${encodeURIComponent(version)}`, 'error', err.message);
+      throw err;
+    }
+    back(res, '/admin/rules', 'notice', `Version ${version} was deleted.`);
+  });
+
+  // Admin tokens and console sessions.
+  router.get('/admin/access', page, async (req, res) => {
+    render(req, res, 'access', 'access', 'Tokens and sessions', await accessPage(s, res.locals.console.sessionId));
+  });
+  router.post('/admin/access/tokens', ...consoleForm(s), async (req, res) => {
+    const name = field(req, 'name');
+    try {
+      const { name: tokenName } = validate(TokenCreate, { name }, 'name');
+      const token = await createAdminToken(s, res.locals.console.actor, tokenName);
+      // Shown once, on this page only: never in a redirect's address.
+      render(req, res, 'access', 'access', 'Tokens and sessions', await accessPage(s, res.locals.console.sessionId, { name: token.name, token: token.token }), 201);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        return render(req, res, 'access', 'access', 'Tokens and sessions', { ...(await accessPage(s, res.locals.console.sessionId, undefined, name)), formError: err.message }, err.status);
+      }
+      throw err;
+    }
+  });
+  router.post('/admin/access/tokens/:id/revoke', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, '/admin/access', async () => {
+      const token = await revokeToken(s, res.locals.console.actor, id);
+      return `Token "${token.name}" was revoked; the sessions opened with it have ended.`;
+    });
+  });
+  router.post('/admin/access/sessions/:id/end', ...consoleForm(s), async (req, res) => {
+    const id = idParam(req);
+    await attempt(res, '/admin/access', async () => {
+      await revokeSession(s, res.locals.console.actor, id);
+      return `Session ${id} was ended.`;
+    });
+  });
+
+  router.get('/admin/audit', page, async (req, res) => {
+    const query = auditQuery(req.query as Record<string, unknown>);
+    try {
+      render(req, res, 'audit', 'audit', 'Audit log', await auditPage(s, query));
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) {
+        return render(req, res, 'audit', 'audit', 'Audit log', { query, entries: [], timeZone: s.config.timeZone, formError: err.message }, err.status);
+      }
+      throw err;
+    }
   });
 
   router.get('/admin/exports', page, async (req, res) => {

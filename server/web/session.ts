@@ -5,11 +5,43 @@ import type { Services } from '../services.js';
 /** The console's signed-in admin, as the layout shows it. */
 export interface ConsoleUser {
   readonly actor: string;
+  /** The name of the admin token signed in with (`alice` for `token:alice`). */
+  readonly tokenName: string;
+  /** True for the token of the SEICI_ADMIN_TOKEN variable (it has no stored name). */
+  readonly configured: boolean;
   readonly csrfToken: string;
+  /** The console session's id (as the sessions page lists it); null for bearer requests. */
+  readonly sessionId: number | null;
 }
 
 function user(identity: AdminIdentity): ConsoleUser {
-  return { actor: identity.actor, csrfToken: identity.csrfToken ?? '' };
+  const stored = identity.actor.startsWith('token:');
+  return {
+    actor: identity.actor,
+    tokenName: stored ? identity.actor.slice('token:'.length) : identity.actor,
+    configured: identity.actor === 'SEICI_ADMIN_TOKEN',
+    csrfToken: identity.csrfToken ?? '',
+    sessionId: identity.sessionId ?? null,
+  };
+}
+
+/**
+ * Where to go after signing in: a console path asked for before (`/admin/...`, with its query),
+ * or the overview. Anything else, an absolute or protocol-relative URL (`//evil.example`,
+ * `/\\evil.example`), a path outside the console or with control characters, is an open redirect
+ * waiting to happen and gives the overview.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length > 2000) return '/admin';
+  if (!/^\/admin(?:[/?#]|$)/.test(next)) return '/admin';
+  if (/[\\\s\u0000-\u001f\u007f]/.test(next) || next.includes('//') || /%2f|%5c/i.test(next.split('?')[0])) return '/admin';
+  return next;
+}
+
+/** The login page's address for a console page that needs a sign-in: it comes back to `path` afterwards. */
+export function loginFor(path: string): string {
+  const next = safeNext(path);
+  return next === '/admin' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
 }
 
 /**
@@ -21,7 +53,7 @@ export function consolePage(s: Services) {
     const check = req.get('authorization') !== undefined ? authenticateAdmin(s, req) : sessionIdentity(s, req);
     check.then((identity) => {
       if (!identity) {
-        res.redirect(303, '/login');
+        res.redirect(303, req.method === 'GET' ? loginFor(req.originalUrl) : '/login');
         return;
       }
       res.locals.console = user(identity);

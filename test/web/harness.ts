@@ -44,7 +44,7 @@ export interface DemoServer {
  * The server as `npm start` runs it (server/start.ts: migrate, publish the instrument, seed the
  * demo organisation, listen), on a free port with a fresh data directory.
  */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'seici-web-'));
   const port = await freePort();
   const config = readConfig({
@@ -53,6 +53,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     SEICI_ADMIN_TOKEN: ADMIN_TOKEN,
     SEICI_PUBLIC_URL: `http://127.0.0.1:${port}`,
     SEICI_SCHEDULER_INTERVAL_MS: '1000',
+    ...env,
   });
   const running = await startServer(config, silentLogger());
   return {
@@ -71,14 +72,19 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile directory, removed at close. */
-export async function launchBrowser(): Promise<Browser> {
+/** A 390 × 844 phone with touch, as the issue's browser tests use it. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+/** A 1280 × 900 desktop screen (the default). */
+export const DESKTOP = { viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false } as const;
+
+/** Headless Chromium with a fresh profile directory, removed at close; a desktop screen unless `device` says otherwise. */
+export async function launchBrowser(device: typeof PHONE | typeof DESKTOP = DESKTOP): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'seici-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
+    ...device,
     acceptDownloads: true,
   });
   return {

@@ -17,6 +17,7 @@ import { DiagnosisQuery } from '../../dynamics/schemas.js';
 import { HttpError } from '../../errors.js';
 import { validate } from '../../validation.js';
 import { findWave } from '../../queries/waves.js';
+import { findUnitsByKeys } from '../../queries/units.js';
 import type { Services } from '../../services.js';
 import { analysedHistory, type AnalysedWave } from '../queries/analysed_waves.js';
 
@@ -58,7 +59,7 @@ type Diagnosis = Pick<
 
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
-  readonly unit: { readonly key: string; readonly n: number; readonly rollup: boolean };
+  readonly unit: { readonly key: string; readonly name: string; readonly n: number; readonly rollup: boolean };
   readonly wave: { readonly id: number; readonly name: string; readonly analysisId: number; readonly analysedAt: string | null };
   readonly minGroupSize: number;
   readonly scale: { readonly min: number; readonly max: number };
@@ -69,6 +70,12 @@ export interface UnitReport {
   readonly aggregates: readonly AggregateRow[];
   /** The lowest rwg(j) of the three dimensions: aggregation is justified when it reaches .70. */
   readonly lowestDimensionRwgj: number | null;
+  /** False when the lowest dimension rwg(j) is below .70: the members disagree too much for the means to speak for the unit. */
+  readonly aggregationJustified: boolean | null;
+  /** True when the unit is the wave's only published unit: there is nothing to compare it with. */
+  readonly onlyUnit: boolean;
+  /** The dominant dimension by name (`Translational`). */
+  readonly dominantLabel: string | null;
   readonly misalignment: number | null;
   readonly dominant: string | null;
   readonly z: Readonly<Record<string, number | null>>;
@@ -121,6 +128,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const instrument = await s.instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
   const scale = { min: instrument.definition.scaleMin, max: instrument.definition.scaleMax };
+  const unitName = (await findUnitsByKeys(s.db, [unitKey]))[0]?.name ?? unitKey;
 
   const org: AggregateScores | null = current.results.organisation.suppressed ? null : current.results.organisation;
   const row = (kind: AggregateRow['kind'], key: string, label: string, value: unknown, organisation: unknown, rwgj: unknown): AggregateRow => {
@@ -143,7 +151,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     return h ? [{ waveId: h.wave.id, wave: h.wave.name, misalignment: finite(t.misalignment), drift: finite(t.change), dominant: t.dominant, organisationMedian: finite(t.organisationMedian) }] : [];
   });
   const warnings: string[] = [...current.results.warnings];
-  if (unit.rollup) warnings.push(`"${unit.unitKey}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
+  if (unit.rollup) warnings.push(`"${unitName}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
 
   // Weakest cells, breakpoints and ranked interventions: the server's unit diagnosis (the same as
   // GET /api/v1/units/:key/diagnosis), on the stored run and the unit's imported trace events.
@@ -155,7 +163,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     } catch (err) {
       // The diagnosis cannot be given (e.g. z is undefined with one published unit): the report stands without it.
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      warnings.push(`No diagnosis: ${err.message}`);
+      if (current.visible.length > 1) warnings.push(`No diagnosis: ${err.message}`);
     }
   }
   const waveNames = new Map(history.map((h) => [String(h.wave.id), h.wave.name]));
@@ -177,15 +185,20 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
 
   const dims = Object.values(a.dimensions).map(finite);
+  const lowest = dims.every((x) => x !== null) ? Math.min(...(dims as number[])) : null;
+  const dominantDimension = DIMENSIONS.find((d) => DIMENSION_NAMES[d] === unit.dominant);
   const report: UnitReport = {
-    unit: { key: unit.unitKey, n: unit.n, rollup: unit.rollup },
+    unit: { key: unit.unitKey, name: unitName, n: unit.n, rollup: unit.rollup },
     wave: { id: wave.id, name: wave.name, analysisId: current.analysisId, analysedAt: current.analysedAt },
     minGroupSize: k,
     scale,
     organisationUnits: current.visible.length,
     organisationN: org ? org.n : null,
     aggregates,
-    lowestDimensionRwgj: dims.every((x) => x !== null) ? Math.min(...(dims as number[])) : null,
+    lowestDimensionRwgj: lowest,
+    aggregationJustified: lowest === null ? null : lowest >= 0.7,
+    onlyUnit: current.visible.length === 1,
+    dominantLabel: dominantDimension ? DIMENSION_LABELS[dominantDimension] : null,
     misalignment: finite(unit.misalignment),
     dominant: unit.dominant ?? null,
     z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(unit.z?.[DIMENSION_NAMES[d]])])),
@@ -204,7 +217,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   };
 
   const cellsOf = (pick: (c: Cell) => number | null) => Object.fromEntries(CELLS.map((c) => [c, pick(c)])) as Record<Cell, number | null>;
-  const title = `${unit.unitKey} · ${wave.name}`;
+  const title = `${unitName} · ${wave.name}`;
   const [heatmap, bars, trendChart, timeline] = await Promise.all([
     renderSvg(
       cellHeatmapSpec({
@@ -236,7 +249,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     ),
     renderSvg(
       misalignmentTrendSpec({
-        title: `Misalignment and drift · ${unit.unitKey}`,
+        title: `Misalignment and drift · ${unitName}`,
         minGroupSize: k,
         waves: trend.map((t) => ({ wave: t.wave, n: nIn(waveById.get(String(t.waveId))!, unitKey) ?? unit.n, misalignment: t.misalignment, drift: t.drift, organisationMisalignment: t.organisationMedian })),
         expectedOptimum: current.results.driftCapacity,
@@ -244,7 +257,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     ),
     renderSvg(
       breakpointTimelineSpec({
-        title: `Breakpoints · ${unit.unitKey}`,
+        title: `Breakpoints · ${unitName}`,
         subtitle: 'Coordination signals over their pre-registered thresholds for the persistence window',
         breakpoints: (diagnosis?.breakpoints ?? []).map((b) => ({ ...b, unit: unitKey })),
         waves: history.map((h) => ({ name: h.wave.name, date: h.wave.opensAt.slice(0, 10) })),
