@@ -24,7 +24,8 @@ export interface Config {
   readonly minGroupSize: number;
   /**
    * The organisation's IANA time zone (SEICI_TIME_ZONE, default UTC): the console shows and takes
-   * wave dates in it; everything is stored in UTC.
+   * wave dates in it, and respondents are told in it when a wave opens and closes (their pages
+   * and e-mails); everything is stored in UTC.
    */
   readonly timeZone: string;
   /** Base of the links sent to respondents (`<publicUrl>/s/<token>`). */
@@ -57,11 +58,6 @@ export interface Config {
    * say that their commitments cannot be checked; it never makes up a key.
    */
   readonly signingKey?: KeyObject;
-  /**
-   * The organisation's IANA time zone (SEICI_TIME_ZONE, default UTC), in which respondents are
-   * told when a wave opens and closes (their pages and e-mails); times are stored in UTC.
-   */
-  readonly timeZone?: string;
 }
 
 /** A limit of `limit` counted requests per `windowSeconds` (express-rate-limit's fixed window). */
@@ -131,7 +127,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secret,
     signingKey: signingKey(env.SEICI_SIGNING_KEY),
-    timeZone: timeZone(env.SEICI_TIME_ZONE),
   };
 }
 
@@ -165,15 +160,6 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
   }
   return value;
-}
-
-function timeZone(raw: string | undefined): string {
-  const zone = (raw ?? '').trim() || 'UTC';
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    throw new ConfigError(`SEICI_TIME_ZONE must be an IANA time zone such as "Europe/Berlin" or "UTC"; got "${zone.slice(0, 60)}".`);
-  }
 }
 
 function synchronous(raw: string | undefined): 'FULL' | 'NORMAL' {

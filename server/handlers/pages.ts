@@ -42,7 +42,7 @@ export function respondentLocale(offered: readonly string[], request: LanguageRe
 
 /** The organisation's time zone, in which respondents are told when a wave opens and closes. */
 export function respondentTimeZone(s: Services): string {
-  return s.config.timeZone ?? 'UTC';
+  return s.config.timeZone;
 }
 
 /**

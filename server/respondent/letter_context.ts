@@ -6,5 +6,5 @@ import type { Services } from '../services.js';
 export async function letterContext(s: Services, wave: WaveRecord): Promise<LetterContext> {
   const instrument = await s.instruments.document(wave.instrumentVersion);
   if (!instrument) throw new Error(`wave ${wave.id} pins instrument version ${wave.instrumentVersion}, which is not stored`);
-  return { title: instrument.title, locales: wave.locales, closesAt: wave.closesAt, minGroupSize: wave.minGroupSize, timeZone: s.config.timeZone ?? 'UTC' };
+  return { title: instrument.title, locales: wave.locales, closesAt: wave.closesAt, minGroupSize: wave.minGroupSize, timeZone: s.config.timeZone };
 }
