@@ -279,7 +279,7 @@ scale_developer_checks <- function() {
     complete <- as.data.frame(x[stats::complete.cases(x), , drop = FALSE])
     put(ptr(prefix, "nOmega"), nrow(complete))
     if (!is.null(row$omegaTotal)) {
-      fit <- lavaan::cfa(paste("f =~", paste(colnames(x), collapse = " + ")), data = complete, likelihood = "normal")
+      fit <- lavaan::cfa(paste("f =~", paste(colnames(x), collapse = " + ")), data = complete, likelihood = "normal", se = "none")
       put(ptr(prefix, "omegaTotal"), semTools::compRelSEM(fit, obs.var = FALSE)[["f"]])
     }
   }
@@ -335,7 +335,7 @@ scale_developer_checks <- function() {
     row <- results$cfa[[i]]
     if (is.null(row$chisq)) next
     name <- sub(":.*$", "", row$model)
-    fit <- lavaan::sem(model_of(name), data = frame, missing = "ml")
+    fit <- lavaan::sem(model_of(name), data = frame, missing = "ml", se = "none")
     fm <- lavaan::fitMeasures(fit, measures)
     prefix <- c("cfa", i - 1)
     put(ptr(prefix, "n"), lavaan::lavInspect(fit, "ntotal"))
@@ -356,7 +356,12 @@ scale_developer_checks <- function() {
     fits <- list()
     for (m in seq_along(tab$models)) {
       level <- tab$models[[m]]$level
-      fit <- lavaan::cfa(model_of(tab$scale), data = grouped, group = ".context", group.equal = constraints[[level]], missing = "ml")
+      equal <- constraints[[level]]
+      fit <- if (length(equal) == 0) {
+        lavaan::cfa(model_of(tab$scale), data = grouped, group = ".context", missing = "ml", se = "none")
+      } else {
+        lavaan::cfa(model_of(tab$scale), data = grouped, group = ".context", group.equal = equal, missing = "ml", se = "none")
+      }
       fm <- lavaan::fitMeasures(fit, c("chisq", "df", "cfi", "rmsea", "srmr"))
       fits[[level]] <- fm
       for (x in names(fm)) put(ptr(prefix, "models", m - 1, x), fm[[x]])

@@ -13,6 +13,7 @@ import * as S from '../schemas.js';
 import * as IS from '../instrument_schemas.js';
 import * as PS from '../panel_schemas.js';
 import * as panels from '../handlers/panels.js';
+import { bundleRoutes } from '../bundles/routes.js';
 import { commitmentRoutes } from '../prereg/routes.js';
 import { validate } from '../validation.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
@@ -271,4 +272,5 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: ({ s, req }) => admin.auditLog(s, validate(z.coerce.number().int().min(1).max(10_000).default(100), req.query.limit, 'limit')),
   }),
   ...commitmentRoutes,
+  ...bundleRoutes,
 ];
