@@ -31,7 +31,7 @@ type BundledKind = (typeof BUNDLED_KINDS)[number];
 const DIMENSION_LABELS = { S: 'Structural', R: 'Relational', T: 'Translational' } as const;
 
 /** The R packages (and versions this bundle was checked with) the script loads. */
-const R_PACKAGES = { psych: '2.2.9', lavaan: '0.6.14', semTools: '0.5.6', multilevel: '2.7', jsonlite: '1.8.4' };
+const R_PACKAGES = { psych: '2.2.9', GPArotation: '2022.10.2', lavaan: '0.6.14', semTools: '0.5.6', multilevel: '2.7', jsonlite: '1.8.4' };
 
 function seiciVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -73,7 +73,7 @@ function readme(record: AnalysisRecord, kind: BundledKind, waveName: string, che
   return `seici reproducibility bundle: analysis ${record.id}, ${what}
 Wave: ${waveName} (id ${record.waveId}). Finished: ${record.finishedAt}.
 
-Run the check (R with psych, lavaan, semTools, multilevel and jsonlite):
+Run the check (R with psych, GPArotation, lavaan, semTools, multilevel and jsonlite):
     Rscript recompute.R            (from this folder; or Rscript recompute.R /path/to/folder)
 It checks MANIFEST.sha256, recomputes ${checked} numbers of results.json from the data and
 prints, for each, seici's value, R's value and whether they agree within the tolerance

@@ -237,7 +237,7 @@ wave_checks <- function() {
 }
 
 scale_developer_checks <- function() {
-  for (p in c("lavaan", "semTools")) if (!requireNamespace(p, quietly = TRUE)) fail("the R package", p, "is not installed.")
+  for (p in c("lavaan", "semTools", "GPArotation")) if (!requireNamespace(p, quietly = TRUE)) fail("the R package", p, "is not installed.")
   sample <- which(d$wave == options$wave)
   X <- keyed[sample, , drop = FALSE]
   put("/n", nrow(X))
