@@ -13,6 +13,7 @@ import { checkStoredChain, serverPublicKey } from '../prereg/handlers.js';
 import { chainUpTo } from '../prereg/queries.js';
 import type { Services } from '../services.js';
 import { bundleChecks, type WaveCheckContext } from './checks.js';
+import { unitsShownInEveryRun } from './queries.js';
 import { RECOMPUTE_R } from './recompute_r.js';
 import { BundleDataMismatch, bundleRespondents, respondentCsv, type BundleRespondents } from './respondent_data.js';
 import { tarGz, type ArchiveFile } from './tar_archive.js';
@@ -132,9 +133,11 @@ export async function buildAnalysisBundle(s: Services, analysisId: number): Prom
   }
   const input = await wavePublicationInput(s.db, s.clock, s.instruments, wave);
   const instrument = (await s.instruments.get(wave.instrumentVersion))!;
+  const shown = new Map<string, Set<string> | null>();
+  for (const w of input.waves) shown.set(w.label, await unitsShownInEveryRun(s.db, Number(w.label)));
   let data: BundleRespondents;
   try {
-    data = bundleRespondents(input, publication);
+    data = bundleRespondents(input, publication, shown);
   } catch (err) {
     if (err instanceof BundleDataMismatch) throw conflict(`Analysis ${analysisId} cannot be bundled: ${err.message}`);
     throw err;

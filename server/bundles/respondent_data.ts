@@ -60,9 +60,13 @@ function compareRows(a: BundleRow, b: BundleRow, waveOrder: ReadonlyMap<string, 
  * change, and a unit is in a bundle with all its valid respondents or with none.
  *
  * Refuses (BundleDataMismatch) when the stored answers no longer give the run's published
- * counts: then they are not the data the run used.
+ * counts (then they are not the data the run used), and when the run uses as a unit one that
+ * some stored publication of that wave withheld (`shown`: per wave label, the units every
+ * stored publication of the wave published as units): after a change of the hierarchy, a
+ * republication may score a team that an earlier publication suppressed to protect a smaller
+ * one, and its answers next to the earlier roll-up would isolate that smaller team.
  */
-export function bundleRespondents(input: WavePublicationInput, publication: WavePublication): BundleRespondents {
+export function bundleRespondents(input: WavePublicationInput, publication: WavePublication, shown: ReadonlyMap<string, ReadonlySet<string> | null>): BundleRespondents {
   const items = input.items.map((i) => i.id);
   const resolved = resolveItemMap(
     { scaleMin: input.scaleMin, scaleMax: input.scaleMax, items: Object.fromEntries(input.items.map((i) => [i.id, { cell: i.cell, reverse: i.reverse }])) },
@@ -86,6 +90,14 @@ export function bundleRespondents(input: WavePublicationInput, publication: Wave
       found.set(set.unitKey, (found.get(set.unitKey) ?? 0) + 1);
       rows.push({ wave: wave.label, unit: set.unitKey, answers: answers[r].map((v) => (Number.isNaN(v) ? null : v)) });
     });
+    const everywhere = shown.get(wave.label);
+    for (const key of published.keys()) {
+      if (everywhere && !everywhere.has(key)) {
+        throw new BundleDataMismatch(
+          `unit ${key} of wave ${wave.label} was withheld from a publication of that wave (so that no subtraction would isolate fewer than k people), and this run, made after the unit hierarchy changed, uses it as a unit; its answers cannot leave in a bundle.`,
+        );
+      }
+    }
     for (const [key, n] of published) {
       if (found.get(key) !== n) {
         throw new BundleDataMismatch(`unit ${key} of wave ${wave.label} has ${found.get(key) ?? 0} valid answer sets now but ${n} in the analysis, so the stored answers are not the data this run used.`);
