@@ -79,9 +79,12 @@ export function bundleRespondents(input: WavePublicationInput, publication: Wave
   input.waves.forEach((wave, w) => {
     const isCurrent = w === input.waves.length - 1;
     const applied = isCurrent ? k : Math.max(k, wave.minGroupSize);
+    const everywhere = shown.get(wave.label);
+    // An earlier wave's units are decided again under today's hierarchy (as publishWave does); only those every
+    // stored publication of that wave also showed as units may leave (those a run under an older hierarchy used).
     const published = isCurrent
       ? unitsPublishedAsUnits(publication)
-      : unitsPublishedAsUnits(publishWave({ ...input, waves: [{ ...wave, minGroupSize: applied }], previous: [] }));
+      : new Map([...unitsPublishedAsUnits(publishWave({ ...input, waves: [{ ...wave, minGroupSize: applied }], previous: [] }))].filter(([key]) => !everywhere || everywhere.has(key)));
     const answers = wave.answerSets.map((set) => items.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
     const valid = validRespondents(cellScoreMatrix(answers, resolved), answers.length);
     const found = new Map<string, number>();
@@ -90,11 +93,10 @@ export function bundleRespondents(input: WavePublicationInput, publication: Wave
       found.set(set.unitKey, (found.get(set.unitKey) ?? 0) + 1);
       rows.push({ wave: wave.label, unit: set.unitKey, answers: answers[r].map((v) => (Number.isNaN(v) ? null : v)) });
     });
-    const everywhere = shown.get(wave.label);
     for (const key of published.keys()) {
-      if (everywhere && !everywhere.has(key)) {
+      if (isCurrent && everywhere && !everywhere.has(key)) {
         throw new BundleDataMismatch(
-          `unit ${key} of wave ${wave.label} was withheld from a publication of that wave (so that no subtraction would isolate fewer than k people), and this run, made after the unit hierarchy changed, uses it as a unit; its answers cannot leave in a bundle.`,
+          `unit ${key} of wave ${wave.label} was withheld from another publication of that wave (so that no subtraction would isolate fewer than k people), and this run, made after the unit hierarchy changed, publishes it as a unit; its answers cannot leave in a bundle.`,
         );
       }
     }

@@ -175,7 +175,7 @@ describe('the reproducibility bundle of the demo', () => {
     // suppressed team (complementary suppression): their answers next to the first reports' roll-ups would isolate it.
     const refused = await request(t.app).get(`/api/v1/analyses/${republished}/bundle`).set(AUTH);
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatch(new RegExp(`^Analysis ${republished} cannot be bundled: unit eng-U\\d of wave ${waveIds[0]} was withheld from a publication of that wave \\(so that no subtraction would isolate fewer than k people\\), and this run, made after the unit hierarchy changed, uses it as a unit; its answers cannot leave in a bundle\\.$`));
+    expect(refused.body.error).toMatch(new RegExp(`^Analysis ${republished} cannot be bundled: unit eng-U\\d of wave ${waveIds[1]} was withheld from another publication of that wave \\(so that no subtraction would isolate fewer than k people\\), and this run, made after the unit hierarchy changed, publishes it as a unit; its answers cannot leave in a bundle\\.$`));
     // The bundles of the stored runs are still the same archives after the change.
     expect((await download(bundles.second.id, 'after-move')).archive.equals(bundles.second.archive)).toBe(true);
     // Any two bundles (of two waves, of two kinds) differ, wave by wave, by whole units only.
