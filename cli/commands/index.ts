@@ -43,4 +43,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'panel', summary: 'Panel designs: unit fixed effects, difference-in-differences, event study, cross-lagged panel model', load: () => import('./panel.js') },
   { name: 'panel-data', summary: 'The unit-wave research panel from responses, traces and PQ: the file seici hypotheses and seici panel read', load: () => import('./panel_data.js') },
   { name: 'verify', summary: 'Verify a pre-registration receipt (chain, hashes and signatures) without the server', load: () => import('./verify.js') },
+  { name: 'bundle', summary: "Write the reproducibility bundle of a stored analysis run: its anonymised data, models, options, results and an R script that checks every number", load: () => import('./bundle.js') },
 ];

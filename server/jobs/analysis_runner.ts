@@ -141,7 +141,7 @@ export class AnalysisRunner {
   private async task(record: AnalysisRecord): Promise<WorkerTask> {
     if (record.kind === 'research') return { kind: 'research', input: await researchPublicationInput(this.db, this.instruments, record) };
     const wave = (await findWave(this.db, record.waveId))!;
-    const input = await this.publicationInput(wave);
+    const input = await wavePublicationInput(this.db, this.clock, this.instruments, wave);
     const contexts = Object.fromEntries((await listUnits(this.db)).map((u) => [u.key, u.context]));
     if (record.kind === 'wave') return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)) };
     if (record.kind === 'scale-developer' || record.kind === 'pilot') {
@@ -184,32 +184,33 @@ export class AnalysisRunner {
       },
     };
   }
+}
 
-  /**
-   * The input of a wave's publication: its complete answer sets, preceded by those of earlier
-   * closed waves on the same instrument version (for z and drift, each with its own minimum
-   * group size), the unit hierarchy, and the counts of its earlier publications.
-   */
-  private async publicationInput(wave: WaveRecord): Promise<WavePublicationInput> {
-    const instrument = await this.instruments.get(wave.instrumentVersion);
-    if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
-    const earlier = (await listWaves(this.db))
-      .filter((w) => w.id !== wave.id && effectiveStatus(w, this.clock()) === 'closed' && w.instrumentVersion === wave.instrumentVersion && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
-      .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id));
-    const waves = [];
-    for (const w of [...earlier, wave]) {
-      const sets = await completeAnswerSets(this.db, w.id);
-      waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })) });
-    }
-    return {
-      scaleMin: instrument.definition.scaleMin,
-      scaleMax: instrument.definition.scaleMax,
-      items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
-      units: (await listUnits(this.db)).map((u) => ({ key: u.key, parentKey: u.parentKey })),
-      waves,
-      previous: await publishedCounts(this.db, wave.id),
-    };
+/**
+ * The input of a wave's publication: its complete answer sets, preceded by those of earlier
+ * closed waves on the same instrument version (for z and drift, each with its own minimum
+ * group size), the unit hierarchy, and the counts of its earlier publications. A run's bundle
+ * rebuilds its data with the same function.
+ */
+export async function wavePublicationInput(db: Db, clock: Clock, instruments: InstrumentCache, wave: WaveRecord): Promise<WavePublicationInput> {
+  const instrument = await instruments.get(wave.instrumentVersion);
+  if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
+  const earlier = (await listWaves(db))
+    .filter((w) => w.id !== wave.id && effectiveStatus(w, clock()) === 'closed' && w.instrumentVersion === wave.instrumentVersion && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
+    .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id));
+  const waves = [];
+  for (const w of [...earlier, wave]) {
+    const sets = await completeAnswerSets(db, w.id);
+    waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })) });
   }
+  return {
+    scaleMin: instrument.definition.scaleMin,
+    scaleMax: instrument.definition.scaleMax,
+    items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
+    units: (await listUnits(db)).map((u) => ({ key: u.key, parentKey: u.parentKey })),
+    waves,
+    previous: await publishedCounts(db, wave.id),
+  };
 }
 
 function runInWorker(task: WorkerTask): Promise<unknown> {

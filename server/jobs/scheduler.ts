@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { iso } from '../clock.js';
 import { lockWaveRules } from '../dynamics/rule_lock.js';
 import { audit } from '../handlers/audit.js';
+import { commitRulesAtOpening } from '../prereg/opening_commitment.js';
 import { claimEvent, dueEvents, type WaveEvent } from '../queries/scheduler.js';
 import { findWave, setWaveStatus } from '../queries/waves.js';
 import { sendReminders } from './reminders.js';
@@ -77,7 +78,10 @@ export class WaveScheduler {
     const status = event.kind === 'open' ? 'open' : 'closed';
     const won = await this.s.db.transaction(async (trx) => {
       if (!(await claimEvent(trx, event.id, at, this.processId))) return false;
-      if (event.kind === 'open') await lockWaveRules(trx, event.waveId, at);
+      if (event.kind === 'open') {
+        await lockWaveRules(trx, event.waveId, at);
+        await commitRulesAtOpening(this.s, trx, event.waveId);
+      }
       if (await setWaveStatus(trx, event.waveId, status, at)) {
         await audit(this.s, 'scheduler', `wave.${event.kind}`, `wave:${event.waveId}`, { dueAt: event.dueAt }, trx);
         // The automatic publication of a closing wave is queued in the same transaction as the

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { DEFAULT_RULES, InputError, parseModelSyntax } from '../../analysis/index.js';
 import { iso } from '../clock.js';
@@ -6,9 +7,10 @@ import { storedRules } from '../dynamics/handlers/rules.js';
 import { HttpError, conflict, notFound } from '../errors.js';
 import { audit } from '../handlers/audit.js';
 import { requireWave } from '../handlers/waves.js';
+import type { Db } from '../db.js';
 import type { Services } from '../services.js';
 import { canonicalJson } from './canonical_json.js';
-import { GENESIS_HASH, RECEIPT_FORMAT, bodyOf, checkChain, publicKeyOf, sha256, signCommitment, type ChainCheck, type Receipt, type SignedCommitment } from './commitment_chain.js';
+import { GENESIS_HASH, RECEIPT_FORMAT, bodyOf, checkChain, publicKeyOf, sha256, signCommitment, type ChainCheck, type CommitmentKind, type Receipt, type SignedCommitment } from './commitment_chain.js';
 import { chainUpTo, findCommitment, insertCommitment, lastCommitment, waveHasAnswers } from './queries.js';
 import { receiptPage } from './receipt_page.js';
 import type { CommitmentCreate } from './schemas.js';
@@ -27,14 +29,42 @@ export function checkStoredChain(s: Services, entries: readonly SignedCommitment
   return checkChain(entries, key);
 }
 
+/** What a breakpoint-rules commitment fixes: the full stored rule set of a version (undefined for an unknown version). */
+export async function ruleSetContent(db: Db, version: string): Promise<{ ruleVersion: string; rules: unknown } | undefined> {
+  const record = await findRuleSetByVersion(db, version);
+  if (!record && version !== DEFAULT_RULES.version) return undefined;
+  const rules = record ? storedRules(record) : DEFAULT_RULES;
+  return { ruleVersion: rules.version, rules: JSON.parse(JSON.stringify(rules)) };
+}
+
+/**
+ * Appends one signed entry to the chain in `trx` (a transaction): the next seq, the previous
+ * entry's hash, SHA-256 over canonical JSON, Ed25519 by `key`, and an audit entry.
+ */
+export async function appendCommitment(
+  s: Services,
+  trx: Db,
+  key: KeyObject,
+  actor: string,
+  fields: { kind: CommitmentKind; waveId: number; title: string; content: unknown },
+): Promise<SignedCommitment> {
+  const last = await lastCommitment(trx);
+  const entry = signCommitment(
+    { seq: (last?.seq ?? 0) + 1, ...fields, contentHash: sha256(canonicalJson(fields.content)), committedAt: iso(s.clock()), prevHash: last?.hash ?? GENESIS_HASH, publicKey: publicKeyOf(key) },
+    key,
+  );
+  await insertCommitment(trx, entry, canonicalJson(bodyOf(entry)), actor);
+  await audit(s, actor, 'commitment.create', `commitment:${entry.seq}`, { kind: entry.kind, waveId: entry.waveId, hash: entry.hash }, trx);
+  return entry;
+}
+
 /** What a commitment fixes, as the JSON that is hashed: for rules, the full rule set of the named version. */
 async function contentOf(s: Services, body: z.output<typeof CommitmentCreate>): Promise<{ title: string; content: unknown }> {
   switch (body.kind) {
     case 'breakpoint-rules': {
-      const record = await findRuleSetByVersion(s.db, body.ruleVersion);
-      if (!record && body.ruleVersion !== DEFAULT_RULES.version) throw new HttpError(400, `ruleVersion names no stored breakpoint rule set ("${body.ruleVersion}").`);
-      const rules = record ? storedRules(record) : DEFAULT_RULES;
-      return { title: body.title ?? `Breakpoint rules ${rules.version}`, content: { ruleVersion: rules.version, rules: JSON.parse(JSON.stringify(rules)) } };
+      const content = await ruleSetContent(s.db, body.ruleVersion);
+      if (!content) throw new HttpError(400, `ruleVersion names no stored breakpoint rule set ("${body.ruleVersion}").`);
+      return { title: body.title ?? `Breakpoint rules ${content.ruleVersion}`, content };
     }
     case 'measurement-model': {
       try {
@@ -64,19 +94,11 @@ export async function createCommitment(s: Services, actor: string, body: z.outpu
   if (!key) throw new HttpError(503, NO_KEY);
   const wave = await requireWave(s, body.waveId);
   const { title, content } = await contentOf(s, body);
-  const contentHash = sha256(canonicalJson(content));
   for (let attempt = 0; ; attempt++) {
     try {
       return await s.db.transaction(async (trx) => {
         if (await waveHasAnswers(trx, wave.id)) throw conflict(`Wave ${wave.id} already has answers, so a commitment made now would not precede its data.`);
-        const last = await lastCommitment(trx);
-        const entry = signCommitment(
-          { seq: (last?.seq ?? 0) + 1, kind: body.kind, waveId: wave.id, title, content, contentHash, committedAt: iso(s.clock()), prevHash: last?.hash ?? GENESIS_HASH, publicKey: publicKeyOf(key) },
-          key,
-        );
-        await insertCommitment(trx, entry, canonicalJson(bodyOf(entry)), actor);
-        await audit(s, actor, 'commitment.create', `commitment:${entry.seq}`, { kind: entry.kind, waveId: entry.waveId, hash: entry.hash }, trx);
-        return entry;
+        return appendCommitment(s, trx, key, actor, { kind: body.kind, waveId: wave.id, title, content });
       });
     } catch (err) {
       // Two commitments racing for the same seq: the unique index refuses one; it takes the next place.

@@ -14,6 +14,7 @@ import * as IS from '../instrument_schemas.js';
 import * as PS from '../panel_schemas.js';
 import * as panels from '../handlers/panels.js';
 import * as pilot from '../handlers/pilot.js';
+import { bundleRoutes } from '../bundles/routes.js';
 import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
@@ -337,4 +338,5 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   ...commitmentRoutes,
   ...researchRoutes,
+  ...bundleRoutes,
 ];
