@@ -20,6 +20,7 @@ import { findWave } from '../../queries/waves.js';
 import { findUnitsByKeys } from '../../queries/units.js';
 import type { Services } from '../../services.js';
 import { analysedHistory, type AnalysedWave } from '../queries/analysed_waves.js';
+import { finiteOrNull } from '../../../analysis/publication/finite.js';
 
 /** One aggregate of the unit (a cell, dimension, lever or the whole index) beside the organisation. */
 export interface AggregateRow {
@@ -101,10 +102,6 @@ export interface UnitReportPage {
   readonly charts: { readonly heatmap: string; readonly bars: string; readonly trend: string; readonly timeline: string };
 }
 
-function finite(x: unknown): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
-
 /**
  * The unit report of one unit (or roll-up) in one published wave: a read-only view of the
  * wave's stored run. Its cells, dimensions, levers and index beside the organisation, rwg(j) of
@@ -132,9 +129,9 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
 
   const org: AggregateScores | null = current.results.organisation.suppressed ? null : current.results.organisation;
   const row = (kind: AggregateRow['kind'], key: string, label: string, value: unknown, organisation: unknown, rwgj: unknown): AggregateRow => {
-    const v = finite(value);
-    const o = finite(organisation);
-    const r = finite(rwgj);
+    const v = finiteOrNull(value);
+    const o = finiteOrNull(organisation);
+    const r = finiteOrNull(rwgj);
     return { kind, key, label, unit: v, organisation: o, difference: v !== null && o !== null ? v - o : null, rwgj: r, agrees: r === null ? null : r >= 0.7 };
   };
   const a = unit.agreement;
@@ -148,7 +145,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const waveById = new Map(history.map((h) => [String(h.wave.id), h]));
   const trend: TrendRow[] = unit.trend.flatMap((t) => {
     const h = waveById.get(t.wave);
-    return h ? [{ waveId: h.wave.id, wave: h.wave.name, misalignment: finite(t.misalignment), drift: finite(t.change), dominant: t.dominant, organisationMedian: finite(t.organisationMedian) }] : [];
+    return h ? [{ waveId: h.wave.id, wave: h.wave.name, misalignment: finiteOrNull(t.misalignment), drift: finiteOrNull(t.change), dominant: t.dominant, organisationMedian: finiteOrNull(t.organisationMedian) }] : [];
   });
   const warnings: string[] = [...current.results.warnings];
   if (unit.rollup) warnings.push(`"${unitName}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
@@ -168,7 +165,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   }
   const waveNames = new Map(history.map((h) => [String(h.wave.id), h.wave.name]));
   const named = (text: string) => text.replace(/ in (\d+)\b/g, (m, id: string) => (waveNames.has(id) ? ` in "${waveNames.get(id)}"` : m));
-  const weakestCells = (diagnosis?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finite(c.score), organisation: finite(c.organisationMean), z: finite(c.z) }));
+  const weakestCells = (diagnosis?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finiteOrNull(c.score), organisation: finiteOrNull(c.organisationMean), z: finiteOrNull(c.z) }));
   const interventions: InterventionRow[] = (diagnosis?.interventions ?? []).map((iv) => ({
     name: iv.name,
     description: iv.description,
@@ -184,7 +181,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const preregistration = rules ? preregistrationSentence(rules) : null;
   if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
 
-  const dims = Object.values(a.dimensions).map(finite);
+  const dims = Object.values(a.dimensions).map(finiteOrNull);
   const lowest = dims.every((x) => x !== null) ? Math.min(...(dims as number[])) : null;
   const dominantDimension = DIMENSIONS.find((d) => DIMENSION_NAMES[d] === unit.dominant);
   const report: UnitReport = {
@@ -199,11 +196,11 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     aggregationJustified: lowest === null ? null : lowest >= 0.7,
     onlyUnit: current.visible.length === 1,
     dominantLabel: dominantDimension ? DIMENSION_LABELS[dominantDimension] : null,
-    misalignment: finite(unit.misalignment),
+    misalignment: finiteOrNull(unit.misalignment),
     dominant: unit.dominant ?? null,
-    z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(unit.z?.[DIMENSION_NAMES[d]])])),
+    z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finiteOrNull(unit.z?.[DIMENSION_NAMES[d]])])),
     trend,
-    drift: finite(unit.drift),
+    drift: finiteOrNull(unit.drift),
     drifting: unit.drifting,
     driftCapacity: current.results.driftCapacity,
     weakestCells,
@@ -227,8 +224,8 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
         minGroupSize: k,
         scaleMin: scale.min,
         scaleMax: scale.max,
-        cells: cellsOf((c) => finite(unit.cells[c])),
-        organisation: cellsOf((c) => finite(org?.cells[c])),
+        cells: cellsOf((c) => finiteOrNull(unit.cells[c])),
+        organisation: cellsOf((c) => finiteOrNull(org?.cells[c])),
         highlight: weakestCells.map((c) => c.cell as Cell),
       }),
     ),
@@ -241,8 +238,8 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
         scaleMax: scale.max,
         unit: { dimensions: unit.dimensions, levers: unit.levers },
         organisation: {
-          dimensions: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finite(org?.dimensions[DIMENSION_NAMES[d]])])),
-          levers: Object.fromEntries(LEVERS.map((l) => [LEVER_NAMES[l], finite(org?.levers[LEVER_NAMES[l]])])),
+          dimensions: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finiteOrNull(org?.dimensions[DIMENSION_NAMES[d]])])),
+          levers: Object.fromEntries(LEVERS.map((l) => [LEVER_NAMES[l], finiteOrNull(org?.levers[LEVER_NAMES[l]])])),
         },
         rwgj: a.dimensions,
       }),
