@@ -15,6 +15,7 @@ import { multilevelMeasurement, type MultilevelMeasurement } from './multilevel_
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
 import { finiteOrNull } from './finite.js';
+import { guardEfa } from './efa_guards.js';
 
 const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = { S: 'Structural', R: 'Relational', T: 'Translational' };
 
@@ -232,28 +233,25 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
   if (efaSmall) efa = efaSmall;
   else try {
     const result = exploratoryFactorAnalysis(keyed, { items: ids, nfactors: CELLS.length, method: 'minres', rotate: 'oblimin', missing: 'pairwise' });
+    const guarded = guardEfa(result.loadings, result.retention, result.bartlett);
     efa = {
       nfactors: result.nfactors,
       kmo: result.kmo,
-      // A negative χ² arises only when n − 1 − (2p + 5)/6 < 0 or |R| > 1 (a smoothed matrix): not a test then.
-      bartlett: result.bartlett.chisq >= 0 ? result.bartlett : null,
+      bartlett: guarded.bartlett,
       rmsea: result.fit.rmsea,
       tli: result.fit.tli,
-      loadings: result.retention.map((r) => {
-        const heywood = result.loadings[r.item].some((l) => Math.abs(l) > 1) || r.communality > 1;
-        return {
-          item: r.item,
-          cell: input.items.find((i) => i.id === r.item)!.cell,
-          loadings: result.loadings[r.item],
-          communality: r.communality,
-          primaryFactor: r.primaryFactor,
-          primaryLoading: r.primaryLoading,
-          crossLoading: r.crossLoading,
-          verdict: heywood && r.verdict === 'keep' ? ('revise' as const) : r.verdict,
-          reason: heywood ? `Heywood case: a loading or the communality lies beyond ±1, so the estimate is improper; ${r.reason}` : r.reason,
-        };
-      }),
-      warnings: [...result.diagnostics.warnings, ...(result.bartlett.chisq < 0 ? ['Bartlett\'s χ² came out negative (the sample is too small for the number of items), so the test is not reported.'] : [])],
+      loadings: guarded.retention.map((r) => ({
+        item: r.item,
+        cell: input.items.find((i) => i.id === r.item)!.cell,
+        loadings: result.loadings[r.item],
+        communality: r.communality,
+        primaryFactor: r.primaryFactor,
+        primaryLoading: r.primaryLoading,
+        crossLoading: r.crossLoading,
+        verdict: r.verdict,
+        reason: r.reason,
+      })),
+      warnings: [...result.diagnostics.warnings, ...guarded.warnings],
     };
   } catch (err) {
     efa = { error: message(err) };

@@ -330,6 +330,19 @@ export function organisationHeatmap(s: Services, analysed: AnalysedWave, names: 
   return chart;
 }
 
+/**
+ * What a wave run says, in its own words, about comparing its units: whether units in different
+ * contexts may be ranked by their means (the invariance gate), and, when the wave was answered
+ * on another instrument version than the one before it, on which shared items its scores are
+ * compared. Both are read from the stored run; null when the run holds none.
+ */
+function storedStatements(results: unknown): { gate: { statement: string; acrossContexts: boolean } | null; crossVersion: string | null } {
+  const r = results as { comparison?: { statement?: unknown; meansAcrossContexts?: unknown; contexts?: readonly unknown[] } | null; crossVersion?: { statement?: unknown } | null };
+  const c = r.comparison;
+  const gate = c && typeof c.statement === 'string' && (c.contexts?.length ?? 0) > 1 ? { statement: c.statement, acrossContexts: c.meansAcrossContexts === true } : null;
+  return { gate, crossVersion: typeof r.crossVersion?.statement === 'string' ? r.crossVersion.statement : null };
+}
+
 /** Every analysed wave, newest first, with its published units by name and its organisation heatmap. */
 export async function reportsPage(s: Services) {
   const waves = await listWaves(s.db);
@@ -346,6 +359,7 @@ export async function reportsPage(s: Services) {
       single: a.visible.length === 1,
       hidden: a.results.units.length - a.visible.length,
       heatmap: await organisationHeatmap(s, a, names),
+      ...storedStatements(a.results),
     });
   }
   return { analysed };

@@ -94,6 +94,10 @@ describe.each(BACKENDS)('the scale-development cycle on $label', (backend) => {
     expect(gate.statement).toMatch(/^Units are ranked within each context only: .*Translational: scalar invariance fails in full; scalar invariance holds only with TxA_2~1 released/);
     expect(gate.statement).toMatch(/may come from how the items are read there/);
     expect(pilotReport.body.crossVersion).toBeNull();
+    // the console's reports page says the same, in the stored run's words
+    const reportsPage = await api().get('/admin/reports').set(AUTH).set('Accept', 'text/html');
+    expect(reportsPage.status).toBe(200);
+    expect(reportsPage.text).toContain('Units are ranked within each context only');
 
     // The pilot analysis, a stored run of kind pilot.
     const queued = await api().post(`/api/v1/waves/${pilotId}/pilot`).set(AUTH).send({});
@@ -191,6 +195,7 @@ describe.each(BACKENDS)('the scale-development cycle on $label', (backend) => {
     expect(Object.fromEntries(cv.shared.cells.map((c: { cell: string; shared: number }) => [c.cell, c.shared]))).toEqual({ SxA: 7, SxC: 8, SxV: 8, RxA: 8, RxC: 7, RxV: 8, TxA: 7, TxC: 8, TxV: 8 });
     expect(cv.statement).toMatch(/^Compared with wave Pilot \(version v1\) on the 69 items that versions v1 and v2 share \(per cell: SxA 7, SxC 8/);
     expect(cv.statement).toMatch(/4 items not in both \(SxA_3, RxC_5, TxA_2, TxA_9\) are left out of both waves' scores/);
+    expect((await api().get('/admin/reports').set(AUTH).set('Accept', 'text/html')).text).toContain('on the 69 items that versions v1 and v2 share');
     expect(cv.units).toHaveLength(40);
     expect(cv.withheld).toEqual([]);
     // Each wave's shared-item score covers exactly the respondents of its publication.
