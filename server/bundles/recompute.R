@@ -340,6 +340,15 @@ scale_developer_checks <- function() {
     prefix <- c("cfa", i - 1)
     put(ptr(prefix, "n"), lavaan::lavInspect(fit, "ntotal"))
     for (m in measures) put(ptr(prefix, m), fm[[m]])
+    # standardized loadings (std.all) of the items on their cell factors
+    if (length(row$loadings) > 0) {
+      ss <- lavaan::standardizedSolution(fit, se = FALSE, zstat = FALSE, pvalue = FALSE, ci = FALSE)
+      for (k in seq_along(row$loadings)) {
+        l <- row$loadings[[k]]
+        hit <- ss$est.std[ss$op == "=~" & ss$lhs == l$factor & ss$rhs == l$item]
+        put(ptr(prefix, "loadings", k - 1, "std"), if (length(hit) == 1) hit else NA)
+      }
+    }
   }
 
   # Measurement invariance across contexts: configural, metric, scalar, strict (lavaan group.equal), FIML.
