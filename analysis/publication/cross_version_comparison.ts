@@ -1,4 +1,4 @@
-import { DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../../instrument/model.js';
+import { DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../sei_model.js';
 import { scoreAcrossVersions, type SharedItems, type VersionItems } from '../scoring/shared_items.js';
 import { publishedSample } from './scale_developer.js';
 import type { PublicationWave, PublishedUnit, WavePublication } from './publish_wave.js';

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { levelReliability } from '../multilevel/level_reliability.js';
 import { fitTwoLevel } from '../sem/two_level/fit_two_level.js';
 import { seiTwoLevelSyntax } from '../sem/two_level/sei_two_level_syntax.js';
-import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../../instrument/model.js';
+import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../sei_model.js';
 import type { SkippedAnalysis } from './minimum_sample.js';
 import { finiteOrNull } from './finite.js';
 

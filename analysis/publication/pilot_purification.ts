@@ -3,7 +3,7 @@ import { reverseKey } from '../data/reverse_key.js';
 import { InputError } from '../errors.js';
 import { constructValidity } from '../sem/construct_validity.js';
 import { seiModelSyntax } from '../sem/sei_model_syntax.js';
-import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../../instrument/model.js';
+import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../sei_model.js';
 import { belowRequirement, factorAnalysisRequirement, isSkipped, type SkippedAnalysis } from './minimum_sample.js';
 import { publishedSample, scaleAnalysis, type InvarianceTable, type ScaleAnalysis, type ScaleAnalysisInput } from './scale_developer.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';

@@ -14,7 +14,7 @@ import { HYPOTHESES, testHypotheses, type Hypothesis } from '../research/test_hy
 import { cellScoreMatrix } from '../scoring/cell_scores.js';
 import { resolveItemMap } from '../scoring/item_map.js';
 import type { CoordinationEvent } from '../traces/event.js';
-import type { Cell } from '../../instrument/model.js';
+import type { Cell } from '../sei_model.js';
 import type { PublicationAnswerSet, PublishedUnit, WavePublication } from './publish_wave.js';
 import { validRespondents } from './valid_respondents.js';
 

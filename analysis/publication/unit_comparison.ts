@@ -1,7 +1,7 @@
 import { reverseKey } from '../data/reverse_key.js';
 import { isSkipped } from './minimum_sample.js';
 import { contextInvariance, publishedSample, type InvarianceTable, type ScaleAnalysis } from './scale_developer.js';
-import type { Cell } from '../../instrument/model.js';
+import type { Cell } from '../sei_model.js';
 import type { PublishedUnit, WavePublication, WavePublicationInput } from './publish_wave.js';
 
 /** How far the wave's measurement is equivalent across its contexts, per dimension. */
