@@ -2,6 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchBrowser, screenshot, startDemoServer, type Browser, type DemoServer } from './harness.js';
 
+// Answers are saved debounced and at most once a second, with retries: on a loaded machine a save
+// can take several seconds to be acknowledged, so the waits for it are generous (not a speed target).
+const SAVE_WAIT = { timeout: 15_000, interval: 100 };
+
 let server: DemoServer;
 let browser: Browser;
 
@@ -68,10 +72,10 @@ describe('respondent page in Chromium', () => {
     for (let p = 0; p < half; p++) {
       pages.push(await pageTitle(page));
       answered.push(await answerPage(page, (k) => k + p));
-      await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
+      await expect.poll(() => page.locator('#save-status').textContent(), SAVE_WAIT).toContain('saved');
       await page.locator('.sd-navigation__next-btn').click();
     }
-    await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
+    await expect.poll(() => page.locator('#save-status').textContent(), SAVE_WAIT).toContain('saved');
     await screenshot(page, 'respondent-02-half-saved');
     const lastVisited = await pageTitle(page);
 
@@ -104,7 +108,7 @@ describe('respondent page in Chromium', () => {
     // The link is used up: coming back shows a friendly page, not the survey.
     const again = await page.goto(url);
     expect(again?.status()).toBe(409);
-    await expect.poll(() => page.locator('h1').textContent()).toContain('already answered');
+    await expect.poll(() => page.locator('h1').textContent(), SAVE_WAIT).toContain('already answered');
     await screenshot(page, 'respondent-05-used-link');
     await page.close();
   }, 300_000);
@@ -133,10 +137,10 @@ describe('respondent page in Chromium', () => {
     const focusedNext = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
     expect(focusedNext).toBe('Next');
     await screenshot(page, 'respondent-06-keyboard-page');
-    await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
+    await expect.poll(() => page.locator('#save-status').textContent(), SAVE_WAIT).toContain('saved');
     await page.keyboard.press('Enter');
     await expect.poll(() => pageTitle(page)).not.toBe(first);
-    await expect.poll(() => page.locator('#save-status').textContent()).toContain('saved');
+    await expect.poll(() => page.locator('#save-status').textContent(), SAVE_WAIT).toContain('saved');
 
     // The reload resumes at the second page; the keyboard's answers are on the first.
     await page.reload();
