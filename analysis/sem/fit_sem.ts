@@ -157,18 +157,7 @@ export interface SemInternal {
 export function fitSem(input: SemData, model: string | readonly Statement[], options: SemOptions = {}): SemResult {
   const statements = typeof model === 'string' ? parseModelSyntax(model) : model;
   const missing = options.missing ?? 'listwise';
-  // groups in order of first appearance, as lavaan
-  const labels: string[] = [];
-  let groupOf: number[];
-  if (input.groups) {
-    if (input.groups.length !== input.rows.length) throw new InputError('group', 'group must give one label per data row.');
-    for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
-    if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
-    groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
-  } else {
-    labels.push('');
-    groupOf = input.rows.map(() => 0);
-  }
+  const { labels, groupOf } = groupLabels(input);
   const table = buildParameterTable(statements, {
     groups: labels.length,
     stdLv: options.stdLv,
@@ -538,4 +527,23 @@ function admissibility(model: ModelStructure, evaluation: ModelEvaluation, label
     }
   });
   return out;
+}
+
+/**
+ * The groups of a multi-group fit in order of first appearance, as lavaan orders them, and each
+ * row's group index (−1 for a row without a group); one unnamed group when there is no group column.
+ */
+export function groupLabels(input: SemData): { labels: string[]; groupOf: number[] } {
+  const labels: string[] = [];
+  let groupOf: number[];
+  if (input.groups) {
+    if (input.groups.length !== input.rows.length) throw new InputError('group', 'group must give one label per data row.');
+    for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
+    if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
+    groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
+  } else {
+    labels.push('');
+    groupOf = input.rows.map(() => 0);
+  }
+  return { labels, groupOf };
 }

@@ -3,6 +3,7 @@ import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
 import type { OrdinalEstimator, SemData, SemEstimate, SemFit, SemResult } from '../fit_sem.js';
+import { groupLabels } from '../fit_sem.js';
 import { cfi } from '../fit_cfi.js';
 import { rmsea } from '../fit_rmsea.js';
 import { srmr, srmrGroup } from '../fit_srmr.js';
@@ -77,17 +78,7 @@ export interface OrdinalData {
  */
 export function fitOrdinalSem(input: SemData, model: string | readonly Statement[], options: OrdinalOptions = {}): SemResult {
   const statements = typeof model === 'string' ? parseModelSyntax(model) : model;
-  const labels: string[] = [];
-  let groupOf: number[];
-  if (input.groups) {
-    if (input.groups.length !== input.rows.length) throw new InputError('group', 'group must give one label per data row.');
-    for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
-    if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
-    groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
-  } else {
-    labels.push('');
-    groupOf = input.rows.map(() => 0);
-  }
+  const { labels, groupOf } = groupLabels(input);
   const table = buildParameterTable(statements, { groups: labels.length, stdLv: options.stdLv, groupEqual: options.groupEqual, meanstructure: true });
   if (observedCovariates(table).length > 0) {
     throw new InputError('ordered', `ordered indicators cannot be fitted with observed covariates (${observedCovariates(table).join(', ')}) in this version; model them as indicators or leave them out.`);
