@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +47,17 @@ function rows(b: Bundle): { header: string[]; rows: { wave: string; unit: string
   };
 }
 
-function recompute(dir: string) {
-  const r = spawnSync('Rscript', [join(dir, 'recompute.R'), dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs the bundle's R script without blocking this test worker: R takes minutes on a loaded machine, and a worker
+ * blocked that long misses vitest's own messages (its RPC times out after 60 s).
+ */
+function recompute(dir: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('Rscript', [join(dir, 'recompute.R'), dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
 }
 
 describe('the reproducibility bundle of the demo', () => {
@@ -236,10 +243,10 @@ describe('the reproducibility bundle of the demo', () => {
     expect(existsSync(join(work, 'none.tar.gz'))).toBe(false);
   });
 
-  it.skipIf(!RUN_R)(`runs its R script, which recomputes every checked number of the wave and finds R agrees${RUN_R ? '' : ` (${NO_R})`}`, () => {
+  it.skipIf(!RUN_R)(`runs its R script, which recomputes every checked number of the wave and finds R agrees${RUN_R ? '' : ` (${NO_R})`}`, async () => {
     const b = bundles.second;
     const checks = JSON.parse(file(b, 'checks.json')).checks as unknown[];
-    const r = recompute(b.dir);
+    const r = await recompute(b.dir);
     expect(r.status, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^manifest: the 11 files match their SHA-256$/m);
     expect(r.stdout.match(/^agree /gm)).toHaveLength(checks.length);
@@ -247,7 +254,7 @@ describe('the reproducibility bundle of the demo', () => {
     expect(r.stdout).toContain(`${checks.length} numbers recomputed: ${checks.length} agree, 0 disagree`);
   }, 600_000);
 
-  it.skipIf(!RUN_R)(`says which numbers disagree when a data file was tampered with${RUN_R ? '' : ` (${NO_R})`}`, () => {
+  it.skipIf(!RUN_R)(`says which numbers disagree when a data file was tampered with${RUN_R ? '' : ` (${NO_R})`}`, async () => {
     const b = bundles.second;
     const dir = join(work, 'tampered');
     cpSync(b.dir, dir, { recursive: true });
@@ -264,7 +271,7 @@ describe('the reproducibility bundle of the demo', () => {
     lines[at] = cells.join(',');
     writeFileSync(join(dir, 'data/responses.csv'), lines.join('\n'));
 
-    const r = recompute(dir);
+    const r = await recompute(dir);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^manifest: data\/responses\.csv changed since seici wrote the bundle \(SHA-256 differs\)$/m);
     expect(r.stdout).toMatch(new RegExp(`^DISAGREE  /units/${index}/cells/SxA  seici `, 'm'));
@@ -275,11 +282,11 @@ describe('the reproducibility bundle of the demo', () => {
     expect(r.stdout).toMatch(/R disagrees with seici on: .*\/units\/\d+\/cells\/SxA/);
   }, 600_000);
 
-  it.skipIf(!RUN_R)(`runs the R script of the scale-developer bundle: items, alpha, omega, eigenvalues, EFA, CFA and invariance agree${RUN_R ? '' : ` (${NO_R})`}`, () => {
+  it.skipIf(!RUN_R)(`runs the R script of the scale-developer bundle: items, alpha, omega, eigenvalues, EFA, CFA and invariance agree${RUN_R ? '' : ` (${NO_R})`}`, async () => {
     const b = bundles.scale;
     const checks = JSON.parse(file(b, 'checks.json')).checks as { pointer: string }[];
     expect(checks.some((c) => c.pointer.startsWith('/invariance/'))).toBe(true);
-    const r = recompute(b.dir);
+    const r = await recompute(b.dir);
     expect(r.status, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/DISAGREE/);
     expect(r.stdout).toContain(`${checks.length} numbers recomputed: ${checks.length} agree, 0 disagree`);
