@@ -1,4 +1,5 @@
 import { cholesky, choleskyInverse } from './dense.js';
+import { byRows, patternFactors, type PatternFactors } from './pattern_factors.js';
 import type { MissingPattern } from './sample_statistics.js';
 
 /**
@@ -11,6 +12,10 @@ import type { MissingPattern } from './sample_statistics.js';
  * lavaan's stopping rule (lav_mvnorm_missing_h1_estimate_moments: em.h1.iter.max = 500,
  * em.h1.tol = 1e-5 on the largest absolute change of μ and Σ), so that the h1 log-likelihood,
  * and with it χ², is the one lavaan reports rather than a tighter optimum it never reaches.
+ * A pattern of few rows is imputed row by row from one factorisation of Σ per iteration
+ * (`patternFactors`: x̂_m = μ_m − W_p V_mo(x_o − μ_o), W_p = (V_mm)⁻¹ the conditional
+ * covariance), O(p²) per row, so that data whose rows all differ in their missing variables
+ * cost O(n·p²) per iteration.
  */
 export function saturatedEm(
   patterns: readonly MissingPattern[],
@@ -39,9 +44,20 @@ export function saturatedEm(
   for (; iterations < maxIterations; iterations++) {
     const t1 = new Float64Array(p);
     const t2 = new Float64Array(p * p);
-    const lFull = cholesky(sigma, p);
-    const vFull = lFull ? choleskyInverse(lFull, p) : null;
-    for (const pt of patterns) accumulate(pt, p, mu, sigma, vFull, t1, t2);
+    const factors = patternFactors(sigma, p, patterns);
+    const lFull = factors ? null : cholesky(sigma, p);
+    const vFull = factors ? factors.v : lFull ? choleskyInverse(lFull, p) : null;
+    const lower = new Float64Array(p * p);
+    patterns.forEach((pt, t) => {
+      if (factors && byRows(pt) && pt.observed.length < p) accumulateRows(pt, t, factors, mu, t1, lower);
+      else accumulate(pt, p, mu, sigma, vFull, t1, t2);
+    });
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j <= i; j++) {
+        const x = lower[i * p + j];
+        t2[i * p + j] += x;
+        if (j !== i) t2[j * p + i] += x;
+      }
     const newMu = new Float64Array(p);
     const newSigma = new Float64Array(p * p);
     for (let j = 0; j < p; j++) newMu[j] = t1[j] / n;
@@ -58,6 +74,53 @@ export function saturatedEm(
     }
   }
   return { mean: mu, cov: sigma, iterations, converged };
+}
+
+/**
+ * Adds one pattern's rows, completed by their conditional means x̂, to T₁ and (lower triangle)
+ * to T₂, with n_p·W_p on the missing block (the conditional covariance).
+ */
+function accumulateRows(pt: MissingPattern, t: number, f: PatternFactors, mu: Float64Array, t1: Float64Array, lower: Float64Array): void {
+  const { p, v } = f;
+  const o = pt.observed;
+  const no = o.length;
+  const u = f.missing[t];
+  const nu = u.length;
+  const w = f.w[t];
+  const rows = pt.rows!;
+  const x = new Float64Array(p);
+  const d = new Float64Array(no);
+  const z = new Float64Array(nu);
+  for (let i = 0; i < pt.n; i++) {
+    for (let a = 0; a < no; a++) {
+      const y = rows[i * no + a];
+      x[o[a]] = y;
+      d[a] = y - mu[o[a]];
+    }
+    for (let a = 0; a < nu; a++) {
+      const row = u[a] * p;
+      let s = 0;
+      for (let b = 0; b < no; b++) s += v[row + o[b]] * d[b];
+      z[a] = s;
+    }
+    for (let a = 0; a < nu; a++) {
+      let s = 0;
+      for (let b = 0; b < nu; b++) s += w[a * nu + b] * z[b];
+      x[u[a]] = mu[u[a]] - s;
+    }
+    for (let a = 0; a < p; a++) {
+      const xa = x[a];
+      t1[a] += xa;
+      const row = a * p;
+      for (let b = 0; b <= a; b++) lower[row + b] += xa * x[b];
+    }
+  }
+  for (let a = 0; a < nu; a++)
+    for (let b = 0; b < nu; b++) {
+      const ia = u[a];
+      const ib = u[b];
+      if (ia >= ib) lower[ia * p + ib] += pt.n * w[a * nu + b];
+    }
 }
 
 function accumulate(
