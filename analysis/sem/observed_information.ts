@@ -1,5 +1,5 @@
 import { inverse } from './dense.js';
-import { entryDescriptors, type EntryDescriptors } from './expected_information.js';
+import { entryDescriptors, patternQ, type EntryDescriptors } from './expected_information.js';
 import type { ImpliedMoments } from './implied_moments.js';
 import { usesPatterns } from './ml_discrepancy.js';
 import { Mat, type ModelStructure } from './model_matrices.js';
@@ -155,29 +155,6 @@ function basisTransposeTimes(z: Float64Array, r: Float64Array, p: number, nb: nu
   }
 }
 
-/** Q of a pattern: ZᵀΣ⁻¹Z − Y_mᵀW Y_m with Y = Σ⁻¹Z (rows m) and W = (V_mm)⁻¹. */
-function patternQ(fullQ: Float64Array, vz: Float64Array, mis: Int32Array, w: Float64Array, nb: number): Float64Array {
-  const nm = mis.length;
-  if (nm === 0) return fullQ;
-  const t = new Float64Array(nm * nb);
-  for (let a = 0; a < nm; a++)
-    for (let k = 0; k < nm; k++) {
-      const x = w[a * nm + k];
-      const row = mis[k] * nb;
-      for (let j = 0; j < nb; j++) t[a * nb + j] += x * vz[row + j];
-    }
-  const Q = Float64Array.from(fullQ);
-  for (let a = 0; a < nm; a++) {
-    const row = mis[a] * nb;
-    for (let i = 0; i < nb; i++) {
-      const y = vz[row + i];
-      if (y === 0) continue;
-      for (let j = 0; j < nb; j++) Q[i * nb + j] -= y * t[a * nb + j];
-    }
-  }
-  return Q;
-}
-
 /** s = Yᵀd and R = YᵀMY for Y = Σ_oo⁻¹Z_o (r × nb). */
 function momentPieces(y: Float64Array, mm: Float64Array, dm: Float64Array, r: number, nb: number, s: Float64Array, R: Float64Array): void {
   const my = multiplyDense(mm, y, r, r, nb);
@@ -204,7 +181,12 @@ function sortedDescriptors(d: EntryDescriptors): EntryDescriptors & { readonly l
   return { free, u: pick(d.u), v: pick(d.v), h: pick(d.h), w: pick(d.w), c: pick(d.c), last };
 }
 
-/** Adds weight × the first-order part of ½∂²f for every entry pair (lower triangle by free index). */
+/**
+ * Adds weight × the first-order part of ½∂²f for every entry pair (lower triangle by free index).
+ * With P = R − ½Q (symmetric) the covariance part h_a h_b[−(Q_uu'Q_vv' + Q_uv'Q_vu') + Q_vu'R_v'u +
+ * Q_vv'R_u'u + Q_uu'R_v'v + Q_uv'R_u'v] is h_a h_b[Q_vu'P_uv' + Q_vv'P_uu' + Q_uu'P_vv' + Q_uv'P_vu'],
+ * which reads only rows u and v of Q and P.
+ */
 function accumulatePairs(
   info: Float64Array,
   q: number,
@@ -217,28 +199,36 @@ function accumulatePairs(
   meanstructure: boolean,
 ): void {
   const n = d.free.length;
-  const { u, v, h, w, c } = d;
+  const { u, v, h, w, c, free, last } = d;
+  const P = new Float64Array(nb * nb);
+  for (let k = 0; k < nb * nb; k++) P[k] = R[k] - 0.5 * Q[k];
   for (let a = 0; a < n; a++) {
-    const fa = d.free[a] - 1;
-    const ua = u[a], va = v[a], ha = h[a], wa = w[a], ca = c[a];
-    const out = fa * q;
-    const end = d.last[a];
+    const out = (free[a] - 1) * q - 1;
+    const ua = u[a];
+    const va = v[a];
+    const wa = meanstructure && c[a] !== 0 ? w[a] : -1;
+    const ha = h[a] * weight;
+    const ca = c[a] * weight;
+    const rowU = ua * nb;
+    const rowV = va * nb;
+    const rowW = wa * nb;
+    const sU = ua >= 0 ? s[ua] : 0;
+    const sV = va >= 0 ? s[va] : 0;
+    const end = last[a];
     for (let b = 0; b <= end; b++) {
-      const ub = u[b], vb = v[b], wb = w[b];
+      const ub = u[b];
+      const vb = v[b];
+      const wb = meanstructure && c[b] !== 0 ? w[b] : -1;
       let val = 0;
-      if (ua >= 0 && ub >= 0) {
-        const qUU = Q[ua * nb + ub], qVV = Q[va * nb + vb], qUV = Q[ua * nb + vb], qVU = Q[va * nb + ub];
-        val =
-          ha *
-          h[b] *
-          (-(qUU * qVV + qUV * qVU) + qVU * R[vb * nb + ua] + qVV * R[ub * nb + ua] + qUU * R[vb * nb + va] + qUV * R[ub * nb + va]);
+      if (ua >= 0) {
+        if (ub >= 0) val = ha * h[b] * (Q[rowV + ub] * P[rowU + vb] + Q[rowV + vb] * P[rowU + ub] + Q[rowU + ub] * P[rowV + vb] + Q[rowU + vb] * P[rowV + ub]);
+        if (wb >= 0) val += c[b] * ha * (Q[rowU + wb] * sV + Q[rowV + wb] * sU);
       }
-      if (meanstructure) {
-        if (ua >= 0 && wb >= 0) val += c[b] * ha * (Q[wb * nb + ua] * s[va] + Q[wb * nb + va] * s[ua]);
-        if (ub >= 0 && wa >= 0) val += ca * h[b] * (Q[wa * nb + ub] * s[vb] + Q[wa * nb + vb] * s[ub]);
-        if (wa >= 0 && wb >= 0) val += ca * c[b] * Q[wa * nb + wb];
+      if (wa >= 0) {
+        if (ub >= 0) val += ca * h[b] * (Q[rowW + ub] * s[vb] + Q[rowW + vb] * s[ub]);
+        if (wb >= 0) val += ca * c[b] * Q[rowW + wb];
       }
-      if (val !== 0) info[out + d.free[b] - 1] += weight * val;
+      info[out + free[b]] += val;
     }
   }
 }
