@@ -1,4 +1,4 @@
-import { applyObservedInverse, byRows, observedInverse, patternFactors, type PatternFactors } from './pattern_factors.js';
+import { byRows, centredRowMoments, observedInverse, patternFactors, rowMoments, type PatternFactors } from './pattern_factors.js';
 import type { GroupSample } from './sample_statistics.js';
 
 /** One group's full-information term and its derivatives with respect to Σ and μ. */
@@ -28,35 +28,62 @@ export function fimlGroupTerm(sample: GroupSample, sigma: Float64Array, mu: Floa
   if (!factors) return null;
   const { v } = factors;
   const n = sample.n;
+  // rows taken one by one: with e = d̃ − E_m W_p V_mo d_o, Σ_oo⁻¹d = V e, so Σ dᵀΣ_oo⁻¹d =
+  // tr(V D) − Σ z_mᵀW_p z_m (z_m = V_mo d_o, D = Σ d̃d̃ᵀ from the fixed row moments) and
+  // Σ Σ_oo⁻¹ddᵀΣ_oo⁻¹ = V (Σ eeᵀ) V: O(n_m·n_o) per row
+  const rm = rowMoments(patterns, p);
+  const dd = centredRowMoments(rm, mu, p);
   let f = 0;
-  // Σ_p n_p Σ_oo⁻¹M_pΣ_oo⁻¹ (lower triangle) and Σ_p n_p Σ_oo⁻¹d̄_p
+  for (let e = 0; e < p * p; e++) f += v[e] * dd[e];
+  const ee = wantGradient ? dd : null;
+  const eSum = wantGradient ? new Float64Array(p) : null;
+  if (eSum) for (let j = 0; j < p; j++) eSum[j] = rm.x[j] - mu[j] * rm.count[j];
+  // patterns taken through their moments: Σ n_p Σ_oo⁻¹M_pΣ_oo⁻¹ (lower triangle) and Σ n_p Σ_oo⁻¹d̄_p
   const vmv = wantGradient ? new Float64Array(p * p) : null;
   const vd = wantGradient ? new Float64Array(p) : null;
   const k = wantGradient ? new Float64Array(p * p) : null;
   const d = new Float64Array(p);
-  const r = new Float64Array(p);
-  const z = new Float64Array(p);
+  const zm = new Float64Array(p);
+  const tm = new Float64Array(p);
   for (let t = 0; t < patterns.length; t++) {
     const pt = patterns[t];
     const o = pt.observed;
     const no = o.length;
-    let quad = 0;
+    const mis = factors.missing[t];
+    const nm = mis.length;
+    const wt = factors.w[t];
     if (byRows(pt)) {
-      const rows = pt.rows!;
-      for (let i = 0; i < pt.n; i++) {
-        for (let a = 0; a < no; a++) d[o[a]] = rows[i * no + a] - mu[o[a]];
-        quad += applyObservedInverse(factors, t, o, d, r, z);
-        if (vmv) {
-          for (let a = 0; a < p; a++) {
-            const ra = r[a];
-            vd![a] += ra;
-            if (ra === 0) continue;
-            const row = a * p;
-            for (let b = 0; b <= a; b++) vmv[row + b] += ra * r[b];
+      if (nm > 0) {
+        const rows = pt.rows!;
+        for (let i = 0; i < pt.n; i++) {
+          for (let b = 0; b < no; b++) d[b] = rows[i * no + b] - mu[o[b]];
+          for (let a = 0; a < nm; a++) {
+            const row = mis[a] * p;
+            let s = 0;
+            for (let b = 0; b < no; b++) s += v[row + o[b]] * d[b];
+            zm[a] = s;
+          }
+          for (let a = 0; a < nm; a++) {
+            let s = 0;
+            for (let b = 0; b < nm; b++) s += wt[a * nm + b] * zm[b];
+            tm[a] = s;
+            f -= zm[a] * s;
+          }
+          if (ee) {
+            for (let a = 0; a < nm; a++) {
+              const ta = tm[a];
+              const ma = mis[a];
+              eSum![ma] -= ta;
+              for (let b = 0; b < no; b++) {
+                const x = d[b] * ta;
+                ee[o[b] * p + ma] -= x;
+                ee[ma * p + o[b]] -= x;
+              }
+              for (let b = 0; b < nm; b++) ee[ma * p + mis[b]] += ta * tm[b];
+            }
           }
         }
       }
-      d.fill(0);
     } else {
       // through the pattern's moments: n_p[tr(Σ_oo⁻¹S_p) + d̄ᵀΣ_oo⁻¹d̄], Σ_oo⁻¹ formed once
       const vo = observedInverse(factors, t, o);
@@ -66,7 +93,7 @@ export function fimlGroupTerm(sample: GroupSample, sigma: Float64Array, mu: Floa
       for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) w[a * no + b] = pt.cov[a * no + b] + dm[a] * dm[b];
       let tr = 0;
       for (let e = 0; e < no * no; e++) tr += vo[e] * w[e];
-      quad = pt.n * tr;
+      f += pt.n * tr;
       if (vmv) {
         const vw = new Float64Array(no * no);
         for (let a = 0; a < no; a++)
@@ -82,28 +109,20 @@ export function fimlGroupTerm(sample: GroupSample, sigma: Float64Array, mu: Floa
           for (let b = 0; b <= a; b++) {
             let m = 0;
             for (let c = 0; c < no; c++) m += vw[a * no + c] * vo[c * no + b];
-            const ia = o[a];
-            const ib = o[b];
-            if (ia >= ib) vmv[ia * p + ib] += pt.n * m;
-            else vmv[ib * p + ia] += pt.n * m;
+            vmv[o[a] * p + o[b]] += pt.n * m;
           }
         }
       }
     }
-    f += pt.n * factors.logDetObserved[t] + quad;
-    if (k) {
-      const mis = factors.missing[t];
-      const nm = mis.length;
-      const wt = factors.w[t];
-      for (let a = 0; a < nm; a++) for (let b = 0; b < nm; b++) k[mis[a] * p + mis[b]] += pt.n * wt[a * nm + b];
-    }
+    f += pt.n * factors.logDetObserved[t];
+    if (k) for (let a = 0; a < nm; a++) for (let b = 0; b < nm; b++) k[mis[a] * p + mis[b]] += pt.n * wt[a * nm + b];
   }
   if (!wantGradient) return { f: f / n, dSigma: null, dMu: null, factors };
-  // ∂f/∂Σ = (1/n)[nV − VKV − Σ_p n_p Σ_oo⁻¹M_pΣ_oo⁻¹]
+  // ∂f/∂Σ = (1/n)[nV − V K V − V(Σ eeᵀ)V − Σ_p n_p Σ_oo⁻¹M_pΣ_oo⁻¹]: V(K + Σ eeᵀ)V in one product
   const kv = new Float64Array(p * p);
   for (let i = 0; i < p; i++)
     for (let c = 0; c < p; c++) {
-      const x = k![i * p + c];
+      const x = k![i * p + c] + ee![i * p + c];
       if (x === 0) continue;
       for (let j = 0; j < p; j++) kv[i * p + j] += x * v[c * p + j];
     }
@@ -117,6 +136,10 @@ export function fimlGroupTerm(sample: GroupSample, sigma: Float64Array, mu: Floa
       dSigma[j * p + i] = val;
     }
   const dMu = new Float64Array(p);
-  for (let i = 0; i < p; i++) dMu[i] = (-2 * vd![i]) / n;
+  for (let i = 0; i < p; i++) {
+    let s = vd![i];
+    for (let c = 0; c < p; c++) s += v[i * p + c] * eSum![c];
+    dMu[i] = (-2 * s) / n;
+  }
   return { f: f / n, dSigma, dMu, factors };
 }

@@ -101,9 +101,10 @@ export function fisherScoring(
     const xn = new Float64Array(q);
     for (let halvings = 0; halvings < 40; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] - t * step[k];
-      next = evaluateModel(model, data, xn, false);
+      // the full step is usually taken: its gradient comes with the same pass over the data
+      next = evaluateModel(model, data, xn, t === 1);
       if (next && next.f <= ev.f - 1e-4 * t * decrement) {
-        next = evaluateModel(model, data, xn, true);
+        if (t !== 1) next = evaluateModel(model, data, xn, true);
         break;
       }
       next = null;

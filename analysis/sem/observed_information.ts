@@ -4,7 +4,8 @@ import type { ImpliedMoments } from './implied_moments.js';
 import { usesPatterns } from './ml_discrepancy.js';
 import { Mat, type ModelStructure } from './model_matrices.js';
 import { evaluateModel, type EstimationData } from './objective.js';
-import { applyObservedInverse, byRows, observedInverse, patternFactors } from './pattern_factors.js';
+import { applyObservedInverse, byRows, observedInverse, patternFactors, type PatternFactors } from './pattern_factors.js';
+import type { MissingPattern } from './sample_statistics.js';
 
 /**
  * The observed information per observation, ½·∂²F/∂θ∂θᵀ = −(1/N)∂²ℓ/∂θ∂θᵀ, analytically: the
@@ -42,46 +43,7 @@ export function observedInformation(model: ModelStructure, data: EstimationData,
     if (usesPatterns(sample, p)) {
       const f = patternFactors(implied.sigma, p, sample.patterns!);
       if (!f) return null;
-      const vz = multiplyDense(f.v, z, p, p, nb);
-      const fullQ = transposeTimes(z, vz, p, nb, nb);
-      const d = new Float64Array(p);
-      const r = new Float64Array(p);
-      const scratch = new Float64Array(p);
-      const si = new Float64Array(nb);
-      sample.patterns!.forEach((pt, t) => {
-        const o = pt.observed;
-        const no = o.length;
-        const Q = patternQ(fullQ, vz, f.missing[t], f.w[t], nb);
-        const s = new Float64Array(nb);
-        const R = new Float64Array(nb * nb);
-        if (byRows(pt)) {
-          const rows = pt.rows!;
-          for (let i = 0; i < pt.n; i++) {
-            for (let a = 0; a < no; a++) d[o[a]] = rows[i * no + a] - implied.mu[o[a]];
-            applyObservedInverse(f, t, o, d, r, scratch);
-            basisTransposeTimes(z, r, p, nb, si);
-            for (let a = 0; a < nb; a++) {
-              const sa = si[a] / pt.n;
-              s[a] += sa;
-              if (sa === 0) continue;
-              for (let b = 0; b < nb; b++) R[a * nb + b] += sa * si[b];
-            }
-          }
-          d.fill(0);
-        } else {
-          // Z_oᵀΣ_oo⁻¹ through the pattern's moments
-          const vo = observedInverse(f, t, o);
-          const zo = new Float64Array(no * nb);
-          for (let a = 0; a < no; a++) zo.set(z.subarray(o[a] * nb, o[a] * nb + nb), a * nb);
-          const y = multiplyDense(vo, zo, no, no, nb);
-          const mm = new Float64Array(no * no);
-          const dm = new Float64Array(no);
-          for (let a = 0; a < no; a++) dm[a] = pt.mean[a] - implied.mu[o[a]];
-          for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) mm[a * no + b] = pt.cov[a * no + b] + dm[a] * dm[b];
-          momentPieces(y, mm, dm, no, nb, s, R);
-        }
-        accumulatePairs(info, q, desc, Q, R, s, nb, (weight * pt.n) / sample.n, model.meanstructure);
-      });
+      addPatternInformation(sample.patterns!, sample.n, f, implied.mu, z, nb, desc, weight, model.meanstructure, info);
     } else {
       const v = discrepancy.sigmaInverse ?? inverse(implied.sigma, p);
       if (!v) return null;
@@ -105,6 +67,66 @@ export function observedInformation(model: ModelStructure, data: EstimationData,
       info[b * q + a] = v;
     }
   return info;
+}
+
+/**
+ * Adds weight × Σ_p (n_p/n)·(first-order part of ½∂²f_p) over one group's missing-data patterns
+ * (lower triangle by free index), for a basis z (p × nb) whose columns span every Σ̇ and μ̇.
+ */
+export function addPatternInformation(
+  patterns: readonly MissingPattern[],
+  n: number,
+  f: PatternFactors,
+  mu: Float64Array,
+  z: Float64Array,
+  nb: number,
+  desc: SortedDescriptors,
+  weight: number,
+  meanstructure: boolean,
+  info: Float64Array,
+): void {
+  const { p } = f;
+  const q = Math.round(Math.sqrt(info.length));
+  const vz = multiplyDense(f.v, z, p, p, nb);
+  const fullQ = transposeTimes(z, vz, p, nb, nb);
+  const d = new Float64Array(p);
+  const r = new Float64Array(p);
+  const scratch = new Float64Array(p);
+  const si = new Float64Array(nb);
+  patterns.forEach((pt, t) => {
+    const o = pt.observed;
+    const no = o.length;
+    const Q = patternQ(fullQ, vz, f.missing[t], f.w[t], nb);
+    const s = new Float64Array(nb);
+    const R = new Float64Array(nb * nb);
+    if (byRows(pt)) {
+      const rows = pt.rows!;
+      for (let i = 0; i < pt.n; i++) {
+        for (let a = 0; a < no; a++) d[o[a]] = rows[i * no + a] - mu[o[a]];
+        applyObservedInverse(f, t, o, d, r, scratch);
+        basisTransposeTimes(z, r, p, nb, si);
+        for (let a = 0; a < nb; a++) {
+          const sa = si[a] / pt.n;
+          s[a] += sa;
+          if (sa === 0) continue;
+          for (let b = 0; b < nb; b++) R[a * nb + b] += sa * si[b];
+        }
+      }
+      d.fill(0);
+    } else {
+      // Z_oᵀΣ_oo⁻¹ through the pattern's moments
+      const vo = observedInverse(f, t, o);
+      const zo = new Float64Array(no * nb);
+      for (let a = 0; a < no; a++) zo.set(z.subarray(o[a] * nb, o[a] * nb + nb), a * nb);
+      const y = multiplyDense(vo, zo, no, no, nb);
+      const mm = new Float64Array(no * no);
+      const dm = new Float64Array(no);
+      for (let a = 0; a < no; a++) dm[a] = pt.mean[a] - mu[o[a]];
+      for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) mm[a * no + b] = pt.cov[a * no + b] + dm[a] * dm[b];
+      momentPieces(y, mm, dm, no, nb, s, R);
+    }
+    accumulatePairs(info, q, desc, Q, R, s, nb, (weight * pt.n) / n, meanstructure);
+  });
 }
 
 /** Z = [I | ΛM | ΛA] (p × nb). */
@@ -167,7 +189,9 @@ function momentPieces(y: Float64Array, mm: Float64Array, dm: Float64Array, r: nu
 }
 
 /** Entry descriptors ordered by free index, so that the pair loop visits b ≤ a only. */
-function sortedDescriptors(d: EntryDescriptors): EntryDescriptors & { readonly last: Int32Array } {
+export type SortedDescriptors = EntryDescriptors & { readonly last: Int32Array };
+
+export function sortedDescriptors(d: EntryDescriptors): SortedDescriptors {
   const order = Array.from(d.free.keys()).sort((a, b) => d.free[a] - d.free[b]);
   const pick = <T extends Int32Array | Float64Array>(arr: T): T => {
     const out = new (arr.constructor as { new (n: number): T })(order.length);
@@ -190,7 +214,7 @@ function sortedDescriptors(d: EntryDescriptors): EntryDescriptors & { readonly l
 function accumulatePairs(
   info: Float64Array,
   q: number,
-  d: EntryDescriptors & { readonly last: Int32Array },
+  d: SortedDescriptors,
   Q: Float64Array,
   R: Float64Array,
   s: Float64Array,

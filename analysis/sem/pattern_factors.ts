@@ -28,21 +28,14 @@ export function patternFactors(sigma: Float64Array, p: number, patterns: readonl
   if (!l) return null;
   const v = choleskyInverse(l, p);
   const logDet = choleskyLogDet(l, p);
-  const missing: Int32Array[] = [];
+  const missing = missingVariables(patterns, p);
   const w: Float64Array[] = [];
   const logDetObserved = new Float64Array(patterns.length);
-  const isObs = new Uint8Array(p);
   for (let t = 0; t < patterns.length; t++) {
-    const o = patterns[t].observed;
-    isObs.fill(0);
-    for (let a = 0; a < o.length; a++) isObs[o[a]] = 1;
-    const mis = new Int32Array(p - o.length);
-    let k = 0;
-    for (let j = 0; j < p; j++) if (!isObs[j]) mis[k++] = j;
+    const mis = missing[t];
     const nm = mis.length;
-    missing.push(mis);
     if (nm === 0) {
-      w.push(new Float64Array(0));
+      w.push(EMPTY);
       logDetObserved[t] = logDet;
       continue;
     }
@@ -54,6 +47,26 @@ export function patternFactors(sigma: Float64Array, p: number, patterns: readonl
     logDetObserved[t] = logDet + choleskyLogDet(lm, nm);
   }
   return { p, v, logDet, missing, w, logDetObserved };
+}
+
+const EMPTY = new Float64Array(0);
+const MISSING = new WeakMap<readonly MissingPattern[], Int32Array[]>();
+
+/** Each pattern's missing variables (the complement of its observed ones), computed once per pattern set. */
+function missingVariables(patterns: readonly MissingPattern[], p: number): Int32Array[] {
+  const cached = MISSING.get(patterns);
+  if (cached) return cached;
+  const isObs = new Uint8Array(p);
+  const out = patterns.map((pt) => {
+    isObs.fill(0);
+    for (const j of pt.observed) isObs[j] = 1;
+    const mis = new Int32Array(p - pt.observed.length);
+    let k = 0;
+    for (let j = 0; j < p; j++) if (!isObs[j]) mis[k++] = j;
+    return mis;
+  });
+  MISSING.set(patterns, out);
+  return out;
 }
 
 /**
@@ -125,4 +138,62 @@ export function observedInverse(f: PatternFactors, t: number, observed: Int32Arr
  */
 export function byRows(pt: MissingPattern): boolean {
   return pt.rows !== undefined && pt.n <= pt.observed.length;
+}
+
+/**
+ * Moments of the rows taken row by row (`byRows` patterns), with each row x̃ zero-filled on its
+ * missing variables and m its 0/1 observed mask: A = Σ x̃x̃ᵀ, B = Σ x̃mᵀ, C = Σ mmᵀ, x = Σ x̃ and
+ * c = Σ m. They do not depend on the parameters, so Σ (x̃ − μ∘m)(x̃ − μ∘m)ᵀ =
+ * A − B diag(μ) − diag(μ) Bᵀ + (μμᵀ)∘C costs O(p²) at any μ instead of O(n·p²).
+ */
+export interface RowMoments {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly x: Float64Array;
+  readonly count: Float64Array;
+}
+
+const ROW_MOMENTS = new WeakMap<readonly MissingPattern[], RowMoments>();
+
+export function rowMoments(patterns: readonly MissingPattern[], p: number): RowMoments {
+  const cached = ROW_MOMENTS.get(patterns);
+  if (cached) return cached;
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p * p);
+  const c = new Float64Array(p * p);
+  const x = new Float64Array(p);
+  const count = new Float64Array(p);
+  for (const pt of patterns) {
+    if (!byRows(pt)) continue;
+    const o = pt.observed;
+    const no = o.length;
+    const rows = pt.rows!;
+    for (let i = 0; i < pt.n; i++)
+      for (let k = 0; k < no; k++) {
+        const v = rows[i * no + k];
+        const jk = o[k];
+        x[jk] += v;
+        count[jk] += 1;
+        for (let l = 0; l < no; l++) {
+          a[jk * p + o[l]] += v * rows[i * no + l];
+          b[jk * p + o[l]] += v;
+        }
+      }
+    for (let k = 0; k < no; k++) for (let l = 0; l < no; l++) c[o[k] * p + o[l]] += pt.n;
+  }
+  const out = { a, b, c, x, count };
+  ROW_MOMENTS.set(patterns, out);
+  return out;
+}
+
+/** Σ (x̃ − μ∘m)(x̃ − μ∘m)ᵀ over the row-by-row patterns, from their `rowMoments`. */
+export function centredRowMoments(rm: RowMoments, mu: Float64Array, p: number): Float64Array {
+  const d = new Float64Array(p * p);
+  for (let j = 0; j < p; j++)
+    for (let k = 0; k < p; k++) {
+      const jk = j * p + k;
+      d[jk] = rm.a[jk] - rm.b[jk] * mu[k] - rm.b[k * p + j] * mu[j] + mu[j] * mu[k] * rm.c[jk];
+    }
+  return d;
 }

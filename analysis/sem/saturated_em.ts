@@ -1,5 +1,5 @@
 import { cholesky, choleskyInverse } from './dense.js';
-import { byRows, patternFactors, type PatternFactors } from './pattern_factors.js';
+import { byRows, patternFactors, rowMoments, type PatternFactors } from './pattern_factors.js';
 import type { MissingPattern } from './sample_statistics.js';
 
 /**
@@ -47,17 +47,16 @@ export function saturatedEm(
     const factors = patternFactors(sigma, p, patterns);
     const lFull = factors ? null : cholesky(sigma, p);
     const vFull = factors ? factors.v : lFull ? choleskyInverse(lFull, p) : null;
-    const lower = new Float64Array(p * p);
+    if (factors) {
+      // rows taken one by one enter through their fixed moments plus a correction on their missing block
+      const rm = rowMoments(patterns, p);
+      for (let j = 0; j < p; j++) t1[j] += rm.x[j];
+      for (let e = 0; e < p * p; e++) t2[e] += rm.a[e];
+    }
     patterns.forEach((pt, t) => {
-      if (factors && byRows(pt) && pt.observed.length < p) accumulateRows(pt, t, factors, mu, t1, lower);
+      if (factors && byRows(pt)) accumulateRows(pt, t, factors, mu, t1, t2);
       else accumulate(pt, p, mu, sigma, vFull, t1, t2);
     });
-    for (let i = 0; i < p; i++)
-      for (let j = 0; j <= i; j++) {
-        const x = lower[i * p + j];
-        t2[i * p + j] += x;
-        if (j !== i) t2[j * p + i] += x;
-      }
     const newMu = new Float64Array(p);
     const newSigma = new Float64Array(p * p);
     for (let j = 0; j < p; j++) newMu[j] = t1[j] / n;
@@ -77,26 +76,24 @@ export function saturatedEm(
 }
 
 /**
- * Adds one pattern's rows, completed by their conditional means x̂, to T₁ and (lower triangle)
- * to T₂, with n_p·W_p on the missing block (the conditional covariance).
+ * Adds what one row-by-row pattern's conditional means add to the zero-filled rows' moments:
+ * with x̂_m = μ_m − W_p V_mo(x_o − μ_o), T₁ gains x̂_m and T₂ gains x_o x̂_mᵀ (both ways), x̂_m x̂_mᵀ
+ * and n_p·W_p on the missing block (the conditional covariance).
  */
-function accumulateRows(pt: MissingPattern, t: number, f: PatternFactors, mu: Float64Array, t1: Float64Array, lower: Float64Array): void {
+function accumulateRows(pt: MissingPattern, t: number, f: PatternFactors, mu: Float64Array, t1: Float64Array, t2: Float64Array): void {
   const { p, v } = f;
   const o = pt.observed;
   const no = o.length;
   const u = f.missing[t];
   const nu = u.length;
+  if (nu === 0) return;
   const w = f.w[t];
   const rows = pt.rows!;
-  const x = new Float64Array(p);
   const d = new Float64Array(no);
   const z = new Float64Array(nu);
+  const xm = new Float64Array(nu);
   for (let i = 0; i < pt.n; i++) {
-    for (let a = 0; a < no; a++) {
-      const y = rows[i * no + a];
-      x[o[a]] = y;
-      d[a] = y - mu[o[a]];
-    }
+    for (let a = 0; a < no; a++) d[a] = rows[i * no + a] - mu[o[a]];
     for (let a = 0; a < nu; a++) {
       const row = u[a] * p;
       let s = 0;
@@ -106,21 +103,20 @@ function accumulateRows(pt: MissingPattern, t: number, f: PatternFactors, mu: Fl
     for (let a = 0; a < nu; a++) {
       let s = 0;
       for (let b = 0; b < nu; b++) s += w[a * nu + b] * z[b];
-      x[u[a]] = mu[u[a]] - s;
+      xm[a] = mu[u[a]] - s;
+      t1[u[a]] += xm[a];
     }
-    for (let a = 0; a < p; a++) {
-      const xa = x[a];
-      t1[a] += xa;
-      const row = a * p;
-      for (let b = 0; b <= a; b++) lower[row + b] += xa * x[b];
+    for (let a = 0; a < nu; a++) {
+      const ua = u[a];
+      const xa = xm[a];
+      for (let b = 0; b < no; b++) {
+        const val = xa * rows[i * no + b];
+        t2[ua * p + o[b]] += val;
+        t2[o[b] * p + ua] += val;
+      }
+      for (let b = 0; b < nu; b++) t2[ua * p + u[b]] += xa * xm[b] + w[a * nu + b];
     }
   }
-  for (let a = 0; a < nu; a++)
-    for (let b = 0; b < nu; b++) {
-      const ia = u[a];
-      const ib = u[b];
-      if (ia >= ib) lower[ia * p + ib] += pt.n * w[a * nu + b];
-    }
 }
 
 function accumulate(
