@@ -27,7 +27,7 @@ const R_SCRIPT = `
 suppressMessages(library(lavaan))
 a <- commandArgs(TRUE)
 d <- read.csv(a[1]); model <- paste(readLines(a[2]), collapse = "\\n")
-eq <- if (a[3] == "none") character(0) else strsplit(a[3], ",")[[1]]
+eq <- if (a[3] == "none") "" else strsplit(a[3], ",")[[1]]
 grp <- if (a[4] == "none") NULL else a[4]
 t <- system.time(fit <- cfa(model, data = d, missing = "ml", group = grp, group.equal = eq))
 se <- parameterEstimates(fit)$se
