@@ -326,7 +326,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
-    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
+    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -367,7 +367,7 @@ function patternWork(model: ModelStructure, samples: readonly GroupSample[]): nu
 function scaledFit(
   chisq: number,
   df: number,
-  c: number,
+  { scalingFactor: c, traceH1 }: { scalingFactor: number; traceH1: number },
   base: { chisq: number; df: number },
   groupRows: readonly (readonly (readonly number[])[])[],
   p: number,
@@ -375,7 +375,7 @@ function scaledFit(
   n: number,
   h1Moments?: readonly GroupSample[],
 ): Partial<SemFit> {
-  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments);
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments, traceH1);
   const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length);
   return {
     chisqScaled: chisq / c,
