@@ -236,9 +236,9 @@ function basisProduct(model: ModelStructure, implied: ImpliedMoments, v: Float64
 /**
  * Q of one missing-data pattern by the partitioned inverse: Z_oᵀΣ_oo⁻¹Z_o = ZᵀVZ − Y_mᵀ W Y_m with
  * Y = VZ (rows m, the pattern's missing variables) and W = (V_mm)⁻¹ from `patternFactors`
- * (O(nb²·n_m)). `fullQ` itself when nothing is missing.
+ * (O(nb²·n_m)). `fullQ` itself when nothing is missing; written into `out` when given.
  */
-export function patternQ(fullQ: Float64Array, vz: Float64Array, mis: Int32Array, w: Float64Array, nb: number): Float64Array {
+export function patternQ(fullQ: Float64Array, vz: Float64Array, mis: Int32Array, w: Float64Array, nb: number, out?: Float64Array): Float64Array {
   const nm = mis.length;
   if (nm === 0) return fullQ;
   const t = new Float64Array(nm * nb);
@@ -248,7 +248,8 @@ export function patternQ(fullQ: Float64Array, vz: Float64Array, mis: Int32Array,
       const row = mis[k] * nb;
       for (let j = 0; j < nb; j++) t[a * nb + j] += x * vz[row + j];
     }
-  const Q = Float64Array.from(fullQ);
+  const Q = out ?? new Float64Array(nb * nb);
+  Q.set(fullQ);
   for (let a = 0; a < nm; a++) {
     const row = mis[a] * nb;
     for (let i = 0; i < nb; i++) {

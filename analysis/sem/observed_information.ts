@@ -93,12 +93,17 @@ export function addPatternInformation(
   const r = new Float64Array(p);
   const scratch = new Float64Array(p);
   const si = new Float64Array(nb);
+  // one set of buffers for every pattern
+  const qBuffer = new Float64Array(nb * nb);
+  const s = new Float64Array(nb);
+  const R = new Float64Array(nb * nb);
+  const P = new Float64Array(nb * nb);
   patterns.forEach((pt, t) => {
     const o = pt.observed;
     const no = o.length;
-    const Q = patternQ(fullQ, vz, f.missing[t], f.w[t], nb);
-    const s = new Float64Array(nb);
-    const R = new Float64Array(nb * nb);
+    const Q = patternQ(fullQ, vz, f.missing[t], f.w[t], nb, qBuffer);
+    s.fill(0);
+    R.fill(0);
     if (byRows(pt)) {
       const rows = pt.rows!;
       for (let i = 0; i < pt.n; i++) {
@@ -125,7 +130,7 @@ export function addPatternInformation(
       for (let a = 0; a < no; a++) for (let b = 0; b < no; b++) mm[a * no + b] = pt.cov[a * no + b] + dm[a] * dm[b];
       momentPieces(y, mm, dm, no, nb, s, R);
     }
-    accumulatePairs(info, q, desc, Q, R, s, nb, (weight * pt.n) / n, meanstructure);
+    accumulatePairs(info, q, desc, Q, R, s, nb, (weight * pt.n) / n, meanstructure, P);
   });
 }
 
@@ -221,10 +226,10 @@ function accumulatePairs(
   nb: number,
   weight: number,
   meanstructure: boolean,
+  P = new Float64Array(nb * nb),
 ): void {
   const n = d.free.length;
   const { u, v, h, w, c, free, last } = d;
-  const P = new Float64Array(nb * nb);
   for (let k = 0; k < nb * nb; k++) P[k] = R[k] - 0.5 * Q[k];
   for (let a = 0; a < n; a++) {
     const out = (free[a] - 1) * q - 1;
