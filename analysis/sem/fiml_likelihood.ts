@@ -18,9 +18,10 @@ export interface FimlGroupTerm {
  * M_p = S_p + d̄_p d̄_pᵀ = (1/n_p)Σ_{i∈p} d_i d_iᵀ. Its derivatives are
  * ∂f/∂Σ = (1/n)Σ_p n_p(Σ_oo⁻¹ − Σ_oo⁻¹M_pΣ_oo⁻¹) and ∂f/∂μ = −(2/n)Σ_p n_p Σ_oo⁻¹d̄_p, embedded
  * with zeros on each pattern's missing variables. All patterns share one factorisation of Σ
- * (`patternFactors`): Σ_p n_p(Σ_oo⁻¹ ⊕ 0) = nV − V K V with K = Σ_p n_p E_m W_p E_mᵀ, and a
- * pattern of few rows applies Σ_oo⁻¹ to each row, so a data set whose rows all differ in their
- * missing variables costs O(n·p²) per evaluation. Null when Σ is not positive definite.
+ * (`patternFactors`): Σ_p n_p(Σ_oo⁻¹ ⊕ 0) = nV − V K V with K = Σ_p n_p E_m W_p E_mᵀ, and the
+ * rows of patterns with few rows enter through their fixed moments (`rowMoments`) plus a
+ * correction of O(n_m·n_o) per row, so a data set whose rows all differ in their missing
+ * variables costs O(n·n_m·n_o + p³) per evaluation. Null when Σ is not positive definite.
  */
 export function fimlGroupTerm(sample: GroupSample, sigma: Float64Array, mu: Float64Array, p: number, wantGradient: boolean): FimlGroupTerm | null {
   const patterns = sample.patterns!;
