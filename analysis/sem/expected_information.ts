@@ -1,5 +1,5 @@
 import { cholesky, choleskyInverse } from './dense.js';
-import { fullInverse, patternInverse, type FullInverse } from './pattern_inverse.js';
+import { patternFactors } from './pattern_factors.js';
 import type { ImpliedMoments } from './implied_moments.js';
 import { usesPatterns } from './ml_discrepancy.js';
 import { Mat, type MatrixEntry, type ModelStructure } from './model_matrices.js';
@@ -15,11 +15,14 @@ import type { EstimationData, ModelEvaluation } from './objective.js';
  * with Q = ZᵀΣ⁻¹Z for Z = [I | ΛM | ΛA] each entry is
  * h_a h_b [Q(u_a,u_b)Q(v_a,v_b) + Q(u_a,v_b)Q(v_a,u_b)] + c_a c_b Q(w_a,w_b):
  * O(q²) after an O(p²(p+2m)) set-up, without forming Δ. The Hessian of F is 2I.
+ * `byPattern: false` takes every group as complete (the information the data would carry
+ * without missing values): an O(q²) stand-in, larger than the incomplete data's, that steers
+ * the optimiser and checks identification when thousands of patterns would each cost O(q²).
  */
-export function expectedInformation(model: ModelStructure, data: EstimationData, evaluation: ModelEvaluation): Float64Array {
+export function expectedInformation(model: ModelStructure, data: EstimationData, evaluation: ModelEvaluation, { byPattern = true } = {}): Float64Array {
   const q = model.nFree;
   const info = new Float64Array(q * q);
-  forEachGram(model, data, evaluation, (desc, Q, nb, weight) => accumulate(info, q, desc, Q, nb, weight, model.meanstructure));
+  forEachGram(model, data, evaluation, (desc, Q, nb, weight) => accumulate(info, q, desc, Q, nb, weight, model.meanstructure), byPattern);
   for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) info[b * q + a] = info[a * q + b];
   return info;
 }
@@ -80,20 +83,21 @@ function forEachGram(
   data: EstimationData,
   evaluation: ModelEvaluation,
   visit: (desc: EntryDescriptors, Q: Float64Array, nb: number, weight: number) => void,
+  byPattern = true,
 ): void {
   const nb = model.p + 2 * model.m;
   for (let g = 0; g < data.samples.length; g++) {
     const { implied, discrepancy } = evaluation.groups[g];
     const sample = data.samples[g];
     const desc = entryDescriptors(model, model.entries[g], implied);
-    if (usesPatterns(sample, model.p)) {
-      const full = fullInverse(implied.sigma, model.p);
-      const fullQ = full ? basisGramFull(model, implied, full.v) : null;
-      const vz = full ? basisProduct(model, implied, full.v) : null;
-      for (const pt of sample.patterns!) {
-        const Q = patternGram(model, implied, pt.observed, full, fullQ, vz);
+    if (byPattern && usesPatterns(sample, model.p)) {
+      const f = patternFactors(implied.sigma, model.p, sample.patterns!);
+      const fullQ = f ? basisGramFull(model, implied, f.v) : null;
+      const vz = f ? basisProduct(model, implied, f.v) : null;
+      sample.patterns!.forEach((pt, t) => {
+        const Q = f ? patternQ(fullQ!, vz!, f.missing[t], f.w[t], nb) : basisGram(model, implied, pt.observed);
         if (Q) visit(desc, Q, nb, (data.weights[g] * pt.n) / sample.n);
-      }
+      });
     } else {
       let v = discrepancy.sigmaInverse;
       if (!v) {
@@ -230,41 +234,28 @@ function basisProduct(model: ModelStructure, implied: ImpliedMoments, v: Float64
 }
 
 /**
- * Q of one missing-data pattern. With few missing variables m, by the partitioned inverse:
- * Z_oᵀΣ_oo⁻¹Z_o = ZᵀVZ − Y V_mm⁻¹ Yᵀ with Y = (VZ)_m·ᵀ (O(nb²·n_m)); else directly.
+ * Q of one missing-data pattern by the partitioned inverse: Z_oᵀΣ_oo⁻¹Z_o = ZᵀVZ − Y_mᵀ W Y_m with
+ * Y = VZ (rows m, the pattern's missing variables) and W = (V_mm)⁻¹ from `patternFactors`
+ * (O(nb²·n_m)). `fullQ` itself when nothing is missing; written into `out` when given.
  */
-function patternGram(
-  model: ModelStructure,
-  implied: ImpliedMoments,
-  o: Int32Array,
-  full: FullInverse | null,
-  fullQ: Float64Array | null,
-  vz: Float64Array | null,
-): Float64Array | null {
-  const { p } = model;
-  const nb = p + 2 * model.m;
-  const inv = patternInverse(full, implied.sigma, p, o);
-  if (!inv) return null;
-  if (inv.missing.length === 0 && fullQ) return fullQ;
-  if (!inv.vmmInverse || !fullQ || !vz) return basisGram(model, implied, o);
-  const mis = inv.missing;
+export function patternQ(fullQ: Float64Array, vz: Float64Array, mis: Int32Array, w: Float64Array, nb: number, out?: Float64Array): Float64Array {
   const nm = mis.length;
-  const W = inv.vmmInverse;
-  // T = V_mm⁻¹ Yᵀ (nm × nb), Yᵀ rows = rows m of VZ
-  const T = new Float64Array(nm * nb);
+  if (nm === 0) return fullQ;
+  const t = new Float64Array(nm * nb);
   for (let a = 0; a < nm; a++)
     for (let k = 0; k < nm; k++) {
-      const w = W[a * nm + k];
+      const x = w[a * nm + k];
       const row = mis[k] * nb;
-      for (let j = 0; j < nb; j++) T[a * nb + j] += w * vz[row + j];
+      for (let j = 0; j < nb; j++) t[a * nb + j] += x * vz[row + j];
     }
-  const Q = Float64Array.from(fullQ);
+  const Q = out ?? new Float64Array(nb * nb);
+  Q.set(fullQ);
   for (let a = 0; a < nm; a++) {
     const row = mis[a] * nb;
     for (let i = 0; i < nb; i++) {
       const y = vz[row + i];
       if (y === 0) continue;
-      for (let j = 0; j < nb; j++) Q[i * nb + j] -= y * T[a * nb + j];
+      for (let j = 0; j < nb; j++) Q[i * nb + j] -= y * t[a * nb + j];
     }
   }
   return Q;

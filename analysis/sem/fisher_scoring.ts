@@ -21,12 +21,18 @@ export interface OptimizerResult {
  * A singular information is ridged (Levenberg–Marquardt) so that the search continues. When
  * scoring converges only linearly (three unit steps in a row that shrink the decrement by less
  * than a factor 5), the iterations continue as BFGS on a Hessian approximation started at 2I.
+ * `information` replaces the expected information (e.g. by a cheaper stand-in with thousands of
+ * missing-data patterns); the search and its stopping rule are unchanged.
  */
 export function fisherScoring(
   model: ModelStructure,
   data: EstimationData,
   x0: Float64Array,
-  { maxIterations = 500, tolerance = 1e-16 } = {},
+  {
+    maxIterations = 500,
+    tolerance = 1e-16,
+    information = (ev: ModelEvaluation) => expectedInformation(model, data, ev),
+  }: { maxIterations?: number; tolerance?: number; information?: (ev: ModelEvaluation) => Float64Array } = {},
 ): OptimizerResult | null {
   let x = Float64Array.from(x0);
   let ev = evaluateModel(model, data, x, true);
@@ -68,7 +74,7 @@ export function fisherScoring(
       }
       info = new Float64Array(q * q);
       for (let k = 0; k < q * q; k++) info[k] = 0.5 * hessian[k];
-    } else info = expectedInformation(model, data, ev);
+    } else info = information(ev);
     let factor: InformationFactor | null = factorInformation(info, q, order, 2);
     for (let ridge = 1e-10; !factor && ridge < 1e6; ridge *= 100) {
       const hr = Float64Array.from(info);
@@ -95,9 +101,10 @@ export function fisherScoring(
     const xn = new Float64Array(q);
     for (let halvings = 0; halvings < 40; halvings++) {
       for (let k = 0; k < q; k++) xn[k] = x[k] - t * step[k];
-      next = evaluateModel(model, data, xn, false);
+      // the full step is usually taken: its gradient comes with the same pass over the data
+      next = evaluateModel(model, data, xn, t === 1);
       if (next && next.f <= ev.f - 1e-4 * t * decrement) {
-        next = evaluateModel(model, data, xn, true);
+        if (t !== 1) next = evaluateModel(model, data, xn, true);
         break;
       }
       next = null;

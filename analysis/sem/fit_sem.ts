@@ -215,8 +215,12 @@ export function fitTable(
   const x0 = startValues(structure, samples);
   const startEval = evaluateModel(structure, data, x0, true);
   const order = blockOrder(structure);
+  // thousands of missing-data patterns make the pattern-wise expected information the costliest
+  // step of each iteration: the complete-data information steers the search instead
+  const byPattern = patternWork(structure, samples) < 2e7;
+  const steer = (ev: ModelEvaluation) => expectedInformation(structure, data, ev, { byPattern });
   if (startEval) {
-    const info0 = expectedInformation(structure, data, startEval);
+    const info0 = steer(startEval);
     const dep = factorInformation(info0, table.nFree, order, 1, 1e-8) ? [] : dependentColumns(info0, table.nFree, 1e-8);
     if (dep.length > 0) {
       const r = table.rows.find((row) => row.free === dep[0] + 1)!;
@@ -233,12 +237,12 @@ export function fitTable(
       `${droppedMissingCovariate} row${droppedMissingCovariate === 1 ? ' was' : 's were'} left out because an exogenous covariate (${names}) is missing; with fixed.x its moments are fixed at their sample values (as lavaan; fixed.x false keeps them).`,
     );
   }
-  let opt = fisherScoring(structure, data, x0, { maxIterations: 100 });
+  let opt = fisherScoring(structure, data, x0, { maxIterations: 100, information: steer });
   if (!opt || !opt.converged) {
     // Fisher scoring stalled (a nearly singular information on its path): BFGS from the start, then polish
     const qn = quasiNewton(structure, data, x0);
     if (qn && (!opt || qn.evaluation.f < opt.evaluation.f)) {
-      const polished = fisherScoring(structure, data, qn.x);
+      const polished = fisherScoring(structure, data, qn.x, { information: steer });
       const best = polished && polished.evaluation.f <= qn.evaluation.f ? polished : qn;
       opt = { ...best, iterations: (opt?.iterations ?? 0) + qn.iterations + (polished?.iterations ?? 0) };
     }
@@ -250,12 +254,13 @@ export function fitTable(
   const nTotal = data.nTotal;
   // standard errors
   const robust = estimator === 'mlr';
-  let information = expectedInformation(structure, data, evaluation);
+  let information: Float64Array | null = null;
   if ((fimL || robust) && standardErrors) {
-    const obs = observedInformation(structure, data, x);
-    if (obs) information = obs;
-    else warnings.push('the observed information could not be computed; standard errors use the expected information.');
+    information = observedInformation(structure, data, x);
+    if (!information) warnings.push('the observed information could not be computed; standard errors use the expected information.');
   }
+  // without standard errors under FIML the information is only kept for the record: the cheap one
+  information ??= fimL && !standardErrors ? steer(evaluation) : expectedInformation(structure, data, evaluation);
   const q = table.nFree;
   const skipSe = fimL && !standardErrors;
   const infoFactor = skipSe ? null : factorInformation(information, q, order, nTotal);
@@ -321,7 +326,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
-    ...(sandwich ? scaledFit(chisq, df, sandwich.scalingFactor, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
+    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -350,11 +355,19 @@ export function fitTable(
   return result as unknown as SemResult;
 }
 
+/** Pair visits of one pattern-wise information: Σ_g patterns_g × (free entries of group g)². */
+function patternWork(model: ModelStructure, samples: readonly GroupSample[]): number {
+  return samples.reduce((w, s, g) => {
+    const k = model.entries[g].filter((e) => e.free > 0).length;
+    return w + (s.patterns?.length ?? 1) * k * k;
+  }, 0);
+}
+
 /** The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. */
 function scaledFit(
   chisq: number,
   df: number,
-  c: number,
+  { scalingFactor: c, traceH1 }: { scalingFactor: number; traceH1: number },
   base: { chisq: number; df: number },
   groupRows: readonly (readonly (readonly number[])[])[],
   p: number,
@@ -362,7 +375,7 @@ function scaledFit(
   n: number,
   h1Moments?: readonly GroupSample[],
 ): Partial<SemFit> {
-  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments);
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments, traceH1);
   const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length);
   return {
     chisqScaled: chisq / c,

@@ -1,6 +1,7 @@
 import { cholesky, choleskyInverse, choleskyLogDet } from './dense.js';
 import type { ImpliedMoments } from './implied_moments.js';
-import { fullInverse, patternInverse, type FullInverse } from './pattern_inverse.js';
+import { fimlGroupTerm } from './fiml_likelihood.js';
+import { patternInverse, type FullInverse } from './pattern_inverse.js';
 import type { GroupSample } from './sample_statistics.js';
 
 /** One group's discrepancy value and its derivatives with respect to Σ and μ. */
@@ -94,10 +95,12 @@ export function groupDiscrepancy(
  * at the EM estimates, for the saturated h1 model). Null when some Σ_p is not positive definite.
  */
 export function fimlTerm(sample: GroupSample, sigma: Float64Array, mu: Float64Array, p: number): number | null {
+  const fast = fimlGroupTerm(sample, sigma, mu, p, false);
+  if (fast) return fast.f;
+  // Σ itself is not positive definite: each pattern's Σ_oo may still be
   let total = 0;
-  const full = fullInverse(sigma, p);
   for (const pt of sample.patterns!) {
-    const r = patternTerm(full, pt.observed, pt.mean, pt.cov, sigma, mu, p, false);
+    const r = patternTerm(null, pt.observed, pt.mean, pt.cov, sigma, mu, p, false);
     if (!r) return null;
     total += pt.n * r.f;
   }
@@ -105,12 +108,14 @@ export function fimlTerm(sample: GroupSample, sigma: Float64Array, mu: Float64Ar
 }
 
 function fimlDiscrepancy(sample: GroupSample, implied: ImpliedMoments, p: number, h1: number, wantGradient: boolean): GroupDiscrepancy | null {
+  const fast = fimlGroupTerm(sample, implied.sigma, implied.mu, p, wantGradient);
+  if (fast) return { f: fast.f - h1, sigmaInverse: null, dSigma: fast.dSigma, dMu: fast.dMu };
+  // Σ itself is not positive definite: each pattern's Σ_oo may still be
   let f = 0;
   const dSigma = wantGradient ? new Float64Array(p * p) : null;
   const dMu = wantGradient ? new Float64Array(p) : null;
-  const full = fullInverse(implied.sigma, p);
   for (const pt of sample.patterns!) {
-    const r = patternTerm(full, pt.observed, pt.mean, pt.cov, implied.sigma, implied.mu, p, wantGradient);
+    const r = patternTerm(null, pt.observed, pt.mean, pt.cov, implied.sigma, implied.mu, p, wantGradient);
     if (!r) return null;
     const w = pt.n / sample.n;
     f += w * r.f;

@@ -1,6 +1,9 @@
 import { cholesky, choleskySolve, inverse } from './dense.js';
 import type { ModelStructure } from './model_matrices.js';
 import { addGradient, type ModelEvaluation } from './objective.js';
+import { addPatternInformation, type SortedDescriptors } from './observed_information.js';
+import { patternFactors } from './pattern_factors.js';
+import { missingPatterns } from './sample_statistics.js';
 
 /** The pieces of robust ML inference (lavaan's estimator = "MLR") for complete data. */
 export interface RobustMl {
@@ -99,7 +102,8 @@ export function robustMl(
  * in each group, so A and B are diagonal and, per group and variable,
  * tr(A⁻¹B) = (1/n_j)Σᵢ[½(zᵢ² − 1)² (+ zᵢ² with means)], zᵢ² = (yᵢ − ȳ)²/s² over the n_j rows that
  * observe the variable; the saturated part is `saturatedTrace` (or `saturatedTraceMissing` at the
- * EM estimates `h1Moments` under full-information ML), as for the model.
+ * EM estimates `h1Moments` under full-information ML), as for the model; `traceH1`, the model's
+ * RobustMl.traceH1 over the same rows, saves computing it again.
  */
 export function baselineScalingFactor(
   rows: readonly (readonly (readonly number[])[])[],
@@ -107,8 +111,9 @@ export function baselineScalingFactor(
   meanstructure: boolean,
   df: number,
   h1Moments?: readonly { readonly mean: Float64Array; readonly cov: Float64Array }[],
+  traceH1?: number,
 ): number {
-  let trace = 0;
+  let trace = traceH1 ?? 0;
   rows.forEach((group, g) => {
     // each variable's own (available-case) mean and variance: the baseline's estimates, FIML or not
     const count = new Float64Array(p);
@@ -128,8 +133,10 @@ export function baselineScalingFactor(
         const z2 = (y[j] - mean[j]) ** 2 / variance[j];
         h0 += (0.5 * (z2 - 1) ** 2 + (meanstructure ? z2 : 0)) / count[j];
       }
+    trace -= h0;
+    if (traceH1 !== undefined) return;
     const incomplete = group.some((y) => y.some((v) => Number.isNaN(v)));
-    trace += (incomplete ? saturatedTraceMissing(group, p, h1Moments![g]) : saturatedTrace(group, p, meanstructure)) - h0;
+    trace += incomplete ? saturatedTraceMissing(group, p, h1Moments![g]) : saturatedTrace(group, p, meanstructure);
   });
   return trace / df;
 }
@@ -243,8 +250,9 @@ function vechIndex(j: number, k: number, p: number): number {
 /**
  * tr(A₁⁻¹B₁) of one group's saturated model under full-information ML at its EM estimates
  * (lavaan's h1.information = "unstructured" with missing = "ml"): B₁ the mean outer product of
- * the casewise scores of `saturatedScores`, A₁ the observed information, minus the derivative of
- * the mean score, by central differences of the analytic scores (step 1e-5·max(1, |η|)).
+ * the casewise scores of `saturatedScores`, A₁ the observed information of the saturated model in
+ * (μ, vech Σ), analytically: the pattern-wise Hessian of `observedInformation` with the identity
+ * as basis (Σ and μ are linear in their own elements, so there is no second-order term).
  */
 export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: number, h1: { readonly mean: Float64Array; readonly cov: Float64Array }): number {
   const n = rows.length;
@@ -252,47 +260,50 @@ export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: n
   const b1 = new Float64Array(dim * dim);
   saturatedScores(rows, p, h1.mean, h1.cov, (u) => {
     for (let a = 0; a < dim; a++) {
-      if (u[a] === 0) continue;
-      for (let c = 0; c < dim; c++) b1[a * dim + c] += (u[a] * u[c]) / n;
+      const ua = u[a] / n;
+      if (ua === 0) continue;
+      const row = a * dim;
+      for (let c = 0; c <= a; c++) b1[row + c] += ua * u[c];
     }
   });
+  for (let a = 0; a < dim; a++) for (let c = 0; c < a; c++) b1[c * dim + a] = b1[a * dim + c];
+  const patterns = missingPatterns(rows, p);
+  const f = patternFactors(h1.cov, p, patterns);
+  if (!f) return NaN;
+  const identity = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) identity[i * p + i] = 1;
   const a1 = new Float64Array(dim * dim);
-  const mean = Float64Array.from(h1.mean);
-  const cov = Float64Array.from(h1.cov);
-  const set = (i: number, delta: number) => {
-    if (i < p) mean[i] += delta;
-    else {
-      let idx = i - p;
-      let j = 0;
-      while (idx >= p - j) {
-        idx -= p - j;
-        j++;
-      }
-      const k = j + idx;
-      cov[j * p + k] += delta;
-      if (k !== j) cov[k * p + j] += delta;
-    }
-  };
-  for (let i = 0; i < dim; i++) {
-    const value = i < p ? h1.mean[i] : NaN;
-    const h = 1e-5 * Math.max(1, Math.abs(Number.isNaN(value) ? 1 : value));
-    set(i, h);
-    const up = saturatedScores(rows, p, mean, cov);
-    set(i, -2 * h);
-    const down = saturatedScores(rows, p, mean, cov);
-    set(i, h);
-    if (!up || !down) return NaN;
-    for (let c = 0; c < dim; c++) a1[c * dim + i] = -(up[c] - down[c]) / (2 * h * n);
-  }
-  for (let a = 0; a < dim; a++)
-    for (let c = 0; c < a; c++) {
-      const m = 0.5 * (a1[a * dim + c] + a1[c * dim + a]);
-      a1[a * dim + c] = m;
-      a1[c * dim + a] = m;
-    }
+  addPatternInformation(patterns, n, f, h1.mean, identity, p, saturatedDescriptors(p), 1, true, a1);
+  for (let a = 0; a < dim; a++) for (let c = 0; c < a; c++) a1[c * dim + a] = a1[a * dim + c];
   const inv = inverse(a1, dim);
   if (!inv) return NaN;
   let trace = 0;
   for (let a = 0; a < dim; a++) for (let c = 0; c < dim; c++) trace += inv[a * dim + c] * b1[c * dim + a];
   return trace;
+}
+
+/** The saturated model's parameters as entry descriptors: μ_i (index i), then σ_jk, j ≤ k, at p + vechIndex(j, k). */
+function saturatedDescriptors(p: number): SortedDescriptors {
+  const dim = p + (p * (p + 1)) / 2;
+  const d = {
+    free: Int32Array.from({ length: dim }, (_, k) => k + 1),
+    u: new Int32Array(dim).fill(-1),
+    v: new Int32Array(dim).fill(-1),
+    h: new Float64Array(dim),
+    w: new Int32Array(dim).fill(-1),
+    c: new Float64Array(dim),
+    last: Int32Array.from({ length: dim }, (_, k) => k),
+  };
+  for (let i = 0; i < p; i++) {
+    d.w[i] = i;
+    d.c[i] = 1;
+  }
+  for (let j = 0; j < p; j++)
+    for (let k = j; k < p; k++) {
+      const e = p + vechIndex(j, k, p);
+      d.u[e] = j;
+      d.v[e] = k;
+      d.h[e] = j === k ? 0.5 : 1;
+    }
+  return d;
 }

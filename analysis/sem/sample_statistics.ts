@@ -10,6 +10,8 @@ export interface MissingPattern {
   readonly mean: Float64Array;
   /** Pattern covariance of the observed variables about the pattern mean, divisor n. */
   readonly cov: Float64Array;
+  /** The pattern's rows on its observed variables (n × n_o, row-major), for row-by-row likelihood terms. */
+  readonly rows?: Float64Array;
 }
 
 /** The sample statistics of one group. */
@@ -93,8 +95,12 @@ export function missingPatterns(rows: readonly (readonly number[])[], p: number)
   for (const [key, list] of byKey) {
     const observed = Int32Array.from([...key].flatMap((c, j) => (c === '1' ? [j] : [])));
     const sub = list.map((r) => Array.from(observed, (j) => r[j]));
-    const { mean, cov } = moments(sub, observed.length);
-    out.push({ observed, n: list.length, mean, cov });
+    const no = observed.length;
+    // a single row is its own mean, with zero covariance
+    const { mean, cov } = sub.length === 1 ? { mean: Float64Array.from(sub[0]), cov: new Float64Array(no * no) } : moments(sub, no);
+    const flat = new Float64Array(list.length * no);
+    sub.forEach((r, i) => flat.set(r, i * no));
+    out.push({ observed, n: list.length, mean, cov, rows: flat });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { cholesky, choleskyInverse } from './dense.js';
+import { byRows, patternFactors, rowMoments, type PatternFactors } from './pattern_factors.js';
 import type { MissingPattern } from './sample_statistics.js';
 
 /**
@@ -11,6 +12,10 @@ import type { MissingPattern } from './sample_statistics.js';
  * lavaan's stopping rule (lav_mvnorm_missing_h1_estimate_moments: em.h1.iter.max = 500,
  * em.h1.tol = 1e-5 on the largest absolute change of μ and Σ), so that the h1 log-likelihood,
  * and with it χ², is the one lavaan reports rather than a tighter optimum it never reaches.
+ * A pattern of few rows is imputed row by row from one factorisation of Σ per iteration
+ * (`patternFactors`: x̂_m = μ_m − W_p V_mo(x_o − μ_o), W_p = (V_mm)⁻¹ the conditional
+ * covariance), O(p²) per row, so that data whose rows all differ in their missing variables
+ * cost O(n·p²) per iteration.
  */
 export function saturatedEm(
   patterns: readonly MissingPattern[],
@@ -39,9 +44,19 @@ export function saturatedEm(
   for (; iterations < maxIterations; iterations++) {
     const t1 = new Float64Array(p);
     const t2 = new Float64Array(p * p);
-    const lFull = cholesky(sigma, p);
-    const vFull = lFull ? choleskyInverse(lFull, p) : null;
-    for (const pt of patterns) accumulate(pt, p, mu, sigma, vFull, t1, t2);
+    const factors = patternFactors(sigma, p, patterns);
+    const lFull = factors ? null : cholesky(sigma, p);
+    const vFull = factors ? factors.v : lFull ? choleskyInverse(lFull, p) : null;
+    if (factors) {
+      // rows taken one by one enter through their fixed moments plus a correction on their missing block
+      const rm = rowMoments(patterns, p);
+      for (let j = 0; j < p; j++) t1[j] += rm.x[j];
+      for (let e = 0; e < p * p; e++) t2[e] += rm.a[e];
+    }
+    patterns.forEach((pt, t) => {
+      if (factors && byRows(pt)) accumulateRows(pt, t, factors, mu, t1, t2);
+      else accumulate(pt, p, mu, sigma, vFull, t1, t2);
+    });
     const newMu = new Float64Array(p);
     const newSigma = new Float64Array(p * p);
     for (let j = 0; j < p; j++) newMu[j] = t1[j] / n;
@@ -58,6 +73,50 @@ export function saturatedEm(
     }
   }
   return { mean: mu, cov: sigma, iterations, converged };
+}
+
+/**
+ * Adds what one row-by-row pattern's conditional means add to the zero-filled rows' moments:
+ * with x̂_m = μ_m − W_p V_mo(x_o − μ_o), T₁ gains x̂_m and T₂ gains x_o x̂_mᵀ (both ways), x̂_m x̂_mᵀ
+ * and n_p·W_p on the missing block (the conditional covariance).
+ */
+function accumulateRows(pt: MissingPattern, t: number, f: PatternFactors, mu: Float64Array, t1: Float64Array, t2: Float64Array): void {
+  const { p, v } = f;
+  const o = pt.observed;
+  const no = o.length;
+  const u = f.missing[t];
+  const nu = u.length;
+  if (nu === 0) return;
+  const w = f.w[t];
+  const rows = pt.rows!;
+  const d = new Float64Array(no);
+  const z = new Float64Array(nu);
+  const xm = new Float64Array(nu);
+  for (let i = 0; i < pt.n; i++) {
+    for (let a = 0; a < no; a++) d[a] = rows[i * no + a] - mu[o[a]];
+    for (let a = 0; a < nu; a++) {
+      const row = u[a] * p;
+      let s = 0;
+      for (let b = 0; b < no; b++) s += v[row + o[b]] * d[b];
+      z[a] = s;
+    }
+    for (let a = 0; a < nu; a++) {
+      let s = 0;
+      for (let b = 0; b < nu; b++) s += w[a * nu + b] * z[b];
+      xm[a] = mu[u[a]] - s;
+      t1[u[a]] += xm[a];
+    }
+    for (let a = 0; a < nu; a++) {
+      const ua = u[a];
+      const xa = xm[a];
+      for (let b = 0; b < no; b++) {
+        const val = xa * rows[i * no + b];
+        t2[ua * p + o[b]] += val;
+        t2[o[b] * p + ua] += val;
+      }
+      for (let b = 0; b < nu; b++) t2[ua * p + u[b]] += xa * xm[b] + w[a * nu + b];
+    }
+  }
 }
 
 function accumulate(

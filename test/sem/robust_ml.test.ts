@@ -15,6 +15,7 @@ describe('robust ML (lavaan estimator = "MLR", complete data and FIML)', () => {
     ['bfi', 'bfi.csv', undefined],
     ['hs1939Fiml', 'r/sem-hs1939-missing.csv', undefined],
     ['hs1939FimlSchool', 'r/sem-hs1939-missing.csv', 'school'],
+    ['bfiFiml', 'bfi.csv', undefined],
   ] as const) {
     it(`${name}: sandwich SEs, Yuan–Bentler scaled chi-square, scaled and robust CFI/TLI/RMSEA`, () => {
       const c = ref[name];
