@@ -10,6 +10,7 @@ export type {
   WavePublicationInput,
   WavePublication,
   PublicationWave,
+  HierarchyUnit,
   PublicationAnswerSet,
   PublishedAggregate,
   PublishedUnit,

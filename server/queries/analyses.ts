@@ -83,6 +83,12 @@ export async function latestDoneAnalysis(db: Db, waveId: number, kind: AnalysisK
   return row ? toAnalysis(row) : undefined;
 }
 
+/** The first finished wave run of a wave written by a pipeline (its publication fixes what later runs of the closed wave use). */
+export async function firstDoneAnalysis(db: Db, waveId: number): Promise<AnalysisRecord | undefined> {
+  const row = await db('analyses').where({ wave_id: waveId, kind: 'wave', status: 'done' }).whereNotNull('pipeline_version').orderBy('id', 'asc').first();
+  return row ? toAnalysis(row) : undefined;
+}
+
 /** The latest run of a kind derived from `parentId`, in any state. */
 export async function latestChildAnalysis(db: Db, parentId: number, kind: AnalysisKind): Promise<AnalysisRecord | undefined> {
   const row = await db('analyses').where({ parent_id: parentId, kind }).orderBy('id', 'desc').first();
