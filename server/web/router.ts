@@ -24,6 +24,7 @@ import { validate } from '../validation.js';
 import { ConsoleViews } from './console_views.js';
 import {
   analysisPage,
+  analysisReportPath,
   comparePage,
   exportsPage,
   instrumentPage,
@@ -367,6 +368,8 @@ export function consoleRouter(s: Services): express.Router {
     const pilotData = await pilotPage(s, idParam(req));
     if (pilotData) return render(req, res, 'scale_report_pilot', 'reports', `Pilot analysis ${pilotData.run.id}`, pilotData);
     const data = await analysisPage(s, idParam(req));
+    const elsewhere = analysisReportPath(data.analysis);
+    if (elsewhere) return res.redirect(303, elsewhere);
     render(req, res, 'analysis', 'waves', `Analysis ${data.analysis.id}`, data);
   });
 
