@@ -59,6 +59,7 @@ export class AnalysisRunner {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private stopped = false;
+  private diagnosisInput?: (wave: WaveRecord) => Promise<NonNullable<Extract<WorkerTask, { kind: 'wave' }>['diagnosis']>>;
 
   constructor(
     private readonly db: Db,
@@ -66,6 +67,14 @@ export class AnalysisRunner {
     private readonly logger: Logger,
     private readonly instruments: InstrumentCache,
   ) {}
+
+  /**
+   * Lets wave runs store their units' diagnoses: `load` gives a wave's breakpoint rules and its
+   * units' traces (server/dynamics, which needs the app's services, built after the runner).
+   */
+  diagnoseWith(load: (wave: WaveRecord) => Promise<NonNullable<Extract<WorkerTask, { kind: 'wave' }>['diagnosis']>>): void {
+    this.diagnosisInput = load;
+  }
 
   /** Queues a run and starts it in the background; returns the queued record. */
   async request(waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<AnalysisRecord> {
@@ -144,7 +153,10 @@ export class AnalysisRunner {
     const wave = (await findWave(this.db, record.waveId))!;
     const input = await wavePublicationInput(this.db, this.clock, this.instruments, wave);
     const contexts = Object.fromEntries(input.units.map((u) => [u.key, u.context ?? null]));
-    if (record.kind === 'wave') return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)) };
+    if (record.kind === 'wave') {
+      const diagnosis = this.diagnosisInput ? await this.diagnosisInput(wave) : undefined;
+      return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
+    }
     if (record.kind === 'scale-developer' || record.kind === 'pilot') {
       const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);
       if (!parent || parent.status !== 'done' || !parent.results) throw new Error('the wave run this analysis derives from has no stored results');

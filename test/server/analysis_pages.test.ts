@@ -59,3 +59,21 @@ describe.each(BACKENDS)('analysis pages on $label', (backend) => {
     expect(res.text).toContain('No analysis has the id 999999.');
   });
 });
+
+describe('console assets', () => {
+  it('are revalidated on every use (no-cache with an ETag), so an upgrade never serves stale CSS or JS', async () => {
+    const t = await openTestApp(BACKENDS[0]);
+    try {
+      for (const path of ['/assets/console/console.css', '/assets/console/console.js']) {
+        const first = await request(t.app).get(path);
+        expect(first.status).toBe(200);
+        expect(first.headers['cache-control']).toBe('no-cache');
+        expect(first.headers.etag).toEqual(expect.any(String));
+        const again = await request(t.app).get(path).set('If-None-Match', first.headers.etag);
+        expect(again.status).toBe(304);
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seiAnswers, seeded, type ItemInfo } from './answers.js';
+import { reopenStreamCsv } from '../server-dynamics/helpers.js';
 import { AUTH, BACKENDS, openTestApp, type TestApp } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -137,5 +138,55 @@ describe.each(BACKENDS)('re-runs of a closed wave on $label', (backend) => {
       for (const c of counts) expect(c).toEqual(counts[0]);
     });
 
+
+    it('stores each published unit’s diagnosis with the run, reads it in the report, and offers a re-run for traces imported since', async () => {
+      for (const key of ['diag-a', 'diag-b', 'diag-small']) await unit(key);
+      for (const key of ['diag-a', 'diag-small']) {
+        const res = await api().post(`/api/v1/units/${key}/traces`).set(AUTH).set('Content-Type', 'text/csv').send(reopenStreamCsv(key));
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+      }
+      const waveId = await wave('Diagnosed', ['diag-a', 'diag-b', 'diag-small']);
+      await answer(waveId, 'diag-a', 6, 2);
+      await answer(waveId, 'diag-b', 6, 6);
+      await answer(waveId, 'diag-small', 2, 4);
+      expect((await api().post(`/api/v1/waves/${waveId}/close`).set(AUTH)).status).toBe(200);
+      await t.app.services.analyses.idle();
+      const published = await report(waveId);
+      const run = (await api().get(`/api/v1/analyses/${published.analysisId}`).set(AUTH)).body.results;
+      // Only published units are diagnosed: the suppressed unit's traces are not even read.
+      expect(Object.keys(run.diagnosis.units).sort()).toEqual(['diag-a', 'diag-b']);
+      expect(run.diagnosis.units['diag-a'].breakpoints.length).toBeGreaterThan(0);
+      expect(run.diagnosis.units['diag-a'].events).toBeGreaterThan(0);
+      expect(run.diagnosis.units['diag-b'].events).toBe(0);
+      expect(JSON.stringify(run.diagnosis)).not.toContain('diag-small');
+
+      const json = async (key: string) => {
+        const res = await api().get(`/admin/waves/${waveId}/units/${key}/report?format=json`).set(AUTH);
+        expect(res.status, res.text.slice(0, 500)).toBe(200);
+        return JSON.parse(res.text);
+      };
+      const a = await json('diag-a');
+      expect(a.breakpoints.map((b: { signal: string; start: string; end: string; peak: number }) => [b.signal, b.start, b.end, b.peak])).toEqual(
+        run.diagnosis.units['diag-a'].breakpoints.map((b: { signal: string; start: string; end: string; peak: number }) => [b.signal, b.start, b.end, b.peak]),
+      );
+      expect(a.interventions.map((i: { name: string }) => i.name)).toEqual(run.diagnosis.units['diag-a'].interventions.map((i: { name: string }) => i.name));
+      expect(a.rerun).toBe(false);
+
+      // Traces of B imported after the run: the report stays as of the run and says so.
+      t.clock.advance(HOUR);
+      expect((await api().post('/api/v1/units/diag-b/traces').set(AUTH).set('Content-Type', 'text/csv').send(reopenStreamCsv('diag-b'))).status).toBe(201);
+      const b = await json('diag-b');
+      expect(b.breakpoints).toEqual([]);
+      expect(b.rerun).toBe(true);
+      expect(b.warnings.join(' ')).toMatch(/imported after this analysis ran; the diagnosis is as of the run/);
+      const page = await api().get(`/admin/waves/${waveId}/units/diag-b/report`).set(AUTH);
+      expect(page.text).toContain('data-testid="rerun-diagnosis"');
+      // Re-run: the same publication (frozen), and B's breakpoints now read.
+      const again = await rerun(waveId);
+      expect(again.units).toEqual(published.units);
+      const after = await json('diag-b');
+      expect(after.rerun).toBe(false);
+      expect(after.breakpoints.length).toBeGreaterThan(0);
+    });
   });
 });
