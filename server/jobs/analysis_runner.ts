@@ -15,7 +15,7 @@ import {
   failAnalysis,
   failExhaustedAnalyses,
   findAnalysis,
-  firstDoneAnalysis,
+  frozenHierarchy,
   finishAnalysis,
   insertAnalysis,
   latestDoneAnalysis,
@@ -208,8 +208,7 @@ export class AnalysisRunner {
  * publication, the current hierarchy.
  */
 export async function waveHierarchy(db: Db, waveId: number): Promise<HierarchyUnit[]> {
-  const first = await firstDoneAnalysis(db, waveId);
-  const frozen = (first?.results as Partial<WavePublication> | null | undefined)?.hierarchy;
+  const frozen = await frozenHierarchy(db, waveId);
   if (frozen) return frozen.map((u) => ({ key: u.key, parentKey: u.parentKey, context: u.context ?? null }));
   return (await listUnits(db)).map((u) => ({ key: u.key, parentKey: u.parentKey, context: u.context }));
 }

@@ -248,5 +248,5 @@ describe('admin console in Chromium', () => {
     expect(breakpoints).toContain('2026-01-26');
     expect(await page.getByTestId('interventions').textContent()).toMatch(/breakpoint/);
     await screenshot(page, 'admin-11-unit-report-with-breakpoints');
-  }, 60_000);
+  }, 120_000); // with a re-run of the wave's analysis
 });
