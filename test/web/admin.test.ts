@@ -234,6 +234,7 @@ describe('admin console in Chromium', () => {
     await page.goto(reportUrl);
     // The diagnosis is stored with the run: traces imported since are named, with the offer to re-run.
     expect(await page.locator('.flash.warning').allTextContents()).toContainEqual(expect.stringContaining('were imported after this analysis ran; the diagnosis is as of the run'));
+    await screenshot(page, 'admin-11a-unit-report-traces-since-the-run');
     await page.getByTestId('rerun-diagnosis').getByRole('button', { name: 'Re-run the analysis' }).click();
     await page.waitForURL(/\/admin\/waves\/\d+\?notice=/);
     for (let i = 0; i < 60; i++) {
