@@ -5,11 +5,11 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { isPostgres, sqliteFilename, type Db } from './db.js';
 import { dynamicsRouter } from './dynamics/router.js';
-import { InputError } from '../analysis/errors.js';
 import { finiteJsonReplacer } from '../analysis/publication/finite.js';
-import { HttpError } from './errors.js';
+import { HttpError, fromInputError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
 import { AnalysisRunner } from './jobs/analysis_runner.js';
+import { waveDiagnosisInput } from './dynamics/handlers/diagnosis.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
@@ -58,6 +58,7 @@ export function createApp(deps: AppDeps): App {
       ? new KnexResponseWriter(deps.db)
       : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous),
   };
+  services.analyses.diagnoseWith((wave) => waveDiagnosisInput(services, wave));
   // The respondent page's files, fingerprinted and compressed (server/static_assets.ts).
   const assets = new StaticAssets({ 'survey-core': packageDir('survey-core'), 'survey-js-ui': packageDir('survey-js-ui'), seici: join(VIEWS_DIR, 'assets') });
   const views = new Views(VIEWS_DIR, { asset: (path: string) => assets.url(path) });
@@ -173,10 +174,10 @@ interface BodyParserError {
  * is a 400, a body-parser failure its 4xx; an unexpected failure is logged and answered 500
  * without details.
  */
-function asHttpError(err: unknown, s: Services): HttpError {
+function asHttpError(thrown: unknown, s: Services): HttpError {
+  // The analysis library's InputError names the field, row or argument at fault: the caller's mistake, a 400.
+  const err = fromInputError(thrown);
   if (err instanceof HttpError) return err;
-  // The analysis library names the field, row or argument at fault: the caller's mistake.
-  if (err instanceof InputError) return new HttpError(400, err.message);
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.too.large':

@@ -1,3 +1,5 @@
+import { InputError } from '../analysis/index.js';
+
 /**
  * The one error a handler throws for anything the caller got wrong (or a missing resource):
  * an HTTP status and one readable sentence. The error handler answers it as
@@ -11,6 +13,17 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/**
+ * A thrown value with the analysis library's InputError (a caller's mistake that names the
+ * field, row or argument at fault) turned into an HttpError 400; anything else as it is. The
+ * app's one error handler reads every error through this, and so do the console's forms, which
+ * show a refused change's message beside the form instead of an error page; handlers let
+ * InputError through instead of converting it themselves.
+ */
+export function fromInputError(err: unknown): unknown {
+  return err instanceof InputError ? new HttpError(400, err.message) : err;
 }
 
 export const badRequest = (message: string) => new HttpError(400, message);

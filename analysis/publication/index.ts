@@ -10,6 +10,7 @@ export type {
   WavePublicationInput,
   WavePublication,
   PublicationWave,
+  HierarchyUnit,
   PublicationAnswerSet,
   PublishedAggregate,
   PublishedUnit,
@@ -20,6 +21,8 @@ export type {
   DimensionAgreement,
   ReliabilityEntry,
 } from './publish_wave.js';
+export { publishDiagnosis } from './publish_diagnosis.js';
+export type { DiagnosisPublication, DiagnosisPublicationInput, StoredUnitDiagnosis } from './publish_diagnosis.js';
 export { scaleAnalysis, scaleDeveloperAnalyses, publishedSample } from './scale_developer.js';
 export type { ScaleAnalysis, ScaleAnalysisInput, ScaleAnalysisOptions, PublishedSample, ReliabilityRow, ItemRow, LoadingRow, FitRow, InvarianceTable } from './scale_developer.js';
 export { multilevelMeasurement, MIN_UNITS_TWO_LEVEL } from './multilevel_measurement.js';

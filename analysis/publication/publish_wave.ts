@@ -23,6 +23,19 @@ export interface PublicationWave {
   readonly label: string;
   readonly minGroupSize: number;
   readonly answerSets: readonly PublicationAnswerSet[];
+  /**
+   * For an earlier wave with a stored publication: the units that publication published. Its
+   * unit-waves enter z, misalignment and drift only when published there too, so that a
+   * derived value never stands on a unit-wave that the wave's own (frozen) publication withheld.
+   */
+  readonly published?: readonly string[];
+}
+
+/** A unit of the hierarchy as a publication used it; the context is carried for the comparisons across contexts. */
+export interface HierarchyUnit {
+  readonly key: string;
+  readonly parentKey: string | null;
+  readonly context?: string | null;
 }
 
 /** Everything the publication of one closed wave is a function of. */
@@ -30,8 +43,12 @@ export interface WavePublicationInput {
   readonly scaleMin: number;
   readonly scaleMax: number;
   readonly items: readonly { readonly id: string; readonly cell: Cell; readonly reverse: boolean }[];
-  /** The unit hierarchy (every unit; those without respondents in a wave are left out of it). */
-  readonly units: readonly { readonly key: string; readonly parentKey: string | null }[];
+  /**
+   * The unit hierarchy (every unit; those without respondents in a wave are left out of it).
+   * A closed wave's publications all use the hierarchy of its first one (the stored
+   * `hierarchy`): re-run after a unit moved, the wave publishes the same aggregates again.
+   */
+  readonly units: readonly HierarchyUnit[];
   /** Waves on the same instrument version, oldest first; the last is the one published, the first the baseline of z and drift. */
   readonly waves: readonly PublicationWave[];
   /** Respondent counts of every earlier publication of the last wave's aggregates (each key → n; the stored runs' `counts`). */
@@ -128,6 +145,8 @@ export interface WavePublication {
   readonly driftCapacity: number;
   /** unitDrift over the published unit-waves (the diagnosis input), null when the wave has no published unit. */
   readonly drift: DriftAnalysis | null;
+  /** The hierarchy this publication used: every later publication of the same wave uses it again (results of a closed wave are frozen). */
+  readonly hierarchy: readonly HierarchyUnit[];
   readonly warnings: readonly string[];
 }
 
@@ -221,8 +240,18 @@ export function publishWave(input: WavePublicationInput): WavePublication {
   });
   const now = scored.at(-1)!;
 
-  /** Units whose published aggregate covers only their own members: these are scored as units. */
-  const scoredUnits = (s: ScoredWave) => new Set([...s.publication.members].filter(([key, members]) => key !== ORGANISATION && members.length === 1 && members[0] === key).map(([key]) => key));
+  /**
+   * Units whose published aggregate covers only their own members: these are scored as units.
+   * In an earlier wave with a stored publication, only those it published too.
+   */
+  const scoredUnits = (s: ScoredWave) => {
+    const allowed = s.wave.published ? new Set(s.wave.published) : null;
+    return new Set(
+      [...s.publication.members]
+        .filter(([key, members]) => key !== ORGANISATION && members.length === 1 && members[0] === key && (allowed === null || allowed.has(key)))
+        .map(([key]) => key),
+    );
+  };
 
   // Step 3: scoreUnits over the published units of every wave.
   const answers: number[][] = [];
@@ -380,6 +409,7 @@ export function publishWave(input: WavePublicationInput): WavePublication {
     agreement,
     driftCapacity: capacity,
     drift,
+    hierarchy: input.units.map((u) => ({ key: u.key, parentKey: u.parentKey, ...(u.context !== undefined ? { context: u.context } : {}) })),
     warnings,
   };
 }

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { InputError } from '../../analysis/errors.js';
 import { deriveVersion, type InstrumentVersion, type Item, type VersionChange } from '../../instrument/index.js';
 import { iso } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -88,17 +87,12 @@ export async function createVersion(s: Services, actor: string, input: z.output<
   if (base.status !== 'published') throw badRequest(`from: instrument version ${input.from} is a draft; derive from a published version.`);
   if (await instrumentVersionTaken(s.db, input.version)) throw conflict(`Instrument version ${input.version} exists already.`);
   const now = iso(s.clock());
-  let draft: InstrumentVersion;
-  try {
-    draft = deriveVersion(base.version, {
-      id: input.version,
-      published: now.slice(0, 10),
-      changes: input.changes.map((c) => toVersionChange(base.version, c)),
-    });
-  } catch (err) {
-    if (err instanceof InputError) throw badRequest(err.message);
-    throw err;
-  }
+  // A change the version cannot take is an InputError: the error handler answers it 400.
+  const draft: InstrumentVersion = deriveVersion(base.version, {
+    id: input.version,
+    published: now.slice(0, 10),
+    changes: input.changes.map((c) => toVersionChange(base.version, c)),
+  });
   const stored = await s.db.transaction(async (trx) => {
     const inserted = await insertInstrumentDocument(trx, {
       version: draft.id,
@@ -144,13 +138,7 @@ export async function changeDraft(s: Services, actor: string, version: string, c
   if (found.status === 'published') throw conflict(`Instrument version ${version} is published; a published version cannot change.`);
   const base = await loadInstrumentVersion(s.db, found.version.basedOn ?? '');
   if (!base) throw new Error(`the base ${found.version.basedOn} of draft ${version} is not stored`);
-  let draft: InstrumentVersion;
-  try {
-    draft = deriveVersion(base.version, { id: version, published: iso(s.clock()).slice(0, 10), changes: changes.map((c) => toVersionChange(base.version, c)) });
-  } catch (err) {
-    if (err instanceof InputError) throw badRequest(err.message);
-    throw err;
-  }
+  const draft: InstrumentVersion = deriveVersion(base.version, { id: version, published: iso(s.clock()).slice(0, 10), changes: changes.map((c) => toVersionChange(base.version, c)) });
   const updated = await s.db.transaction(async (trx) => {
     const n = await updateDraftDocument(trx, version, draft);
     if (n) await audit(s, actor, 'instrument.edit', `instrument:${version}`, { changes }, trx);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InputError, contentValidity } from '../../analysis/index.js';
+import { contentValidity } from '../../analysis/index.js';
 import { buildPanelQuestionnaire, isLocale, itemMap, panelRatings, type InstrumentVersion } from '../../instrument/index.js';
 import { iso } from '../clock.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
@@ -98,13 +98,8 @@ export async function submitPanelRatings(s: Services, input: z.output<typeof Pan
   if (expert.panel.status === 'closed') throw new HttpError(410, `The expert panel "${expert.panel.name}" is closed; ratings are no longer accepted.`);
   const version = await versionOf(s, expert.panel);
   const merged = { ...(expert.answers ?? {}), ...input.answers };
-  let ratings;
-  try {
-    ratings = panelRatings(version, expert.label, seedOf(tokenHash), merged);
-  } catch (err) {
-    if (err instanceof InputError) throw badRequest(err.message);
-    throw err;
-  }
+  // Ratings the panel cannot take are an InputError: the error handler answers it 400.
+  const ratings = panelRatings(version, expert.label, seedOf(tokenHash), merged);
   if (expert.complete) {
     if (JSON.stringify(expert.answers) === JSON.stringify(merged) && input.complete) return { status: 200, body: { complete: true, rated: ratings.filter((r) => r.relevance !== null).length, items: ratings.length } };
     throw conflict('This panel link has been used for a complete rating set already; it cannot be used again.');

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { isCell, type Cell } from '../../instrument/model.js';
-import type { VersionItems, WavePublication, WavePublicationInput } from '../../analysis/index.js';
+import type { HierarchyUnit, VersionItems, WavePublication, WavePublicationInput } from '../../analysis/index.js';
 import { iso } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db.js';
@@ -15,6 +15,7 @@ import {
   failAnalysis,
   failExhaustedAnalyses,
   findAnalysis,
+  frozenHierarchy,
   finishAnalysis,
   insertAnalysis,
   latestDoneAnalysis,
@@ -58,6 +59,7 @@ export class AnalysisRunner {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private stopped = false;
+  private diagnosisInput?: (wave: WaveRecord) => Promise<NonNullable<Extract<WorkerTask, { kind: 'wave' }>['diagnosis']>>;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +67,14 @@ export class AnalysisRunner {
     private readonly logger: Logger,
     private readonly instruments: InstrumentCache,
   ) {}
+
+  /**
+   * Lets wave runs store their units' diagnoses: `load` gives a wave's breakpoint rules and its
+   * units' traces (server/dynamics, which needs the app's services, built after the runner).
+   */
+  diagnoseWith(load: (wave: WaveRecord) => Promise<NonNullable<Extract<WorkerTask, { kind: 'wave' }>['diagnosis']>>): void {
+    this.diagnosisInput = load;
+  }
 
   /** Queues a run and starts it in the background; returns the queued record. */
   async request(waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<AnalysisRecord> {
@@ -142,8 +152,11 @@ export class AnalysisRunner {
     if (record.kind === 'research') return { kind: 'research', input: await researchPublicationInput(this.db, this.instruments, record) };
     const wave = (await findWave(this.db, record.waveId))!;
     const input = await wavePublicationInput(this.db, this.clock, this.instruments, wave);
-    const contexts = Object.fromEntries((await listUnits(this.db)).map((u) => [u.key, u.context]));
-    if (record.kind === 'wave') return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)) };
+    const contexts = Object.fromEntries(input.units.map((u) => [u.key, u.context ?? null]));
+    if (record.kind === 'wave') {
+      const diagnosis = this.diagnosisInput ? await this.diagnosisInput(wave) : undefined;
+      return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
+    }
     if (record.kind === 'scale-developer' || record.kind === 'pilot') {
       const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);
       if (!parent || parent.status !== 'done' || !parent.results) throw new Error('the wave run this analysis derives from has no stored results');
@@ -187,10 +200,25 @@ export class AnalysisRunner {
 }
 
 /**
+ * The unit hierarchy (parents and contexts) that a wave's publications use. A closed wave's
+ * results are frozen: once a publication of it is stored, every later run uses the hierarchy
+ * that publication stored, so a re-run after units moved publishes the same aggregates over the
+ * same people again (a re-run under the new hierarchy could publish a team beside the first
+ * run's department, and the difference would be the rest of the department). Before the first
+ * publication, the current hierarchy.
+ */
+export async function waveHierarchy(db: Db, waveId: number): Promise<HierarchyUnit[]> {
+  const frozen = await frozenHierarchy(db, waveId);
+  if (frozen) return frozen.map((u) => ({ key: u.key, parentKey: u.parentKey, context: u.context ?? null }));
+  return (await listUnits(db)).map((u) => ({ key: u.key, parentKey: u.parentKey, context: u.context }));
+}
+
+/**
  * The input of a wave's publication: its complete answer sets, preceded by those of earlier
  * closed waves on the same instrument version (for z and drift, each with its own minimum
- * group size), the unit hierarchy, and the counts of its earlier publications. A run's bundle
- * rebuilds its data with the same function.
+ * group size and the units its stored publication published), the unit hierarchy (frozen at
+ * the wave's first publication, see waveHierarchy), and the counts of its earlier
+ * publications. A run's bundle rebuilds its data with the same function.
  */
 export async function wavePublicationInput(db: Db, clock: Clock, instruments: InstrumentCache, wave: WaveRecord): Promise<WavePublicationInput> {
   const instrument = await instruments.get(wave.instrumentVersion);
@@ -201,13 +229,15 @@ export async function wavePublicationInput(db: Db, clock: Clock, instruments: In
   const waves = [];
   for (const w of [...earlier, wave]) {
     const sets = await completeAnswerSets(db, w.id);
-    waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })) });
+    const stored = w.id === wave.id ? undefined : await latestDoneAnalysis(db, w.id);
+    const published = stored?.results ? (stored.results as WavePublication).units.filter((u) => !u.suppressed).map((u) => u.unitKey) : undefined;
+    waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })), ...(published ? { published } : {}) });
   }
   return {
     scaleMin: instrument.definition.scaleMin,
     scaleMax: instrument.definition.scaleMax,
     items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
-    units: (await listUnits(db)).map((u) => ({ key: u.key, parentKey: u.parentKey })),
+    units: await waveHierarchy(db, wave.id),
     waves,
     previous: await publishedCounts(db, wave.id),
   };

@@ -3,11 +3,13 @@ import {
   crossVersionComparison,
   finiteJsonReplacer,
   pilotAnalysis,
+  publishDiagnosis,
   publishResearch,
   publishWave,
   scaleDeveloperAnalyses,
   unitComparison,
   type ComparedWave,
+  type DiagnosisPublicationInput,
   type ResearchPublicationInput,
   type VersionItems,
   type WavePublication,
@@ -28,6 +30,8 @@ export type WorkerTask =
       readonly input: WavePublicationInput;
       readonly contexts?: Record<string, string | null>;
       readonly crossVersion?: { readonly earlier: ComparedWave; readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems } };
+      /** The breakpoint rules and the units' traces: the run stores each published unit's diagnosis. */
+      readonly diagnosis?: DiagnosisPublicationInput & { readonly source: unknown };
     }
   | { readonly kind: 'scale-developer'; readonly input: ContextInput; readonly publication: WavePublication }
   | { readonly kind: 'pilot'; readonly input: ContextInput; readonly publication: WavePublication }
@@ -35,13 +39,14 @@ export type WorkerTask =
 
 function waveRun(task: Extract<WorkerTask, { kind: 'wave' }>): unknown {
   const publication = publishWave(task.input);
-  if (!task.contexts) return publication;
+  const diagnosis = task.diagnosis ? { ...publishDiagnosis(publication, task.diagnosis), rules: task.diagnosis.source } : null;
+  if (!task.contexts) return diagnosis ? { ...publication, diagnosis } : publication;
   const comparison = unitComparison({ ...task.input, contexts: task.contexts }, publication);
   const cv = task.crossVersion;
   const crossVersion = cv
     ? crossVersionComparison(task.input, cv.earlier, { ...cv.current, wave: task.input.waves.at(-1)!, publication })
     : null;
-  return { ...publication, comparison, crossVersion };
+  return { ...publication, comparison, crossVersion, diagnosis };
 }
 
 /**

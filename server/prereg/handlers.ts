@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { DEFAULT_RULES, InputError, parseModelSyntax } from '../../analysis/index.js';
+import { DEFAULT_RULES, parseModelSyntax } from '../../analysis/index.js';
 import { iso } from '../clock.js';
 import { findRuleSetByVersion } from '../dynamics/queries/rules.js';
 import { storedRules } from '../dynamics/handlers/rules.js';
@@ -67,12 +67,8 @@ async function contentOf(s: Services, body: z.output<typeof CommitmentCreate>): 
       return { title: body.title ?? `Breakpoint rules ${content.ruleVersion}`, content };
     }
     case 'measurement-model': {
-      try {
-        parseModelSyntax(body.syntax, 'syntax');
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpError(400, err.message);
-        throw err;
-      }
+      // Syntax lavaan would not read is an InputError naming `syntax`: the error handler answers it 400.
+      parseModelSyntax(body.syntax, 'syntax');
       const { kind: _k, waveId: _w, title, ...content } = body;
       return { title, content };
     }

@@ -1,4 +1,5 @@
 import type { Db } from '../db.js';
+import { whereStartsWith } from './starts_with.js';
 
 export interface AdminTokenRecord {
   readonly id: number;
@@ -162,16 +163,11 @@ export interface AuditFilter {
   readonly until?: string;
 }
 
-/** `%`, `_` and `\` in a LIKE prefix stand for themselves. */
-function likePrefix(text: string): string {
-  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function listAudit(db: Db, limit: number, filter: AuditFilter = {}): Promise<AuditRecord[]> {
   const query = db('audit_log').orderBy('id', 'desc').limit(limit);
   if (filter.actor) query.where('actor', filter.actor);
-  if (filter.action) query.whereRaw("action like ? escape '\\'", [likePrefix(filter.action)]);
-  if (filter.target) query.whereRaw("target like ? escape '\\'", [likePrefix(filter.target)]);
+  if (filter.action) whereStartsWith(query, 'action', filter.action);
+  if (filter.target) whereStartsWith(query, 'target', filter.target);
   if (filter.since) query.where('at', '>=', filter.since);
   if (filter.until) query.where('at', '<', filter.until);
   const rows = await query;

@@ -83,6 +83,20 @@ export async function latestDoneAnalysis(db: Db, waveId: number, kind: AnalysisK
   return row ? toAnalysis(row) : undefined;
 }
 
+/**
+ * The hierarchy a wave's first stored publication recorded (the wave's runs reuse it: a closed
+ * wave is frozen), or undefined when none did (no run yet, or only runs stored before runs
+ * recorded it).
+ */
+export async function frozenHierarchy(db: Db, waveId: number): Promise<{ key: string; parentKey: string | null; context?: string | null }[] | undefined> {
+  const rows = await db('analyses').where({ wave_id: waveId, kind: 'wave', status: 'done' }).whereNotNull('pipeline_version').orderBy('id', 'asc').select('results');
+  for (const row of rows as { results: string | null }[]) {
+    const hierarchy = row.results ? (JSON.parse(row.results) as { hierarchy?: { key: string; parentKey: string | null; context?: string | null }[] }).hierarchy : undefined;
+    if (hierarchy) return hierarchy;
+  }
+  return undefined;
+}
+
 /** The latest run of a kind derived from `parentId`, in any state. */
 export async function latestChildAnalysis(db: Db, parentId: number, kind: AnalysisKind): Promise<AnalysisRecord | undefined> {
   const row = await db('analyses').where({ parent_id: parentId, kind }).orderBy('id', 'desc').first();

@@ -128,9 +128,13 @@ export async function completedTokenHashes(db: Db, tokenHashes: readonly string[
   return done;
 }
 
-/** Clears finished recipients: their pending flag and their sealed token, in one statement per batch. */
+/**
+ * Clears finished recipients: their pending flag, their sealed token and their reminder count,
+ * in one statement per batch. The count goes too: kept, it would tell which reminder run found
+ * each address finished, and so pair it with the answer sets saved in that period.
+ */
 export async function clearRecipients(db: Db, ids: readonly number[]): Promise<void> {
-  if (ids.length > 0) await db('recipients').whereIn('id', ids).update({ pending_tag: null, sealed_token: null });
+  if (ids.length > 0) await db('recipients').whereIn('id', ids).update({ pending_tag: null, sealed_token: null, reminders_sent: 0 });
 }
 
 export async function countReminder(db: Db, recipientId: number): Promise<void> {

@@ -51,17 +51,21 @@ export interface CompleteAnswerSet {
   readonly answers: Record<string, number | null>;
 }
 
-/** The complete answer sets of a wave, ordered by unit and then by a value unrelated to the order of arrival. */
+/**
+ * The complete answer sets of a wave, ordered by unit key and then by their content (answers,
+ * role, locale; by code point, the same on SQLite and PostgreSQL whatever the collation). The
+ * order carries nothing the sets do not show: not the token hashes (an administrator who issued
+ * links can hash them), not the order of arrival. No invitation column is read.
+ */
 export async function completeAnswerSets(db: Db, waveId: number): Promise<CompleteAnswerSet[]> {
-  const rows = await db('responses as r')
+  const rows: { key: string; context: string | null; role: string | null; locale: string; answers: string }[] = await db('responses as r')
     .join('units as u', 'u.id', 'r.unit_id')
-    .join('invitations as i', 'i.id', 'r.invitation_id')
     .where('r.wave_id', waveId)
     .where('r.complete', true)
-    .orderBy('u.key')
-    .orderBy('i.token_hash')
     .select('u.key', 'u.context', 'r.role', 'r.locale', 'r.answers');
-  return rows.map((row: { key: string; context: string | null; role: string | null; locale: string; answers: string }) => ({
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort((a, b) => byCodePoint(a.key, b.key) || byCodePoint(a.answers, b.answers) || byCodePoint(a.role ?? '', b.role ?? '') || byCodePoint(a.locale, b.locale));
+  return rows.map((row) => ({
     unitKey: row.key,
     context: row.context ?? null,
     role: row.role ?? null,

@@ -1,6 +1,7 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import type { Db } from '../db.js';
 import { isPostgres } from '../db.js';
+import { whereStartsWith } from '../queries/starts_with.js';
 
 interface HitRow {
   hits: number | string;
@@ -76,6 +77,6 @@ export class KnexRateLimitStore implements Store {
   }
 
   async resetAll(): Promise<void> {
-    await this.db('rate_limit_hits').where('key', 'like', `${this.prefix}:%`).delete();
+    await whereStartsWith(this.db('rate_limit_hits'), 'key', `${this.prefix}:`).delete();
   }
 }

@@ -173,6 +173,19 @@ export async function waveLive(s: Services, wave: WaveRecord) {
   };
 }
 
+/**
+ * Where a finished run's results are shown when not on the run's own page: a research run's in
+ * the research report, a scale-developer run's in its wave's scale report (their results hold
+ * no units); undefined for a wave run (its page lists them) and for a run not finished yet.
+ */
+export function analysisReportPath(analysis: Pick<AnalysisRecord, 'kind' | 'status' | 'waveId'>): string | undefined {
+  if (analysis.status !== 'done') return undefined;
+  if (analysis.kind === 'research') return '/admin/research';
+  if (analysis.kind === 'scale-developer') return `/admin/waves/${analysis.waveId}/scale-report`;
+  return undefined;
+}
+
+/** The page of a stored run: its state, and for a wave run the published units (suppressed ones only counted). */
 export async function analysisPage(s: Services, id: number) {
   const analysis = await findAnalysis(s.db, id);
   if (!analysis) throw new HttpError(404, `No analysis has the id ${id}.`);
@@ -181,7 +194,7 @@ export async function analysisPage(s: Services, id: number) {
   let units: unknown[] = [];
   let hidden = 0;
   let warnings: readonly string[] = [];
-  if (analysis.status === 'done' && analysis.results && analysis.pipelineVersion !== null) {
+  if (analysis.kind === 'wave' && analysis.status === 'done' && analysis.results && analysis.pipelineVersion !== null) {
     const results = analysis.results as WavePublication;
     const visible = results.units.filter((u) => !u.suppressed);
     hidden = results.units.length - visible.length;

@@ -4,7 +4,7 @@ import express, { type Request, type Response } from 'express';
 import { deleteTraces, importTraces } from '../dynamics/handlers/traces.js';
 import { IMPORT_BODY_LIMIT } from '../dynamics/router.js';
 import { SourceQuery, TraceFormatQuery } from '../dynamics/schemas.js';
-import { HttpError } from '../errors.js';
+import { HttpError, fromInputError } from '../errors.js';
 import { requestAnalysis } from '../handlers/analyses.js';
 import { createInvitations, emailInvitations } from '../handlers/invitations.js';
 import { createUnit, importUnits } from '../handlers/units.js';
@@ -24,6 +24,7 @@ import { validate } from '../validation.js';
 import { ConsoleViews } from './console_views.js';
 import {
   analysisPage,
+  analysisReportPath,
   comparePage,
   exportsPage,
   instrumentPage,
@@ -98,7 +99,9 @@ export function consoleRouter(s: Services): express.Router {
   const router = express.Router();
   const page = consolePage(s);
 
-  router.use('/assets/console', express.static(join(VIEWS_DIR, 'assets', 'console'), { maxAge: '1h' }));
+  // The console's CSS and JS keep fixed URLs, so a browser must ask again each time (no-cache)
+  // and gets 304 by ETag while the file is unchanged: an upgraded server never serves stale assets.
+  router.use('/assets/console', express.static(join(VIEWS_DIR, 'assets', 'console'), { etag: true, lastModified: false, cacheControl: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
 
   const render = (req: Request, res: Response, view: string, nav: string, title: string, data: Record<string, unknown>, status = 200) => {
     const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
@@ -113,7 +116,8 @@ export function consoleRouter(s: Services): express.Router {
   const attempt = async (res: Response, path: string, change: () => Promise<string>) => {
     try {
       back(res, path, 'notice', await change());
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, path, 'error', err.message);
       throw err;
     }
@@ -147,7 +151,8 @@ export function consoleRouter(s: Services): express.Router {
       if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
       const result = await importUnits(s, res.locals.console.actor, csv);
       back(res, '/admin/units', 'notice', `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (!(err instanceof HttpError && err.status < 500)) throw err;
       render(req, res, 'units', 'units', 'Units', { ...(await unitsPage(s)), importError: err.message, importCsv: csv }, err.status);
     }
@@ -236,7 +241,8 @@ export function consoleRouter(s: Services): express.Router {
         ...(typed.minGroupSize ? { minGroupSize: Number(typed.minGroupSize) } : {}),
       });
       created = (await createWave(s, res.locals.console.actor, input)).id;
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       // The form comes back with everything typed and the error above it.
       if (err instanceof HttpError && err.status < 500) return render(req, res, 'waves', 'waves', 'Waves', { ...(await wavesPage(s, typed)), formError: formMessage(err.message) }, err.status);
       throw err;
@@ -249,7 +255,8 @@ export function consoleRouter(s: Services): express.Router {
     let notice: string;
     try {
       notice = await change();
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) {
         const data = await wavePage(s, id, typed);
         return render(req, res, 'wave', 'waves', data.wave.name, { ...data, formError: formMessage(err.message) }, err.status);
@@ -306,7 +313,8 @@ export function consoleRouter(s: Services): express.Router {
       const wave = await findWave(s.db, id);
       await deleteWave(s, res.locals.console.actor, id);
       back(res, '/admin/waves', 'notice', `The draft "${wave?.name ?? id}" was deleted.`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
       throw err;
     }
@@ -330,7 +338,8 @@ export function consoleRouter(s: Services): express.Router {
       const issued = await createInvitations(s, res.locals.console.actor, id, input);
       const csv = spreadsheetCsv([['unitKey', 'url'], ...issued.invitations.map((i) => [input.unitKey, i.url])]);
       download(res, `wave-${id}-${input.unitKey}-links.csv`, 'text/csv; charset=utf-8', csv);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}`, 'error', err.message);
       throw err;
     }
@@ -367,6 +376,8 @@ export function consoleRouter(s: Services): express.Router {
     const pilotData = await pilotPage(s, idParam(req));
     if (pilotData) return render(req, res, 'scale_report_pilot', 'reports', `Pilot analysis ${pilotData.run.id}`, pilotData);
     const data = await analysisPage(s, idParam(req));
+    const elsewhere = analysisReportPath(data.analysis);
+    if (elsewhere) return res.redirect(303, elsewhere);
     render(req, res, 'analysis', 'waves', `Analysis ${data.analysis.id}`, data);
   });
 
@@ -391,7 +402,8 @@ export function consoleRouter(s: Services): express.Router {
       const version = field(req, 'instrumentVersion');
       const created = await createPanel(s, res.locals.console.actor, validate(PanelCreate, { name: field(req, 'name'), ...(version ? { instrumentVersion: version } : {}) }));
       back(res, `/admin/panels/${created.id}`, 'notice', `Panel "${created.name}" was created; invite its experts below.`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, '/admin/panels', 'error', err.message);
       throw err;
     }
@@ -407,7 +419,8 @@ export function consoleRouter(s: Services): express.Router {
       // The links are shown once, on this answer: only their hashes are stored.
       const data = await panelConsolePage(s, id, issued.experts);
       render(req, res, 'panel', 'instrument', `Panel · ${data.panel.name}`, data, 201);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/panels/${id}`, 'error', err.message);
       throw err;
     }
@@ -424,7 +437,8 @@ export function consoleRouter(s: Services): express.Router {
     try {
       const draft = await draftFromPanel(s, res.locals.console.actor, id, validate(PanelDraft, { version: field(req, 'version') }).version);
       back(res, `/admin/instrument/${encodeURIComponent(draft.version)}`, 'notice', `Draft ${draft.version} retires ${draft.changes.length} item(s) on the panel's evidence.`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/panels/${id}`, 'error', err.message);
       throw err;
     }
@@ -434,7 +448,8 @@ export function consoleRouter(s: Services): express.Router {
     try {
       const run = await requestPilot(s, res.locals.console.actor, id);
       back(res, `/admin/analyses/${run.id}`, 'notice', `Pilot analysis ${run.id} was started.`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/waves/${id}/scale-report`, 'error', err.message);
       throw err;
     }
@@ -445,7 +460,8 @@ export function consoleRouter(s: Services): express.Router {
       const draft = await draftFromPilot(s, res.locals.console.actor, id, validate(PanelDraft, { version: field(req, 'version') }).version);
       const revise = draft.toRevise.map((r) => r.item).join(', ');
       back(res, `/admin/instrument/${encodeURIComponent(draft.version)}`, 'notice', `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.${revise ? ` Revise ${revise} here: each needs new wording.` : ''}`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/analyses/${id}`, 'error', err.message);
       throw err;
     }
@@ -522,7 +538,8 @@ export function consoleRouter(s: Services): express.Router {
   // A refused import shows the page again with every bad line and what was typed kept in the form.
   router.post('/admin/traces/import', ...consoleForm(s, IMPORT_BODY_LIMIT), async (req, res) => {
     const kept = { unitKey: field(req, 'unitKey'), format: field(req, 'format'), source: field(req, 'source'), events: field(req, 'events') };
-    const refusedAgain = async (err: unknown) => {
+    const refusedAgain = async (thrown: unknown) => {
+      const err = fromInputError(thrown);
       if (!(err instanceof HttpError && err.status < 500)) throw err;
       render(req, res, 'traces', 'traces', 'Trace imports', { ...(await tracesPage(s)), importError: err.message, kept }, err.status);
     };
@@ -542,7 +559,8 @@ export function consoleRouter(s: Services): express.Router {
       const source = validate(SourceQuery, field(req, 'source') || undefined, 'source');
       const imported = await importTraces(s, res.locals.console.actor, unitKey, format, body, source);
       back(res, '/admin/traces', 'notice', `Imported ${imported.events} events for unit "${imported.unitKey}" (${imported.first ?? '?'} to ${imported.last ?? '?'}).`);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       await refusedAgain(err);
     }
   });
@@ -570,7 +588,8 @@ export function consoleRouter(s: Services): express.Router {
     let target: string;
     try {
       target = await change(form);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) {
         const data = await ruleVersionPage(s, from, { form, asNew });
         return render(req, res, 'rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, { ...data, formError: err.message, [asNew ? 'newError' : 'editError']: true }, err.status);
@@ -596,7 +615,8 @@ export function consoleRouter(s: Services): express.Router {
     const version = req.params.version as string;
     try {
       await deleteRuleVersion(s, res.locals.console.actor, version);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) return back(res, `/admin/rules/${encodeURIComponent(version)}`, 'error', err.message);
       throw err;
     }
@@ -614,7 +634,8 @@ export function consoleRouter(s: Services): express.Router {
       const token = await createAdminToken(s, res.locals.console.actor, tokenName);
       // Shown once, on this page only: never in a redirect's address.
       render(req, res, 'access', 'access', 'Tokens and sessions', await accessPage(s, res.locals.console.sessionId, { name: token.name, token: token.token }), 201);
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) {
         return render(req, res, 'access', 'access', 'Tokens and sessions', { ...(await accessPage(s, res.locals.console.sessionId, undefined, name)), formError: err.message }, err.status);
       }
@@ -640,7 +661,8 @@ export function consoleRouter(s: Services): express.Router {
     const query = auditQuery(req.query as Record<string, unknown>);
     try {
       render(req, res, 'audit', 'audit', 'Audit log', await auditPage(s, query));
-    } catch (err) {
+    } catch (thrown) {
+      const err = fromInputError(thrown);
       if (err instanceof HttpError && err.status < 500) {
         return render(req, res, 'audit', 'audit', 'Audit log', { query, entries: [], timeZone: s.config.timeZone, formError: err.message }, err.status);
       }

@@ -73,6 +73,22 @@ describe('publishWave', () => {
     expect(visible(without.units).find((u) => u.unitKey === 'b')!.z).toEqual(b.z);
   });
 
+  it('uses an earlier wave\'s unit-waves only where its own stored publication published them', () => {
+    const random = seeded(12);
+    const w1 = { label: 'W1', minGroupSize: 5, answerSets: [...sets('b', 6, random, 5), ...sets('c', 6, random, 3), ...sets('d', 7, random, 4)] };
+    const w2 = { label: 'W2', minGroupSize: 5, answerSets: [...sets('b', 6, random, 4), ...sets('c', 6, random, 5), ...sets('d', 7, random, 4)] };
+    const free = publishWave({ ...base, units: [], waves: [w1, w2] });
+    expect(visible(free.units).find((u) => u.unitKey === 'b')!.trend.map((t) => t.wave)).toEqual(['W1', 'W2']);
+    // W1's own publication withheld b (say, under the hierarchy it was published with): no drift of b stands on it.
+    const frozen = publishWave({ ...base, units: [], waves: [{ ...w1, published: ['c', 'd'] }, w2] });
+    const b = visible(frozen.units).find((u) => u.unitKey === 'b')!;
+    expect(b.trend.map((t) => t.wave)).toEqual(['W2']);
+    expect(b.drift).toBeNull();
+    expect(visible(frozen.units).find((u) => u.unitKey === 'c')!.trend.map((t) => t.wave)).toEqual(['W1', 'W2']);
+    // The publication records the hierarchy it used, which later runs of the wave reuse.
+    expect(publishWave({ ...base, units: [{ key: 'b', parentKey: null, context: 'x' }], waves: [w2] }).hierarchy).toEqual([{ key: 'b', parentKey: null, context: 'x' }]);
+  });
+
   it('rolls departments up over their teams and keeps parent − children from revealing a small team', () => {
     const random = seeded(5);
     const units = [

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,7 +15,40 @@ function analysisValueImports(file: string): string[] {
   return names;
 }
 
+/**
+ * The values a module reaches from the analysis library through the server's own modules: its
+ * value imports (not `import type`) followed transitively through relative imports inside the
+ * project, with every name imported from analysis/ listed as `module: name`.
+ */
+function reachableAnalysisValues(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const found: string[] = [];
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/import\s+(type\s+)?(\{[^}]*\}|\*\s+as\s+\w+|\w+)\s+from\s+'(\.[^']+)'/g)) {
+    if (m[1]) continue;
+    const names = m[2].startsWith('{') ? m[2].slice(1, -1).split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type ')) : [m[2]];
+    if (names.length === 0) continue;
+    const target = resolve(dirname(file), m[3].replace(/\.js$/, '.ts'));
+    if (relative(ROOT, target).startsWith('analysis/')) found.push(...names.map((n) => `${relative(ROOT, file)}: ${n}`));
+    else if (existsSync(target)) found.push(...reachableAnalysisValues(target, seen));
+  }
+  return found;
+}
+
+/** Analysis values a report may reach: guards, the NaN/null boundary, typed errors and the breakpoint rules' identity (no statistic). */
+const NOT_STATISTICS = new Set(['isSkipped', 'finiteOrNull', 'InputError', 'DEFAULT_RULES', 'canonicalRuleSet', 'ruleSetFingerprint', 'validateRuleSet', 'parseModelSyntax']);
+
 describe('report views', () => {
+  it('reach no statistic through the server either: the diagnosis (breakpoints, weakest cells, interventions) is read from the run', () => {
+    const dir = join(ROOT, 'server/web/reports');
+    const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)), join(ROOT, 'server/handlers/analyses.ts'), join(ROOT, 'server/web/queries/analysed_waves.ts')];
+    for (const f of files) {
+      const statistics = reachableAnalysisValues(f).filter((entry) => !NOT_STATISTICS.has(entry.split(': ')[1]));
+      expect(statistics, relative(ROOT, f)).toEqual([]);
+    }
+  });
+
   it('compute no statistic: the report modules import only types and the skipped-analysis guard from analysis/', () => {
     const dir = join(ROOT, 'server/web/reports');
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));

@@ -1,4 +1,4 @@
-import type { AggregateScores } from '../../../analysis/index.js';
+import type { AggregateScores, DiagnosisPublication, WavePublication } from '../../../analysis/index.js';
 import {
   CELLS,
   CELL_DEFINITIONS,
@@ -12,10 +12,9 @@ import {
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
 import { preregistrationSentence } from '../../prereg/rule_commitment.js';
-import { unitDiagnosis } from '../../dynamics/handlers/diagnosis.js';
-import { DiagnosisQuery } from '../../dynamics/schemas.js';
+import type { DiagnosisSource } from '../../dynamics/handlers/diagnosis.js';
+import { listTraceImports } from '../../dynamics/queries/traces.js';
 import { HttpError } from '../../errors.js';
-import { validate } from '../../validation.js';
 import { findWave } from '../../queries/waves.js';
 import { findUnitsByKeys } from '../../queries/units.js';
 import type { Services } from '../../services.js';
@@ -53,10 +52,16 @@ export interface InterventionRow {
   readonly evidence: readonly string[];
 }
 
-type Diagnosis = Pick<
-  Extract<Awaited<ReturnType<typeof unitDiagnosis>>, { interventions: unknown }>,
-  'weakestCells' | 'interventions' | 'uncoveredCells' | 'breakpoints' | 'changePoints' | 'rules' | 'warnings' | 'performance'
->;
+/** A run's stored diagnosis (analysis publishDiagnosis) with where its rules came from. */
+type StoredDiagnosis = DiagnosisPublication & { readonly rules: DiagnosisSource };
+
+/** Whether trace events of a unit were imported after a run finished. */
+async function tracesImportedAfter(s: Services, unitKey: string, analysedAt: string | null): Promise<boolean> {
+  if (analysedAt === null) return false;
+  const unit = (await findUnitsByKeys(s.db, [unitKey]))[0];
+  if (!unit) return false;
+  return (await listTraceImports(s.db, unit.id)).some((i) => i.importedAt > analysedAt);
+}
 
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
@@ -94,6 +99,8 @@ export interface UnitReport {
   readonly preregistration: string | null;
   /** The unit's latest performance-quality value per measure (imported outcomes; listed, never used to rank). */
   readonly performance: readonly { readonly measure: string; readonly period: string; readonly value: number }[];
+  /** Trace events of the unit were imported after the run: the diagnosis is as of the run, and a re-run would include them. */
+  readonly rerun: boolean;
   readonly warnings: readonly string[];
 }
 
@@ -107,8 +114,9 @@ export interface UnitReportPage {
  * wave's stored run. Its cells, dimensions, levers and index beside the organisation, rwg(j) of
  * each, misalignment, z, drift and the trend are all read from the run (analysis/publication
  * computed them once, under the publication policy); nothing here computes a statistic. The
- * weakest cells, breakpoints and ranked interventions come from the server's unit diagnosis
- * (server/dynamics), which reads the same run and the unit's imported traces.
+ * weakest cells, breakpoints and ranked interventions are the run's stored diagnosis
+ * (publishDiagnosis, evaluated on the unit's traces when the run was computed); traces
+ * imported since are named, with the offer to re-run.
  * A suppressed unit has no report: 404 with "fewer than k" and nothing more.
  */
 export async function unitReport(s: Services, waveId: number, unitKey: string): Promise<UnitReportPage> {
@@ -150,19 +158,16 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const warnings: string[] = [...current.results.warnings];
   if (unit.rollup) warnings.push(`"${unitName}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
 
-  // Weakest cells, breakpoints and ranked interventions: the server's unit diagnosis (the same as
-  // GET /api/v1/units/:key/diagnosis), on the stored run and the unit's imported trace events.
-  let diagnosis: Diagnosis | null = null;
+  // Weakest cells, breakpoints and ranked interventions: stored by the wave's run (analysis
+  // publishDiagnosis over the published units and their traces), read here as they are.
+  const stored = (current.results as WavePublication & { diagnosis?: StoredDiagnosis | null }).diagnosis ?? null;
+  const diagnosis = !unit.rollup && stored ? (stored.units[unitKey] ?? null) : null;
   if (!unit.rollup) {
-    try {
-      const d = await unitDiagnosis(s, unitKey, validate(DiagnosisQuery, { wave: waveId, capacity: current.results.driftCapacity }), { rulesInForceWhenUnlocked: true });
-      if ('interventions' in d) diagnosis = d;
-    } catch (err) {
-      // The diagnosis cannot be given (e.g. z is undefined with one published unit): the report stands without it.
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      if (current.visible.length > 1) warnings.push(`No diagnosis: ${err.message}`);
-    }
+    if (!stored) warnings.push('This analysis was stored without a diagnosis; re-run the wave\'s analysis to add weakest cells, breakpoints and interventions.');
+    else if (!diagnosis && stored.skipped && current.visible.length > 1) warnings.push(`No diagnosis: ${stored.skipped}`);
   }
+  const rerun = !unit.rollup && (await tracesImportedAfter(s, unitKey, current.analysedAt));
+  if (rerun) warnings.push(`Trace events of "${unitName}" were imported after this analysis ran; the diagnosis is as of the run (${current.analysedAt?.slice(0, 10)}). Re-run the wave's analysis to include them.`);
   const waveNames = new Map(history.map((h) => [String(h.wave.id), h.wave.name]));
   const named = (text: string) => text.replace(/ in (\d+)\b/g, (m, id: string) => (waveNames.has(id) ? ` in "${waveNames.get(id)}"` : m));
   const weakestCells = (diagnosis?.weakestCells ?? []).map((c) => ({ cell: c.cell, definition: CELL_DEFINITIONS[c.cell], score: finiteOrNull(c.score), organisation: finiteOrNull(c.organisationMean), z: finiteOrNull(c.z) }));
@@ -174,12 +179,12 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     evidence: iv.evidence.map(named),
   }));
   const breakpoints = (diagnosis?.breakpoints ?? []).map((b) => ({ signal: b.signal, label: SIGNAL_LABELS[b.signal] ?? b.signal, cells: b.cells.map((c) => c.replace('x', '×')).join(', '), start: b.start, end: b.end, periods: b.periods, peak: b.peak }));
-  const rules = diagnosis?.rules;
+  const rules = diagnosis ? stored!.rules : undefined;
   const breakpointSource = !diagnosis
     ? unit.rollup ? 'Breakpoints are diagnosed per unit, not for roll-ups.' : 'Breakpoints could not be evaluated.'
-    : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules.`;
+    : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules; evaluated when the analysis ran.`;
   const preregistration = rules ? preregistrationSentence(rules) : null;
-  if (diagnosis) warnings.push(...diagnosis.warnings.filter((w) => !warnings.includes(w)));
+  if (diagnosis) warnings.push(...[...rules!.warnings, ...stored!.warnings].filter((w) => !warnings.includes(w)));
 
   const dims = Object.values(a.dimensions).map(finiteOrNull);
   const lowest = dims.every((x) => x !== null) ? Math.min(...(dims as number[])) : null;
@@ -210,6 +215,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     breakpointSource,
     preregistration,
     performance: Object.entries(diagnosis?.performance ?? {}).map(([measure, p]) => ({ measure, period: p.period, value: p.value })),
+    rerun,
     warnings,
   };
 
