@@ -1,3 +1,4 @@
+import { addTransposeProduct, multiplyAdd, weightedGram } from '../../math/blocked_products.js';
 import type { GroupJacobian, WlsGroup } from './dwls_estimation.js';
 
 /** One group's asymptotic covariance of its statistics as a factor: NACOV_g = L_gᵀL_g (n_g × K). */
@@ -65,7 +66,7 @@ export function wlsRobustMoments(
       }
     }
     hs.push(H);
-    addCrossProduct(meat, H, n, q, fraction);
+    addTransposeProduct(meat, H, H, n, q, fraction, true);
     for (let r = 0; r < K; r++) {
       let d = 0;
       for (let i = 0; i < n; i++) d += L[i * K + r] * L[i * K + r];
@@ -74,7 +75,7 @@ export function wlsRobustMoments(
     }
     if (space === 'statistics' || (space === 'auto' && K <= n)) {
       // statistic space: Γ (K × K), C = ΓWΔ
-      const Gm = crossProduct(L, n, K);
+      const Gm = addTransposeProduct(new Float64Array(K * K), L, L, n, K, 1, true);
       for (let r = 0; r < K; r++) {
         for (let s = 0; s < K; s++) {
           const v = weights[r] * weights[s] * Gm[r * K + s] * Gm[r * K + s];
@@ -112,22 +113,9 @@ export function wlsRobustMoments(
         baseTr2 += Dc[k] * Dc[k];
       }
       // CᵀWC = Hᵀ D H
-      const DH = new Float64Array(n * q);
-      const JB = 64;
-      for (let j0 = 0; j0 < n; j0 += JB) {
-        const j1 = Math.min(n, j0 + JB);
-        for (let i = 0; i < n; i++) {
-          const di = i * n;
-          const out = i * q;
-          for (let j = j0; j < j1; j++) {
-            const d = Dt[di + j] + Dc[di + j];
-            if (d === 0) continue;
-            const hj = j * q;
-            for (let a = 0; a < q; a++) DH[out + a] += d * H[hj + a];
-          }
-        }
-      }
-      addTransposeProduct(second, H, DH, n, q, fraction);
+      for (let k = 0; k < n * n; k++) Dt[k] += Dc[k];
+      const DH = multiplyAdd(new Float64Array(n * q), Dt, H, n, n, q);
+      addTransposeProduct(second, H, DH, n, q, fraction, true);
     }
   });
   // tr(E⁻¹M), tr(E⁻¹S), tr((E⁻¹M)²)
@@ -150,80 +138,6 @@ export function wlsRobustMoments(
     baselineTraceUG2: baseTr2,
     h: hs,
   };
-}
-
-/**
- * Σ_{r∈[from,to)} w_r·a_ir·a_jr for all rows i, j of A (n × k row-major): the n × n Gram matrix of a
- * column range with weights, in cache-sized blocks of rows and columns (the plain row-by-row loop
- * streams all of A from memory once per row).
- */
-export function weightedGram(A: Float64Array, w: Float64Array, n: number, k: number, from: number, to: number): Float64Array {
-  const out = new Float64Array(n * n);
-  const RB = 48;
-  const CB = 256;
-  const aw = new Float64Array(RB * CB);
-  for (let c0 = from; c0 < to; c0 += CB) {
-    const c1 = Math.min(to, c0 + CB);
-    const cw = c1 - c0;
-    for (let i0 = 0; i0 < n; i0 += RB) {
-      const i1 = Math.min(n, i0 + RB);
-      for (let i = i0; i < i1; i++) {
-        const src = i * k + c0;
-        const dst = (i - i0) * cw;
-        for (let c = 0; c < cw; c++) aw[dst + c] = A[src + c] * w[c0 + c];
-      }
-      for (let j0 = 0; j0 <= i0; j0 += RB) {
-        const j1 = Math.min(n, j0 + RB);
-        for (let i = i0; i < i1; i++) {
-          const ai = (i - i0) * cw;
-          const jEnd = Math.min(j1, i + 1);
-          for (let j = j0; j < jEnd; j++) {
-            const aj = j * k + c0;
-            let s0 = 0;
-            let s1 = 0;
-            let c = 0;
-            for (; c + 1 < cw; c += 2) {
-              s0 += aw[ai + c] * A[aj + c];
-              s1 += aw[ai + c + 1] * A[aj + c + 1];
-            }
-            if (c < cw) s0 += aw[ai + c] * A[aj + c];
-            out[i * n + j] += s0 + s1;
-          }
-        }
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
-  return out;
-}
-
-/** out += w·AᵀA for A (n × k). */
-function addCrossProduct(out: Float64Array, A: Float64Array, n: number, k: number, w: number): void {
-  addTransposeProduct(out, A, A, n, k, w);
-}
-
-/** out += w·AᵀB for A, B (n × k), a block of output rows at a time so that it stays in cache. */
-function addTransposeProduct(out: Float64Array, A: Float64Array, B: Float64Array, n: number, k: number, w: number): void {
-  const AB = 32;
-  for (let a0 = 0; a0 < k; a0 += AB) {
-    const a1 = Math.min(k, a0 + AB);
-    for (let i = 0; i < n; i++) {
-      const ai = i * k;
-      for (let a = a0; a < a1; a++) {
-        const va = w * A[ai + a];
-        if (va === 0) continue;
-        const ra = a * k;
-        for (let b = 0; b < k; b++) out[ra + b] += va * B[ai + b];
-      }
-    }
-  }
-}
-
-/** AᵀA for A (n × k). */
-function crossProduct(A: Float64Array, n: number, k: number): Float64Array {
-  const out = new Float64Array(k * k);
-  addCrossProduct(out, A, n, k, 1);
-  return out;
 }
 
 function multiplySquare(a: Float64Array, b: Float64Array, q: number): Float64Array {
