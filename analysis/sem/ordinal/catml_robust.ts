@@ -1,3 +1,4 @@
+import { multiplyAdd } from '../../math/blocked_products.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
 import type { GroupJacobian } from './dwls_estimation.js';
 import type { GammaFactor } from './wls_robust.js';
@@ -93,20 +94,9 @@ export function catMlRobust(
         for (let a = 0; a < cols.length; a++) Hc[hi + cols[a]] += v * vals[a];
       }
     }
-    const Z = new Float64Array(n * q);
-    const KB = 32;
-    for (let k0 = 0; k0 < q; k0 += KB) {
-      const k1 = Math.min(q, k0 + KB);
-      for (let i = 0; i < n; i++) {
-        const hi = i * q;
-        for (let k = k0; k < k1; k++) {
-          const v = Hc[hi + k];
-          if (v === 0) continue;
-          const ek = k * q;
-          for (let b = 0; b < q; b++) Z[hi + b] += v * eInv[ek + b];
-        }
-      }
-    }
+    const Z = multiplyAdd(new Float64Array(n * q), Hc, eInv, n, q, q);
+    // the other groups' share zᵀQ_h z, through ZQ_h for all cases at once
+    const ZQ = Q.map((Qh, hh) => (hh === g ? null : multiplyAdd(new Float64Array(n * q), Z, Qh, n, q, q)));
     for (let i = 0; i < n; i++) {
       const li = i * K;
       const z = Z.subarray(i * q, (i + 1) * q);
@@ -123,14 +113,11 @@ export function catMlRobust(
       }
       ks += fraction * halfTraceSquare(Y, inv, T, p);
       for (let hh = 0; hh < G; hh++) {
-        if (hh === g) continue;
-        const Qh = Q[hh];
+        const zq = ZQ[hh];
+        if (!zq) continue;
         let v = 0;
-        for (let a = 0; a < q; a++) {
-          let t = 0;
-          for (let b = 0; b < q; b++) t += Qh[a * q + b] * z[b];
-          v += z[a] * t;
-        }
+        const zi = i * q;
+        for (let a = 0; a < q; a++) v += Z[zi + a] * zq[zi + a];
         ks += groups[hh].fraction * v;
       }
     }
@@ -144,57 +131,51 @@ export function catMlRobust(
 function halfTraceSquare(Y: Float64Array, inv: Float64Array, T: Float64Array, p: number): number {
   // T = Σ⁻¹Y
   T.fill(0);
-  for (let i = 0; i < p; i++) {
-    for (let k = 0; k < p; k++) {
-      const v = inv[i * p + k];
-      if (v === 0) continue;
-      for (let j = 0; j < p; j++) T[i * p + j] += v * Y[k * p + j];
-    }
-  }
+  multiplyAdd(T, inv, Y, p, p, p);
   let s = 0;
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) s += T[i * p + j] * T[j * p + i];
   return 0.5 * s;
 }
 
-/** Δ_ρᵀVΔ_ρ (q × q) for one group, column by column through ½tr-style products. */
+/**
+ * Δ_ρᵀVΔ_ρ (q × q) for one group: VΔ_a = vech(Σ⁻¹Y_aΣ⁻¹) for each parameter a that moves a
+ * correlation (Y_a the symmetric matrix of Δ_ρ's column a), then Δ_ρᵀ(VΔ) through Δ_ρ's nonzeros.
+ */
 function correlationQuadratic(grp: CatMlGroup, J: GroupJacobian, nThresholds: number, inv: Float64Array, q: number): Float64Array {
   const { p } = grp;
-  const cols: Float64Array[] = [];
-  for (let a = 0; a < q; a++) {
-    const Y = new Float64Array(p * p);
+  const pstar = (p * (p - 1)) / 2;
+  const moves = new Uint8Array(q);
+  for (let c = nThresholds; c < nThresholds + pstar; c++) for (const a of J.rows[c].cols) moves[a] = 1;
+  const active: number[] = [];
+  for (let a = 0; a < q; a++) if (moves[a]) active.push(a);
+  const na = active.length;
+  const vd = new Float64Array(pstar * na);
+  const Y = new Float64Array(p * p);
+  const T = new Float64Array(p * p);
+  const VY = new Float64Array(p * p);
+  active.forEach((a, t) => {
     let c = nThresholds;
-    let any = false;
     for (let jj = 0; jj < p - 1; jj++)
       for (let ii = jj + 1; ii < p; ii++) {
         const v = J.dense[c * q + a];
-        if (v !== 0) any = true;
         Y[ii * p + jj] = Y[jj * p + ii] = v;
         c++;
       }
-    if (!any) {
-      cols.push(new Float64Array(0));
-      continue;
-    }
-    // VΔ_a as a matrix: Σ⁻¹YΣ⁻¹
-    const T = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) T[i * p + j] += inv[i * p + k] * Y[k * p + j];
-    const VY = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) VY[i * p + j] += T[i * p + k] * inv[k * p + j];
-    cols.push(VY);
-  }
+    T.fill(0);
+    multiplyAdd(T, inv, Y, p, p, p);
+    VY.fill(0);
+    multiplyAdd(VY, T, inv, p, p, p);
+    let k = 0;
+    for (let jj = 0; jj < p - 1; jj++) for (let ii = jj + 1; ii < p; ii++) vd[k++ * na + t] = VY[ii * p + jj];
+  });
   const out = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    const VY = cols[a];
-    if (VY.length === 0) continue;
-    for (let b = 0; b < q; b++) {
-      let s = 0;
-      let c = nThresholds;
-      for (let jj = 0; jj < p - 1; jj++)
-        for (let ii = jj + 1; ii < p; ii++) {
-          s += J.dense[c * q + b] * VY[ii * p + jj];
-          c++;
-        }
-      out[a * q + b] = s;
+  for (let k = 0; k < pstar; k++) {
+    const { cols, vals } = J.rows[nThresholds + k];
+    const row = k * na;
+    for (let e = 0; e < cols.length; e++) {
+      const ra = cols[e] * q;
+      const v = vals[e];
+      for (let t = 0; t < na; t++) out[ra + active[t]] += v * vd[row + t];
     }
   }
   return out;
