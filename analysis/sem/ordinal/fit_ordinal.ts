@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { multiplyAdd } from '../../math/blocked_products.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
@@ -398,12 +399,5 @@ function modelStructureVariances(model: OrdinalModel, g: number, x: Float64Array
 }
 
 function multiply(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  const out = new Float64Array(q * q);
-  for (let i = 0; i < q; i++)
-    for (let k = 0; k < q; k++) {
-      const v = a[i * q + k];
-      if (v === 0) continue;
-      for (let j = 0; j < q; j++) out[i * q + j] += v * b[k * q + j];
-    }
-  return out;
+  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }

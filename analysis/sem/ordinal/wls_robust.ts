@@ -141,15 +141,7 @@ export function wlsRobustMoments(
 }
 
 function multiplySquare(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  const out = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) {
-    for (let k = 0; k < q; k++) {
-      const v = a[i * q + k];
-      if (v === 0) continue;
-      for (let j = 0; j < q; j++) out[i * q + j] += v * b[k * q + j];
-    }
-  }
-  return out;
+  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }
 
 /**
