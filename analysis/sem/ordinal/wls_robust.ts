@@ -19,8 +19,6 @@ export interface WlsRobustMoments {
   /** The same traces for the independence (baseline) model: thresholds free, correlations 0. */
   readonly baselineTraceUG: number;
   readonly baselineTraceUG2: number;
-  /** Per group H_g = L_gW_gΔ_g (n_g × q), reused by the cat-ML robust indices. */
-  readonly h: readonly Float64Array[];
 }
 
 /**
@@ -47,26 +45,27 @@ export function wlsRobustMoments(
   let trWG2 = 0;
   let baseTr = 0;
   let baseTr2 = 0;
-  const hs: Float64Array[] = [];
   groups.forEach((grp, g) => {
     const { weights, fraction } = grp;
     const { factor: L, n, nThresholds } = gamma[g];
     const K = weights.length;
     const J = jac[g];
-    // H = L W Δ (n × q), through Δ's nonzeros
-    const H = new Float64Array(n * q);
+    // the group's Jacobian touches only its own parameters: work on those columns (na of q)
+    const { active, position } = activeColumns(J, q);
+    const na = active.length;
+    // H = L W Δ (n × na), through Δ's nonzeros
+    const H = new Float64Array(n * na);
     for (let i = 0; i < n; i++) {
       const li = i * K;
-      const hi = i * q;
+      const hi = i * na;
       for (let r = 0; r < K; r++) {
         const v = L[li + r] * weights[r];
         if (v === 0) continue;
         const { cols, vals } = J.rows[r];
-        for (let a = 0; a < cols.length; a++) H[hi + cols[a]] += v * vals[a];
+        for (let a = 0; a < cols.length; a++) H[hi + position[cols[a]]] += v * vals[a];
       }
     }
-    hs.push(H);
-    addTransposeProduct(meat, H, H, n, q, fraction, true);
+    scatter(meat, q, active, addTransposeProduct(new Float64Array(na * na), H, H, n, na, fraction, true));
     for (let r = 0; r < K; r++) {
       let d = 0;
       for (let i = 0; i < n; i++) d += L[i * K + r] * L[i * K + r];
@@ -74,7 +73,7 @@ export function wlsRobustMoments(
       if (r >= nThresholds) baseTr += weights[r] * d;
     }
     if (space === 'statistics' || (space === 'auto' && K <= n)) {
-      // statistic space: Γ (K × K), C = ΓWΔ
+      // statistic space: Γ (K × K), C = ΓWΔ (K × na)
       const Gm = addTransposeProduct(new Float64Array(K * K), L, L, n, K, 1, true);
       for (let r = 0; r < K; r++) {
         for (let s = 0; s < K; s++) {
@@ -83,26 +82,19 @@ export function wlsRobustMoments(
           if (r >= nThresholds && s >= nThresholds) baseTr2 += v;
         }
       }
-      const C = new Float64Array(K * q);
+      const C = new Float64Array(K * na);
       for (let r = 0; r < K; r++) {
-        const cr = r * q;
+        const cr = r * na;
         for (let s = 0; s < K; s++) {
           const v = Gm[r * K + s] * weights[s];
           if (v === 0) continue;
           const { cols, vals } = J.rows[s];
-          for (let a = 0; a < cols.length; a++) C[cr + cols[a]] += v * vals[a];
+          for (let a = 0; a < cols.length; a++) C[cr + position[cols[a]]] += v * vals[a];
         }
       }
-      for (let r = 0; r < K; r++) {
-        const w = fraction * weights[r];
-        const cr = r * q;
-        for (let a = 0; a < q; a++) {
-          const va = w * C[cr + a];
-          if (va === 0) continue;
-          const ra = a * q;
-          for (let b = 0; b < q; b++) second[ra + b] += va * C[cr + b];
-        }
-      }
+      const CW = new Float64Array(K * na);
+      for (let r = 0; r < K; r++) for (let a = 0; a < na; a++) CW[r * na + a] = weights[r] * C[r * na + a];
+      scatter(second, q, active, addTransposeProduct(new Float64Array(na * na), CW, C, K, na, fraction, true));
     } else {
       // case space: D = L W Lᵀ (n × n), split into threshold and correlation parts for the baseline
       const Dt = weightedGram(L, weights, n, K, 0, nThresholds);
@@ -114,8 +106,8 @@ export function wlsRobustMoments(
       }
       // CᵀWC = Hᵀ D H
       for (let k = 0; k < n * n; k++) Dt[k] += Dc[k];
-      const DH = multiplyAdd(new Float64Array(n * q), Dt, H, n, n, q);
-      addTransposeProduct(second, H, DH, n, q, fraction, true);
+      const DH = multiplyAdd(new Float64Array(n * na), Dt, H, n, n, na);
+      scatter(second, q, active, addTransposeProduct(new Float64Array(na * na), H, DH, n, na, fraction, true));
     }
   });
   // tr(E⁻¹M), tr(E⁻¹S), tr((E⁻¹M)²)
@@ -136,8 +128,28 @@ export function wlsRobustMoments(
     traceUG2: trWG2 - 2 * trES + trEM2,
     baselineTraceUG: baseTr,
     baselineTraceUG2: baseTr2,
-    h: hs,
   };
+}
+
+/** The parameters (columns) a group's Jacobian touches, in order, and each column's place among them (−1 if none). */
+export function activeColumns(J: GroupJacobian, q: number): { active: Int32Array; position: Int32Array } {
+  const position = new Int32Array(q).fill(-1);
+  for (const row of J.rows) for (const a of row.cols) position[a] = 0;
+  const active: number[] = [];
+  for (let a = 0; a < q; a++) if (position[a] === 0) {
+    position[a] = active.length;
+    active.push(a);
+  }
+  return { active: Int32Array.from(active), position };
+}
+
+/** out[active[a]][active[b]] += block[a][b] (out q × q, block na × na). */
+function scatter(out: Float64Array, q: number, active: Int32Array, block: Float64Array): void {
+  const na = active.length;
+  for (let a = 0; a < na; a++) {
+    const ra = active[a] * q;
+    for (let b = 0; b < na; b++) out[ra + active[b]] += block[a * na + b];
+  }
 }
 
 function multiplySquare(a: Float64Array, b: Float64Array, q: number): Float64Array {
