@@ -52,6 +52,8 @@ export interface OrdinalInternal {
   readonly samples: readonly OrdinalGroupSample[];
   readonly groups: readonly WlsGroup[];
   readonly jacobian: readonly GroupJacobian[];
+  /** The expected information E = Σ_g (n_g/N)Δ_gᵀW_gΔ_g and its inverse. */
+  readonly information: Float64Array;
   readonly eInv: Float64Array | null;
   readonly robust: WlsRobustMoments | null;
   readonly nTotal: number;
@@ -318,7 +320,7 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
     },
     diagnostics: { converged: est.converged, iterations: est.iterations, warnings },
   };
-  const internal: OrdinalInternal = { model, x, samples, groups, jacobian: jac, eInv, robust, nTotal };
+  const internal: OrdinalInternal = { model, x, samples, groups, jacobian: jac, information: E, eInv, robust, nTotal };
   Object.defineProperty(result, 'internal', { value: internal, enumerable: false });
   return result as unknown as SemResult;
 }

@@ -1,6 +1,7 @@
 import type { Diagnostics } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
+import { addTransposeProduct, multiplyAdd } from '../../math/blocked_products.js';
 import { cholesky, choleskyInverse, choleskySolve } from '../dense.js';
 import type { SemData, SemResult } from '../fit_sem.js';
 import { parseModelSyntax, type Statement } from '../model_syntax.js';
@@ -310,57 +311,64 @@ export function scaledShiftedDifference(m1: SemResult, m0: SemResult): { chisqDi
     for (let a = 0; a < q1; a++) H[a * q0 + b] = h[a];
   }
   // P = E₁ (the information whose inverse fit_ordinal keeps)
-  const lP = cholesky(Float64Array.from(i1.eInv), q1);
-  if (!lP) return { chisqDiff: raw, dfDiff: m, p: NaN };
-  const P = choleskyInverse(lP, q1);
-  // HᵀPH (q0 × q0)
-  const PH = new Float64Array(q1 * q0);
-  for (let a = 0; a < q1; a++)
-    for (let k = 0; k < q1; k++) {
-      const v = P[a * q1 + k];
-      if (v === 0) continue;
-      for (let b = 0; b < q0; b++) PH[a * q0 + b] += v * H[k * q0 + b];
-    }
-  const HPH = new Float64Array(q0 * q0);
-  for (let a = 0; a < q1; a++)
-    for (let b = 0; b < q0; b++) {
-      const v = H[a * q0 + b];
-      if (v === 0) continue;
-      for (let c = 0; c < q0; c++) HPH[b * q0 + c] += v * PH[a * q0 + c];
-    }
-  const lH = cholesky(HPH, q0);
-  if (!lH) return { chisqDiff: raw, dfDiff: m, p: NaN };
-  const HPHinv = choleskyInverse(lH, q0);
-  // M = P⁻¹ − H (HᵀPH)⁻¹ Hᵀ
-  const M = Float64Array.from(i1.eInv);
-  const HX = new Float64Array(q1 * q0);
-  for (let a = 0; a < q1; a++)
-    for (let k = 0; k < q0; k++) {
-      const v = H[a * q0 + k];
-      if (v === 0) continue;
-      for (let b = 0; b < q0; b++) HX[a * q0 + b] += v * HPHinv[k * q0 + b];
-    }
-  for (let a = 0; a < q1; a++)
-    for (let c = 0; c < q1; c++) {
-      let v = 0;
-      for (let b = 0; b < q0; b++) v += HX[a * q0 + b] * H[c * q0 + b];
-      M[a * q1 + c] -= v;
-    }
+  // with A = P⁻¹B (its traces kept by the fit), X = HᵀPH, Y = HᵀBH and V = (BH)ᵀP⁻¹(BH):
+  // tr(MB) = tr(A) − tr(X⁻¹Y) and tr((MB)²) = tr(A²) − 2tr(X⁻¹V) + tr(X⁻¹YX⁻¹Y)
   const B = i1.robust.meat;
-  const MB = new Float64Array(q1 * q1);
-  for (let a = 0; a < q1; a++)
-    for (let k = 0; k < q1; k++) {
-      const v = M[a * q1 + k];
-      if (v === 0) continue;
-      for (let c = 0; c < q1; c++) MB[a * q1 + c] += v * B[k * q1 + c];
+  const BH = sparseRightProduct(B, H, q1, q0);
+  const PH = sparseRightProduct(i1.information, H, q1, q0);
+  const X = transposeProduct(H, PH, q1, q0);
+  const Y = transposeProduct(H, BH, q1, q0);
+  const lX = cholesky(X, q0);
+  if (!lX) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  const Xinv = choleskyInverse(lX, q0);
+  const V = transposeProduct(BH, multiplyAdd(new Float64Array(q1 * q0), i1.eInv, BH, q1, q1, q0), q1, q0);
+  const XY = multiplyAdd(new Float64Array(q0 * q0), Xinv, Y, q0, q0, q0);
+  let trXY = 0;
+  let trXV = 0;
+  let trXY2 = 0;
+  for (let a = 0; a < q0; a++) {
+    trXY += XY[a * q0 + a];
+    for (let b = 0; b < q0; b++) {
+      trXV += Xinv[a * q0 + b] * V[b * q0 + a];
+      trXY2 += XY[a * q0 + b] * XY[b * q0 + a];
     }
-  let tr1 = 0;
-  let tr2 = 0;
-  for (let a = 0; a < q1; a++) {
-    tr1 += MB[a * q1 + a];
-    for (let c = 0; c < q1; c++) tr2 += MB[a * q1 + c] * MB[c * q1 + a];
   }
+  const tr1 = i1.robust.traceEM - trXY;
+  const tr2 = i1.robust.traceEM2 - 2 * trXV + trXY2;
   const a = Math.sqrt(m / tr2);
   const chisqDiff = raw * a + (m - a * tr1);
   return { chisqDiff, dfDiff: m, p: chiSquareUpperTail(Math.max(chisqDiff, 0), m) };
+}
+
+/** B·H for dense B (r × r) and H (r × c) with many zeros: row by row through H's nonzeros. */
+function sparseRightProduct(B: Float64Array, H: Float64Array, r: number, c: number): Float64Array {
+  const rows: { cols: Int32Array; vals: Float64Array }[] = [];
+  for (let k = 0; k < r; k++) {
+    const cols: number[] = [];
+    const vals: number[] = [];
+    for (let b = 0; b < c; b++) {
+      const v = H[k * c + b];
+      if (v !== 0) {
+        cols.push(b);
+        vals.push(v);
+      }
+    }
+    rows.push({ cols: Int32Array.from(cols), vals: Float64Array.from(vals) });
+  }
+  const out = new Float64Array(r * c);
+  for (let a = 0; a < r; a++) {
+    const oa = a * c;
+    for (let k = 0; k < r; k++) {
+      const bak = B[a * r + k];
+      if (bak === 0) continue;
+      const { cols, vals } = rows[k];
+      for (let e = 0; e < cols.length; e++) out[oa + cols[e]] += bak * vals[e];
+    }
+  }
+  return out;
+}
+
+/** HᵀC for H, C (r × c). */
+function transposeProduct(H: Float64Array, C: Float64Array, r: number, c: number): Float64Array {
+  return addTransposeProduct(new Float64Array(c * c), H, C, r, c, 1);
 }

@@ -19,6 +19,9 @@ export interface WlsRobustMoments {
   /** The same traces for the independence (baseline) model: thresholds free, correlations 0. */
   readonly baselineTraceUG: number;
   readonly baselineTraceUG2: number;
+  /** tr(E⁻¹M) and tr((E⁻¹M)²) (M the meat), which the scaled-shifted difference test reuses. */
+  readonly traceEM: number;
+  readonly traceEM2: number;
 }
 
 /**
@@ -126,6 +129,8 @@ export function wlsRobustMoments(
     meat,
     traceUG: trWG - trEM,
     traceUG2: trWG2 - 2 * trES + trEM2,
+    traceEM: trEM,
+    traceEM2: trEM2,
     baselineTraceUG: baseTr,
     baselineTraceUG2: baseTr2,
   };
