@@ -32,8 +32,8 @@ function renderOrdinal(r: OrdinalInvarianceResult): string {
   ];
   lines.push(
     table(
-      ['level', 'chisq', 'df', 'scaled chisq', 'p (scaled)', 'CFI (scaled)', 'TLI (scaled)', 'RMSEA (scaled)', 'CFI (robust)', 'RMSEA (robust)'],
-      r.models.map((m) => [m.level, m.chisq, m.df, m.chisqScaled, m.pvalueScaled, m.cfiScaled, m.tliScaled, m.rmseaScaled, m.cfiRobust ?? null, m.rmseaRobust ?? null]),
+      ['level', 'chisq', 'df', 'scaled chisq', 'p (scaled)', 'CFI (scaled)', 'TLI (scaled)', 'RMSEA (scaled)', 'CFI (robust)', 'RMSEA (robust)', 'freed'],
+      r.models.map((m) => [m.level, m.chisq, m.df, m.chisqScaled, m.pvalueScaled, m.cfiScaled, m.tliScaled, m.rmseaScaled, m.cfiRobust ?? null, m.rmseaRobust ?? null, m.freed.join(' ') || '-']),
     ),
   );
   lines.push('');
@@ -44,6 +44,10 @@ function renderOrdinal(r: OrdinalInvarianceResult): string {
       4,
     ),
   );
+  for (const p of r.partial ?? []) {
+    const what = p.freed.map((f, i) => `${f} (score ${p.scores[i].toFixed(2)})`).join(', ') || 'nothing';
+    lines.push(`partial ${p.level}: freed ${what}; ${p.holds ? 'holds' : 'still fails'}`);
+  }
   for (const w of r.diagnostics.warnings) lines.push(`note: ${w}`);
   return lines.join('\n');
 }
@@ -52,7 +56,6 @@ function renderOrdinal(r: OrdinalInvarianceResult): string {
 function ordinalSteps(opts: InvarianceFlags): void {
   parseChoice(opts.estimator ?? 'wlsmv', '--estimator', ['wlsmv'] as const, 'wlsmv');
   if ((opts.missing ?? 'listwise') !== 'listwise') throw new InputError('--missing', '--ordered uses listwise deletion (as lavaan\'s WLSMV); leave out --missing ml.');
-  if (opts.partial) throw new InputError('--partial', '--partial is not available with --ordered yet.');
   const levels = parseList(opts.levels ?? ORDINAL_INVARIANCE_LEVELS.join(','), '--levels').map((l) => {
     if (!(ORDINAL_INVARIANCE_LEVELS as readonly string[]).includes(l)) {
       throw new InputError('--levels', `with --ordered, --levels must name levels among ${ORDINAL_INVARIANCE_LEVELS.join(', ')}; got "${l}".`);
@@ -61,7 +64,7 @@ function ordinalSteps(opts: InvarianceFlags): void {
   });
   const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
   orderedVariables(opts.ordered!, data.columns);
-  emit(ordinalInvariance(data, statements, { levels }), opts.json ?? false, renderOrdinal);
+  emit(ordinalInvariance(data, statements, { levels, partial: opts.partial ?? false }), opts.json ?? false, renderOrdinal);
 }
 
 function render(r: InvarianceResult): string {

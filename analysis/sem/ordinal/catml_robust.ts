@@ -1,3 +1,4 @@
+import { multiplyAdd } from '../../math/blocked_products.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
 import type { GroupJacobian } from './dwls_estimation.js';
 import type { GammaFactor } from './wls_robust.js';
@@ -66,7 +67,7 @@ export function catMlRobust(
     baselineChisq += -n * logR;
   }
   // Q_h = Δ_ρ,hᵀ V_h Δ_ρ,h, needed for the other groups' share of each case (several groups only)
-  const Q: Float64Array[] = G > 1 ? groups.map((grp, h) => correlationQuadratic(grp, jac[h], gamma[h].nThresholds, sigmaInv[h], q)) : [];
+  const Q: CompactQuadratic[] = G > 1 ? groups.map((grp, h) => correlationQuadratic(grp, jac[h], gamma[h].nThresholds, sigmaInv[h], q)) : [];
   for (let g = 0; g < G; g++) {
     const { p, weights, fraction } = groups[g];
     const { factor: L, n, nThresholds } = gamma[g];
@@ -81,32 +82,31 @@ export function catMlRobust(
       for (let i = 0; i < n; i++) d += L[i * K + c] * L[i * K + c];
       kbs += d / fraction;
     }
-    // h = √f·Δ_ρᵀW_ρ l for every case, then Z = H·E⁻¹ in blocks of E⁻¹'s rows
-    const Hc = new Float64Array(n * q);
+    // h = √f·Δ_ρᵀW_ρ l for every case on the parameters this group's correlations hold, then Z = H·E⁻¹
+    const own = correlationColumns(J, nThresholds, K, q);
+    const na = own.active.length;
+    const Hc = new Float64Array(n * na);
     for (let i = 0; i < n; i++) {
       const li = i * K;
-      const hi = i * q;
+      const hi = i * na;
       for (let c = nThresholds; c < K; c++) {
         const v = L[li + c] * weights[c - nThresholds] * sq;
         if (v === 0) continue;
         const { cols, vals } = J.rows[c];
-        for (let a = 0; a < cols.length; a++) Hc[hi + cols[a]] += v * vals[a];
+        for (let a = 0; a < cols.length; a++) Hc[hi + own.position[cols[a]]] += v * vals[a];
       }
     }
-    const Z = new Float64Array(n * q);
-    const KB = 32;
-    for (let k0 = 0; k0 < q; k0 += KB) {
-      const k1 = Math.min(q, k0 + KB);
-      for (let i = 0; i < n; i++) {
-        const hi = i * q;
-        for (let k = k0; k < k1; k++) {
-          const v = Hc[hi + k];
-          if (v === 0) continue;
-          const ek = k * q;
-          for (let b = 0; b < q; b++) Z[hi + b] += v * eInv[ek + b];
-        }
-      }
-    }
+    const eRows = new Float64Array(na * q);
+    own.active.forEach((a, t) => eRows.set(eInv.subarray(a * q, (a + 1) * q), t * q));
+    const Z = multiplyAdd(new Float64Array(n * q), Hc, eRows, n, na, q);
+    // the other groups' share zᵀQ_h z on their own parameters, through Z_h·Q_h for all cases at once
+    const ZQ = Q.map((Qh, hh) => {
+      if (hh === g) return null;
+      const m = Qh.active.length;
+      const Zh = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) for (let t = 0; t < m; t++) Zh[i * m + t] = Z[i * q + Qh.active[t]];
+      return { Zh, ZQh: multiplyAdd(new Float64Array(n * m), Zh, Qh.q, n, m, m), m };
+    });
     for (let i = 0; i < n; i++) {
       const li = i * K;
       const z = Z.subarray(i * q, (i + 1) * q);
@@ -123,14 +123,11 @@ export function catMlRobust(
       }
       ks += fraction * halfTraceSquare(Y, inv, T, p);
       for (let hh = 0; hh < G; hh++) {
-        if (hh === g) continue;
-        const Qh = Q[hh];
+        const zq = ZQ[hh];
+        if (!zq) continue;
         let v = 0;
-        for (let a = 0; a < q; a++) {
-          let t = 0;
-          for (let b = 0; b < q; b++) t += Qh[a * q + b] * z[b];
-          v += z[a] * t;
-        }
+        const zi = i * zq.m;
+        for (let t = 0; t < zq.m; t++) v += zq.Zh[zi + t] * zq.ZQh[zi + t];
         ks += groups[hh].fraction * v;
       }
     }
@@ -144,58 +141,67 @@ export function catMlRobust(
 function halfTraceSquare(Y: Float64Array, inv: Float64Array, T: Float64Array, p: number): number {
   // T = Σ⁻¹Y
   T.fill(0);
-  for (let i = 0; i < p; i++) {
-    for (let k = 0; k < p; k++) {
-      const v = inv[i * p + k];
-      if (v === 0) continue;
-      for (let j = 0; j < p; j++) T[i * p + j] += v * Y[k * p + j];
-    }
-  }
+  multiplyAdd(T, inv, Y, p, p, p);
   let s = 0;
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) s += T[i * p + j] * T[j * p + i];
   return 0.5 * s;
 }
 
-/** Δ_ρᵀVΔ_ρ (q × q) for one group, column by column through ½tr-style products. */
-function correlationQuadratic(grp: CatMlGroup, J: GroupJacobian, nThresholds: number, inv: Float64Array, q: number): Float64Array {
+/**
+ * Δ_ρᵀVΔ_ρ (q × q) for one group: VΔ_a = vech(Σ⁻¹Y_aΣ⁻¹) for each parameter a that moves a
+ * correlation (Y_a the symmetric matrix of Δ_ρ's column a), then Δ_ρᵀ(VΔ) through Δ_ρ's nonzeros.
+ */
+function correlationQuadratic(grp: CatMlGroup, J: GroupJacobian, nThresholds: number, inv: Float64Array, q: number): CompactQuadratic {
   const { p } = grp;
-  const cols: Float64Array[] = [];
-  for (let a = 0; a < q; a++) {
-    const Y = new Float64Array(p * p);
+  const pstar = (p * (p - 1)) / 2;
+  const { active, position } = correlationColumns(J, nThresholds, nThresholds + pstar, q);
+  const na = active.length;
+  const vd = new Float64Array(pstar * na);
+  const Y = new Float64Array(p * p);
+  const T = new Float64Array(p * p);
+  const VY = new Float64Array(p * p);
+  active.forEach((a, t) => {
     let c = nThresholds;
-    let any = false;
     for (let jj = 0; jj < p - 1; jj++)
       for (let ii = jj + 1; ii < p; ii++) {
         const v = J.dense[c * q + a];
-        if (v !== 0) any = true;
         Y[ii * p + jj] = Y[jj * p + ii] = v;
         c++;
       }
-    if (!any) {
-      cols.push(new Float64Array(0));
-      continue;
-    }
-    // VΔ_a as a matrix: Σ⁻¹YΣ⁻¹
-    const T = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) T[i * p + j] += inv[i * p + k] * Y[k * p + j];
-    const VY = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) VY[i * p + j] += T[i * p + k] * inv[k * p + j];
-    cols.push(VY);
-  }
-  const out = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    const VY = cols[a];
-    if (VY.length === 0) continue;
-    for (let b = 0; b < q; b++) {
-      let s = 0;
-      let c = nThresholds;
-      for (let jj = 0; jj < p - 1; jj++)
-        for (let ii = jj + 1; ii < p; ii++) {
-          s += J.dense[c * q + b] * VY[ii * p + jj];
-          c++;
-        }
-      out[a * q + b] = s;
+    T.fill(0);
+    multiplyAdd(T, inv, Y, p, p, p);
+    VY.fill(0);
+    multiplyAdd(VY, T, inv, p, p, p);
+    let k = 0;
+    for (let jj = 0; jj < p - 1; jj++) for (let ii = jj + 1; ii < p; ii++) vd[k++ * na + t] = VY[ii * p + jj];
+  });
+  const out = new Float64Array(na * na);
+  for (let k = 0; k < pstar; k++) {
+    const { cols, vals } = J.rows[nThresholds + k];
+    const row = k * na;
+    for (let e = 0; e < cols.length; e++) {
+      const ra = position[cols[e]] * na;
+      const v = vals[e];
+      for (let t = 0; t < na; t++) out[ra + t] += v * vd[row + t];
     }
   }
-  return out;
+  return { active, q: out };
+}
+
+/** A q × q matrix that is zero outside the rows and columns `active`, kept as its na × na block. */
+interface CompactQuadratic {
+  readonly active: Int32Array;
+  readonly q: Float64Array;
+}
+
+/** The parameters that move the correlations (rows [from, to) of the Jacobian), and each one's place among them. */
+function correlationColumns(J: GroupJacobian, from: number, to: number, q: number): { active: Int32Array; position: Int32Array } {
+  const position = new Int32Array(q).fill(-1);
+  for (let c = from; c < to; c++) for (const a of J.rows[c].cols) position[a] = 0;
+  const active: number[] = [];
+  for (let a = 0; a < q; a++) if (position[a] === 0) {
+    position[a] = active.length;
+    active.push(a);
+  }
+  return { active: Int32Array.from(active), position };
 }

@@ -54,7 +54,7 @@ export function wlsDiscrepancy(model: OrdinalModel, groups: readonly WlsGroup[],
 /**
  * ∂σ_g/∂θ for every group: thresholds analytically (∂τ*_ik/∂τ_ik = Δ_i, which holds under both
  * parameterizations since Δ never depends on a threshold), every other parameter by central
- * differences with step 1e-6·max(1, |θ_k|) (truncation error ~1e-12).
+ * differences with step 1e-6·max(1, |θ_k|) (truncation error ~1e-12), in the groups that hold it.
  */
 export function wlsJacobian(model: OrdinalModel, x: Float64Array, implied: readonly OrdinalImplied[]): GroupJacobian[] {
   const q = model.nFree;
@@ -69,11 +69,19 @@ export function wlsJacobian(model: OrdinalModel, x: Float64Array, implied: reado
       dense[g][r * q + t.free - 1] += implied[g].scale[t.variable];
     });
   }
+  // a parameter moves only the statistics of the groups whose matrices, thresholds or scale factors hold it
+  const inGroup = Array.from({ length: G }, (_, g) => {
+    const has = new Uint8Array(q);
+    for (const e of model.structure.entries[g]) if (e.free > 0) has[e.free - 1] = 1;
+    for (const t of model.scales[g]) if (t.free > 0) has[t.free - 1] = 1;
+    return has;
+  });
   const xp = Float64Array.from(x);
   for (let k = 0; k < q; k++) {
     if (thresholdParam[k]) continue;
     const h = 1e-6 * Math.max(1, Math.abs(x[k]));
     for (let g = 0; g < G; g++) {
+      if (!inGroup[g][k]) continue;
       xp[k] = x[k] + h;
       const up = ordinalImplied(model, g, xp);
       xp[k] = x[k] - h;

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { multiplyAdd } from '../../math/blocked_products.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
 import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
@@ -51,6 +52,8 @@ export interface OrdinalInternal {
   readonly samples: readonly OrdinalGroupSample[];
   readonly groups: readonly WlsGroup[];
   readonly jacobian: readonly GroupJacobian[];
+  /** The expected information E = Σ_g (n_g/N)Δ_gᵀW_gΔ_g and its inverse. */
+  readonly information: Float64Array;
   readonly eInv: Float64Array | null;
   readonly robust: WlsRobustMoments | null;
   readonly nTotal: number;
@@ -317,7 +320,7 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
     },
     diagnostics: { converged: est.converged, iterations: est.iterations, warnings },
   };
-  const internal: OrdinalInternal = { model, x, samples, groups, jacobian: jac, eInv, robust, nTotal };
+  const internal: OrdinalInternal = { model, x, samples, groups, jacobian: jac, information: E, eInv, robust, nTotal };
   Object.defineProperty(result, 'internal', { value: internal, enumerable: false });
   return result as unknown as SemResult;
 }
@@ -398,12 +401,5 @@ function modelStructureVariances(model: OrdinalModel, g: number, x: Float64Array
 }
 
 function multiply(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  const out = new Float64Array(q * q);
-  for (let i = 0; i < q; i++)
-    for (let k = 0; k < q; k++) {
-      const v = a[i * q + k];
-      if (v === 0) continue;
-      for (let j = 0; j < q; j++) out[i * q + j] += v * b[k * q + j];
-    }
-  return out;
+  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }

@@ -54,6 +54,14 @@ export interface OrdinalModelOptions {
   readonly freeScales?: boolean;
   /** Free intercepts of the ordered indicators in groups after the first (Wu & Estabrook's thresholds-only step). */
   readonly freeIntercepts?: boolean;
+  /**
+   * Ordered indicators released from equal thresholds (partial invariance): their thresholds are free
+   * in every group and, as in the configural model, their intercept is 0 and their scale factor (delta)
+   * or residual variance (theta) fixed in every group.
+   */
+  readonly releasedThresholds?: readonly string[];
+  /** Ordered indicators whose intercept is free outside the first group although intercepts are held equal (partial invariance). */
+  readonly releasedIntercepts?: readonly string[];
 }
 
 /**
@@ -66,15 +74,18 @@ export function ordinalModel(base: ParameterTable, categories: readonly number[]
   const parameterization = options.parameterization ?? 'delta';
   const rows: ParameterRow[] = base.rows.map((r) => ({ ...r }));
   const ordered = new Set(base.observed);
+  const releasedThresholds = new Set(options.releasedThresholds ?? []);
+  const releasedIntercepts = new Set(options.releasedIntercepts ?? []);
   for (const r of rows) {
     if (!ordered.has(r.lhs)) continue;
+    const configural = releasedThresholds.has(r.lhs);
     if (r.op === '~~' && r.lhs === r.rhs) {
-      const freeTheta = parameterization === 'theta' && options.freeScales && r.group > 0;
+      const freeTheta = parameterization === 'theta' && options.freeScales && r.group > 0 && !configural;
       r.free = freeTheta ? -1 : 0;
       r.value = freeTheta ? NaN : parameterization === 'theta' ? 1 : 0;
       r.label = '';
     } else if (r.op === '~1') {
-      const freeNu = options.freeIntercepts && r.group > 0;
+      const freeNu = (options.freeIntercepts || releasedIntercepts.has(r.lhs)) && r.group > 0 && !configural;
       r.free = freeNu ? -1 : 0;
       r.value = freeNu ? NaN : 0;
       if (!freeNu) r.label = '';
@@ -112,18 +123,19 @@ export function ordinalModel(base: ParameterTable, categories: readonly number[]
       for (let k = 1; k < K; k++) {
         const key = `${i}|${k}`;
         let free: number;
-        if (options.equalThresholds && g > 0) free = firstGroupThreshold.get(key)!;
+        if (options.equalThresholds && g > 0 && !releasedThresholds.has(base.observed[i])) free = firstGroupThreshold.get(key)!;
         else {
           free = ++next;
           if (g === 0) firstGroupThreshold.set(key, free);
         }
-        th.push({ variable: i, group: g, k, free, value: NaN, label: options.equalThresholds ? `.th.${key}` : '' });
+        const tied = options.equalThresholds && !releasedThresholds.has(base.observed[i]);
+        th.push({ variable: i, group: g, k, free, value: NaN, label: tied ? `.th.${key}` : '' });
       }
     });
     thresholds.push(th);
     scales.push(
       categories.map((_, i) => {
-        const freeScale = parameterization === 'delta' && options.freeScales && g > 0;
+        const freeScale = parameterization === 'delta' && options.freeScales && g > 0 && !releasedThresholds.has(base.observed[i]);
         return { variable: i, group: g, k: 0, free: freeScale ? ++next : 0, value: 1, label: '' };
       }),
     );

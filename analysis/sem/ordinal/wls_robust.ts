@@ -1,3 +1,4 @@
+import { addTransposeProduct, multiplyAdd, weightedGram } from '../../math/blocked_products.js';
 import type { GroupJacobian, WlsGroup } from './dwls_estimation.js';
 
 /** One group's asymptotic covariance of its statistics as a factor: NACOV_g = L_gᵀL_g (n_g × K). */
@@ -18,8 +19,9 @@ export interface WlsRobustMoments {
   /** The same traces for the independence (baseline) model: thresholds free, correlations 0. */
   readonly baselineTraceUG: number;
   readonly baselineTraceUG2: number;
-  /** Per group H_g = L_gW_gΔ_g (n_g × q), reused by the cat-ML robust indices. */
-  readonly h: readonly Float64Array[];
+  /** tr(E⁻¹M) and tr((E⁻¹M)²) (M the meat), which the scaled-shifted difference test reuses. */
+  readonly traceEM: number;
+  readonly traceEM2: number;
 }
 
 /**
@@ -46,26 +48,27 @@ export function wlsRobustMoments(
   let trWG2 = 0;
   let baseTr = 0;
   let baseTr2 = 0;
-  const hs: Float64Array[] = [];
   groups.forEach((grp, g) => {
     const { weights, fraction } = grp;
     const { factor: L, n, nThresholds } = gamma[g];
     const K = weights.length;
     const J = jac[g];
-    // H = L W Δ (n × q), through Δ's nonzeros
-    const H = new Float64Array(n * q);
+    // the group's Jacobian touches only its own parameters: work on those columns (na of q)
+    const { active, position } = activeColumns(J, q);
+    const na = active.length;
+    // H = L W Δ (n × na), through Δ's nonzeros
+    const H = new Float64Array(n * na);
     for (let i = 0; i < n; i++) {
       const li = i * K;
-      const hi = i * q;
+      const hi = i * na;
       for (let r = 0; r < K; r++) {
         const v = L[li + r] * weights[r];
         if (v === 0) continue;
         const { cols, vals } = J.rows[r];
-        for (let a = 0; a < cols.length; a++) H[hi + cols[a]] += v * vals[a];
+        for (let a = 0; a < cols.length; a++) H[hi + position[cols[a]]] += v * vals[a];
       }
     }
-    hs.push(H);
-    addCrossProduct(meat, H, n, q, fraction);
+    scatter(meat, q, active, addTransposeProduct(new Float64Array(na * na), H, H, n, na, fraction, true));
     for (let r = 0; r < K; r++) {
       let d = 0;
       for (let i = 0; i < n; i++) d += L[i * K + r] * L[i * K + r];
@@ -73,8 +76,8 @@ export function wlsRobustMoments(
       if (r >= nThresholds) baseTr += weights[r] * d;
     }
     if (space === 'statistics' || (space === 'auto' && K <= n)) {
-      // statistic space: Γ (K × K), C = ΓWΔ
-      const Gm = crossProduct(L, n, K);
+      // statistic space: Γ (K × K), C = ΓWΔ (K × na)
+      const Gm = addTransposeProduct(new Float64Array(K * K), L, L, n, K, 1, true);
       for (let r = 0; r < K; r++) {
         for (let s = 0; s < K; s++) {
           const v = weights[r] * weights[s] * Gm[r * K + s] * Gm[r * K + s];
@@ -82,26 +85,19 @@ export function wlsRobustMoments(
           if (r >= nThresholds && s >= nThresholds) baseTr2 += v;
         }
       }
-      const C = new Float64Array(K * q);
+      const C = new Float64Array(K * na);
       for (let r = 0; r < K; r++) {
-        const cr = r * q;
+        const cr = r * na;
         for (let s = 0; s < K; s++) {
           const v = Gm[r * K + s] * weights[s];
           if (v === 0) continue;
           const { cols, vals } = J.rows[s];
-          for (let a = 0; a < cols.length; a++) C[cr + cols[a]] += v * vals[a];
+          for (let a = 0; a < cols.length; a++) C[cr + position[cols[a]]] += v * vals[a];
         }
       }
-      for (let r = 0; r < K; r++) {
-        const w = fraction * weights[r];
-        const cr = r * q;
-        for (let a = 0; a < q; a++) {
-          const va = w * C[cr + a];
-          if (va === 0) continue;
-          const ra = a * q;
-          for (let b = 0; b < q; b++) second[ra + b] += va * C[cr + b];
-        }
-      }
+      const CW = new Float64Array(K * na);
+      for (let r = 0; r < K; r++) for (let a = 0; a < na; a++) CW[r * na + a] = weights[r] * C[r * na + a];
+      scatter(second, q, active, addTransposeProduct(new Float64Array(na * na), CW, C, K, na, fraction, true));
     } else {
       // case space: D = L W Lᵀ (n × n), split into threshold and correlation parts for the baseline
       const Dt = weightedGram(L, weights, n, K, 0, nThresholds);
@@ -112,22 +108,9 @@ export function wlsRobustMoments(
         baseTr2 += Dc[k] * Dc[k];
       }
       // CᵀWC = Hᵀ D H
-      const DH = new Float64Array(n * q);
-      const JB = 64;
-      for (let j0 = 0; j0 < n; j0 += JB) {
-        const j1 = Math.min(n, j0 + JB);
-        for (let i = 0; i < n; i++) {
-          const di = i * n;
-          const out = i * q;
-          for (let j = j0; j < j1; j++) {
-            const d = Dt[di + j] + Dc[di + j];
-            if (d === 0) continue;
-            const hj = j * q;
-            for (let a = 0; a < q; a++) DH[out + a] += d * H[hj + a];
-          }
-        }
-      }
-      addTransposeProduct(second, H, DH, n, q, fraction);
+      for (let k = 0; k < n * n; k++) Dt[k] += Dc[k];
+      const DH = multiplyAdd(new Float64Array(n * na), Dt, H, n, n, na);
+      scatter(second, q, active, addTransposeProduct(new Float64Array(na * na), H, DH, n, na, fraction, true));
     }
   });
   // tr(E⁻¹M), tr(E⁻¹S), tr((E⁻¹M)²)
@@ -146,96 +129,36 @@ export function wlsRobustMoments(
     meat,
     traceUG: trWG - trEM,
     traceUG2: trWG2 - 2 * trES + trEM2,
+    traceEM: trEM,
+    traceEM2: trEM2,
     baselineTraceUG: baseTr,
     baselineTraceUG2: baseTr2,
-    h: hs,
   };
 }
 
-/**
- * Σ_{r∈[from,to)} w_r·a_ir·a_jr for all rows i, j of A (n × k row-major): the n × n Gram matrix of a
- * column range with weights, in cache-sized blocks of rows and columns (the plain row-by-row loop
- * streams all of A from memory once per row).
- */
-export function weightedGram(A: Float64Array, w: Float64Array, n: number, k: number, from: number, to: number): Float64Array {
-  const out = new Float64Array(n * n);
-  const RB = 48;
-  const CB = 256;
-  const aw = new Float64Array(RB * CB);
-  for (let c0 = from; c0 < to; c0 += CB) {
-    const c1 = Math.min(to, c0 + CB);
-    const cw = c1 - c0;
-    for (let i0 = 0; i0 < n; i0 += RB) {
-      const i1 = Math.min(n, i0 + RB);
-      for (let i = i0; i < i1; i++) {
-        const src = i * k + c0;
-        const dst = (i - i0) * cw;
-        for (let c = 0; c < cw; c++) aw[dst + c] = A[src + c] * w[c0 + c];
-      }
-      for (let j0 = 0; j0 <= i0; j0 += RB) {
-        const j1 = Math.min(n, j0 + RB);
-        for (let i = i0; i < i1; i++) {
-          const ai = (i - i0) * cw;
-          const jEnd = Math.min(j1, i + 1);
-          for (let j = j0; j < jEnd; j++) {
-            const aj = j * k + c0;
-            let s0 = 0;
-            let s1 = 0;
-            let c = 0;
-            for (; c + 1 < cw; c += 2) {
-              s0 += aw[ai + c] * A[aj + c];
-              s1 += aw[ai + c + 1] * A[aj + c + 1];
-            }
-            if (c < cw) s0 += aw[ai + c] * A[aj + c];
-            out[i * n + j] += s0 + s1;
-          }
-        }
-      }
-    }
+/** The parameters (columns) a group's Jacobian touches, in order, and each column's place among them (−1 if none). */
+export function activeColumns(J: GroupJacobian, q: number): { active: Int32Array; position: Int32Array } {
+  const position = new Int32Array(q).fill(-1);
+  for (const row of J.rows) for (const a of row.cols) position[a] = 0;
+  const active: number[] = [];
+  for (let a = 0; a < q; a++) if (position[a] === 0) {
+    position[a] = active.length;
+    active.push(a);
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
-  return out;
+  return { active: Int32Array.from(active), position };
 }
 
-/** out += w·AᵀA for A (n × k). */
-function addCrossProduct(out: Float64Array, A: Float64Array, n: number, k: number, w: number): void {
-  addTransposeProduct(out, A, A, n, k, w);
-}
-
-/** out += w·AᵀB for A, B (n × k), a block of output rows at a time so that it stays in cache. */
-function addTransposeProduct(out: Float64Array, A: Float64Array, B: Float64Array, n: number, k: number, w: number): void {
-  const AB = 32;
-  for (let a0 = 0; a0 < k; a0 += AB) {
-    const a1 = Math.min(k, a0 + AB);
-    for (let i = 0; i < n; i++) {
-      const ai = i * k;
-      for (let a = a0; a < a1; a++) {
-        const va = w * A[ai + a];
-        if (va === 0) continue;
-        const ra = a * k;
-        for (let b = 0; b < k; b++) out[ra + b] += va * B[ai + b];
-      }
-    }
+/** out[active[a]][active[b]] += block[a][b] (out q × q, block na × na). */
+function scatter(out: Float64Array, q: number, active: Int32Array, block: Float64Array): void {
+  const na = active.length;
+  for (let a = 0; a < na; a++) {
+    const ra = active[a] * q;
+    for (let b = 0; b < na; b++) out[ra + active[b]] += block[a * na + b];
   }
-}
-
-/** AᵀA for A (n × k). */
-function crossProduct(A: Float64Array, n: number, k: number): Float64Array {
-  const out = new Float64Array(k * k);
-  addCrossProduct(out, A, n, k, 1);
-  return out;
 }
 
 function multiplySquare(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  const out = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) {
-    for (let k = 0; k < q; k++) {
-      const v = a[i * q + k];
-      if (v === 0) continue;
-      for (let j = 0; j < q; j++) out[i * q + j] += v * b[k * q + j];
-    }
-  }
-  return out;
+  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }
 
 /**
