@@ -35,6 +35,6 @@ export { contextInvariance } from './scale_developer.js';
 export { pilotPurification, pilotAnalysis, PILOT_THRESHOLDS } from './pilot_purification.js';
 export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFlag, PilotValidity } from './pilot_purification.js';
 export { blankRareValues } from './quasi_identifiers.js';
-export { publishResearch } from './research_publication.js';
-export type { ResearchPublication, ResearchPublicationInput, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';
+export { publishResearch, researchRunPanel } from './research_publication.js';
+export type { ResearchPublication, ResearchPublicationInput, ResearchRunPanel, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';
 export { finiteJsonReplacer, finiteOrNull } from './finite.js';

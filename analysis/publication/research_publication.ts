@@ -3,7 +3,7 @@ import { DEFAULT_RULES } from '../dynamics/rules.js';
 import { tQuantile } from '../math/t_distribution.js';
 import { evaluateBreakpoints } from '../dynamics/evaluate_breakpoints.js';
 import type { PerformanceRecord } from '../dynamics/performance_quality.js';
-import { buildResearchPanel, respondentScaleScores, type PanelScore, type RespondentScales, type SupplementaryKeys } from '../research/build_research_panel.js';
+import { buildResearchPanel, respondentScaleScores, type PanelScore, type ResearchPanelData, type RespondentScales, type SupplementaryKeys } from '../research/build_research_panel.js';
 import type { HypothesisResult } from '../research/hypothesis_result.js';
 import type { ModeratedMediationResult } from '../research/h2_moderated_mediation.js';
 import type { MediationResult } from '../research/h1_mediation.js';
@@ -141,41 +141,7 @@ const CURVE_POINTS = 41;
  */
 export function publishResearch(input: ResearchPublicationInput): ResearchPublication {
   const started = Date.now();
-  const warnings: string[] = [];
-  const labels = input.waves.map((w) => w.label);
-  if (new Set(labels).size !== 3) throw new InputError('waves', 'the research design needs three different waves.');
-
-  const scores: PanelScore[] = [];
-  const published = input.waves.map(() => new Set<string>());
-  input.waves.forEach((w, k) => {
-    for (const u of w.publication.units) {
-      if (u.suppressed || u.rollup) continue;
-      const p = u as PublishedUnit;
-      published[k].add(p.unitKey);
-      scores.push({
-        unit: p.unitKey, wave: w.label, n: p.n, cells: p.cells, dimensions: p.dimensions, levers: p.levers,
-        misalignment: p.misalignment ?? NaN, ...(p.drift === null ? {} : { drift: p.drift }),
-      });
-    }
-  });
-
-  const respondents = supplementaryScores(input, published, warnings);
-  const waveStarts = Object.fromEntries(input.waves.map((w) => [w.label, w.startsOn]));
-  const panelUnits = new Set(scores.map((s) => s.unit));
-  const events = input.events.filter((e) => panelUnits.has(e.unit));
-  const signals = events.length > 0 ? evaluateBreakpoints(events, { period: 'week', rules: DEFAULT_RULES, changePoints: false }).signals : [];
-  const measures = [...new Set(input.performance.map((r) => r.measure))];
-  if (input.pqMeasure !== null && input.performance.length > 0 && !measures.includes(input.pqMeasure)) {
-    throw new InputError('pqMeasure', `pqMeasure "${input.pqMeasure}" is not an imported PQ measure (there are ${measures.join(', ')}).`);
-  }
-  const panel = buildResearchPanel({
-    scores: { waves: labels, units: scores },
-    respondents,
-    traces: { signals, breakpoints: [], waveStarts },
-    ...(input.pqMeasure === null ? {} : { performance: { records: input.performance.filter((r) => panelUnits.has(r.unit)), measure: input.pqMeasure } }),
-  });
-  warnings.push(...panel.diagnostics.warnings);
-  if (input.pqMeasure === null) warnings.push('no performance-quality measure was imported, so the hypotheses on PQ (H1, H2, H5, H6, H7) cannot be tested.');
+  const { labels, published, panelUnits, panel, warnings } = researchRunPanel(input);
   const long = longPanel(panel.columns, panel.rows);
 
   const hypotheses = HYPOTHESES.map((h): ResearchHypothesis => {
@@ -216,6 +182,63 @@ export function publishResearch(input: ResearchPublicationInput): ResearchPublic
     warnings,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The unit-wave panel a research run tests its hypotheses on, with what it was built from. */
+export interface ResearchRunPanel {
+  /** T1, T2, T3 labels. */
+  readonly labels: readonly [string, string, string];
+  /** Per wave (T1, T2, T3): the units its publication published as units. */
+  readonly published: readonly Set<string>[];
+  /** Units published in at least one of the three waves. */
+  readonly panelUnits: ReadonlySet<string>;
+  /** One row per published unit-wave, RESEARCH_PANEL_DATA_COLUMNS (numbers NaN when unknown), in the order the tests read them. */
+  readonly panel: ResearchPanelData;
+  readonly warnings: string[];
+}
+
+/**
+ * The research panel of a run (see publishResearch): the published units' scores of the three
+ * waves, the supplementary means over their valid respondents (blanked below the minimum group
+ * size), rework from the traces and PQ. Unit level only; what a reproducibility bundle ships.
+ */
+export function researchRunPanel(input: ResearchPublicationInput): ResearchRunPanel {
+  const warnings: string[] = [];
+  const labels = input.waves.map((w) => w.label);
+  if (new Set(labels).size !== 3) throw new InputError('waves', 'the research design needs three different waves.');
+
+  const scores: PanelScore[] = [];
+  const published = input.waves.map(() => new Set<string>());
+  input.waves.forEach((w, k) => {
+    for (const u of w.publication.units) {
+      if (u.suppressed || u.rollup) continue;
+      const p = u as PublishedUnit;
+      published[k].add(p.unitKey);
+      scores.push({
+        unit: p.unitKey, wave: w.label, n: p.n, cells: p.cells, dimensions: p.dimensions, levers: p.levers,
+        misalignment: p.misalignment ?? NaN, ...(p.drift === null ? {} : { drift: p.drift }),
+      });
+    }
+  });
+
+  const respondents = supplementaryScores(input, published, warnings);
+  const waveStarts = Object.fromEntries(input.waves.map((w) => [w.label, w.startsOn]));
+  const panelUnits = new Set(scores.map((s) => s.unit));
+  const events = input.events.filter((e) => panelUnits.has(e.unit));
+  const signals = events.length > 0 ? evaluateBreakpoints(events, { period: 'week', rules: DEFAULT_RULES, changePoints: false }).signals : [];
+  const measures = [...new Set(input.performance.map((r) => r.measure))];
+  if (input.pqMeasure !== null && input.performance.length > 0 && !measures.includes(input.pqMeasure)) {
+    throw new InputError('pqMeasure', `pqMeasure "${input.pqMeasure}" is not an imported PQ measure (there are ${measures.join(', ')}).`);
+  }
+  const panel = buildResearchPanel({
+    scores: { waves: labels, units: scores },
+    respondents,
+    traces: { signals, breakpoints: [], waveStarts },
+    ...(input.pqMeasure === null ? {} : { performance: { records: input.performance.filter((r) => panelUnits.has(r.unit)), measure: input.pqMeasure } }),
+  });
+  warnings.push(...panel.diagnostics.warnings);
+  if (input.pqMeasure === null) warnings.push('no performance-quality measure was imported, so the hypotheses on PQ (H1, H2, H5, H6, H7) cannot be tested.');
+  return { labels: [labels[0], labels[1], labels[2]], published, panelUnits, panel, warnings };
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Services } from '../services.js';
 import { bundleChecks, type WaveCheckContext } from './checks.js';
 import { unitsShownInEveryRun } from './queries.js';
 import { RECOMPUTE_R } from './recompute_r.js';
+import { researchBundleParts } from './research_bundle.js';
 import { BundleDataMismatch, bundleRespondents, respondentCsv, type BundleRespondents } from './respondent_data.js';
 import { tarGz, type ArchiveFile } from './tar_archive.js';
 
@@ -26,13 +27,14 @@ export interface AnalysisBundle {
   readonly manifest: Readonly<Record<string, string>>;
 }
 
-const BUNDLED_KINDS = ['wave', 'scale-developer'] as const;
+const BUNDLED_KINDS = ['wave', 'scale-developer', 'research'] as const;
 type BundledKind = (typeof BUNDLED_KINDS)[number];
 
 const DIMENSION_LABELS = { S: 'Structural', R: 'Relational', T: 'Translational' } as const;
 
 /** The R packages (and versions this bundle was checked with) the script loads. */
 const R_PACKAGES = { psych: '2.2.9', GPArotation: '2022.10.2', lavaan: '0.6.14', semTools: '0.5.6', multilevel: '2.7', jsonlite: '1.8.4' };
+const R_PACKAGES_RESEARCH = { sandwich: '3.0.2', lmtest: '0.9.40', jsonlite: '1.8.4' };
 
 function seiciVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -125,6 +127,16 @@ export async function buildAnalysisBundle(s: Services, analysisId: number): Prom
   }
   const kind = record.kind as BundledKind;
   const wave = (await findWave(s.db, record.waveId))!;
+  if (kind === 'research') {
+    const parts = await researchBundleParts(s, record);
+    const instrument = (await s.instruments.get(wave.instrumentVersion))!;
+    return archive(record, [
+      ...parts.files,
+      { path: 'commitments.json', content: json(await commitmentsOf(s, parts.waveIds)) },
+      { path: 'versions.json', content: json(versionsOf(record, 'research', instrument.definition.version, R_PACKAGES_RESEARCH)) },
+      { path: 'recompute.R', content: RECOMPUTE_R },
+    ]);
+  }
   let publication = record.results as WavePublication;
   if (kind === 'scale-developer') {
     const parent = record.parentId === null ? undefined : await findAnalysis(s.db, record.parentId);
@@ -195,26 +207,8 @@ export async function buildAnalysisBundle(s: Services, analysisId: number): Prom
     };
   }
 
-  const chain = await chainUpTo(s.db);
-  const waveEntries = chain.filter((e) => e.waveId === wave.id);
-  const check = checkStoredChain(s, chain);
-  const commitments = {
-    publicKey: serverPublicKey(s),
-    chainVerifies: check.valid,
-    ...(check.valid ? {} : { problem: check.reason }),
-    commitments: waveEntries,
-    note:
-      waveEntries.length === 0
-        ? 'No commitment names this wave: its analysis was not pre-registered.'
-        : 'Each entry can be checked offline with `seici verify` on its receipt (GET /api/v1/commitments/:seq/receipt).',
-  };
-  const versions = {
-    seici: seiciVersion(),
-    pipeline: record.pipelineVersion,
-    instrument: instrument.definition.version,
-    analysis: { id: record.id, kind, waveId: record.waveId, parentId: record.parentId, finishedAt: record.finishedAt },
-    r: { packages: R_PACKAGES, note: 'the versions seici is checked against; others usually agree' },
-  };
+  const commitments = await commitmentsOf(s, [wave.id]);
+  const versions = versionsOf(record, kind, instrument.definition.version, R_PACKAGES);
 
   files.push(
     { path: 'README.txt', content: readme(record, kind, wave.name, checks.checks.length, checks.notChecked.length) },
@@ -230,10 +224,42 @@ export async function buildAnalysisBundle(s: Services, analysisId: number): Prom
     { path: 'versions.json', content: json(versions) },
     { path: 'recompute.R', content: RECOMPUTE_R },
   );
+  return archive(record, files);
+}
+
+/** The pre-registration commitments of the waves a run analysed, and whether the server's chain verifies. */
+async function commitmentsOf(s: Services, waveIds: readonly number[]) {
+  const chain = await chainUpTo(s.db);
+  const entries = chain.filter((e) => waveIds.includes(e.waveId));
+  const check = checkStoredChain(s, chain);
+  return {
+    publicKey: serverPublicKey(s),
+    chainVerifies: check.valid,
+    ...(check.valid ? {} : { problem: check.reason }),
+    commitments: entries,
+    note:
+      entries.length === 0
+        ? `No commitment names ${waveIds.length === 1 ? 'this wave' : 'these waves'}: its analysis was not pre-registered.`
+        : 'Each entry can be checked offline with `seici verify` on its receipt (GET /api/v1/commitments/:seq/receipt).',
+  };
+}
+
+function versionsOf(record: AnalysisRecord, kind: BundledKind, instrument: string, packages: Record<string, string>) {
+  return {
+    seici: seiciVersion(),
+    pipeline: record.pipelineVersion,
+    instrument,
+    analysis: { id: record.id, kind, waveId: record.waveId, parentId: record.parentId, finishedAt: record.finishedAt },
+    r: { packages, note: 'the versions seici is checked against; others usually agree' },
+  };
+}
+
+/** The archive: the files under one folder named after the run, with their SHA-256 manifest. */
+function archive(record: AnalysisRecord, files: ArchiveFile[]): AnalysisBundle {
   const manifest = Object.fromEntries(files.map((f) => [f.path, sha256(f.content)]));
-  files.push({ path: 'MANIFEST.sha256', content: files.map((f) => `${manifest[f.path]}  ${f.path}`).join('\n') + '\n' });
+  const all = [...files, { path: 'MANIFEST.sha256', content: files.map((f) => `${manifest[f.path]}  ${f.path}`).join('\n') + '\n' }];
   const folder = `seici-analysis-${record.id}`;
   const mtime = Date.parse(record.finishedAt ?? record.createdAt);
-  const archive = tarGz(files.map((f) => ({ path: `${folder}/${f.path}`, content: f.content })), Number.isFinite(mtime) ? mtime : 0);
-  return { filename: `${folder}.tar.gz`, archive, manifest };
+  const tar = tarGz(all.map((f) => ({ path: `${folder}/${f.path}`, content: f.content })), Number.isFinite(mtime) ? mtime : 0);
+  return { filename: `${folder}.tar.gz`, archive: tar, manifest };
 }

@@ -21,16 +21,26 @@ export interface NumberNotChecked {
   readonly reason: string;
 }
 
+/** A verdict of the run (a hypothesis's `supported`) that the R script decides again from R's own numbers. */
+export interface VerdictCheck {
+  readonly pointer: string;
+  readonly seici: boolean | null;
+  /** The rule, as shared/CONTRACT.md states it. */
+  readonly rule: string;
+}
+
 export interface BundleChecks {
   readonly tolerances: typeof TOLERANCES;
   readonly checks: readonly NumberCheck[];
   readonly notChecked: readonly NumberNotChecked[];
+  /** Research runs: each hypothesis's verdict, recomputed in R by the contract's rule. */
+  readonly verdicts?: readonly VerdictCheck[];
 }
 
 type Path = readonly (string | number)[];
 
 /** Members whose null is not a missing number (a dimension's name, a verdict). */
-const NON_NUMERIC = new Set(['dominant', 'drifting', 'aggregation', 'persistentDominant', 'reason', 'error', 'agreement', 'betweenUnits']);
+const NON_NUMERIC = new Set(['dominant', 'drifting', 'aggregation', 'persistentDominant', 'reason', 'error', 'agreement', 'betweenUnits', 'supported', 'reading', 'pqMeasure', 'invertedU', 'conditionalIndirect']);
 type Verdict = ToleranceKind | { readonly reason: string };
 
 const OPTION = { reason: 'an option of the run (options.json), not an estimate' };
@@ -126,19 +136,69 @@ function scaleDeveloperVerdict(path: Path): Verdict {
   }
 }
 
+const NOT_TESTED = { reason: 'the hypothesis could not be tested in this run (results.json gives the reason), so there is nothing to recompute' };
+
+function researchVerdict(path: Path, results: Record<string, unknown>): Verdict {
+  const [head, a, b, c] = path;
+  switch (head) {
+    case 'pipelineVersion':
+    case 'minGroupSize':
+    case 'options':
+      return OPTION;
+    case 'seconds':
+      return BOOKKEEPING;
+    case 'waves':
+    case 'design':
+    case 'charts':
+      return 'closed';
+    case 'hypotheses': {
+      const h = (results.hypotheses as { error?: string }[])[a as number];
+      if (h.error !== undefined) return NOT_TESTED;
+      if (b === 'result' && c === 'diagnostics') return BOOKKEEPING;
+      if (b === 'result' && c === 'bootstrap' && path[4] !== 'valid') return OPTION;
+      return 'closed';
+    }
+    default:
+      return { reason: 'not a statistic the R script knows' };
+  }
+}
+
+/** The rule for `supported` of each hypothesis (shared/CONTRACT.md "hypotheses"). */
+export const SUPPORT_RULES: Readonly<Record<string, string>> = {
+  H1: 'an indirect effect\'s percentile bootstrap interval excludes 0',
+  H2: 'an index of moderated mediation is positive and its interval excludes 0',
+  H3: 'all three lever products are positive with p < .05',
+  H4: 'both slopes on M are positive with p < .05',
+  H5: 'the difference b_visCoherence − b_visOutcome is positive with p < .05',
+  H6: 'the TC × leadership density product is positive and the SxA × leadership density product negative, each with p < .05',
+  H7: 'b for M² is negative and the Lind–Mehlum p < .05',
+};
+
+/** The verdicts of a research run that R decides again: every tested hypothesis's `supported`. */
+function researchVerdicts(results: Record<string, unknown>): VerdictCheck[] {
+  const out: VerdictCheck[] = [];
+  (results.hypotheses as { hypothesis: string; supported: boolean | null; error?: string }[]).forEach((h, i) => {
+    if (h.error !== undefined) return;
+    out.push({ pointer: `/hypotheses/${i}/supported`, seici: h.supported, rule: SUPPORT_RULES[h.hypothesis] });
+  });
+  return out;
+}
+
 /**
  * The checks of a stored run. For a wave run `ctx` says which aggregates the bundle's data
- * rebuild; a scale-developer run is computed on exactly the bundled rows.
+ * rebuild; a scale-developer run is computed on exactly the bundled rows, a research run on
+ * exactly the bundled panel.
  */
-export function bundleChecks(kind: 'wave' | 'scale-developer', results: unknown, ctx?: WaveCheckContext): BundleChecks {
+export function bundleChecks(kind: 'wave' | 'scale-developer' | 'research', results: unknown, ctx?: WaveCheckContext): BundleChecks {
   const all: [Path, number | null][] = [];
   leaves(results, [], all);
   const checks: NumberCheck[] = [];
   const notChecked: NumberNotChecked[] = [];
   for (const [path, value] of all) {
-    const verdict = kind === 'wave' ? waveVerdict(path, results as Record<string, unknown>, ctx!) : scaleDeveloperVerdict(path);
+    const verdict =
+      kind === 'wave' ? waveVerdict(path, results as Record<string, unknown>, ctx!) : kind === 'research' ? researchVerdict(path, results as Record<string, unknown>) : scaleDeveloperVerdict(path);
     if (typeof verdict === 'string') checks.push({ pointer: pointerOf(path), seici: value, tolerance: verdict });
     else notChecked.push({ pointer: pointerOf(path), reason: verdict.reason });
   }
-  return { tolerances: TOLERANCES, checks, notChecked };
+  return { tolerances: TOLERANCES, checks, notChecked, ...(kind === 'research' ? { verdicts: researchVerdicts(results as Record<string, unknown>) } : {}) };
 }

@@ -20,10 +20,12 @@ fail <- function(...) {
   quit(status = 2)
 }
 
-for (p in c("jsonlite", "psych", "multilevel")) {
+if (!requireNamespace("jsonlite", quietly = TRUE)) fail("the R package jsonlite is not installed.")
+read_json <- function(name) jsonlite::fromJSON(at(name), simplifyVector = FALSE)
+kind <- read_json("options.json")$kind
+for (p in if (identical(kind, "research")) c("sandwich", "lmtest") else c("psych", "multilevel")) {
   if (!requireNamespace(p, quietly = TRUE)) fail("the R package", p, "is not installed.")
 }
-read_json <- function(name) jsonlite::fromJSON(at(name), simplifyVector = FALSE)
 
 # 1. The manifest: every file as seici wrote it?
 sha256_of <- function(f) {
@@ -49,22 +51,24 @@ if (length(changed) == 0) {
 results <- read_json("results.json")
 checks <- read_json("checks.json")
 options <- read_json("options.json")
-map <- read_json("item_map.json")
-smin <- map$scaleMin
-smax <- map$scaleMax
-items <- names(map$items)
-cell_of <- vapply(map$items, function(x) x$cell, "")
-reversed <- items[vapply(map$items, function(x) isTRUE(x$reverse), NA)]
-d <- utils::read.csv(at("data", "responses.csv"), colClasses = c(wave = "character", unit = "character"),
-                     check.names = FALSE, na.strings = "")
-units_csv <- utils::read.csv(at("data", "units.csv"), colClasses = c(wave = "character", unit = "character", context = "character"),
-                             na.strings = "")
-missing_items <- setdiff(items, names(d))
-if (length(missing_items) > 0) fail("data/responses.csv lacks the items", paste(missing_items, collapse = ", "))
-raw <- as.matrix(d[, items])
-storage.mode(raw) <- "double"
-keyed <- raw
-keyed[, reversed] <- smin + smax - keyed[, reversed]
+if (!identical(kind, "research")) {
+  map <- read_json("item_map.json")
+  smin <- map$scaleMin
+  smax <- map$scaleMax
+  items <- names(map$items)
+  cell_of <- vapply(map$items, function(x) x$cell, "")
+  reversed <- items[vapply(map$items, function(x) isTRUE(x$reverse), NA)]
+  d <- utils::read.csv(at("data", "responses.csv"), colClasses = c(wave = "character", unit = "character"),
+                       check.names = FALSE, na.strings = "")
+  units_csv <- utils::read.csv(at("data", "units.csv"), colClasses = c(wave = "character", unit = "character", context = "character"),
+                               na.strings = "")
+  missing_items <- setdiff(items, names(d))
+  if (length(missing_items) > 0) fail("data/responses.csv lacks the items", paste(missing_items, collapse = ", "))
+  raw <- as.matrix(d[, items])
+  storage.mode(raw) <- "double"
+  keyed <- raw
+  keyed[, reversed] <- smin + smax - keyed[, reversed]
+}
 
 CELLS <- c("SxA", "SxC", "SxV", "RxA", "RxC", "RxV", "TxA", "TxC", "TxV")
 DIMS <- c(structural = "S", relational = "R", translational = "T")
@@ -73,7 +77,7 @@ dim_cells <- function(name) CELLS[substr(CELLS, 1, 1) == DIMS[[name]]]
 lever_cells <- function(name) CELLS[substr(CELLS, 3, 3) == LEVERS[[name]]]
 
 # Respondent cell scores: the mean of the answered items of the cell when at least half are answered.
-cellscore <- sapply(CELLS, function(cl) {
+if (!identical(kind, "research")) cellscore <- sapply(CELLS, function(cl) {
   m <- keyed[, cell_of == cl, drop = FALSE]
   ifelse(rowSums(!is.na(m)) >= ncol(m) / 2, rowMeans(m, na.rm = TRUE), NA)
 })
@@ -389,8 +393,294 @@ scale_developer_checks <- function() {
   }
 }
 
-kind <- options$kind
-if (identical(kind, "wave")) wave_checks() else if (identical(kind, "scale-developer")) scale_developer_checks() else fail("no recipe for runs of kind", kind)
+# Research runs: the hypotheses H1-H7 of shared/CONTRACT.md on the bundled unit-wave panel.
+verdict <- new.env(hash = TRUE)
+research_checks <- function() {
+  spec <- read_json(file.path("models", "hypotheses.json"))
+  panel <- utils::read.csv(at("data", "panel.csv"), colClasses = c(unit = "character", wave = "character"),
+                           check.names = FALSE, na.strings = "")
+  level <- results$options$level
+  roles <- spec$waves
+  units <- unique(panel$unit)
+  of_wave <- function(w, v) {
+    s <- panel[panel$wave == w, , drop = FALSE]
+    as.numeric(s[[v]][match(units, s$unit)])
+  }
+  # The three-wave design: one row per unit, T1 predictors, T2 dynamics, T3 PQ.
+  wide <- list()
+  for (role in c("T1", "T2", "T3")) for (v in unlist(spec$variables[[role]])) wide[[v]] <- of_wave(roles[[role]], v)
+  wide <- as.data.frame(wide, check.names = FALSE)
+
+  for (k in seq_along(results$waves)) put(ptr("waves", k - 1, "units"), sum(panel$wave == results$waves[[k]]$label))
+  put("/design/units", length(units))
+  put("/design/unitsInAllWaves", sum(vapply(units, function(u) all(vapply(roles, function(w) any(panel$unit == u & panel$wave == w), NA)), NA)))
+  for (k in seq_along(results$design$variables)) {
+    v <- results$design$variables[[k]]
+    put(ptr("design", "variables", k - 1, "units"), sum(is.finite(of_wave(roles[[v$role]], v$name))))
+  }
+
+  r_name <- function(term) if (grepl("\\^2$", term)) paste0("I(", term, ")") else term
+  centred <- function(x, vars) {
+    for (v in vars) x[[v]] <- x[[v]] - mean(x[[v]])
+    x
+  }
+  q_norm <- stats::qnorm((1 + level) / 2)
+  # A model of the spec on the test's units: lm with its centred variables, and its numbers put under `prefix`.
+  fit_model <- function(d, m, prefix) {
+    vars <- unlist(m$centre)
+    fit <- stats::lm(stats::as.formula(m$formula), data = centred(d, vars))
+    ct <- lmtest::coeftest(fit)
+    hc3 <- sqrt(diag(sandwich::vcovHC(fit, type = "HC3")))
+    ci <- stats::confint(fit, level = level)
+    s <- summary(fit)
+    terms <- unlist(m$terms)
+    for (j in seq_along(terms)) {
+      r <- r_name(terms[j])
+      tp <- c(prefix, "terms", j - 1)
+      put(ptr(tp, "est"), ct[r, 1])
+      put(ptr(tp, "se"), ct[r, 2])
+      put(ptr(tp, "seHc3"), hc3[[r]])
+      put(ptr(tp, "t"), ct[r, 3])
+      put(ptr(tp, "p"), ct[r, 4])
+      put(ptr(tp, "ciLower"), ci[r, 1])
+      put(ptr(tp, "ciUpper"), ci[r, 2])
+    }
+    put(ptr(prefix, "r2"), s$r.squared)
+    put(ptr(prefix, "adjR2"), s$adj.r.squared)
+    f <- s$fstatistic
+    put(ptr(prefix, "f", "value"), f[["value"]])
+    put(ptr(prefix, "f", "df1"), f[["numdf"]])
+    put(ptr(prefix, "f", "df2"), f[["dendf"]])
+    put(ptr(prefix, "f", "p"), stats::pf(f[["value"]], f[["numdf"]], f[["dendf"]], lower.tail = FALSE))
+    for (v in vars) put(ptr(prefix, "centred", v), mean(d[[v]]))
+    fit
+  }
+  # A linear combination of coefficients with its classical SE and two-sided t test.
+  contrast <- function(fit, w) {
+    b <- stats::coef(fit)
+    L <- setNames(numeric(length(b)), names(b))
+    L[names(w)] <- unlist(w)
+    est <- sum(L * b)
+    se <- sqrt(drop(t(L) %*% stats::vcov(fit) %*% L))
+    t <- est / se
+    list(est = est, se = se, t = t, df = stats::df.residual(fit), p = 2 * stats::pt(-abs(t), stats::df.residual(fit)))
+  }
+  term_p <- function(fit, term) lmtest::coeftest(fit)[r_name(term), 4]
+  coefficient <- function(fit, term) stats::coef(fit)[[r_name(term)]]
+  # seici's resamples, replayed with its own generator: for each resample, n draws of unit floor(u * n) + 1.
+  resamples <- new.env()
+  draws <- function(n, B, seed) {
+    key <- paste(n, B, seed)
+    if (!is.null(resamples[[key]])) return(resamples[[key]])
+    rnd <- seici_prng(seed)
+    idx <- matrix(0L, B, n)
+    for (b in seq_len(B)) for (i in seq_len(n)) idx[b, i] <- floor(rnd() * n) + 1L
+    resamples[[key]] <- idx
+    idx
+  }
+  # Coefficients of a model refitted on resampled rows (recentred at the resample's own means); NA when rank-deficient.
+  refit <- function(x, m) {
+    x <- centred(x, unlist(m$centre))
+    X <- stats::model.matrix(stats::as.formula(m$formula), x)
+    y <- x[[sub(" ~.*$", "", m$formula)]]
+    f <- stats::lm.fit(X, y)
+    if (f$rank < ncol(X)) return(setNames(rep(NA_real_, ncol(X)), colnames(X)))
+    setNames(f$coefficients, colnames(X))
+  }
+  percentile <- function(reps, prefix_of) {
+    for (k in seq_len(ncol(reps))) {
+      v <- reps[, k]
+      v <- v[is.finite(v)]
+      q <- stats::quantile(v, c((1 - level) / 2, (1 + level) / 2), type = 7, names = FALSE)
+      put(ptr(prefix_of(k), "ciLower"), q[1])
+      put(ptr(prefix_of(k), "ciUpper"), q[2])
+    }
+    min(colSums(is.finite(reps)))
+  }
+  copy <- function(to, from) assign(to, get(from, envir = val), envir = val)
+
+  for (i in seq_along(results$hypotheses)) {
+    h <- results$hypotheses[[i]]
+    if (!is.null(h$error)) next
+    name <- h$hypothesis
+    hs <- spec$hypotheses[[name]]
+    vars <- unlist(hs$variables)
+    d <- wide[stats::complete.cases(wide[, vars]), vars, drop = FALSE]
+    hp <- c("hypotheses", i - 1)
+    rp <- c(hp, "result")
+    put(ptr(hp, "n"), nrow(d))
+    put(ptr(rp, "n"), nrow(d))
+    fits <- list()
+    for (m in names(hs$models)) fits[[m]] <- fit_model(d, hs$models[[m]], c(rp, "models", m))
+    estimate_from <- function(k, from) {
+      for (w in c("est", "ciLower", "ciUpper")) copy(ptr(hp, "estimates", k - 1, w), ptr(from, w))
+      copy(ptr(hp, "estimates", k - 1, "p"), ptr(from, "p"))
+    }
+    term_at <- function(model, term) c(rp, "models", model, "terms", match(term, unlist(hs$models[[model]]$terms)) - 1)
+    B <- h$result$bootstrap$replicates
+    seed <- h$result$bootstrap$seed
+    ok <- NA
+    if (name == "H1") {
+      a <- fits$a; b <- fits$b
+      bt <- coefficient(b, "TC"); sbt <- lmtest::coeftest(b)["TC", 2]
+      xs <- c("SC", "RC")
+      for (k in seq_along(xs)) {
+        ax <- coefficient(a, xs[k]); sa <- lmtest::coeftest(a)[xs[k], 2]
+        e <- c(rp, "indirect", k - 1)
+        se <- sqrt(ax^2 * sbt^2 + bt^2 * sa^2)
+        put(ptr(e, "est"), ax * bt)
+        put(ptr(e, "sobelSe"), se)
+        put(ptr(e, "sobelZ"), ax * bt / se)
+        put(ptr(e, "sobelP"), 2 * stats::pnorm(-abs(ax * bt / se)))
+        put(ptr(e, "direct"), coefficient(b, xs[k]))
+      }
+      idx <- draws(nrow(d), B, seed)
+      reps <- t(vapply(seq_len(B), function(r) {
+        x <- d[idx[r, ], , drop = FALSE]
+        ca <- refit(x, hs$models$a); cb <- refit(x, hs$models$b)
+        c(ca[["SC"]], ca[["RC"]]) * cb[["TC"]]
+      }, numeric(2)))
+      put(ptr(rp, "bootstrap", "valid"), percentile(reps, function(k) c(rp, "indirect", k - 1)))
+      for (k in seq_along(xs)) {
+        e <- ptr(rp, "indirect", k - 1)
+        for (w in c("est", "ciLower", "ciUpper")) copy(ptr(hp, "estimates", k - 1, w), paste0(e, "/", w))
+        copy(ptr(hp, "estimates", k - 1, "p"), paste0(e, "/sobelP"))
+      }
+      lo <- vapply(seq_along(xs), function(k) get(ptr(rp, "indirect", k - 1, "ciLower"), envir = val), 0)
+      hi <- vapply(seq_along(xs), function(k) get(ptr(rp, "indirect", k - 1, "ciUpper"), envir = val), 0)
+      ok <- any(lo > 0 | hi < 0)
+    } else if (name == "H2") {
+      a <- fits$a; b <- fits$b
+      bt <- coefficient(b, "TC")
+      s <- stats::sd(d$dynamism)
+      xs <- c("SC", "RC")
+      levels <- c(-s, 0, s)
+      for (k in seq_along(xs)) {
+        put(ptr(rp, "moderatedMediation", k - 1, "index"), coefficient(a, paste0(xs[k], ":dynamism")) * bt)
+        for (j in 1:3) {
+          e <- c(rp, "conditionalIndirect", 3 * (k - 1) + j - 1)
+          put(ptr(e, "at"), levels[j])
+          put(ptr(e, "est"), (coefficient(a, xs[k]) + coefficient(a, paste0(xs[k], ":dynamism")) * levels[j]) * bt)
+        }
+      }
+      idx <- draws(nrow(d), B, seed)
+      reps <- t(vapply(seq_len(B), function(r) {
+        x <- d[idx[r, ], , drop = FALSE]
+        ca <- refit(x, hs$models$a); cb <- refit(x, hs$models$b)
+        sr <- stats::sd(x$dynamism)
+        c(ca[["SC:dynamism"]] * cb[["TC"]], ca[["RC:dynamism"]] * cb[["TC"]],
+          vapply(c(-sr, 0, sr), function(w) (ca[["SC"]] + ca[["SC:dynamism"]] * w) * cb[["TC"]], 0),
+          vapply(c(-sr, 0, sr), function(w) (ca[["RC"]] + ca[["RC:dynamism"]] * w) * cb[["TC"]], 0))
+      }, numeric(8)))
+      put(ptr(rp, "bootstrap", "valid"), percentile(reps, function(k) if (k <= 2) c(rp, "moderatedMediation", k - 1) else c(rp, "conditionalIndirect", k - 3)))
+      for (k in seq_along(xs)) {
+        e <- ptr(rp, "moderatedMediation", k - 1)
+        copy(ptr(hp, "estimates", k - 1, "est"), paste0(e, "/index"))
+        for (w in c("ciLower", "ciUpper")) copy(ptr(hp, "estimates", k - 1, w), paste0(e, "/", w))
+        put(ptr(hp, "estimates", k - 1, "p"), NA)
+      }
+      index <- vapply(seq_along(xs), function(k) get(ptr(rp, "moderatedMediation", k - 1, "index"), envir = val), 0)
+      lo <- vapply(seq_along(xs), function(k) get(ptr(rp, "moderatedMediation", k - 1, "ciLower"), envir = val), 0)
+      ok <- any(index > 0 & lo > 0)
+      for (j in seq_along(results$charts$conditionalIndirect)) for (w in c("at", "est", "ciLower", "ciUpper")) {
+        copy(ptr("charts", "conditionalIndirect", j - 1, w), ptr(rp, "conditionalIndirect", j - 1, w))
+      }
+    } else if (name == "H3") {
+      fit <- fits$levers
+      products <- c("accountability:communication", "accountability:visibility", "communication:visibility")
+      for (k in seq_along(products)) {
+        parts <- strsplit(products[k], ":", fixed = TRUE)[[1]]
+        s <- stats::sd(d[[parts[2]]])
+        for (j in 1:2) {
+          w <- list(1, c(-s, s)[j]); names(w) <- c(parts[1], products[k])
+          cst <- contrast(fit, w)
+          e <- c(rp, "simpleSlopes", 2 * (k - 1) + j - 1)
+          for (x in c("est", "se", "t", "p")) put(ptr(e, x), cst[[x]])
+        }
+        estimate_from(k, term_at("levers", products[k]))
+      }
+      ok <- all(vapply(products, function(p) coefficient(fit, p) > 0 && term_p(fit, p) < 0.05, NA))
+    } else if (name == "H4") {
+      estimate_from(1, term_at("drift", "M"))
+      estimate_from(2, term_at("rework", "M"))
+      ok <- coefficient(fits$drift, "M") > 0 && term_p(fits$drift, "M") < 0.05 && coefficient(fits$rework, "M") > 0 && term_p(fits$rework, "M") < 0.05
+    } else if (name == "H5") {
+      s1 <- fits$step1; s2 <- fits$step2
+      av <- stats::anova(s1, s2)
+      put(ptr(rp, "deltaR2", "value"), summary(s2)$r.squared - summary(s1)$r.squared)
+      put(ptr(rp, "deltaR2", "F"), av$F[2])
+      put(ptr(rp, "deltaR2", "df1"), av$Df[2])
+      put(ptr(rp, "deltaR2", "df2"), av$Res.Df[2])
+      put(ptr(rp, "deltaR2", "p"), av[["Pr(>F)"]][2])
+      cst <- contrast(s2, list(visCoherence = 1, visOutcome = -1))
+      for (x in c("est", "se", "t", "df", "p")) put(ptr(rp, "difference", x), cst[[x]])
+      crit <- stats::qt(1 - (1 - level) / 2, cst$df)
+      put(ptr(hp, "estimates", 0, "est"), cst$est)
+      put(ptr(hp, "estimates", 0, "ciLower"), cst$est - crit * cst$se)
+      put(ptr(hp, "estimates", 0, "ciUpper"), cst$est + crit * cst$se)
+      put(ptr(hp, "estimates", 0, "p"), cst$p)
+      copy(ptr(hp, "estimates", 1, "est"), ptr(rp, "deltaR2", "value"))
+      put(ptr(hp, "estimates", 1, "ciLower"), NA)
+      put(ptr(hp, "estimates", 1, "ciUpper"), NA)
+      copy(ptr(hp, "estimates", 1, "p"), ptr(rp, "deltaR2", "p"))
+      ok <- cst$est > 0 && cst$p < 0.05
+    } else if (name == "H6") {
+      estimate_from(1, term_at("pq", "TC:leadershipDensity"))
+      estimate_from(2, term_at("drift", "SxA:leadershipDensity"))
+      ok <- coefficient(fits$pq, "TC:leadershipDensity") > 0 && term_p(fits$pq, "TC:leadershipDensity") < 0.05 &&
+        coefficient(fits$drift, "SxA:leadershipDensity") < 0 && term_p(fits$drift, "SxA:leadershipDensity") < 0.05
+    } else if (name == "H7") {
+      fit <- fits$quadratic
+      b <- stats::coef(fit); V <- stats::vcov(fit)
+      b1 <- b[["M"]]; b2 <- b[["I(M^2)"]]
+      g <- c(-1 / (2 * b2), b1 / (2 * b2^2))
+      Vs <- V[c("M", "I(M^2)"), c("M", "I(M^2)")]
+      tp <- -b1 / (2 * b2)
+      tse <- sqrt(drop(t(g) %*% Vs %*% g))
+      put(ptr(rp, "turningPoint", "est"), tp)
+      put(ptr(rp, "turningPoint", "se"), tse)
+      put(ptr(rp, "turningPoint", "ciLower"), tp - q_norm * tse)
+      put(ptr(rp, "turningPoint", "ciUpper"), tp + q_norm * tse)
+      lower <- min(d$M); upper <- max(d$M)
+      slope <- function(x, at) {
+        e <- b1 + 2 * b2 * x
+        se <- sqrt(Vs[1, 1] + 4 * x^2 * Vs[2, 2] + 4 * x * Vs[1, 2])
+        for (w in c("at", "est", "se", "t")) put(ptr(rp, "lindMehlum", at, w), c(at = x, est = e, se = se, t = e / se)[[w]])
+        e / se
+      }
+      tl <- slope(lower, "slopeLower"); tu <- slope(upper, "slopeUpper")
+      lmt <- min(tl, -tu)
+      lmp <- stats::pt(lmt, stats::df.residual(fit), lower.tail = FALSE)
+      put(ptr(rp, "lindMehlum", "t"), lmt)
+      put(ptr(rp, "lindMehlum", "p"), lmp)
+      put(ptr(rp, "lindMehlum", "lower"), lower)
+      put(ptr(rp, "lindMehlum", "upper"), upper)
+      estimate_from(1, term_at("quadratic", "M^2"))
+      for (w in c("est", "ciLower", "ciUpper")) copy(ptr(hp, "estimates", 1, w), ptr(rp, "turningPoint", w))
+      put(ptr(hp, "estimates", 1, "p"), NA)
+      for (w in c("est", "ciLower", "ciUpper")) copy(ptr("charts", "invertedU", "turningPoint", w), ptr(rp, "turningPoint", w))
+      curve <- results$charts$invertedU$curve
+      for (j in seq_along(curve)) {
+        m <- lower + (upper - lower) * (j - 1) / (length(curve) - 1)
+        put(ptr("charts", "invertedU", "curve", j - 1, "m"), m)
+        put(ptr("charts", "invertedU", "curve", j - 1, "pq"), b[["(Intercept)"]] + b1 * m + b2 * m^2)
+      }
+      ok <- b2 < 0 && lmp < 0.05
+    }
+    assign(ptr(hp, "supported"), ok, envir = verdict)
+  }
+}
+
+if (identical(kind, "wave")) {
+  wave_checks()
+} else if (identical(kind, "scale-developer")) {
+  scale_developer_checks()
+} else if (identical(kind, "research")) {
+  source(at("seici-prng.R"), local = TRUE)
+  research_checks()
+} else {
+  fail("no recipe for runs of kind", kind)
+}
 
 # 3. The comparison, number by number.
 tolerance <- unlist(checks$tolerances)
@@ -426,6 +716,18 @@ for (ch in checks$checks) {
 }
 cat(sprintf("\n%d numbers recomputed: %d agree, %d disagree; %d not recomputed (checks.json says why)\n",
             length(checks$checks), agree, length(disagree), length(checks$notChecked)))
+# Verdicts (research runs): each hypothesis's `supported`, decided again from R's numbers by the contract's rule.
+if (length(checks$verdicts) > 0) {
+  same <- 0
+  for (v in checks$verdicts) {
+    r <- if (exists(v$pointer, envir = verdict, inherits = FALSE)) get(v$pointer, envir = verdict) else NA
+    s <- if (is.null(v$seici)) NA else v$seici
+    ok <- !is.na(r) && !is.na(s) && identical(as.logical(r), as.logical(s))
+    cat(sprintf("%-9s %s  seici %s  R %s  (%s)\n", if (ok) "agree" else "DISAGREE", v$pointer, s, r, v$rule))
+    if (ok) same <- same + 1 else disagree <- c(disagree, v$pointer)
+  }
+  cat(sprintf("%d verdicts recomputed: %d agree, %d disagree\n", length(checks$verdicts), same, length(checks$verdicts) - same))
+}
 if (length(disagree) > 0) {
   cat("R disagrees with seici on:", paste(disagree, collapse = " "), "\n")
   quit(status = 1)

@@ -12,7 +12,7 @@ import { buildAnalysisBundle } from './build_bundle.js';
 export const bundleRoutes: readonly ApiRoute[] = [
   route({
     method: 'get', path: '/analyses/:id/bundle', tag: 'analyses', admin: true, status: 200, errors: [400, 401, 404, 409],
-    summary: 'The reproducibility bundle of a finished wave or scale-developer run (tar.gz): the anonymised answers of the units published as units, item map, lavaan models, options, results, and an R script that recomputes every number and says whether R agrees.',
+    summary: 'The reproducibility bundle of a finished wave, scale-developer or research run (tar.gz): the anonymised answers of the units published as units (a research run: its unit-wave panel), item map, models (lavaan syntax or R formulas), options, results, and an R script that recomputes every number (and every hypothesis verdict) and says whether R agrees.',
     responseType: 'application/gzip',
     run: async ({ s, actor, params }) => {
       const id = validate(z.coerce.number().int().min(1), params.id, 'id');

@@ -24,6 +24,7 @@ import { toLocalInput } from './time_zone.js';
 import type { Services } from '../services.js';
 import { analysedWave, type AnalysedWave } from './queries/analysed_waves.js';
 import { responseRates } from './response_rates.js';
+import { wavePreregistration } from '../prereg/report_commitments.js';
 
 /** A unit in the hierarchy, with its children. */
 export interface UnitNode {
@@ -372,6 +373,7 @@ export async function reportsPage(s: Services) {
       single: a.visible.length === 1,
       hidden: a.results.units.length - a.visible.length,
       heatmap: await organisationHeatmap(s, a, names),
+      preregistration: await wavePreregistration(s, w.id),
       ...storedStatements(a.results),
     });
   }

@@ -43,7 +43,7 @@ import { pilotPage } from './reports/scale_pilot.js';
 import { draftFromPilot, requestPilot } from '../handlers/pilot.js';
 import { ExpertInvite, PanelCreate, PanelDraft } from '../panel_schemas.js';
 import { analysePanel, createPanel, draftFromPanel, inviteExperts, panelConsolePage, panelsPage } from '../handlers/panels.js';
-import { loadingViews, scaleReport, scaleReportRows, screeChart } from './reports/scale_report.js';
+import { loadingViews, scaleReport, scaleReportPreregistration, scaleReportRows, screeChart } from './reports/scale_report.js';
 import { unitReport, unitReportRows } from './reports/unit_report.js';
 import { researchCharts, researchReport, researchReportRows } from './reports/research_report.js';
 import { requestResearch } from '../research/handlers.js';
@@ -480,7 +480,7 @@ export function consoleRouter(s: Services): express.Router {
       res.status(job.state === 'failed' ? 500 : 202);
       return render(req, res, 'scale_report_pending', 'reports', `Scale report · ${wave.name}`, { wave, job, failed: job.state === 'failed' }, job.state === 'failed' ? 500 : 202);
     }
-    const report = scaleReport(analysed, job.analysis, job.finishedAt);
+    const report = { ...scaleReport(analysed, job.analysis, job.finishedAt), preregistration: await scaleReportPreregistration(s, wave) };
     const base = `wave-${id}-scale-report`;
     if (format === 'json') return download(res, `${base}.json`, 'application/json', JSON.stringify(report, null, 2));
     if (format === 'csv') return download(res, `${base}.csv`, 'text/csv; charset=utf-8', spreadsheetCsv(scaleReportRows(report)));
@@ -511,7 +511,7 @@ export function consoleRouter(s: Services): express.Router {
     .get(page, async (req, res) => {
       const report = await researchReport(s);
       if ((req.query.format === 'json' || req.query.format === 'csv') && !report.results) throw new HttpError(404, 'No research run has finished yet.');
-      if (req.query.format === 'json') return download(res, 'research-report.json', 'application/json', JSON.stringify({ run: report.run, results: report.results }, null, 2));
+      if (req.query.format === 'json') return download(res, 'research-report.json', 'application/json', JSON.stringify({ run: report.run, results: report.results, preregistration: report.preregistration }, null, 2));
       if (req.query.format === 'csv') return download(res, 'research-report.csv', 'text/csv; charset=utf-8', spreadsheetCsv(researchReportRows(report)));
       const roles = report.results ? Object.fromEntries(report.results.waves.map((w) => [w.role, w])) : {};
       render(req, res, 'research', 'research', 'Research report', { report, hypotheses: report.hypotheses, charts: await researchCharts(report), wave: roles });

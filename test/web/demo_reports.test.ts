@@ -90,6 +90,8 @@ describe('every console page and report renders from the npm start demo', () => 
     await visit('/admin/waves', 'demo-06-waves');
     await visit(`/admin/waves/${reports[0].wave.id}`, 'demo-07-wave-closed');
     await visit('/admin/reports', 'demo-08-reports');
+    // Each wave's section names its commitments; the demo's waves have none (the demo holds no signing key).
+    expect(await page.locator('[data-testid=preregistration]').allTextContents()).toEqual(reports.map(() => 'Not pre-registered: no signed commitment names this wave.'));
     await visit('/admin/exports', 'demo-09-exports');
     await visit('/admin/traces', 'demo-10-traces');
     const analyses = await api<{ analyses: { id: number }[] }>(server.url, 'GET', `/api/v1/waves/${reports[0].wave.id}/analyses`);
@@ -173,6 +175,7 @@ describe('every console page and report renders from the npm start demo', () => 
       expect(tables).toBeGreaterThanOrEqual(1);
       expect(tables + (await page.locator('[data-testid=invariance-error]').count())).toBe(3);
       expect(await page.locator('#factors svg').count()).toBe(1);
+      expect(await page.locator('[data-testid=preregistration]').textContent()).toBe('Not pre-registered: no signed commitment names a measurement model for this wave.');
       await screenshot(page, `demo-14-scale-report-wave-${report.wave.id}`);
 
       const json = await (await page.request.get(`${server.url}${path}?format=json`)).json();

@@ -46,6 +46,8 @@ describe('the research report of the npm start demo', () => {
       expect(res?.status()).toBe(200);
       expect(await page.locator('h1').count()).toBe(1);
       expect(await page.locator('nav[aria-label=Console] a[aria-current=page]').textContent()).toBe('Research');
+      // The demo's waves opened without a signing key, so no commitment names their hypotheses, and the report says so.
+      expect(await page.locator('[data-testid=preregistration]').textContent()).toBe('Not pre-registered: no signed commitment names a hypothesis for these waves.');
       for (const h of run.results.hypotheses) {
         const section = page.locator(`[data-testid=hypothesis-${h.hypothesis}]`);
         await expect(section.locator('h2 .badge').textContent()).resolves.toBe(h.supported ? 'supported' : 'not supported');

@@ -9,6 +9,7 @@ import { latestResearchRunId, performanceMeasures, runOptions } from '../../rese
 import { DEFAULT_BOOTSTRAP, DEFAULT_SEED } from '../../research/handlers.js';
 import type { ResearchOptions } from '../../research/schemas.js';
 import type { Services } from '../../services.js';
+import { researchPreregistration, type ReportPreregistration } from '../../prereg/report_commitments.js';
 
 /** A hypothesis as the page shows it: the stored result with its verdict in words. */
 export interface HypothesisView extends Omit<ResearchHypothesis, 'result'> {
@@ -30,6 +31,8 @@ export interface ResearchReport {
   readonly choices: readonly { readonly role: string; readonly options: readonly { readonly id: number; readonly name: string; readonly selected: boolean }[] }[];
   readonly measures: readonly string[];
   readonly defaults: { readonly bootstrap: number; readonly seed: number };
+  /** The hypothesis commitments of the run's waves it followed, or how it deviated (issue 18); null without a run. */
+  readonly preregistration: ReportPreregistration | null;
 }
 
 function hypothesisView(h: ResearchHypothesis): HypothesisView {
@@ -63,6 +66,13 @@ export async function researchReport(s: Services): Promise<ResearchReport> {
     choices: ['T1', 'T2', 'T3'].map((role, k) => ({ role, options: waves.map((w, j) => ({ id: w.id, name: w.name, selected: j === 2 - k })) })),
     measures: await performanceMeasures(s.db),
     defaults: { bootstrap: DEFAULT_BOOTSTRAP, seed: DEFAULT_SEED },
+    preregistration: results
+      ? await researchPreregistration(
+          s,
+          results.waves.map((w) => Number(w.label)),
+          results.hypotheses.map((h) => ({ hypothesis: h.hypothesis, tested: Boolean(h.result), formulas: h.result ? Object.values(h.result.models).map((m) => m.formula) : [] })),
+        )
+      : null,
   };
 }
 

@@ -3,6 +3,10 @@ import { DIMENSION_LABELS, renderSvg, screePlotSpec } from '../../charts/index.j
 import type { AnalysedWave } from '../queries/analysed_waves.js';
 import { isSkipped, type LoadingRow, type ScaleAnalysis } from '../../../analysis/index.js';
 import { finiteOrNull } from '../../../analysis/publication/finite.js';
+import { seiModelSyntax } from '../../../analysis/index.js';
+import { cellDimension, isCell, type Cell } from '../../../instrument/model.js';
+import { scalePreregistration, type ReportPreregistration } from '../../prereg/report_commitments.js';
+import type { Services } from '../../services.js';
 
 export interface AgreementRow {
   readonly dimension: string;
@@ -25,6 +29,24 @@ export interface ScaleReport {
   readonly analysis: ScaleAnalysis;
   readonly agreement: readonly AgreementRow[];
   readonly unitAgreement: readonly { readonly unitKey: string; readonly n: number; readonly rwgj: Readonly<Record<string, number | null>> }[];
+  /** The measurement-model commitments of the wave the run followed, or how it deviated (issue 18). */
+  readonly preregistration?: ReportPreregistration;
+}
+
+/**
+ * The scale-developer run's pre-registration: the models it fits (each dimension's three
+ * correlated cell factors, ML, invariance across unit contexts from configural to strict)
+ * against the wave's measurement-model commitments.
+ */
+export async function scaleReportPreregistration(s: Services, wave: { readonly id: number; readonly instrumentVersion: string }): Promise<ReportPreregistration> {
+  const instrument = await s.instruments.get(wave.instrumentVersion);
+  const items = (instrument?.definition.items ?? []).flatMap((i) => (i.cell !== null && isCell(i.cell) ? [{ item: i.id, cell: i.cell as Cell }] : []));
+  return scalePreregistration(s, wave.id, {
+    models: DIMENSIONS.map((d) => ({ name: DIMENSION_LABELS[d], syntax: seiModelSyntax(items.filter((i) => cellDimension(i.cell) === d), 'cells') })),
+    estimator: 'ML',
+    groups: 'context',
+    invariance: ['configural', 'metric', 'scalar', 'strict'],
+  });
 }
 
 /** The report data of a finished scale analysis, with the agreement of the stored wave analysis. */
