@@ -1,8 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { minimizeWithinBounds } from './bounded_quasi_newton.js';
-import { LeadingEigenpairs, symmetricEigen, symmetricEigenTop } from './symmetric_eigen.js';
-import { cholesky } from '../math/cholesky.js';
+import { symmetricEigen, symmetricEigenTop } from './symmetric_eigen.js';
 import { squaredMultipleCorrelations } from './squared_multiple_correlations.js';
 
 export type ExtractionMethod = 'minres' | 'ml' | 'pa';
@@ -167,8 +166,6 @@ function maximumLikelihood(r: number[][], k: number, tolerance: number): RawFit 
         scaled[j * p + i] = v;
       }
     }
-    // all p eigenvalues: Σ_{j>k} ln γ_j from the k leading ones and ln|R| would lose the last digits
-    // of a small F to cancellation, which the line search near the optimum needs
     const { values, vectors } = symmetricEigenTop(scaled, p, k);
     let f = 0;
     for (let j = k; j < p; j++) {
@@ -207,32 +204,24 @@ function minimumResidual(r: number[][], k: number, tolerance: number): RawFit {
   const upper = Math.max(1, ...smc);
   const reduced = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) reduced[i * p + j] = r[i][j];
-  // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii.
-  // F = Σ_{j≥k} e_j² + Σ_{j<k, e_j<0} e_j² is summed as the squared residuals themselves (small
-  // numbers, no cancellation), so only the k leading eigenpairs are needed; R − Ψ + max(Ψ) I is
-  // positive semi-definite when R is, the shift the subspace iteration needs.
-  const leading = new LeadingEigenpairs(p, k);
-  // an R that is not positive definite (pairwise correlations) gets no safe shift: full reductions then
-  const definite = cholesky(reduced, p) !== null;
-  const weighted = new Float64Array(p * k);
+  // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii
   const objective = (psi: Float64Array, grad: Float64Array): number => {
-    let shift = 0;
-    for (let i = 0; i < p; i++) {
-      reduced[i * p + i] = r[i][i] - psi[i];
-      if (psi[i] > shift) shift = psi[i];
+    for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - psi[i];
+    const { values, vectors } = symmetricEigenTop(reduced, p, k);
+    let f = 0;
+    for (let j = 0; j < p; j++) {
+      const e = values[j];
+      if (j >= k || e < 0) f += e * e;
     }
-    const { values, vectors } = definite ? leading.solve(reduced, shift) : symmetricEigenTop(reduced, p, k);
     for (let i = 0; i < p; i++) {
       let common = 0;
       for (let j = 0; j < k; j++) {
         const l = vectors[i * k + j];
-        const w = l * Math.max(values[j], 0);
-        weighted[i * k + j] = w;
-        common += l * w;
+        common += l * l * Math.max(values[j], 0);
       }
       grad[i] = 2 * (common + psi[i] - r[i][i]);
     }
-    return residualSquares(reduced, vectors, weighted, p, k);
+    return f;
   };
   const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
   for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - res.x[i];
@@ -276,25 +265,4 @@ function principalAxes(r: number[][], k: number, minErr: number, maxIter: number
   }
   const warnings = converged ? [] : [`principal axes reached the maximum of ${maxIter} iterations before the communalities changed by less than ${minErr}.`];
   return { loadings, values: lastValues, objective: NaN, converged, iterations, warnings };
-}
-
-/** ‖A − V W′‖²_F for the symmetric p × p A and p × k V, W (row-major): the minres residual sum of squares. */
-function residualSquares(a: Float64Array, v: Float64Array, w: Float64Array, p: number, k: number): number {
-  let off = 0;
-  let diag = 0;
-  for (let i = 0; i < p; i++) {
-    const vi = i * k;
-    for (let j = 0; j < i; j++) {
-      const wj = j * k;
-      let c = 0;
-      for (let m = 0; m < k; m++) c += v[vi + m] * w[wj + m];
-      const d = a[i * p + j] - c;
-      off += d * d;
-    }
-    let c = 0;
-    for (let m = 0; m < k; m++) c += v[vi + m] * w[vi + m];
-    const d = a[i * p + i] - c;
-    diag += d * d;
-  }
-  return 2 * off + diag;
 }
