@@ -15,7 +15,7 @@ export function emit<T>(result: T, json: boolean, render?: (r: T) => string): vo
 const LONG_ARRAY = 2_000;
 
 /**
- * Writes `value` as JSON.stringify(value, jsonSafe) would, byte for byte, but in pieces: the
+ * Writes `value` as JSON.stringify(value) would, byte for byte, but in pieces: the
  * top-level object key by key and long arrays a batch of elements at a time. A result of
  * hundreds of thousands of unit-waves (`score` on millions of rows) would otherwise exceed the
  * longest string JavaScript can hold (about 512 MB) in one `JSON.stringify`.
@@ -24,7 +24,7 @@ export function writeJson(value: unknown, write: (text: string) => void, depth =
   if (Array.isArray(value) && value.length > LONG_ARRAY) {
     write('[');
     for (let i = 0; i < value.length; i += LONG_ARRAY) {
-      const batch = value.slice(i, i + LONG_ARRAY).map((v) => JSON.stringify(v === undefined || typeof v === 'function' ? null : v, jsonSafe) ?? 'null');
+      const batch = value.slice(i, i + LONG_ARRAY).map((v) => JSON.stringify(v === undefined || typeof v === 'function' ? null : v) ?? 'null');
       write((i > 0 ? ',' : '') + batch.join(','));
     }
     write(']');
@@ -42,12 +42,8 @@ export function writeJson(value: unknown, write: (text: string) => void, depth =
     write('}');
     return;
   }
-  write(JSON.stringify(value, jsonSafe));
-}
-
-function jsonSafe(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
+  // JSON.stringify writes NaN and ±Infinity as null itself (ECMA-262 SerializeJSONProperty): no replacer, which would cost a call per value
+  write(JSON.stringify(value));
 }
 
 /** Formats a number for a table: up to 3 decimals, `NA` when missing. */

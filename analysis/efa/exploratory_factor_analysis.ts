@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
-import { listwiseCorrelation } from './column_correlation.js';
+import { correlationOfColumns } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { correlation, type MissingPolicy } from '../data/covariance.js';
+import type { MissingPolicy } from '../data/covariance.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 import { polychoricCorrelation } from '../data/polychoric.js';
 import type { ExtractionMethod } from './extract_factors.js';
 import { factorAnalysis, type Rotation } from './factor_analysis.js';
@@ -45,43 +46,57 @@ export interface EfaResult {
 }
 
 /**
- * Exploratory factor analysis of item responses (`data`: rows × items, NaN missing): the Pearson
- * (listwise or pairwise) or polychoric correlation matrix, its eigenvalues, KMO and Bartlett's test,
- * the factor solution of `factorAnalysis`, and the item-retention table. Matches psych::fa 2.2.9
- * (`cor = "cor"` or `"poly"`, `use = "complete"` or `"pairwise"`), psych::KMO, psych::cortest.bartlett.
+ * Exploratory factor analysis of item responses (`data`: one column per item, or rows × items; NaN
+ * missing): the Pearson (listwise or pairwise) or polychoric correlation matrix, its eigenvalues, KMO
+ * and Bartlett's test, the factor solution of `factorAnalysis`, and the item-retention table. Matches
+ * psych::fa 2.2.9 (`cor = "cor"` or `"poly"`, `use = "complete"` or `"pairwise"`), psych::KMO,
+ * psych::cortest.bartlett.
  */
-export function exploratoryFactorAnalysis(data: readonly (readonly number[])[], options: EfaOptions): EfaResult {
+export function exploratoryFactorAnalysis(data: NumericColumns | readonly (readonly number[])[], options: EfaOptions): EfaResult {
   const { items, nfactors, method = 'minres', rotate = 'oblimin', cor = 'pearson', missing = 'listwise' } = options;
   const p = items.length;
   if (p < 3) throw new InputError('items', `items must name at least 3 columns for a factor analysis; got ${p}.`);
   if (!Number.isInteger(nfactors) || nfactors < 1 || nfactors > p - 1) {
     throw new InputError('nfactors', `nfactors must be a whole number from 1 to ${p - 1} (one less than the number of items); got ${nfactors}.`);
   }
-  const rows = missing === 'listwise' ? data.filter((row) => row.every((v) => !Number.isNaN(v))) : data;
-  const n = rows.length;
+  const { columns, length } = isNumericColumns(data) ? data : columnsFromRows(data, p);
+  if (columns.length !== p) throw new InputError('items', `the data have ${columns.length} columns for ${p} items.`);
+  // rows used: listwise the complete ones, pairwise all
+  const used = new Uint8Array(length).fill(1);
+  let n = length;
+  if (missing === 'listwise') {
+    for (const col of columns) {
+      for (let i = 0; i < length; i++) {
+        if (used[i] && Number.isNaN(col[i])) {
+          used[i] = 0;
+          n--;
+        }
+      }
+    }
+  }
   if (n < 3) throw new InputError('csv', `the data have ${n} usable row${n === 1 ? '' : 's'}${missing === 'listwise' ? ' without missing values' : ''}; a factor analysis needs more.`);
   for (let j = 0; j < p; j++) {
+    const col = columns[j];
     let first = NaN;
     let varies = false;
-    for (const row of rows) {
-      const v = row[j];
-      if (Number.isNaN(v)) continue;
+    for (let i = 0; i < length && !varies; i++) {
+      const v = col[i];
+      if (!used[i] || Number.isNaN(v)) continue;
       if (Number.isNaN(first)) first = v;
-      else if (v !== first) {
-        varies = true;
-        break;
-      }
+      else if (v !== first) varies = true;
     }
     if (!varies) throw new InputError('items', `item ${items[j]} has no variance in the rows used (every answer is the same), so it cannot be factored.`);
   }
   const warnings: string[] = [];
   let r: number[][];
   if (cor === 'poly') {
+    const rows: number[][] = [];
+    for (let i = 0; i < length; i++) if (used[i]) rows.push(columns.map((col) => col[i]));
     const poly = polychoricCorrelation(rows);
     r = poly.rho;
     warnings.push(...poly.diagnostics.warnings);
   } else {
-    r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
+    r = correlationOfColumns(columns, length, missing).r;
   }
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { exploratoryFactorAnalysis, type EfaResult } from '../../analysis/index.js';
+import { exploratoryFactorAnalysis, type EfaResult } from '../../analysis/efa/exploratory_factor_analysis.js';
 import { ROTATIONS } from '../../analysis/efa/factor_analysis.js';
-import { numericRows, readCsv } from '../io/csv.js';
+import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -59,7 +59,7 @@ export function register(program: Command): void {
       const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
       const cor = parseChoice(opts.cor, '--cor', ['pearson', 'poly'] as const, 'pearson');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
-      const data = numericRows(readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }], rowArrays: true }), items);
+      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }] }).numbers(items);
       emit(exploratoryFactorAnalysis(data, { items, nfactors, method, rotate, cor, missing }), opts.json === true, render);
     });
 }

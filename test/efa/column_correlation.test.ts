@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { columnCorrelation, correlationOfColumns } from '../../analysis/efa/column_correlation.js';
+import { correlation } from '../../analysis/data/covariance.js';
+import { Prng } from '../../analysis/math/random.js';
+
+describe('correlations of columns', () => {
+  const rng = new Prng(11);
+  const n = 3001;
+  const p = 7;
+  const ratings = Array.from({ length: p }, (_, j) => Float64Array.from({ length: n }, (_, i) => 1 + ((i * (j + 3) + Math.floor(7 * rng.uniform())) % 7)));
+  const rows = Array.from({ length: n }, (_, i) => ratings.map((c) => c[i]));
+
+  it('exact integer sums equal the centred two-pass correlations (whole numbers and fractions alike)', () => {
+    const reference = correlation(rows).r;
+    const exact = correlationOfColumns(ratings, n).r;
+    const fractional = columnCorrelation(ratings.map((c) => c.map((v) => v / 3 + 0.1)), n);
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < p; b++) {
+        expect(Math.abs(exact[a][b] - reference[a][b])).toBeLessThan(1e-14);
+        expect(Math.abs(fractional[a][b] - reference[a][b])).toBeLessThan(1e-13);
+      }
+    }
+  });
+
+  it('drop incomplete rows listwise and pair rows pairwise as R does', () => {
+    const holed = ratings.map((c, j) => c.map((v, i) => ((i + j) % 17 === 0 ? NaN : v)));
+    const holedRows = Array.from({ length: n }, (_, i) => holed.map((c) => c[i]));
+    const listwise = correlationOfColumns(holed, n, 'listwise');
+    const pairwise = correlationOfColumns(holed, n, 'pairwise');
+    const refList = correlation(holedRows, { missing: 'listwise' });
+    const refPair = correlation(holedRows, { missing: 'pairwise' });
+    expect(listwise.n).toBe(refList.n);
+    expect(pairwise.n).toBe(n);
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < p; b++) {
+        expect(Math.abs(listwise.r[a][b] - refList.r[a][b])).toBeLessThan(1e-14);
+        expect(Math.abs(pairwise.r[a][b] - refPair.r[a][b])).toBeLessThan(1e-14);
+      }
+    }
+  });
+});
