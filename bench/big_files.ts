@@ -2,10 +2,11 @@
  * Benchmark (issue 16): big respondent files and start-up.
  *
  * - `seici score` and `seici agreement` (all 72 items) as whole processes on generated files of
- *   1M and 3M rows × (unit, wave, 72 items on a 1–7 scale, 2% missing): wall time, CPU and peak
- *   RSS, against the bound 1.5 × the numeric size (8 bytes × rows × columns used) + 200 MB.
- *   `SEICI_BENCH_ROWS=1000000,3000000,10000000` sets the sizes (10M takes a 1.6 GB file and
- *   several minutes per command).
+ *   1M, 3M and 10M rows × (unit, wave, 72 items on a 1–7 scale, 2% missing): wall time, CPU and
+ *   peak RSS, against the bound 1.5 × the numeric size (8 bytes × rows × columns used) + 200 MB.
+ *   `SEICI_BENCH_ROWS=1000000,3000000` sets other sizes (10M writes a 1.5 GB file, which takes
+ *   minutes to generate, and several minutes per command). Each row of the table is printed to
+ *   stderr as soon as it is measured, so a long run shows its progress.
  * - Reading alone, seici's streaming reader against csv-parse in streaming mode (bench/csv_probe.ts),
  *   on the smallest file.
  * - Start-up CPU of `seici --help` and of `seici agreement` on a 10-row file, next to a bare
@@ -99,7 +100,7 @@ function fmtRows(n: number): string {
 }
 
 export async function run(): Promise<string> {
-  const sizes = (process.env.SEICI_BENCH_ROWS ?? '1000000,3000000').split(',').map(Number);
+  const sizes = (process.env.SEICI_BENCH_ROWS ?? '1000000,3000000,10000000').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'seici-bench-big-'));
   const lines = [
     '## big_files',
@@ -127,10 +128,11 @@ export async function run(): Promise<string> {
         const u = measure(dir, args);
         const bound = (1.5 * 8 * rows * columns) / MB + 200;
         const ok = u.status === 0;
-        lines.push(
+        const line =
           `| ${name} | ${fmtRows(rows)} | ${fileMb.toFixed(0)} MB | ${ok ? `${(u.wallMs / 1000).toFixed(1)} s` : `FAILED (${u.status}): ${u.stderr.split('\n')[0]}`} | ` +
-            `${(u.cpuMs / 1000).toFixed(1)} s | ${u.rssMb.toFixed(0)} MB | ${bound.toFixed(0)} MB | ${ok && u.rssMb <= bound ? 'yes' : 'no'} |`,
-        );
+          `${(u.cpuMs / 1000).toFixed(1)} s | ${u.rssMb.toFixed(0)} MB | ${bound.toFixed(0)} MB | ${ok && u.rssMb <= bound ? 'yes' : 'no'} |`;
+        lines.push(line);
+        process.stderr.write(`big_files: ${line}\n`);
       }
       if (rows === sizes[0]) {
         for (const mode of ['seici', 'csv-parse']) {

@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.bodyLimit }));
-  api.use(express.text({ type: 'text/csv', limit: '5mb' }));
+  // CSV uploads (units/import) are not parsed here: the route streams them through the CSV tokenizer
   for (const r of apiRoutes) mountRoute(api, r, services);
   api.use((req) => {
     throw new HttpError(404, `No API call matches ${req.method} ${req.baseUrl}${req.path}.`);

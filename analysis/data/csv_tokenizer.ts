@@ -22,6 +22,18 @@ export type CsvRecordSink = (
 ) => void;
 
 /**
+ * How a delimited file is written, when it is not plain CSV: its field separator (a byte: `;` or
+ * a tab, as spreadsheets in many locales save "CSV") and whether numbers carry a decimal comma.
+ * With `decimalComma`, a field that is a number written with one (`3,5`, `-0,25`, spaces around
+ * allowed) reaches the sink with a point in its place (`3.5`): the tokenizer rewrites that one
+ * byte in the buffer it was given, so a caller that keeps its bytes passes a copy.
+ */
+export interface CsvDialectBytes {
+  readonly delimiter: number;
+  readonly decimalComma: boolean;
+}
+
+/**
  * A byte-level RFC 4180 tokenizer that reads a CSV file piece by piece: comma-separated fields,
  * records ending in LF or CRLF, double-quoted fields that may hold commas, line breaks and
  * doubled quotes. Empty lines are skipped but counted. A UTF-8 byte-order mark is skipped.
@@ -42,12 +54,20 @@ export class CsvTokenizer {
   private line = 1;
   private first = true;
   private paused = false;
+  private delimiter = COMMA;
+  private decimalComma = false;
 
   constructor(
     private readonly label: string,
     private readonly argument: string,
     private readonly sink: CsvRecordSink,
   ) {}
+
+  /** Reads a delimited file of another dialect (see {@link CsvDialectBytes}); call before the first `scan`. */
+  useDialect(dialect: CsvDialectBytes): void {
+    this.delimiter = dialect.delimiter;
+    this.decimalComma = dialect.decimalComma;
+  }
 
   /** Reads the complete records of `bytes[from … to)`; returns the offset of the first byte not consumed. */
   scan(bytes: Uint8Array, from: number, to: number, final: boolean): number {
@@ -125,7 +145,7 @@ export class CsvTokenizer {
         p = q + 1;
         if (p >= to) break; // final: the file ends after the closing quote
         const c = bytes[p];
-        if (c === COMMA) {
+        if (c === this.delimiter) {
           p++;
           continue;
         }
@@ -142,10 +162,11 @@ export class CsvTokenizer {
       }
       // unquoted field: runs to the next comma or line break
       const start = p;
+      const delimiter = this.delimiter;
       let c = 0;
       while (p < to) {
         c = bytes[p];
-        if (c === COMMA || c === LF || c === QUOTE) break;
+        if (c === delimiter || c === LF || c === QUOTE) break;
         p++;
       }
       if (p < to && c === QUOTE) {
@@ -173,6 +194,7 @@ export class CsvTokenizer {
     const line = this.line;
     // the record's own line break, when it has one, ends the line too
     this.line += newlines + (p > 0 && bytes[p - 1] === LF ? 1 : 0);
+    if (this.decimalComma) for (let k = 0; k < count; k++) decimalPoint(bytes, this.starts[k], this.ends[k]);
     this.sink(bytes, this.starts, this.ends, this.escaped, count, line);
     return p;
   }
@@ -189,6 +211,22 @@ export class CsvTokenizer {
     this.ends = e;
     this.escaped = x;
   }
+}
+
+/** Turns a field that is a number with a decimal comma (`[-+]digits,digits`, spaces around) into one with a point, in place. */
+function decimalPoint(bytes: Uint8Array, start: number, end: number): void {
+  while (start < end && (bytes[start] === 32 || bytes[start] === 9)) start++;
+  while (end > start && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
+  let i = start;
+  if (i < end && (bytes[i] === 45 || bytes[i] === 43)) i++;
+  const intStart = i;
+  while (i < end && bytes[i] >= 48 && bytes[i] <= 57) i++;
+  if (i === intStart || i >= end || bytes[i] !== COMMA) return;
+  const comma = i++;
+  const fracStart = i;
+  while (i < end && bytes[i] >= 48 && bytes[i] <= 57) i++;
+  if (i === fracStart || i !== end) return;
+  bytes[comma] = 46;
 }
 
 const decoder = new TextDecoder('utf-8');

@@ -18,17 +18,18 @@ export interface PerformanceRecord {
  * Parses a PQ import: CSV in long form with the columns `unit`, `period` (alias `wave`),
  * `measure` and `value` (a number), one outcome per row. A row with an empty field or a
  * value that is not a number, or a unit/period/measure given twice, is an InputError naming
- * its line, and nothing is returned.
+ * its line, and nothing is returned. With `unit`, a file without a unit column is that unit's
+ * (an import posted to one unit); a file with one still names the unit on every row.
  */
-export function parsePerformanceCsv(text: string | CsvByteSource, label = 'pq', argument = 'pq'): PerformanceRecord[] {
+export function parsePerformanceCsv(text: string | CsvByteSource, label = 'pq', argument = 'pq', { unit: defaultUnit }: { unit?: string } = {}): PerformanceRecord[] {
   const { header, records, lines } = csvRecords(text, label, argument);
-  const at = headerPositions(header, PQ_COLUMNS, label, argument);
+  const at = headerPositions(header, defaultUnit === undefined ? PQ_COLUMNS : { ...PQ_COLUMNS, unit: { aliases: ['unit'], required: false } }, label, argument);
   const seen = new Set<string>();
   const out: PerformanceRecord[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     const where = `${label} line ${lines[i]}`;
-    const unit = r[at.unit].trim();
+    const unit = at.unit < 0 ? defaultUnit! : r[at.unit].trim();
     const period = r[at.period].trim();
     const measure = r[at.measure].trim();
     const raw = r[at.value].trim();

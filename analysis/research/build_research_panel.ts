@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { Breakpoint, SignalRow } from '../dynamics/evaluate_breakpoints.js';
 import type { PerformanceRecord } from '../dynamics/performance_quality.js';
 import type { UnitScore } from '../scoring/score_units.js';
+import { isCodedLabels, isNumericColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
 
 /** A rated supplementary scale's items and keying (instrument's `ScaleKeys`). */
 export interface SupplementaryKeys {
@@ -13,9 +14,9 @@ export interface SupplementaryKeys {
 
 /** Respondent-level inputs beyond the SEI-CI items: supplementary scale scores and interface roles. */
 export interface RespondentScales {
-  /** Unit and wave of each respondent (as given to `scoreUnits`). */
-  readonly unit: readonly (string | null)[];
-  readonly wave: readonly (string | null)[] | undefined;
+  /** Unit and wave of each respondent (as given to `scoreUnits`: strings, null missing, or coded as a CSV reader stores them). */
+  readonly unit: readonly (string | null)[] | CodedLabels;
+  readonly wave: readonly (string | null)[] | CodedLabels | undefined;
   /** Per panel column (`dynamism`, `visCoherence`, `visOutcome`): each respondent's scale score, NaN when missing. */
   readonly scores: Readonly<Record<string, Float64Array>>;
   /** Per respondent: 1 in an interface role, 0 not, NaN not answered. */
@@ -60,23 +61,27 @@ export interface ResearchPanelData {
 /**
  * A respondent's score on a rated supplementary scale: the mean of its answered items after
  * reverse-keying (min + max − x), when at least half of them are answered (the rule of a cell
- * score in shared/CONTRACT.md `score`), else NaN. `rows` × `items` holds the answers (NaN missing).
+ * score in shared/CONTRACT.md `score`), else NaN. `answers` holds the answers to `items` (NaN
+ * missing), as rows × items or column-stored as a CSV reader fills it.
  */
-export function respondentScaleScores(rows: readonly (readonly number[])[], items: readonly string[], keys: SupplementaryKeys): Float64Array {
+export function respondentScaleScores(answers: readonly (readonly number[])[] | NumericColumns, items: readonly string[], keys: SupplementaryKeys): Float64Array {
   const idx = Object.keys(keys.items).map((id) => ({ j: items.indexOf(id), reverse: keys.items[id].reverse }));
   const used = idx.filter((x) => x.j >= 0);
   const k = Object.keys(keys.items).length;
-  return Float64Array.from(rows, (row) => {
+  const at: (i: number, j: number) => number = isNumericColumns(answers) ? (i, j) => answers.columns[j][i] : (i, j) => answers[i][j];
+  const out = new Float64Array(answers.length);
+  for (let i = 0; i < out.length; i++) {
     let s = 0;
     let m = 0;
     for (const { j, reverse } of used) {
-      const v = row[j];
+      const v = at(i, j);
       if (Number.isNaN(v)) continue;
       s += reverse ? keys.scaleMin + keys.scaleMax - v : v;
       m++;
     }
-    return m > 0 && 2 * m >= k ? s / m : NaN;
-  });
+    out[i] = m > 0 && 2 * m >= k ? s / m : NaN;
+  }
+  return out;
 }
 
 /**
@@ -105,9 +110,12 @@ export function buildResearchPanel(sources: ResearchPanelSources): ResearchPanel
       byCol.set(name, acc);
     };
     const single = scores.waves.length === 1 ? scores.waves[0] : undefined;
-    for (let i = 0; i < respondents.unit.length; i++) {
-      const u = respondents.unit[i];
-      const w = respondents.wave ? respondents.wave[i] : single;
+    const unitOf = labelAt(respondents.unit);
+    const waveOf = respondents.wave === undefined ? () => single : labelAt(respondents.wave);
+    const count = isCodedLabels(respondents.unit) ? respondents.unit.codes.length : respondents.unit.length;
+    for (let i = 0; i < count; i++) {
+      const u = unitOf(i);
+      const w = waveOf(i);
       if (u === null || w === null || w === undefined) continue;
       for (const [name, col] of Object.entries(respondents.scores)) add(name, u, w, col[i]);
       if (respondents.interfaceRole) add('leadershipDensity', u, w, respondents.interfaceRole[i]);
@@ -175,4 +183,11 @@ function waveWindows(starts: Readonly<Record<string, string>>, waves: readonly s
   const out = new Map<string, { from: string; to: string | null }>();
   ordered.forEach(([w, d], i) => out.set(w, { from: d, to: i + 1 < ordered.length ? ordered[i + 1][1] : null }));
   return out;
+}
+
+/** Observation i's label (null missing), whether the labels are strings or codes. */
+function labelAt(labels: readonly (string | null)[] | CodedLabels): (i: number) => string | null {
+  if (!isCodedLabels(labels)) return (i) => labels[i];
+  const { codes, levels } = labels;
+  return (i) => (codes[i] < 0 ? null : levels[codes[i]]);
 }

@@ -11,7 +11,7 @@ import {
   type Composite,
   type TwoLevelResult,
 } from '../../analysis/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -74,7 +74,7 @@ export function fitClustered(opts: ClusterFlags): void {
     if (!hasLevelBlocks(text)) throw new InputError('--model', `--model ${opts.model} has no "level: 1" / "level: 2" blocks, which --cluster needs.`);
   }
   const blocks = parseLevelBlocks(text, '--model');
-  const t = readTable(opts.csv);
+  const csv = openCsv(opts.csv);
   const variables: string[] = [];
   for (const s of [...blocks.within, ...blocks.between]) {
     const latent = new Set([...blocks.within, ...blocks.between].filter((x) => x.op === '=~').flatMap((x) => x.lhs));
@@ -83,9 +83,14 @@ export function fitClustered(opts: ClusterFlags): void {
     }
   }
   for (const v of variables) {
-    if (!t.columns.includes(v)) throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${opts.csv}.`);
+    if (!csv.columns.includes(v)) throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${opts.csv}.`);
   }
-  const data = { columns: variables, rows: numericMatrix(t, variables, '--csv'), clusters: stringColumn(t, opts.cluster!, '--cluster') };
+  const t = csv.read({
+    numbers: [{ names: variables, argument: '--csv' }],
+    texts: [{ names: [opts.cluster!], argument: '--cluster' }],
+    rowArrays: true,
+  });
+  const data = { columns: variables, rows: numericRows(t, variables), clusters: textValues(t, opts.cluster!) };
   const result = fitTwoLevel(data, blocks, { stdLv: opts.stdLv ?? false });
   const out: Record<string, unknown> = { ...result, syntax: text };
   if (map) {

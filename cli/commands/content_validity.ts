@@ -1,37 +1,42 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
 import { contentValidity, type ContentValidityResult, type ExpertRating } from '../../analysis/index.js';
-import { columnIndex, isMissing, readTable } from '../io/csv.js';
+import type { CodedLabels } from '../../analysis/data/columns.js';
+import { openCsv } from '../io/csv.js';
 import { parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 import { readItemMap } from './score.js';
 
-/** Reads RATINGS.csv (`expert,item,relevance[,essential][,sortedCell]`), naming the row and column at fault. */
+/**
+ * Reads RATINGS.csv (`expert,item,relevance[,essential][,sortedCell]`) through the streaming
+ * reader, its columns as coded labels (a few distinct values each), naming the row and column at fault.
+ */
 function readRatings(path: string): ExpertRating[] {
-  const data = readTable(path);
-  const expert = columnIndex(data, 'expert', '--csv');
-  const item = columnIndex(data, 'item', '--csv');
-  const relevance = columnIndex(data, 'relevance', '--csv');
-  const essential = data.columns.indexOf('essential');
-  const sortedCell = data.columns.indexOf('sortedCell');
-  return data.rows.map((row, r) => {
+  const csv = openCsv(path);
+  const optional = ['essential', 'sortedCell'].filter((c) => csv.columns.includes(c));
+  const data = csv.read({ texts: [{ names: ['expert', 'item', 'relevance'], argument: '--csv' }, { names: optional, argument: '--csv' }] });
+  const column = (name: string) => (csv.columns.includes(name) ? data.text(name) : null);
+  const [expert, item, relevance, essential, sortedCell] = ['expert', 'item', 'relevance', 'essential', 'sortedCell'].map(column);
+  const text = (c: CodedLabels | null, r: number) => (c === null || c.codes[r] < 0 ? null : c.levels[c.codes[r]]);
+  const ratings = new Array<ExpertRating>(data.length);
+  for (let r = 0; r < data.length; r++) {
     const at = `${data.source}: row ${r + 1}`;
-    const text = (j: number) => (j < 0 || isMissing(row[j]) ? null : row[j].trim());
-    const rel = text(relevance);
+    const rel = text(relevance, r);
     const relValue = rel === null ? null : Number(rel);
     if (relValue !== null && !(Number.isInteger(relValue) && relValue >= 1 && relValue <= 4)) {
       throw new InputError('--csv', `${at}, column relevance: "${rel}" is not 1, 2, 3 or 4.`);
     }
-    const ess = text(essential);
+    const ess = text(essential, r);
     if (ess !== null && ess !== '0' && ess !== '1') {
       throw new InputError('--csv', `${at}, column essential: "${ess}" is not 1 (essential) or 0.`);
     }
-    const e = text(expert);
+    const e = text(expert, r);
     if (e === null) throw new InputError('--csv', `${at}, column expert: the expert is missing.`);
-    const i = text(item);
+    const i = text(item, r);
     if (i === null) throw new InputError('--csv', `${at}, column item: the item is missing.`);
-    return { expert: e, item: i, relevance: relValue, essential: ess === null ? null : ess === '1', sortedCell: text(sortedCell) };
-  });
+    ratings[r] = { expert: e, item: i, relevance: relValue, essential: ess === null ? null : ess === '1', sortedCell: text(sortedCell, r) };
+  }
+  return ratings;
 }
 
 function render(r: ContentValidityResult): string {

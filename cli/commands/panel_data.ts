@@ -6,10 +6,10 @@ import {
   type ResearchPanelData, type RespondentScales, type TraceSources,
 } from '../../analysis/index.js';
 import { CURRENT_VERSION, isInterfaceRole, supplementaryScaleKeys } from '../../instrument/index.js';
-import { numericMatrix, readTable, stringColumn } from '../io/csv.js';
+import { csvFileSource, openCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
-import { readEvents, readText } from './breakpoints.js';
+import { readEvents } from './breakpoints.js';
 import { readItemMap } from './score.js';
 
 interface PanelDataFlags {
@@ -68,29 +68,34 @@ export function register(program: Command): void {
     .option('--json', 'one JSON object on stdout')
     .action((o: PanelDataFlags) => {
       const map = readItemMap(o.map);
-      const data = readTable(o.csv);
+      const csv = openCsv(o.csv);
       const itemNames = Object.keys(map.items);
-      for (const name of itemNames) if (!data.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${data.source}.`);
+      for (const name of itemNames) if (!csv.columns.includes(name)) throw new InputError('--map', `--map item "${name}" is not a column of ${csv.source}.`);
       const minGroupSize = parseNumber(o.minGroupSize, '--min-group-size', { integer: true, min: 1 });
-      const unit = stringColumn(data, o.unit, '--unit');
-      const wave = o.wave === undefined ? undefined : stringColumn(data, o.wave, '--wave');
-      const scores = scoreUnits({ items: itemNames, answers: numericMatrix(data, itemNames, '--map'), unit, wave }, map, { baselineWave: o.baselineWave, minGroupSize });
+      // the supplementary scales' items that the file has, read with the SEI-CI items in one pass
       const keys = supplementaryScaleKeys(CURRENT_VERSION);
-      const scoresByColumn: Record<string, Float64Array> = {};
+      const scaleItems: [string, string[]][] = [];
       for (const [column, scale] of Object.entries(SCALES)) {
         const k = keys[scale];
         if (!k) continue;
-        const items = Object.keys(k.items).filter((id) => data.columns.includes(id));
-        if (items.length === 0) continue;
-        scoresByColumn[column] = respondentScaleScores(numericMatrix(data, items, '--csv'), items, k);
+        const items = Object.keys(k.items).filter((id) => csv.columns.includes(id));
+        if (items.length > 0) scaleItems.push([column, items]);
       }
+      const role = csv.columns.includes('ROLE');
+      const data = csv.read({
+        numbers: [{ names: itemNames, argument: '--map' }, { names: [...scaleItems.flatMap(([, items]) => items), ...(role ? ['ROLE'] : [])], argument: '--csv' }],
+        texts: [{ names: [o.unit], argument: '--unit' }, ...(o.wave === undefined ? [] : [{ names: [o.wave], argument: '--wave' }])],
+      });
+      const unit = data.text(o.unit);
+      const wave = o.wave === undefined ? undefined : data.text(o.wave);
+      const scores = scoreUnits({ items: itemNames, answers: data.numbers(itemNames), unit, wave }, map, { baselineWave: o.baselineWave, minGroupSize });
+      const scoresByColumn: Record<string, Float64Array> = {};
+      for (const [column, items] of scaleItems) scoresByColumn[column] = respondentScaleScores(data.numbers(items), items, keys[SCALES[column as keyof typeof SCALES]]!);
       const respondents: RespondentScales = {
         unit,
         wave,
         scores: scoresByColumn,
-        ...(data.columns.includes('ROLE')
-          ? { interfaceRole: Float64Array.from(numericMatrix(data, ['ROLE'], '--csv'), (r) => (Number.isNaN(r[0]) ? NaN : isInterfaceRole(r[0]) ? 1 : 0)) }
-          : {}),
+        ...(role ? { interfaceRole: data.number('ROLE').map((v) => (Number.isNaN(v) ? NaN : isInterfaceRole(v) ? 1 : 0)) } : {}),
       };
       let traces: TraceSources | undefined;
       if (o.events !== undefined) {
@@ -103,7 +108,7 @@ export function register(program: Command): void {
       }
       let performance;
       if (o.pq !== undefined) {
-        const records = parsePerformanceCsv(readText(o.pq, '--pq'), `--pq ${o.pq}`, '--pq');
+        const records = parsePerformanceCsv(csvFileSource(o.pq, '--pq'), `--pq ${o.pq}`, '--pq');
         const measures = [...new Set(records.map((r) => r.measure))];
         const measure = o.pqMeasure ?? (measures.length === 1 ? measures[0] : undefined);
         if (measure === undefined) throw new InputError('--pq-measure', `--pq ${o.pq} has ${measures.length} measures (${measures.join(', ')}); name one with --pq-measure.`);

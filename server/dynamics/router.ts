@@ -2,20 +2,20 @@ import express, { type ErrorRequestHandler } from 'express';
 import { HttpError } from '../errors.js';
 import { mountRoute } from '../routes/mount_route.js';
 import type { Services } from '../services.js';
-import { dynamicsRoutes } from './routes.js';
+import { IMPORT_BODY_LIMIT, dynamicsRoutes } from './routes.js';
 
-/** Largest trace or PQ import body (a year of events of a large unit is a few megabytes). */
-export const IMPORT_BODY_LIMIT = '50mb';
+export { IMPORT_BODY_LIMIT };
 
 /**
  * The router of the SEI dynamics calls, mounted under /api/v1 before the main API router.
  * Each route is mounted as every API route is (server/routes/mount_route.ts): the admin is
  * authenticated first and only then is the body read, here with the import limit (the main
- * router's JSON limit is meant for small bodies).
+ * router's JSON limit is meant for small bodies). A CSV body is left unread here: the route
+ * streams it through the CSV tokenizer (readCsvUpload) under IMPORT_UPLOAD_LIMIT.
  */
 export function dynamicsRouter(s: Services): express.Router {
   const router = express.Router();
-  const parsers = [express.json({ limit: IMPORT_BODY_LIMIT }), express.text({ type: ['text/csv', 'text/plain'], limit: IMPORT_BODY_LIMIT })];
+  const parsers = [express.json({ limit: IMPORT_BODY_LIMIT })];
   for (const r of dynamicsRoutes) mountRoute(router, r, s, parsers);
   router.use(((err, _req, _res, next) => {
     const e = err as { type?: string };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { IdParam } from '../schemas.js';
 import { route, type ApiRoute } from '../routes/api_route.js';
 import { validate } from '../validation.js';
+import type { Request } from 'express';
+import { readCsvUpload, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
 import * as breakpoints from './handlers/breakpoints.js';
 import * as diagnosis from './handlers/diagnosis.js';
 import * as performance from './handlers/performance.js';
@@ -10,6 +12,17 @@ import * as traces from './handlers/traces.js';
 import * as S from './schemas.js';
 
 const NOT_FOUND = [400, 401, 404];
+
+/** Largest trace or PQ import body (a year of events of a large unit is a few megabytes). */
+export const IMPORT_BODY_LIMIT = '50mb';
+
+/** The same limit for CSV uploads, which these routes read themselves as a stream (server/imports/csv_upload.ts). */
+const IMPORT_UPLOAD_LIMIT: UploadLimit = { bytes: 50 * 1024 * 1024, tooLarge: `The import is larger than the limit of ${IMPORT_BODY_LIMIT}.` };
+
+/** The body of an import: a CSV upload read as a stream (text/csv or text/plain), else the parsed JSON (or nothing). */
+function uploadedBody(req: Request): Promise<unknown> {
+  return sendsCsv(req, true) ? readCsvUpload(req, IMPORT_UPLOAD_LIMIT) : Promise.resolve(req.body);
+}
 
 function id(params: Record<string, string>, name = 'id'): number {
   return validate(IdParam, params[name], name);
@@ -26,8 +39,11 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     method: 'post', path: '/units/:key/traces', tag: 'dynamics', admin: true, status: 201, errors: [400, 401, 404, 413, 415],
     summary: 'Imports a unit\'s coordination events (?format=native|json|jira|decision-log, ?source=label) as CSV, or as JSON with Content-Type application/json, every row validated; a bad line is a 400 naming it and nothing is stored.',
     bodyType: 'text/csv', response: S.TraceImport,
-    run: ({ s, actor, params, req }) =>
-      traces.importTraces(s, actor, params.key, validate(S.TraceFormatQuery, req.query.format, 'format'), req.body, validate(S.SourceQuery, req.query.source, 'source')),
+    run: async ({ s, actor, params, req }) => {
+      const format = validate(S.TraceFormatQuery, req.query.format, 'format');
+      const source = validate(S.SourceQuery, req.query.source, 'source');
+      return traces.importTraces(s, actor, params.key, format, await uploadedBody(req), source);
+    },
   }),
   route({
     method: 'get', path: '/units/:key/traces', tag: 'dynamics', admin: true, status: 200, errors: NOT_FOUND,
@@ -45,7 +61,10 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     method: 'post', path: '/units/:key/performance', tag: 'dynamics', admin: true, status: 201, errors: [400, 401, 404, 409, 413, 415],
     summary: 'Imports a unit\'s performance-quality outcomes as CSV (period, measure, value), kept apart from the breakpoint signals.',
     bodyType: 'text/csv', response: S.PerformanceImport,
-    run: ({ s, actor, params, req }) => performance.importPerformance(s, actor, params.key, req.body, validate(S.SourceQuery, req.query.source, 'source')),
+    run: async ({ s, actor, params, req }) => {
+      const source = validate(S.SourceQuery, req.query.source, 'source');
+      return performance.importPerformance(s, actor, params.key, await uploadedBody(req), source);
+    },
   }),
   route({
     method: 'get', path: '/units/:key/performance', tag: 'dynamics', admin: true, status: 200, errors: NOT_FOUND,

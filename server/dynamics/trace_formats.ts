@@ -10,7 +10,9 @@ import {
   type PerformanceRecord,
 } from '../../analysis/index.js';
 import { HttpError } from '../errors.js';
-import { normalizeCsv } from '../imports/csv_dialect.js';
+import type { CsvByteSource } from '../../analysis/data/csv_records.js';
+import { CsvTokenizer } from '../../analysis/data/csv_tokenizer.js';
+import { csvUploadFromText, isCsvUpload, type CsvUpload } from '../imports/csv_upload.js';
 import { badLines, recordProblems } from '../imports/line_errors.js';
 import { columnOf, csvLines, withColumn } from './csv_lines.js';
 
@@ -38,8 +40,8 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
  * so its events are taken to belong to the unit of the path.
  */
 export function readTraceImport(format: TraceFormat, body: unknown, unitKey: string): CoordinationEvent[] {
-  const text = typeof body === 'string' ? (normalizeCsv(body) ?? body) : undefined;
-  const csvParser: Partial<Record<TraceFormat, (t: string) => unknown>> = {
+  const upload = typeof body === 'string' ? csvUploadFromText(body) : isCsvUpload(body) ? body : undefined;
+  const csvParser: Partial<Record<TraceFormat, (t: string | CsvByteSource) => CoordinationEvent[]>> = {
     native: (t) => parseEventsCsv(t, 'events'),
     jira: (t) => parseJiraChangelog(t, {}, 'jira'),
     'decision-log': (t) => parseDecisionLog(t, 'decisions'),
@@ -47,28 +49,29 @@ export function readTraceImport(format: TraceFormat, body: unknown, unitKey: str
   try {
     switch (format) {
       case 'native':
-        if (text !== undefined) return sameUnitCsv(parseEventsCsv(text, 'events'), text, ['unit'], unitKey, 'events');
+        if (upload !== undefined) return sameUnitCsv(parseEventsCsv(upload.source, 'events'), upload, ['unit'], unitKey, 'events');
         return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
       case 'json':
-        if (text !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
+        if (upload !== undefined) throw new HttpError(415, 'format=json needs the events as JSON with Content-Type: application/json.');
         return sameUnitJson(parseEventsJson(requireJson(body, format), 'events'), unitKey);
       case 'jira': {
-        const events = text !== undefined ? parseJiraChangelog(text, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
+        const events = upload !== undefined ? parseJiraChangelog(upload.source, {}, 'jira') : parseJiraIssuesJson(requireJson(body, format), {}, 'jira');
         return events.map((e) => (e.unit === unitKey ? e : { ...e, unit: unitKey }));
       }
       case 'decision-log':
-        if (text === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
-        return sameUnitCsv(parseDecisionLog(text, 'decisions'), text, ['unit', 'team'], unitKey, 'decisions');
+        if (upload === undefined) throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
+        return sameUnitCsv(parseDecisionLog(upload.source, 'decisions'), upload, ['unit', 'team'], unitKey, 'decisions');
     }
   } catch (err) {
-    if (err instanceof InputError) throw everyBadLine(err, text, csvParser[format]);
+    if (err instanceof InputError) throw everyBadLine(err, upload?.text(), csvParser[format]);
     throw err;
   }
 }
 
 /**
  * The 400 for a CSV import the analysis parser refused: every bad line (recordProblems), or
- * the parser's own message when no line shows it; for JSON, the parser's own message.
+ * the parser's own message when no line shows it; for JSON, the parser's own message. The
+ * upload's text is made here, on the error path only.
  */
 function everyBadLine(err: InputError, text: string | undefined, parse: ((t: string) => unknown) | undefined): HttpError {
   const csv = text === undefined ? undefined : csvLines(text);
@@ -84,10 +87,10 @@ function requireJson(body: unknown, format: string): unknown {
   return body;
 }
 
-/** Refuses the CSV rows whose unit is not `unitKey`, naming each line. */
-function sameUnitCsv(events: CoordinationEvent[], text: string, aliases: readonly string[], unitKey: string, label: string): CoordinationEvent[] {
+/** Refuses the CSV rows whose unit is not `unitKey`, naming each line (the upload's text is made only then). */
+function sameUnitCsv(events: CoordinationEvent[], upload: CsvUpload, aliases: readonly string[], unitKey: string, label: string): CoordinationEvent[] {
   if (events.every((e) => e.unit === unitKey)) return events;
-  const csv = csvLines(text);
+  const csv = csvLines(upload.text());
   const at = csv === undefined ? -1 : columnOf(csv.header, aliases);
   if (csv !== undefined && at >= 0) {
     const problems: string[] = [];
@@ -120,29 +123,40 @@ const NAME_LIMIT = 100;
  * traces); comma-, semicolon- or tab-separated, values with a decimal point or comma. Rows are
  * validated by the analysis parser (an empty field, a value that is not a number, or a period
  * and measure given twice is a 400 naming each bad line); nothing is returned when a row is bad.
+ * The upload is read through the tokenizer as bytes; its text is made only to list bad lines.
  */
-export function readPerformanceImport(body: string, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
-  const text = normalizeCsv(body) ?? body;
-  const csv = csvLines(text);
+export function readPerformanceImport(body: string | CsvUpload, unitKey: string): { records: PerformanceRecord[]; lines: readonly number[] } {
+  const upload = typeof body === 'string' ? csvUploadFromText(body) : body;
   try {
-    if (csv === undefined) {
-      parsePerformanceCsv(text, 'pq');
-      throw new HttpError(400, 'pq holds no rows: it needs a header with period, measure and value, then one row per value.');
-    }
-    const unitAt = columnOf(csv.header, ['unit']);
-    const records = parsePerformanceCsv(unitAt < 0 ? withColumn(csv, 'unit', unitKey) : text, 'pq');
-    const periodAt = columnOf(csv.header, ['period', 'wave']);
-    const measureAt = columnOf(csv.header, ['measure']);
+    const records = parsePerformanceCsv(upload.source, 'pq', 'pq', { unit: unitKey });
+    const lines = recordLines(upload);
     for (let i = 0; i < records.length; i++) {
-      const where = `pq line ${csv.lines[i]}`;
+      const where = `pq line ${lines[i]}`;
       if (records[i].unit !== unitKey) throw unitMismatch(where, records[i].unit, unitKey);
-      for (const [name, at] of [['period', periodAt], ['measure', measureAt]] as const) {
-        if (csv.records[i][at].trim().length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
+      for (const [name, value] of [['period', records[i].period], ['measure', records[i].measure]] as const) {
+        if (value.length > NAME_LIMIT) throw new HttpError(400, `${where}: ${name} is longer than ${NAME_LIMIT} characters.`);
       }
     }
-    return { records, lines: csv.lines };
+    return { records, lines };
   } catch (err) {
-    if (err instanceof InputError) throw everyBadLine(err, csv === undefined || columnOf(csv.header, ['unit']) >= 0 ? text : withColumn(csv, 'unit', unitKey), (t) => parsePerformanceCsv(t, 'pq'));
-    throw err;
+    if (!(err instanceof InputError)) throw err;
+    const text = upload.text();
+    const csv = csvLines(text);
+    if (csv === undefined) throw new HttpError(400, err.message);
+    const withUnit = columnOf(csv.header, ['unit']) >= 0 ? text : withColumn(csv, 'unit', unitKey);
+    throw everyBadLine(err, withUnit, (t) => parsePerformanceCsv(t, 'pq'));
   }
+}
+
+/** The line each data record of an upload starts on, without making a string of any field. */
+function recordLines(upload: CsvUpload): number[] {
+  const lines: number[] = [];
+  let header = true;
+  upload.source(
+    new CsvTokenizer('pq', 'pq', (_b, _s, _e, _x, _count, line) => {
+      if (header) header = false;
+      else lines.push(line);
+    }),
+  );
+  return lines;
 }

@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import { Worker } from 'node:worker_threads';
 import { iso } from '../clock.js';
 import type { Db } from '../db.js';
@@ -9,7 +8,9 @@ import { UnitCreate } from '../schemas.js';
 import { compiledModule } from '../paths.js';
 import type { Services } from '../services.js';
 import { describeIssue } from '../validation.js';
-import { normalizeCsv } from './csv_dialect.js';
+import { InputError } from '../../analysis/errors.js';
+import { eachCsvRecord } from '../../analysis/data/csv_records.js';
+import { csvUploadFromText, type CsvUpload } from './csv_upload.js';
 import { badLines } from './line_errors.js';
 
 const KNOWN_COLUMNS = new Set(['key', 'name', 'parentKey', 'parent_key', 'context']);
@@ -26,44 +27,37 @@ interface ImportRow {
   readonly attributes: Record<string, unknown>;
 }
 
-/** Reads CSV text into rows of cells; refuses a header that names a column twice. */
-function readCsv(csv: string): { header: string[]; rows: string[][] } {
-  let rows: string[][];
-  try {
-    rows = parse(csv, { skip_empty_lines: true, trim: true, bom: true });
-  } catch (err) {
-    throw new HttpError(400, `The CSV could not be read: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
-  }
-  const [header, ...body] = rows;
-  if (!header) throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
-  const seen = new Map<string, number>();
-  header.forEach((column, i) => {
-    if (seen.has(column)) throw new HttpError(400, `The CSV header names the column ${echo(column)} twice (columns ${seen.get(column)! + 1} and ${i + 1}); each column needs its own name.`);
-    seen.set(column, i);
-  });
-  return { header, rows: body };
-}
-
-/** Checks every row (a unit's fields, unique keys) before anything is stored; every bad row is named by its line (badLines). */
-function checkRows(header: string[], cells: string[][]): ImportRow[] {
-  if (cells.length === 0) throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
-  for (const required of ['key', 'name']) {
-    if (!header.includes(required)) {
-      const columns = header.join(', ');
-      throw new HttpError(400, `The CSV has no "${required}" column; its columns are ${columns.length > 80 ? `${columns.slice(0, 79)}…` : columns}.`);
-    }
-  }
+/**
+ * Reads and checks every row of an upload (a unit's fields, unique keys, a header without repeated
+ * names) as the tokenizer hands it over, keeping only the checked units, never a table of cells;
+ * every bad row is named by its line (badLines), up to LISTED_LINES of them, and nothing is kept.
+ */
+function checkRows(upload: CsvUpload): ImportRow[] {
+  let header: string[] | null = null;
   const rows: ImportRow[] = [];
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  for (let i = 0; i < cells.length; i++) {
-    const line = i + 2;
+  const onHeader = (h: string[]) => {
+    const columns = new Map<string, number>();
+    h.forEach((column, i) => {
+      if (columns.has(column)) throw new HttpError(400, `The CSV header names the column ${echo(column)} twice (columns ${columns.get(column)! + 1} and ${i + 1}); each column needs its own name.`);
+      columns.set(column, i);
+    });
+    for (const required of ['key', 'name']) {
+      if (!h.includes(required)) {
+        const names = h.join(', ');
+        throw new HttpError(400, `The CSV has no "${required}" column; its columns are ${names.length > 80 ? `${names.slice(0, 79)}…` : names}.`);
+      }
+    }
+    header = h;
+  };
+  const visit = (fields: string[], line: number) => {
     const record: Record<string, string> = Object.create(null);
-    header.forEach((column, c) => {
-      record[column] = cells[i][c] ?? '';
+    header!.forEach((column, c) => {
+      record[column] = (fields[c] ?? '').trim();
     });
     const attributes: Record<string, string> = Object.create(null);
-    for (const column of header) {
+    for (const column of header!) {
       if (!KNOWN_COLUMNS.has(column) && record[column] !== '') attributes[column] = record[column];
     }
     const candidate = {
@@ -76,15 +70,25 @@ function checkRows(header: string[], cells: string[][]): ImportRow[] {
     const parsed = UnitCreate.safeParse(candidate);
     if (!parsed.success) {
       problems.push(`Line ${line}: ${describeIssue(parsed.error.issues[0], candidate, 'the row')}`);
-      continue;
+      return;
     }
     const unit = parsed.data;
     if (seen.has(unit.key)) {
       problems.push(`Line ${line}: the key ${echo(unit.key)} appears already on line ${seen.get(unit.key)}.`);
-      continue;
+      return;
     }
     seen.set(unit.key, line);
     rows.push({ line, key: unit.key, name: unit.name, parentKey: unit.parentKey, context: unit.context ?? null, attributes: unit.attributes ?? {} });
+  };
+  try {
+    eachCsvRecord(upload.source, 'The CSV', 'csv', onHeader, visit);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    // the tokenizer's own sentence names the line (an unclosed quote, a row of the wrong width); an empty file is answered below
+    if (header !== null || !err.message.endsWith('it needs a header row.')) throw new HttpError(400, err.message);
+  }
+  if (header === null || (rows.length === 0 && problems.length === 0)) {
+    throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
   }
   if (problems.length > 0) throw badLines(problems);
   return rows;
@@ -177,16 +181,15 @@ export type ImportOutcome =
 
 /**
  * The import itself, on its own database connection (run by imports/unit_import_thread.ts).
- * The whole file is read and checked first (each row, unique keys, a header without repeated
- * names, the resulting hierarchy); every bad row is reported by its line number (up to
+ * The whole upload is read through the CSV tokenizer and checked first (each row, unique keys, a
+ * header without repeated names, the resulting hierarchy); every bad row is reported by its line number (up to
  * LISTED_LINES of them) and nothing is stored. A file may be comma-, semicolon- or
  * tab-separated (a spreadsheet's paste), see detectCsvDialect. Only then is it written, in transactions of ROWS_PER_TRANSACTION rows, so that an
  * answer waiting for the store's write lock waits for one small transaction, not the import.
  */
-export async function runUnitImport(db: Db, csv: string, now: string, answersFirst: () => Promise<void> = async () => undefined): Promise<ImportOutcome> {
+export async function runUnitImport(db: Db, upload: CsvUpload, now: string, answersFirst: () => Promise<void> = async () => undefined): Promise<ImportOutcome> {
   try {
-    const { header, rows: cells } = readCsv(normalizeCsv(csv) ?? csv);
-    const rows = checkRows(header, cells);
+    const rows = checkRows(upload);
     const stored = await listUnits(db);
     checkHierarchy(rows, stored);
     const ids = new Map(stored.map((u) => [u.key, u.id]));
@@ -221,8 +224,8 @@ export async function runUnitImport(db: Db, csv: string, now: string, answersFir
  * written so far stay, and the same file can be imported again: an import creates or updates
  * by key.
  */
-export async function importUnits(s: Services, actor: string, csv: string): Promise<{ created: number; updated: number; units: UnitRecord[] }> {
-  const outcome = await importInThread(s, csv);
+export async function importUnits(s: Services, actor: string, csv: string | CsvUpload): Promise<{ created: number; updated: number; units: UnitRecord[] }> {
+  const outcome = await importInThread(s, typeof csv === 'string' ? csvUploadFromText(csv) : csv);
   if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
   const { created, updated, keys } = outcome;
   await audit(s, actor, 'unit.import', null, { created, updated, rows: keys.length, keys: keys.slice(0, 100) });
@@ -236,11 +239,12 @@ export async function importUnits(s: Services, actor: string, csv: string): Prom
   return { created, updated, units };
 }
 
-function importInThread(s: Services, csv: string): Promise<ImportOutcome> {
+/** Runs the import in its thread; the upload's byte pieces are copied to it, never made a string. */
+function importInThread(s: Services, upload: CsvUpload): Promise<ImportOutcome> {
   return new Promise((resolve, reject) => {
     const { dataDir, databaseUrl, sqliteSynchronous } = s.config;
     const worker = new Worker(compiledModule('imports/unit_import_thread.ts'), {
-      workerData: { csv, now: iso(s.clock()), config: { dataDir, databaseUrl, sqliteSynchronous }, answersWaiting: s.responses.answersWaiting },
+      workerData: { chunks: upload.chunks, now: iso(s.clock()), config: { dataDir, databaseUrl, sqliteSynchronous }, answersWaiting: s.responses.answersWaiting },
     });
     let settled = false;
     worker.once('message', (outcome: ImportOutcome) => {

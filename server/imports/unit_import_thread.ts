@@ -1,14 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db.js';
 import { runUnitImport } from './unit_import.js';
+import { csvUploadFromChunks } from './csv_upload.js';
 
 /**
- * The unit import in its own thread, on its own database connection (see unit_import.ts):
+ * The unit import in its own thread, on its own database connection (see unit_import.ts), given
+ * the upload's byte pieces:
  * parsing, checking and the SQLite writes happen here, so the server's main thread keeps
  * answering respondents. Posts one ImportOutcome, or fails (an unexpected error) for the
  * caller to report.
  */
-const { csv, now, config, answersWaiting } = workerData as { csv: string; now: string; config: Parameters<typeof openDatabase>[0]; answersWaiting: Int32Array };
+const { chunks, now, config, answersWaiting } = workerData as { chunks: Uint8Array[]; now: string; config: Parameters<typeof openDatabase>[0]; answersWaiting: Int32Array };
 
 /** The longest an import transaction waits for queued answers to be written first. */
 const MAX_WAIT_MS = 50;
@@ -27,7 +29,7 @@ async function answersFirst(): Promise<void> {
 
 const db = openDatabase(config);
 try {
-  parentPort!.postMessage(await runUnitImport(db, csv, now, answersFirst));
+  parentPort!.postMessage(await runUnitImport(db, csvUploadFromChunks(chunks), now, answersFirst));
 } finally {
   await db.destroy();
 }

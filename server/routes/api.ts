@@ -18,6 +18,7 @@ import { bundleRoutes } from '../bundles/routes.js';
 import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
+import { readCsvUpload, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
 function id(params: Record<string, string>, name = 'id'): number {
@@ -25,6 +26,9 @@ function id(params: Record<string, string>, name = 'id'): number {
 }
 
 const NOT_FOUND = [400, 401, 404];
+
+/** Largest unit import: the body is read as a stream through the CSV tokenizer (server/imports/csv_upload.ts). */
+const UNIT_IMPORT_LIMIT: UploadLimit = { bytes: 5 * 1024 * 1024, tooLarge: 'The request body is larger than the limit of 5mb.' };
 const download = (file: exportsHandlers.ExportFile) => new Reply(200, file.body, file.contentType, file.filename);
 
 /** Every call of the API under /api/v1. */
@@ -129,12 +133,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     run: ({ s, actor, body }) => units.createUnit(s, actor, body),
   }),
   route({
-    method: 'post', path: '/units/import', tag: 'units', admin: true, status: 200, errors: [400, 401],
+    method: 'post', path: '/units/import', tag: 'units', admin: true, status: 200, errors: [400, 401, 413, 415],
     summary: 'Creates or updates units from CSV (columns key, name, parentKey, context; others become attributes).',
     bodyType: 'text/csv', response: S.UnitImportResult,
-    run: ({ s, actor, req }) => {
-      if (typeof req.body !== 'string') throw new HttpError(415, 'Send the units as CSV with Content-Type: text/csv.');
-      return units.importUnits(s, actor, req.body);
+    run: async ({ s, actor, req }) => {
+      if (!sendsCsv(req)) throw new HttpError(415, 'Send the units as CSV with Content-Type: text/csv.');
+      return units.importUnits(s, actor, await readCsvUpload(req, UNIT_IMPORT_LIMIT));
     },
   }),
   route({

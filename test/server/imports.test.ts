@@ -73,9 +73,21 @@ describe.each(BACKENDS)('imports on $label', (backend) => {
     it('reads a semicolon events file and lists every bad line', async () => {
       const ok = await post('/api/v1/units/team-a/traces?format=native', 'unit;timestamp;type;key;ref\nteam-a;2026-01-05T09:00:00Z;decision_opened;D-1;\nteam-a;2026-01-06T09:00:00Z;decision_made;D-1;\n');
       expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      const before = await storeSnapshot(t.db);
       const bad = await post('/api/v1/units/team-a/traces?format=native', 'unit;timestamp;type;key;ref\nteam-a;yesterday;decision_opened;D-2;\nteam-a;2026-01-06T09:00:00Z;decision_made;D-2;\nteam-b;2026-01-07T09:00:00Z;rework;D-3;\nteam-a;2026-01-08T09:00:00Z;teleport;D-4;\n');
       expect(bad.status).toBe(400);
       expect(bad.body.error).toMatch(/^2 lines cannot be imported, so nothing was stored: events line 2: .*yesterday.*; events line 5: .*teleport.*\.$/);
+      expect(await storeSnapshot(t.db)).toEqual(before);
+    });
+
+    it('answers 413 with one sentence for an upload over the import limit, storing nothing', async () => {
+      const before = await storeSnapshot(t.db);
+      const row = 'team-a,2026-01-05T09:00:00Z,decision_opened,D-1,\n';
+      const big = 'unit,timestamp,type,key,ref\n' + row.repeat(Math.ceil((50 * 1024 * 1024) / row.length) + 1);
+      const res = await post('/api/v1/units/team-a/traces?format=native', big);
+      expect(res.status).toBe(413);
+      expect(res.body.error).toBe('The import is larger than the limit of 50mb.');
+      expect(await storeSnapshot(t.db)).toEqual(before);
     });
   });
 });

@@ -14,6 +14,7 @@ import {
   type StoredPerformance,
 } from '../queries/performance.js';
 import { readPerformanceImport } from '../trace_formats.js';
+import { isCsvUpload } from '../../imports/csv_upload.js';
 
 /**
  * Imports a unit's performance-quality outcomes (period, measure, value), kept apart from the
@@ -22,7 +23,7 @@ import { readPerformanceImport } from '../trace_formats.js';
  * row is a 400 naming the line; either way nothing is stored.
  */
 export async function importPerformance(s: Services, actor: string, unitKey: string, body: unknown, source: string | undefined): Promise<PerformanceImportRecord> {
-  if (typeof body !== 'string') throw new HttpError(415, 'Send the performance outcomes as CSV (period, measure, value) with Content-Type: text/csv.');
+  if (typeof body !== 'string' && !isCsvUpload(body)) throw new HttpError(415, 'Send the performance outcomes as CSV (period, measure, value) with Content-Type: text/csv.');
   const unit = await getUnit(s, unitKey);
   const { records, lines } = readPerformanceImport(body, unit.key);
   if (records.length === 0) throw new HttpError(400, 'The performance import holds no values, so there is nothing to store.');
