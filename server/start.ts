@@ -118,6 +118,7 @@ export async function startServer(
       server.closeAllConnections();
       await app.services.analyses.stop();
       await app.services.responses.close();
+      app.services.invitations.close();
       mailer?.close();
       await db.destroy();
     },

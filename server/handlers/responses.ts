@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { isoDate } from '../clock.js';
 import { HttpError, conflict, notFound } from '../errors.js';
 import type { LoadedInstrument } from '../instrument_cache.js';
-import { findInvitation, type InvitationContext } from '../queries/invitations.js';
+import type { InvitationContext } from '../queries/invitations.js';
 import type { ResponseWrite } from '../queries/responses.js';
 import { toWave } from '../queries/waves.js';
 import type { ResponseSubmit } from '../schemas.js';
@@ -26,7 +26,7 @@ export interface SavedResponse {
  * Unknown token 404, wave not open yet 403, wave closed 410.
  */
 export async function openInvitation(s: Services, token: string): Promise<{ invitation: InvitationContext; instrument: LoadedInstrument }> {
-  const invitation = await findInvitation(s.db, hashToken(token));
+  const invitation = await s.invitations.find(hashToken(token));
   if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
   const wave = toWave(invitation.wave);
   const status = effectiveStatus(wave, s.clock());
