@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { hashToken, pendingTag } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
 import { fill, respondentTexts } from '../respondent/texts.js';
-import { CELLS, cellDimension, cellLever } from '../../instrument/model.js';
+import { cellDimension, cellLever } from '../../instrument/model.js';
 
 export type Answers = Record<string, number | null>;
 
@@ -58,20 +58,24 @@ export function checkAnswers(answers: Answers, instrument: LoadedInstrument): vo
 export function requireScoredCells(answers: Answers, instrument: LoadedInstrument, locale = 'en'): void {
   const t = respondentTexts(locale).submit;
   const missing: string[] = [];
-  for (const cell of CELLS) {
-    const items = instrument.definition.items.filter((i) => i.cell === cell);
-    if (items.length === 0) continue;
-    const answered = items.filter((i) => typeof answers[i.id] === 'number').length;
-    const needed = Math.ceil(items.length / 2);
+  for (const [cell, ids] of instrument.cellItems) {
+    let answered = 0;
+    for (const id of ids) if (typeof answers[id] === 'number') answered++;
+    const needed = Math.ceil(ids.length / 2);
     if (answered < needed) {
-      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: items.length, needed }));
+      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: ids.length, needed }));
     }
   }
   // In the respondent's language: the survey page shows this sentence as it is.
   if (missing.length > 0) throw new HttpError(422, fill(t.incomplete, { missing: missing.join('; ') }));
 }
 
+/** The answers as JSON with the item ids in sorted order (what is stored and hashed); no copy when they arrive sorted. */
 function canonical(answers: Answers): string {
+  const ids = Object.keys(answers);
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1] < ids[i];
+  if (sorted) return JSON.stringify(answers);
   return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
