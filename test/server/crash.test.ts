@@ -31,7 +31,8 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
     env: { ...process.env, ...env, PORT: String(port), SEICI_ADMIN_TOKEN: ADMIN_TOKEN, SEICI_DEMO: 'off', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-  for (let i = 0; i < 400; i++) {
+  // Up to 60 s: a cluster starts a primary and its workers, each loading the app (about 1 s on a quiet machine).
+  for (let i = 0; i < 1200; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.ok) return child;
@@ -135,7 +136,10 @@ const CLIENTS = 48;
 describe.each(CASES)('crash safety ($label)', ({ processes, store: openStore, skip }) => {
   let server: ChildProcess | undefined;
   let store: CrashStore | undefined;
+  let loading = true;
   afterAll(async () => {
+    // Should the test fail, its clients stop too (they would otherwise go on sending to a port another case may get).
+    loading = false;
     if (server) await killed(server);
     await store?.cleanup();
   });
@@ -163,7 +167,6 @@ describe.each(CASES)('crash safety ($label)', ({ processes, store: openStore, sk
     let next = 0;
     let kills = 0;
     const unanswered: number[] = [];
-    let loading = true;
     const client = async () => {
       while (loading) {
         const i = unanswered.length > 0 ? unanswered.pop()! : next < submissions.length ? next++ : -1;
