@@ -35,6 +35,8 @@ export function answerIntake(s: Services, options: IntakeOptions): RequestHandle
   return (req: Request, res: Response, next: NextFunction) => {
     const type = req.headers['content-type'];
     if (type === undefined || !JSON_TYPE.test(type) || (req.headers['content-encoding'] !== undefined && req.headers['content-encoding'] !== 'identity')) return next();
+    // A body declared larger than the limit is refused by the general pipeline's parser (413), as before.
+    if (Number(req.headers['content-length']) > limit) return next();
     res.locals.intake = true;
     for (const [name, value] of options.headers) res.setHeader(name, value);
     options.requestLog(req, res, () => undefined);
