@@ -14,7 +14,9 @@ import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
 import { packageDir, PROJECT_ROOT, VIEWS_DIR } from './paths.js';
-import { KnexResponseWriter, SqliteThreadWriter } from './queries/response_writer.js';
+import { invitationLookup } from './queries/invitation_lookup.js';
+import { KnexResponseWriter, SqliteThreadWriter, type ResponseWriter } from './queries/response_writer.js';
+import { answerIntake, headersOf } from './routes/answer_intake.js';
 import { apiRoutes } from './routes/api.js';
 import { mountRoute } from './routes/mount_route.js';
 import { pageRouter } from './routes/pages.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly mailer?: Mailer;
+  /** Where answer sets are committed; by default the app's own group-committing writer (a cluster's workers pass one that sends them to the primary). */
+  readonly responses?: ResponseWriter;
 }
 
 export interface App extends Express {
@@ -54,9 +58,10 @@ export function createApp(deps: AppDeps): App {
     mailer: deps.mailer,
     instruments,
     analyses: new AnalysisRunner(deps.db, clock, logger, instruments),
-    responses: isPostgres(deps.db)
-      ? new KnexResponseWriter(deps.db)
-      : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous),
+    responses:
+      deps.responses ??
+      (isPostgres(deps.db) ? new KnexResponseWriter(deps.db) : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous)),
+    invitations: invitationLookup(deps.db),
   };
   services.analyses.diagnoseWith((wave) => waveDiagnosisInput(services, wave));
   // The respondent page's files, fingerprinted and compressed (server/static_assets.ts).
@@ -68,8 +73,13 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', false);
   app.set('json replacer', finiteJsonReplacer);
 
-  app.use(requestLog(logger));
-  app.use(securityHeaders(deps.config));
+  const log = requestLog(logger);
+  const security = securityHeaders(deps.config);
+  const tokenLimit = surveyTokenLimit(services);
+  // The answers' route first, without the general middleware (it sets the same headers itself).
+  app.post('/api/v1/responses', answerIntake(services, { headers: headersOf(security), tokenLimit, requestLog: log }));
+  app.use(log);
+  app.use(security);
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -78,10 +88,9 @@ export function createApp(deps: AppDeps): App {
     res.json(openApiDocument(services.config.publicUrl));
   });
 
-  const tokenLimit = surveyTokenLimit(services);
   app.post('/login', ...loginLimits(services));
   app.get('/s/:token', tokenLimit);
-  app.post('/api/v1/responses', tokenLimit);
+  app.post('/api/v1/responses', (req, res, next) => (res.locals.intake ? next() : tokenLimit(req, res, next)));
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.bodyLimit }));

@@ -43,6 +43,8 @@ export interface Config {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** How often the wave scheduler looks for due events, in milliseconds. */
   readonly schedulerIntervalMs: number;
+  /** HTTP server processes behind the one port (Node's cluster; server/cluster.ts); 1 serves from this process alone. */
+  readonly processes: number;
   /** Console sessions: ended after this many idle minutes, and this many hours after sign-in whatever happens. */
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   /** The rate limits (server/rate_limits/limits.ts); each is `limit` requests per `windowSeconds`. */
@@ -116,6 +118,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     sqliteSynchronous: synchronous(env.SEICI_SQLITE_SYNCHRONOUS),
     schedulerIntervalMs: integer(env, 'SEICI_SCHEDULER_INTERVAL_MS', 5000, 10, 3_600_000),
+    processes: integer(env, 'SEICI_PROCESSES', 1, 1, 64),
     session: {
       idleMinutes: integer(env, 'SEICI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
       maxHours: integer(env, 'SEICI_SESSION_MAX_HOURS', 12, 1, 24 * 30),

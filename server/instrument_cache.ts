@@ -1,12 +1,15 @@
 import type { Db } from './db.js';
 import { findInstrumentVersion, listInstrumentVersions } from './queries/instruments.js';
 import type { InstrumentVersion } from '../instrument/index.js';
+import { CELLS, type Cell } from '../instrument/model.js';
 import { loadInstrumentVersion, type InstrumentDefinition } from './instrument_source.js';
 
 /** A stored instrument version with its items indexed by id, for validating answers. */
 export interface LoadedInstrument {
   readonly definition: InstrumentDefinition;
   readonly ranges: ReadonlyMap<string, { readonly min: number; readonly max: number }>;
+  /** The ids of each cell's items, in the definition's order (cells without items are absent). */
+  readonly cellItems: ReadonlyMap<Cell, readonly string[]>;
 }
 
 /**
@@ -26,6 +29,7 @@ export class InstrumentCache {
     const loaded: LoadedInstrument = {
       definition: stored.definition,
       ranges: new Map(stored.definition.items.map((item) => [item.id, { min: item.min, max: item.max }])),
+      cellItems: itemsByCell(stored.definition),
     };
     this.byVersion.set(version, loaded);
     return loaded;
@@ -52,4 +56,13 @@ export class InstrumentCache {
     const last = versions.at(-1);
     return last ? this.get(last.definition.version) : undefined;
   }
+}
+
+function itemsByCell(definition: InstrumentDefinition): Map<Cell, string[]> {
+  const byCell = new Map<Cell, string[]>();
+  for (const cell of CELLS) {
+    const ids = definition.items.filter((i) => i.cell === cell).map((i) => i.id);
+    if (ids.length > 0) byCell.set(cell, ids);
+  }
+  return byCell;
 }

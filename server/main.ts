@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError, readConfig } from './config.js';
-import { startServer } from './start.js';
+import { runServer } from './cluster.js';
 
-/** `npm start`: serves seici with the configuration of the environment (shared/CONTRACT.md). */
+/** `npm start`: serves seici with the configuration of the environment (shared/CONTRACT.md); SEICI_PROCESSES > 1 runs a cluster (server/cluster.ts). */
 let config;
 try {
   config = readConfig();
@@ -13,15 +13,4 @@ try {
   }
   throw err;
 }
-const running = await startServer(config);
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+await runServer(config);

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import type { InstrumentCache } from './instrument_cache.js';
 import type { AnalysisRunner } from './jobs/analysis_runner.js';
+import type { InvitationLookup } from './queries/invitation_lookup.js';
 import type { ResponseWriter } from './queries/response_writer.js';
 
 /** What handlers work with: the store, the configuration read at start, and the app's collaborators. */
@@ -18,4 +19,6 @@ export interface Services {
   readonly analyses: AnalysisRunner;
   /** Stores answer sets with group commit. */
   readonly responses: ResponseWriter;
+  /** Finds what a survey token opens, on the answer path. */
+  readonly invitations: InvitationLookup;
 }

@@ -10,6 +10,7 @@ import { createMailer } from './mail.js';
 import { createAdminToken } from './handlers/admin.js';
 import { listAdminTokens } from './queries/admin.js';
 import type { Services } from './services.js';
+import type { ResponseWriter } from './queries/response_writer.js';
 
 /** How the person starting the server signs in: a token made for them now, or what to use. */
 export type FirstRunSignIn =
@@ -55,11 +56,21 @@ export function welcome(base: string, signIn: FirstRunSignIn, links: readonly st
   return `${lines.join('\n')}\n\n`;
 }
 
+/**
+ * What this process is: the only server process (the default), or one of a cluster's HTTP
+ * workers (server/cluster.ts), which finds the store migrated and prepared by the primary,
+ * commits answers through `responses`, prints nothing at start, and runs the wave scheduler
+ * only when `scheduler` is set (one worker of the cluster).
+ */
+export type ProcessRole =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'worker'; readonly scheduler: boolean; readonly responses?: ResponseWriter };
+
 export interface RunningServer {
   readonly app: App;
   readonly db: Db;
   readonly server: Server;
-  readonly scheduler: WaveScheduler;
+  readonly scheduler: WaveScheduler | undefined;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -75,12 +86,64 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
   hint: (text: string) => void = (text) => process.stderr.write(text),
+  role: ProcessRole = { kind: 'single' },
 ): Promise<RunningServer> {
   const db = openDatabase(config);
+  const mailer = createMailer(config.smtp);
+  let app: App;
+  let welcomeFor: ((base: string) => string) | undefined;
+  if (role.kind === 'single') {
+    const prepared = await prepareStore(db, config, logger, mailer);
+    app = prepared.app;
+    welcomeFor = prepared.welcome;
+  } else {
+    app = createApp({ db, config, logger, mailer, responses: role.responses });
+  }
+  const scheduler = role.kind === 'single' || role.scheduler ? new WaveScheduler(app.services) : undefined;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  scheduler?.start(config.schedulerIntervalMs);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  if (welcomeFor) {
+    logger.info({ url, database: config.databaseUrl ? 'postgresql' : config.dataDir }, 'seici is listening');
+    // Secrets (a first-run token, survey links) go to this hint only, never to the log, which may be
+    // shipped and kept elsewhere.
+    hint(welcomeFor(config.publicUrl === `http://localhost:${config.port}` ? url : config.publicUrl));
+  }
+  return {
+    app,
+    db,
+    server,
+    scheduler,
+    url,
+    async close() {
+      await scheduler?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await app.services.analyses.stop();
+      await app.services.responses.close();
+      app.services.invitations.close();
+      mailer?.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Readies a store for serving, once per start (by the only process, or by a cluster's primary
+ * before it starts its workers): migrates it, publishes the bundled instrument versions, seeds
+ * the demo into an empty database (unless SEICI_DEMO=off) and makes the first-run sign-in.
+ * Returns an app on the store (not listening) and the welcome lines for the URL served.
+ */
+export async function prepareStore(db: Db, config: Config, logger: Logger, mailer: ReturnType<typeof createMailer>): Promise<{ app: App; welcome: (base: string) => string }> {
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await publishBundledInstruments(db, iso(new Date()));
-  const mailer = createMailer(config.smtp);
   const app = createApp({ db, config, logger, mailer });
   let links: string[] = [];
   if (config.demo) {
@@ -91,35 +154,5 @@ export async function startServer(
   }
   const signIn = await firstRunSignIn(app.services);
   if (!config.signingKey) logger.warn('SEICI_SIGNING_KEY is not set: pre-registration commitments cannot be made, and reports cannot check the ones stored');
-  const scheduler = new WaveScheduler(app.services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s));
-    s.once('error', reject);
-  });
-  server.keepAliveTimeout = 65_000;
-  scheduler.start(config.schedulerIntervalMs);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
-  logger.info({ url, database: config.databaseUrl ? 'postgresql' : config.dataDir }, 'seici is listening');
-  // Secrets (a first-run token, survey links) go to this hint only, never to the log, which may be
-  // shipped and kept elsewhere.
-  const base = config.publicUrl === `http://localhost:${config.port}` ? url : config.publicUrl;
-  hint(welcome(base, signIn, links));
-  return {
-    app,
-    db,
-    server,
-    scheduler,
-    url,
-    async close() {
-      await scheduler.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await app.services.analyses.stop();
-      await app.services.responses.close();
-      mailer?.close();
-      await db.destroy();
-    },
-  };
+  return { app, welcome: (base) => welcome(base, signIn, links) };
 }

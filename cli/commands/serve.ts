@@ -10,17 +10,12 @@ interface ServeFlags {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Run the survey server (PORT, SEICI_DATA_DIR, DATABASE_URL, SEICI_ADMIN_TOKEN, SEICI_MIN_GROUP, SMTP_*)')
+    .description('Run the survey server (PORT, SEICI_DATA_DIR, DATABASE_URL, SEICI_ADMIN_TOKEN, SEICI_MIN_GROUP, SEICI_PROCESSES, SMTP_*)')
     .option('--port <port>', 'the port to listen on (default PORT or 3000)')
     .option('--data-dir <dir>', 'the data directory for the SQLite database (default SEICI_DATA_DIR or ./data)')
     .action(async (flags: ServeFlags) => {
       const config = await readServerConfig(flags);
-      const { startServer } = await import('../../server/start.js');
-      const running = await startServer(config);
-      await new Promise<void>((resolve) => {
-        const stop = () => running.close().then(resolve, resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const { runServer } = await import('../../server/cluster.js');
+      await runServer(config);
     });
 }

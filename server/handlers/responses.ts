@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { isoDate } from '../clock.js';
 import { HttpError, conflict, notFound } from '../errors.js';
 import type { LoadedInstrument } from '../instrument_cache.js';
-import { findInvitation, type InvitationContext } from '../queries/invitations.js';
+import type { InvitationContext } from '../queries/invitations.js';
 import type { ResponseWrite } from '../queries/responses.js';
 import { toWave } from '../queries/waves.js';
 import type { ResponseSubmit } from '../schemas.js';
@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { hashToken, pendingTag } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
 import { fill, respondentTexts } from '../respondent/texts.js';
-import { CELLS, cellDimension, cellLever } from '../../instrument/model.js';
+import { cellDimension, cellLever } from '../../instrument/model.js';
 
 export type Answers = Record<string, number | null>;
 
@@ -26,7 +26,7 @@ export interface SavedResponse {
  * Unknown token 404, wave not open yet 403, wave closed 410.
  */
 export async function openInvitation(s: Services, token: string): Promise<{ invitation: InvitationContext; instrument: LoadedInstrument }> {
-  const invitation = await findInvitation(s.db, hashToken(token));
+  const invitation = await s.invitations.find(hashToken(token));
   if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
   const wave = toWave(invitation.wave);
   const status = effectiveStatus(wave, s.clock());
@@ -58,20 +58,24 @@ export function checkAnswers(answers: Answers, instrument: LoadedInstrument): vo
 export function requireScoredCells(answers: Answers, instrument: LoadedInstrument, locale = 'en'): void {
   const t = respondentTexts(locale).submit;
   const missing: string[] = [];
-  for (const cell of CELLS) {
-    const items = instrument.definition.items.filter((i) => i.cell === cell);
-    if (items.length === 0) continue;
-    const answered = items.filter((i) => typeof answers[i.id] === 'number').length;
-    const needed = Math.ceil(items.length / 2);
+  for (const [cell, ids] of instrument.cellItems) {
+    let answered = 0;
+    for (const id of ids) if (typeof answers[id] === 'number') answered++;
+    const needed = Math.ceil(ids.length / 2);
     if (answered < needed) {
-      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: items.length, needed }));
+      missing.push(fill(t.cellMissing, { cell: `${t.dimensions[cellDimension(cell)]} × ${t.levers[cellLever(cell)]}`, answered, items: ids.length, needed }));
     }
   }
   // In the respondent's language: the survey page shows this sentence as it is.
   if (missing.length > 0) throw new HttpError(422, fill(t.incomplete, { missing: missing.join('; ') }));
 }
 
+/** The answers as JSON with the item ids in sorted order (what is stored and hashed); no copy when they arrive sorted. */
 function canonical(answers: Answers): string {
+  const ids = Object.keys(answers);
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1] < ids[i];
+  if (sorted) return JSON.stringify(answers);
   return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 

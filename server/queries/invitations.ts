@@ -54,9 +54,9 @@ export interface InvitationContext {
   };
 }
 
-// Run for every answer submitted: plain SQL, so knex need not build it each time (SQLite also
-// reuses the prepared statement).
-const FIND_INVITATION = `
+// Run for every answer submitted: plain SQL, so knex need not build it each time (on SQLite the
+// answer path runs it as a prepared statement of its own, queries/invitation_lookup.ts).
+export const FIND_INVITATION = `
   select i.id as invitation_id, i.unit_id, w.id, w.name, w.instrument_version, w.opens_at, w.closes_at, w.status,
          w.locales, w.reminders, w.min_group_size, w.created_at, w.closed_at,
          r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale, r.resume_page
@@ -66,21 +66,26 @@ const FIND_INVITATION = `
   where i.token_hash = ?
   limit 1`;
 
+/** One row of FIND_INVITATION, as either database returns it. */
+export type InvitationRow = WaveRow & {
+  invitation_id: number | string;
+  unit_id: number | string;
+  response_id: number | string | null;
+  answers: string;
+  complete: number | boolean;
+  submission_hash: string | null;
+  role: string | null;
+  locale: string;
+  resume_page: string | null;
+};
+
 export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationContext | undefined> {
   const result = await db.raw(FIND_INVITATION, [tokenHash]);
-  const row = (Array.isArray(result) ? result[0] : result.rows[0]) as
-    | (WaveRow & {
-        invitation_id: number | string;
-        unit_id: number | string;
-        response_id: number | string | null;
-        answers: string;
-        complete: number | boolean;
-        submission_hash: string | null;
-        role: string | null;
-        locale: string;
-        resume_page: string | null;
-      })
-    | undefined;
+  return toInvitation((Array.isArray(result) ? result[0] : result.rows[0]) as InvitationRow | undefined);
+}
+
+/** The invitation context of a FIND_INVITATION row (undefined when the token opens nothing). */
+export function toInvitation(row: InvitationRow | undefined): InvitationContext | undefined {
   if (!row) return undefined;
   return {
     invitationId: Number(row.invitation_id),

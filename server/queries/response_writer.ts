@@ -3,6 +3,13 @@ import type { Db } from '../db.js';
 import { compiledModule } from '../paths.js';
 import type { ResponseWrite } from './responses.js';
 
+/**
+ * The process that commits answers is gone (a cluster's primary was killed): the write may or
+ * may not have been committed, so the caller must not answer at all (it drops the connection and
+ * the client sends the answers again).
+ */
+export class ProcessGoneError extends Error {}
+
 /** What became of one write: stored, or lost to a concurrent write for the same invitation (the caller re-reads and judges again). */
 export type WriteOutcome = 'stored' | 'conflict';
 

@@ -103,6 +103,7 @@ export async function openTestApp(backend: Backend, options: { now?: string; mai
     async cleanup() {
       await app.services.analyses.idle();
       await app.services.responses.close();
+      app.services.invitations.close();
       await store.cleanup();
     },
   };
