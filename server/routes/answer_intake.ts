@@ -50,7 +50,8 @@ export function answerIntake(s: Services, options: IntakeOptions): RequestHandle
         } catch {
           return next({ type: 'entity.parse.failed', status: 400 });
         }
-        submitResponse(s, readResponseSubmit(body)).then(
+        // Inside the promise, so that a refused body (readResponseSubmit throws a 400) reaches the error handler, never the process.
+        Promise.resolve(body).then((b) => submitResponse(s, readResponseSubmit(b))).then(
           (saved) => {
             const json = JSON.stringify(saved.body);
             res.writeHead(saved.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
