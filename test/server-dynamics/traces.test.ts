@@ -159,7 +159,7 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
         [() => csv('/api/v1/units/team-a/performance', ''), 400],
         [() => csv('/api/v1/units/team-a/performance', 'period,measure,value\n' + 'p'.repeat(101) + ',m,1\n'), 400],
         [() => api().post('/api/v1/breakpoint-rules').set(AUTH).send([1]), 400],
-        [() => api().post('/api/v1/breakpoint-rules').set(AUTH).set('Content-Type', 'text/csv').send('version\nx\n'), 400],
+        [() => api().post('/api/v1/breakpoint-rules').set(AUTH).set('Content-Type', 'text/csv').send('version\nx\n'), 415],
         [() => api().post('/api/v1/breakpoint-rules').set(AUTH).send({ version: 'x', signals: { reopenRate: { threshold: { kind: 'relative', factor: 0 }, cells: ['TxC'] } } }), 400],
         [() => api().delete('/api/v1/units/team-a/traces/abc').set(AUTH), 400],
         [() => api().get('/api/v1/units/team-a/diagnosis?wave=0').set(AUTH), 400],
