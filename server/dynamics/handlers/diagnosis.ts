@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { diagnoseUnits, type DiagnosisPublicationInput, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
+import { diagnoseUnits, type BreakpointRuleSet, type DiagnosisPublicationInput, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
 import { HttpError, notFound } from '../../errors.js';
 import { getUnit } from '../../handlers/units.js';
 import { requireWave } from '../../handlers/waves.js';
@@ -119,7 +119,11 @@ export async function unitDiagnosis(s: Services, unitKey: string, query: z.outpu
 }
 
 /** Where a stored diagnosis's rules came from (the rule choice without the rules themselves), and any fallback. */
-export type DiagnosisSource = Omit<Awaited<ReturnType<typeof chooseRules>>, 'rules'> & { readonly warnings: readonly string[] };
+export type DiagnosisSource = Omit<Awaited<ReturnType<typeof chooseRules>>, 'rules'> & {
+  readonly warnings: readonly string[];
+  /** The rules the run evaluated, so a report can check them against the commitment registry when it is read. */
+  readonly used?: BreakpointRuleSet;
+};
 
 /**
  * What a wave run needs to store its units' diagnoses (analysis publishDiagnosis): the rules the
@@ -145,5 +149,5 @@ export async function waveDiagnosisInput(s: Services, wave: WaveRecord): Promise
     performance[unit.key] = (await unitPerformance(s.db, unit.id)).map((p) => ({ unit: unit.key, period: p.period, measure: p.measure, value: p.value }));
   }
   const { rules, ...source } = choice;
-  return { rules, events, performance, source: { ...source, warnings } };
+  return { rules, events, performance, source: { ...source, warnings, used: rules } };
 }

@@ -11,7 +11,7 @@ import {
   type Cell,
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
-import { preregistrationSentence } from '../../prereg/rule_commitment.js';
+import { checkRuleCommitment, preregistrationSentence } from '../../prereg/rule_commitment.js';
 import type { DiagnosisSource } from '../../dynamics/handlers/diagnosis.js';
 import { listTraceImports } from '../../dynamics/queries/traces.js';
 import { HttpError } from '../../errors.js';
@@ -183,7 +183,9 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const breakpointSource = !diagnosis
     ? unit.rollup ? 'Breakpoints are diagnosed per unit, not for roll-ups.' : 'Breakpoints could not be evaluated.'
     : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules; evaluated when the analysis ran.`;
-  const preregistration = rules ? preregistrationSentence(rules) : null;
+  // The registry is checked as the report is read (not a statistic): a commitment or a broken chain found since the run counts.
+  const registry = rules?.used ? await checkRuleCommitment(s, waveId, rules.used) : null;
+  const preregistration = rules ? preregistrationSentence(registry ? { ...rules, ...registry } : rules) : null;
   if (diagnosis) warnings.push(...[...rules!.warnings, ...stored!.warnings].filter((w) => !warnings.includes(w)));
 
   const dims = Object.values(a.dimensions).map(finiteOrNull);
