@@ -9,7 +9,7 @@ import { finiteJsonReplacer } from '../analysis/publication/finite.js';
 import { HttpError, fromInputError } from './errors.js';
 import { InstrumentCache } from './instrument_cache.js';
 import { AnalysisRunner } from './jobs/analysis_runner.js';
-import { waveDiagnosisInput } from './dynamics/handlers/diagnosis.js';
+import { waveDiagnosisInput } from './dynamics/diagnosis_input.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';

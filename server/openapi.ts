@@ -13,6 +13,13 @@ function outputSchema(s: z.ZodType): unknown {
   return json;
 }
 
+/** The query parameters of a route's query schema (an object schema): one per property, required when it must be given. */
+function queryParameters(query: z.ZodType | undefined): Record<string, unknown>[] {
+  if (!query) return [];
+  const json = schema(query) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: (json.required ?? []).includes(name), schema: s }));
+}
+
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input; `error` names the field at fault.',
   401: 'Missing or wrong admin token.',
@@ -36,12 +43,13 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
   };
   for (const r of [...apiRoutes, ...dynamicsRoutes]) {
     const path = '/api/v1' + r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    const parameters: Record<string, unknown>[] = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
       name: m[1],
       in: 'path',
       required: true,
       schema: m[1] === 'id' ? { type: 'integer', minimum: 1 } : { type: 'string' },
     }));
+    parameters.push(...queryParameters(r.query));
     const responses: Record<string, unknown> = {
       [r.status]: {
         description: r.summary,

@@ -181,6 +181,8 @@ export const Analysis = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().optional(),
+  /** A wave run's options (period, sprintAnchor, capacity): server/dynamics/run_options.ts. */
+  options: z.unknown().optional(),
   results: z.unknown().optional(),
 });
 

@@ -5,7 +5,8 @@ import type { PeriodKind } from '../dynamics/period.js';
 import type { PerformanceRecord } from '../dynamics/performance_quality.js';
 import type { DriftAnalysis, UnitWaveScore } from '../dynamics/drift.js';
 import { evaluateBreakpoints, type Breakpoint, type ChangePoint } from '../dynamics/evaluate_breakpoints.js';
-import { diagnoseUnits, type RankedIntervention, type RelativeCell } from '../dynamics/diagnose_units.js';
+import { diagnoseUnits, type DiagnosisResult, type RankedIntervention, type RelativeCell } from '../dynamics/diagnose_units.js';
+import { DEFAULT_SPRINT_ANCHOR } from '../dynamics/period.js';
 import type { Cell } from '../sei_model.js';
 import type { PublishedUnit, WavePublication } from './publish_wave.js';
 
@@ -15,6 +16,8 @@ export interface DiagnosisPublicationInput {
   readonly rules: BreakpointRuleSet;
   /** The period the signals are counted in (default `week`). */
   readonly period?: PeriodKind;
+  /** The Monday sprints are counted from when `period` is `sprint` (default DEFAULT_SPRINT_ANCHOR). */
+  readonly sprintAnchor?: string;
   /** Each unit's coordination events; only the published units' are read. */
   readonly events: Readonly<Record<string, readonly CoordinationEvent[]>>;
   /** Each unit's performance-quality values (listed beside the diagnosis, never used to rank). */
@@ -23,11 +26,15 @@ export interface DiagnosisPublicationInput {
 
 /** One published unit's stored diagnosis: what its report shows beside the scores. */
 export interface StoredUnitDiagnosis {
+  /** Each of the nine cells against the organisation of the wave's published units (z over them). */
+  readonly cells: readonly RelativeCell[];
   readonly weakestCells: readonly RelativeCell[];
   readonly interventions: readonly RankedIntervention[];
   readonly uncoveredCells: readonly Cell[];
   readonly breakpoints: readonly Breakpoint[];
   readonly changePoints: readonly ChangePoint[];
+  /** Each cell the unit's breakpoints implicate, with how many do. */
+  readonly implicatedCells: readonly { readonly cell: Cell; readonly breakpoints: number }[];
   readonly performance: Readonly<Record<string, { readonly period: string; readonly value: number }>>;
   /** Coordination events read for the unit. */
   readonly events: number;
@@ -37,6 +44,10 @@ export interface StoredUnitDiagnosis {
 export interface DiagnosisPublication {
   readonly ruleVersion: string;
   readonly period: PeriodKind;
+  /** The sprint anchor used (a Monday), or null when the period is not `sprint`. */
+  readonly sprintAnchor: string | null;
+  /** The evidence weights the interventions were ranked with (diagnoseUnits' options). */
+  readonly ranking: DiagnosisResult['options'] | null;
   /** The published units (not roll-ups) with z and M, by key. */
   readonly units: Readonly<Record<string, StoredUnitDiagnosis>>;
   /** Why no unit is diagnosed (e.g. a single published unit: no spread to compare its cells with), or null. */
@@ -49,19 +60,22 @@ export interface DiagnosisPublication {
  * for each published unit with z and M (no roll-up, no suppressed unit, whose traces are never
  * read), the breakpoints of its coordination events under the wave's rules
  * (evaluateBreakpoints), and the weakest cells, drift and ranked interventions of
- * diagnoseUnits over the wave's published units, with the publication's stored drift. Pure:
+ * diagnoseUnits over the wave's published units, with the publication's stored drift (whose
+ * drifting flags follow the run's coherence capacity). The period (and sprint anchor) and the
+ * capacity are the run's options: a diagnosis under other options is another run. Pure:
  * the run stores the result, and the unit report only reads it (so the diagnosis is as of the
  * run; traces imported later enter at the next run).
  */
 export function publishDiagnosis(publication: WavePublication, input: DiagnosisPublicationInput): DiagnosisPublication {
   const period = input.period ?? 'week';
+  const sprintAnchor = period === 'sprint' ? (input.sprintAnchor ?? DEFAULT_SPRINT_ANCHOR) : null;
   const published = publication.units.filter((u): u is PublishedUnit => !u.suppressed && u.z !== null && u.misalignment !== null);
   const scores: UnitWaveScore[] = published.map((u) => ({ unit: u.unitKey, wave: publication.wave, n: u.n, cells: u.cells, z: u.z!, misalignment: u.misalignment!, dominant: u.dominant }));
-  const base = { ruleVersion: input.rules.version, period };
-  if (scores.length === 0) return { ...base, units: {}, skipped: 'No unit of this wave is published with z and misalignment, so none is diagnosed.', warnings: [] };
+  const base = { ruleVersion: input.rules.version, period, sprintAnchor };
+  if (scores.length === 0) return { ...base, ranking: null, units: {}, skipped: 'No unit of this wave is published with z and misalignment, so none is diagnosed.', warnings: [] };
   const keys = new Set(scores.map((s) => s.unit));
   const events = Object.entries(input.events).flatMap(([unit, list]) => (keys.has(unit) ? list : []));
-  const breakpoints = evaluateBreakpoints(events, { period, rules: input.rules });
+  const breakpoints = evaluateBreakpoints(events, { period, ...(sprintAnchor === null ? {} : { sprintAnchor }), rules: input.rules });
   const performance = Object.entries(input.performance).flatMap(([unit, list]) => (keys.has(unit) ? list : []));
   const drift: DriftAnalysis | undefined = publication.drift ?? undefined;
   let result;
@@ -69,19 +83,21 @@ export function publishDiagnosis(publication: WavePublication, input: DiagnosisP
     result = diagnoseUnits({ scores, wave: publication.wave, drift, breakpoints: breakpoints.breakpoints, changePoints: breakpoints.changePoints, performance, rules: input.rules });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { ...base, units: {}, skipped: err.message, warnings: [...breakpoints.diagnostics.warnings] };
+    return { ...base, ranking: null, units: {}, skipped: err.message, warnings: [...breakpoints.diagnostics.warnings] };
   }
   const units: Record<string, StoredUnitDiagnosis> = {};
   for (const d of result.units) {
     units[d.unit] = {
+      cells: d.cells,
       weakestCells: d.weakestCells,
       interventions: d.interventions,
       uncoveredCells: d.uncoveredCells,
       breakpoints: d.breakpoints,
       changePoints: d.changePoints,
+      implicatedCells: d.implicatedCells,
       performance: d.performance,
       events: events.filter((e) => e.unit === d.unit).length,
     };
   }
-  return { ...base, units, skipped: null, warnings: [...breakpoints.diagnostics.warnings, ...result.diagnostics.warnings] };
+  return { ...base, ranking: result.options, units, skipped: null, warnings: [...breakpoints.diagnostics.warnings, ...result.diagnostics.warnings] };
 }

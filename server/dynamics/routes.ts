@@ -116,7 +116,9 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'get', path: '/units/:key/diagnosis', tag: 'dynamics', admin: true, status: 200, errors: [400, 401, 404, 409],
-    summary: 'A unit\'s diagnosis in a wave (?wave=ID, default the latest analysed): weakest cells against the organisation, drift, breakpoints and ranked interventions; suppressed below the minimum group size.',
+    summary:
+      'A unit\'s diagnosis in a wave (?wave=ID, default the latest analysed), read from the wave\'s stored run: weakest cells against the organisation, drift, breakpoints and ranked interventions, as the run computed them; suppressed below the minimum group size. ?period, ?sprintAnchor and ?capacity name the run options to read it under: the latest run answers when it used them, else the newest finished run that did; without one, 409 with the call that starts a run with them (POST /api/v1/waves/:id/analyses with those options).',
+    query: S.DiagnosisQuery,
     response: S.UnitDiagnosisBody,
     run: ({ s, params, req }) => diagnosis.unitDiagnosis(s, params.key, validate(S.DiagnosisQuery, req.query, 'the query')),
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, PERIOD_KINDS, SIGNALS } from '../../analysis/index.js';
+import { EVENT_TYPES, InputError, PERIOD_KINDS, SIGNALS, periodScheme } from '../../analysis/index.js';
 import { CELLS } from '../../instrument/model.js';
 import { TRACE_FORMATS } from './trace_formats.js';
 
@@ -118,12 +118,51 @@ export const UnitBreakpoints = z.object({
   warnings: z.array(z.string()),
 });
 
-export const DiagnosisQuery = z.strictObject({
-  wave: z.coerce.number().int().positive().optional(),
-  period: z.enum(PERIOD_KINDS).default('week'),
-  sprintAnchor: z.string().optional(),
-  capacity: z.coerce.number().min(0).optional(),
-});
+/** A sprint anchor as analysis periodScheme accepts it (a Monday, YYYY-MM-DD); its sentence when not. */
+const SprintAnchor = z
+  .string()
+  .max(40)
+  .superRefine((anchor, ctx) => {
+    try {
+      periodScheme('sprint', anchor);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      ctx.addIssue({ code: 'custom', message: 'must be a Monday written YYYY-MM-DD.' });
+    }
+  });
+
+/** A sprint anchor names the sprint period: with another period it would mean nothing. */
+function anchorNeedsSprint(o: { period?: string; sprintAnchor?: string }, ctx: z.RefinementCtx): void {
+  if (o.sprintAnchor !== undefined && o.period !== undefined && o.period !== 'sprint') {
+    ctx.addIssue({ code: 'custom', path: ['sprintAnchor'], message: `applies only to period=sprint; the period asked for is ${o.period}.` });
+  }
+}
+
+/**
+ * The options of a wave run (server/dynamics/run_options.ts) as POST /api/v1/waves/:id/analyses
+ * takes them: the period its diagnosis counts breakpoint signals in (and the sprint anchor),
+ * and the coherence capacity of its drift flags; each left out takes its default.
+ */
+export const WaveRunOptionsBody = z
+  .strictObject({
+    period: z.enum(PERIOD_KINDS).optional(),
+    sprintAnchor: SprintAnchor.optional(),
+    capacity: z.number().min(0).max(100).optional(),
+  })
+  .superRefine(anchorNeedsSprint);
+
+/**
+ * The diagnosis query: the wave (default the latest analysed that surveys the unit) and the
+ * run options to read it under; an option left out is the run's (none computed at request time).
+ */
+export const DiagnosisQuery = z
+  .strictObject({
+    wave: z.coerce.number().int().positive().optional(),
+    period: z.enum(PERIOD_KINDS).optional(),
+    sprintAnchor: SprintAnchor.optional(),
+    capacity: z.coerce.number().min(0).max(100).optional(),
+  })
+  .superRefine(anchorNeedsSprint);
 
 export const UnitDiagnosisBody = z
   .object({

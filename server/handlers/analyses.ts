@@ -3,6 +3,7 @@ import { HttpError, conflict, notFound } from '../errors.js';
 import { findAnalysis, latestDoneAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
 import type { Services } from '../services.js';
 import { audit } from './audit.js';
+import { runOptions, storedRunOptions, type RequestedRunOptions } from '../dynamics/run_options.js';
 import { effectiveStatus, requireWave } from './waves.js';
 
 /**
@@ -20,18 +21,24 @@ function view(a: AnalysisRecord) {
     startedAt: a.startedAt,
     finishedAt: a.finishedAt,
     ...(a.error ? { error: a.error } : {}),
+    ...(a.kind === 'wave' ? { options: storedRunOptions(a.options) } : {}),
     ...(a.status === 'done' && a.results && a.pipelineVersion !== null ? { results: a.results } : {}),
   };
 }
 
-/** Queues the publication of a closed wave; an open wave publishes nothing (results exist only after close). */
-export async function requestAnalysis(s: Services, actor: string, waveId: number) {
+/**
+ * Queues the publication of a closed wave under the run options asked for (the defaults for any
+ * left out; server/dynamics/run_options.ts), stored with the run; an open wave publishes nothing
+ * (results exist only after close).
+ */
+export async function requestAnalysis(s: Services, actor: string, waveId: number, requested: RequestedRunOptions = {}) {
   const wave = await requireWave(s, waveId);
   if (effectiveStatus(wave, s.clock()) !== 'closed') {
     throw conflict(`Wave ${waveId} is still open; its results are published once, after it closes (close it first).`);
   }
-  const analysis = await s.analyses.request(waveId, actor);
-  await audit(s, actor, 'analysis.request', `wave:${waveId}`, { analysisId: analysis.id });
+  const options = runOptions(requested);
+  const analysis = await s.analyses.request(waveId, actor, 'wave', null, options);
+  await audit(s, actor, 'analysis.request', `wave:${waveId}`, { analysisId: analysis.id, options });
   return view(analysis);
 }
 

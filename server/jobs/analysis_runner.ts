@@ -29,6 +29,7 @@ import { completeAnswerSets } from '../queries/responses.js';
 import { listUnits } from '../queries/units.js';
 import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
 import { researchPublicationInput } from '../research/research_input.js';
+import { storedRunOptions } from '../dynamics/run_options.js';
 import type { WorkerTask } from './analysis_worker.js';
 
 /** How long a claimed run stays leased without a renewal (a dead process's run is picked up after this). */
@@ -76,16 +77,16 @@ export class AnalysisRunner {
     this.diagnosisInput = load;
   }
 
-  /** Queues a run and starts it in the background; returns the queued record. */
-  async request(waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<AnalysisRecord> {
-    const id = await this.enqueue(this.db, waveId, requestedBy, kind, parentId);
+  /** Queues a run (with the options it is requested with, if any) and starts it in the background; returns the queued record. */
+  async request(waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null, options: unknown = null): Promise<AnalysisRecord> {
+    const id = await this.enqueue(this.db, waveId, requestedBy, kind, parentId, options);
     this.kick();
     return (await findAnalysis(this.db, id))!;
   }
 
   /** Inserts a queued run in `db` (a transaction, so it commits with the caller's change); call kick() after the commit. */
-  async enqueue(db: Db, waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<number> {
-    return insertAnalysis(db, waveId, requestedBy, iso(this.clock()), kind, parentId);
+  async enqueue(db: Db, waveId: number, requestedBy: string, kind: AnalysisKind = 'wave', parentId: number | null = null, options: unknown = null): Promise<number> {
+    return insertAnalysis(db, waveId, requestedBy, iso(this.clock()), kind, parentId, options);
   }
 
   /** Looks for runs to do (queued, or leased by a process that died) and runs them one at a time. */
@@ -154,8 +155,11 @@ export class AnalysisRunner {
     const input = await wavePublicationInput(this.db, this.clock, this.instruments, wave);
     const contexts = Object.fromEntries(input.units.map((u) => [u.key, u.context ?? null]));
     if (record.kind === 'wave') {
-      const diagnosis = this.diagnosisInput ? await this.diagnosisInput(wave) : undefined;
-      return { kind: 'wave', input, contexts, ...(await this.crossVersionInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
+      // The run's options: the capacity its drift flags are read against, the period (and sprint anchor) of its breakpoints.
+      const options = storedRunOptions(record.options);
+      const loaded = this.diagnosisInput ? await this.diagnosisInput(wave) : undefined;
+      const diagnosis = loaded ? { ...loaded, period: options.period, ...(options.sprintAnchor === null ? {} : { sprintAnchor: options.sprintAnchor }) } : undefined;
+      return { kind: 'wave', input: { ...input, driftCapacity: options.capacity }, contexts, ...(await this.crossVersionInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
     }
     if (record.kind === 'scale-developer' || record.kind === 'pilot') {
       const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);

@@ -21,6 +21,8 @@ export interface AnalysisRecord {
   /** The run this one derives from (a scale-developer run's wave run). */
   readonly parentId: number | null;
   readonly attempts: number;
+  /** The options the run was requested with (JSON), or null: a wave run's are server/dynamics/run_options.ts's. */
+  readonly options: unknown;
   readonly results: unknown;
   readonly error: string | null;
 }
@@ -37,11 +39,12 @@ interface AnalysisRow {
   pipeline_version: number | null;
   parent_id: number | null;
   attempts: number;
+  options?: string | null;
   results: string | null;
   error: string | null;
 }
 
-const LISTED = ['id', 'wave_id', 'kind', 'status', 'requested_by', 'created_at', 'started_at', 'finished_at', 'pipeline_version', 'parent_id', 'attempts', 'error'];
+const LISTED = ['id', 'wave_id', 'kind', 'status', 'requested_by', 'created_at', 'started_at', 'finished_at', 'pipeline_version', 'parent_id', 'attempts', 'options', 'error'];
 
 function toAnalysis(r: AnalysisRow): AnalysisRecord {
   return {
@@ -56,13 +59,16 @@ function toAnalysis(r: AnalysisRow): AnalysisRecord {
     pipelineVersion: r.pipeline_version === null || r.pipeline_version === undefined ? null : Number(r.pipeline_version),
     parentId: r.parent_id === null || r.parent_id === undefined ? null : Number(r.parent_id),
     attempts: Number(r.attempts ?? 0),
+    options: r.options ? JSON.parse(r.options) : null,
     results: r.results ? JSON.parse(r.results) : null,
     error: r.error ?? null,
   };
 }
 
-export async function insertAnalysis(db: Db, waveId: number, requestedBy: string, createdAt: string, kind: AnalysisKind = 'wave', parentId: number | null = null): Promise<number> {
-  const [row] = await db('analyses').insert({ wave_id: waveId, kind, parent_id: parentId, status: 'queued', requested_by: requestedBy, created_at: createdAt, attempts: 0 }).returning('id');
+export async function insertAnalysis(db: Db, waveId: number, requestedBy: string, createdAt: string, kind: AnalysisKind = 'wave', parentId: number | null = null, options: unknown = null): Promise<number> {
+  const [row] = await db('analyses')
+    .insert({ wave_id: waveId, kind, parent_id: parentId, status: 'queued', requested_by: requestedBy, created_at: createdAt, attempts: 0, options: options === null ? null : JSON.stringify(options) })
+    .returning('id');
   return Number(row.id);
 }
 

@@ -18,6 +18,7 @@ import { bundleRoutes } from '../bundles/routes.js';
 import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
+import { WaveRunOptionsBody } from '../dynamics/schemas.js';
 import { readCsvUpload, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
@@ -225,9 +226,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   }),
   route({
     method: 'post', path: '/waves/:id/analyses', tag: 'analyses', admin: true, status: 202, errors: NOT_FOUND,
-    summary: 'Starts the analysis of a wave in the background.',
-    body: S.EmptyBody.optional(), response: S.Analysis,
-    run: ({ s, actor, params }) => analyses.requestAnalysis(s, actor, id(params)),
+    summary: 'Starts the analysis of a wave in the background, under the run options given (period and sprintAnchor of the diagnosis\'s breakpoints, capacity of the drift flags; each left out takes its default: week, capacity 0.5).',
+    body: WaveRunOptionsBody.optional(), response: S.Analysis,
+    run: ({ s, actor, params, body }) => analyses.requestAnalysis(s, actor, id(params), body ?? {}),
   }),
   route({
     method: 'get', path: '/waves/:id/analyses', tag: 'analyses', admin: true, status: 200, errors: NOT_FOUND,

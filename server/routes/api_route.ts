@@ -35,6 +35,8 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType> {
   readonly tag: string;
   readonly admin: boolean;
   readonly body?: B;
+  /** The query string's schema, when the call takes one (the OpenAPI document lists its parameters). */
+  readonly query?: z.ZodType;
   /** Request content type when it is not JSON (e.g. text/csv). */
   readonly bodyType?: string;
   readonly status: number;

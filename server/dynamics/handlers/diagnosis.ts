@@ -1,38 +1,21 @@
 import type { z } from 'zod';
-import { diagnoseUnits, type BreakpointRuleSet, type DiagnosisPublicationInput, type DriftAnalysis, type PublishedUnit, type UnitWaveScore, type WavePublication } from '../../../analysis/index.js';
-import { HttpError, notFound } from '../../errors.js';
+import type { DiagnosisPublication, PublishedUnit, WavePublication } from '../../../analysis/index.js';
+import { HttpError, conflict, notFound } from '../../errors.js';
 import { getUnit } from '../../handlers/units.js';
 import { requireWave } from '../../handlers/waves.js';
-import { latestDoneAnalysis } from '../../queries/analyses.js';
+import { checkRuleCommitment } from '../../prereg/rule_commitment.js';
+import { findAnalysis, latestDoneAnalysis, listAnalyses, type AnalysisRecord } from '../../queries/analyses.js';
 import { listWaves, waveUnitKeys, type WaveRecord } from '../../queries/waves.js';
-import { findUnitsByKeys } from '../../queries/units.js';
-import { unitEvents } from '../queries/traces.js';
 import type { Services } from '../../services.js';
-import { unitPerformance } from '../queries/performance.js';
+import type { DiagnosisSource } from '../diagnosis_input.js';
+import { listTraceImports } from '../queries/traces.js';
+import { answersQuery, describeRunOptions, namesNoOption, requestBody, storedRunOptions, type RequestedRunOptions, type WaveRunOptions } from '../run_options.js';
 import type { DiagnosisQuery } from '../schemas.js';
-import { chooseRules, evaluateUnit } from './breakpoints.js';
 
-/** A wave's stored publication, or undefined without one. */
-async function waveResults(s: Services, wave: WaveRecord): Promise<{ id: number; results: WavePublication } | undefined> {
-  const analysis = await latestDoneAnalysis(s.db, wave.id);
-  if (!analysis || !analysis.results) return undefined;
-  return { id: analysis.id, results: analysis.results as WavePublication };
-}
+export type { DiagnosisSource } from '../diagnosis_input.js';
 
-/** The published units of a publication that carry z and M (not roll-ups), as diagnoseUnits reads them. */
-function unitScores(results: WavePublication): UnitWaveScore[] {
-  return results.units.flatMap((u) =>
-    !u.suppressed && u.z !== null && u.misalignment !== null
-      ? [{ unit: u.unitKey, wave: results.wave, n: u.n, cells: u.cells, z: u.z, misalignment: u.misalignment, dominant: u.dominant }]
-      : [],
-  );
-}
-
-/** The stored drift of a publication, with the drift flag read against `capacity` (a comparison, not a statistic). */
-function storedDrift(results: WavePublication, capacity: number): DriftAnalysis | undefined {
-  if (!results.drift) return undefined;
-  return { ...results.drift, capacity, units: results.drift.units.map((u) => ({ ...u, drifting: u.change > capacity })) };
-}
+/** A wave run's publication with the diagnosis it stored (analysis publishDiagnosis), as the run holds it. */
+type StoredRun = WavePublication & { readonly diagnosis?: (DiagnosisPublication & { readonly rules: DiagnosisSource }) | null };
 
 /** Waves in the order they opened (ties by id). */
 function byOpening(waves: readonly WaveRecord[]): WaveRecord[] {
@@ -40,17 +23,42 @@ function byOpening(waves: readonly WaveRecord[]): WaveRecord[] {
 }
 
 /**
- * A unit's diagnosis in one wave (analysis `diagnoseUnits`): its cells against the
- * organisation (the wave's visible units in its latest finished analysis), its drift in M
- * over the waves analysed against the same baseline, the breakpoints of its stored events
- * under the rules the wave locked when it opened, and its PQ outcomes (listed, never used to
- * rank), with the exemplar interventions ranked by their evidence.
- *
- * Privacy: a unit below the wave's minimum group size answers `suppressed: true` with its
- * size only, as in the wave report; other units' scores enter only through the organisation
- * mean and SD, and units below the minimum never enter.
+ * The finished run of a wave whose options answer `query`: the latest one (the run every
+ * report reads) when it does, else the newest earlier finished run that does; undefined when none.
  */
-export async function unitDiagnosis(s: Services, unitKey: string, query: z.output<typeof DiagnosisQuery>, options: { readonly rulesInForceWhenUnlocked?: boolean } = {}) {
+async function runFor(s: Services, latest: AnalysisRecord, query: RequestedRunOptions): Promise<AnalysisRecord | undefined> {
+  if (answersQuery(storedRunOptions(latest.options), query)) return latest;
+  const runs = (await listAnalyses(s.db, latest.waveId, 'wave')).filter((a) => a.status === 'done' && a.pipelineVersion !== null && a.id !== latest.id);
+  const match = runs.reverse().find((a) => answersQuery(storedRunOptions(a.options), query));
+  return match ? findAnalysis(s.db, match.id) : undefined;
+}
+
+/** Whether trace events of a unit were imported after a run finished (its diagnosis is then as of the run). */
+async function tracesSince(s: Services, unitId: number, finishedAt: string | null): Promise<boolean> {
+  if (finishedAt === null) return false;
+  return (await listTraceImports(s.db, unitId)).some((i) => i.importedAt > finishedAt);
+}
+
+/**
+ * A unit's diagnosis in one wave, read from the wave's stored run: its cells against the
+ * organisation of the wave's published units, its drift in M, the breakpoints of its traces
+ * under the rules the wave locked when it opened, its PQ outcomes (listed, never used to rank)
+ * and the exemplar interventions ranked by their evidence, all as the run computed and stored
+ * them (analysis publishDiagnosis in the analysis worker). Nothing is computed here: the
+ * breakpoint-rules commitment is checked as the answer is read (a commitment or a broken chain
+ * found since the run counts), and traces imported after the run are said (`rerun`).
+ *
+ * Options: a run is computed under a period (and sprint anchor) and a coherence capacity
+ * (server/dynamics/run_options.ts). A query naming none, or only the latest run's, is answered
+ * from the latest run; other options from the newest finished run computed under them, and
+ * without one a 409 names the latest run's options and the call that starts a run with the
+ * options asked for.
+ *
+ * Privacy: a unit suppressed in the latest run answers `suppressed: true` and `n: null`, nothing
+ * more (whatever the options asked for); other units enter only through the organisation mean
+ * and SD the run published.
+ */
+export async function unitDiagnosis(s: Services, unitKey: string, query: z.output<typeof DiagnosisQuery>) {
   const unit = await getUnit(s, unitKey);
   const waves = byOpening(await listWaves(s.db));
   const surveys = async (w: WaveRecord) => (await waveUnitKeys(s.db, w.id)).includes(unit.key);
@@ -68,86 +76,63 @@ export async function unitDiagnosis(s: Services, unitKey: string, query: z.outpu
     }
     if (!wave) throw notFound(`No wave surveying unit "${unit.key}" has a finished analysis yet.`);
   }
-  const current = await waveResults(s, wave);
-  if (!current) throw notFound(`Wave ${wave.id} has no finished analysis yet; start one with POST /api/v1/waves/${wave.id}/analyses.`);
-  const head = { unitKey: unit.key, wave: { id: wave.id, name: wave.name }, minGroupSize: current.results.minGroupSize, analysisId: current.id };
-  const own = current.results.units.find((u) => u.unitKey === unit.key);
-  if (!own) throw notFound(`Unit "${unit.key}" has no answers in the analysis of wave ${wave.id}.`);
-  if (own.suppressed) return { ...head, suppressed: true, n: null };
+  const latest = await latestDoneAnalysis(s.db, wave.id);
+  if (!latest?.results) throw notFound(`Wave ${wave.id} has no finished analysis yet; start one with POST /api/v1/waves/${wave.id}/analyses.`);
+  const latestResults = latest.results as StoredRun;
+  const latestOwn = latestResults.units.find((u) => u.unitKey === unit.key);
+  if (!latestOwn) throw notFound(`Unit "${unit.key}" has no answers in the analysis of wave ${wave.id}.`);
+  const head = (run: AnalysisRecord) => ({ unitKey: unit.key, wave: { id: wave.id, name: wave.name }, minGroupSize: (run.results as StoredRun).minGroupSize, analysisId: run.id });
+  if (latestOwn.suppressed) return { ...head(latest), suppressed: true as const, n: null };
+
+  const requested: RequestedRunOptions = { period: query.period, sprintAnchor: query.sprintAnchor, capacity: query.capacity };
+  const run = await runFor(s, latest, requested);
+  if (!run?.results) {
+    const has = storedRunOptions(latest.options);
+    throw conflict(
+      `The analysis of wave ${wave.id} (run ${latest.id}) used ${describeRunOptions(has)} and no finished run of it used ${describeRunOptions(requested)}; start one with POST /api/v1/waves/${wave.id}/analyses and the body ${requestBody(requested)}, then ask again once it is done.`,
+    );
+  }
+  const results = run.results as StoredRun;
+  const own = results.units.find((u) => u.unitKey === unit.key);
+  if (!own || own.suppressed) return { ...head(run), suppressed: true as const, n: null };
   if ((own as PublishedUnit).z === null) {
-    throw new HttpError(409, `Unit "${unit.key}" is published as a roll-up of its descendants in wave ${wave.id}; the diagnosis is given for each unit it covers.`);
+    throw conflict(`Unit "${unit.key}" is published as a roll-up of its descendants in wave ${wave.id}; the diagnosis is given for each unit it covers.`);
   }
-  const scores = unitScores(current.results);
-  // Drift: the stored history of the publication, which uses only unit-waves publishable under the larger minimum group size.
-  const warnings: string[] = [];
-  const drift = storedDrift(current.results, query.capacity ?? current.results.driftCapacity);
-  const labels = drift ? [...drift.waves] : [String(wave.id)];
+  const stored = results.diagnosis ?? null;
+  const options: WaveRunOptions = storedRunOptions(run.options);
+  if (!stored) {
+    throw conflict(`The analysis of wave ${wave.id} (run ${run.id}) was stored without a diagnosis; start a new one with POST /api/v1/waves/${wave.id}/analyses and the body ${requestBody(namesNoOption(requested) ? {} : options)}.`);
+  }
+  const diagnosis = stored.units[unit.key];
+  if (!diagnosis) throw conflict(`Unit "${unit.key}" has no diagnosis in the analysis of wave ${wave.id} (run ${run.id}): ${stored.skipped ?? 'it was not published with z and misalignment.'}`);
 
-  let choice;
-  try {
-    choice = await chooseRules(s, unit, { wave: wave.id });
-  } catch (err) {
-    // A wave that never opened through the scheduler locked no rules: the unit report asks for the rules in force now instead.
-    if (!options.rulesInForceWhenUnlocked || !(err instanceof HttpError) || err.status !== 409) throw err;
-    choice = await chooseRules(s, unit, {});
-    warnings.push(`${err.message} Breakpoints use the rules in force now instead.`);
-  }
-  const breakpoints = await evaluateUnit(s, unit, choice, query.period, query.sprintAnchor);
-  const performance = (await unitPerformance(s.db, unit.id)).map((p) => ({ unit: unit.key, period: p.period, measure: p.measure, value: p.value }));
-  warnings.push(...breakpoints.diagnostics.warnings);
-  const result = diagnoseUnits({
-    scores,
-    wave: String(wave.id),
-    drift,
-    breakpoints: breakpoints.breakpoints,
-    changePoints: breakpoints.changePoints,
-    performance,
-    rules: choice.rules,
-  });
-  const { unit: _unit, wave: _wave, ...diagnosis } = result.units.find((u) => u.unit === unit.key)!;
-  const { rules: _rules, ...rules } = choice;
+  const { used, warnings: ruleWarnings, ...source } = stored.rules;
+  const registry = used ? await checkRuleCommitment(s, wave.id, used) : null;
+  const labels = results.drift ? [...results.drift.waves] : [String(wave.id)];
+  const rerun = await tracesSince(s, unit.id, run.finishedAt);
+  const warnings = [...ruleWarnings, ...stored.warnings];
+  if (diagnosis.cells === undefined) warnings.push('This analysis was stored before runs kept every cell\'s comparison with the diagnosis; re-run the wave\'s analysis to add it.');
+  if (rerun) warnings.push(`Trace events of "${unit.key}" were imported after this analysis ran; the diagnosis is as of the run (${run.finishedAt!.slice(0, 10)}). Re-run the wave's analysis to include them.`);
   return {
-    ...head,
-    suppressed: false,
+    ...head(run),
+    analysedAt: run.finishedAt,
+    suppressed: false as const,
     n: own.n,
-    rules,
+    options,
+    rules: { ...source, ...(registry ?? {}) },
     waves: waves.filter((w) => labels.includes(String(w.id))).map((w) => ({ id: w.id, name: w.name })),
-    ...diagnosis,
-    options: result.options,
-    warnings: [...warnings, ...result.diagnostics.warnings],
+    cells: diagnosis.cells ?? [],
+    weakestCells: diagnosis.weakestCells,
+    drift: results.drift?.units.find((d) => d.unit === unit.key) ?? null,
+    breakpoints: diagnosis.breakpoints,
+    changePoints: diagnosis.changePoints,
+    implicatedCells: diagnosis.implicatedCells ?? [],
+    interventions: diagnosis.interventions,
+    uncoveredCells: diagnosis.uncoveredCells,
+    performance: diagnosis.performance,
+    events: diagnosis.events,
+    ranking: stored.ranking ?? null,
+    rerun,
+    warnings,
   };
-}
-
-/** Where a stored diagnosis's rules came from (the rule choice without the rules themselves), and any fallback. */
-export type DiagnosisSource = Omit<Awaited<ReturnType<typeof chooseRules>>, 'rules'> & {
-  readonly warnings: readonly string[];
-  /** The rules the run evaluated, so a report can check them against the commitment registry when it is read. */
-  readonly used?: BreakpointRuleSet;
-};
-
-/**
- * What a wave run needs to store its units' diagnoses (analysis publishDiagnosis): the rules the
- * wave locked when it opened (those in force now, said in a warning, when it locked none), and
- * the coordination events and performance values of every unit the wave surveys. The worker
- * reads only the published units' traces; the report reads the stored result.
- */
-export async function waveDiagnosisInput(s: Services, wave: WaveRecord): Promise<DiagnosisPublicationInput & { readonly source: DiagnosisSource }> {
-  const units = await findUnitsByKeys(s.db, await waveUnitKeys(s.db, wave.id));
-  const warnings: string[] = [];
-  let choice;
-  try {
-    choice = await chooseRules(s, units[0]!, { wave: wave.id });
-  } catch (err) {
-    if (!(err instanceof HttpError) || err.status !== 409 || units.length === 0) throw err;
-    choice = await chooseRules(s, units[0], {});
-    warnings.push(`${err.message} Breakpoints use the rules in force when the analysis ran instead.`);
-  }
-  const events: Record<string, Awaited<ReturnType<typeof unitEvents>>> = {};
-  const performance: Record<string, { unit: string; period: string; measure: string; value: number }[]> = {};
-  for (const unit of units) {
-    events[unit.key] = await unitEvents(s.db, unit.id, unit.key);
-    performance[unit.key] = (await unitPerformance(s.db, unit.id)).map((p) => ({ unit: unit.key, period: p.period, measure: p.measure, value: p.value }));
-  }
-  const { rules, ...source } = choice;
-  return { rules, events, performance, source: { ...source, warnings, used: rules } };
 }

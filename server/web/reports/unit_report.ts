@@ -12,7 +12,7 @@ import {
 } from '../../../instrument/index.js';
 import { SIGNAL_LABELS, breakpointTimelineSpec, cellHeatmapSpec, DIMENSION_LABELS, LEVER_LABELS, misalignmentTrendSpec, renderSvg, scoreBarsSpec } from '../../charts/index.js';
 import { checkRuleCommitment, preregistrationSentence } from '../../prereg/rule_commitment.js';
-import type { DiagnosisSource } from '../../dynamics/handlers/diagnosis.js';
+import type { DiagnosisSource } from '../../dynamics/diagnosis_input.js';
 import { listTraceImports } from '../../dynamics/queries/traces.js';
 import { HttpError } from '../../errors.js';
 import { findWave } from '../../queries/waves.js';
