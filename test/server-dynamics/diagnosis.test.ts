@@ -88,6 +88,71 @@ describe.each(BACKENDS)('unit diagnosis on $name', (backend) => {
       expect(sxa.organisationMean).toBeCloseTo(mean, 12);
     });
 
+    it('is the stored run\'s diagnosis, as the run holds it, with the run\'s options', async () => {
+      const res = await api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}`).set(AUTH);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const run = await api().get(`/api/v1/analyses/${res.body.analysisId}`).set(AUTH);
+      expect(run.body).toMatchObject({ status: 'done', waveId: waves[1], options: { period: 'week', sprintAnchor: null, capacity: 0.5 } });
+      const stored = run.body.results.diagnosis.units['team-a'];
+      expect(stored.cells).toHaveLength(9);
+      expect(stored.interventions.length).toBeGreaterThan(0);
+      for (const key of ['cells', 'weakestCells', 'breakpoints', 'changePoints', 'implicatedCells', 'interventions', 'uncoveredCells', 'performance', 'events'] as const) {
+        expect(res.body[key], key).toEqual(stored[key]);
+      }
+      expect(res.body.drift).toEqual(run.body.results.drift.units.find((u: { unit: string }) => u.unit === 'team-a'));
+      expect(res.body.n).toBe(run.body.results.units.find((u: { unitKey: string }) => u.unitKey === 'team-a').n);
+      expect(res.body).toMatchObject({ options: { period: 'week', sprintAnchor: null, capacity: 0.5 }, analysedAt: run.body.finishedAt, rerun: false, ranking: run.body.results.diagnosis.ranking });
+      // The same answer when the query names the run's own options.
+      const same = await api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}&period=week&capacity=0.5`).set(AUTH);
+      expect(same.status).toBe(200);
+      expect(same.body).toEqual(res.body);
+    });
+
+    it('answers other options with 409 naming the run\'s and how to start a run with them, then serves that run once it is done', async () => {
+      const query = `wave=${waves[1]}&period=sprint&sprintAnchor=2026-01-05&capacity=0.05`;
+      const refusal = await refused(t, () => api().get(`/api/v1/units/team-a/diagnosis?${query}`).set(AUTH), 409, /used period week and capacity 0\.5 and no finished run of it used period sprint \(from 2026-01-05\) and capacity 0\.05; start one with POST \/api\/v1\/waves\/\d+\/analyses and the body \{"period":"sprint","sprintAnchor":"2026-01-05","capacity":0\.05\}/);
+      expect(refusal).toBeDefined();
+      const before = (await api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}`).set(AUTH)).body;
+      const started = await api().post(`/api/v1/waves/${waves[1]}/analyses`).set(AUTH).send({ period: 'sprint', sprintAnchor: '2026-01-05', capacity: 0.05 });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      expect(started.body.options).toEqual({ period: 'sprint', sprintAnchor: '2026-01-05', capacity: 0.05 });
+      await t.app.services.analyses.idle();
+      const res = await api().get(`/api/v1/units/team-a/diagnosis?${query}`).set(AUTH);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ analysisId: started.body.id, options: { period: 'sprint', sprintAnchor: '2026-01-05', capacity: 0.05 }, n: before.n });
+      const run = await api().get(`/api/v1/analyses/${started.body.id}`).set(AUTH);
+      expect(run.body.results.driftCapacity).toBe(0.05);
+      expect(run.body.results.diagnosis).toMatchObject({ period: 'sprint', sprintAnchor: '2026-01-05' });
+      expect(res.body.breakpoints).toEqual(run.body.results.diagnosis.units['team-a'].breakpoints);
+      expect(res.body.interventions).toEqual(run.body.results.diagnosis.units['team-a'].interventions);
+      // Signals counted in two-week sprints from the anchor, not in weeks: the breakpoints are the sprint run's own.
+      expect(res.body.breakpoints).not.toEqual(before.breakpoints);
+      expect(res.body.drift.drifting).toBe(res.body.drift.change > 0.05);
+      // The new run is the latest: a query without options reads it, and the week run stays readable by its options.
+      expect((await api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}`).set(AUTH)).body.analysisId).toBe(started.body.id);
+      const week = await api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}&period=week`).set(AUTH);
+      expect(week.status).toBe(200);
+      expect(week.body.analysisId).toBe(before.analysisId);
+      expect(week.body.interventions).toEqual(before.interventions);
+      await refused(t, () => api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}&period=week&sprintAnchor=2026-01-05`).set(AUTH), 400, /sprintAnchor applies only to period=sprint/);
+      await refused(t, () => api().get(`/api/v1/units/team-a/diagnosis?wave=${waves[1]}&sprintAnchor=2026-01-06`).set(AUTH), 400, /sprintAnchor must be a Monday/);
+      await refused(t, () => api().post(`/api/v1/waves/${waves[1]}/analyses`).set(AUTH).send({ period: 'fortnight' }), 400, /period must be one of/);
+    });
+
+    it('says when traces arrived after the run, and serves the run\'s diagnosis as it is', async () => {
+      const before = (await api().get(`/api/v1/units/team-b/diagnosis?wave=${waves[1]}&period=week`).set(AUTH)).body;
+      expect(before.rerun).toBe(false);
+      t.clock.advance(HOUR);
+      const traces = await api().post('/api/v1/units/team-b/traces').set(AUTH).set('Content-Type', 'text/csv').send(reopenStreamCsv('team-b'));
+      expect(traces.status).toBe(201);
+      const after = await api().get(`/api/v1/units/team-b/diagnosis?wave=${waves[1]}&period=week`).set(AUTH);
+      expect(after.status).toBe(200);
+      expect(after.body.rerun).toBe(true);
+      expect(after.body.warnings.join(' ')).toMatch(/Trace events of "team-b" were imported after this analysis ran; the diagnosis is as of the run/);
+      expect(after.body.breakpoints).toEqual(before.breakpoints);
+      expect(after.body.breakpoints).toEqual([]);
+    });
+
     it('defaults to the latest analysed wave of the unit', async () => {
       const res = await api().get('/api/v1/units/team-b/diagnosis').set(AUTH);
       expect(res.status).toBe(200);
@@ -98,6 +163,10 @@ describe.each(BACKENDS)('unit diagnosis on $name', (backend) => {
       const res = await api().get(`/api/v1/units/team-d/diagnosis?wave=${waves[0]}`).set(AUTH);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ unitKey: 'team-d', wave: { id: waves[0], name: 'Spring' }, minGroupSize: 5, analysisId: expect.any(Number), suppressed: true, n: null });
+      // Whatever options are asked for: no 409 naming runs, no count.
+      const other = await api().get(`/api/v1/units/team-d/diagnosis?wave=${waves[1]}&period=month&capacity=2`).set(AUTH);
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual({ unitKey: 'team-d', wave: { id: waves[1], name: 'Summer' }, minGroupSize: 5, analysisId: expect.any(Number), suppressed: true, n: null });
     });
 
     it('refuses a wave that does not survey the unit, a unit without analysed waves, and a wave without an analysis', async () => {

@@ -38,5 +38,13 @@ describe('OpenAPI document of the dynamics calls', () => {
     expect(body.required).toEqual(['version']);
     expect(body.additionalProperties).toBe(false);
     expect(res.body.paths['/api/v1/units/{key}/traces'].post.requestBody.content).toHaveProperty(['text/csv']);
+    // The diagnosis is read from stored runs under their options: the query names them, and the analyses call takes them.
+    const diagnosis = res.body.paths['/api/v1/units/{key}/diagnosis'].get;
+    expect(diagnosis.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name)).toEqual(['wave', 'period', 'sprintAnchor', 'capacity']);
+    expect(diagnosis.summary).toMatch(/read from the wave's stored run/);
+    expect(diagnosis.responses['409']).toBeDefined();
+    const run = res.body.paths['/api/v1/waves/{id}/analyses'].post.requestBody;
+    expect(run.required).toBe(false);
+    expect(Object.keys(run.content['application/json'].schema.properties)).toEqual(['period', 'sprintAnchor', 'capacity']);
   });
 });
