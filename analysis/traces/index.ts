@@ -4,7 +4,7 @@ export { parseTimestamp, isoDate } from './timestamp.js';
 export { validateEvent } from './validate_event.js';
 export type { RawEventFields } from './validate_event.js';
 export { parseEventsCsv } from './parse_events_csv.js';
-export { parseEventsJson } from './parse_events_json.js';
+export { eventFromJson, parseEventsJson } from './parse_events_json.js';
 export { parseJiraChangelog, parseJiraIssuesJson, DEFAULT_JIRA_MAPPING } from './parse_jira_changelog.js';
 export type { JiraMapping } from './parse_jira_changelog.js';
 export { parseDecisionLog } from './parse_decision_log.js';

@@ -18,20 +18,25 @@ export function parseEventsJson(value: unknown, label = 'events', argument = 'ev
       : null;
   if (list === null) throw new InputError(argument, `${label} must be a JSON array of events or an object with an "events" array.`);
   const events: CoordinationEvent[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const where = `${label}[${i}]`;
-    const item = list[i];
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      throw new InputError(argument, `${where}: an event must be an object with unit, timestamp, type, key and ref.`);
-    }
-    const o = item as Record<string, unknown>;
-    events[i] = validateEvent(
-      { unit: field(o, 'unit', where, argument), timestamp: field(o, 'timestamp', where, argument), type: field(o, 'type', where, argument), key: field(o, 'key', where, argument), ref: field(o, 'ref', where, argument) },
-      where,
-      argument,
-    );
-  }
+  for (let i = 0; i < list.length; i++) events[i] = eventFromJson(list[i], `${label}[${i}]`, argument);
   return events;
+}
+
+/**
+ * One event of the native JSON format (an element of the events array, already parsed), checked
+ * as {@link parseEventsJson} checks each; `where` names it in the error (`events[3]`). A caller
+ * that reads the array element by element as it streams in uses this directly.
+ */
+export function eventFromJson(item: unknown, where: string, argument = 'events'): CoordinationEvent {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    throw new InputError(argument, `${where}: an event must be an object with unit, timestamp, type, key and ref.`);
+  }
+  const o = item as Record<string, unknown>;
+  return validateEvent(
+    { unit: field(o, 'unit', where, argument), timestamp: field(o, 'timestamp', where, argument), type: field(o, 'type', where, argument), key: field(o, 'key', where, argument), ref: field(o, 'ref', where, argument) },
+    where,
+    argument,
+  );
 }
 
 function field(o: Record<string, unknown>, name: string, where: string, argument: string): string | null {

@@ -24,6 +24,20 @@ function uploadedBody(req: Request): Promise<unknown> {
   return sendsCsv(req, true) ? readCsvUpload(req, IMPORT_UPLOAD_LIMIT) : Promise.resolve(req.body);
 }
 
+/** True when a request sends JSON (application/json or a +json type). */
+function sendsJson(req: Request): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** The body of a trace import: CSV as for every import, JSON left unread for the handler to stream (readJsonTraceUpload). */
+function traceBody(req: Request): Promise<unknown> {
+  return sendsJson(req) ? Promise.resolve({ req, limit: IMPORT_UPLOAD_LIMIT }) : uploadedBody(req);
+}
+
+/** The routes that read their JSON body themselves, as a stream: the dynamics router mounts no JSON parser for them. */
+export const STREAMED_JSON: ReadonlySet<string> = new Set(['post /units/:key/traces']);
+
 function id(params: Record<string, string>, name = 'id'): number {
   return validate(IdParam, params[name], name);
 }
@@ -42,7 +56,7 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     run: async ({ s, actor, params, req }) => {
       const format = validate(S.TraceFormatQuery, req.query.format, 'format');
       const source = validate(S.SourceQuery, req.query.source, 'source');
-      return traces.importTraces(s, actor, params.key, format, await uploadedBody(req), source);
+      return traces.importTraces(s, actor, params.key, format, await traceBody(req), source);
     },
   }),
   route({

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import {
   InputError,
+  eventFromJson,
   parseDecisionLog,
   parseEventsCsv,
   parseEventsJson,
@@ -12,8 +14,9 @@ import {
 import { HttpError } from '../errors.js';
 import type { CsvByteSource } from '../../analysis/data/csv_records.js';
 import { CsvTokenizer } from '../../analysis/data/csv_tokenizer.js';
-import { csvUploadFromText, isCsvUpload, type CsvUpload } from '../imports/csv_upload.js';
-import { badLines, recordProblems } from '../imports/line_errors.js';
+import { csvUploadFromText, isCsvUpload, streamRequestBody, type CsvUpload, type UploadLimit } from '../imports/csv_upload.js';
+import { JsonArrayStream } from '../imports/json_array_stream.js';
+import { LISTED_LINES, badLines, recordProblems } from '../imports/line_errors.js';
 import { columnOf, csvLines, withColumn } from './csv_lines.js';
 
 /** The trace formats of `POST /api/v1/units/:key/traces?format=`. */
@@ -112,6 +115,63 @@ function sameUnitJson(events: CoordinationEvent[], unitKey: string): Coordinatio
 
 function unitMismatch(where: string, unit: string, unitKey: string): HttpError {
   return new HttpError(400, `${where}: unit "${unit}" is not the unit of this import, "${unitKey}"; post each unit's events to its own /units/<key>/traces.`);
+}
+
+/** A JSON trace upload not yet read: the request body, read once the unit is known (readJsonTraceUpload). */
+export interface JsonTraceUpload {
+  readonly req: IncomingMessage;
+  readonly limit: UploadLimit;
+}
+
+export function isJsonTraceUpload(body: unknown): body is JsonTraceUpload {
+  return typeof body === 'object' && body !== null && 'req' in body && 'limit' in body;
+}
+
+/**
+ * Reads a trace import sent as JSON (Content-Type: application/json) from the request as it
+ * arrives. The native formats (`native`, `json`: an array of events or `{"events": [...]}`) are
+ * read element by element (JsonArrayStream): each event is checked as it completes (the analysis'
+ * eventFromJson, and the unit of the path), so neither the body nor its parsed tree is ever held
+ * whole, only the events read so far; every bad event is named (up to LISTED_LINES, the rest
+ * counted) and none is returned. A Jira search answer (`jira`) is one nested object, parsed
+ * whole (its issues hold their changelogs). A decision log must be CSV (415).
+ */
+export async function readJsonTraceUpload(upload: JsonTraceUpload, format: TraceFormat, unitKey: string): Promise<CoordinationEvent[]> {
+  if (format === 'decision-log') throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
+  if (format === 'jira') {
+    const chunks: Buffer[] = [];
+    await streamRequestBody(upload.req, upload.limit, 'the JSON', (chunk) => chunks.push(chunk));
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      throw new HttpError(400, 'The request body is not valid JSON.');
+    }
+    return readTraceImport(format, value, unitKey);
+  }
+  let events: CoordinationEvent[] = [];
+  const problems: string[] = [];
+  let bad = 0;
+  const reader = new JsonArrayStream('events', 'events', (value, where) => {
+    let problem: string | undefined;
+    try {
+      const event = eventFromJson(value, where, 'events');
+      if (event.unit !== unitKey) problem = unitMismatch(where, event.unit, unitKey).message;
+      else if (bad === 0) events.push(event);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problem = err.message;
+    }
+    if (problem !== undefined) {
+      if (bad++ === 0) events = [];
+      if (problems.length < LISTED_LINES) problems.push(problem);
+    }
+  });
+  await streamRequestBody(upload.req, upload.limit, 'the JSON', (chunk) => reader.write(chunk));
+  reader.end();
+  if (bad > 0) throw badLines(problems, bad);
+  return events;
 }
 
 /** Longest period and measure names stored. */

@@ -123,39 +123,63 @@ export interface UploadLimit {
 
 /**
  * Reads a CSV request body as it arrives, keeping its byte pieces (no string), up to
- * `limit.bytes`: a Content-Length over the limit is refused before the body is read, and a body
- * that grows over it as soon as it does, each with one sentence (413); the rest of the body is
- * then discarded unread. A compressed body or another charset than UTF-8 is a 415.
+ * `limit.bytes` (see {@link streamRequestBody} for the 413 and 415 answers).
  */
-export function readCsvUpload(req: IncomingMessage, limit: UploadLimit): Promise<CsvUpload> {
+export async function readCsvUpload(req: IncomingMessage, limit: UploadLimit): Promise<CsvUpload> {
+  const chunks: Buffer[] = [];
+  await streamRequestBody(req, limit, 'the CSV', (chunk) => chunks.push(chunk));
+  return csvUploadFromChunks(chunks);
+}
+
+/**
+ * Hands a request body to `onChunk` piece by piece as it arrives, up to `limit.bytes`: a
+ * Content-Length over the limit is refused before the body is read, and a body that grows over
+ * it as soon as it does, each with one sentence (413); a compressed body or another charset than
+ * UTF-8 is a 415 (`what` names the body: `the CSV`). An error thrown by `onChunk` (a reader
+ * refusing the body) stops the reading: the rest of the body is discarded as it arrives, and the
+ * promise rejects with that error when the body ends.
+ */
+export function streamRequestBody(req: IncomingMessage, limit: UploadLimit, what: string, onChunk: (chunk: Buffer) => void): Promise<void> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.headers['content-type'] ?? '')?.[2].toLowerCase();
   return new Promise((resolve, reject) => {
-    const refuse = (err: HttpError) => {
+    let done = false;
+    const refuse = (err: unknown) => {
+      if (done) return;
+      done = true;
       req.removeAllListeners('data');
       req.resume();
       reject(err);
     };
-    if (encoding !== 'identity') return refuse(new HttpError(415, 'Send the CSV uncompressed (without a Content-Encoding).'));
+    if (encoding !== 'identity') return refuse(new HttpError(415, `Send ${what} uncompressed (without a Content-Encoding).`));
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return refuse(new HttpError(415, "The request body's encoding is not supported; send UTF-8."));
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit.bytes) return refuse(new HttpError(413, limit.tooLarge));
-    const chunks: Buffer[] = [];
+    // A body over the limit, or one the reader refused, is read to its end unkept (the client
+    // is still sending it) and answered then.
     let received = 0;
-    let over = false;
+    let failure: unknown;
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
+      if (done || failure !== undefined) return;
       received += chunk.length;
       if (received > limit.bytes) {
-        over = true;
-        chunks.length = 0;
+        failure = new HttpError(413, limit.tooLarge);
         return;
       }
-      chunks.push(chunk);
+      try {
+        onChunk(chunk);
+      } catch (err) {
+        failure = err;
+      }
     });
-    req.once('end', () => (over ? reject(new HttpError(413, limit.tooLarge)) : resolve(csvUploadFromChunks(chunks))));
-    req.once('aborted', () => reject(new HttpError(400, 'The request was aborted before its body arrived.')));
-    req.once('error', () => reject(new HttpError(400, 'The request was aborted before its body arrived.')));
+    req.once('end', () => {
+      if (done) return;
+      done = true;
+      if (failure !== undefined) reject(failure);
+      else resolve();
+    });
+    req.once('aborted', () => refuse(new HttpError(400, 'The request was aborted before its body arrived.')));
+    req.once('error', () => refuse(new HttpError(400, 'The request was aborted before its body arrived.')));
   });
 }
 

@@ -8,13 +8,14 @@ export const LISTED_LINES = 20;
 /**
  * One 400 for an import with bad lines: how many lines are wrong and that nothing was stored,
  * then the first LISTED_LINES problems (each naming its line) and how many more there are, so a
- * person can fix a file in one go rather than one line per attempt.
+ * person can fix a file in one go rather than one line per attempt. `total` counts the bad lines
+ * when only the first ones were kept (a streamed import).
  */
-export function badLines(problems: readonly string[]): HttpError {
-  if (problems.length === 1) return new HttpError(400, problems[0]);
+export function badLines(problems: readonly string[], total = problems.length): HttpError {
+  if (total === 1) return new HttpError(400, problems[0]);
   const listed = problems.slice(0, LISTED_LINES).map((p) => p.replace(/\.$/, ''));
-  const more = problems.length - listed.length;
-  return new HttpError(400, `${problems.length} lines cannot be imported, so nothing was stored: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`);
+  const more = total - listed.length;
+  return new HttpError(400, `${total} lines cannot be imported, so nothing was stored: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`);
 }
 
 /** A CSV's header and records with the line each record ends on (csv_lines' CsvLines). */

@@ -5,7 +5,7 @@ import { audit } from '../../handlers/audit.js';
 import { getUnit } from '../../handlers/units.js';
 import type { Services } from '../../services.js';
 import { deleteTraceImport, findTraceImport, insertTraceImport, listTraceImports, type TraceImportRecord } from '../queries/traces.js';
-import { readTraceImport, type TraceFormat } from '../trace_formats.js';
+import { isJsonTraceUpload, readJsonTraceUpload, readTraceImport, type TraceFormat } from '../trace_formats.js';
 
 /**
  * Imports a unit's coordination events (see readTraceImport for the formats and the unit
@@ -21,7 +21,7 @@ export async function importTraces(
   source: string | undefined,
 ): Promise<TraceImportRecord> {
   const unit = await getUnit(s, unitKey);
-  const events = readTraceImport(format, body, unit.key);
+  const events = isJsonTraceUpload(body) ? await readJsonTraceUpload(body, format, unit.key) : readTraceImport(format, body, unit.key);
   if (events.length === 0) throw new HttpError(400, `The ${format} import holds no coordination events, so there is nothing to store.`);
   const [summary] = summarizeEvents(events);
   return s.db.transaction(async (trx) => {
