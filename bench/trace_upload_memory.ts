@@ -109,11 +109,11 @@ async function measure(format: 'csv' | 'json', dir: string): Promise<string> {
   return `| native ${format.toUpperCase()} | ${(size / 1048576).toFixed(1)} MB | ${events.toLocaleString('en')} | ${wall.toFixed(1)} s | ${mb(before)} | ${mb(maxRssKb)} | ${mb(maxRssKb - before)} |`;
 }
 
-export async function run(): Promise<string> {
+export async function run(formats: readonly ('csv' | 'json')[] = ['csv', 'json']): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'seici-bench-traces-'));
   try {
     const rows = [];
-    for (const format of ['csv', 'json'] as const) rows.push(await measure(format, dir));
+    for (const format of formats) rows.push(await measure(format, dir));
     return [
       '## trace_upload_memory',
       '',
@@ -129,4 +129,8 @@ export async function run(): Promise<string> {
 }
 
 if (process.argv.includes('--serve')) void serve();
-else if (process.argv[1] === fileURLToPath(import.meta.url)) void run().then((s) => process.stdout.write(s + '\n'));
+else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `node dist/bench/trace_upload_memory.js json` measures one format only.
+  const only = process.argv.slice(2).filter((a): a is 'csv' | 'json' => a === 'csv' || a === 'json');
+  void run(only.length > 0 ? only : undefined).then((s) => process.stdout.write(s + '\n'));
+}

@@ -132,6 +132,24 @@ describe.each(BACKENDS)('trace and PQ imports on $name', (backend) => {
       await refused(t, () => csv('/api/v1/units/team-b/traces?format=jira', 'Issue key,Changed,Field\nPAY-1,2026-01-05,status\nPAY-2,yesterday,status\n'), 400, /^jira line 3: timestamp "yesterday"/);
     });
 
+    it('reads a JSON import as a stream, element by element, and names every bad event of it with nothing stored', async () => {
+      const before = await dynamicsSnapshot(t.db);
+      const many = Array.from({ length: 3000 }, (_, i) => ({ unit: 'team-c', timestamp: new Date(Date.UTC(2026, 0, 5) + i * 3_600_000).toISOString(), type: i % 2 ? 'closed' : 'reopened', key: `K${i}`, ref: null }));
+      const bad = many.map((e, i) => (i === 7 ? { ...e, timestamp: 'soon' } : i === 1200 ? { ...e, unit: 'team-a' } : i === 2999 ? { ...e, type: 'merged' } : e));
+      const refusal = await refused(t, () => api().post('/api/v1/units/team-c/traces?format=json').set(AUTH).send({ source: 'export', events: bad }), 400, /^3 lines cannot be imported, so nothing was stored: /);
+      expect(refusal.body.error).toMatch(/events\[7\]: timestamp "soon".*; events\[1200\]: unit "team-a" is not the unit of this import.*; events\[2999\]: unknown type "merged"/);
+      expect(await dynamicsSnapshot(t.db)).toEqual(before);
+      const listed = await refused(t, () => api().post('/api/v1/units/team-c/traces?format=json').set(AUTH).send(many.map((e) => ({ ...e, type: 'merged' }))), 400, /^3000 lines cannot be imported, so nothing was stored: events\[0\]: unknown type "merged"/);
+      expect(listed.body.error).toMatch(/events\[19\]: unknown type "merged".*; and 2980 more\.$/);
+      expect(listed.body.error).not.toContain('events[20]');
+      const ok = await api().post('/api/v1/units/team-c/traces?format=json').set(AUTH).send({ source: 'export', events: many });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      expect(ok.body).toMatchObject({ format: 'json', events: 3000, types: { closed: 1500, reopened: 1500 } });
+      expect(Number((await t.db('trace_events').where({ import_id: ok.body.id }).count('* as n'))[0].n)).toBe(3000);
+      await refused(t, () => api().post('/api/v1/units/team-c/traces?format=json').set(AUTH).set('Content-Type', 'application/json').send('[{"unit": "team-c"} {"unit": "team-c"}]'), 400, /^The JSON body is not valid JSON: expected a comma or \] after events\[0\]/);
+      expect((await api().delete(`/api/v1/units/team-c/traces/${ok.body.id}`).set(AUTH)).status).toBe(200);
+    });
+
     it('refuses rows of another unit with their line, an unknown unit, an unknown format, an empty file and a wrong content type', async () => {
       const mixed = 'unit,timestamp,type,key,ref\nteam-a,2026-01-06,closed,A,\n\nteam-b,2026-01-06,closed,B,\n';
       await refused(t, () => csv('/api/v1/units/team-a/traces', mixed), 400, /^events line 4: unit "team-b" is not the unit of this import, "team-a"/);
