@@ -70,13 +70,30 @@ export function requireScoredCells(answers: Answers, instrument: LoadedInstrumen
   if (missing.length > 0) throw new HttpError(422, fill(t.incomplete, { missing: missing.join('; ') }));
 }
 
-/** The answers as JSON with the item ids in sorted order (what is stored and hashed); no copy when they arrive sorted. */
-function canonical(answers: Answers): string {
-  const ids = Object.keys(answers);
-  let sorted = true;
-  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1] < ids[i];
-  if (sorted) return JSON.stringify(answers);
-  return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+/** An instrument's item ids in sorted order, each with its JSON key text (`"SA1":`), made once per loaded instrument. */
+const sortedKeys = new WeakMap<LoadedInstrument, { readonly ids: readonly string[]; readonly keys: readonly string[] }>();
+
+/**
+ * The answers as JSON with the item ids in sorted order (what is stored and hashed). The text
+ * is written from the instrument's ids, sorted once, so an answer set costs no sort, no object
+ * and no stringify of its own; the answers must have passed checkAnswers (known ids, numbers or
+ * null, for which String() writes what JSON.stringify would).
+ */
+function canonical(answers: Answers, instrument: LoadedInstrument): string {
+  let order = sortedKeys.get(instrument);
+  if (!order) {
+    const ids = [...instrument.ranges.keys()].sort();
+    order = { ids, keys: ids.map((id) => JSON.stringify(id) + ':') };
+    sortedKeys.set(instrument, order);
+  }
+  let text = '';
+  for (let i = 0; i < order.ids.length; i++) {
+    const id = order.ids[i];
+    if (!Object.hasOwn(answers, id)) continue;
+    const value = answers[id];
+    text += (text === '' ? '{' : ',') + order.keys[i] + (value === null ? 'null' : String(value));
+  }
+  return text === '' ? '{}' : text + '}';
 }
 
 function submissionHash(answers: string, role: string | null, locale: string): string {
@@ -101,7 +118,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
     const locale = input.locale ?? previous?.locale ?? locales[0];
     if (!locales.includes(locale)) throw new HttpError(400, `locale must be one of this survey's languages (${locales.join(', ')}); got "${locale}".`);
     const role = input.role ?? previous?.role ?? null;
-    const sentAnswers = canonical(input.answers);
+    const sentAnswers = canonical(input.answers, instrument);
     const hash = input.complete ? submissionHash(sentAnswers, role, locale) : null;
     if (previous?.complete) {
       if (hash !== null && hash === previous.submissionHash) return saved(200, true, input.answers, instrument);
@@ -116,7 +133,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
       unitId: invitation.unitId,
       role,
       locale,
-      answers: previous ? canonical(merged) : sentAnswers,
+      answers: previous ? canonical(merged, instrument) : sentAnswers,
       complete: input.complete,
       submissionHash: hash,
       savedOn: isoDate(s.clock()),

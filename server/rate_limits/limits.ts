@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, MemoryStore, type Options, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, MemoryStore, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import type { RateLimit } from '../config.js';
 import { isPostgres } from '../db.js';
 import { HttpError } from '../errors.js';
@@ -70,9 +70,10 @@ export function surveyTokenLimit(s: Services): RequestHandler {
   const store = storeFor(s, 'survey-token');
   void store.init?.({ windowMs } as Options);
   const message = 'Too many survey links that did not work were tried from this address.';
+  const counts = new FailureCounts(store, FAILURES_FRESH_MS);
   return (req: Request, res: Response, next: NextFunction) => {
     const key = addressKey(req);
-    Promise.resolve(store.get!(key)).then((info) => {
+    counts.get(key).then((info) => {
       if (info && info.totalHits >= limit.limit) {
         const seconds = Math.max(1, Math.ceil(((info.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
         res.set('Retry-After', String(seconds));
@@ -81,11 +82,50 @@ export function surveyTokenLimit(s: Services): RequestHandler {
       }
       res.on('finish', () => {
         if (res.statusCode !== 404) return;
-        Promise.resolve(store.increment(key)).catch((err: unknown) => s.logger.error({ err }, 'rate limit store failed'));
+        counts.increment(key).catch((err: unknown) => s.logger.error({ err }, 'rate limit store failed'));
       });
       next();
     }, next);
   };
+}
+
+/** How long a process trusts the failure count it last read for an address (ms). */
+const FAILURES_FRESH_MS = 1000;
+
+/**
+ * The survey-token failure counts of the store, read at most once per `freshMs` per address by
+ * this process: a submission with a working link then costs no database round trip (it was
+ * one query per answer set on PostgreSQL). The process's own failures update its copy at once
+ * (from the store's answer to the increment), so one process alone never lets a failure past
+ * the limit; failures counted by other processes are seen within `freshMs`, so across N
+ * processes a fast guesser gets at most what the others let through in that time before every
+ * process refuses it. The map is emptied should it grow past 50,000 addresses.
+ */
+class FailureCounts {
+  private readonly seen = new Map<string, { info: ClientRateLimitInfo | undefined; readAt: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly freshMs: number,
+  ) {}
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const now = Date.now();
+    const cached = this.seen.get(key);
+    if (cached && now - cached.readAt < this.freshMs && (!cached.info?.resetTime || cached.info.resetTime.getTime() > now)) return cached.info;
+    const info = await this.store.get!(key);
+    this.remember(key, info, now);
+    return info;
+  }
+
+  async increment(key: string): Promise<void> {
+    this.remember(key, await this.store.increment(key), Date.now());
+  }
+
+  private remember(key: string, info: ClientRateLimitInfo | undefined, readAt: number): void {
+    if (this.seen.size >= 50_000 && !this.seen.has(key)) this.seen.clear();
+    this.seen.set(key, { info, readAt });
+  }
 }
 
 const keys = new WeakMap<object, { readonly ip: string; readonly key: string }>();
