@@ -10,9 +10,7 @@ const ACCESS = 'Tokens and sessions';
 export const accessRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/access', run: async ({ s, user }) => new Page('access', 'access', ACCESS, await accessPage(s, user.sessionId)) }),
   page({
-    kind: 'form',
-    path: '/admin/access/tokens',
-    body: TokenCreate,
+    kind: 'form', path: '/admin/access/tokens', body: TokenCreate,
     run: async ({ s, user, body }) => {
       const token = await createAdminToken(s, user.actor, body.name);
       // Shown once, on this page only: never in a redirect's address.
@@ -21,26 +19,21 @@ export const accessRoutes: readonly PageRoute[] = [
     refused: async ({ s, user, field }, err) => new FormError(new Page('access', 'access', ACCESS, await accessPage(s, user.sessionId, undefined, field('name'))), err.message, err.status),
   }),
   page({
-    kind: 'form',
-    path: '/admin/access/tokens/:id/revoke',
+    kind: 'form', path: '/admin/access/tokens/:id/revoke', refused: backWithError(() => '/admin/access'),
     run: async ({ s, user, id }) => {
       const token = await revokeToken(s, user.actor, id);
       return notice('/admin/access', `Token "${token.name}" was revoked; the sessions opened with it have ended.`);
     },
-    refused: backWithError(() => '/admin/access'),
   }),
   page({
-    kind: 'form',
-    path: '/admin/access/sessions/:id/end',
+    kind: 'form', path: '/admin/access/sessions/:id/end', refused: backWithError(() => '/admin/access'),
     run: async ({ s, user, id }) => {
       await revokeSession(s, user.actor, id);
       return notice('/admin/access', `Session ${id} was ended.`);
     },
-    refused: backWithError(() => '/admin/access'),
   }),
   page({
-    kind: 'page',
-    path: '/admin/audit',
+    kind: 'page', path: '/admin/audit',
     run: async ({ s, query }) => new Page('audit', 'audit', 'Audit log', await auditPage(s, auditQuery(query))),
     refused: ({ s, query }, err) => new FormError(new Page('audit', 'audit', 'Audit log', { query: auditQuery(query), entries: [], timeZone: s.config.timeZone }), err.message, err.status),
   }),

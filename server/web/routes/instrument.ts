@@ -18,43 +18,36 @@ const text = (query: Record<string, unknown>, name: string) => (typeof query[nam
 export const instrumentRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/instrument', run: async ({ s }) => new Page('instrument', 'instrument', 'Instrument versions', await instrumentPage(s)) }),
   page({
-    kind: 'page',
-    path: '/admin/instrument/compare',
+    kind: 'page', path: '/admin/instrument/compare',
     run: async ({ s, query }) => new Page('instrument_compare', 'instrument', 'Compare instrument versions', await comparePage(s, text(query, 'from'), text(query, 'to'))),
   }),
   page({
-    kind: 'page',
-    path: '/admin/instrument/:version',
+    kind: 'page', path: '/admin/instrument/:version',
     run: async ({ s, params, query }) => {
       const data = await instrumentVersionPage(s, params.version, typeof query.lang === 'string' ? query.lang : 'en');
       return new Page('instrument_version', 'instrument', `Instrument ${data.version}`, data);
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/instrument',
+    kind: 'form', path: '/admin/instrument', refused: backWithError(() => '/admin/instrument'),
     run: async ({ s, user, field, req }) => {
       const version = field('version');
       const input = validate(InstrumentVersionCreate, { from: field('from'), version, changes: [formChange(req, await localesOf(s, field('from')))] });
       await createVersion(s, user.actor, input);
       return notice('/admin/instrument', `Draft ${version} was created.`);
     },
-    refused: backWithError(() => '/admin/instrument'),
   }),
   page({
-    kind: 'form',
-    path: '/admin/instrument/:version/changes',
+    kind: 'form', path: '/admin/instrument/:version/changes', refused: backWithError(versionPath),
     run: async (ctx) => {
       const current = await instrumentVersion(ctx.s, ctx.params.version);
       const changes = [...(current.changes as VersionChange[]).map(changeInput), formChange(ctx.req, current.locales)];
       await changeDraft(ctx.s, ctx.user.actor, ctx.params.version, changes);
       return notice(versionPath(ctx), 'The change was added to the draft.');
     },
-    refused: backWithError(versionPath),
   }),
   page({
-    kind: 'form',
-    path: '/admin/instrument/:version/changes/:index/remove',
+    kind: 'form', path: '/admin/instrument/:version/changes/:index/remove', refused: backWithError(versionPath),
     run: async (ctx) => {
       const current = await instrumentVersion(ctx.s, ctx.params.version);
       const index = Number(ctx.params.index);
@@ -64,15 +57,12 @@ export const instrumentRoutes: readonly PageRoute[] = [
       await changeDraft(ctx.s, ctx.user.actor, ctx.params.version, changes);
       return notice(versionPath(ctx), 'The change was removed from the draft.');
     },
-    refused: backWithError(versionPath),
   }),
   page({
-    kind: 'form',
-    path: '/admin/instrument/:version/publish',
+    kind: 'form', path: '/admin/instrument/:version/publish', refused: backWithError(versionPath),
     run: async (ctx) => {
       await publishInstrumentVersion(ctx.s, ctx.user.actor, ctx.params.version);
       return notice(versionPath(ctx), `Version ${ctx.params.version} is published; new waves use it from now on.`);
     },
-    refused: backWithError(versionPath),
   }),
 ];

@@ -24,8 +24,7 @@ const csv = (filename: string, rows: Parameters<typeof spreadsheetCsv>[0]) => ne
 /** The reports: a stored run's page, a unit's report, the scale-developer and pilot reports, the research report; each page's JSON and CSV. */
 export const reportRoutes: readonly PageRoute[] = [
   page({
-    kind: 'page',
-    path: '/admin/analyses/:id',
+    kind: 'page', path: '/admin/analyses/:id',
     run: async ({ s, id }) => {
       const pilotData = await pilotPage(s, id);
       if (pilotData) return new Page('scale_report_pilot', 'reports', `Pilot analysis ${pilotData.run.id}`, pilotData);
@@ -36,18 +35,14 @@ export const reportRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/pilot',
+    kind: 'form', path: '/admin/waves/:id/pilot', refused: backWithError(({ id }) => `/admin/waves/${id}/scale-report`),
     run: async ({ s, user, id }) => {
       const run = await requestPilot(s, user.actor, id);
       return notice(`/admin/analyses/${run.id}`, `Pilot analysis ${run.id} was started.`);
     },
-    refused: backWithError(({ id }) => `/admin/waves/${id}/scale-report`),
   }),
   page({
-    kind: 'form',
-    path: '/admin/analyses/:id/draft',
-    body: PanelDraft,
+    kind: 'form', path: '/admin/analyses/:id/draft', body: PanelDraft, refused: backWithError(({ id }) => `/admin/analyses/${id}`),
     run: async ({ s, user, id, body }) => {
       const draft = await draftFromPilot(s, user.actor, id, body.version);
       const revise = draft.toRevise.map((r) => r.item).join(', ');
@@ -56,11 +51,9 @@ export const reportRoutes: readonly PageRoute[] = [
         `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.${revise ? ` Revise ${revise} here: each needs new wording.` : ''}`,
       );
     },
-    refused: backWithError(({ id }) => `/admin/analyses/${id}`),
   }),
   page({
-    kind: 'page',
-    path: '/admin/waves/:id/units/:key/report',
+    kind: 'page', path: '/admin/waves/:id/units/:key/report',
     run: async ({ s, id, params, query }) => {
       const key = params.key;
       const { report, charts } = await unitReport(s, id, key);
@@ -74,8 +67,7 @@ export const reportRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'page',
-    path: '/admin/waves/:id/scale-report',
+    kind: 'page', path: '/admin/waves/:id/scale-report',
     run: async ({ s, kit, id, query }) => {
       const wave = await findWave(s.db, id);
       if (!wave) throw new HttpError(404, `No wave has the id ${id}.`);
@@ -112,8 +104,7 @@ export const reportRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'page',
-    path: '/admin/research',
+    kind: 'page', path: '/admin/research',
     run: async ({ s, query }) => {
       const report = await researchReport(s);
       if ((query.format === 'json' || query.format === 'csv') && !report.results) throw new HttpError(404, 'No research run has finished yet.');
@@ -124,8 +115,7 @@ export const reportRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/research',
+    kind: 'form', path: '/admin/research', refused: backWithError(() => '/admin/research'),
     run: async ({ s, user, field, fields }) => {
       const number = (name: string) => (field(name) === '' ? undefined : Number(field(name)));
       const waves = fields('waves').map(Number);
@@ -138,6 +128,5 @@ export const reportRoutes: readonly PageRoute[] = [
       const run = await requestResearch(s, user.actor, body);
       return notice('/admin/research', `Research run ${run.id} was started; the report below updates when it is done.`);
     },
-    refused: backWithError(() => '/admin/research'),
   }),
 ];

@@ -22,16 +22,14 @@ async function rulesRefused(ctx: PageContext, err: HttpError, from: string, asNe
 export const ruleRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/rules', run: async ({ s }) => new Page('rules', 'rules', 'Breakpoint rules', await rulesPage(s)) }),
   page({
-    kind: 'page',
-    path: '/admin/rules/:version',
+    kind: 'page', path: '/admin/rules/:version',
     run: async ({ s, params }) => {
       const data = await ruleVersionPage(s, params.version);
       return new Page('rule_version', 'rules', `Breakpoint rules ${data.rule.version}`, data);
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/rules',
+    kind: 'form', path: '/admin/rules',
     run: async (ctx) => {
       const created = await createRuleVersion(ctx.s, ctx.user.actor, validate(RuleSetBody, ruleBody(typedForm(ctx)), 'rules'));
       const version = created instanceof Reply ? (created.body as { version: string }).version : created.version;
@@ -40,8 +38,7 @@ export const ruleRoutes: readonly PageRoute[] = [
     refused: (ctx, err) => rulesRefused(ctx, err, ctx.field('from'), true),
   }),
   page({
-    kind: 'form',
-    path: '/admin/rules/:version/edit',
+    kind: 'form', path: '/admin/rules/:version/edit',
     run: async (ctx) => {
       const version = ctx.params.version;
       await editRuleVersion(ctx.s, ctx.user.actor, version, validate(RuleSetBody, { ...ruleBody(typedForm(ctx)), version }, 'rules'));
@@ -50,12 +47,10 @@ export const ruleRoutes: readonly PageRoute[] = [
     refused: (ctx, err) => rulesRefused(ctx, err, ctx.params.version, false),
   }),
   page({
-    kind: 'form',
-    path: '/admin/rules/:version/delete',
+    kind: 'form', path: '/admin/rules/:version/delete', refused: backWithError(({ params }) => rulesPath(params.version)),
     run: async ({ s, user, params }) => {
       await deleteRuleVersion(s, user.actor, params.version);
       return notice('/admin/rules', `Version ${params.version} was deleted.`);
     },
-    refused: backWithError(({ params }) => rulesPath(params.version)),
   }),
 ];

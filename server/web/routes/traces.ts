@@ -11,9 +11,7 @@ export const traceRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/traces', run: async ({ s }) => new Page('traces', 'traces', 'Trace imports', await tracesPage(s)) }),
   // A refused import shows the page again with every bad line and what was typed kept in the form.
   page({
-    kind: 'form',
-    path: '/admin/traces/import',
-    bodyLimit: IMPORT_BODY_LIMIT,
+    kind: 'form', path: '/admin/traces/import', bodyLimit: IMPORT_BODY_LIMIT,
     run: async ({ s, user, field }) => {
       const unitKey = field('unitKey');
       const format = validate(TraceFormatQuery, field('format') || undefined, 'format');
@@ -37,14 +35,12 @@ export const traceRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/traces/delete',
+    kind: 'form', path: '/admin/traces/delete', refused: backWithError(() => '/admin/traces'),
     run: async ({ s, user, field }) => {
       const id = Number(field('id'));
       if (!Number.isInteger(id) || id < 1) throw new HttpError(400, 'id must be a positive integer.');
       const deleted = await deleteTraces(s, user.actor, field('unitKey'), id);
       return notice('/admin/traces', `Deleted import ${deleted.id} (${deleted.events} events) of unit "${deleted.unitKey}".`);
     },
-    refused: backWithError(() => '/admin/traces'),
   }),
 ];

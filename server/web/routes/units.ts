@@ -9,8 +9,7 @@ import { FormError, Page, backWithError, notice, page, type PageRoute } from '..
 export const unitRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/units', run: async ({ s }) => new Page('units', 'units', 'Units', await unitsPage(s)) }),
   page({
-    kind: 'form',
-    path: '/admin/units',
+    kind: 'form', path: '/admin/units', refused: backWithError(() => '/admin/units'),
     run: async ({ s, user, field }) => {
       const input = validate(UnitCreate, {
         key: field('key'),
@@ -21,13 +20,10 @@ export const unitRoutes: readonly PageRoute[] = [
       const unit = await createUnit(s, user.actor, input);
       return notice('/admin/units', `Unit "${unit.key}" was created.`);
     },
-    refused: backWithError(() => '/admin/units'),
   }),
   // A refused import shows the units page again with every bad line and the pasted text kept, so it can be corrected in place.
   page({
-    kind: 'form',
-    path: '/admin/units/import',
-    bodyLimit: '5mb',
+    kind: 'form', path: '/admin/units/import', bodyLimit: '5mb',
     run: async ({ s, user, field }) => {
       const csv = field('csv');
       if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');

@@ -57,8 +57,7 @@ async function existingWave(ctx: PageContext) {
 export const waveRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/waves', run: async ({ s }) => new Page('waves', 'waves', 'Waves', await wavesPage(s)) }),
   page({
-    kind: 'form',
-    path: '/admin/waves',
+    kind: 'form', path: '/admin/waves',
     run: async (ctx) => {
       const typed = typedWave(ctx);
       const input = validate(WaveCreate, {
@@ -78,8 +77,7 @@ export const waveRoutes: readonly PageRoute[] = [
     refused: async (ctx, err) => new FormError(new Page('waves', 'waves', 'Waves', await wavesPage(ctx.s, typedWave(ctx))), formMessage(ctx, err.message), err.status),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/edit',
+    kind: 'form', path: '/admin/waves/:id/edit',
     run: async (ctx) => {
       const typed = typedEdit(ctx);
       await existingWave(ctx);
@@ -97,8 +95,7 @@ export const waveRoutes: readonly PageRoute[] = [
     refused: (ctx, err) => waveRefused(ctx, err, typedEdit(ctx)),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/extend',
+    kind: 'form', path: '/admin/waves/:id/extend',
     run: async (ctx) => {
       const wave = await existingWave(ctx);
       const days = Number(ctx.field('days'));
@@ -110,8 +107,7 @@ export const waveRoutes: readonly PageRoute[] = [
     refused: (ctx, err) => waveRefused(ctx, err),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/units',
+    kind: 'form', path: '/admin/waves/:id/units',
     run: async (ctx) => {
       const input = validate(WaveUnitsAdd, { unitKeys: ctx.fields('unitKeys') }, 'unitKeys');
       const result = await addUnitsToWave(ctx.s, ctx.user.actor, ctx.id, input);
@@ -120,26 +116,22 @@ export const waveRoutes: readonly PageRoute[] = [
     refused: (ctx, err) => waveRefused(ctx, err),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/delete',
+    kind: 'form', path: '/admin/waves/:id/delete', refused: backWithError(wavePath),
     run: async (ctx) => {
       const wave = await findWave(ctx.s.db, ctx.id);
       await deleteWave(ctx.s, ctx.user.actor, ctx.id);
       return notice('/admin/waves', `The draft "${wave?.name ?? ctx.id}" was deleted.`);
     },
-    refused: backWithError(wavePath),
   }),
   page({
-    kind: 'page',
-    path: '/admin/waves/:id',
+    kind: 'page', path: '/admin/waves/:id',
     run: async ({ s, id }) => {
       const data = await wavePage(s, id);
       return new Page('wave', 'waves', data.wave.name, data);
     },
   }),
   page({
-    kind: 'page',
-    path: '/admin/waves/:id/live',
+    kind: 'page', path: '/admin/waves/:id/live',
     run: async ({ s, id }) => {
       const wave = await findWave(s.db, id);
       if (!wave) throw new HttpError(404, 'No such wave.');
@@ -147,20 +139,16 @@ export const waveRoutes: readonly PageRoute[] = [
     },
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/invitations',
+    kind: 'form', path: '/admin/waves/:id/invitations', refused: backWithError(wavePath),
     run: async (ctx) => {
       const input = validate(InvitationCreate, { unitKey: ctx.field('unitKey'), count: Number(ctx.field('count')) });
       const issued = await createInvitations(ctx.s, ctx.user.actor, ctx.id, input);
       const csv = spreadsheetCsv([['unitKey', 'url'], ...issued.invitations.map((i) => [input.unitKey, i.url])]);
       return new Reply(200, csv, 'text/csv; charset=utf-8', `wave-${ctx.id}-${input.unitKey}-links.csv`);
     },
-    refused: backWithError(wavePath),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/invitations/email',
-    bodyLimit: '1mb',
+    kind: 'form', path: '/admin/waves/:id/invitations/email', bodyLimit: '1mb', refused: backWithError(wavePath),
     run: async (ctx) => {
       const emails = ctx.field('emails').split(/[\s,;]+/).filter(Boolean);
       const input = validate(InvitationEmail, { unitKey: ctx.field('unitKey'), emails });
@@ -168,24 +156,19 @@ export const waveRoutes: readonly PageRoute[] = [
       const failed = result.failed.length ? ` ${result.failed.length} could not be delivered: ${result.failed.join(', ')}.` : '';
       return notice(wavePath(ctx), `Sent ${result.sent} invitation e-mail${result.sent === 1 ? '' : 's'} for unit "${input.unitKey}".${failed}`);
     },
-    refused: backWithError(wavePath),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/close',
+    kind: 'form', path: '/admin/waves/:id/close', refused: backWithError(wavePath),
     run: async (ctx) => {
       await closeWave(ctx.s, ctx.user.actor, ctx.id);
       return notice(wavePath(ctx), 'The wave is closed; it takes no more answers.');
     },
-    refused: backWithError(wavePath),
   }),
   page({
-    kind: 'form',
-    path: '/admin/waves/:id/analyses',
+    kind: 'form', path: '/admin/waves/:id/analyses', refused: backWithError(wavePath),
     run: async (ctx) => {
       const analysis = await requestAnalysis(ctx.s, ctx.user.actor, ctx.id);
       return notice(wavePath(ctx), `Analysis ${analysis.id} was started; its progress shows below.`);
     },
-    refused: backWithError(wavePath),
   }),
 ];
