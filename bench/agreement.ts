@@ -71,7 +71,7 @@ function inProcessStages(csv: string, items: readonly string[]): { read: number;
 }
 
 /** 1,000,000 respondents in 20,000 units: the unit and the first 24 items, written a block of lines at a time. */
-function writeMillionCsv(path: string): readonly string[] {
+export function writeMillionCsv(path: string): readonly string[] {
   const panel = simulatePanel({ unitsPerContext: 20_000, unitSize: { mean: 50, min: 50, max: 50 }, waves: ['W1'], itemsPerCell: 8 }, 2026);
   const items = panel.items.slice(0, 24);
   const fd = openSync(path, 'w');

@@ -6,7 +6,7 @@ import { awgItem } from './awg.js';
 import { averageDeviationItem, averageDeviationCutoff } from './average_deviation.js';
 import { oneWayIcc } from './icc.js';
 import { compareUnitNames } from './group_index.js';
-import { codeLabels, columnsFromRows, groupMembers, isCodedLabels, isNumericColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
+import { codeLabels, columnsFromRows, groupMembers, isCodedLabels, missingCode, type AnswerColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
 import { rwgJNullDistribution } from './rwg_j_null.js';
 import { agreementStrength, type AgreementStrength } from './agreement_strength.js';
 import {
@@ -90,11 +90,12 @@ export interface AgreementResult {
  * doi:10.1177/109442819921004) with its A/6 cut-off; for the sample ICC(1), ICC(2) and the F test
  * of a one-way ANOVA of respondents' item means on the unit (Bliese, 2000); and each unit's
  * aggregation verdict. Rows with a missing answer or unit are dropped. `data` is respondents × items,
- * as rows or column-stored (a file read by the streaming CSV reader), `units` strings or codes.
+ * as rows or column-stored (a file read by the streaming CSV reader, ratings one byte each), `units`
+ * strings or codes.
  * Matches multilevel 2.7: rwg.j / rwg, rwg.j.lindell, awg, ad.m, ICC1, ICC2.
  */
 export function agreement(
-  data: readonly (readonly number[])[] | NumericColumns,
+  data: readonly (readonly number[])[] | NumericColumns | AnswerColumns,
   units: readonly (string | null)[] | CodedLabels,
   options: AgreementOptions,
 ): AgreementResult {
@@ -112,6 +113,8 @@ export function agreement(
   const J = x.columns.length;
   if (J < 1) throw new InputError('items', 'items must name at least 1 column; got 0.');
   const coded = isCodedLabels(units) ? units : codeLabels(units);
+  // a missing answer: NaN in a Float64Array column, 255 in a one-byte column
+  const missing = x.columns.map(missingCode);
 
   // Complete rows, grouped by unit in order of first appearance among them.
   const unitOf = new Int32Array(N).fill(-1);
@@ -126,7 +129,7 @@ export function agreement(
     let complete = true;
     for (let j = 0; j < J; j++) {
       const v = x.columns[j][r];
-      if (v !== v) {
+      if (v !== v || v === missing[j]) {
         complete = false;
         break;
       }
@@ -244,8 +247,8 @@ export function agreement(
 }
 
 /** The answers as columns, checking that every row of a row array has as many values as the first. */
-function asColumns(data: readonly (readonly number[])[] | NumericColumns): NumericColumns {
-  if (isNumericColumns(data)) return data;
+function asColumns(data: readonly (readonly number[])[] | NumericColumns | AnswerColumns): AnswerColumns {
+  if (!Array.isArray(data)) return data as AnswerColumns;
   const J = data.length > 0 ? data[0].length : 0;
   for (let r = 0; r < data.length; r++) {
     if (data[r].length !== J) throw new InputError('data', `data row ${r + 1} has ${data[r].length} values; expected ${J}.`);

@@ -29,7 +29,7 @@ export function itemVariances(rows: readonly (readonly number[])[], members: rea
  * {@link itemVariances} on column-stored data: the sample variance (n − 1) of each of `columns`
  * over the observations `members[from … to)`, summed in the same order, so equal to it bit for bit.
  */
-export function columnVariances(columns: readonly Float64Array[], members: ArrayLike<number>, from: number, to: number): number[] {
+export function columnVariances(columns: readonly ArrayLike<number>[], members: ArrayLike<number>, from: number, to: number): number[] {
   const n = to - from;
   const out = new Array<number>(columns.length);
   for (let c = 0; c < columns.length; c++) {

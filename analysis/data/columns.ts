@@ -106,3 +106,37 @@ export function groupMembers(group: Int32Array, groups: number): GroupMembers {
   }
   return { groups, offsets, members };
 }
+
+/**
+ * The code of a missing answer in a one-byte column (see {@link AnswerColumns}).
+ */
+export const MISSING_BYTE = 255;
+
+/**
+ * A column of answers: a Float64Array (NaN missing), or, for whole-number ratings from 0 to 254,
+ * a Uint8Array holding the value itself and {@link MISSING_BYTE} for a missing answer: one byte
+ * per answer instead of eight, so that a ratings file takes less memory than its own text.
+ */
+export type AnswerColumn = Float64Array | Uint8Array;
+
+/** Observations × variables by column, each column of either {@link AnswerColumn} kind. */
+export interface AnswerColumns {
+  readonly length: number;
+  readonly columns: readonly AnswerColumn[];
+}
+
+/** The value a column uses for a missing answer: NaN in a Float64Array (equal to nothing), 255 in a byte column. */
+export function missingCode(column: AnswerColumn): number {
+  return column instanceof Uint8Array ? MISSING_BYTE : NaN;
+}
+
+/** An answer column as a new Float64Array of its first `length` values, NaN for missing. */
+export function answerValues(column: AnswerColumn, length: number): Float64Array {
+  if (column instanceof Float64Array) return column.slice(0, length);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = column[i];
+    out[i] = v === MISSING_BYTE ? NaN : v;
+  }
+  return out;
+}

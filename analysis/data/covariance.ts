@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { columnsFromRows } from './columns.js';
 
 export type MissingPolicy = 'listwise' | 'pairwise';
 export type Divisor = 'n' | 'n-1';
@@ -20,41 +21,81 @@ export interface Moments {
  * Covariance matrix with listwise or pairwise deletion of missing values (NaN).
  * Pairwise, each entry uses the rows where both columns are observed, centred on the means of
  * those rows, as R's `cov(x, use = "pairwise.complete.obs")` does. Divisor n − 1 (R's default)
- * or n (the maximum-likelihood estimate, as lavaan and psych's omega use).
+ * or n (the maximum-likelihood estimate, as lavaan and psych's omega use). Rows × variables;
+ * {@link columnCovariance} is the same computation on column-stored data.
  */
 export function covariance(
   data: readonly (readonly number[])[],
-  { missing = 'listwise', divisor = 'n-1' }: { missing?: MissingPolicy; divisor?: Divisor } = {},
+  options: { missing?: MissingPolicy; divisor?: Divisor } = {},
 ): Moments {
   const p = data.length > 0 ? data[0].length : 0;
   if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
-  return missing === 'listwise' ? listwiseMoments(data, p, divisor) : pairwiseMoments(data, p, divisor);
+  return columnCovariance(columnsFromRows(data, p).columns, data.length, options);
 }
 
-function listwiseMoments(data: readonly (readonly number[])[], p: number, divisor: Divisor): Moments {
-  const rows: (readonly number[])[] = [];
-  outer: for (const row of data) {
-    for (let j = 0; j < p; j++) if (Number.isNaN(row[j])) continue outer;
-    rows.push(row);
-  }
-  const n = rows.length;
+/** Rows per block of {@link columnCovariance}'s listwise pass: the block's centred values stay in cache. */
+const BLOCK = 512;
+
+/**
+ * {@link covariance} of the first `length` observations of column-stored data (one Float64Array
+ * per variable, NaN missing), as the streaming CSV reader gives them, without row arrays. Every
+ * sum is accumulated in row order into one running total per entry, exactly as a pass over the
+ * rows does, so the result is the same to the last bit; the listwise cross-products are formed
+ * block by block of rows, each block's centred values held in cache while every pair uses them.
+ */
+export function columnCovariance(
+  columns: readonly Float64Array[],
+  length: number,
+  { missing = 'listwise', divisor = 'n-1' }: { missing?: MissingPolicy; divisor?: Divisor } = {},
+): Moments {
+  const p = columns.length;
+  if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  return missing === 'listwise' ? listwiseMoments(columns, length, divisor) : pairwiseMoments(columns, length, divisor);
+}
+
+function listwiseMoments(columns: readonly Float64Array[], length: number, divisor: Divisor): Moments {
+  const p = columns.length;
+  const complete = completeMask(columns, length);
+  let n = 0;
+  for (let i = 0; i < length; i++) n += complete[i];
   const means = new Array<number>(p).fill(0);
-  for (const row of rows) for (let j = 0; j < p; j++) means[j] += row[j];
-  for (let j = 0; j < p; j++) means[j] /= n;
-  const cov = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  const centred = new Float64Array(p);
-  for (const row of rows) {
-    for (let j = 0; j < p; j++) centred[j] = row[j] - means[j];
+  for (let j = 0; j < p; j++) {
+    const col = columns[j];
+    let s = 0;
+    for (let i = 0; i < length; i++) if (complete[i]) s += col[i];
+    means[j] = s / n;
+  }
+  const cross = new Float64Array(p * p);
+  const centred = new Float64Array(p * BLOCK);
+  const rows = new Int32Array(BLOCK);
+  for (let i0 = 0; i0 < length; ) {
+    // the next block of complete rows
+    let m = 0;
+    while (i0 < length && m < BLOCK) {
+      if (complete[i0]) rows[m++] = i0;
+      i0++;
+    }
+    for (let j = 0; j < p; j++) {
+      const col = columns[j];
+      const mean = means[j];
+      const at = j * BLOCK;
+      for (let k = 0; k < m; k++) centred[at + k] = col[rows[k]] - mean;
+    }
     for (let a = 0; a < p; a++) {
-      const ca = centred[a];
-      const ra = cov[a];
-      for (let b = a; b < p; b++) ra[b] += ca * centred[b];
+      const at = a * BLOCK;
+      for (let b = a; b < p; b++) {
+        const bt = b * BLOCK;
+        let s = cross[a * p + b];
+        for (let k = 0; k < m; k++) s += centred[at + k] * centred[bt + k];
+        cross[a * p + b] = s;
+      }
     }
   }
   const d = divisor === 'n' ? n : n - 1;
+  const cov = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      cov[a][b] /= d;
+      cov[a][b] = cross[a * p + b] / d;
       cov[b][a] = cov[a][b];
     }
   }
@@ -62,16 +103,25 @@ function listwiseMoments(data: readonly (readonly number[])[], p: number, diviso
   return { means, cov, n, counts, missing: 'listwise', divisor };
 }
 
-function pairwiseMoments(data: readonly (readonly number[])[], p: number, divisor: Divisor): Moments {
+/** 1 for the observations with no missing value in any column, else 0. */
+export function completeMask(columns: readonly Float64Array[], length: number): Uint8Array {
+  const complete = new Uint8Array(length).fill(1);
+  for (const col of columns) for (let i = 0; i < length; i++) if (Number.isNaN(col[i])) complete[i] = 0;
+  return complete;
+}
+
+function pairwiseMoments(columns: readonly Float64Array[], length: number, divisor: Divisor): Moments {
+  const p = columns.length;
   const means = new Array<number>(p).fill(0);
   const cov = Array.from({ length: p }, () => new Array<number>(p).fill(NaN));
   const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let j = 0; j < p; j++) {
+    const col = columns[j];
     let s = 0;
     let k = 0;
-    for (const row of data) {
-      if (!Number.isNaN(row[j])) {
-        s += row[j];
+    for (let i = 0; i < length; i++) {
+      if (!Number.isNaN(col[i])) {
+        s += col[i];
         k++;
       }
     }
@@ -79,7 +129,7 @@ function pairwiseMoments(data: readonly (readonly number[])[], p: number, diviso
   }
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const pair = pairSums(data, a, b);
+      const pair = pairSums(columns[a], columns[b], length);
       counts[a][b] = counts[b][a] = pair.k;
       const d = divisor === 'n' ? pair.k : pair.k - 1;
       if (d > 0) cov[a][b] = cov[b][a] = pair.sxy / d;
@@ -115,11 +165,12 @@ export function correlation(
   }
   const p = data.length > 0 ? data[0].length : 0;
   if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  const { columns } = columnsFromRows(data, p);
   const r = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : NaN)));
   const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const pair = pairSums(data, a, b);
+      const pair = pairSums(columns[a], columns[b], data.length);
       counts[a][b] = counts[b][a] = pair.k;
       if (a !== b && pair.k >= 2) r[a][b] = r[b][a] = pair.sxy / Math.sqrt(pair.sxx * pair.syy);
     }
@@ -130,20 +181,16 @@ export function correlation(
 }
 
 /**
- * Sums over the rows where columns a and b are both observed: the count k and the centred
- * cross-products Σ(x − x̄)(y − ȳ), Σ(x − x̄)², Σ(y − ȳ)², with the means taken over those rows.
+ * Sums over the first `length` observations where x and y are both observed: the count k and the
+ * centred cross-products Σ(x − x̄)(y − ȳ), Σ(x − x̄)², Σ(y − ȳ)², with the means taken over those rows.
  */
-function pairSums(
-  data: readonly (readonly number[])[],
-  a: number,
-  b: number,
-): { k: number; sxy: number; sxx: number; syy: number } {
+function pairSums(xs: Float64Array, ys: Float64Array, length: number): { k: number; sxy: number; sxx: number; syy: number } {
   let k = 0;
   let sa = 0;
   let sb = 0;
-  for (const row of data) {
-    const x = row[a];
-    const y = row[b];
+  for (let i = 0; i < length; i++) {
+    const x = xs[i];
+    const y = ys[i];
     if (Number.isNaN(x) || Number.isNaN(y)) continue;
     k++;
     sa += x;
@@ -154,9 +201,9 @@ function pairSums(
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (const row of data) {
-    const x = row[a];
-    const y = row[b];
+  for (let i = 0; i < length; i++) {
+    const x = xs[i];
+    const y = ys[i];
     if (Number.isNaN(x) || Number.isNaN(y)) continue;
     const dx = x - ma;
     const dy = y - mb;

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField } from './csv_tokenizer.js';
-import type { CodedLabels, NumericColumns } from './columns.js';
+import { MISSING_BYTE, answerValues, type AnswerColumn, type AnswerColumns, type CodedLabels, type NumericColumns } from './columns.js';
 
 /**
  * CSV data read column by column (shared/CONTRACT.md's input rules: a header row,
@@ -16,6 +16,12 @@ import type { CodedLabels, NumericColumns } from './columns.js';
 export interface ColumnRequest {
   readonly names: readonly string[];
   readonly argument: string;
+  /**
+   * Numbers only: the columns are ratings, stored one byte per answer while every value is a whole
+   * number from 0 to 254 (a column with any other value falls back to eight bytes); read them
+   * with `answers`. Results do not change, only memory.
+   */
+  readonly compact?: boolean;
 }
 
 export interface ColumnReadRequest {
@@ -33,8 +39,10 @@ export interface CsvColumns {
   readonly length: number;
   /** One numeric column (it must have been requested). */
   number(name: string): Float64Array;
-  /** Requested numeric columns, in the order given. */
+  /** Requested numeric columns, in the order given (a compact column is widened to a new Float64Array). */
   numbers(names: readonly string[]): NumericColumns;
+  /** Requested numeric columns as stored: one byte per answer for compact columns that fit, else Float64Array. */
+  answers(names: readonly string[]): AnswerColumns;
   /** One text column as codes. */
   text(name: string): CodedLabels;
 }
@@ -67,7 +75,7 @@ export class CsvColumnSink {
   readonly textNames: readonly string[];
   private readonly numericAt: Int32Array;
   private readonly textAt: Int32Array;
-  private readonly numeric: Float64Array[];
+  private readonly numeric: AnswerColumn[];
   private readonly text: LabelColumn[];
   private rows = 0;
 
@@ -82,7 +90,10 @@ export class CsvColumnSink {
     ({ numbers: this.numericNames, texts: this.textNames } = requestedColumns(columns, source, request));
     this.numericAt = Int32Array.from(this.numericNames, (n) => position.get(n)!);
     this.textAt = Int32Array.from(this.textNames, (n) => position.get(n)!);
-    this.numeric = this.numericNames.map(() => new Float64Array(capacity));
+    const compact = new Set((request.numbers ?? []).filter((q) => q.compact === true).flatMap((q) => q.names));
+    const full = new Set((request.numbers ?? []).filter((q) => q.compact !== true).flatMap((q) => q.names));
+    // a column asked for both ways is stored in full
+    this.numeric = this.numericNames.map((n) => (compact.has(n) && !full.has(n) ? new Uint8Array(capacity) : new Float64Array(capacity)));
     this.text = this.textNames.map(() => new LabelColumn(capacity));
   }
 
@@ -103,7 +114,12 @@ export class CsvColumnSink {
         const arg = (this.request.numbers ?? []).find((q) => q.names.includes(name))?.argument ?? this.argument;
         throw new InputError(arg, `${this.source}: row ${r + 1}, column ${name}: "${field}" is not a number.`);
       }
-      this.numeric[k][r] = v;
+      const column = this.numeric[k];
+      if (column instanceof Uint8Array) {
+        if (v !== v) column[r] = MISSING_BYTE;
+        else if (v >= 0 && v < MISSING_BYTE && Math.floor(v) === v && !Object.is(v, -0)) column[r] = v;
+        else (this.numeric[k] = widen(column, r))[r] = v;
+      } else column[r] = v;
     }
     for (let k = 0; k < this.textAt.length; k++) {
       const f = this.textAt[k];
@@ -115,18 +131,34 @@ export class CsvColumnSink {
   done(): CsvColumns {
     const rows = this.rows;
     const source = this.source;
-    const byNumber = new Map(this.numericNames.map((n, k) => [n, this.numeric[k].subarray(0, rows)]));
+    const byAnswer = new Map(this.numericNames.map((n, k) => [n, this.numeric[k].subarray(0, rows)]));
+    const byNumber = new Map<string, Float64Array>();
     const byText = new Map(this.textNames.map((n, k) => [n, this.text[k].done(rows)]));
     return {
       source,
       length: rows,
       number(name) {
-        const x = byNumber.get(name);
-        if (x === undefined) throw new Error(`column ${name} was not read as numbers`);
+        let x = byNumber.get(name);
+        if (x === undefined) {
+          const stored = byAnswer.get(name);
+          if (stored === undefined) throw new Error(`column ${name} was not read as numbers`);
+          x = stored instanceof Float64Array ? stored : answerValues(stored, rows);
+          byNumber.set(name, x);
+        }
         return x;
       },
       numbers(names) {
         return { length: rows, columns: names.map((n) => this.number(n)) };
+      },
+      answers(names) {
+        return {
+          length: rows,
+          columns: names.map((n) => {
+            const x = byAnswer.get(n);
+            if (x === undefined) throw new Error(`column ${n} was not read as numbers`);
+            return x;
+          }),
+        };
       },
       text(name) {
         const x = byText.get(name);
@@ -135,6 +167,13 @@ export class CsvColumnSink {
       },
     };
   }
+}
+
+/** A one-byte column as a Float64Array of the same capacity, its first `rows` values decoded (a value did not fit a byte). */
+function widen(column: Uint8Array, rows: number): Float64Array {
+  const out = new Float64Array(column.length);
+  out.set(answerValues(column, rows));
+  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { missingCode, type AnswerColumn } from './columns.js';
 
 /** The smallest and largest observed value over all cells of `data` (NaN ignored). */
 export function observedRange(data: readonly (readonly number[])[]): { min: number; max: number } {
@@ -32,13 +33,15 @@ export function reverseKey(
   return data.map((row) => row.map((v, j) => (flip.has(j) && !Number.isNaN(v) ? total - v : v)));
 }
 
-/** {@link observedRange} of column-stored data. */
-export function observedColumnRange(columns: readonly Float64Array[]): { min: number; max: number } {
+/** {@link observedRange} of column-stored data (Float64Array or one-byte answer columns). */
+export function observedColumnRange(columns: readonly AnswerColumn[]): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const col of columns) {
+    const missing = missingCode(col);
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
+      if (v === missing) continue;
       if (v < min) min = v;
       if (v > max) max = v;
     }

@@ -1,5 +1,6 @@
 import { closedForm, type Diagnostics } from '../diagnostics.js';
 import type { MissingPolicy } from '../data/covariance.js';
+import type { NumericColumns } from '../data/columns.js';
 import { alphaIfDropped } from '../reliability/cronbach_alpha.js';
 import { correctedItemTotal } from './corrected_item_total.js';
 import { itemDistribution } from './item_distribution.js';
@@ -81,7 +82,7 @@ export function itemWarnings(items: readonly ItemStatistics[]): string[] {
  * `use` does, and `itemStatistics` for each item. Matches psych::alpha 2.2.9 where the two
  * overlap; floor and ceiling shares follow Terwee et al. (2007, doi:10.1016/j.jclinepi.2006.03.012).
  */
-export function itemAnalysis(data: readonly (readonly number[])[], options: ItemSetOptions): ItemAnalysis {
+export function itemAnalysis(data: NumericColumns | readonly (readonly number[])[], options: ItemSetOptions): ItemAnalysis {
   const set = prepareItemSet(data, options);
   const items = itemStatistics(set);
   return {

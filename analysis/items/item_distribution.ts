@@ -1,3 +1,5 @@
+import { isNumericColumns, type NumericColumns } from '../data/columns.js';
+
 /** How one item's answers are spread: count, mean, SD, and the shares at the scale's ends. */
 export interface ItemDistribution {
   /** Answers given (non-missing values). */
@@ -17,10 +19,10 @@ export interface ItemDistribution {
  * for the scale bounds `min` and `max`. Floor and ceiling effects: a large share of answers at an
  * end of the scale hides differences between respondents (Terwee et al., 2007, flag 15 %;
  * doi:10.1016/j.jclinepi.2006.03.012). Mean and SD match psych::alpha 2.2.9's item.stats
- * (`mean`, `sd`, with na.rm = TRUE), and `n` its `n`.
+ * (`mean`, `sd`, with na.rm = TRUE), and `n` its `n`. `data`: one column per item, or rows × items.
  */
 export function itemDistribution(
-  data: readonly (readonly number[])[],
+  data: NumericColumns | readonly (readonly number[])[],
   j: number,
   scale: { readonly min: number; readonly max: number },
 ): ItemDistribution {
@@ -28,8 +30,8 @@ export function itemDistribution(
   let sum = 0;
   let atMin = 0;
   let atMax = 0;
-  for (const row of data) {
-    const v = row[j];
+  const x = isNumericColumns(data) ? data.columns[j].subarray(0, data.length) : data.map((row) => row[j]);
+  for (const v of x) {
     if (Number.isNaN(v)) continue;
     n++;
     sum += v;
@@ -38,8 +40,7 @@ export function itemDistribution(
   }
   const mean = n > 0 ? sum / n : NaN;
   let ss = 0;
-  for (const row of data) {
-    const v = row[j];
+  for (const v of x) {
     if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
   }
   return {

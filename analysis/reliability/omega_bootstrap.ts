@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import type { NumericColumns } from '../data/columns.js';
 import { bootstrapInterval, type BootstrapInterval, type BootstrapOptions } from './bootstrap_interval.js';
 import { oneFactorOmega } from './omega_total.js';
 import { centreRows, resampledCovariance } from './resampled_covariance.js';
@@ -12,7 +13,7 @@ import { centreRows, resampledCovariance } from './resampled_covariance.js';
  * for omega; semTools/MBESS's `ci.reliability(type = "omega", interval.type = "perc")` is the R
  * counterpart (R's random stream differs, so the limits agree only within Monte Carlo error).
  */
-export function omegaBootstrapInterval(data: readonly (readonly number[])[], options: BootstrapOptions = {}): BootstrapInterval {
+export function omegaBootstrapInterval(data: NumericColumns | readonly (readonly number[])[], options: BootstrapOptions = {}): BootstrapInterval {
   const rows = centreRows(data);
   return bootstrapInterval(rows.n, (counts) => resampledOmega(resampledCovariance(rows, counts)), options);
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { listwiseCorrelation } from '../efa/column_correlation.js';
+import { correlationOfColumns } from '../efa/column_correlation.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { factorAnalysis } from '../efa/factor_analysis.js';
 import { extractFactors } from '../efa/extract_factors.js';
@@ -37,10 +38,10 @@ export interface SchmidLeimanOmega {
  * loadings g = Λγ, group loadings Λ_j √(1 − γ_j²); items whose g is negative are reverse-keyed.
  * With V_t the sum of the keyed correlation matrix and u² = 1 − h² the uniquenesses,
  * ω_h = (Σg)²/V_t, ω_t = (V_t − Σu²)/V_t and α = (V_t − p)/V_t · p/(p − 1).
- * Listwise deletion. Matches psych::omega 2.2.9 (fm = "minres", rotate = "oblimin", option = "equal").
+ * Listwise deletion; `data` one column per item (as the CSV reader stores it) or rows × items. Matches psych::omega 2.2.9 (fm = "minres", rotate = "oblimin", option = "equal").
  */
 export function omegaSchmidLeiman(
-  data: readonly (readonly number[])[],
+  data: NumericColumns | readonly (readonly number[])[],
   { items, nfactors }: { items: readonly string[]; nfactors: number },
 ): SchmidLeimanOmega {
   const p = items.length;
@@ -48,10 +49,11 @@ export function omegaSchmidLeiman(
   if (!Number.isInteger(nfactors) || nfactors < 1 || nfactors > p - 1) {
     throw new InputError('nfactors', `nfactors must be a whole number from 1 to ${p - 1}; got ${nfactors}.`);
   }
-  const rows = data.filter((row) => row.every((v) => !Number.isNaN(v)));
-  const n = rows.length;
+  // the reader's columns as they are (no row arrays); rows × items from other callers
+  const { columns, length } = isNumericColumns(data) ? data : columnsFromRows(data, p);
+  if (columns.length !== p) throw new InputError('items', `the data have ${columns.length} columns for ${p} items.`);
+  const { r, n } = correlationOfColumns(columns, length, 'listwise');
   if (n < 3) throw new InputError('csv', `the data have ${n} complete row${n === 1 ? '' : 's'}; omega needs more.`);
-  const r = listwiseCorrelation(rows).r;
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
     if (!Number.isFinite(r[i][j])) throw new InputError('items', `the correlation of ${items[i]} and ${items[j]} cannot be computed (an item has no variance).`);
   }

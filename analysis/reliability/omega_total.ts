@@ -1,5 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
-import { covariance } from '../data/covariance.js';
+import { columnCovariance } from '../data/covariance.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 import { InputError } from '../errors.js';
 import { fitCovariance } from '../sem/fit_covariance.js';
 import { parseModelSyntax } from '../sem/model_syntax.js';
@@ -75,7 +76,8 @@ export function oneFactorOmega(cov: readonly (readonly number[])[], n = 100, ite
   };
 }
 
-/** `oneFactorOmega` of the rows of complete `data`, with the N-divisor covariance matrix. */
-export function oneFactorOmegaOfRows(data: readonly (readonly number[])[], items?: readonly string[]): OneFactorOmega {
-  return oneFactorOmega(covariance(data, { missing: 'listwise', divisor: 'n' }).cov, data.length, items);
+/** `oneFactorOmega` of complete `data` (one column per item, or rows × items), with the N-divisor covariance matrix. */
+export function oneFactorOmegaOfRows(data: NumericColumns | readonly (readonly number[])[], items?: readonly string[]): OneFactorOmega {
+  const { columns, length } = isNumericColumns(data) ? data : columnsFromRows(data, data.length > 0 ? data[0].length : 0);
+  return oneFactorOmega(columnCovariance(columns, length, { missing: 'listwise', divisor: 'n' }).cov, length, items);
 }

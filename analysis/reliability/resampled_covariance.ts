@@ -1,3 +1,5 @@
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
+
 /** Complete rows prepared for fast resampling: centred at their means, stored row by row. */
 export interface CentredRows {
   readonly n: number;
@@ -6,15 +8,18 @@ export interface CentredRows {
   readonly values: Float64Array;
 }
 
-/** Centres complete rows at their column means (covariances do not depend on the centre). */
-export function centreRows(data: readonly (readonly number[])[]): CentredRows {
-  const n = data.length;
-  const p = n > 0 ? data[0].length : 0;
-  const means = new Float64Array(p);
-  for (const row of data) for (let j = 0; j < p; j++) means[j] += row[j];
-  for (let j = 0; j < p; j++) means[j] /= n;
+/** Centres complete data (one column per variable, or rows) at their column means (covariances do not depend on the centre). */
+export function centreRows(data: NumericColumns | readonly (readonly number[])[]): CentredRows {
+  const { columns, length: n } = isNumericColumns(data) ? data : columnsFromRows(data, data.length > 0 ? data[0].length : 0);
+  const p = columns.length;
   const values = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) values[i * p + j] = data[i][j] - means[j];
+  for (let j = 0; j < p; j++) {
+    const col = columns[j];
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += col[i];
+    mean /= n;
+    for (let i = 0; i < n; i++) values[i * p + j] = col[i] - mean;
+  }
   return { n, p, values };
 }
 

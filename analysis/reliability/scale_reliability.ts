@@ -1,4 +1,5 @@
 import type { Diagnostics } from '../diagnostics.js';
+import type { NumericColumns } from '../data/columns.js';
 import { InputError } from '../errors.js';
 import type { MissingPolicy } from '../data/covariance.js';
 import type { ItemScale } from '../items/keyed_items.js';
@@ -60,9 +61,10 @@ export interface ScaleReliability {
  * interval with psych's n (the rows given, after listwise deletion when that applies), and the
  * item table of `itemStatistics`. Under listwise deletion also omega total from a one-factor
  * maximum-likelihood model of the N-divisor covariance matrix, unbounded as lavaan's (`oneFactorOmega`; McDonald, 1999)
- * with a seeded percentile bootstrap interval over the complete rows.
+ * with a seeded percentile bootstrap interval over the complete rows. `data`: one column per item
+ * as the CSV reader stores it (never copied into rows), or rows × items.
  */
-export function scaleReliability(data: readonly (readonly number[])[], options: ScaleReliabilityOptions): ScaleReliability {
+export function scaleReliability(data: NumericColumns | readonly (readonly number[])[], options: ScaleReliabilityOptions): ScaleReliability {
   const { level = 0.95, bootstrap = 1000, seed = 1 } = options;
   if (!(level > 0 && level < 1)) throw new InputError('level', `level must be between 0 and 1; got ${level}.`);
   if (!Number.isInteger(bootstrap) || bootstrap < 0) {

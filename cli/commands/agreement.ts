@@ -5,6 +5,7 @@ import { agreement, type AgreementResult } from '../../analysis/agreement/agreem
 import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
 import { NULL_DISTRIBUTIONS, type NullDistribution } from '../../analysis/agreement/null_variance.js';
 import { observedColumnRange, reverseKeyColumns } from '../../analysis/data/reverse_key.js';
+import { answerValues, type AnswerColumns } from '../../analysis/data/columns.js';
 import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -61,12 +62,16 @@ export function register(program: Command): void {
         if (j < 0) throw new InputError('--reverse', `--reverse names "${name}", which is not one of --items (${items.join(', ')}).`);
         return j;
       });
-      const data = readCsv(o.csv, { numbers: [{ names: items, argument: '--items' }], texts: [{ names: [o.group], argument: '--group' }] });
-      const x = data.numbers(items);
+      // ratings one byte each (a column with other values falls back to eight bytes)
+      const data = readCsv(o.csv, { numbers: [{ names: items, argument: '--items', compact: true }], texts: [{ names: [o.group], argument: '--group' }] });
+      let x: AnswerColumns = data.answers(items);
       if (columns.length > 0) {
         // the scale is min … min + A − 1; without --scale-min its lowest option is 1, or the data's minimum when below 1
         const lowest = scaleMin ?? Math.min(1, observedColumnRange(x.columns).min);
-        reverseKeyColumns(x.columns, columns, { min: lowest, max: lowest + scalePoints - 1 });
+        // the reversed items as doubles (min + max − x need not fit a byte)
+        const keyed = x.columns.map((col, j) => (columns.includes(j) ? answerValues(col, x.length) : col));
+        reverseKeyColumns(keyed as Float64Array[], columns, { min: lowest, max: lowest + scalePoints - 1 });
+        x = { length: x.length, columns: keyed };
       }
       const units = data.text(o.group);
       emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance, criteria }), o.json === true, render);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { omegaSchmidLeiman, type SchmidLeimanOmega } from '../../analysis/index.js';
-import { numericRows, readCsv } from '../io/csv.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { omegaSchmidLeiman, type SchmidLeimanOmega } from '../../analysis/reliability/omega_schmid_leiman.js';
+import { readCsv } from '../io/csv.js';
 import { parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .action((opts: { csv: string; items: string; nfactors: string; json?: boolean }) => {
       const items = parseList(opts.items, '--items', { min: 3 });
       const nfactors = parseNumber(opts.nfactors, '--nfactors', { integer: true, min: 1, max: items.length - 1 });
-      const data = numericRows(readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }], rowArrays: true }), items);
+      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }] }).numbers(items);
       emit(omegaSchmidLeiman(data, { items, nfactors }), opts.json === true, render);
     });
 }

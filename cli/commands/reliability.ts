@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { scaleReliability, type ScaleReliability } from '../../analysis/index.js';
-import { numericRows, readCsv } from '../io/csv.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { scaleReliability, type ScaleReliability } from '../../analysis/reliability/scale_reliability.js';
+import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
 
@@ -69,7 +70,7 @@ export function register(program: Command): void {
       const level = parseNumber(opts.level, '--level', { min: 0.5, max: 0.999 });
       const bootstrap = parseNumber(opts.bootstrap, '--bootstrap', { integer: true, min: 0, max: 100000 });
       const seed = parseNumber(opts.seed, '--seed', { integer: true, min: 0, max: 4294967295 });
-      const data = numericRows(readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }], rowArrays: true }), items);
+      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }] }).numbers(items);
       const result = scaleReliability(data, { items, reverse, scaleMin, scaleMax, missing, level, bootstrap, seed });
       emit(result, opts.json === true, render);
     });

@@ -27,7 +27,7 @@ describe('keyItems', () => {
     expect(k.data.map((r) => r[0])).toEqual([7, 6, 3, 2]);
     const set = prepareItemSet(data, { items, reverse: ['a'] });
     expect(set.n).toBe(3);
-    expect(set.data.map((r) => r[0])).toEqual([7, 6, 3]);
+    expect(Array.from(set.data.columns[0])).toEqual([7, 6, 3]);
   });
 
   it('uses stated bounds, and one stated bound with the other observed', () => {
