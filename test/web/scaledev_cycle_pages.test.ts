@@ -122,30 +122,36 @@ describe.each([
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser(device);
-  }, 60_000);
+    await signIn(await browser.page());
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
   });
 
   it('shows the pilot run, the draft editor with its change log and the version comparison', async () => {
     const page = await browser.page();
-    await signIn(page);
     await visit(page, pages.pilot, `cycle-01-pilot-run-${label}`);
+    await page.screenshot({ path: join(DIR, `cycle-01b-pilot-run-${label}-viewport.png`) });
     const flagged = await page.getByTestId('pilot-flagged').locator('tbody code').allTextContents();
     expect(flagged).toEqual(['SxA_3', 'RxC_5', 'TxA_2']);
     await visit(page, pages.editor, `cycle-02-draft-editor-${label}`);
+    await page.screenshot({ path: join(DIR, `cycle-02a-draft-editor-${label}-top.png`) });
+    await page.locator('code', { hasText: /^TxA_9$/ }).first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(DIR, `cycle-02b-draft-editor-${label}-revised-item.png`) });
     const body = await page.locator('main').textContent();
     expect(body).toContain('TxA_9');
     expect(body).toMatch(/SxA_3/);
     expect(await page.locator(`a[href="${pages.pilot}"]`).count()).toBeGreaterThan(0);
     await visit(page, pages.compare, `cycle-03-compare-v1-v2-${label}`);
+    expect(await page.locator('#from').inputValue()).toBe('v1');
+    expect(await page.locator('#to').inputValue()).toBe('v2');
+    expect(await page.locator('#to option[value="v2"]').textContent()).toBe('v2 (draft)');
     const compare = await page.locator('main').textContent();
     for (const id of ['SxA_3', 'RxC_5', 'TxA_2', 'TxA_9']) expect(compare).toContain(id);
-  });
+  }, 180_000);
 
   it('shows the panel list, the panel with its progress and results, and the expert page', async () => {
     const page = await browser.page();
-    await signIn(page);
     await visit(page, pages.panels, `cycle-04-panels-${label}`);
     expect(await page.getByTestId('panels').textContent()).toContain('Content validity of v1');
     await visit(page, pages.panel, `cycle-05-panel-${label}`);
@@ -159,5 +165,5 @@ describe.each([
     expect(await expert.locator('.privacy').textContent()).toContain('not as an anonymous respondent');
     await expert.screenshot({ path: join(DIR, `cycle-06-expert-page-${label}.png`), fullPage: true });
     await expert.screenshot({ path: join(DIR, `cycle-06b-expert-page-${label}-viewport.png`) });
-  });
+  }, 180_000);
 });
