@@ -128,7 +128,7 @@ export function scaleDevelopmentCycle(backend: Backend): void {
       // The console shows the run: the flagged items with their reasons, and the action that makes a draft of them.
       const runPage = await api().get(`/admin/analyses/${queued.body.id}`).set(AUTH).set('Accept', 'text/html');
       expect(runPage.status).toBe(200);
-      const flaggedTable = /<table class="data" data-testid="pilot-flagged">([\s\S]*?)<\/table>/.exec(runPage.text)![1];
+      const flaggedTable = /<table class="data stack" data-testid="pilot-flagged">([\s\S]*?)<\/table>/.exec(runPage.text)![1];
       expect(flaggedTable.match(/<code>[A-Za-z_0-9]+<\/code>/g)).toEqual(['<code>SxA_3</code>', '<code>RxC_5</code>', '<code>TxA_2</code>']);
       expect(runPage.text).toContain('Make a draft from these verdicts');
 
