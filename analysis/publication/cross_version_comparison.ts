@@ -1,5 +1,6 @@
 import { DIMENSIONS, DIMENSION_NAMES, type Cell, type DimensionName } from '../sei_model.js';
 import { scoreAcrossVersions, type SharedItems, type VersionItems } from '../scoring/shared_items.js';
+import { finiteOrNull } from './finite.js';
 import { publishedSample } from './scale_developer.js';
 import type { PublicationWave, PublishedUnit, WavePublication } from './publish_wave.js';
 
@@ -18,6 +19,8 @@ export interface ComparedScores {
   readonly cells: Readonly<Record<Cell, number>>;
   readonly dimensions: Readonly<Record<DimensionName, number>>;
   readonly seiCi: number;
+  /** Misalignment M on the shared items, its z standardized against the earlier wave's units (null when z is undefined). */
+  readonly misalignment: number | null;
 }
 
 /** Scores of the current wave against an earlier wave answered on another instrument version, on their shared items only. */
@@ -31,7 +34,8 @@ export interface CrossVersionComparison {
     readonly unitKey: string;
     readonly earlier: ComparedScores;
     readonly current: ComparedScores;
-    readonly change: { readonly seiCi: number; readonly dimensions: Readonly<Record<DimensionName, number>> };
+    /** Current minus earlier; `misalignment` is the unit's drift across the two versions (on the shared items). */
+    readonly change: { readonly seiCi: number; readonly dimensions: Readonly<Record<DimensionName, number>>; readonly misalignment: number | null };
   }[];
   /** Units published in both waves that the comparison leaves out, with the reason. */
   readonly withheld: readonly { readonly unitKey: string; readonly reason: string }[];
@@ -46,7 +50,9 @@ export interface CrossVersionComparison {
  * respondents of their published units (not roll-ups), scored with the larger of the two
  * minimum group sizes; a unit is compared only when it was published in both waves, and it is
  * withheld when its shared-item scores would cover another number of respondents than its
- * publication did (two counts of one unit-wave must never differ by fewer than k).
+ * publication did (two counts of one unit-wave must never differ by fewer than k). Misalignment
+ * and drift use the shared items too: z against the earlier wave as baseline (scoreUnits), drift
+ * = M now − M then.
  */
 export function crossVersionComparison(
   scale: { readonly scaleMin: number; readonly scaleMax: number },
@@ -111,13 +117,17 @@ export function crossVersionComparison(
       withheld.push({ unitKey, reason: 'on the shared items its scores would cover another number of respondents than its publication did, so it is not compared' });
       continue;
     }
-    const pick = (s: typeof a): ComparedScores => ({ n: s.n, cells: s.cells, dimensions: s.dimensions, seiCi: s.seiCi });
+    const pick = (s: typeof a): ComparedScores => ({ n: s.n, cells: s.cells, dimensions: s.dimensions, seiCi: s.seiCi, misalignment: finiteOrNull(s.misalignment) });
     const dims = DIMENSIONS.map((d) => DIMENSION_NAMES[d]);
     units.push({
       unitKey,
       earlier: pick(a),
       current: pick(b),
-      change: { seiCi: b.seiCi - a.seiCi, dimensions: Object.fromEntries(dims.map((d) => [d, b.dimensions[d] - a.dimensions[d]])) as Record<DimensionName, number> },
+      change: {
+        seiCi: b.seiCi - a.seiCi,
+        dimensions: Object.fromEntries(dims.map((d) => [d, b.dimensions[d] - a.dimensions[d]])) as Record<DimensionName, number>,
+        misalignment: finiteOrNull(b.misalignment - a.misalignment),
+      },
     });
   }
   const dropped = columns.filter((id) => !shared.items.includes(id));

@@ -10,7 +10,7 @@ import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { finiteOrNull } from './finite.js';
 
 /** What flagged an item in the pilot, in the order of the purification steps. */
-export type PilotFlag = 'item-total' | 'floor' | 'ceiling' | 'wrong-cell' | 'low-loading' | 'non-invariant';
+export type PilotFlag = 'item-total' | 'floor' | 'ceiling' | 'cell-reliability' | 'wrong-cell' | 'low-loading' | 'non-invariant';
 
 /** The rules of the pilot's verdicts (conventional cut-offs, each with its source). */
 export const PILOT_THRESHOLDS = {
@@ -18,6 +18,8 @@ export const PILOT_THRESHOLDS = {
   rDrop: 0.3,
   /** Share of answers at the scale minimum or maximum above this: revise (a floor or ceiling effect; Terwee et al., 2007: 15%). */
   floorCeiling: 0.15,
+  /** A cell's α or ω below this is too unreliable (Nunnally, 1978: .70); an item whose removal raises the cell's α: revise. */
+  reliability: 0.7,
   /** Standardized CFA loading below this: revise (Hair et al., 2019: .40) … */
   loadingRevise: 0.4,
   /** … and below this: drop (the cell factor explains under 9% of the item's variance). */
@@ -35,6 +37,8 @@ export interface PilotItemStatistics {
   /** The cell's alpha without the item, and with it. */
   readonly alphaIfDropped: number | null;
   readonly cellAlpha: number | null;
+  /** The cell's ω total (psych::omega). */
+  readonly cellOmega: number | null;
   /** Correlation with the mean of the other items of its own cell (keyed). */
   readonly ownCellR: number | null;
   /** The other cell whose mean score the item correlates with most, and that correlation. */
@@ -137,6 +141,7 @@ function releasedFor(item: string, invariance: ScaleAnalysis['invariance']): str
  *   invariance across contexts (revise: the wording works differently in some context).
  * - **item statistics**: corrected item-total r within the cell below .30, or more than 15% of
  *   answers at the floor or ceiling (revise).
+ * - **cell reliability**: its cell's α or ω is below .70 and α rises without the item (revise).
  * A step below its minimum sample is skipped and said so; its rule then flags nothing. No R
  * function gives these verdicts; each statistic is checked against R where it is computed.
  */
@@ -192,6 +197,7 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
       rDrop: finiteOrNull(stat?.rDrop),
       alphaIfDropped: finiteOrNull(stat?.alphaIfDropped),
       cellAlpha: finiteOrNull(cellRow?.alpha),
+      cellOmega: finiteOrNull(cellRow?.omegaTotal),
       ownCellR,
       nearestOtherCell,
       nearestOtherCellR,
@@ -215,6 +221,12 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
     if (statistics.ceiling !== null && statistics.ceiling > t.floorCeiling) {
       flags.push('ceiling');
       reasons.push(`${Math.round(statistics.ceiling * 100)}% of answers are at the scale maximum (more than ${t.floorCeiling * 100}%)`);
+    }
+    const weakCell = (statistics.cellAlpha !== null && statistics.cellAlpha < t.reliability) || (statistics.cellOmega !== null && statistics.cellOmega < t.reliability);
+    if (weakCell && statistics.cellAlpha !== null && statistics.alphaIfDropped !== null && statistics.alphaIfDropped > statistics.cellAlpha) {
+      flags.push('cell-reliability');
+      const omega = statistics.cellOmega === null ? '' : ` and ω = ${round(statistics.cellOmega)}`;
+      reasons.push(`its cell ${item.cell} has α = ${round(statistics.cellAlpha)}${omega} (the target is ${t.reliability}), and without it α would rise to ${round(statistics.alphaIfDropped)}`);
     }
     if (ownCellR !== null && nearestOtherCellR !== null && nearestOtherCellR > ownCellR) {
       flags.push('wrong-cell');

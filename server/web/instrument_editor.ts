@@ -37,7 +37,9 @@ export interface ItemChangeNote {
 function evidenceText(c: VersionChange): string {
   const e = c.evidence;
   if (!e) return '';
-  const stats = Object.entries(e.statistics ?? {}).map(([k, v]) => `${k} ${typeof v === 'number' ? Number(v.toFixed(3)) : v}`);
+  const stats = Object.entries(e.statistics ?? {})
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? Number(v.toFixed(3)) : v}`);
   return [e.analysisId !== undefined ? `analysis ${e.analysisId}` : '', ...stats].filter(Boolean).join(', ');
 }
 

@@ -267,10 +267,12 @@ export async function instrumentVersionPage(s: Services, version: string, locale
 }
 
 export async function comparePage(s: Services, from: string, to: string) {
-  const versions = (await listInstrumentVersions(s.db)).map((v) => v.definition.version);
+  // Published versions and drafts (a draft is compared with its base while it is edited).
+  const history = await loadInstrumentHistory(s.db);
+  const published = new Set((await listInstrumentVersions(s.db)).map((v) => v.definition.version));
+  const versions = history.map((v) => ({ id: v.id, label: published.has(v.id) ? v.id : `${v.id} (draft)` }));
   const base = { versions, from, to };
   if (!from || !to) return { ...base, comparison: null };
-  const history = await loadInstrumentHistory(s.db);
   const stored = (id: string) => history.find((v) => v.id === id);
   const a = stored(from);
   const b = stored(to);

@@ -37,4 +37,34 @@ describe('pilotPurification on a seici simulate panel with three planted bad ite
     expect(r.validity).toHaveLength(3);
     console.log(`pilot purification of ${r.n} respondents × 72 items: ${seconds.toFixed(1)} s`);
   }, 300_000);
+
+  it('flags an item whose cell is below α/ω .70 and whose removal raises the cell α, and no item of a reliable cell', () => {
+    // 100 respondents in one context: the EFA and CFA are below their minimum samples (skipped, said so),
+    // reliability and item statistics run. SxC's items load .35 (α ≈ .5), SxC_8 hardly at all (.01).
+    const p = simulatePanel({ contexts: ['north'], unitsPerContext: 10, unitSize: { mean: 10, min: 10, max: 10 }, waves: ['W1'], loadings: { SxC: [0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.01] } }, 5);
+    const r = pilotPurification({
+      scaleMin: 1,
+      scaleMax: 7,
+      items: p.items.map((id) => ({ id, cell: p.map.items[id].cell as Cell, reverse: p.map.items[id].reverse ?? false })),
+      rows: p.answers.map((row) => [...row]),
+      contexts: p.context,
+      seed: 1,
+    });
+    expect(r.n).toBe(100);
+    expect(r.warnings.some((w) => /EFA/.test(w))).toBe(true);
+    const flagged = r.items.filter((i) => i.flags.includes('cell-reliability'));
+    expect(flagged.map((i) => i.item)).toContain('SxC_8');
+    for (const i of r.items) {
+      const s = i.statistics;
+      const rule = ((s.cellAlpha !== null && s.cellAlpha < 0.7) || (s.cellOmega !== null && s.cellOmega < 0.7)) && s.alphaIfDropped! > s.cellAlpha!;
+      expect(i.flags.includes('cell-reliability'), i.item).toBe(rule);
+      if (i.cell !== 'SxC') expect(s.cellAlpha!, i.item).toBeGreaterThan(0.7);
+    }
+    const sxc8 = r.items.find((i) => i.item === 'SxC_8')!;
+    expect(sxc8.statistics.cellAlpha!).toBeLessThan(0.7);
+    // revise for its cell's reliability; a drop only where a drop rule also applies (a noise item may correlate more with another cell)
+    expect(sxc8.verdict).not.toBe('keep');
+    if (sxc8.verdict === 'drop') expect(sxc8.flags.some((f) => f === 'wrong-cell' || f === 'low-loading')).toBe(true);
+    expect(sxc8.reasons.join('; ')).toMatch(/its cell SxC has α = 0\.\d+ and ω = 0\.\d+ \(the target is 0\.7\), and without it α would rise to 0\.\d+/);
+  }, 120_000);
 });

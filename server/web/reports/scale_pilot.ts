@@ -7,6 +7,7 @@ const FLAG_LABELS: Readonly<Record<string, string>> = {
   'item-total': 'low item-total r',
   floor: 'floor effect',
   ceiling: 'ceiling effect',
+  'cell-reliability': 'weakens an unreliable cell',
   'wrong-cell': 'wrong cell',
   'low-loading': 'low loading',
   'non-invariant': 'not invariant',

@@ -63,6 +63,12 @@ async function tracesImportedAfter(s: Services, unitKey: string, analysedAt: str
   return (await listTraceImports(s.db, unit.id)).some((i) => i.importedAt > analysedAt);
 }
 
+/** The stored invariance gate's statement when the run found that means do not compare across its contexts. */
+function storedGate(results: unknown): string | null {
+  const c = (results as { comparison?: { meansAcrossContexts?: unknown; statement?: unknown; contexts?: readonly unknown[] } | null }).comparison;
+  return c && c.meansAcrossContexts === false && (c.contexts?.length ?? 0) > 1 && typeof c.statement === 'string' ? c.statement : null;
+}
+
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
   readonly unit: { readonly key: string; readonly name: string; readonly n: number; readonly rollup: boolean };
@@ -80,6 +86,12 @@ export interface UnitReport {
   readonly aggregationJustified: boolean | null;
   /** True when the unit is the wave's only published unit: there is nothing to compare it with. */
   readonly onlyUnit: boolean;
+  /**
+   * The run's invariance gate when the wave's contexts fail scalar invariance (its statement, as
+   * stored): the organisation mean, the differences from it and z pool contexts whose means do
+   * not compare, so the report marks them. Null when the means compare or one context is present.
+   */
+  readonly invarianceGate: string | null;
   /** The dominant dimension by name (`Translational`). */
   readonly dominantLabel: string | null;
   readonly misalignment: number | null;
@@ -202,6 +214,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     lowestDimensionRwgj: lowest,
     aggregationJustified: lowest === null ? null : lowest >= 0.7,
     onlyUnit: current.visible.length === 1,
+    invarianceGate: storedGate(current.results),
     dominantLabel: dominantDimension ? DIMENSION_LABELS[dominantDimension] : null,
     misalignment: finiteOrNull(unit.misalignment),
     dominant: unit.dominant ?? null,
