@@ -29,7 +29,7 @@ beforeAll(async () => {
   server = await startDemoServer({ SEICI_TIME_ZONE: 'Europe/Berlin' });
   chrome = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   mkdirSync(SHOTS, { recursive: true });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await chrome?.close();
@@ -93,6 +93,8 @@ describe.each(DEVICES)('every page on a %s', (label, device) => {
       const promise = lang === 'en' ? /at least 5 people/g : /mindestens 5 Personen/g;
       expect(text.match(promise) ?? [], `${lang}: ${text.slice(0, 600)}`).toHaveLength(1);
       expect(await pageProblems(page)).toEqual([]);
+      const heights = await page.locator('.sd-question').evaluateAll((qs) => qs.map((q) => q.getBoundingClientRect().height));
+      console.log(`survey page (${lang}) on a ${label}: ${heights.length} questions on page 1, tallest ${Math.round(Math.max(...heights))} px, median ${Math.round(heights.sort((a, b) => a - b)[heights.length >> 1])} px`);
       await page.screenshot({ path: join(SHOTS, `${label}-survey-${lang}-top.png`) });
       await ctx.close();
     }
