@@ -107,6 +107,7 @@ describe.each(DEVICES)('every page on a %s', (label, device) => {
       opensAt: new Date(now + 30 * DAY).toISOString(),
       closesAt: new Date(now + 40 * DAY).toISOString(),
       unitKeys: ['eng-U1'],
+      locales: ['en', 'de'],
     });
     expect(later.status).toBe(201);
     const closing = await api<{ id: number }>(server.url, 'POST', '/api/v1/waves', {
@@ -114,6 +115,7 @@ describe.each(DEVICES)('every page on a %s', (label, device) => {
       opensAt: new Date(now - DAY).toISOString(),
       closesAt: new Date(now + DAY).toISOString(),
       unitKeys: ['eng-U1'],
+      locales: ['en', 'de'],
     });
     expect(closing.status).toBe(201);
     const closedLink = await link(closing.body.id);
@@ -185,7 +187,8 @@ describe.each(DEVICES)('every page on a %s', (label, device) => {
       const path = queue.shift()!;
       if (seen.has(pattern(path))) continue;
       seen.set(pattern(path), path);
-      const res = await page.goto(`${server.url}${path}`);
+      // A page that reloads itself (the scale-developer report while it computes) can abort the next navigation: go again once.
+      const res = await page.goto(`${server.url}${path}`).catch(() => page.goto(`${server.url}${path}`));
       // The scale-developer report answers 202 while it computes in the background, with a page that says so.
       expect(res?.status(), path).toBe(path.endsWith('/scale-report') && res?.status() === 202 ? 202 : 200);
       expect(await pageProblems(page), path).toEqual([]);
