@@ -20,7 +20,7 @@ export interface RatingQuestionJson {
 export type RespondentQuestionJson = SurveyQuestionJson | RatingQuestionJson;
 
 /** The questionnaire as the respondent page shows it. */
-export type RespondentSurveyJson = Omit<SurveyJson, 'pages' | 'progressBarType'> & {
+export type RespondentSurveyJson = Omit<SurveyJson, 'pages' | 'progressBarType' | 'description'> & {
   readonly progressBarType: 'questions';
   readonly pages: readonly (Omit<SurveyJson['pages'][number], 'elements'> & { readonly elements: readonly RespondentQuestionJson[] })[];
 };
@@ -32,7 +32,9 @@ export type RespondentSurveyJson = Omit<SurveyJson, 'pages' | 'progressBarType'>
  * the button's text, which respondent.js gives to screen readers), with "not applicable /
  * don't know" as a last value of its own (`none`, stored as null, never a scale point), which
  * the page sets apart. A nominal question (the interface role) stays a list of choices. The
- * progress bar counts answered questions rather than pages.
+ * progress bar counts answered questions rather than pages. The questionnaire's own privacy
+ * statement is left out: the page's header states it (respondentTexts' `privacy`), once, in
+ * words that hold even without JavaScript.
  */
 export function ratingLayout(survey: SurveyJson, version: InstrumentVersion, locale: Locale): RespondentSurveyJson {
   const items = new Map(version.items.map((i) => [i.id, i]));
@@ -53,8 +55,9 @@ export function ratingLayout(survey: SurveyJson, version: InstrumentVersion, loc
       maxRateDescription: labels[labels.length - 1],
     };
   };
+  const { description: _privacyStatement, ...rest } = survey;
   return {
-    ...survey,
+    ...rest,
     progressBarType: 'questions',
     pages: survey.pages.map((page) => ({ ...page, elements: page.elements.map(question) })),
   };

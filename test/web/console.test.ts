@@ -35,7 +35,11 @@ async function accessibilityProblems(p: Page): Promise<string[]> {
   });
 }
 
-/** Charts that do not fill their card: the SVG narrower than the card's content box. */
+/**
+ * Charts that do not fill their card: the SVG narrower than the card's content box (or, on a
+ * screen, wider). On a phone a chart keeps its drawn size so that its labels stay readable, and
+ * is swiped across inside its card: there it may be wider than the card, never smaller than drawn.
+ */
 async function chartsNotFilling(p: Page): Promise<string[]> {
   return p.evaluate(() =>
     [...document.querySelectorAll('figure.chart')].flatMap((f, k) => {
@@ -44,6 +48,12 @@ async function chartsNotFilling(p: Page): Promise<string[]> {
       const style = getComputedStyle(f);
       const inner = f.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       const width = svg.getBoundingClientRect().width;
+      const phone = window.innerWidth <= 640;
+      if (phone) {
+        const drawn = svg.width.baseVal.value;
+        if (width < inner - 2) return [`chart ${k + 1} is ${Math.round(width)} px wide in a ${Math.round(inner)} px card`];
+        return width < drawn - 1 ? [`chart ${k + 1} is shrunk to ${Math.round((100 * width) / drawn)}% of its drawn size on a phone`] : [];
+      }
       return Math.abs(width - inner) > 2 ? [`chart ${k + 1} is ${Math.round(width)} px wide in a ${Math.round(inner)} px card`] : [];
     }),
   );

@@ -194,7 +194,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
   const rules = diagnosis ? stored!.rules : undefined;
   const breakpointSource = !diagnosis
     ? unit.rollup ? 'Breakpoints are diagnosed per unit, not for roll-ups.' : 'Breakpoints could not be evaluated.'
-    : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length} shift(s) found by the change-point detector beyond the rules; evaluated when the analysis ran.`;
+    : `Rules ${rules!.version}${rules!.lockedBy ? `, locked when "${rules!.lockedBy.waveName}" opened on ${rules!.lockedBy.lockedAt.slice(0, 10)}` : ' (locked by no wave)'}; ${diagnosis.changePoints.length === 0 ? 'no shift' : diagnosis.changePoints.length === 1 ? '1 shift' : `${diagnosis.changePoints.length} shifts`} found by the change-point detector beyond the rules; evaluated when the analysis ran.`;
   // The registry is checked as the report is read (not a statistic): a commitment or a broken chain found since the run counts.
   const registry = rules?.used ? await checkRuleCommitment(s, waveId, rules.used) : null;
   const preregistration = rules ? preregistrationSentence(registry ? { ...rules, ...registry } : rules) : null;
