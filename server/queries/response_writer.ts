@@ -10,12 +10,13 @@ import type { ResponseWrite } from './responses.js';
  */
 export class ProcessGoneError extends Error {}
 
-/** What became of one write: stored, or lost to a concurrent write for the same invitation (the caller re-reads and judges again). */
+/** What became of one write: stored, or lost to a concurrent write for the same token (the caller re-reads and judges again). */
 export type WriteOutcome = 'stored' | 'conflict';
 
 export type WriteOperation =
   | { readonly kind: 'insert'; readonly write: ResponseWrite }
-  | { readonly kind: 'update'; readonly responseId: number; readonly write: ResponseWrite };
+  | { readonly kind: 'update'; readonly responseId: number; readonly write: ResponseWrite }
+  | { readonly kind: 'rekey'; readonly responseId: number; readonly responseKey: string };
 
 interface Queued {
   readonly op: WriteOperation;
@@ -30,9 +31,9 @@ interface Queued {
  * durable as a commit of its own (SQLite's synchronous=FULL fsyncs the WAL at each commit),
  * while one fsync covers many submissions instead of one.
  *
- * No write in a batch can abort the others: an insert for an invitation that has an answer set
- * already does nothing (`on conflict do nothing`) and reports 'conflict', as does an update of
- * an answer set that is no longer partial. Should a batch fail anyway, each of its writes is
+ * No write in a batch can abort the others: an insert under a response key that has an answer
+ * set already does nothing (`on conflict (response_key) do nothing`) and reports 'conflict', as
+ * does an update of an answer set that is no longer partial. No write touches an invitation. Should a batch fail anyway, each of its writes is
  * committed alone so that only the faulty one fails.
  *
  * On SQLite the batches are committed by a writer thread with its own connection
@@ -49,9 +50,17 @@ export abstract class ResponseWriter {
 
   constructor(private readonly maxBatch = 256) {}
 
-  /** Stores the first answer set of an invitation. */
+  /** Stores the first answer set of a token, under its response key. */
   insert(write: ResponseWrite): Promise<WriteOutcome> {
     return this.enqueue({ kind: 'insert', write });
+  }
+
+  /**
+   * Re-keys an answer set written before response keys: sets its response key and clears its
+   * invitation id in one statement; 'conflict' when another request did it first.
+   */
+  rekey(responseId: number, responseKey: string): Promise<WriteOutcome> {
+    return this.enqueue({ kind: 'rekey', responseId, responseKey });
   }
 
   /** Replaces a partial answer set (and completes it when `write.complete`), unless it is no longer partial. */
@@ -188,12 +197,16 @@ export class SqliteThreadWriter extends ResponseWriter {
 }
 
 async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
+  if (op.kind === 'rekey') {
+    const changed = await trx('responses').where({ id: op.responseId }).whereNull('response_key').update({ response_key: op.responseKey, invitation_id: null });
+    return Number(changed) === 1 ? 'stored' : 'conflict';
+  }
   const w = op.write;
   let stored: boolean;
   if (op.kind === 'insert') {
     const rows = await trx('responses')
       .insert({
-        invitation_id: w.invitationId,
+        response_key: w.responseKey,
         wave_id: w.waveId,
         unit_id: w.unitId,
         role: w.role,
@@ -204,7 +217,7 @@ async function apply(trx: Db, op: WriteOperation): Promise<WriteOutcome> {
         saved_on: w.savedOn,
         resume_page: w.resumePage ?? null,
       })
-      .onConflict('invitation_id')
+      .onConflict('response_key')
       .ignore()
       .returning('id');
     stored = rows.length === 1;
