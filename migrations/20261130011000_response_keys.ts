@@ -17,8 +17,13 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('responses', (t) => {
     t.integer('invitation_id').nullable().alter();
   });
-  const closed = knex('waves').where('status', 'closed').orWhere('closes_at', '<=', new Date().toISOString()).select('id');
-  await knex('responses').whereIn('wave_id', closed).whereNotNull('invitation_id').update({ invitation_id: null });
+  await unlinkClosedWaves(knex, new Date().toISOString());
+}
+
+/** Clears the invitation id of every answer set of a wave closed by `now` (by status or by its closing time); returns how many. */
+export async function unlinkClosedWaves(knex: Knex, now: string): Promise<number> {
+  const closed = knex('waves').where('status', 'closed').orWhere('closes_at', '<=', now).select('id');
+  return Number(await knex('responses').whereIn('wave_id', closed).whereNotNull('invitation_id').update({ invitation_id: null }));
 }
 
 export async function down(): Promise<void> {
