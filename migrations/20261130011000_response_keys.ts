@@ -26,6 +26,15 @@ export async function unlinkClosedWaves(knex: Knex, now: string): Promise<number
   return Number(await knex('responses').whereIn('wave_id', closed).whereNotNull('invitation_id').update({ invitation_id: null }));
 }
 
-export async function down(): Promise<void> {
-  throw new Error('20261130011000_response_keys cannot be undone: the invitation links it removed are gone by design.');
+/**
+ * Drops the response keys (answer sets stored under one can no longer be found by their token).
+ * `invitation_id` stays nullable: the links this migration and the closes cut are not restored.
+ */
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('responses', (t) => {
+    t.dropUnique(['response_key']);
+  });
+  await knex.schema.alterTable('responses', (t) => {
+    t.dropColumn('response_key');
+  });
 }
