@@ -223,7 +223,7 @@ export async function run(): Promise<string> {
       { name: 'SQLite, 1 process', env: { SEICI_DATA_DIR: join(dir, 'one') } },
       { name: 'SQLite, 2 HTTP processes + 1 writer', env: { SEICI_DATA_DIR: join(dir, 'two'), SEICI_PROCESSES: '2' } },
     ];
-    if (postgres) setups.push({ name: 'PostgreSQL, 2 processes', env: { SEICI_DATA_DIR: join(dir, 'pg'), DATABASE_URL: postgres.url, SEICI_PROCESSES: '2' } });
+    if (postgres) setups.push({ name: 'PostgreSQL, 2 processes', env: { SEICI_DATA_DIR: join(dir, 'pg'), DATABASE_URL: postgres.url, SEICI_PROCESSES: '2', SEICI_SECRET: 'bench-response-key-secret-0123456789abcdef' } });
     const rows: Row[] = [];
     let answers: string[] = [];
     for (const setup of setups) {

@@ -15,6 +15,7 @@ import type { Mailer } from './mail.js';
 import { openApiDocument } from './openapi.js';
 import { packageDir, PROJECT_ROOT, VIEWS_DIR } from './paths.js';
 import { invitationLookup } from './queries/invitation_lookup.js';
+import { loadResponseKey } from './response_key.js';
 import { KnexResponseWriter, SqliteThreadWriter, type ResponseWriter } from './queries/response_writer.js';
 import { answerIntake, headersOf } from './routes/answer_intake.js';
 import { apiRoutes } from './routes/api.js';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): App {
     responses:
       deps.responses ??
       (isPostgres(deps.db) ? new KnexResponseWriter(deps.db) : new SqliteThreadWriter(sqliteFilename(deps.db), deps.config.sqliteSynchronous)),
+    responseKey: loadResponseKey(deps.config),
     invitations: invitationLookup(deps.db),
   };
   services.analyses.diagnoseWith((wave) => waveDiagnosisInput(services, wave));

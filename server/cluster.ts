@@ -104,7 +104,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
 /** Commits a worker's batch through the primary's writer (joining the batches of the other workers) and answers it. */
 async function serveWrites(writer: ResponseWriter, worker: Worker, message: WriteRequest): Promise<void> {
   if (message?.seici !== 'write') return;
-  const settled = await Promise.allSettled(message.ops.map((op) => (op.kind === 'insert' ? writer.insert(op.write) : writer.updatePartial(op.responseId, op.write))));
+  const settled = await Promise.allSettled(message.ops.map((op) => (op.kind === 'insert' ? writer.insert(op.write) : op.kind === 'rekey' ? writer.rekey(op.responseId, op.responseKey) : writer.updatePartial(op.responseId, op.write))));
   const reply: WriteReply = {
     seici: 'written',
     id: message.id,

@@ -55,6 +55,11 @@ export interface Config {
    */
   readonly secret?: string;
   /**
+   * SEICI_RESPONSE_KEY_FILE: a file holding the key answer sets are stored under (server/response_key.ts),
+   * used when SEICI_SECRET is not set; one of the two is required with DATABASE_URL.
+   */
+  readonly responseKeyFile?: string;
+  /**
    * The Ed25519 key that signs pre-registration commitments (SEICI_SIGNING_KEY, PEM or base64
    * PKCS#8), held outside the database. Absent: the server refuses to commit (503) and reports
    * say that their commitments cannot be checked; it never makes up a key.
@@ -129,6 +134,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       surveyTokenFailures: rateLimit(env, 'SEICI_RATE_SURVEY_TOKEN', { limit: 30, windowSeconds: 900 }),
     },
     secret,
+    responseKeyFile: env.SEICI_RESPONSE_KEY_FILE ? resolve(env.SEICI_RESPONSE_KEY_FILE) : undefined,
     signingKey: signingKey(env.SEICI_SIGNING_KEY),
   };
 }

@@ -7,6 +7,7 @@ import { demoSupplementaryAnswers, demoTeamTraits, seedDemoResearch, type DemoWa
 import { createInvitations, surveyUrl } from './handlers/invitations.js';
 import { insertInvitations } from './queries/invitations.js';
 import { insertResponse } from './queries/responses.js';
+import { responseKeyOf } from './response_key.js';
 import { findUnitByKey, insertUnit } from './queries/units.js';
 import { insertWave, setWaveStatus } from './queries/waves.js';
 import type { Services } from './services.js';
@@ -114,13 +115,12 @@ export async function seedDemo(s: Services): Promise<string[]> {
         const token = newToken();
         const unitId = unitIds.get(panel.unit[r])!;
         await insertInvitations(trx, waveId, unitId, [hashToken(token)], isoDate(new Date(w.opens)));
-        const invitation = await trx('invitations').where({ token_hash: hashToken(token) }).first('id');
         const answers = {
           ...Object.fromEntries(panel.items.map((id, j) => [id, Number.isNaN(panel.answers[r][j]) ? null : panel.answers[r][j]])),
           ...demoSupplementaryAnswers(traits.get(panel.unit[r])!, answerRng),
         };
         await insertResponse(trx, {
-          invitationId: Number(invitation.id),
+          responseKey: responseKeyOf(s.responseKey, token),
           waveId,
           unitId,
           role: null,

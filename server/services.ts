@@ -19,6 +19,8 @@ export interface Services {
   readonly analyses: AnalysisRunner;
   /** Stores answer sets with group commit. */
   readonly responses: ResponseWriter;
+  /** The key answer sets are stored under, held outside the database (server/response_key.ts). */
+  readonly responseKey: Buffer;
   /** Finds what a survey token opens, on the answer path. */
   readonly invitations: InvitationLookup;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError } from '../../analysis/errors.js';
 import { readServerConfig } from '../io/server_config.js';
 
 interface ServeFlags {
@@ -15,6 +16,14 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'the data directory for the SQLite database (default SEICI_DATA_DIR or ./data)')
     .action(async (flags: ServeFlags) => {
       const config = await readServerConfig(flags);
+      const { ConfigError } = await import('../../server/config.js');
+      const { loadResponseKey } = await import('../../server/response_key.js');
+      try {
+        loadResponseKey(config);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new InputError('environment', err.message);
+        throw err;
+      }
       const { runServer } = await import('../../server/cluster.js');
       await runServer(config);
     });

@@ -1,13 +1,12 @@
 import { LOCALES, type Locale } from '../../instrument/locale.js';
 import { NOT_APPLICABLE_LABEL } from '../../instrument/response_format.js';
 import { questionnaire } from '../instrument_source.js';
-import { findInvitation } from '../queries/invitations.js';
+import { findToken } from './responses.js';
 import { toWave, type WaveRecord } from '../queries/waves.js';
 import { negotiateLocale } from '../respondent/negotiate_locale.js';
 import { ratingLayout } from '../respondent/rating_layout.js';
 import { fill, formatMoment, LANGUAGE_NAMES, respondentTexts } from '../respondent/texts.js';
 import type { Services } from '../services.js';
-import { hashToken } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
 
 export interface Page {
@@ -53,7 +52,7 @@ export function respondentTimeZone(s: Services): string {
  * zone. Nothing on these pages names the wave: respondents see the questionnaire's title.
  */
 export async function respondentPage(s: Services, token: string, request: LanguageRequest): Promise<Page> {
-  const invitation = await findInvitation(s.db, hashToken(token));
+  const invitation = (await findToken(s, token))?.invitation;
   if (!invitation) {
     const locale = respondentLocale(LOCALES, request);
     const t = respondentTexts(locale).messages;

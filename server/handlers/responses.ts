@@ -8,6 +8,7 @@ import type { ResponseWrite } from '../queries/responses.js';
 import { toWave } from '../queries/waves.js';
 import type { ResponseSubmit } from '../schemas.js';
 import type { Services } from '../services.js';
+import { responseKeyOf } from '../response_key.js';
 import { hashToken, pendingTag } from '../tokens.js';
 import { effectiveStatus } from './waves.js';
 import { fill, respondentTexts } from '../respondent/texts.js';
@@ -22,11 +23,28 @@ export interface SavedResponse {
 }
 
 /**
+ * What a token opens: its invitation (by the token's hash) and its answer set (by the token's
+ * response key, server/response_key.ts; one HMAC). An answer set from before response keys,
+ * found by its invitation id, is re-keyed here, which clears that invitation id.
+ */
+export async function findToken(s: Services, token: string): Promise<{ invitation: InvitationContext; responseKey: string } | undefined> {
+  const responseKey = responseKeyOf(s.responseKey, token);
+  const invitation = await s.invitations.find(hashToken(token), responseKey);
+  if (!invitation) return undefined;
+  if (invitation.response?.legacy) {
+    await s.responses.rekey(invitation.response.id, responseKey);
+    return { invitation: { ...invitation, response: { ...invitation.response, legacy: false } }, responseKey };
+  }
+  return { invitation, responseKey };
+}
+
+/**
  * Looks up the invitation a token opens and checks that its wave takes answers now.
  * Unknown token 404, wave not open yet 403, wave closed 410.
  */
-export async function openInvitation(s: Services, token: string): Promise<{ invitation: InvitationContext; instrument: LoadedInstrument }> {
-  const invitation = await s.invitations.find(hashToken(token));
+export async function openInvitation(s: Services, token: string): Promise<{ invitation: InvitationContext; responseKey: string; instrument: LoadedInstrument }> {
+  const found = await findToken(s, token);
+  const invitation = found?.invitation;
   if (!invitation) throw notFound('This survey link is not known; check that it was copied completely.');
   const wave = toWave(invitation.wave);
   const status = effectiveStatus(wave, s.clock());
@@ -35,7 +53,7 @@ export async function openInvitation(s: Services, token: string): Promise<{ invi
   if (status === 'scheduled') throw new HttpError(403, `This survey opens at ${wave.opensAt}; answers are not accepted yet.`);
   const instrument = await s.instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`wave ${wave.id} pins instrument version ${wave.instrumentVersion}, which is not stored`);
-  return { invitation, instrument };
+  return { invitation, responseKey: found!.responseKey, instrument };
 }
 
 /** Checks every answer against the wave's instrument: a known item id, and an integer in the item's range or null (missing). */
@@ -128,7 +146,7 @@ export async function submitResponse(s: Services, input: z.output<typeof Respons
     const merged: Answers = Object.assign(Object.create(null) as Answers, previous ? JSON.parse(previous.answers) : {}, input.answers);
     if (input.complete) requireScoredCells(merged, instrument, locale);
     const write: ResponseWrite = {
-      invitationId: invitation.invitationId,
+      responseKey: opened.responseKey,
       waveId: Number(wave.id),
       unitId: invitation.unitId,
       role,

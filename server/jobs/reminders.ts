@@ -3,9 +3,10 @@ import { audit } from '../handlers/audit.js';
 import { reminderLetter } from '../mail.js';
 import { letterContext } from '../respondent/letter_context.js';
 import { surveyUrl } from '../handlers/invitations.js';
-import { clearRecipients, completedTokenHashes, countReminder, pendingRecipients, type PendingRecipient } from '../queries/invitations.js';
+import { clearRecipients, completedTokens, countReminder, pendingRecipients, type PendingRecipient } from '../queries/invitations.js';
 import type { WaveRecord } from '../queries/waves.js';
 import { openToken, SealedTokenError } from '../sealed_token.js';
+import { responseKeyOf } from '../response_key.js';
 import type { Services } from '../services.js';
 import { hashToken } from '../tokens.js';
 
@@ -63,8 +64,8 @@ export async function sendReminders(s: Services, wave: WaveRecord): Promise<Remi
       }
     }
   }
-  const done = await completedTokenHashes(s.db, [...links.values()].map((t) => hashToken(t)));
-  const finished = shuffle(pending.filter((r) => links.has(r.id) && done.has(hashToken(links.get(r.id)!))).map((r) => r.id));
+  const done = await completedTokens(s.db, [...links.values()], (t) => responseKeyOf(s.responseKey, t), (t) => hashToken(t));
+  const finished = shuffle(pending.filter((r) => links.has(r.id) && done.has(links.get(r.id)!)).map((r) => r.id));
   await s.db.transaction(async (trx) => {
     for (let i = 0; i < finished.length; ) {
       const size = 1 + randomInt(MAX_BATCH);

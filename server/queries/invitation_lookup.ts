@@ -13,7 +13,8 @@ import { FIND_INVITATION, findInvitation, toInvitation, type InvitationContext, 
  * through knex's pool.
  */
 export interface InvitationLookup {
-  find(tokenHash: string): Promise<InvitationContext | undefined>;
+  /** What the token with this hash opens; its answer set is the one stored under `responseKey` (server/response_key.ts). */
+  find(tokenHash: string, responseKey: string): Promise<InvitationContext | undefined>;
   close(): void;
 }
 
@@ -24,8 +25,8 @@ export function invitationLookup(db: Db): InvitationLookup {
 class KnexInvitationLookup implements InvitationLookup {
   constructor(private readonly db: Db) {}
 
-  find(tokenHash: string): Promise<InvitationContext | undefined> {
-    return findInvitation(this.db, tokenHash);
+  find(tokenHash: string, responseKey: string): Promise<InvitationContext | undefined> {
+    return findInvitation(this.db, tokenHash, responseKey);
   }
 
   close(): void {}
@@ -33,11 +34,11 @@ class KnexInvitationLookup implements InvitationLookup {
 
 class SqliteInvitationLookup implements InvitationLookup {
   private connection: Database.Database | undefined;
-  private statement: Database.Statement<[string], InvitationRow> | undefined;
+  private statement: Database.Statement<[string, string], InvitationRow> | undefined;
 
   constructor(private readonly filename: string) {}
 
-  async find(tokenHash: string): Promise<InvitationContext | undefined> {
+  async find(tokenHash: string, responseKey: string): Promise<InvitationContext | undefined> {
     if (!this.statement) {
       // Opened on first use: the file exists and is in WAL mode by then (the server migrated it).
       // A connection of the usual kind that refuses writes (query_only), not one opened read-only:
@@ -46,9 +47,9 @@ class SqliteInvitationLookup implements InvitationLookup {
       this.connection = new Database(this.filename, { fileMustExist: true });
       this.connection.pragma('query_only = 1');
       this.connection.pragma('busy_timeout = 5000');
-      this.statement = this.connection.prepare<[string], InvitationRow>(FIND_INVITATION);
+      this.statement = this.connection.prepare<[string, string], InvitationRow>(FIND_INVITATION);
     }
-    return toInvitation(this.statement.get(tokenHash));
+    return toInvitation(this.statement.get(responseKey, tokenHash));
   }
 
   close(): void {

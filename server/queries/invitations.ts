@@ -51,18 +51,25 @@ export interface InvitationContext {
     readonly locale: string;
     /** The questionnaire page a partial answer set was last saved on (null when complete or never told). */
     readonly resumePage: string | null;
+    /**
+     * A row from before response keys (migration 20261130011000), found by its invitation id:
+     * the caller re-keys it (ResponseWriter.rekey), which cuts that link.
+     */
+    readonly legacy: boolean;
   };
 }
 
 // Run for every answer submitted: plain SQL, so knex need not build it each time (on SQLite the
 // answer path runs it as a prepared statement of its own, queries/invitation_lookup.ts).
+// Parameters: the token's response key, then its hash. The answer set is the one stored under
+// the response key; only a row written before response keys is found by its invitation id.
 export const FIND_INVITATION = `
   select i.id as invitation_id, i.unit_id, w.id, w.name, w.instrument_version, w.opens_at, w.closes_at, w.status,
          w.locales, w.reminders, w.min_group_size, w.created_at, w.closed_at,
-         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale, r.resume_page
+         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale, r.resume_page, r.response_key
   from invitations i
   join waves w on w.id = i.wave_id
-  left join responses r on r.invitation_id = i.id
+  left join responses r on r.id = coalesce((select k.id from responses k where k.response_key = ?), (select l.id from responses l where l.invitation_id = i.id))
   where i.token_hash = ?
   limit 1`;
 
@@ -77,10 +84,11 @@ export type InvitationRow = WaveRow & {
   role: string | null;
   locale: string;
   resume_page: string | null;
+  response_key: string | null;
 };
 
-export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationContext | undefined> {
-  const result = await db.raw(FIND_INVITATION, [tokenHash]);
+export async function findInvitation(db: Db, tokenHash: string, responseKey: string): Promise<InvitationContext | undefined> {
+  const result = await db.raw(FIND_INVITATION, [responseKey, tokenHash]);
   return toInvitation((Array.isArray(result) ? result[0] : result.rows[0]) as InvitationRow | undefined);
 }
 
@@ -102,6 +110,7 @@ export function toInvitation(row: InvitationRow | undefined): InvitationContext 
             role: row.role,
             locale: row.locale,
             resumePage: row.resume_page ?? null,
+            legacy: row.response_key === null || row.response_key === undefined,
           },
   };
 }
@@ -119,16 +128,25 @@ export async function pendingRecipients(db: Db, waveId: number): Promise<Pending
   return rows.map((r: { id: number; email: string; sealed_token: string | null }) => ({ id: Number(r.id), email: r.email, sealedToken: r.sealed_token ?? null }));
 }
 
-/** Which of these token hashes have a complete answer set. */
-export async function completedTokenHashes(db: Db, tokenHashes: readonly string[]): Promise<Set<string>> {
+/**
+ * Which of these tokens have a complete answer set: looked up by their response keys
+ * (`keyOf`, server/response_key.ts), and by invitation for the rows written before response keys
+ * that are still linked (an open wave's, not used since).
+ */
+export async function completedTokens(db: Db, tokens: readonly string[], keyOf: (token: string) => string, hashOf: (token: string) => string): Promise<Set<string>> {
   const done = new Set<string>();
-  for (let i = 0; i < tokenHashes.length; i += 500) {
-    const rows = await db('invitations as i')
+  for (let i = 0; i < tokens.length; i += 500) {
+    const slice = tokens.slice(i, i + 500);
+    const byKey = new Map(slice.map((t) => [keyOf(t), t]));
+    const keyed = await db('responses').whereIn('response_key', [...byKey.keys()]).where('complete', true).select('response_key');
+    for (const row of keyed as { response_key: string }[]) done.add(byKey.get(row.response_key)!);
+    const byHash = new Map(slice.map((t) => [hashOf(t), t]));
+    const legacy = await db('invitations as i')
       .join('responses as r', 'r.invitation_id', 'i.id')
-      .whereIn('i.token_hash', tokenHashes.slice(i, i + 500))
+      .whereIn('i.token_hash', [...byHash.keys()])
       .where('r.complete', true)
       .select('i.token_hash');
-    for (const row of rows as { token_hash: string }[]) done.add(row.token_hash);
+    for (const row of legacy as { token_hash: string }[]) done.add(byHash.get(row.token_hash)!);
   }
   return done;
 }

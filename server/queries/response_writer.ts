@@ -10,12 +10,13 @@ import type { ResponseWrite } from './responses.js';
  */
 export class ProcessGoneError extends Error {}
 
-/** What became of one write: stored, or lost to a concurrent write for the same invitation (the caller re-reads and judges again). */
+/** What became of one write: stored, or lost to a concurrent write for the same token (the caller re-reads and judges again). */
 export type WriteOutcome = 'stored' | 'conflict';
 
 export type WriteOperation =
   | { readonly kind: 'insert'; readonly write: ResponseWrite }
-  | { readonly kind: 'update'; readonly responseId: number; readonly write: ResponseWrite };
+  | { readonly kind: 'update'; readonly responseId: number; readonly write: ResponseWrite }
+  | { readonly kind: 'rekey'; readonly responseId: number; readonly responseKey: string };
 
 interface Queued {
   readonly op: WriteOperation;
@@ -30,9 +31,9 @@ interface Queued {
  * durable as a commit of its own (SQLite's synchronous=FULL fsyncs the WAL at each commit),
  * while one fsync covers many submissions instead of one.
  *
- * No write in a batch can abort the others: an insert for an invitation that has an answer set
- * already does nothing (`on conflict do nothing`) and reports 'conflict', as does an update of
- * an answer set that is no longer partial. Should a batch fail anyway, each of its writes is
+ * No write in a batch can abort the others: an insert under a response key that has an answer
+ * set already does nothing (`on conflict (response_key) do nothing`) and reports 'conflict', as
+ * does an update of an answer set that is no longer partial. No write touches an invitation. Should a batch fail anyway, each of its writes is
  * committed alone so that only the faulty one fails.
  *
  * On SQLite the batches are committed by a writer thread with its own connection
@@ -49,9 +50,17 @@ export abstract class ResponseWriter {
 
   constructor(private readonly maxBatch = 256) {}
 
-  /** Stores the first answer set of an invitation. */
+  /** Stores the first answer set of a token, under its response key. */
   insert(write: ResponseWrite): Promise<WriteOutcome> {
     return this.enqueue({ kind: 'insert', write });
+  }
+
+  /**
+   * Re-keys an answer set written before response keys: sets its response key and clears its
+   * invitation id in one statement; 'conflict' when another request did it first.
+   */
+  rekey(responseId: number, responseKey: string): Promise<WriteOutcome> {
+    return this.enqueue({ kind: 'rekey', responseId, responseKey });
   }
 
   /** Replaces a partial answer set (and completes it when `write.complete`), unless it is no longer partial. */
@@ -113,7 +122,8 @@ export abstract class ResponseWriter {
  * few round trips as the batch allows: every first answer set of the batch goes in one
  * multi-row `insert ... on conflict do nothing returning`, so a batch of new answer sets is one
  * autocommitted statement (atomic as any single statement is) whatever its size. Updates of
- * partial sets, and the legacy recipient flags, take a transaction around the statements.
+ * partial sets, re-keyed legacy rows and the legacy recipient flags take a transaction around
+ * the statements.
  * Each statement over the network costs a round trip and a server-side parse, and a batch
  * waits for the one before it: a statement per write made every answer wait for all the
  * others' round trips (p50 63 ms at 20 connections on PostgreSQL, issue 16).
@@ -130,7 +140,7 @@ export class KnexResponseWriter extends ResponseWriter {
     this.legacyTags ??= this.db('recipients').whereNotNull('pending_tag').whereNull('sealed_token').first('id').then((row) => row !== undefined);
     const legacy = await this.legacyTags;
     try {
-      const oneStatement = ops.every((op) => op.kind === 'insert') && !(legacy && ops.some((op) => op.write.complete));
+      const oneStatement = ops.every((op) => op.kind === 'insert') && !(legacy && ops.some((op) => op.kind === 'insert' && op.write.complete));
       return oneStatement ? await applyBatch(this.db, ops, false) : await this.db.transaction((trx) => applyBatch(trx, ops, legacy));
     } catch {
       const results: (WriteOutcome | Error)[] = [];
@@ -202,10 +212,11 @@ export class SqliteThreadWriter extends ResponseWriter {
 const INSERT_CHUNK = 500;
 
 /**
- * Applies a batch: the inserts as multi-row statements (a row whose invitation has an answer
- * set already, or that repeats an invitation earlier in the batch, is skipped by `on conflict
- * do nothing` and reported as a conflict), then each update of a partial set, then, where old
- * recipient rows may still wait, the flags of the completed sets in one statement.
+ * Applies a batch: the inserts as multi-row statements (a row whose response key has an answer
+ * set already, or that repeats a key earlier in the batch, is skipped by `on conflict do
+ * nothing` and reported as a conflict), then each update of a partial set and each re-keying of
+ * a legacy row, then, where old recipient rows may still wait, the flags of the completed sets
+ * in one statement.
  */
 async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: boolean): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = new Array<WriteOutcome>(ops.length).fill('conflict');
@@ -213,37 +224,42 @@ async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: bo
   for (let from = 0; from < inserts.length; from += INSERT_CHUNK) {
     const chunk = inserts.slice(from, from + INSERT_CHUNK);
     const rows = (await db('responses')
-      .insert(chunk.map((i) => responseRow(ops[i].write)))
-      .onConflict('invitation_id')
+      .insert(chunk.map((i) => responseRow((ops[i] as InsertOperation).write)))
+      .onConflict('response_key')
       .ignore()
-      .returning('invitation_id')) as { invitation_id: number | string }[];
-    const stored = new Set(rows.map((r) => Number(r.invitation_id)));
+      .returning('response_key')) as { response_key: string }[];
+    const stored = new Set(rows.map((r) => r.response_key));
     for (const i of chunk) {
-      const invitation = ops[i].write.invitationId;
-      // The first write of an invitation in the batch is the one stored; a repeat is a conflict.
-      if (stored.delete(invitation)) outcomes[i] = 'stored';
+      // The first write of a key in the batch is the one stored; a repeat is a conflict.
+      if (stored.delete((ops[i] as InsertOperation).write.responseKey)) outcomes[i] = 'stored';
     }
   }
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
-    if (op.kind !== 'update') continue;
-    const w = op.write;
-    const changed = await db('responses')
-      .where({ id: op.responseId, complete: false })
-      .update({ role: w.role, locale: w.locale, answers: w.answers, complete: w.complete, submission_hash: w.submissionHash, saved_on: w.savedOn, resume_page: w.resumePage ?? null });
-    if (Number(changed) === 1) outcomes[i] = 'stored';
+    if (op.kind === 'update') {
+      const w = op.write;
+      const changed = await db('responses')
+        .where({ id: op.responseId, complete: false })
+        .update({ role: w.role, locale: w.locale, answers: w.answers, complete: w.complete, submission_hash: w.submissionHash, saved_on: w.savedOn, resume_page: w.resumePage ?? null });
+      if (Number(changed) === 1) outcomes[i] = 'stored';
+    } else if (op.kind === 'rekey') {
+      const changed = await db('responses').where({ id: op.responseId }).whereNull('response_key').update({ response_key: op.responseKey, invitation_id: null });
+      if (Number(changed) === 1) outcomes[i] = 'stored';
+    }
   }
   if (legacyTags) {
-    const tags = ops.flatMap((op, i) => (outcomes[i] === 'stored' && op.write.complete && op.write.pendingTag !== undefined ? [op.write.pendingTag] : []));
+    const tags = ops.flatMap((op, i) => (op.kind !== 'rekey' && outcomes[i] === 'stored' && op.write.complete && op.write.pendingTag !== undefined ? [op.write.pendingTag] : []));
     // Only rows from before sealed tokens (migration 20261129172100); the others are cleared by the reminder run.
     if (tags.length > 0) await db('recipients').whereIn('pending_tag', tags).whereNull('sealed_token').update({ pending_tag: null });
   }
   return outcomes;
 }
 
+type InsertOperation = Extract<WriteOperation, { kind: 'insert' }>;
+
 function responseRow(w: ResponseWrite) {
   return {
-    invitation_id: w.invitationId,
+    response_key: w.responseKey,
     wave_id: w.waveId,
     unit_id: w.unitId,
     role: w.role,

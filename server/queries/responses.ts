@@ -1,7 +1,8 @@
 import type { Db } from '../db.js';
 
 export interface ResponseWrite {
-  readonly invitationId: number;
+  /** HMAC-SHA256 of the token under the response key (server/response_key.ts): the only link from a token to its answer set; no invitation id is stored. */
+  readonly responseKey: string;
   readonly waveId: number;
   readonly unitId: number;
   readonly role: string | null;
@@ -17,12 +18,12 @@ export interface ResponseWrite {
 }
 
 /**
- * Stores the first answer set of an invitation directly (the demo seed; respondents' answers
- * go through the group-committing ResponseWriter). Throws on a second set for an invitation.
+ * Stores the first answer set of a token directly (the demo seed; respondents' answers go
+ * through the group-committing ResponseWriter). Throws on a second set under the same key.
  */
 export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
   const row = {
-    invitation_id: r.invitationId,
+    response_key: r.responseKey,
     wave_id: r.waveId,
     unit_id: r.unitId,
     role: r.role,

@@ -17,9 +17,11 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 30000');
 
 const insert = db.prepare(
-  `insert into responses (invitation_id, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on, resume_page)
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (invitation_id) do nothing`,
+  `insert into responses (response_key, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on, resume_page)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (response_key) do nothing`,
 );
+// A row from before response keys, when its link is used again: keyed, and its invitation id cleared.
+const rekey = db.prepare('update responses set response_key = ?, invitation_id = null where id = ? and response_key is null');
 const update = db.prepare(
   'update responses set role = ?, locale = ?, answers = ?, complete = ?, submission_hash = ?, saved_on = ?, resume_page = ? where id = ? and complete = 0',
 );
@@ -28,11 +30,12 @@ const update = db.prepare(
 const clearTag = db.prepare('update recipients set pending_tag = null where pending_tag = ? and sealed_token is null');
 
 function apply(op: WriteOperation): WriteOutcome {
+  if (op.kind === 'rekey') return rekey.run(op.responseKey, op.responseId).changes === 1 ? 'stored' : 'conflict';
   const w = op.write;
   const complete = w.complete ? 1 : 0;
   const changes =
     op.kind === 'insert'
-      ? insert.run(w.invitationId, w.waveId, w.unitId, w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, w.resumePage ?? null).changes
+      ? insert.run(w.responseKey, w.waveId, w.unitId, w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, w.resumePage ?? null).changes
       : update.run(w.role, w.locale, w.answers, complete, w.submissionHash, w.savedOn, w.resumePage ?? null, op.responseId).changes;
   if (changes === 1 && w.complete && w.pendingTag !== undefined) clearTag.run(w.pendingTag);
   return changes === 1 ? 'stored' : 'conflict';

@@ -177,6 +177,9 @@ export async function setWaveStatus(db: Db, id: number, status: WaveStatus, at: 
     .whereNot('status', 'closed')
     .whereNot('status', status)
     .update(status === 'closed' ? { status, closed_at: at } : { status });
+  // Closing cuts the invitation links left on answer sets written before response keys
+  // (migration 20261130011000), in the transaction of the caller that closes the wave.
+  if (status === 'closed' && Number(changes) > 0) await db('responses').where({ wave_id: id }).whereNotNull('invitation_id').update({ invitation_id: null });
   return Number(changes) > 0;
 }
 

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { hashToken } from '../../server/tokens.js';
+import { loadResponseKey, responseKeyOf } from '../../server/response_key.js';
 import { seiAnswers, seeded, type ItemInfo } from './answers.js';
 import { ADMIN_TOKEN } from './harness.js';
 
@@ -54,7 +54,7 @@ function killed(child: ChildProcess): Promise<void> {
 }
 
 interface StoredAnswerSet {
-  readonly token_hash: string;
+  readonly response_key: string;
   readonly answers: string;
   readonly complete: number | boolean;
 }
@@ -64,6 +64,8 @@ interface CrashStore {
   readonly env: Record<string, string>;
   /** Checks the store's integrity and returns the wave's answer sets. */
   read(waveId: number): Promise<StoredAnswerSet[]>;
+  /** The key a token's answer set is stored under (the key is outside the database: the SQLite data directory's file, or the PostgreSQL store's key file). */
+  keyOf(token: string): string;
   cleanup(): Promise<void>;
 }
 
@@ -75,11 +77,12 @@ function sqliteStore(): CrashStore {
       const db = new Database(join(dataDir, 'seici.db'));
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        return db.prepare('select i.token_hash, r.answers, r.complete from responses r join invitations i on i.id = r.invitation_id where r.wave_id = ?').all(waveId) as StoredAnswerSet[];
+        return db.prepare('select response_key, answers, complete from responses where wave_id = ?').all(waveId) as StoredAnswerSet[];
       } finally {
         db.close();
       }
     },
+    keyOf: (token) => responseKeyOf(loadResponseKey({ dataDir }), token),
     async cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -96,22 +99,25 @@ async function postgresStore(): Promise<CrashStore> {
   await admin.end();
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'seici-crash-'));
+  const keyFile = join(dataDir, 'response-key.hex');
+  writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   return {
-    env: { DATABASE_URL: url, SEICI_DATA_DIR: dataDir },
+    env: { DATABASE_URL: url, SEICI_DATA_DIR: dataDir, SEICI_RESPONSE_KEY_FILE: keyFile },
     async read(waveId) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
         // PostgreSQL's integrity after a client is killed is its own (the database itself is not
         // killed); what the test checks is the constraint that makes a token's answer set unique.
-        const unique = await client.query("select 1 from pg_indexes where tablename = 'responses' and indexdef like 'CREATE UNIQUE INDEX%(invitation_id)'");
+        const unique = await client.query("select 1 from pg_indexes where tablename = 'responses' and indexdef like 'CREATE UNIQUE INDEX%(response_key)'");
         expect(unique.rowCount).toBe(1);
-        const rows = await client.query('select i.token_hash, r.answers, r.complete from responses r join invitations i on i.id = r.invitation_id where r.wave_id = $1', [waveId]);
+        const rows = await client.query('select response_key, answers, complete from responses where wave_id = $1', [waveId]);
         return rows.rows as StoredAnswerSet[];
       } finally {
         await client.end();
       }
     },
+    keyOf: (token) => responseKeyOf(loadResponseKey({ dataDir, databaseUrl: url, responseKeyFile: keyFile }), token),
     async cleanup() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
@@ -201,16 +207,16 @@ describe.each(CASES)('crash safety ($label)', ({ processes, store: openStore, sk
     expect(kills).toBe(4);
     expect(acknowledged.size).toBeGreaterThan(100);
     const rows = await store.read(wave.id);
-    const byHash = new Map<string, StoredAnswerSet[]>();
-    for (const row of rows) byHash.set(row.token_hash, [...(byHash.get(row.token_hash) ?? []), row]);
+    const byKey = new Map<string, StoredAnswerSet[]>();
+    for (const row of rows) byKey.set(row.response_key, [...(byKey.get(row.response_key) ?? []), row]);
     for (const [token, answers] of acknowledged) {
-      const stored = byHash.get(hashToken(token)) ?? [];
+      const stored = byKey.get(store.keyOf(token)) ?? [];
       expect(stored).toHaveLength(1);
       expect(Boolean(stored[0].complete)).toBe(true);
       expect(JSON.parse(stored[0].answers)).toEqual(answers);
     }
     // Nothing is stored that was not sent, and no token holds two answer sets.
     expect(rows.length).toBeLessThanOrEqual(next);
-    expect(byHash.size).toBe(rows.length);
+    expect(byKey.size).toBe(rows.length);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -55,7 +55,7 @@ export async function openTestStore(backend: Backend, env: Record<string, string
     SEICI_ADMIN_TOKEN: ADMIN_TOKEN,
     SEICI_DEMO: 'off',
     SEICI_PUBLIC_URL: 'http://survey.test',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, SEICI_RESPONSE_KEY_FILE: testResponseKeyFile(dataDir) } : {}),
     ...env,
   });
   const db = openDatabase(config);
@@ -73,6 +73,13 @@ export async function openTestStore(backend: Backend, env: Record<string, string
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A response key file for a PostgreSQL store (which requires one, or SEICI_SECRET; server/response_key.ts). */
+function testResponseKeyFile(dataDir: string): string {
+  const path = join(dataDir, 'response-key.hex');
+  writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return path;
 }
 
 /** A settable clock for tests. */

@@ -29,16 +29,16 @@ describe.each(BACKENDS)('migrations on $label', (backend) => {
     expect(await migrateToLatest(store.db)).toEqual([]);
   });
 
-  it.skipIf(backend.skip)('enforce one answer set per invitation and unique token hashes in the store itself', async () => {
+  it.skipIf(backend.skip)('enforce one answer set per response key and unique token hashes in the store itself', async () => {
     await store.db('instrument_versions').insert({ version: 'x', scale_min: 1, scale_max: 7, definition: '{}', published_at: 'now' });
     const [unit] = await store.db('units').insert({ key: 'u', name: 'U', attributes: '{}', created_at: 'now' }).returning('id');
     const [wave] = await store.db('waves')
       .insert({ name: 'W', instrument_version: 'x', opens_at: 'a', closes_at: 'b', status: 'open', locales: '[]', reminders: '[]', min_group_size: 5, created_at: 'now' })
       .returning('id');
     const invitation = { wave_id: wave.id, unit_id: unit.id, token_hash: 'h'.repeat(64), created_on: '2026-01-01' };
-    const [inv] = await store.db('invitations').insert(invitation).returning('id');
+    await store.db('invitations').insert(invitation);
     await expect(store.db('invitations').insert(invitation)).rejects.toThrow();
-    const response = { invitation_id: inv.id, wave_id: wave.id, unit_id: unit.id, locale: 'en', answers: '{}', complete: false, saved_on: '2026-01-01' };
+    const response = { response_key: 'k'.repeat(64), wave_id: wave.id, unit_id: unit.id, locale: 'en', answers: '{}', complete: false, saved_on: '2026-01-01' };
     await store.db('responses').insert(response);
     await expect(store.db('responses').insert(response)).rejects.toThrow();
   });

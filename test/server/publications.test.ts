@@ -80,7 +80,7 @@ describe.each(BACKENDS)('publications on $label', (backend) => {
       const unit = await t.db('units').where({ key: 'solo' }).first('id');
       for (let i = 0; i < 4; i++) {
         const [inv] = await t.db('invitations').insert({ wave_id: waveId, unit_id: unit.id, token_hash: `${'e'.repeat(60)}${i}${waveId}`.slice(0, 64), created_on: '2026-03-01' }).returning('id');
-        await insertResponse(t.db, { invitationId: Number(inv.id ?? inv), waveId, unitId: Number(unit.id), role: null, locale: 'en', answers: '{}', complete: true, submissionHash: null, savedOn: '2026-03-01' });
+        await insertResponse(t.db, { responseKey: `empty-${i}-${Number(inv.id ?? inv)}`, waveId, unitId: Number(unit.id), role: null, locale: 'en', answers: '{}', complete: true, submissionHash: null, savedOn: '2026-03-01' });
       }
       const report = await closeAndPublish(waveId);
       const solo = report.units.find((u) => u.unitKey === 'solo');
