@@ -13,6 +13,7 @@ import * as sealedRecipientTokens from './20261129172100_sealed_recipient_tokens
 import * as commitments from './20261129180000_commitments.js';
 import * as responseResumePage from './20261130000100_response_resume_page.js';
 import * as analysisOptions from './20261130000600_analysis_options.js';
+import * as interfaceChanges from './20261130011300_interface_changes.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -33,6 +34,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261129180000_commitments', commitments],
   ['20261130000100_response_resume_page', responseResumePage],
   ['20261130000600_analysis_options', analysisOptions],
+  ['20261130011300_interface_changes', interfaceChanges],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

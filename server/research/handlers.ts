@@ -6,7 +6,7 @@ import { effectiveStatus } from '../handlers/waves.js';
 import { findAnalysis, latestDoneAnalysis, type AnalysisRecord } from '../queries/analyses.js';
 import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
 import type { Services } from '../services.js';
-import { insertResearchRun, latestResearchRunId, performanceMeasures, runOptions } from './queries.js';
+import { insertResearchRun, latestResearchRunId, listInterfaceChanges, performanceMeasures, runOptions } from './queries.js';
 import type { ResearchOptions, ResearchRequest } from './schemas.js';
 
 /** Bootstrap resamples and seed of a research run unless asked otherwise (shared/CONTRACT.md's defaults). */
@@ -35,7 +35,8 @@ const byTime = (a: WaveRecord, b: WaveRecord) => (a.opensAt < b.opensAt ? -1 : a
  * Queues a research run over three closed, published waves (T1, T2, T3): those named, in time
  * order, or the latest three. The run reads the waves' stored publications (pinned here by id),
  * so that it is computed from exactly what was published; the PQ measure is the one named, or
- * the only one imported.
+ * the only one imported. The interface changes recorded now (the panel designs' treatment) are
+ * pinned with the options too.
  */
 export async function requestResearch(s: Services, actor: string, body: z.output<typeof ResearchRequest>) {
   const now = s.clock();
@@ -78,7 +79,8 @@ export async function requestResearch(s: Services, actor: string, body: z.output
   } else {
     pqMeasure = measures[0] ?? null;
   }
-  const options: ResearchOptions = { waves: waves.map((w) => w.id), publications, pqMeasure, bootstrap: body.bootstrap ?? DEFAULT_BOOTSTRAP, seed: body.seed ?? DEFAULT_SEED };
+  const interfaceChanges = (await listInterfaceChanges(s.db)).map((c) => ({ unit: c.unitKey, on: c.on }));
+  const options: ResearchOptions = { waves: waves.map((w) => w.id), publications, pqMeasure, bootstrap: body.bootstrap ?? DEFAULT_BOOTSTRAP, seed: body.seed ?? DEFAULT_SEED, interfaceChanges };
   const id = await insertResearchRun(s.db, { waveId: waves[2].id, parentId: publications[2], requestedBy: actor, createdAt: iso(now), options });
   await audit(s, actor, 'research.request', `wave:${waves[2].id}`, { analysisId: id, ...options });
   s.analyses.kick();
