@@ -136,6 +136,7 @@ function scaleDeveloperVerdict(path: Path): Verdict {
   }
 }
 
+const NOT_FITTED = { reason: 'the panel model could not be fitted in this run (results.json gives the reason), so there is nothing to recompute' };
 const NOT_TESTED = { reason: 'the hypothesis could not be tested in this run (results.json gives the reason), so there is nothing to recompute' };
 
 function researchVerdict(path: Path, results: Record<string, unknown>): Verdict {
@@ -151,6 +152,18 @@ function researchVerdict(path: Path, results: Record<string, unknown>): Verdict 
     case 'design':
     case 'charts':
       return 'closed';
+    case 'panel': {
+      // The panel designs: FE, DiD and event study are closed forms (plm); the CLPM is an ML fit (lavaan).
+      if (a === 'fe' || a === 'did' || a === 'event') {
+        return (results.panel as Record<string, { error?: string }>)[a].error !== undefined ? NOT_FITTED : 'closed';
+      }
+      if (a === 'clpm') {
+        const clpm = (results.panel as { clpm: { error?: string } }).clpm;
+        if (clpm.error !== undefined) return NOT_FITTED;
+        return b === 'n' ? 'closed' : 'optimiser';
+      }
+      return 'closed';
+    }
     case 'hypotheses': {
       const h = (results.hypotheses as { error?: string }[])[a as number];
       if (h.error !== undefined) return NOT_TESTED;
