@@ -45,6 +45,22 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | null {
   return null;
 }
 
+/**
+ * A research run's unit-wave panel as CSV (one row per unit published as a unit in a wave, empty =
+ * unknown), with the panel designs' eventWave column (the wave position 1-3 a unit's interface
+ * change first reaches) when the run has them: what its bundle ships and the research panel export.
+ */
+export function researchPanelCsv(results: ResearchPublication, panel: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] }): string {
+  const eventWaves = results.panel?.eventWaves ?? {};
+  const csv = [[...panel.columns, ...(results.panel ? ['eventWave'] : [])].map(field).join(',')];
+  for (const row of panel.rows) {
+    const cells = row.map((v) => (typeof v === 'string' ? field(v) : Number.isFinite(v) ? String(v) : ''));
+    if (results.panel) cells.push(eventWaves[row[0] as string] === undefined ? '' : String(eventWaves[row[0] as string]));
+    csv.push(cells.join(','));
+  }
+  return csv.join('\n') + '\n';
+}
+
 export interface ResearchBundleParts {
   readonly files: readonly ArchiveFile[];
   readonly checks: BundleChecks;
@@ -124,15 +140,7 @@ export async function researchBundleParts(s: Services, record: AnalysisRecord): 
     throw conflict(`Analysis ${record.id} cannot be bundled: recomputed from the stored data it no longer gives its results (${differs} differs: PQ, traces or answers changed since the run, or this seici computes it differently).`);
   }
   const roles = Object.fromEntries(results.waves.map((w) => [w.role, w.label]));
-  // The panel designs' treatment as columns: the wave position (1-3) a unit's interface change first reaches, empty without one.
-  const eventWaves = results.panel?.eventWaves ?? {};
-  const csv = [[...panel.columns, ...(results.panel ? ['eventWave'] : [])].map(field).join(',')];
-  for (const row of panel.rows) {
-    const cells = row.map((v) => (typeof v === 'string' ? field(v) : Number.isFinite(v) ? String(v) : ''));
-    if (results.panel) cells.push(eventWaves[row[0] as string] === undefined ? '' : String(eventWaves[row[0] as string]));
-    csv.push(cells.join(','));
-  }
-
+  const csv = researchPanelCsv(results, panel);
   const hypotheses: Record<string, unknown> = {};
   for (const h of results.hypotheses) {
     if (!h.result) continue;
@@ -188,7 +196,7 @@ export async function researchBundleParts(s: Services, record: AnalysisRecord): 
   const files: ArchiveFile[] = [
     { path: 'README.txt', content: readme(record, results, checks) },
     { path: 'results.json', content: json(record.results) },
-    { path: 'data/panel.csv', content: csv.join('\n') + '\n' },
+    { path: 'data/panel.csv', content: csv },
     { path: 'models/hypotheses.json', content: json(modelsSpec) },
     ...(panelSpec ? [{ path: 'models/panel.json', content: json(panelSpec) }] : []),
     { path: 'options.json', content: json(options) },

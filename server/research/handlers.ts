@@ -8,6 +8,9 @@ import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
 import type { Services } from '../services.js';
 import { insertResearchRun, latestResearchRunId, listInterfaceChanges, performanceMeasures, runOptions } from './queries.js';
 import type { ResearchOptions, ResearchRequest } from './schemas.js';
+import { researchRunPanel, type ResearchPublication } from '../../analysis/index.js';
+import { researchPanelCsv } from '../bundles/research_bundle.js';
+import { researchPublicationInput } from './research_input.js';
 
 /** Bootstrap resamples and seed of a research run unless asked otherwise (shared/CONTRACT.md's defaults). */
 export const DEFAULT_BOOTSTRAP = 5000;
@@ -94,4 +97,22 @@ export async function latestResearch(s: Services, done = false) {
     throw notFound(`No research run ${done ? 'has finished' : 'was started'} yet; start one with POST /api/v1/research/analyses (or on the console's Research page).`);
   }
   return researchView((await findAnalysis(s.db, id))!, (await runOptions(s.db, id))!);
+}
+
+/**
+ * The research panel export: the unit-wave panel the newest finished research run tested (unit
+ * level only: published units of its pinned publications, supplementary means over at least the
+ * minimum group size), rebuilt from what the run pinned, as CSV.
+ */
+export async function latestResearchPanel(s: Services): Promise<{ csv: string; id: number }> {
+  const id = await latestResearchRunId(s.db, true);
+  if (id === undefined) throw notFound('No research run has finished yet; the research panel is the panel of a finished run.');
+  const record = (await findAnalysis(s.db, id))!;
+  let input;
+  try {
+    input = await researchPublicationInput(s.db, s.instruments, record);
+  } catch (err) {
+    throw conflict(`The panel of research run ${id} cannot be rebuilt: ${(err as Error).message}.`);
+  }
+  return { id, csv: researchPanelCsv(record.results as ResearchPublication, researchRunPanel(input).panel) };
 }

@@ -1,4 +1,4 @@
-import { route, type ApiRoute } from '../routes/api_route.js';
+import { Reply, route, type ApiRoute } from '../routes/api_route.js';
 import { IdParam } from '../schemas.js';
 import { validate } from '../validation.js';
 import * as research from './handlers.js';
@@ -21,6 +21,15 @@ export const researchRoutes: readonly ApiRoute[] = [
     summary: 'The newest research run: its status and options, and its results (every hypothesis with estimates, intervals, verdict and reading) when done.',
     response: S.ResearchAnalysis,
     run: ({ s }) => research.latestResearch(s),
+  }),
+  route({
+    method: 'get', path: '/research/analyses/latest/panel', tag: 'research', admin: true, status: 200, errors: [401, 404, 409],
+    summary: 'The research panel export: the unit-wave panel (CSV) the newest finished research run tested, unit level only, with the minimum group size applied.',
+    responseType: 'text/csv',
+    run: async ({ s }) => {
+      const { id, csv } = await research.latestResearchPanel(s);
+      return new Reply(200, csv, 'text/csv; charset=utf-8', `research-panel-${id}.csv`);
+    },
   }),
   route({
     method: 'post', path: '/units/:key/interface-changes', tag: 'research', admin: true, status: 201, errors: [400, 401, 404, 409],
