@@ -5,12 +5,16 @@ import { importPerformance } from './dynamics/handlers/performance.js';
 import { importTraces } from './dynamics/handlers/traces.js';
 import { latestDoneAnalysis } from './queries/analyses.js';
 import { requestResearch } from './research/handlers.js';
+import { recordInterfaceChange } from './research/interface_changes.js';
 import type { Services } from './services.js';
 
 const DAY = 86_400_000;
 
 /** The PQ measure the demo imports. */
 export const DEMO_PQ_MEASURE = 'delivery quality';
+
+/** The effect on PQ the demo plants from a team's interface change on (the DiD's ATT). */
+export const DEMO_ATT = 3;
 
 /** A demo team's standing on what the SEI-CI does not measure: dynamism, the two visibility types, leadership density. */
 export interface DemoTeamTraits {
@@ -82,9 +86,13 @@ export interface DemoWave {
  *
  * PQ is planted from the first wave's published scores and the team's traits, so that the report
  * has something to find: PQ = 70 + 0.5·level + 6·tc + 4·(coherence − 4.2) + 0.5·(outcome − 4.2)
- * + 8·tc·(density − 0.35) − 40·(M − 0.5)² + 1.5·wave + N(0, 0.8²), tc the team's TC standardized
+ * + 8·tc·(density − 0.35) − 40·(M − 0.5)² + 1.5·wave + ATT·post + N(0, 0.8²), tc the team's TC standardized
  * over the published teams. A team too small to publish gets PQ too (PQ is not survey data), and
  * the research run still leaves it out.
+ *
+ * Interface changes (the panel designs' treatment) are recorded for two teams in three: the
+ * first of each three a month before the second wave opens, the second a month before the third
+ * (a staggered design), and PQ rises by DEMO_ATT from the wave the change first reaches.
  */
 export async function seedDemoResearch(s: Services, teams: readonly string[], traits: ReadonlyMap<string, DemoTeamTraits>, waves: readonly DemoWave[], traceStart: number, traceWeeks: number): Promise<void> {
   const first = await latestDoneAnalysis(s.db, waves[0].id);
@@ -94,7 +102,12 @@ export async function seedDemoResearch(s: Services, teams: readonly string[], tr
   const mean = tcs.reduce((a, b) => a + b, 0) / tcs.length;
   const sd = Math.sqrt(tcs.reduce((a, b) => a + (b - mean) ** 2, 0) / (tcs.length - 1));
   const rng = new Prng(20261201);
-  for (const team of teams) {
+  for (const [i, team] of teams.entries()) {
+    // The wave position (2 or 3) the team's interface change first reaches, or none.
+    const eventWave = i % 3 === 0 ? 2 : i % 3 === 1 ? 3 : null;
+    if (eventWave !== null) {
+      await recordInterfaceChange(s, 'demo', team, { on: iso(new Date(waves[eventWave - 1].opens - 30 * DAY)).slice(0, 10), note: 'demo: a new handover role between the team and its neighbours' });
+    }
     const t = traits.get(team)!;
     const unit = published.get(team);
     const m = unit?.misalignment ?? 0.6;
@@ -110,7 +123,7 @@ export async function seedDemoResearch(s: Services, teams: readonly string[], tr
     if (events.length > 0) await importTraces(s, 'demo', team, 'json', { events }, 'demo rework seed');
     const lines = ['period,measure,value'];
     waves.forEach((wave, k) => {
-      const pq = 70 + 0.5 * t.pqLevel + 6 * tc + 4 * (t.visCoherence - 4.2) + 0.5 * (t.visOutcome - 4.2) + 8 * tc * (t.leadershipDensity - 0.35) - 40 * (m - 0.5) ** 2 + 1.5 * k + 0.8 * rng.normal();
+      const pq = 70 + 0.5 * t.pqLevel + 6 * tc + 4 * (t.visCoherence - 4.2) + 0.5 * (t.visOutcome - 4.2) + 8 * tc * (t.leadershipDensity - 0.35) - 40 * (m - 0.5) ** 2 + 1.5 * k + 0.8 * rng.normal() + (eventWave !== null && k + 1 >= eventWave ? DEMO_ATT : 0);
       lines.push(`${iso(new Date(wave.closes + 7 * DAY)).slice(0, 10)},${DEMO_PQ_MEASURE},${(Math.round(pq * 10) / 10).toFixed(1)}`);
     });
     await importPerformance(s, 'demo', team, lines.join('\n') + '\n', 'demo seed');

@@ -37,4 +37,6 @@ export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFla
 export { blankRareValues } from './quasi_identifiers.js';
 export { publishResearch, researchRunPanel } from './research_publication.js';
 export type { ResearchPublication, ResearchPublicationInput, ResearchRunPanel, ResearchWave, ResearchHypothesis, ResearchEstimate } from './research_publication.js';
+export { researchPanelDesigns, eventWavePositions, PANEL_OUTCOME, PANEL_REGRESSOR } from './research_panel_designs.js';
+export type { InterfaceChange, ResearchPanelDesigns, ResearchPanelModel, ResearchClpm } from './research_panel_designs.js';
 export { finiteJsonReplacer, finiteOrNull } from './finite.js';

@@ -17,6 +17,7 @@ import type { CoordinationEvent } from '../traces/event.js';
 import type { Cell } from '../sei_model.js';
 import type { PublicationAnswerSet, PublishedUnit, WavePublication } from './publish_wave.js';
 import { validRespondents } from './valid_respondents.js';
+import { researchPanelDesigns, type InterfaceChange, type ResearchPanelDesigns } from './research_panel_designs.js';
 
 /** One wave of the research design, as stored: its publication and its answer sets. */
 export interface ResearchWave {
@@ -51,6 +52,8 @@ export interface ResearchPublicationInput {
   readonly pqMeasure: string | null;
   readonly bootstrap: number;
   readonly seed: number;
+  /** Interface changes recorded per unit (the panel designs' treatment); absent or empty: none recorded. */
+  readonly interfaceChanges?: readonly InterfaceChange[];
 }
 
 /** A headline number of a hypothesis: an estimate with its interval. */
@@ -95,6 +98,11 @@ export interface ResearchPublication {
   };
   readonly options: { readonly bootstrap: number; readonly seed: number; readonly level: number; readonly pqMeasure: string | null };
   readonly hypotheses: readonly ResearchHypothesis[];
+  /**
+   * The panel designs on all three waves: unit FE, DiD and event study around interface changes,
+   * and the CLPM (absent from runs stored before they joined the run).
+   */
+  readonly panel?: ResearchPanelDesigns;
   /** H7's fitted curve over the observed range of M, and H2's conditional indirect effects (the report's charts). */
   readonly charts: {
     readonly invertedU: { readonly curve: readonly { readonly m: number; readonly pq: number }[]; readonly turningPoint: { readonly est: number; readonly ciLower: number; readonly ciUpper: number } } | null;
@@ -154,6 +162,8 @@ export function publishResearch(input: ResearchPublicationInput): ResearchPublic
     }
   });
 
+  const panelDesigns = researchPanelDesigns(long, labels, input.interfaceChanges ?? [], input.waves.map((w) => w.startsOn), tCritical);
+
   const h2 = hypotheses.find((h) => h.hypothesis === 'H2')?.result as ModeratedMediationResult | undefined;
   const h7 = hypotheses.find((h) => h.hypothesis === 'H7')?.result as InvertedUResult | undefined;
   const byVariable = VARIABLE_ROLES.map(([name, role]) => {
@@ -175,6 +185,7 @@ export function publishResearch(input: ResearchPublicationInput): ResearchPublic
     },
     options: { bootstrap: input.bootstrap, seed: input.seed, level: LEVEL, pqMeasure: input.pqMeasure },
     hypotheses,
+    panel: panelDesigns,
     charts: {
       invertedU: h7 ? { curve: quadraticCurve(h7), turningPoint: { est: h7.turningPoint.est, ciLower: h7.turningPoint.ciLower, ciUpper: h7.turningPoint.ciUpper } } : null,
       conditionalIndirect: h2 ? h2.conditionalIndirect : null,

@@ -671,6 +671,86 @@ research_checks <- function() {
   }
 }
 
+# The panel designs (research runs since they joined): plm's within estimators clustered by unit,
+# and the cross-lagged panel model with lavaan, on data/panel.csv with the waves by position.
+panel_checks <- function() {
+  pr <- results$panel
+  for (p in c("plm", "lavaan")) if (!requireNamespace(p, quietly = TRUE)) fail("the R package", p, "is not installed (the panel designs need it).")
+  panel <- utils::read.csv(at("data", "panel.csv"), colClasses = c(unit = "character", wave = "character"),
+                           check.names = FALSE, na.strings = "")
+  labels <- vapply(results$waves, function(w) w$label, "")
+  starts <- vapply(results$waves, function(w) w$startsOn, "")
+  units <- unique(panel$unit)
+  # Each unit's event wave from the interface changes the run pinned: its earliest change, and the
+  # first wave whose first day is on or after it (the first wave: always treated).
+  first <- list()
+  for (ch in options$interfaceChanges) {
+    if (ch$unit %in% units && (is.null(first[[ch$unit]]) || ch$on < first[[ch$unit]])) first[[ch$unit]] <- ch$on
+  }
+  ev <- list(); always <- character(0)
+  for (u in names(first)) {
+    k <- which(first[[u]] <= starts)[1]
+    if (is.na(k)) next
+    if (k == 1) always <- c(always, u) else ev[[u]] <- k
+  }
+  put("/panel/treatedUnits", length(ev))
+  put("/panel/alwaysTreated", length(always))
+  for (u in names(ev)) put(ptr("panel", "eventWaves", u), ev[[u]])
+  d <- panel
+  d$w <- match(d$wave, labels)
+  d$eventWave <- vapply(d$unit, function(u) if (is.null(ev[[u]])) NA_real_ else as.numeric(ev[[u]]), 0)
+  d$treated <- ifelse(d$unit %in% always, NA, ifelse(is.na(d$eventWave), 0, 1))
+  plm_put <- function(name, rows, formula, effect, terms) {
+    if (!is.null(pr[[name]]$error)) return(invisible(NULL))
+    pd <- plm::pdata.frame(rows, index = c("unit", "w"))
+    f <- plm::plm(stats::as.formula(formula), data = pd, model = "within", effect = effect)
+    ct <- lmtest::coeftest(f, vcov. = plm::vcovHC(f, method = "arellano", type = "sss"))
+    df <- stats::df.residual(f)
+    put(ptr("panel", name, "n"), stats::nobs(f))
+    put(ptr("panel", name, "units"), plm::pdim(f)$nT$n)
+    put(ptr("panel", name, "dfResidual"), df)
+    put(ptr("panel", name, "r2Within"), summary(f)$r.squared[["rsq"]])
+    crit <- stats::qt(0.975, df)
+    for (j in seq_along(terms)) {
+      tp <- c("panel", name, "terms", j - 1)
+      r <- terms[j]
+      put(ptr(tp, "est"), ct[r, 1]); put(ptr(tp, "se"), ct[r, 2]); put(ptr(tp, "t"), ct[r, 3]); put(ptr(tp, "p"), ct[r, 4])
+      put(ptr(tp, "ciLower"), ct[r, 1] - crit * ct[r, 2]); put(ptr(tp, "ciUpper"), ct[r, 1] + crit * ct[r, 2])
+    }
+  }
+  plm_put("fe", d[is.finite(d$PQ) & is.finite(d$TC), ], "PQ ~ TC", "individual", "TC")
+  dd <- d[!is.na(d$treated), ]
+  dd$D <- as.integer(!is.na(dd$eventWave) & dd$w >= dd$eventWave)
+  dd$rel <- ifelse(is.na(dd$eventWave), NA, dd$w - dd$eventWave)
+  ks <- setdiff(sort(unique(dd$rel[!is.na(dd$rel)])), -1)
+  rel_names <- character(0)
+  for (k in ks) {
+    v <- paste0("rel_", ifelse(k < 0, paste0("m", -k), k))
+    dd[[v]] <- as.integer(!is.na(dd$rel) & dd$rel == k)
+    rel_names <- c(rel_names, v)
+  }
+  dd <- dd[is.finite(dd$PQ), ]
+  plm_put("did", dd, "PQ ~ D", "twoways", "D")
+  if (length(rel_names) > 0) plm_put("event", dd, paste("PQ ~", paste(rel_names, collapse = " + ")), "twoways", rel_names)
+  if (is.null(pr$clpm$error)) {
+    of_wave <- function(k, v) { s <- panel[panel$wave == labels[k], , drop = FALSE]; as.numeric(s[[v]][match(units, s$unit)]) }
+    wd <- list()
+    for (v in c(pr$clpm$x, pr$clpm$y)) for (k in seq_along(labels)) wd[[paste0(v, "_", k)]] <- of_wave(k, v)
+    fit <- lavaan::sem(pr$clpm$syntax, data = as.data.frame(wd), missing = "listwise")
+    put("/panel/clpm/n", lavaan::lavInspect(fit, "ntotal"))
+    fm <- lavaan::fitMeasures(fit, c("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr"))
+    for (m in names(fm)) put(ptr("panel", "clpm", "fit", m), fm[[m]])
+    pe <- lavaan::parameterEstimates(fit)
+    for (j in seq_along(pr$clpm$estimates)) {
+      e <- pr$clpm$estimates[[j]]
+      i <- which(pe$op == e$op & ((pe$lhs == e$lhs & pe$rhs == e$rhs) | (e$op == "~~" & pe$lhs == e$rhs & pe$rhs == e$lhs)))[1]
+      if (is.na(i)) next
+      tp <- c("panel", "clpm", "estimates", j - 1)
+      put(ptr(tp, "est"), pe$est[i]); put(ptr(tp, "se"), pe$se[i]); put(ptr(tp, "z"), pe$z[i]); put(ptr(tp, "pvalue"), pe$pvalue[i])
+    }
+  }
+}
+
 if (identical(kind, "wave")) {
   wave_checks()
 } else if (identical(kind, "scale-developer")) {
@@ -678,6 +758,7 @@ if (identical(kind, "wave")) {
 } else if (identical(kind, "research")) {
   source(at("seici-prng.R"), local = TRUE)
   research_checks()
+  if (!is.null(results$panel)) panel_checks()
 } else {
   fail("no recipe for runs of kind", kind)
 }

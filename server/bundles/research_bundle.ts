@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishResearch, researchRunPanel, termFactors, type ResearchPublication } from '../../analysis/index.js';
+import { PANEL_OUTCOME, PANEL_REGRESSOR, publishResearch, researchRunPanel, termFactors, type ResearchPublication } from '../../analysis/index.js';
 import { conflict } from '../errors.js';
 import { PROJECT_ROOT } from '../paths.js';
 import type { AnalysisRecord } from '../queries/analyses.js';
@@ -45,6 +45,22 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | null {
   return null;
 }
 
+/**
+ * A research run's unit-wave panel as CSV (one row per unit published as a unit in a wave, empty =
+ * unknown), with the panel designs' eventWave column (the wave position 1-3 a unit's interface
+ * change first reaches) when the run has them: what its bundle ships and the research panel export.
+ */
+export function researchPanelCsv(results: ResearchPublication, panel: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] }): string {
+  const eventWaves = results.panel?.eventWaves ?? {};
+  const csv = [[...panel.columns, ...(results.panel ? ['eventWave'] : [])].map(field).join(',')];
+  for (const row of panel.rows) {
+    const cells = row.map((v) => (typeof v === 'string' ? field(v) : Number.isFinite(v) ? String(v) : ''));
+    if (results.panel) cells.push(eventWaves[row[0] as string] === undefined ? '' : String(eventWaves[row[0] as string]));
+    csv.push(cells.join(','));
+  }
+  return csv.join('\n') + '\n';
+}
+
 export interface ResearchBundleParts {
   readonly files: readonly ArchiveFile[];
   readonly checks: BundleChecks;
@@ -57,7 +73,7 @@ function readme(record: AnalysisRecord, results: ResearchPublication, checks: Bu
   return `seici reproducibility bundle: analysis ${record.id}, a research run of the SEI model's hypotheses H1-H7
 Waves: ${waves}. Finished: ${record.finishedAt}.
 
-Run the check (R with sandwich, lmtest and jsonlite):
+Run the check (R with sandwich, lmtest and jsonlite; plm and lavaan for the panel designs):
     Rscript recompute.R            (from this folder; or Rscript recompute.R /path/to/folder)
 It checks MANIFEST.sha256, rebuilds the three-wave design from data/panel.csv, refits every model
 of models/hypotheses.json with lm (classical SEs by lmtest::coeftest, HC3 by sandwich::vcovHC),
@@ -66,7 +82,11 @@ and whether they agree within the tolerance (closed forms 1e-6: |seici - R| <= t
 The bootstrap intervals of H1 and H2 are recomputed on the same resamples: seici-prng.R is seici's
 own generator (xoshiro128**) in R, so R draws the units seici drew and its percentile limits
 (type 7) equal seici's. Then it decides every hypothesis's verdict again from R's numbers by the
-rule of the contract (${checks.verdicts?.length ?? 0} verdicts) and says whether it equals seici's. It exits 0 when every
+rule of the contract (${checks.verdicts?.length ?? 0} verdicts) and says whether it equals seici's.
+${results.panel ? `The panel designs of models/panel.json are refitted too: unit fixed effects, difference-in-differences
+and the event study with plm (vcovHC(method = "arellano", type = "sss"), 1e-6), the cross-lagged
+panel model with lavaan (1e-3), the event waves from options.json's interface changes.
+` : ''} It exits 0 when every
 number and verdict agrees and 1 when any disagrees, naming each.
 ${checks.notChecked.length} further numbers of results.json are not recomputed; checks.json says why, one by one.
 
@@ -76,6 +96,8 @@ Files
                          as a unit in a wave; empty = unknown)
   models/hypotheses.json every model of every hypothesis as an R formula, its variables and the
                          variables mean-centred over the test's units before products are formed
+  models/panel.json      the panel designs (FE, DiD, event study, CLPM syntax) and their rules
+                         (data/panel.csv's eventWave column holds each unit's event wave)
   options.json           the design, the bootstrap and the rules of the run
   checks.json            the numbers recomputed with tolerances, the verdicts with their rules, and
                          the numbers not recomputed with reasons
@@ -111,14 +133,14 @@ export async function researchBundleParts(s: Services, record: AnalysisRecord): 
   }
   const { panel } = researchRunPanel(input);
   const again = publishResearch(input);
-  const differs = firstDifference(JSON.parse(JSON.stringify(results.hypotheses)), JSON.parse(JSON.stringify(again.hypotheses)), '/hypotheses');
+  const differs =
+    firstDifference(JSON.parse(JSON.stringify(results.hypotheses)), JSON.parse(JSON.stringify(again.hypotheses)), '/hypotheses') ??
+    (results.panel ? firstDifference(JSON.parse(JSON.stringify(results.panel)), JSON.parse(JSON.stringify(again.panel)), '/panel') : null);
   if (differs !== null) {
     throw conflict(`Analysis ${record.id} cannot be bundled: recomputed from the stored data it no longer gives its results (${differs} differs: PQ, traces or answers changed since the run, or this seici computes it differently).`);
   }
   const roles = Object.fromEntries(results.waves.map((w) => [w.role, w.label]));
-  const csv = [panel.columns.map(field).join(',')];
-  for (const row of panel.rows) csv.push(row.map((v) => (typeof v === 'string' ? field(v) : Number.isFinite(v) ? String(v) : '')).join(','));
-
+  const csv = researchPanelCsv(results, panel);
   const hypotheses: Record<string, unknown> = {};
   for (const h of results.hypotheses) {
     if (!h.result) continue;
@@ -152,6 +174,7 @@ export async function researchBundleParts(s: Services, record: AnalysisRecord): 
     design: 'one row per unit: T1 predictors, T2 drift and rework, T3 PQ (shared/CONTRACT.md "hypotheses")',
     standardErrors: { classical: 'summary(lm), lmtest::coeftest', hc3: 'sandwich::vcovHC(type = "HC3")', intervals: 'confint (t, model residual df)' },
     rules: SUPPORT_RULES,
+    interfaceChanges: stored.interfaceChanges ?? [],
     panel: {
       scores: 'SC, RC, TC, levers, SxA, M, drift: the published units of each wave\'s pinned publication',
       supplementary: 'dynamism, visCoherence, visOutcome, leadershipDensity: unit-wave means over the valid respondents of those units, empty when fewer than the minimum group size answered',
@@ -159,12 +182,23 @@ export async function researchBundleParts(s: Services, record: AnalysisRecord): 
       PQ: `mean of the "${results.options.pqMeasure ?? ''}" records dated in the wave's window`,
     },
   };
+  const panelSpec = results.panel
+    ? {
+        waves: results.waves.map((w) => w.label),
+        note: 'Waves by position (1 = T1, 2 = T2, 3 = T3). A unit\'s event wave is the first wave whose first day (startsOn) is on or after its earliest interface change (options.json interfaceChanges, published units only); a change on or before T1\'s first day leaves the unit always treated, and out of did and event; one after T3 opened leaves it untreated. Every plm model uses the rows with its variables; standard errors are vcovHC(method = "arellano", type = "sss"), t and p by lmtest::coeftest, intervals est ± qt(0.975, df.residual) · se.',
+        fe: { formula: `${PANEL_OUTCOME} ~ ${PANEL_REGRESSOR}`, model: 'within', effect: 'individual' },
+        did: { formula: `${PANEL_OUTCOME} ~ D`, model: 'within', effect: 'twoways', D: 'treated and wave >= eventWave (the term treated:post)' },
+        event: { formula: `${PANEL_OUTCOME} ~ rel_k for every k != -1`, model: 'within', effect: 'twoways', rel: 'wave - eventWave of treated units, one 0/1 dummy per value in ascending order' },
+        clpm: { syntax: results.panel.clpm.syntax, data: 'one row per unit: TC_k and PQ_k at wave position k', fit: 'lavaan::sem(syntax, data), maximum likelihood, listwise' },
+      }
+    : null;
   const checks = bundleChecks('research', record.results);
   const files: ArchiveFile[] = [
     { path: 'README.txt', content: readme(record, results, checks) },
     { path: 'results.json', content: json(record.results) },
-    { path: 'data/panel.csv', content: csv.join('\n') + '\n' },
+    { path: 'data/panel.csv', content: csv },
     { path: 'models/hypotheses.json', content: json(modelsSpec) },
+    ...(panelSpec ? [{ path: 'models/panel.json', content: json(panelSpec) }] : []),
     { path: 'options.json', content: json(options) },
     { path: 'checks.json', content: json(checks) },
     { path: 'seici-prng.R', content: SEICI_PRNG_R },

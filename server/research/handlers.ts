@@ -6,8 +6,11 @@ import { effectiveStatus } from '../handlers/waves.js';
 import { findAnalysis, latestDoneAnalysis, type AnalysisRecord } from '../queries/analyses.js';
 import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
 import type { Services } from '../services.js';
-import { insertResearchRun, latestResearchRunId, performanceMeasures, runOptions } from './queries.js';
+import { insertResearchRun, latestResearchRunId, listInterfaceChanges, performanceMeasures, runOptions } from './queries.js';
 import type { ResearchOptions, ResearchRequest } from './schemas.js';
+import { researchRunPanel, type ResearchPublication } from '../../analysis/index.js';
+import { researchPanelCsv } from '../bundles/research_bundle.js';
+import { researchPublicationInput } from './research_input.js';
 
 /** Bootstrap resamples and seed of a research run unless asked otherwise (shared/CONTRACT.md's defaults). */
 export const DEFAULT_BOOTSTRAP = 5000;
@@ -35,7 +38,8 @@ const byTime = (a: WaveRecord, b: WaveRecord) => (a.opensAt < b.opensAt ? -1 : a
  * Queues a research run over three closed, published waves (T1, T2, T3): those named, in time
  * order, or the latest three. The run reads the waves' stored publications (pinned here by id),
  * so that it is computed from exactly what was published; the PQ measure is the one named, or
- * the only one imported.
+ * the only one imported. The interface changes recorded now (the panel designs' treatment) are
+ * pinned with the options too.
  */
 export async function requestResearch(s: Services, actor: string, body: z.output<typeof ResearchRequest>) {
   const now = s.clock();
@@ -78,7 +82,8 @@ export async function requestResearch(s: Services, actor: string, body: z.output
   } else {
     pqMeasure = measures[0] ?? null;
   }
-  const options: ResearchOptions = { waves: waves.map((w) => w.id), publications, pqMeasure, bootstrap: body.bootstrap ?? DEFAULT_BOOTSTRAP, seed: body.seed ?? DEFAULT_SEED };
+  const interfaceChanges = (await listInterfaceChanges(s.db)).map((c) => ({ unit: c.unitKey, on: c.on }));
+  const options: ResearchOptions = { waves: waves.map((w) => w.id), publications, pqMeasure, bootstrap: body.bootstrap ?? DEFAULT_BOOTSTRAP, seed: body.seed ?? DEFAULT_SEED, interfaceChanges };
   const id = await insertResearchRun(s.db, { waveId: waves[2].id, parentId: publications[2], requestedBy: actor, createdAt: iso(now), options });
   await audit(s, actor, 'research.request', `wave:${waves[2].id}`, { analysisId: id, ...options });
   s.analyses.kick();
@@ -92,4 +97,22 @@ export async function latestResearch(s: Services, done = false) {
     throw notFound(`No research run ${done ? 'has finished' : 'was started'} yet; start one with POST /api/v1/research/analyses (or on the console's Research page).`);
   }
   return researchView((await findAnalysis(s.db, id))!, (await runOptions(s.db, id))!);
+}
+
+/**
+ * The research panel export: the unit-wave panel the newest finished research run tested (unit
+ * level only: published units of its pinned publications, supplementary means over at least the
+ * minimum group size), rebuilt from what the run pinned, as CSV.
+ */
+export async function latestResearchPanel(s: Services): Promise<{ csv: string; id: number }> {
+  const id = await latestResearchRunId(s.db, true);
+  if (id === undefined) throw notFound('No research run has finished yet; the research panel is the panel of a finished run.');
+  const record = (await findAnalysis(s.db, id))!;
+  let input;
+  try {
+    input = await researchPublicationInput(s.db, s.instruments, record);
+  } catch (err) {
+    throw conflict(`The panel of research run ${id} cannot be rebuilt: ${(err as Error).message}.`);
+  }
+  return { id, csv: researchPanelCsv(record.results as ResearchPublication, researchRunPanel(input).panel) };
 }

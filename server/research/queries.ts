@@ -41,3 +41,38 @@ export async function performanceMeasures(db: Db): Promise<string[]> {
   const rows: { measure: string }[] = await db('performance_records').distinct('measure').orderBy('measure');
   return rows.map((r) => r.measure);
 }
+
+interface InterfaceChangeRow {
+  id: number;
+  unit_key: string;
+  changed_on: string;
+  note: string;
+  created_by: string;
+  created_at: string;
+}
+
+const changeOf = (r: InterfaceChangeRow) => ({ id: Number(r.id), unitKey: r.unit_key, on: r.changed_on, note: r.note, createdBy: r.created_by, createdAt: r.created_at });
+
+/** Every recorded interface change (of one unit when `unitId` is given), by unit key and date. */
+export async function listInterfaceChanges(db: Db, unitId?: number) {
+  const q = db('interface_changes as c').join('units as u', 'u.id', 'c.unit_id');
+  if (unitId !== undefined) q.where('c.unit_id', unitId);
+  const rows: InterfaceChangeRow[] = await q.orderBy([{ column: 'u.key' }, { column: 'c.changed_on' }, { column: 'c.id' }])
+    .select('c.id', 'u.key as unit_key', 'c.changed_on', 'c.note', 'c.created_by', 'c.created_at');
+  return rows.map(changeOf);
+}
+
+/** Records an interface change; undefined when the unit already has one on that day. */
+export async function insertInterfaceChange(db: Db, change: { unitId: number; on: string; note: string; createdBy: string; createdAt: string }): Promise<number | undefined> {
+  const existing = await db('interface_changes').where({ unit_id: change.unitId, changed_on: change.on }).first('id');
+  if (existing) return undefined;
+  const [row] = await db('interface_changes')
+    .insert({ unit_id: change.unitId, changed_on: change.on, note: change.note, created_by: change.createdBy, created_at: change.createdAt })
+    .returning('id');
+  return Number(row.id);
+}
+
+/** Deletes a unit's interface change; false when the unit has none with that id. */
+export async function deleteInterfaceChange(db: Db, unitId: number, id: number): Promise<boolean> {
+  return (await db('interface_changes').where({ id, unit_id: unitId }).delete()) > 0;
+}

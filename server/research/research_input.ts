@@ -63,5 +63,6 @@ export async function researchPublicationInput(db: Db, instruments: InstrumentCa
     pqMeasure: options.pqMeasure,
     bootstrap: options.bootstrap,
     seed: options.seed,
+    interfaceChanges: options.interfaceChanges ?? [],
   };
 }

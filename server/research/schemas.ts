@@ -17,7 +17,28 @@ export const ResearchOptions = z.object({
   pqMeasure: z.string().nullable(),
   bootstrap: z.number().int(),
   seed: z.number().int(),
+  /** The interface changes recorded when the run was requested (pinned, so the run and its bundle read the same); absent in older runs. */
+  interfaceChanges: z.array(z.object({ unit: z.string(), on: z.string() })).optional(),
 });
 export type ResearchOptions = z.infer<typeof ResearchOptions>;
 
 export const ResearchAnalysis = Analysis.extend({ options: ResearchOptions });
+
+/** An interface change to record for a unit: the day it took effect and what changed. */
+export const InterfaceChangeRequest = z.strictObject({
+  on: z.iso.date({ error: 'must be a date written YYYY-MM-DD.' }).describe('the day the interface change took effect (YYYY-MM-DD)'),
+  note: z.string().max(500).optional().describe('what changed (a new handover, interface role or tool between teams)'),
+});
+
+/** A recorded interface change. */
+export const InterfaceChange = z.object({
+  id: z.number().int(),
+  unitKey: z.string(),
+  on: z.string(),
+  note: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type InterfaceChange = z.infer<typeof InterfaceChange>;
+
+export const InterfaceChangeList = z.object({ changes: z.array(InterfaceChange) });

@@ -57,6 +57,7 @@ describe("the reproducibility bundle of the demo's research run", () => {
   let results: {
     waves: { label: string; role: string }[];
     hypotheses: { hypothesis: string; supported: boolean | null; error?: string; result?: { models: Record<string, { formula: string; terms: { term: string; est: number }[] }> } }[];
+    panel: { eventWaves: Record<string, number>; treatedUnits: number; event: { terms: { term: string }[]; error?: string }; did: { error?: string }; fe: { error?: string }; clpm: { syntax: string; error?: string } };
   };
 
   const download = async (id: number, name: string): Promise<Bundle> => {
@@ -94,7 +95,7 @@ describe("the reproducibility bundle of the demo's research run", () => {
   it('holds the panel, the models as R formulas, the options, results, checks and verdicts, seici\'s generator and a manifest that holds', async () => {
     expect(filesUnder(research.dir)).toEqual([
       'MANIFEST.sha256', 'README.txt', 'checks.json', 'commitments.json', 'data/panel.csv', 'models/hypotheses.json',
-      'options.json', 'recompute.R', 'results.json', 'seici-prng.R', 'versions.json',
+      'models/panel.json', 'options.json', 'recompute.R', 'results.json', 'seici-prng.R', 'versions.json',
     ]);
     const manifest = file(research, 'MANIFEST.sha256').trimEnd().split('\n').map((l) => l.split('  '));
     expect(manifest.map(([, path]) => path).sort()).toEqual(filesUnder(research.dir).filter((f) => f !== 'MANIFEST.sha256'));
@@ -121,7 +122,19 @@ describe("the reproducibility bundle of the demo's research run", () => {
     const numbers = (value: unknown): number => (typeof value === 'number' ? 1 : Array.isArray(value) ? value.reduce((s: number, v) => s + numbers(v), 0) : value && typeof value === 'object' ? Object.values(value).reduce((s: number, v) => s + numbers(v), 0) : 0);
     const pointers = new Set([...checks.checks, ...checks.notChecked].map((c: { pointer: string }) => c.pointer));
     expect(pointers.size).toBeGreaterThanOrEqual(numbers(results));
-    expect(checks.checks.every((c: { tolerance: string }) => c.tolerance === 'closed')).toBe(true);
+    // Closed forms at 1e-6 everywhere but the CLPM's ML fit (1e-3); its unit count is exact.
+    expect(checks.checks.filter((c: { tolerance: string }) => c.tolerance !== 'closed').every((c: { pointer: string; tolerance: string }) => c.tolerance === 'optimiser' && c.pointer.startsWith('/panel/clpm/'))).toBe(true);
+    expect(checks.checks.map((c: { pointer: string }) => c.pointer)).toEqual(expect.arrayContaining([
+      '/panel/fe/terms/0/se', '/panel/did/terms/0/est', '/panel/event/terms/0/ciUpper', '/panel/treatedUnits', '/panel/clpm/estimates/0/est', '/panel/clpm/fit/chisq',
+    ]));
+
+    // The panel designs: every model fitted on the demo, the event waves in the panel, the CLPM's syntax for lavaan.
+    for (const m of ['fe', 'did', 'event'] as const) expect(results.panel[m].error, m).toBeUndefined();
+    const panelSpec = JSON.parse(file(research, 'models/panel.json'));
+    expect(panelSpec).toMatchObject({ waves: results.waves.map((w) => w.label), fe: { formula: 'PQ ~ TC', effect: 'individual' }, did: { effect: 'twoways' }, clpm: { syntax: results.panel.clpm.syntax } });
+    const { rows: panelLines } = panelRows(research);
+    for (const r of panelLines) expect(r.eventWave, r.unit).toBe(results.panel.eventWaves[r.unit] === undefined ? '' : String(results.panel.eventWaves[r.unit]));
+    expect(JSON.parse(file(research, 'options.json')).interfaceChanges.length).toBeGreaterThanOrEqual(results.panel.treatedUnits);
     expect(checks.checks.map((c: { pointer: string }) => c.pointer)).toEqual(expect.arrayContaining(['/hypotheses/0/result/indirect/0/ciLower', '/hypotheses/0/result/models/b/terms/1/seHc3']));
     expect(checks.verdicts.map((v: { pointer: string; seici: boolean }) => [v.pointer, v.seici])).toEqual(
       results.hypotheses.flatMap((h, i) => (h.error ? [] : [[`/hypotheses/${i}/supported`, h.supported]])),
@@ -130,7 +143,7 @@ describe("the reproducibility bundle of the demo's research run", () => {
 
   it('holds unit-level values of units published as units only: no suppressed unit, no roll-up, no respondent', async () => {
     const { header, rows } = panelRows(research);
-    expect(header).toEqual(['unit', 'wave', 'n', 'SC', 'RC', 'TC', 'accountability', 'communication', 'visibility', 'SxA', 'M', 'drift', 'rework', 'breakpoints', 'dynamism', 'visCoherence', 'visOutcome', 'leadershipDensity', 'PQ']);
+    expect(header).toEqual(['unit', 'wave', 'n', 'SC', 'RC', 'TC', 'accountability', 'communication', 'visibility', 'SxA', 'M', 'drift', 'rework', 'breakpoints', 'dynamism', 'visCoherence', 'visOutcome', 'leadershipDensity', 'PQ', 'eventWave']);
     const options = JSON.parse(file(research, 'options.json'));
     for (const w of options.waves as { label: string; publication: number }[]) {
       const run = (await request(t.app).get(`/api/v1/analyses/${w.publication}`).set(AUTH)).body.results;
@@ -146,6 +159,14 @@ describe("the reproducibility bundle of the demo's research run", () => {
         expect(Number(r.TC)).toBe(u.dimensions.translational);
       }
     }
+  });
+
+  it('the research panel export (API) is the panel the bundle ships', async () => {
+    const res = await request(t.app).get('/api/v1/research/analyses/latest/panel').set(AUTH).buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.text).toBe(file(research, 'data/panel.csv'));
+    expect((await request(t.app).get('/api/v1/research/analyses/latest/panel')).status).toBe(401);
   });
 
   it('answers 404 for an unknown run, 409 for an unfinished research run, 401 without a token; seici bundle writes the same archive', async () => {
@@ -173,16 +194,20 @@ describe("the reproducibility bundle of the demo's research run", () => {
     expect(existsSync(join(work, 'none.tar.gz'))).toBe(false);
   });
 
-  it.skipIf(!RUN_R)(`runs its R script: lm, HC3, the replayed bootstrap intervals and every verdict agree${RUN_R ? '' : ` (${NO_R})`}`, async () => {
+  it.skipIf(!RUN_R)(`runs its R script: lm, HC3, the replayed bootstrap intervals, the panel designs (plm, lavaan) and every verdict agree${RUN_R ? '' : ` (${NO_R})`}`, async () => {
     const checks = JSON.parse(file(research, 'checks.json'));
     const r = await recompute(research.dir);
     expect(r.status, r.stdout.slice(-4000) + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^manifest: the 10 files match their SHA-256$/m);
+    expect(r.stdout).toMatch(/^manifest: the 11 files match their SHA-256$/m);
     expect(r.stdout).not.toMatch(/DISAGREE/);
     expect(r.stdout).toContain(`${checks.checks.length} numbers recomputed: ${checks.checks.length} agree, 0 disagree`);
     expect(r.stdout).toContain(`${checks.verdicts.length} verdicts recomputed: ${checks.verdicts.length} agree, 0 disagree`);
     expect(r.stdout).toMatch(/^agree {5}\/hypotheses\/0\/result\/indirect\/0\/ciLower /m);
     expect(r.stdout).toMatch(/^agree {5}\/hypotheses\/1\/result\/conditionalIndirect\/5\/ciUpper /m);
+    // The panel designs: plm's clustered SEs (1e-6) and lavaan's CLPM (1e-3).
+    for (const pointer of ['/panel/fe/terms/0/se', '/panel/did/terms/0/est', '/panel/did/terms/0/se', `/panel/event/terms/${results.panel.event.terms.length - 1}/ciLower`, '/panel/treatedUnits', '/panel/clpm/estimates/0/se', '/panel/clpm/fit/chisq']) {
+      expect(r.stdout).toMatch(new RegExp(`^agree {5}${pointer.replace(/\//g, '\\/')} `, 'm'));
+    }
     console.log(`research bundle: R recomputed ${checks.checks.length} numbers and ${checks.verdicts.length} verdicts in ${r.seconds.toFixed(1)} s`);
   }, 600_000);
 
@@ -207,6 +232,8 @@ describe("the reproducibility bundle of the demo's research run", () => {
     const h3 = results.hypotheses.findIndex((h) => h.hypothesis === 'H3');
     expect(r.stdout).toMatch(/^DISAGREE {2}\/hypotheses\/0\/result\/models\/b\/terms\/1\/est {2}seici /m);
     expect(r.stdout).toMatch(new RegExp(`^DISAGREE  /hypotheses/${h7}/result/turningPoint/est  seici `, 'm'));
+    // PQ enters every panel design too.
+    expect(r.stdout).toMatch(/^DISAGREE {2}\/panel\/fe\/terms\/0\/est {2}seici /m);
     // TC on the levers does not involve PQ: it still agrees.
     expect(r.stdout).toMatch(new RegExp(`^agree     /hypotheses/${h3}/result/models/levers/terms/4/est  seici `, 'm'));
     expect(r.stdout).toMatch(/R disagrees with seici on: .*\/hypotheses\/0\/result\/models\/b\/terms\/1\/est/);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   Prng,
   publishResearch,
+  differenceInDifferences,
+  eventStudy,
+  fixedEffects,
   publishWave,
+  researchRunPanel,
   simulatePanel,
   testHypotheses,
   type PublicationAnswerSet,
@@ -143,5 +147,68 @@ describe('publishResearch: the research run from stored publications', () => {
     expect(n('H1')).toBe(14);
     expect(n('H2')).toBe(13);
     expect(few.warnings.join(' ')).toMatch(/3 unit-wave supplementary means were left out/);
+  });
+
+  it('fits the panel designs around the interface changes recorded per unit, published units only', () => {
+    const changes = [
+      { unit: 'A-U01', on: '2026-01-20' }, // reaches wave 2
+      { unit: 'A-U01', on: '2026-02-20' }, // a later change of the same unit: the earliest counts
+      { unit: 'A-U02', on: '2026-02-01' }, // on wave 2's first day: reaches wave 2
+      { unit: 'A-U03', on: '2026-02-10' }, // wave 3
+      { unit: 'A-U04', on: '2026-01-05' }, // wave 2
+      { unit: 'A-U05', on: '2025-12-01' }, // before T1: always treated, left out of DiD and event study
+      { unit: 'A-U06', on: '2026-03-02' }, // after T3 opened: untreated in the design
+      { unit: 'A-U15', on: '2026-01-10' }, // the unit below k: never enters
+    ];
+    const i = { ...input(), interfaceChanges: changes };
+    const run = publishResearch(i);
+    const p = run.panel!;
+    expect(p.eventWaves).toEqual({ 'A-U01': 2, 'A-U02': 2, 'A-U03': 3, 'A-U04': 2 });
+    expect(p.treatedUnits).toBe(4);
+    expect(p.alwaysTreated).toBe(1);
+    // The same fits as `seici panel` on the exported panel with an eventWave column (waves 1, 2, 3).
+    const { panel } = researchRunPanel(i);
+    const col = (name: string) => Float64Array.from(panel.rows, (r) => r[panel.columns.indexOf(name)] as number);
+    const unit = panel.rows.map((r) => r[0] as string);
+    const long = {
+      unit,
+      wave: panel.rows.map((r) => r[1] as string),
+      columns: {
+        PQ: col('PQ'), TC: col('TC'),
+        eventWave: Float64Array.from(unit, (u) => p.eventWaves[u] ?? NaN),
+        treated: Float64Array.from(unit, (u) => (u === 'A-U05' ? NaN : p.eventWaves[u] ? 1 : 0)),
+      },
+    };
+    const did = differenceInDifferences(long, { y: 'PQ', eventWave: 'eventWave', treated: 'treated' });
+    const event = eventStudy(long, { y: 'PQ', eventWave: 'eventWave', treated: 'treated' });
+    const fe = fixedEffects(long, { y: 'PQ', x: ['TC'] });
+    for (const [stored, direct] of [[p.did, did], [p.event, event], [p.fe, fe]] as const) {
+      expect(stored.error).toBeUndefined();
+      expect(stored.n).toBe(direct.n);
+      expect(stored.units).toBe(direct.units);
+      expect(stored.terms.map((t) => t.term)).toEqual(direct.terms.map((t) => t.term));
+      stored.terms.forEach((t, k) => {
+        expect(t.est).toBe(direct.terms[k].est);
+        expect(t.se).toBe(direct.terms[k].se);
+        expect(t.ciLower).toBeLessThan(t.est);
+        expect(t.ciUpper).toBeGreaterThan(t.est);
+      });
+    }
+    // A-U05 (always treated) is out of DiD: 14 published units less one, 3 waves each.
+    expect(p.did.units).toBe(13);
+    expect(p.fe.units).toBe(14);
+    // rel = −1 is the reference; wave 3 changes give rel −2, wave 2 changes rel 1.
+    expect(p.event.terms.map((t) => t.term)).toEqual(['rel-2', 'rel0', 'rel1']);
+    expect(p.clpm.error).toBeUndefined();
+    expect(p.clpm.syntax).toContain('PQ_2 ~ PQ_1 + TC_1');
+    expect(p.clpm.n).toBe(14);
+  });
+
+  it('says why DiD and the event study cannot run when no interface change is recorded', () => {
+    const p = base.panel!;
+    expect(p.treatedUnits).toBe(0);
+    expect(p.did.error).toBe('The did model could not be fitted: no unit of the panel has an interface change recorded before T2 or T3 opened, so there is no treated unit to compare.');
+    expect(p.event.error).toBe(p.did.error!.replace('did model', 'event model'));
+    expect(p.fe.error).toBeUndefined();
   });
 });

@@ -5,7 +5,10 @@ import { SCREENSHOTS, api, launchBrowser, screenshot, signIn, startDemoServer, t
 
 interface Estimate { label: string; est: number; ciLower: number | null; ciUpper: number | null }
 interface Hypothesis { hypothesis: string; supported: boolean | null; reading: string | null; n: number | null; estimates: Estimate[]; error?: string }
-interface ResearchRun { id: number; status: string; options: { waves: number[] }; results: { hypotheses: Hypothesis[]; design: { units: number }; waves: { name: string; role: string }[] } }
+interface PanelTerm { term: string; est: number; se: number; ciLower: number; ciUpper: number }
+interface PanelModel { model: string; terms: PanelTerm[]; units: number | null; error?: string }
+interface Panel { treatedUnits: number; eventWaves: Record<string, number>; fe: PanelModel; did: PanelModel; event: PanelModel; clpm: { estimates: { lhs: string; op: string; rhs: string; est: number }[]; error?: string } }
+interface ResearchRun { id: number; status: string; options: { waves: number[]; interfaceChanges?: { unit: string; on: string }[] }; results: { hypotheses: Hypothesis[]; design: { units: number }; waves: { name: string; role: string }[]; panel: Panel } }
 
 let server: DemoServer;
 let browser: Browser;
@@ -23,7 +26,7 @@ beforeAll(async () => {
   const latest = await api<ResearchRun>(server.url, 'GET', '/api/v1/research/analyses/latest');
   expect(latest.status).toBe(200);
   run = latest.body;
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -37,6 +40,14 @@ describe('the research report of the npm start demo', () => {
     expect(run.results.waves.map((w) => w.name)).toEqual(['Spring pulse (demo)', 'Summer pulse (demo)', 'Autumn pulse (demo)']);
     // Every hypothesis could be tested on the demo's panel.
     for (const h of run.results.hypotheses) expect(h.error, h.hypothesis).toBeUndefined();
+    // So could every panel design: the demo records a staggered interface change for two teams in three.
+    const panel = run.results.panel;
+    for (const m of [panel.fe, panel.did, panel.event]) expect(m.error, m.model).toBeUndefined();
+    expect(panel.clpm.error).toBeUndefined();
+    expect(panel.treatedUnits).toBeGreaterThan(0);
+    expect(run.options.interfaceChanges!.length).toBeGreaterThanOrEqual(panel.treatedUnits);
+    expect(new Set(Object.values(panel.eventWaves))).toEqual(new Set([2, 3]));
+    expect(panel.event.terms.map((t) => t.term)).toEqual(['rel-2', 'rel0', 'rel1']);
   });
 
   it('shows every hypothesis with its verdict, reading and estimates, as stored, at 1280×900 and 390×844', async () => {
@@ -65,12 +76,26 @@ describe('the research report of the npm start demo', () => {
       expect(await page.locator('[data-testid=hypothesis-H2] figure.chart svg').count()).toBe(1);
       expect(await page.locator('[data-testid=hypothesis-H7] figure.chart svg').count()).toBe(1);
       expect(await page.locator('[data-testid=research-waves] tbody tr').count()).toBe(3);
+      // The panel designs: each model's clustered terms as stored, the event study drawn with its intervals, the CLPM's paths.
+      const panel = run.results.panel;
+      for (const m of [panel.fe, panel.did, panel.event]) {
+        const rows = page.locator(`[data-testid=panel-${m.model}] tbody tr`);
+        expect(await rows.count(), m.model).toBe(m.terms.length);
+        for (const [k, t] of m.terms.entries()) {
+          const cells = await rows.nth(k).locator('th, td').allTextContents();
+          expect(cells.slice(0, 4)).toEqual([t.term, num3(t.est), num3(t.se), `[${num3(t.ciLower)}, ${num3(t.ciUpper)}]`]);
+        }
+      }
+      const chart = page.locator('[data-testid=panel-event] figure.chart svg');
+      expect(await chart.count()).toBe(1);
+      expect(await page.locator('[data-testid=panel-event] figure.chart [role=img]').getAttribute('aria-label')).toMatch(/^Event-study coefficients/);
+      expect(await page.locator('[data-testid=panel-clpm] tbody tr').first().locator('th').textContent()).toBe('TC_2 ~ TC_1');
       // Nothing runs off the side of a phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, name).toBeLessThanOrEqual(0);
       await screenshot(page, `research/${name}`);
       // Close-ups to look at: the summary and the hypotheses with charts.
-      for (const part of ['summary', 'hypothesis-H1', 'hypothesis-H2', 'hypothesis-H7']) {
+      for (const part of ['summary', 'hypothesis-H1', 'hypothesis-H2', 'hypothesis-H7', 'panel-designs']) {
         const target = part === 'summary' ? page.locator('#summary') : page.locator(`[data-testid=${part}]`);
         await target.screenshot({ path: join(SCREENSHOTS, 'research', `${name}-${part}.png`) });
       }
@@ -86,6 +111,9 @@ describe('the research report of the npm start demo', () => {
     expect(lines[0]).toBe('hypothesis,kind,model,term,est,se,seHc3,t,p,ciLower,ciUpper,interval,n,supported');
     const estimates = run.results.hypotheses.reduce((s, h) => s + h.estimates.length, 0);
     expect(lines.filter((l) => l.split(',')[1] === 'estimate')).toHaveLength(estimates);
+    const p = run.results.panel;
+    expect(lines.filter((l) => l.startsWith('panel,term,'))).toHaveLength(p.fe.terms.length + p.did.terms.length + p.event.terms.length);
+    expect(lines.filter((l) => l.startsWith('panel,path,clpm,'))).toHaveLength(p.clpm.estimates.length);
   });
 
   it('starts a new run from the form, refuses a wave chosen twice, and shows the new run when it is done', async () => {
