@@ -7,4 +7,5 @@ export type { ItemDistribution } from './item_distribution.js';
 export { correctedItemTotal } from './corrected_item_total.js';
 export { itemTotal } from './item_total.js';
 export { itemAnalysis, itemStatistics, itemWarnings } from './item_analysis.js';
+export { itemSkewness } from './item_skewness.js';
 export type { ItemAnalysis, ItemStatistics } from './item_analysis.js';

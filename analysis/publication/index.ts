@@ -32,6 +32,8 @@ export type { UnitComparison, ContextEquivalence, RankedUnit } from './unit_comp
 export { crossVersionComparison } from './cross_version_comparison.js';
 export type { CrossVersionComparison, ComparedWave, ComparedScores } from './cross_version_comparison.js';
 export { contextInvariance } from './scale_developer.js';
+export { NINE_CELL_MODEL, ordinalMeasurement, ordinalReadingRule } from './ordinal_measurement.js';
+export type { OrdinalFitRow, OrdinalInvarianceTable, OrdinalMeasurement } from './ordinal_measurement.js';
 export { pilotPurification, pilotAnalysis, PILOT_THRESHOLDS } from './pilot_purification.js';
 export type { PilotPurification, PilotItemVerdict, PilotItemStatistics, PilotFlag, PilotValidity } from './pilot_purification.js';
 export { blankRareValues } from './quasi_identifiers.js';

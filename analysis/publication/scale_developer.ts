@@ -16,6 +16,7 @@ import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
 import { finiteOrNull } from './finite.js';
 import { guardEfa } from './efa_guards.js';
+import { ordinalMeasurement, type OrdinalMeasurement } from './ordinal_measurement.js';
 
 const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = { S: 'Structural', R: 'Relational', T: 'Translational' };
 
@@ -97,6 +98,11 @@ export interface InvarianceTable {
 export interface ScaleAnalysisOptions {
   /** Search for partial invariance where a level fails (measurementInvariance's `partial`). Default false. */
   readonly partialInvariance?: boolean;
+  /**
+   * Add the ordinal path (ordinalMeasurement: WLSMV CFA of each dimension's cell model and of the
+   * nine-cell model, ordinal invariance across contexts). Default false; the scale-developer run asks for it.
+   */
+  readonly ordinal?: boolean;
 }
 
 /** Everything computed for the scale-developer report; plain data, safe to pass between threads. */
@@ -128,6 +134,8 @@ export interface ScaleAnalysis {
   readonly invariance: readonly (InvarianceTable | { readonly scale: string; readonly error: string } | ({ readonly scale: string } & SkippedAnalysis))[];
   /** Two-level CFA per dimension, level-specific ω and ICC(2) per cell, and the verdict on cell means as unit scores (with `units`). */
   readonly multilevel?: MultilevelMeasurement | SkippedAnalysis | { readonly error: string };
+  /** The WLSMV counterpart of `cfa` and `invariance` for the ordered answers, with which to read (with `ordinal`). */
+  readonly ordinal?: OrdinalMeasurement;
   /** The smallest n of each analysis, as the report states it. */
   readonly requirements: readonly { readonly analysis: string; readonly minimum: number; readonly rule: string }[];
   readonly seconds: number;
@@ -147,7 +155,8 @@ function message(err: unknown): string {
  * model per dimension (fitSem, FIML; a model of all 72 items has more moments than a wave's
  * sample can carry), and
  * measurement invariance of each dimension's cell model across unit contexts
- * (measurementInvariance, FIML). A step that fails is reported with its error; the others stand.
+ * (measurementInvariance, FIML), and with `ordinal` their WLSMV counterparts on the ordered
+ * answers (ordinalMeasurement). A step that fails is reported with its error; the others stand.
  */
 export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisOptions = {}): ScaleAnalysis {
   const started = Date.now();
@@ -286,7 +295,8 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
       multilevel = { error: message(err) };
     }
   }
-  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, ...(multilevel ? { multilevel } : {}), requirements, seconds: (Date.now() - started) / 1000 };
+  const ordinal = options.ordinal ? ordinalMeasurement(input.items, keyed, input.contexts, { invariance: true }) : undefined;
+  return { n: input.rows.length, nItems: ids.length, items, reliability, parallel, efa, cfa, invariance, ...(multilevel ? { multilevel } : {}), ...(ordinal ? { ordinal } : {}), requirements, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
@@ -363,6 +373,7 @@ export function publishedSample(
 /**
  * The scale-developer analyses of a published wave: scaleAnalysis over {@link publishedSample}.
  * `contexts` gives each unit's context (the invariance groups).
+ * With the ordinal path (WLSMV CFA and ordinal invariance), computed here in the job, never at request time.
  */
 export function scaleDeveloperAnalyses(
   input: WavePublicationInput & { readonly contexts: Readonly<Record<string, string | null>>; readonly seed: number },
@@ -377,5 +388,5 @@ export function scaleDeveloperAnalyses(
     contexts: sample.contexts,
     units: sample.units,
     seed: input.seed,
-  });
+  }, { ordinal: true });
 }

@@ -6,6 +6,8 @@ import { fisherScoring } from './fisher_scoring.js';
 import { quasiNewton } from './quasi_newton.js';
 import { robustFitIndices } from './fit_robust.js';
 import { baselineScalingFactor, robustMl } from './robust_ml.js';
+import { fimlCorrectedTest } from './fiml_corrected.js';
+import { noncentralChiSquareCdf } from '../math/noncentral_chi_square.js';
 import { blockOrder, factorInformation } from './information_factor.js';
 import { baselineChisq } from './fit_baseline.js';
 import { cfi } from './fit_cfi.js';
@@ -109,6 +111,10 @@ export interface SemFit {
   readonly cfiRobust?: number;
   readonly tliRobust?: number;
   readonly rmseaRobust?: number;
+  /** The robust RMSEA's 90% interval and its close-fit p-value, H₀: RMSEA ≤ 0.05 (lavaan's rmsea.ci.*.robust, rmsea.pvalue.robust). */
+  readonly rmseaLowerRobust?: number;
+  readonly rmseaUpperRobust?: number;
+  readonly rmseaPvalueRobust?: number;
 }
 
 /** A fitted model; `internal` holds what invariance tests and modification indices reuse. */
@@ -326,7 +332,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
-    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, fimL ? samples : undefined) : {}),
+    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, fimL ? { structure, evaluation, samples, exogenous: exoIdx.length > 0 && table.fixedX, warnings } : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -363,7 +369,12 @@ function patternWork(model: ModelStructure, samples: readonly GroupSample[]): nu
   }, 0);
 }
 
-/** The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. */
+/**
+ * The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. With complete
+ * data the robust indices use T and the Yuan–Bentler c; under full-information ML (`fiml`) lavaan
+ * 0.6.14 builds them on the FIML-corrected test instead (`fimlCorrectedTest`), which seici leaves
+ * out, with a warning, when fixed exogenous covariates enter the saturated model.
+ */
 function scaledFit(
   chisq: number,
   df: number,
@@ -373,11 +384,12 @@ function scaledFit(
   p: number,
   meanstructure: boolean,
   n: number,
-  h1Moments?: readonly GroupSample[],
+  fiml?: { structure: ModelStructure; evaluation: ModelEvaluation; samples: readonly GroupSample[]; exogenous: boolean; warnings: string[] },
 ): Partial<SemFit> {
-  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, h1Moments, traceH1);
-  const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, groupRows.length);
-  return {
+  const G = groupRows.length;
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, fiml?.samples, traceH1);
+  const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, G);
+  const scaled = {
     chisqScaled: chisq / c,
     pvalueScaled: df > 0 ? chiSquareUpperTail(chisq / c, df) : NaN,
     scalingFactor: c,
@@ -386,8 +398,40 @@ function scaledFit(
     cfiScaled: indices.cfiScaled,
     tliScaled: indices.tliScaled,
     rmseaScaled: indices.rmseaScaled,
-    // lavaan's robust indices under missing data follow another correction (Zhang & Savalei); left out there
-    ...(h1Moments ? {} : { cfiRobust: indices.cfiRobust, tliRobust: indices.tliRobust, rmseaRobust: indices.rmseaRobust }),
+  };
+  if (!fiml) return { ...scaled, cfiRobust: indices.cfiRobust, tliRobust: indices.tliRobust, ...robustRmsea(chisq, df, c, n, G) };
+  if (fiml.exogenous) {
+    fiml.warnings.push('robust CFI/TLI/RMSEA under full-information ML are left out when fixed exogenous covariates are in the model.');
+    return scaled;
+  }
+  const corrected = df > 0 ? fimlCorrectedTest(fiml.structure, fiml.evaluation, groupRows, fiml.samples, df, base.df) : null;
+  if (!corrected) {
+    if (df > 0) fiml.warnings.push('the FIML-corrected test behind the robust CFI/TLI/RMSEA could not be computed (a singular information matrix).');
+    return scaled;
+  }
+  const robust = robustFitIndices(corrected.chisq, df, corrected.scalingFactor, corrected.baselineChisq, base.df, corrected.baselineScalingFactor, n, G);
+  return {
+    ...scaled,
+    cfiRobust: robust.cfiRobust,
+    tliRobust: robust.tliRobust,
+    ...robustRmsea(corrected.chisq, df, corrected.scalingFactor, n, G),
+  };
+}
+
+/**
+ * The robust RMSEA from a statistic T with scaling factor ĉ (lavaan 0.6.14's lav_fit_rmsea with
+ * c.hat): √G·√max(T/(N·df) − ĉ/N, 0); its 90% interval from T/ĉ with the bounds scaled by ĉ
+ * (lav_fit_rmsea_ci with c.hat), and the close-fit p-value P(χ²(df, λ₀) ≥ T/ĉ) with
+ * λ₀ = N·df·0.05²/(ĉ·G) (lav_fit_rmsea_closefit).
+ */
+function robustRmsea(t: number, df: number, cHat: number, n: number, groups: number): Pick<SemFit, 'rmseaRobust' | 'rmseaLowerRobust' | 'rmseaUpperRobust' | 'rmseaPvalueRobust'> {
+  if (!(df > 0)) return { rmseaRobust: 0, rmseaLowerRobust: 0, rmseaUpperRobust: 0, rmseaPvalueRobust: NaN };
+  const ci = rmsea(t / cHat, df, n, groups, cHat);
+  return {
+    rmseaRobust: Math.sqrt(groups) * Math.sqrt(Math.max(t / n / df - cHat / n, 0)),
+    rmseaLowerRobust: ci.lower,
+    rmseaUpperRobust: ci.upper,
+    rmseaPvalueRobust: 1 - noncentralChiSquareCdf(t / cHat, df, (n * df * 0.05 ** 2) / (cHat * groups)),
   };
 }
 

@@ -135,7 +135,7 @@ export function addPatternInformation(
 }
 
 /** Z = [I | ΛM | ΛA] (p × nb). */
-function basis(implied: ImpliedMoments, p: number, m: number): Float64Array {
+export function basis(implied: ImpliedMoments, p: number, m: number): Float64Array {
   const nb = p + 2 * m;
   const z = new Float64Array(p * nb);
   for (let i = 0; i < p; i++) {

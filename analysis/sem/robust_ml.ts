@@ -205,8 +205,12 @@ function caseGradient(y: readonly number[], v: Float64Array, centre: Float64Arra
 
 const SIGMA_CACHE = new WeakMap<Float64Array, Float64Array>();
 
-/** Casewise scores of the saturated model in (μ, vech Σ) on each row's observed variables, summed and per row. */
-function saturatedScores(rows: readonly (readonly number[])[], p: number, mean: Float64Array, cov: Float64Array, each?: (u: Float64Array) => void): Float64Array | null {
+/**
+ * Casewise scores of the saturated model in (μ, vech Σ) on each row's observed variables, summed
+ * and per row: u_μ = V_o d_o and u_σjk = ½(V_o d_o d_oᵀV_o − V_o)_jk, doubled off the diagonal
+ * (σ_jk is one parameter that Σ holds twice); zero where j or k is missing.
+ */
+export function saturatedScores(rows: readonly (readonly number[])[], p: number, mean: Float64Array, cov: Float64Array, each?: (u: Float64Array) => void): Float64Array | null {
   const dim = p + (p * (p + 1)) / 2;
   const total = new Float64Array(dim);
   const u = new Float64Array(dim);
@@ -241,7 +245,7 @@ function saturatedScores(rows: readonly (readonly number[])[], p: number, mean: 
 }
 
 /** Position of (j, k), j ≤ k, in the row-wise upper-triangle vech of a p × p matrix. */
-function vechIndex(j: number, k: number, p: number): number {
+export function vechIndex(j: number, k: number, p: number): number {
   const a = Math.min(j, k);
   const b = Math.max(j, k);
   return a * p - (a * (a - 1)) / 2 + (b - a);
@@ -267,19 +271,32 @@ export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: n
     }
   });
   for (let a = 0; a < dim; a++) for (let c = 0; c < a; c++) b1[c * dim + a] = b1[a * dim + c];
+  const a1 = saturatedInformationMissing(rows, p, h1);
+  const inv = a1 && inverse(a1, dim);
+  if (!inv) return NaN;
+  let trace = 0;
+  for (let a = 0; a < dim; a++) for (let c = 0; c < dim; c++) trace += inv[a * dim + c] * b1[c * dim + a];
+  return trace;
+}
+
+/**
+ * The observed information per observation of one group's saturated model under full-information
+ * ML at the moments `h1` (the EM estimates; lavaan's lav_mvnorm_missing_information_observed_samplestats),
+ * in (μ, vech Σ) as `saturatedScores` orders them (dim × dim, both triangles). Null when some
+ * pattern's covariance block is not positive definite.
+ */
+export function saturatedInformationMissing(rows: readonly (readonly number[])[], p: number, h1: { readonly mean: Float64Array; readonly cov: Float64Array }): Float64Array | null {
+  const n = rows.length;
+  const dim = p + (p * (p + 1)) / 2;
   const patterns = missingPatterns(rows, p);
   const f = patternFactors(h1.cov, p, patterns);
-  if (!f) return NaN;
+  if (!f) return null;
   const identity = new Float64Array(p * p);
   for (let i = 0; i < p; i++) identity[i * p + i] = 1;
   const a1 = new Float64Array(dim * dim);
   addPatternInformation(patterns, n, f, h1.mean, identity, p, saturatedDescriptors(p), 1, true, a1);
   for (let a = 0; a < dim; a++) for (let c = 0; c < a; c++) a1[c * dim + a] = a1[a * dim + c];
-  const inv = inverse(a1, dim);
-  if (!inv) return NaN;
-  let trace = 0;
-  for (let a = 0; a < dim; a++) for (let c = 0; c < dim; c++) trace += inv[a * dim + c] * b1[c * dim + a];
-  return trace;
+  return a1;
 }
 
 /** The saturated model's parameters as entry descriptors: μ_i (index i), then σ_jk, j ≤ k, at p + vechIndex(j, k). */

@@ -137,6 +137,19 @@ export function scaleReportRows(r: ScaleReport): string[][] {
     for (const m of t.models) put('invariance', `${t.scale} ${m.level}`, { chisq: m.chisq, df: m.df, cfi: m.cfi, rmsea: m.rmsea, srmr: m.srmr, converged: m.converged });
     for (const c of t.comparisons) put('invariance_tests', `${t.scale} ${c.from}->${c.to}`, { chisqDiff: c.chisqDiff, dfDiff: c.dfDiff, p: c.p, deltaCfi: c.deltaCfi, deltaRmsea: c.deltaRmsea, holds: c.holds });
   }
+  if (a.ordinal) {
+    const o = a.ordinal;
+    put('ordinal', 'rule', { read: o.read, categories: o.categories, skewedItems: o.skewedItems, nItems: o.nItems, maxAbsSkewness: o.maxAbsSkewness, rule: o.rule });
+    for (const c of o.cfa) put('ordinal_cfa', c.model, isSkipped(c) ? { skipped: c.reason } : 'error' in c ? { error: c.error } : { n: c.n, converged: c.converged, chisqScaled: c.chisqScaled, df: c.df, pvalueScaled: c.pvalueScaled, cfiScaled: c.cfiScaled, tliScaled: c.tliScaled, rmseaScaled: c.rmseaScaled, cfiRobust: c.cfiRobust, tliRobust: c.tliRobust, rmseaRobust: c.rmseaRobust, srmr: c.srmr });
+    for (const t of o.invariance) {
+      if (isSkipped(t)) put('ordinal_invariance', t.scale, { skipped: t.reason });
+      else if ('error' in t) put('ordinal_invariance', t.scale, { error: t.error });
+      else {
+        for (const m of t.models) put('ordinal_invariance', `${t.scale} ${m.level}`, { chisqScaled: m.chisqScaled, df: m.df, cfiScaled: m.cfiScaled, rmseaScaled: m.rmseaScaled, cfiRobust: m.cfiRobust, rmseaRobust: m.rmseaRobust, converged: m.converged });
+        for (const c of t.comparisons) put('ordinal_invariance_tests', `${t.scale} ${c.from}->${c.to}`, { chisqDiff: c.chisqDiff, dfDiff: c.dfDiff, p: c.p, deltaCfi: c.deltaCfi, deltaRmsea: c.deltaRmsea, holds: c.holds });
+      }
+    }
+  }
   const ml = a.multilevel;
   if (ml && isSkipped(ml)) put('multilevel', 'all', { skipped: ml.reason });
   else if (ml && 'error' in ml) put('multilevel', 'all', { error: ml.error });
