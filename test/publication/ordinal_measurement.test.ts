@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fitOrdinalSem, itemSkewness, NINE_CELL_MODEL, ordinalInvariance, ordinalMeasurement, ordinalReadingRule, reverseKey, scaleAnalysis, seiModelSyntax, simulatePanel, type OrdinalFitRow, type OrdinalInvarianceTable } from '../../analysis/index.js';
 import { ConsoleViews } from '../../server/web/console_views.js';
 import { scaleReportRows } from '../../server/web/reports/scale_report.js';
+import type { Cell } from '../../analysis/sei_model.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 // psych 2.2.9: test/fixtures/r/item-skewness.R
@@ -31,7 +32,7 @@ describe('ordinalReadingRule', () => {
 describe('the scale-developer run\'s ordinal path', () => {
   // 27 items (3 per cell), two contexts of 250, answers piled towards the top of the 7-point scale
   const panel = simulatePanel({ contexts: ['north', 'south'], unitsPerContext: 25, unitSize: { mean: 10, min: 10, max: 10 }, waves: ['w1'], itemsPerCell: 3, missing: 0.01, cellMeans: { SxA: 1.2, SxC: 1.2, SxV: 1.2, RxA: 1.2, RxC: 1.2, RxV: 1.2, TxA: 1.2, TxC: 1.2, TxV: 1.2 } }, 5);
-  const items = panel.items.map((id) => ({ id, cell: panel.map.items[id].cell, reverse: panel.map.items[id].reverse ?? false }));
+  const items = panel.items.map((id) => ({ id, cell: panel.map.items[id].cell as Cell, reverse: panel.map.items[id].reverse ?? false }));
   const rows = panel.answers as number[][];
   const contexts = [...panel.context];
   const analysis = scaleAnalysis({ scaleMin: 1, scaleMax: 7, items, rows, contexts, seed: 3 }, { ordinal: true });
