@@ -166,8 +166,10 @@ export function buildParameterTable(allStatements: readonly Statement[], options
   const isOutcome = (v: string) => regressions.some((d) => d.lhs === v);
   const isPredictor = (v: string) => regressions.some((d) => d.rhs === v);
   const isIndicator = (v: string) => drafts.some((d) => d.op === '=~' && d.rhs === v);
-  // exogenous observed covariates: in a regression, only ever as a predictor (lavaan's ov.x)
-  const covariates = observed.filter((v) => isPredictor(v) && !isOutcome(v) && !isIndicator(v));
+  // exogenous observed covariates: in a regression, only ever as a predictor, and never named by
+  // the user in a variance, covariance or intercept (lavaan's ov.x drops those: they are random)
+  const userMoments = namedInUserMoments(drafts);
+  const covariates = observed.filter((v) => isPredictor(v) && !isOutcome(v) && !isIndicator(v) && !userMoments.has(v));
   // with fixed.x their moments are fixed (`exo` rows); without, they are free like any other
   const exoObserved = options.fixedX === false ? [] : covariates;
   const has = (lhs: string, op: ParameterOp, rhs: string) =>
@@ -368,11 +370,28 @@ function renumber(rows: ParameterRow[]): void {
  * whether or not their moments are fixed (fixed.x).
  */
 export function observedCovariates(table: ParameterTable): string[] {
+  const userMoments = namedInUserMoments(table.rows);
   return table.observed.filter(
     (v) =>
       table.rows.some((r) => r.op === '~' && r.rhs === v) &&
-      !table.rows.some((r) => (r.op === '~' && r.lhs === v) || (r.op === '=~' && r.rhs === v)),
+      !table.rows.some((r) => (r.op === '~' && r.lhs === v) || (r.op === '=~' && r.rhs === v)) &&
+      !userMoments.has(v),
   );
+}
+
+/**
+ * Variables the user names in a variance, covariance or intercept. lavaan (lav_partable_vnames,
+ * "ov.x") does not count such a predictor as a fixed.x covariate: its moments are free
+ * parameters, and the baseline model fixes its covariances at 0 like any other variable's.
+ */
+function namedInUserMoments(rows: readonly { readonly op: string; readonly lhs: string; readonly rhs: string; readonly user: boolean }[]): Set<string> {
+  const named = new Set<string>();
+  for (const r of rows) {
+    if (!r.user) continue;
+    if (r.op === '~~') named.add(r.lhs).add(r.rhs);
+    else if (r.op === '~1') named.add(r.lhs);
+  }
+  return named;
 }
 
 /** Observed variables that the model only uses as exogenous covariates (their moments are fixed.x). */
