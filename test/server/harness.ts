@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knex from 'knex';
+import request from 'supertest';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../server/app.js';
 import { readConfig, type Config } from '../../server/config.js';
@@ -138,4 +139,12 @@ export async function tableNames(db: Db): Promise<string[]> {
   }
   const rows = await db.raw("select name from sqlite_master where type = 'table'");
   return rows.map((r: { name: string }) => r.name);
+}
+
+/** Signs in to the console with the admin token: the session cookie and the page's CSRF token, as a browser would hold them. */
+export async function consoleSession(app: App): Promise<{ session: string; csrf: string }> {
+  const login = await request(app).post('/login').type('form').send({ token: ADMIN_TOKEN });
+  const session = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+  const page = await request(app).get('/admin').set('Cookie', session);
+  return { session, csrf: /name="csrf-token" content="([^"]+)"/.exec(page.text)![1] };
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../server/mail.js';
-import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
+import { ADMIN_TOKEN, AUTH, BACKENDS, consoleSession, openTestApp, rowCount, type TestApp } from '../server/harness.js';
 import { mailText, startSmtp } from '../server/smtp.js';
 
 let t: TestApp;
@@ -12,10 +12,7 @@ const PAGES = ['/admin', '/admin/units', '/admin/instrument', '/admin/waves', '/
 
 beforeAll(async () => {
   t = await openTestApp(BACKENDS[0]);
-  const login = await request(t.app).post('/login').type('form').send({ token: ADMIN_TOKEN });
-  session = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-  const page = await request(t.app).get('/admin').set('Cookie', session);
-  csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)![1];
+  ({ session, csrf } = await consoleSession(t.app));
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db.js';
 import { mountedPages } from '../../server/web/mount_page.js';
 import { consoleRoutes } from '../../server/web/routes/index.js';
-import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, rowCount, type TestApp } from '../server/harness.js';
+import { ADMIN_TOKEN, AUTH, BACKENDS, consoleSession, openTestApp, rowCount, type TestApp } from '../server/harness.js';
 
 const WEB = join(__dirname, '..', '..', 'server', 'web');
 
@@ -64,10 +64,7 @@ describe('console routes on the app', () => {
 
   beforeAll(async () => {
     t = await openTestApp(BACKENDS[0]);
-    const login = await request(t.app).post('/login').type('form').send({ token: ADMIN_TOKEN });
-    session = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-    const page = await request(t.app).get('/admin').set('Cookie', session);
-    csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)![1];
+    ({ session, csrf } = await consoleSession(t.app));
   });
 
   afterAll(async () => {
