@@ -7,14 +7,11 @@ import { findAnalysis, latestDoneAnalysis, type AnalysisRecord } from '../querie
 import { findWave, listWaves, type WaveRecord } from '../queries/waves.js';
 import type { Services } from '../services.js';
 import { insertResearchRun, latestResearchRunId, listInterfaceChanges, performanceMeasures, runOptions } from './queries.js';
-import type { ResearchOptions, ResearchRequest } from './schemas.js';
+import { DEFAULT_BOOTSTRAP, DEFAULT_SEED, type ResearchOptions, type ResearchRequest } from './schemas.js';
 import { researchRunPanel, type ResearchPublication } from '../../analysis/index.js';
 import { researchPanelCsv } from '../bundles/research_bundle.js';
 import { researchPublicationInput } from './research_input.js';
 
-/** Bootstrap resamples and seed of a research run unless asked otherwise (shared/CONTRACT.md's defaults). */
-export const DEFAULT_BOOTSTRAP = 5000;
-export const DEFAULT_SEED = 1;
 
 /** A stored research run as the API shows it: the run, what it was asked for, and its publication when done. */
 export function researchView(a: AnalysisRecord, options: ResearchOptions) {

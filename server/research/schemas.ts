@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { Analysis } from '../schemas.js';
 
+/** Bootstrap resamples and seed of a research run unless asked otherwise (shared/CONTRACT.md's defaults). */
+export const DEFAULT_BOOTSTRAP = 5000;
+export const DEFAULT_SEED = 1;
+
 /** What a research run may be asked for; every field has a default. */
 export const ResearchRequest = z.strictObject({
   waves: z.array(z.number().int().positive()).length(3).optional().describe('T1, T2, T3: three closed, analysed waves of one instrument version, in time order (default: the latest three)'),

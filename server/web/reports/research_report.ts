@@ -7,8 +7,7 @@ import { effectiveStatus } from '../../handlers/waves.js';
 import { findAnalysis, latestDoneAnalysis, type AnalysisRecord } from '../../queries/analyses.js';
 import { listWaves } from '../../queries/waves.js';
 import { latestResearchRunId, performanceMeasures, runOptions } from '../../research/queries.js';
-import { DEFAULT_BOOTSTRAP, DEFAULT_SEED } from '../../research/handlers.js';
-import type { ResearchOptions } from '../../research/schemas.js';
+import { DEFAULT_BOOTSTRAP, DEFAULT_SEED, type ResearchOptions } from '../../research/schemas.js';
 import type { Services } from '../../services.js';
 import { researchPreregistration, type ReportPreregistration } from '../../prereg/report_commitments.js';
 
