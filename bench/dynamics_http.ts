@@ -6,15 +6,8 @@
  * events (`GET /units/:key/breakpoints`), and deleting the import. Medians of RUNS runs, each
  * on a fresh unit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../server/app.js';
-import { readConfig } from '../server/config.js';
-import { migrateToLatest, openDatabase } from '../server/db.js';
-import { publishBundledInstruments } from '../server/instrument_source.js';
+import { startEmbeddedApp } from './loader/embedded_app.js';
 import { median } from './timing.js';
 
 const ADMIN = 'bench-admin-token-0123456789abcdefghijklmnopqrstu';
@@ -44,15 +37,8 @@ function unitYearCsv(unit: string): { csv: string; events: number } {
 }
 
 export async function run(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'seici-bench-dynamics-'));
-  const config = readConfig({ SEICI_DATA_DIR: dataDir, SEICI_ADMIN_TOKEN: ADMIN, SEICI_DEMO: 'off', LOG_LEVEL: 'silent' });
-  const db = openDatabase(config);
-  await migrateToLatest(db);
-  await publishBundledInstruments(db, new Date().toISOString());
-  const app = createApp({ db, config });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const embedded = await startEmbeddedApp('seici-bench-dynamics-', ADMIN);
+  const base = `http://127.0.0.1:${embedded.port}/api/v1`;
   const auth = { Authorization: `Bearer ${ADMIN}` };
   const call = async (method: string, path: string, body?: string, type = 'application/json') => {
     const res = await fetch(base + path, { method, headers: { ...auth, ...(body !== undefined ? { 'Content-Type': type } : {}) }, body });
@@ -99,9 +85,6 @@ export async function run(): Promise<string> {
       `| DELETE /units/:key/traces/:id | ${f(median(deletions))} | ${deletions.map(f).join(', ')} |`,
     ].join('\n');
   } finally {
-    await new Promise((ok) => server.close(ok));
-    await app.services.analyses.idle();
-    await db.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await embedded.stop();
   }
 }

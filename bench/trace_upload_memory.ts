@@ -9,7 +9,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,30 +21,16 @@ const TYPES = ['closed', 'reopened', 'rework', 'decision_opened', 'decision_made
 
 /** The server side: an app on a fresh SQLite store, answering the parent's messages. */
 async function serve(): Promise<void> {
-  const { createApp } = await import('../server/app.js');
-  const { readConfig } = await import('../server/config.js');
-  const { migrateToLatest, openDatabase } = await import('../server/db.js');
-  const { publishBundledInstruments } = await import('../server/instrument_source.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'seici-bench-upload-'));
-  const config = readConfig({ SEICI_DATA_DIR: dataDir, SEICI_ADMIN_TOKEN: ADMIN, SEICI_DEMO: 'off', LOG_LEVEL: 'silent' });
-  const db = openDatabase(config);
-  await migrateToLatest(db);
-  await publishBundledInstruments(db, new Date().toISOString());
-  const app = createApp({ db, config });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
+  const { startEmbeddedApp } = await import('./loader/embedded_app.js');
+  const embedded = await startEmbeddedApp('seici-bench-upload-', ADMIN);
   (global.gc as (() => void) | undefined)?.();
   process.on('message', (m: string) => {
     if (m === 'rss') process.send!({ maxRssKb: process.resourceUsage().maxRSS, rss: process.memoryUsage().rss });
     if (m === 'stop') {
-      server.close();
-      void db.destroy().then(() => {
-        rmSync(dataDir, { recursive: true, force: true });
-        process.exit(0);
-      });
+      void embedded.stop().then(() => process.exit(0));
     }
   });
-  process.send!({ port: (server.address() as AddressInfo).port, maxRssKb: process.resourceUsage().maxRSS });
+  process.send!({ port: embedded.port, maxRssKb: process.resourceUsage().maxRSS });
 }
 
 /** Writes events of `unit` to `path` until the file is near `bytes`; returns the count. */

@@ -3,18 +3,23 @@ import { pilotPurification, simulatePanel } from '../../analysis/index.js';
 import { PLANTED_PILOT as PLANTED } from '../helpers/planted_panel.js';
 import type { Cell } from '../../instrument/model.js';
 
+/** The pilot analysis of a simulated panel on the 1–7 scale, seed 1. */
+function purify(p: ReturnType<typeof simulatePanel>) {
+  return pilotPurification({
+    scaleMin: 1,
+    scaleMax: 7,
+    items: p.items.map((id) => ({ id, cell: p.map.items[id].cell as Cell, reverse: p.map.items[id].reverse ?? false })),
+    rows: p.answers.map((row) => [...row]),
+    contexts: p.context,
+    seed: 1,
+  });
+}
+
 describe('pilotPurification on a seici simulate panel with three planted bad items', () => {
   it('marks exactly the three planted items, each for its planted reason, and keeps the rest', () => {
     const p = simulatePanel(PLANTED, 11);
     const started = Date.now();
-    const r = pilotPurification({
-      scaleMin: 1,
-      scaleMax: 7,
-      items: p.items.map((id) => ({ id, cell: p.map.items[id].cell as Cell, reverse: p.map.items[id].reverse ?? false })),
-      rows: p.answers.map((row) => [...row]),
-      contexts: p.context,
-      seed: 1,
-    });
+    const r = purify(p);
     const seconds = (Date.now() - started) / 1000;
     const by = Object.fromEntries(r.items.map((i) => [i.item, i]));
     expect(r.warnings).toEqual([]);
@@ -42,14 +47,7 @@ describe('pilotPurification on a seici simulate panel with three planted bad ite
     // 100 respondents in one context: the EFA and CFA are below their minimum samples (skipped, said so),
     // reliability and item statistics run. SxC's items load .35 (α ≈ .5), SxC_8 hardly at all (.01).
     const p = simulatePanel({ contexts: ['north'], unitsPerContext: 10, unitSize: { mean: 10, min: 10, max: 10 }, waves: ['W1'], loadings: { SxC: [0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.01] } }, 5);
-    const r = pilotPurification({
-      scaleMin: 1,
-      scaleMax: 7,
-      items: p.items.map((id) => ({ id, cell: p.map.items[id].cell as Cell, reverse: p.map.items[id].reverse ?? false })),
-      rows: p.answers.map((row) => [...row]),
-      contexts: p.context,
-      seed: 1,
-    });
+    const r = purify(p);
     expect(r.n).toBe(100);
     expect(r.warnings.some((w) => /EFA/.test(w))).toBe(true);
     const flagged = r.items.filter((i) => i.flags.includes('cell-reliability'));
