@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../db.js';
 import { compiledModule } from '../paths.js';
-import type { ResponseWrite } from './responses.js';
+import { responseRow, type ResponseWrite } from './responses.js';
 
 /**
  * The process that commits answers is gone (a cluster's primary was killed): the write may or
@@ -256,18 +256,3 @@ async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: bo
 }
 
 type InsertOperation = Extract<WriteOperation, { kind: 'insert' }>;
-
-function responseRow(w: ResponseWrite) {
-  return {
-    response_key: w.responseKey,
-    wave_id: w.waveId,
-    unit_id: w.unitId,
-    role: w.role,
-    locale: w.locale,
-    answers: w.answers,
-    complete: w.complete,
-    submission_hash: w.submissionHash,
-    saved_on: w.savedOn,
-    resume_page: w.resumePage ?? null,
-  };
-}

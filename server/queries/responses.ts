@@ -17,23 +17,28 @@ export interface ResponseWrite {
   readonly pendingTag?: string;
 }
 
+/** The `responses` row of a write: every stored column, keyed by the response key, no invitation id. */
+export function responseRow(w: ResponseWrite) {
+  return {
+    response_key: w.responseKey,
+    wave_id: w.waveId,
+    unit_id: w.unitId,
+    role: w.role,
+    locale: w.locale,
+    answers: w.answers,
+    complete: w.complete,
+    submission_hash: w.submissionHash,
+    saved_on: w.savedOn,
+    resume_page: w.resumePage ?? null,
+  };
+}
+
 /**
  * Stores the first answer set of a token directly (the demo seed; respondents' answers go
  * through the group-committing ResponseWriter). Throws on a second set under the same key.
  */
 export async function insertResponse(db: Db, r: ResponseWrite): Promise<void> {
-  const row = {
-    response_key: r.responseKey,
-    wave_id: r.waveId,
-    unit_id: r.unitId,
-    role: r.role,
-    locale: r.locale,
-    answers: r.answers,
-    complete: r.complete,
-    submission_hash: r.submissionHash,
-    saved_on: r.savedOn,
-    resume_page: r.resumePage ?? null,
-  };
+  const row = responseRow(r);
   if (!r.complete || r.pendingTag === undefined) {
     await db('responses').insert(row);
     return;
