@@ -29,6 +29,12 @@ export { multilevelMeasurement, MIN_UNITS_TWO_LEVEL } from './multilevel_measure
 export type { MultilevelMeasurement, TwoLevelDimension, CellLevelReliability } from './multilevel_measurement.js';
 export { unitComparison } from './unit_comparison.js';
 export type { UnitComparison, ContextEquivalence, RankedUnit } from './unit_comparison.js';
+export { languageComparison } from './language_comparison.js';
+export type { LanguageComparison } from './language_comparison.js';
+export { waveComparison } from './wave_comparison.js';
+export type { WaveComparison } from './wave_comparison.js';
+export { equivalenceOf, holdsInFull } from './invariance_gate.js';
+export type { Equivalence, GateLevel } from './invariance_gate.js';
 export { crossVersionComparison } from './cross_version_comparison.js';
 export type { CrossVersionComparison, ComparedWave, ComparedScores } from './cross_version_comparison.js';
 export { contextInvariance } from './scale_developer.js';

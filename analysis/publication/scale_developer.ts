@@ -303,8 +303,15 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
  * Measurement invariance of each dimension's three-cell model across the contexts of the rows'
  * units (measurementInvariance, FIML), skipped where the smallest context is below the CFA's
  * minimum sample; empty with fewer than two contexts. `keyed` are the rows reverse-keyed.
+ * `contexts` may hold any grouping of the rows (the invariance gate also passes locales and
+ * waves); `across` names it in a skip's reason.
  */
-export function contextInvariance(input: ScaleAnalysisInput, keyed: readonly (readonly number[])[], options: ScaleAnalysisOptions = {}): ScaleAnalysis['invariance'] {
+export function contextInvariance(
+  input: ScaleAnalysisInput,
+  keyed: readonly (readonly number[])[],
+  options: ScaleAnalysisOptions = {},
+  across = 'contexts',
+): ScaleAnalysis['invariance'] {
   const ids = input.items.map((i) => i.id);
   const dimensionItems = (d: (typeof DIMENSIONS)[number]) => input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
   const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
@@ -313,7 +320,7 @@ export function contextInvariance(input: ScaleAnalysisInput, keyed: readonly (re
     const name = DIMENSION_LABELS[d];
     const needs = factorAnalysisRequirement(dimensionItems(d).length);
     const smallest = Math.min(...groups.map((g) => input.contexts.filter((c) => c === g).length));
-    const small = belowRequirement(`Invariance of ${name} across contexts (in every group)`, smallest, needs);
+    const small = belowRequirement(`Invariance of ${name} across ${across} (in every group)`, smallest, needs);
     if (small) return { scale: name, ...small };
     try {
       const rows = keyed.filter((_, r) => input.contexts[r] !== null);
@@ -345,6 +352,8 @@ export interface PublishedSample {
   readonly contexts: (string | null)[];
   /** Each row's unit key. */
   readonly units: string[];
+  /** Each row's position among the wave's answer sets (to join what the sets carry beside their answers, such as a locale). */
+  readonly sets: number[];
 }
 
 /**
@@ -363,11 +372,16 @@ export function publishedSample(
     { scaleMin: input.scaleMin, scaleMax: input.scaleMax, items: Object.fromEntries(input.items.map((i) => [i.id, { cell: i.cell, reverse: i.reverse }])) },
     columns,
   );
-  const kept = current.answerSets.filter((set) => units.has(set.unitKey));
-  const all = kept.map((set) => columns.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
+  const kept = current.answerSets.flatMap((set, index) => (units.has(set.unitKey) ? [{ set, index }] : []));
+  const all = kept.map(({ set }) => columns.map((id) => (typeof set.answers[id] === 'number' ? (set.answers[id] as number) : NaN)));
   const valid = validRespondents(cellScoreMatrix(all, resolved), all.length);
   const sets = kept.filter((_, r) => valid[r]);
-  return { rows: all.filter((_, r) => valid[r]), contexts: sets.map((set) => input.contexts[set.unitKey] ?? null), units: sets.map((set) => set.unitKey) };
+  return {
+    rows: all.filter((_, r) => valid[r]),
+    contexts: sets.map(({ set }) => input.contexts[set.unitKey] ?? null),
+    units: sets.map(({ set }) => set.unitKey),
+    sets: sets.map(({ index }) => index),
+  };
 }
 
 /**

@@ -1,19 +1,11 @@
 import { reverseKey } from '../data/reverse_key.js';
-import { isSkipped } from './minimum_sample.js';
-import { contextInvariance, publishedSample, type InvarianceTable, type ScaleAnalysis } from './scale_developer.js';
+import { contextInvariance, publishedSample } from './scale_developer.js';
+import { equivalenceOf, holdsInFull, type Equivalence } from './invariance_gate.js';
 import type { Cell } from '../sei_model.js';
 import type { PublishedUnit, WavePublication, WavePublicationInput } from './publish_wave.js';
 
 /** How far the wave's measurement is equivalent across its contexts, per dimension. */
-export interface ContextEquivalence {
-  readonly dimension: string;
-  /** The highest level that holds in full: configural < metric < scalar; null when not tested. */
-  readonly holds: 'configural' | 'metric' | 'scalar' | 'none' | null;
-  /** Parameters released where a level held only partially (`TxA_2~1`). */
-  readonly partial: readonly { readonly level: string; readonly freed: readonly string[]; readonly holds: boolean }[];
-  /** Why the level above failed, or why nothing was tested, in words. */
-  readonly note: string;
-}
+export type ContextEquivalence = Equivalence;
 
 export interface RankedUnit {
   readonly unitKey: string;
@@ -35,31 +27,6 @@ export interface UnitComparison {
   readonly rankings: readonly { readonly scope: string; readonly units: readonly RankedUnit[] }[];
   /** The plain statement the report prints: what is compared and why. */
   readonly statement: string;
-}
-
-const LEVEL_ORDER = ['configural', 'metric', 'scalar'] as const;
-
-function equivalenceOf(t: ScaleAnalysis['invariance'][number]): ContextEquivalence {
-  if (isSkipped(t)) return { dimension: t.scale, holds: null, partial: [], note: t.reason };
-  if ('error' in t) return { dimension: t.scale, holds: null, partial: [], note: `the invariance models could not be fitted: ${t.error}` };
-  const table = t as InvarianceTable;
-  // With the partial search, a level's comparison is the one after its releases: it held in full only when nothing was released.
-  const partial = (table.partial ?? []).map((p) => ({ level: p.level, freed: [...p.freed], holds: p.holds }));
-  const released = new Set(partial.filter((p) => p.freed.length > 0).map((p) => p.level));
-  let holds: ContextEquivalence['holds'] = table.models.some((m) => m.level === 'configural' && m.converged) ? 'configural' : 'none';
-  let note = '';
-  for (const c of table.comparisons) {
-    if (holds !== c.from) break;
-    if (released.has(c.to)) {
-      note = `${c.to} invariance fails in full`;
-      break;
-    }
-    if (c.holds) holds = c.to as ContextEquivalence['holds'];
-    else note = `${c.to} invariance fails (ΔCFI ${c.deltaCfi.toFixed(3)}, ΔRMSEA ${c.deltaRmsea.toFixed(3)}; the criteria are ΔCFI ≥ −0.010 and ΔRMSEA ≤ 0.015)`;
-  }
-  const partly = partial.filter((p) => p.freed.length > 0).map((p) => `${p.level} invariance ${p.holds ? 'holds' : 'still fails'} only with ${p.freed.join(', ')} released`);
-  if (partly.length > 0) note = `${note}${note ? '; ' : ''}${partly.join('; ')}`;
-  return { dimension: t.scale, holds, partial, note: note || `${holds} invariance holds` };
 }
 
 /**
@@ -100,9 +67,8 @@ export function unitComparison(
   const keyed = reverseKey(sample.rows, items.flatMap((item, j) => (item.reverse ? [j] : [])), { min: input.scaleMin, max: input.scaleMax });
   const tables = contextInvariance({ scaleMin: input.scaleMin, scaleMax: input.scaleMax, items, rows: sample.rows, contexts: sample.contexts, seed: 1 }, keyed, { partialInvariance: true });
   const equivalence = tables.map(equivalenceOf);
-  const at = (level: (typeof LEVEL_ORDER)[number]) => equivalence.every((e) => e.holds !== null && e.holds !== 'none' && LEVEL_ORDER.indexOf(e.holds) >= LEVEL_ORDER.indexOf(level));
-  const meansAcrossContexts = at('scalar');
-  const relationsAcrossContexts = at('metric');
+  const meansAcrossContexts = holdsInFull(equivalence, 'scalar');
+  const relationsAcrossContexts = holdsInFull(equivalence, 'metric');
   const failing = equivalence.filter((e) => e.holds !== 'scalar');
   const statement = meansAcrossContexts
     ? `Scalar invariance holds across ${contexts.join(', ')} in every dimension, so units are ranked by their mean scores across contexts.`
