@@ -206,6 +206,8 @@ export const Report = z.object({
   reliability: z.unknown(),
   agreement: z.unknown(),
   comparison: z.unknown().optional(),
+  languageComparison: z.unknown().optional(),
+  waveComparison: z.unknown().optional(),
   crossVersion: z.unknown().optional(),
 });
 

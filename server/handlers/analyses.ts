@@ -71,8 +71,10 @@ export async function waveReport(s: Services, waveId: number) {
     reliability: results.reliability,
     agreement: results.agreement,
     warnings: results.warnings,
-    // The invariance gate of unit rankings across contexts, and the comparison with an earlier wave on another version.
+    // The invariance gates (unit rankings across contexts; means across languages; changes since the wave before), and the comparison with an earlier wave on another version.
     ...('comparison' in results ? { comparison: (results as { comparison: unknown }).comparison } : {}),
+    ...('languageComparison' in results ? { languageComparison: (results as { languageComparison: unknown }).languageComparison } : {}),
+    ...('waveComparison' in results ? { waveComparison: (results as { waveComparison: unknown }).waveComparison } : {}),
     ...('crossVersion' in results ? { crossVersion: (results as { crossVersion: unknown }).crossVersion } : {}),
   };
 }

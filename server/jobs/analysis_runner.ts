@@ -152,14 +152,14 @@ export class AnalysisRunner {
   private async task(record: AnalysisRecord): Promise<WorkerTask> {
     if (record.kind === 'research') return { kind: 'research', input: await researchPublicationInput(this.db, this.instruments, record) };
     const wave = (await findWave(this.db, record.waveId))!;
-    const input = await wavePublicationInput(this.db, this.clock, this.instruments, wave);
+    const { input, locales } = await wavePublicationSources(this.db, this.clock, this.instruments, wave);
     const contexts = Object.fromEntries(input.units.map((u) => [u.key, u.context ?? null]));
     if (record.kind === 'wave') {
       // The run's options: the capacity its drift flags are read against, the period (and sprint anchor) of its breakpoints.
       const options = storedRunOptions(record.options);
       const loaded = this.diagnosisInput ? await this.diagnosisInput(wave) : undefined;
       const diagnosis = loaded ? { ...loaded, period: options.period, ...(options.sprintAnchor === null ? {} : { sprintAnchor: options.sprintAnchor }) } : undefined;
-      return { kind: 'wave', input: { ...input, driftCapacity: options.capacity }, contexts, ...(await this.crossVersionInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
+      return { kind: 'wave', input: { ...input, driftCapacity: options.capacity }, contexts, locales, ...(await this.previousWaveInput(wave)), ...(diagnosis ? { diagnosis } : {}) };
     }
     if (record.kind === 'scale-developer' || record.kind === 'pilot') {
       const parent = record.parentId === null ? undefined : await findAnalysis(this.db, record.parentId);
@@ -170,16 +170,17 @@ export class AnalysisRunner {
   }
 
   /**
-   * The earlier wave that a wave's scores are compared with across instrument versions: the
-   * latest closed wave before it, on another version, with a stored publication (its answers,
-   * version and published units). None when the latest earlier closed wave is on the same version.
+   * The wave before this one: the latest closed wave before it with a stored publication (its
+   * answers, version and published units), on any version. The run tests invariance across the
+   * two (the gate of drift and changes) and, when the versions differ, compares their scores on
+   * the shared items. None without such a wave.
    */
-  private async crossVersionInput(wave: WaveRecord): Promise<Pick<Extract<WorkerTask, { kind: 'wave' }>, 'crossVersion'>> {
+  private async previousWaveInput(wave: WaveRecord): Promise<Pick<Extract<WorkerTask, { kind: 'wave' }>, 'previous'>> {
     const earlier = (await listWaves(this.db))
       .filter((w) => w.id !== wave.id && effectiveStatus(w, this.clock()) === 'closed' && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
       .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id))
       .at(-1);
-    if (!earlier || earlier.instrumentVersion === wave.instrumentVersion) return {};
+    if (!earlier) return {};
     const run = await latestDoneAnalysis(this.db, earlier.id);
     const [before, now] = await Promise.all([this.instruments.get(earlier.instrumentVersion), this.instruments.get(wave.instrumentVersion)]);
     if (!run?.results || !before || !now) return {};
@@ -189,7 +190,7 @@ export class AnalysisRunner {
     });
     const sets = await completeAnswerSets(this.db, earlier.id);
     return {
-      crossVersion: {
+      previous: {
         earlier: {
           label: String(earlier.id),
           name: earlier.name,
@@ -225,19 +226,35 @@ export async function waveHierarchy(db: Db, waveId: number): Promise<HierarchyUn
  * publications. A run's bundle rebuilds its data with the same function.
  */
 export async function wavePublicationInput(db: Db, clock: Clock, instruments: InstrumentCache, wave: WaveRecord): Promise<WavePublicationInput> {
+  return (await wavePublicationSources(db, clock, instruments, wave)).input;
+}
+
+/**
+ * wavePublicationInput and, read in the same pass, the locale of each of the wave's answer sets
+ * (in the order of its `answerSets`): the run's gate across languages needs them, the
+ * publication and its bundles do not.
+ */
+export async function wavePublicationSources(
+  db: Db,
+  clock: Clock,
+  instruments: InstrumentCache,
+  wave: WaveRecord,
+): Promise<{ readonly input: WavePublicationInput; readonly locales: string[] }> {
   const instrument = await instruments.get(wave.instrumentVersion);
   if (!instrument) throw new Error(`instrument version ${wave.instrumentVersion} is not stored`);
   const earlier = (await listWaves(db))
     .filter((w) => w.id !== wave.id && effectiveStatus(w, clock()) === 'closed' && w.instrumentVersion === wave.instrumentVersion && (w.opensAt < wave.opensAt || (w.opensAt === wave.opensAt && w.id < wave.id)))
     .sort((a, b) => (a.opensAt < b.opensAt ? -1 : a.opensAt > b.opensAt ? 1 : a.id - b.id));
   const waves = [];
+  let locales: string[] = [];
   for (const w of [...earlier, wave]) {
     const sets = await completeAnswerSets(db, w.id);
+    if (w.id === wave.id) locales = sets.map((s) => s.locale);
     const stored = w.id === wave.id ? undefined : await latestDoneAnalysis(db, w.id);
     const published = stored?.results ? (stored.results as WavePublication).units.filter((u) => !u.suppressed).map((u) => u.unitKey) : undefined;
     waves.push({ label: String(w.id), minGroupSize: w.minGroupSize, answerSets: sets.map((s) => ({ unitKey: s.unitKey, answers: s.answers })), ...(published ? { published } : {}) });
   }
-  return {
+  const input: WavePublicationInput = {
     scaleMin: instrument.definition.scaleMin,
     scaleMax: instrument.definition.scaleMax,
     items: instrument.definition.items.flatMap((item) => (item.cell !== null && isCell(item.cell) ? [{ id: item.id, cell: item.cell as Cell, reverse: item.reverse }] : [])),
@@ -245,6 +262,7 @@ export async function wavePublicationInput(db: Db, clock: Clock, instruments: In
     waves,
     previous: await publishedCounts(db, wave.id),
   };
+  return { input, locales };
 }
 
 function runInWorker(task: WorkerTask): Promise<unknown> {

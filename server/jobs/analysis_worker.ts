@@ -2,12 +2,14 @@ import { parentPort } from 'node:worker_threads';
 import {
   crossVersionComparison,
   finiteJsonReplacer,
+  languageComparison,
   pilotAnalysis,
   publishDiagnosis,
   publishResearch,
   publishWave,
   scaleDeveloperAnalyses,
   unitComparison,
+  waveComparison,
   type ComparedWave,
   type DiagnosisPublicationInput,
   type ResearchPublicationInput,
@@ -19,17 +21,21 @@ import {
 type ContextInput = WavePublicationInput & { readonly contexts: Record<string, string | null>; readonly seed: number };
 
 /**
- * What a worker computes: a wave's publication (with the invariance gate of its unit rankings
- * across contexts and, when an earlier wave was answered on another version, the comparison on
- * the shared items), the scale-developer or pilot analyses of a published wave, or the research engine's test of
- * the model's hypotheses on three published waves.
+ * What a worker computes: a wave's publication (with the invariance gates of its comparisons
+ * across contexts, across the languages its answers came in and with the wave before it, and,
+ * when that wave was answered on another version, the comparison on the shared items), the
+ * scale-developer or pilot analyses of a published wave, or the research engine's test of the
+ * model's hypotheses on three published waves.
  */
 export type WorkerTask =
   | {
       readonly kind: 'wave';
       readonly input: WavePublicationInput;
       readonly contexts?: Record<string, string | null>;
-      readonly crossVersion?: { readonly earlier: ComparedWave; readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems } };
+      /** The locale of each of the wave's answer sets (input.waves.at(-1).answerSets), for the gate across languages. */
+      readonly locales?: readonly string[];
+      /** The wave before this one (the latest earlier closed wave with a stored run, on any version): the gate across waves, and the cross-version comparison when its version differs. */
+      readonly previous?: { readonly earlier: ComparedWave; readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems } };
       /** The breakpoint rules and the units' traces: the run stores each published unit's diagnosis. */
       readonly diagnosis?: DiagnosisPublicationInput & { readonly source: unknown };
     }
@@ -42,11 +48,12 @@ function waveRun(task: Extract<WorkerTask, { kind: 'wave' }>): unknown {
   const diagnosis = task.diagnosis ? { ...publishDiagnosis(publication, task.diagnosis), rules: task.diagnosis.source } : null;
   if (!task.contexts) return diagnosis ? { ...publication, diagnosis } : publication;
   const comparison = unitComparison({ ...task.input, contexts: task.contexts }, publication);
-  const cv = task.crossVersion;
-  const crossVersion = cv
-    ? crossVersionComparison(task.input, cv.earlier, { ...cv.current, wave: task.input.waves.at(-1)!, publication })
-    : null;
-  return { ...publication, comparison, crossVersion, diagnosis };
+  const languages = task.locales ? languageComparison(task.input, publication, task.locales) : null;
+  const previous = task.previous;
+  const current = previous ? { ...previous.current, wave: task.input.waves.at(-1)!, publication } : null;
+  const acrossWaves = previous ? waveComparison(task.input, previous.earlier, current!) : null;
+  const crossVersion = previous && previous.earlier.version.version !== previous.current.version.version ? crossVersionComparison(task.input, previous.earlier, current!) : null;
+  return { ...publication, comparison, languageComparison: languages, waveComparison: acrossWaves, crossVersion, diagnosis };
 }
 
 /**

@@ -348,15 +348,32 @@ export function organisationHeatmap(s: Services, analysed: AnalysedWave, names: 
 
 /**
  * What a wave run says, in its own words, about comparing its units: whether units in different
- * contexts may be ranked by their means (the invariance gate), and, when the wave was answered
- * on another instrument version than the one before it, on which shared items its scores are
- * compared. Both are read from the stored run; null when the run holds none.
+ * contexts may be ranked by their means (the invariance gate), whether means compare across the
+ * languages its answers came in, whether changes since the wave before are justified (null: not
+ * checked), and, when the wave was answered on another instrument version than the one before
+ * it, on which shared items its scores are compared. All read from the stored run; null when the
+ * run holds none.
  */
-function storedStatements(results: unknown): { gate: { statement: string; acrossContexts: boolean } | null; crossVersion: string | null } {
-  const r = results as { comparison?: { statement?: unknown; meansAcrossContexts?: unknown; contexts?: readonly unknown[] } | null; crossVersion?: { statement?: unknown } | null };
+function storedStatements(results: unknown): {
+  gate: { statement: string; acrossContexts: boolean } | null;
+  languageGate: { statement: string; acrossLanguages: boolean | null } | null;
+  waveGate: { statement: string; acrossWaves: boolean | null } | null;
+  crossVersion: string | null;
+} {
+  const r = results as {
+    comparison?: { statement?: unknown; meansAcrossContexts?: unknown; contexts?: readonly unknown[] } | null;
+    languageComparison?: { statement?: unknown; meansAcrossLanguages?: unknown } | null;
+    waveComparison?: { statement?: unknown; meansAcrossWaves?: unknown } | null;
+    crossVersion?: { statement?: unknown } | null;
+  };
   const c = r.comparison;
   const gate = c && typeof c.statement === 'string' && (c.contexts?.length ?? 0) > 1 ? { statement: c.statement, acrossContexts: c.meansAcrossContexts === true } : null;
-  return { gate, crossVersion: typeof r.crossVersion?.statement === 'string' ? r.crossVersion.statement : null };
+  const verdict = (v: unknown) => (typeof v === 'boolean' ? v : null);
+  const l = r.languageComparison;
+  const languageGate = l && typeof l.statement === 'string' ? { statement: l.statement, acrossLanguages: verdict(l.meansAcrossLanguages) } : null;
+  const w = r.waveComparison;
+  const waveGate = w && typeof w.statement === 'string' ? { statement: w.statement, acrossWaves: verdict(w.meansAcrossWaves) } : null;
+  return { gate, languageGate, waveGate, crossVersion: typeof r.crossVersion?.statement === 'string' ? r.crossVersion.statement : null };
 }
 
 /** Every analysed wave, newest first, with its published units by name and its organisation heatmap. */

@@ -69,6 +69,19 @@ function storedGate(results: unknown): string | null {
   return c && c.meansAcrossContexts === false && (c.contexts?.length ?? 0) > 1 && typeof c.statement === 'string' ? c.statement : null;
 }
 
+/** The stored gate across languages' statement when the run found that means do not compare across the wave's languages. */
+function storedLanguageGate(results: unknown): string | null {
+  const g = (results as { languageComparison?: { meansAcrossLanguages?: unknown; statement?: unknown } | null }).languageComparison;
+  return g && g.meansAcrossLanguages === false && typeof g.statement === 'string' ? g.statement : null;
+}
+
+/** The stored gate across waves (changes since the wave before): its statement and verdict (null: not checked). */
+function storedWaveGate(results: unknown): { readonly statement: string; readonly justified: boolean | null } | null {
+  const g = (results as { waveComparison?: { meansAcrossWaves?: unknown; statement?: unknown } | null }).waveComparison;
+  if (!g || typeof g.statement !== 'string') return null;
+  return { statement: g.statement, justified: typeof g.meansAcrossWaves === 'boolean' ? g.meansAcrossWaves : null };
+}
+
 /** Everything the unit report shows, as plain data (also its JSON download). */
 export interface UnitReport {
   readonly unit: { readonly key: string; readonly name: string; readonly n: number; readonly rollup: boolean };
@@ -92,6 +105,18 @@ export interface UnitReport {
    * not compare, so the report marks them. Null when the means compare or one context is present.
    */
   readonly invarianceGate: string | null;
+  /**
+   * The run's gate across languages when the wave's answers came in languages whose items are
+   * not read alike (full scalar invariance fails): the organisation mean and the differences
+   * from it pool those languages, so the report marks them. Null otherwise.
+   */
+  readonly languageGate: string | null;
+  /**
+   * The run's gate across waves: whether changes since the wave before (drift, trends, score
+   * changes) are justified (full scalar invariance across the two waves), false when not, null
+   * when it could not be checked; null as a whole when the run had no earlier wave.
+   */
+  readonly waveGate: { readonly statement: string; readonly justified: boolean | null } | null;
   /** The dominant dimension by name (`Translational`). */
   readonly dominantLabel: string | null;
   readonly misalignment: number | null;
@@ -215,6 +240,8 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     aggregationJustified: lowest === null ? null : lowest >= 0.7,
     onlyUnit: current.visible.length === 1,
     invarianceGate: storedGate(current.results),
+    languageGate: storedLanguageGate(current.results),
+    waveGate: storedWaveGate(current.results),
     dominantLabel: dominantDimension ? DIMENSION_LABELS[dominantDimension] : null,
     misalignment: finiteOrNull(unit.misalignment),
     dominant: unit.dominant ?? null,
