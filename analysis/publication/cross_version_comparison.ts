@@ -3,6 +3,8 @@ import { scoreAcrossVersions, type SharedItems, type VersionItems } from '../sco
 import { finiteOrNull } from './finite.js';
 import { publishedSample } from './scale_developer.js';
 import type { PublicationWave, PublishedUnit, WavePublication } from './publish_wave.js';
+import { failingReasons } from './invariance_gate.js';
+import type { WaveComparison } from './wave_comparison.js';
 
 /** One wave of a cross-version comparison: its answers, its instrument version and its stored publication. */
 export interface ComparedWave {
@@ -39,6 +41,12 @@ export interface CrossVersionComparison {
   }[];
   /** Units published in both waves that the comparison leaves out, with the reason. */
   readonly withheld: readonly { readonly unitKey: string; readonly reason: string }[];
+  /**
+   * The gate across waves (waveComparison of the same two waves, when given): whether the
+   * changes are justified (full scalar invariance on the shared items), false when not, null
+   * when not checked or not given.
+   */
+  readonly changesJustified: boolean | null;
   /** The plain statement the report prints. */
   readonly statement: string;
 }
@@ -52,13 +60,16 @@ export interface CrossVersionComparison {
  * withheld when its shared-item scores would cover another number of respondents than its
  * publication did (two counts of one unit-wave must never differ by fewer than k). Misalignment
  * and drift use the shared items too: z against the earlier wave as baseline (scoreUnits), drift
- * = M now − M then.
+ * = M now − M then. With `gate` (waveComparison of the two waves), the comparison carries its
+ * verdict (`changesJustified`) and, when the changes are not justified, says so in its statement.
  */
 export function crossVersionComparison(
   scale: { readonly scaleMin: number; readonly scaleMax: number },
   earlier: ComparedWave,
   current: ComparedWave,
+  gate?: Pick<WaveComparison, 'meansAcrossWaves' | 'equivalence'>,
 ): CrossVersionComparison {
+  const changesJustified = gate ? gate.meansAcrossWaves : null;
   const k = Math.max(earlier.wave.minGroupSize, current.wave.minGroupSize);
   const versions = earlier.version.version === current.version.version ? [earlier.version] : [earlier.version, current.version];
   const samples = [earlier, current].map((w) =>
@@ -93,7 +104,7 @@ export function crossVersionComparison(
     { baselineWave: earlier.label, minGroupSize: k },
   );
   const shared = { items: result.shared.items, cells: result.shared.cells, comparable: result.shared.comparable, reasons: result.shared.reasons, minPerCell: result.shared.minPerCell };
-  const base = { earlierWave: { label: earlier.label, name: earlier.name, version: earlier.version.version }, currentVersion: current.version.version, shared };
+  const base = { earlierWave: { label: earlier.label, name: earlier.name, version: earlier.version.version }, currentVersion: current.version.version, shared, changesJustified };
   const published = (w: ComparedWave) => new Map(w.publication.units.filter((u): u is PublishedUnit => !u.suppressed && !u.rollup).map((u) => [u.unitKey, u.n]));
   const before = published(earlier);
   const now = published(current);
@@ -136,5 +147,9 @@ export function crossVersionComparison(
     versions.length === 1
       ? `Compared with wave ${earlier.name} on the same version (${current.version.version}), on all ${shared.items.length} items.`
       : `Compared with wave ${earlier.name} (version ${earlier.version.version}) on the ${shared.items.length} items that versions ${earlier.version.version} and ${current.version.version} share (per cell: ${perCell}); ${dropped.length} item${dropped.length === 1 ? '' : 's'} not in both (${dropped.join(', ')}) ${dropped.length === 1 ? 'is' : 'are'} left out of both waves' scores, so these scores differ from each wave's own published scores.`;
-  return { ...base, units, withheld, statement };
+  const unjustified =
+    changesJustified === false
+      ? ` The changes are not justified: the two waves do not hold scalar invariance on these items (${failingReasons(gate!.equivalence, 'scalar')}).`
+      : '';
+  return { ...base, units, withheld, statement: `${statement}${unjustified}` };
 }

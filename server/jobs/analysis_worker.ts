@@ -52,7 +52,7 @@ function waveRun(task: Extract<WorkerTask, { kind: 'wave' }>): unknown {
   const previous = task.previous;
   const current = previous ? { ...previous.current, wave: task.input.waves.at(-1)!, publication } : null;
   const acrossWaves = previous ? waveComparison(task.input, previous.earlier, current!) : null;
-  const crossVersion = previous && previous.earlier.version.version !== previous.current.version.version ? crossVersionComparison(task.input, previous.earlier, current!) : null;
+  const crossVersion = previous && previous.earlier.version.version !== previous.current.version.version ? crossVersionComparison(task.input, previous.earlier, current!, acrossWaves!) : null;
   return { ...publication, comparison, languageComparison: languages, waveComparison: acrossWaves, crossVersion, diagnosis };
 }
 

@@ -358,13 +358,13 @@ function storedStatements(results: unknown): {
   gate: { statement: string; acrossContexts: boolean } | null;
   languageGate: { statement: string; acrossLanguages: boolean | null } | null;
   waveGate: { statement: string; acrossWaves: boolean | null } | null;
-  crossVersion: string | null;
+  crossVersion: { statement: string; justified: boolean | null } | null;
 } {
   const r = results as {
     comparison?: { statement?: unknown; meansAcrossContexts?: unknown; contexts?: readonly unknown[] } | null;
     languageComparison?: { statement?: unknown; meansAcrossLanguages?: unknown } | null;
     waveComparison?: { statement?: unknown; meansAcrossWaves?: unknown } | null;
-    crossVersion?: { statement?: unknown } | null;
+    crossVersion?: { statement?: unknown; changesJustified?: unknown } | null;
   };
   const c = r.comparison;
   const gate = c && typeof c.statement === 'string' && (c.contexts?.length ?? 0) > 1 ? { statement: c.statement, acrossContexts: c.meansAcrossContexts === true } : null;
@@ -373,7 +373,9 @@ function storedStatements(results: unknown): {
   const languageGate = l && typeof l.statement === 'string' ? { statement: l.statement, acrossLanguages: verdict(l.meansAcrossLanguages) } : null;
   const w = r.waveComparison;
   const waveGate = w && typeof w.statement === 'string' ? { statement: w.statement, acrossWaves: verdict(w.meansAcrossWaves) } : null;
-  return { gate, languageGate, waveGate, crossVersion: typeof r.crossVersion?.statement === 'string' ? r.crossVersion.statement : null };
+  const v = r.crossVersion;
+  const crossVersion = v && typeof v.statement === 'string' ? { statement: v.statement, justified: verdict(v.changesJustified) } : null;
+  return { gate, languageGate, waveGate, crossVersion };
 }
 
 /** Every analysed wave, newest first, with its published units by name and its organisation heatmap. */

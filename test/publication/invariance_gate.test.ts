@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { languageComparison, publishWave, simulatePanel, waveComparison, type ComparedWave, type PanelSpec, type WavePublicationInput } from '../../analysis/index.js';
+import { crossVersionComparison, languageComparison, publishWave, simulatePanel, waveComparison, type ComparedWave, type PanelSpec, type WavePublicationInput } from '../../analysis/index.js';
 import type { Cell } from '../../instrument/model.js';
 
 type Panel = ReturnType<typeof simulatePanel>;
@@ -109,6 +109,18 @@ describe('the invariance gate across waves', () => {
     expect(g.items).not.toContain('TxC_2');
     expect(g.meansAcrossWaves).toBe(true);
     expect(g.statement).toMatch(/on the 71 items versions v1 and v2 share/);
+    expect(crossVersionComparison({ scaleMin: 1, scaleMax: 7 }, before, v2, g).changesJustified).toBe(true);
+
+    // Version v2 retires SxA_1 instead: TxC_2 is shared, the gate fails, and the cross-version comparison says so.
+    const { SxA_1: __, ...withoutSxA1 } = now.version.items;
+    const v2b = { ...now, version: { version: 'v2', items: withoutSxA1 } };
+    const failing = waveComparison({ scaleMin: 1, scaleMax: 7 }, before, v2b);
+    expect(failing.meansAcrossWaves).toBe(false);
+    expect(failing.equivalence.map((e) => e.holds)).toEqual(['scalar', 'scalar', 'metric']);
+    const cv = crossVersionComparison({ scaleMin: 1, scaleMax: 7 }, before, v2b, failing);
+    expect(cv.changesJustified).toBe(false);
+    expect(cv.statement).toMatch(/ The changes are not justified: the two waves do not hold scalar invariance on these items \(Translational: scalar invariance fails in full; scalar invariance holds only with TxC_2~1 released\)\.$/);
+    expect(crossVersionComparison({ scaleMin: 1, scaleMax: 7 }, before, v2b).changesJustified).toBeNull();
 
     const small = comparedWave(simulatePanel({ ...WAVE, unitsPerContext: 5 }, 23), '3');
     const s = waveComparison({ scaleMin: 1, scaleMax: 7 }, before, small);
