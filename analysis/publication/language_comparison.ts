@@ -17,7 +17,7 @@ export interface LanguageComparison {
   readonly untested: readonly string[];
   /** Some answers came in a language with fewer respondents than the minimum group size: not tested and not named. */
   readonly othersTooFew: boolean;
-  /** Means (unit scores, rankings, differences from the organisation) compare across languages: full scalar invariance in every dimension; null when no two locales could be tested. */
+  /** Means (unit scores, rankings, differences from the organisation) compare across languages: full scalar invariance in every dimension; null when not checked (no two locales with enough respondents, or a model that could not be fitted). */
   readonly meansAcrossLanguages: boolean | null;
   /** Relations (correlations, regressions) compare across languages: full metric invariance; null when not tested. */
   readonly relationsAcrossLanguages: boolean | null;
@@ -86,9 +86,19 @@ export function languageComparison(
   const keyed = reverseKey(rows, items.flatMap((item, j) => (item.reverse ? [j] : [])), { min: input.scaleMin, max: input.scaleMax });
   const tables = contextInvariance({ scaleMin: input.scaleMin, scaleMax: input.scaleMax, items, rows, contexts: groups, seed: 1 }, keyed, { partialInvariance: true }, 'languages');
   const equivalence = tables.map(equivalenceOf);
-  const checked = !untested(equivalence);
-  const meansAcrossLanguages = checked ? holdsInFull(equivalence, 'scalar') : false;
-  const relationsAcrossLanguages = checked ? holdsInFull(equivalence, 'metric') : false;
+  if (untested(equivalence)) {
+    return {
+      locales: tested,
+      untested: untestedLocales,
+      othersTooFew,
+      meansAcrossLanguages: null,
+      relationsAcrossLanguages: null,
+      equivalence,
+      statement: `Whether the items read alike in ${tested.join(', ')} could not be checked (${failingReasons(equivalence, 'scalar')}), so means and relations are compared across languages without that check.${asideText}`,
+    };
+  }
+  const meansAcrossLanguages = holdsInFull(equivalence, 'scalar');
+  const relationsAcrossLanguages = holdsInFull(equivalence, 'metric');
   const across = tested.join(', ');
   const means = meansAcrossLanguages
     ? `Means compare across languages (${across}): yes, scalar invariance holds in every dimension.`
