@@ -5,6 +5,15 @@ import { contextInvariance, publishedSample } from './scale_developer.js';
 import { equivalenceOf, failingReasons, holdsInFull, untested, type Equivalence } from './invariance_gate.js';
 import type { ComparedWave } from './cross_version_comparison.js';
 
+/** One consecutive pair of waves that a run tested (its `from` wave the earlier), with the verdict for means. */
+export interface WavePair {
+  readonly from: string;
+  readonly fromName: string;
+  readonly to: string;
+  readonly toName: string;
+  readonly meansAcrossWaves: boolean | null;
+}
+
 /** The invariance gate of a wave's comparisons with the wave before it (drift, trends, score changes). */
 export interface WaveComparison {
   readonly earlierWave: { readonly label: string; readonly name: string; readonly version: string };
@@ -16,8 +25,35 @@ export interface WaveComparison {
   /** Changes in relations between scores are justified: full metric invariance; null when not checked. */
   readonly relationsAcrossWaves: boolean | null;
   readonly equivalence: readonly Equivalence[];
+  /** Every consecutive pair tested so far, oldest first: the earlier run's chain and this run's pair. */
+  readonly chain: readonly WavePair[];
+  /**
+   * Drift since the baseline wave is justified: every consecutive pair from the baseline to this
+   * wave holds full scalar invariance (false when one fails, null when one was not checked or the
+   * baseline is not in the chain).
+   */
+  readonly driftJustified: boolean | null;
   /** The plain statement the report prints. */
   readonly statement: string;
+}
+
+/** Options of {@link waveComparison}: the earlier run's chain of tested pairs and this run's baseline wave of drift. */
+export interface WaveChainOptions {
+  readonly earlierChain?: readonly WavePair[];
+  readonly baselineWave?: string | null;
+}
+
+/**
+ * Whether drift since `baselineWave` is justified by a chain of consecutive pairs: every pair
+ * from the one that starts at the baseline on holds (false if any fails, null if any was not
+ * checked or the baseline starts no pair).
+ */
+export function driftJustification(chain: readonly WavePair[], baselineWave: string | null | undefined): boolean | null {
+  const start = baselineWave === null || baselineWave === undefined ? -1 : chain.findIndex((p) => p.from === baselineWave);
+  if (start < 0) return null;
+  const since = chain.slice(start);
+  if (since.some((p) => p.meansAcrossWaves === false)) return false;
+  return since.some((p) => p.meansAcrossWaves === null) ? null : true;
 }
 
 /**
@@ -40,13 +76,34 @@ export interface WaveComparison {
  * statement says the changes are shown without the check.
  *
  * Both samples are the valid respondents of each wave's published units (publishedSample), on
- * each wave's own version.
+ * each wave's own version. Drift reads M since a baseline wave that may lie several waves back,
+ * so each run also keeps the chain of consecutive pairs tested so far (the earlier run's stored
+ * chain plus its own pair): drift is justified only when every pair since the baseline holds.
  */
 export function waveComparison(
   scale: { readonly scaleMin: number; readonly scaleMax: number },
   earlier: ComparedWave,
   current: ComparedWave,
+  options: WaveChainOptions = {},
 ): WaveComparison {
+  const result = pairComparison(scale, earlier, current);
+  const chain = [...(options.earlierChain ?? []), { from: earlier.label, fromName: earlier.name, to: current.label, toName: current.name, meansAcrossWaves: result.meansAcrossWaves }];
+  const driftJustified = driftJustification(chain, options.baselineWave);
+  const start = chain.findIndex((p) => p.from === options.baselineWave);
+  const broken = start < 0 ? [] : chain.slice(start, -1).filter((p) => p.meansAcrossWaves === false);
+  const statement =
+    result.meansAcrossWaves !== false && broken.length > 0
+      ? `${result.statement} Drift since the baseline wave is still not justified: scalar invariance failed between ${broken.map((p) => `waves ${p.fromName} and ${p.toName}`).join(', ')}.`
+      : result.statement;
+  return { ...result, chain, driftJustified, statement };
+}
+
+/** The test of one pair of waves (waveComparison without the chain). */
+function pairComparison(
+  scale: { readonly scaleMin: number; readonly scaleMax: number },
+  earlier: ComparedWave,
+  current: ComparedWave,
+): Omit<WaveComparison, 'chain' | 'driftJustified'> {
   const sameVersion = earlier.version.version === current.version.version;
   const base = { earlierWave: { label: earlier.label, name: earlier.name, version: earlier.version.version }, currentVersion: current.version.version };
   const shared = sharedItems(sameVersion ? [current.version] : [earlier.version, current.version]);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { isCell, type Cell } from '../../instrument/model.js';
-import type { HierarchyUnit, VersionItems, WavePublication, WavePublicationInput } from '../../analysis/index.js';
+import type { HierarchyUnit, VersionItems, WavePair, WavePublication, WavePublicationInput } from '../../analysis/index.js';
 import { iso } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db.js';
@@ -199,6 +199,7 @@ export class AnalysisRunner {
           publication: { units: (run.results as WavePublication).units },
         },
         current: { label: String(wave.id), name: wave.name, version: items(now.definition) },
+        earlierChain: (run.results as { waveComparison?: { chain?: WavePair[] } | null }).waveComparison?.chain ?? [],
       },
     };
   }

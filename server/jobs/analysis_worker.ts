@@ -14,6 +14,7 @@ import {
   type DiagnosisPublicationInput,
   type ResearchPublicationInput,
   type VersionItems,
+  type WavePair,
   type WavePublication,
   type WavePublicationInput,
 } from '../../analysis/index.js';
@@ -35,7 +36,12 @@ export type WorkerTask =
       /** The locale of each of the wave's answer sets (input.waves.at(-1).answerSets), for the gate across languages. */
       readonly locales?: readonly string[];
       /** The wave before this one (the latest earlier closed wave with a stored run, on any version): the gate across waves, and the cross-version comparison when its version differs. */
-      readonly previous?: { readonly earlier: ComparedWave; readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems } };
+      readonly previous?: {
+        readonly earlier: ComparedWave;
+        readonly current: { readonly label: string; readonly name: string; readonly version: VersionItems };
+        /** The pairs of waves the earlier wave's run tested (its stored waveComparison.chain). */
+        readonly earlierChain?: readonly WavePair[];
+      };
       /** The breakpoint rules and the units' traces: the run stores each published unit's diagnosis. */
       readonly diagnosis?: DiagnosisPublicationInput & { readonly source: unknown };
     }
@@ -51,7 +57,7 @@ function waveRun(task: Extract<WorkerTask, { kind: 'wave' }>): unknown {
   const languages = task.locales ? languageComparison(task.input, publication, task.locales) : null;
   const previous = task.previous;
   const current = previous ? { ...previous.current, wave: task.input.waves.at(-1)!, publication } : null;
-  const acrossWaves = previous ? waveComparison(task.input, previous.earlier, current!) : null;
+  const acrossWaves = previous ? waveComparison(task.input, previous.earlier, current!, { earlierChain: previous.earlierChain ?? [], baselineWave: publication.baselineWave }) : null;
   const crossVersion = previous && previous.earlier.version.version !== previous.current.version.version ? crossVersionComparison(task.input, previous.earlier, current!, acrossWaves!) : null;
   return { ...publication, comparison, languageComparison: languages, waveComparison: acrossWaves, crossVersion, diagnosis };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossVersionComparison, languageComparison, publishWave, simulatePanel, waveComparison, type ComparedWave, type PanelSpec, type WavePublicationInput } from '../../analysis/index.js';
+import { crossVersionComparison, driftJustification, languageComparison, publishWave, simulatePanel, waveComparison, type ComparedWave, type PanelSpec, type WavePublicationInput } from '../../analysis/index.js';
 import type { Cell } from '../../instrument/model.js';
 
 type Panel = ReturnType<typeof simulatePanel>;
@@ -78,6 +78,19 @@ describe('the invariance gate across languages', () => {
   });
 });
 
+describe('driftJustification', () => {
+  const pair = (from: string, to: string, meansAcrossWaves: boolean | null) => ({ from, fromName: from, to, toName: to, meansAcrossWaves });
+  it('holds only when every pair since the baseline holds', () => {
+    const chain = [pair('1', '2', false), pair('2', '3', true), pair('3', '4', true)];
+    expect(driftJustification(chain, '1')).toBe(false);
+    expect(driftJustification(chain, '2')).toBe(true);
+    expect(driftJustification([pair('1', '2', true), pair('2', '3', null)], '1')).toBeNull();
+    expect(driftJustification([pair('1', '2', null), pair('2', '3', false)], '1')).toBe(false);
+    expect(driftJustification(chain, '9')).toBeNull();
+    expect(driftJustification(chain, null)).toBeNull();
+  });
+});
+
 describe('the invariance gate across waves', () => {
   it('flips the means verdict when one item reads +1 SD in the later wave, and passes a clean pair', () => {
     const before = comparedWave(simulatePanel(WAVE, 21), '1');
@@ -92,10 +105,18 @@ describe('the invariance gate across waves', () => {
     expect(planted.items).toHaveLength(72);
     expect(planted.statement).toMatch(/^Changes since wave W1 \(drift, trends, score changes\) are not justified: Translational: scalar invariance fails in full; scalar invariance holds only with TxC_2~1 released \(tested on all 72 items\)/);
 
-    const clean = waveComparison({ scaleMin: 1, scaleMax: 7 }, before, comparedWave(simulatePanel(WAVE, 22), '2'));
+    expect(planted.chain).toEqual([{ from: '1', fromName: 'W1', to: '2', toName: 'W2', meansAcrossWaves: false }]);
+    expect(planted.driftJustified).toBeNull(); // no baseline given
+
+    // The clean pair, after an earlier pair (W0 → W1) that failed: the pair holds, drift since W0 does not.
+    const earlierChain = [{ from: '0', fromName: 'W0', to: '1', toName: 'W1', meansAcrossWaves: false }];
+    const clean = waveComparison({ scaleMin: 1, scaleMax: 7 }, before, comparedWave(simulatePanel(WAVE, 22), '2'), { earlierChain, baselineWave: '0' });
     expect(clean.equivalence.map((e) => e.holds)).toEqual(['scalar', 'scalar', 'scalar']);
     expect(clean.meansAcrossWaves).toBe(true);
-    expect(clean.statement).toMatch(/are justified: scalar invariance holds across the two waves in every dimension, on all 72 items/);
+    expect(clean.statement).toMatch(/are justified: scalar invariance holds across the two waves in every dimension, on all 72 items\. Drift since the baseline wave is still not justified: scalar invariance failed between waves W0 and W1\.$/);
+    expect(clean.chain.map((p) => [p.from, p.to, p.meansAcrossWaves])).toEqual([['0', '1', false], ['1', '2', true]]);
+    expect(clean.driftJustified).toBe(false);
+    expect(driftJustification(clean.chain, '1')).toBe(true);
   }, 120_000);
 
   it('tests only the shared items across versions, and says when a wave is too small to check', () => {

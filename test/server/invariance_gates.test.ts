@@ -104,6 +104,10 @@ describe('the invariance gates across languages and waves, through the API and t
     expect(waves.relationsAcrossWaves).toBe(true);
     expect(waves.equivalence.map((e: { holds: string }) => e.holds)).toEqual(['scalar', 'scalar', 'metric']);
     expect(waves.statement).toMatch(/^Changes since wave Spring \(drift, trends, score changes\) are not justified: Translational: scalar invariance fails in full; scalar invariance holds only with TxC_2~1 released \(tested on all 72 items\)/);
+    // Drift since the baseline (wave A, the first) rests on this one pair.
+    expect(reportB.baselineWave).toBe(String(waveA.body.id));
+    expect(waves.chain).toEqual([{ from: String(waveA.body.id), fromName: 'Spring', to: String(waveB.body.id), toName: 'Autumn', meansAcrossWaves: false }]);
+    expect(waves.driftJustified).toBe(false);
     expect(reportB.crossVersion).toBeNull();
     expect(reportB.languageComparison.meansAcrossLanguages).toBe(false);
 

@@ -75,11 +75,16 @@ function storedLanguageGate(results: unknown): string | null {
   return g && g.meansAcrossLanguages === false && typeof g.statement === 'string' ? g.statement : null;
 }
 
-/** The stored gate across waves (changes since the wave before): its statement and verdict (null: not checked). */
-function storedWaveGate(results: unknown): { readonly statement: string; readonly justified: boolean | null } | null {
-  const g = (results as { waveComparison?: { meansAcrossWaves?: unknown; statement?: unknown } | null }).waveComparison;
+/**
+ * The stored gate across waves: its statement, whether changes since the wave before are
+ * justified, and whether drift since the baseline is (every pair since the baseline holds);
+ * null verdicts: not checked.
+ */
+function storedWaveGate(results: unknown): UnitReport['waveGate'] {
+  const g = (results as { waveComparison?: { meansAcrossWaves?: unknown; driftJustified?: unknown; statement?: unknown } | null }).waveComparison;
   if (!g || typeof g.statement !== 'string') return null;
-  return { statement: g.statement, justified: typeof g.meansAcrossWaves === 'boolean' ? g.meansAcrossWaves : null };
+  const verdict = (v: unknown) => (typeof v === 'boolean' ? v : null);
+  return { statement: g.statement, justified: verdict(g.meansAcrossWaves), driftJustified: verdict(g.driftJustified) };
 }
 
 /** Everything the unit report shows, as plain data (also its JSON download). */
@@ -112,11 +117,12 @@ export interface UnitReport {
    */
   readonly languageGate: string | null;
   /**
-   * The run's gate across waves: whether changes since the wave before (drift, trends, score
-   * changes) are justified (full scalar invariance across the two waves), false when not, null
-   * when it could not be checked; null as a whole when the run had no earlier wave.
+   * The run's gate across waves: whether changes since the wave before (trends, score changes)
+   * are justified (full scalar invariance across the two waves) and whether drift since the
+   * baseline is (every pair of waves since then holds), false when not, null when not checked;
+   * null as a whole when the run had no earlier wave.
    */
-  readonly waveGate: { readonly statement: string; readonly justified: boolean | null } | null;
+  readonly waveGate: { readonly statement: string; readonly justified: boolean | null; readonly driftJustified: boolean | null } | null;
   /** The dominant dimension by name (`Translational`). */
   readonly dominantLabel: string | null;
   readonly misalignment: number | null;
