@@ -46,9 +46,11 @@ export interface WaveChainOptions {
 /**
  * Whether drift since `baselineWave` is justified by a chain of consecutive pairs: every pair
  * from the one that starts at the baseline on holds (false if any fails, null if any was not
- * checked or the baseline starts no pair).
+ * checked or the baseline starts no pair). True when the baseline is the chain's last wave
+ * itself: drift then compares the wave with itself, across no waves.
  */
 export function driftJustification(chain: readonly WavePair[], baselineWave: string | null | undefined): boolean | null {
+  if (chain.length > 0 && chain.at(-1)!.to === baselineWave) return true;
   const start = baselineWave === null || baselineWave === undefined ? -1 : chain.findIndex((p) => p.from === baselineWave);
   if (start < 0) return null;
   const since = chain.slice(start);

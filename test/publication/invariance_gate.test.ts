@@ -88,6 +88,8 @@ describe('driftJustification', () => {
     expect(driftJustification([pair('1', '2', null), pair('2', '3', false)], '1')).toBe(false);
     expect(driftJustification(chain, '9')).toBeNull();
     expect(driftJustification(chain, null)).toBeNull();
+    // The baseline is the last wave (a new version starts its own drift): nothing is compared across waves.
+    expect(driftJustification(chain, '4')).toBe(true);
   });
 });
 
