@@ -17,7 +17,7 @@ import { packageDir, PROJECT_ROOT, VIEWS_DIR } from './paths.js';
 import { invitationLookup } from './queries/invitation_lookup.js';
 import { loadResponseKey } from './response_key.js';
 import { KnexResponseWriter, SqliteThreadWriter, type ResponseWriter } from './queries/response_writer.js';
-import { answerIntake, headersOf } from './routes/answer_intake.js';
+import { answerIntake, headersOf, isAnswerRequest } from './routes/answer_intake.js';
 import { apiRoutes } from './routes/api.js';
 import { mountRoute } from './routes/mount_route.js';
 import { pageRouter } from './routes/pages.js';
@@ -27,6 +27,7 @@ import type { Services } from './services.js';
 import { Views } from './views.js';
 import { STATIC_PREFIX, StaticAssets } from './static_assets.js';
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface AppDeps {
   readonly db: Db;
@@ -78,8 +79,24 @@ export function createApp(deps: AppDeps): App {
   const log = requestLog(logger);
   const security = securityHeaders(deps.config);
   const tokenLimit = surveyTokenLimit(services);
-  // The answers' route first, without the general middleware (it sets the same headers itself).
-  app.post('/api/v1/responses', answerIntake(services, { headers: headersOf(security), tokenLimit, requestLog: log }));
+  // The answers' route is served before Express (routes/answer_intake.ts); what it hands on goes
+  // down the pipeline below, an error straight to the error handler.
+  const intake = answerIntake(services, { headers: headersOf(security), tokenLimit, log: log.raw });
+  const intakeErrors = new WeakMap<object, unknown>();
+  const handle = (app as unknown as Handle).handle;
+  (app as unknown as Handle).handle = function (req, res, callback) {
+    if (!isAnswerRequest(req)) return handle.call(this, req, res, callback);
+    intake(req, res, (err?: unknown) => {
+      if (err !== undefined) intakeErrors.set(req, err);
+      handle.call(this, req, res, callback);
+    });
+  };
+  app.post('/api/v1/responses', (req, _res, next) => {
+    if (!intakeErrors.has(req)) return next();
+    const err = intakeErrors.get(req);
+    intakeErrors.delete(req);
+    next(err);
+  });
   app.use(log);
   app.use(security);
   app.use(cookieParser());
@@ -92,7 +109,7 @@ export function createApp(deps: AppDeps): App {
 
   app.post('/login', ...loginLimits(services));
   app.get('/s/:token', tokenLimit);
-  app.post('/api/v1/responses', (req, res, next) => (res.locals.intake ? next() : tokenLimit(req, res, next)));
+  app.post('/api/v1/responses', tokenLimit);
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.bodyLimit }));
@@ -128,16 +145,28 @@ export function createApp(deps: AppDeps): App {
  * Logs each request at debug level: method, path, status and time. Survey links are logged
  * without their token, and no address or user agent is logged.
  */
-function requestLog(logger: Logger): express.RequestHandler {
-  return (req, res, next) => {
-    if (!logger.isLevelEnabled('debug')) return next();
+function requestLog(logger: Logger): express.RequestHandler & { raw: (req: IncomingMessage, res: ServerResponse) => void } {
+  const raw = (req: IncomingMessage, res: ServerResponse) => {
+    if (!logger.isLevelEnabled('debug')) return;
     const start = process.hrtime.bigint();
+    // the path as it arrived (a router mounted on a prefix rewrites req.url while it works)
+    const url = req.url ?? '/';
+    const end = url.indexOf('?');
+    const path = end < 0 ? url : url.slice(0, end);
     res.on('finish', () => {
-      const path = req.path.startsWith('/s/') ? '/s/:token' : req.path;
-      logger.debug({ method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 }, 'request');
+      logger.debug({ method: req.method, path: path.startsWith('/s/') ? '/s/:token' : path, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 }, 'request');
     });
+  };
+  const middleware: express.RequestHandler = (req, res, next) => {
+    raw(req, res);
     next();
   };
+  return Object.assign(middleware, { raw });
+}
+
+/** Express's entry for each request (`app(req, res)` calls `app.handle`), which the answer route takes over. */
+interface Handle {
+  handle(this: unknown, req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void): void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, MemoryStore, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import type { RateLimit } from '../config.js';
@@ -64,30 +65,40 @@ export function loginLimits(s: Services): RequestHandler[] {
  * only when the failures already counted reach the limit, and a 404 is counted when it has
  * been answered.
  */
-export function surveyTokenLimit(s: Services): RequestHandler {
+export function surveyTokenLimit(s: Services): SurveyTokenLimit {
   const limit = s.config.rateLimits.surveyTokenFailures;
   const windowMs = limit.windowSeconds * 1000;
   const store = storeFor(s, 'survey-token');
   void store.init?.({ windowMs } as Options);
   const message = 'Too many survey links that did not work were tried from this address.';
   const counts = new FailureCounts(store, FAILURES_FRESH_MS);
-  return (req: Request, res: Response, next: NextFunction) => {
-    const key = addressKey(req);
+  const check = (req: IncomingMessage, res: ServerResponse, ip: string, done: (err?: unknown) => void) => {
+    const key = addressKey(req, ip);
     counts.get(key).then((info) => {
       if (info && info.totalHits >= limit.limit) {
         const seconds = Math.max(1, Math.ceil(((info.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
-        res.set('Retry-After', String(seconds));
-        next(new HttpError(429, `${message} Try again in ${seconds} seconds.`));
+        res.setHeader('Retry-After', String(seconds));
+        done(new HttpError(429, `${message} Try again in ${seconds} seconds.`));
         return;
       }
       res.on('finish', () => {
         if (res.statusCode !== 404) return;
         counts.increment(key).catch((err: unknown) => s.logger.error({ err }, 'rate limit store failed'));
       });
-      next();
-    }, next);
+      done();
+    }, done);
   };
+  const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => check(req, res, req.ip ?? 'unknown', next);
+  return Object.assign(middleware, { check });
 }
+
+/**
+ * The survey-token limit as Express middleware, and its check for the answer route, which
+ * runs before Express (routes/answer_intake.ts) and so names the client address itself.
+ */
+export type SurveyTokenLimit = RequestHandler & {
+  readonly check: (req: IncomingMessage, res: ServerResponse, ip: string, done: (err?: unknown) => void) => void;
+};
 
 /** How long a process trusts the failure count it last read for an address (ms). */
 const FAILURES_FRESH_MS = 1000;
@@ -136,8 +147,7 @@ const keys = new WeakMap<object, { readonly ip: string; readonly key: string }>(
  * per connection: a keep-alive connection sends many answer sets from the same address, and
  * the IPv6 parse costs more than the rest of the limit.
  */
-function addressKey(req: Request): string {
-  const ip = req.ip ?? 'unknown';
+function addressKey(req: IncomingMessage, ip: string): string {
   const cached = keys.get(req.socket);
   if (cached !== undefined && cached.ip === ip) return cached.key;
   const key = ipKeyGenerator(ip);

@@ -1,7 +1,9 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { submitResponse } from '../handlers/responses.js';
 import { readResponseSubmit } from '../handlers/response_body.js';
 import { ProcessGoneError } from '../queries/response_writer.js';
+import type { SurveyTokenLimit } from '../rate_limits/limits.js';
 import type { Services } from '../services.js';
 
 /** What the answer route needs from the app around it. */
@@ -9,46 +11,64 @@ export interface IntakeOptions {
   /** The app's security headers, as helmet sets them on every answer (computed once by {@link headersOf}). */
   readonly headers: readonly (readonly [string, string])[];
   /** The survey-token failure limit (rate_limits/limits.ts), run before the body is read. */
-  readonly tokenLimit: RequestHandler;
-  /** The request log of the app (debug level). */
-  readonly requestLog: RequestHandler;
+  readonly tokenLimit: SurveyTokenLimit;
+  /** Logs the request (the app's request log, debug level). */
+  readonly log: (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/**
+ * Serves one request of the answer route, or hands it on: `pass()` when the route does not
+ * serve it (the general pipeline answers it as before, nothing read), `pass(err)` when it
+ * failed (the app's error handler answers).
+ */
+export type AnswerIntake = (req: IncomingMessage, res: ServerResponse, pass: (err?: unknown) => void) => void;
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
+/** Whether a request is for the answer route as the intake serves it (`POST /api/v1/responses`, any query). */
+export function isAnswerRequest(req: IncomingMessage): boolean {
+  if (req.method !== 'POST') return false;
+  const url = req.url ?? '';
+  const end = url.indexOf('?');
+  const path = end < 0 ? url : url.slice(0, end);
+  return path === '/api/v1/responses' || path === '/api/v1/responses/';
+}
+
 /**
- * `POST /api/v1/responses`, the route every respondent's answers take, served without the
- * general middleware: the security headers are set from a list computed once at start, the
- * body is read as bytes and parsed once, the common body is checked without zod
- * (handlers/response_body.ts), and the answer is written straight to the socket. The route's
- * contract is the API table's (routes/api.ts: the same statuses, the same error sentences
- * through the app's one error handler, the same rate limit); a request it does not serve as
- * usual (any content type but UTF-8 JSON, a compressed body) continues down the general
- * pipeline, which answers it as before.
+ * `POST /api/v1/responses`, the route every respondent's answers take, served before Express
+ * sees the request (server/app.ts hands it over from `app.handle`): Express's own work per
+ * request (giving the request and response its prototypes, which V8 pays for on every later
+ * property read, and walking the router) cost more CPU than the whole answer route. The
+ * security headers are set from a list computed once at start, the client address is the
+ * socket's (the app trusts no proxy), the body is read as bytes and parsed once, the common
+ * body is checked without zod (handlers/response_body.ts), and the answer is written straight
+ * to the socket. The route's contract is the API table's (routes/api.ts: the same statuses, the
+ * same error sentences through the app's one error handler, the same rate limit); a request it
+ * does not serve as usual (any content type but UTF-8 JSON, a compressed body, a declared size
+ * over the limit) goes down the general pipeline, which answers it as before.
  *
  * Should the process that commits the answers be gone (a cluster's primary killed), the
  * connection is dropped without an answer: the client retries, and no answer is acknowledged
  * that was not committed.
  */
-export function answerIntake(s: Services, options: IntakeOptions): RequestHandler {
+export function answerIntake(s: Services, options: IntakeOptions): AnswerIntake {
   const limit = byteLimit(s.config.bodyLimit);
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, pass) => {
     const type = req.headers['content-type'];
-    if (type === undefined || !JSON_TYPE.test(type) || (req.headers['content-encoding'] !== undefined && req.headers['content-encoding'] !== 'identity')) return next();
+    if (type === undefined || !JSON_TYPE.test(type) || (req.headers['content-encoding'] !== undefined && req.headers['content-encoding'] !== 'identity')) return pass();
     // A body declared larger than the limit is refused by the general pipeline's parser (413), as before.
-    if (Number(req.headers['content-length']) > limit) return next();
-    res.locals.intake = true;
+    if (Number(req.headers['content-length']) > limit) return pass();
     for (const [name, value] of options.headers) res.setHeader(name, value);
-    options.requestLog(req, res, () => undefined);
-    options.tokenLimit(req, res, (err?: unknown) => {
-      if (err) return next(err);
+    options.log(req, res);
+    options.tokenLimit.check(req, res, req.socket.remoteAddress ?? 'unknown', (err?: unknown) => {
+      if (err) return pass(err);
       readBody(req, limit, (failure, text) => {
-        if (failure) return next(failure);
+        if (failure) return pass(failure);
         let body: unknown;
         try {
           body = parseJson(text!);
         } catch {
-          return next({ type: 'entity.parse.failed', status: 400 });
+          return pass({ type: 'entity.parse.failed', status: 400 });
         }
         // Inside the promise, so that a refused body (readResponseSubmit throws a 400) reaches the error handler, never the process.
         Promise.resolve(body).then((b) => submitResponse(s, readResponseSubmit(b))).then(
@@ -59,7 +79,7 @@ export function answerIntake(s: Services, options: IntakeOptions): RequestHandle
           },
           (e: unknown) => {
             if (e instanceof ProcessGoneError) req.socket.destroy();
-            else next(e);
+            else pass(e);
           },
         );
       });
@@ -76,7 +96,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Reads a body of at most `limit` bytes; a longer one fails as body-parser's does (413 through the error handler). */
-function readBody(req: Request, limit: number, done: (err: unknown, text?: string) => void): void {
+function readBody(req: IncomingMessage, limit: number, done: (err: unknown, text?: string) => void): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
@@ -129,7 +149,7 @@ export function headersOf(middleware: RequestHandler): [string, string][] {
     },
   };
   let ok = false;
-  middleware({ headers: {} } as Request, stand as unknown as Response, (err?: unknown) => {
+  middleware({ headers: {} } as Parameters<RequestHandler>[0], stand as unknown as Parameters<RequestHandler>[1], (err?: unknown) => {
     if (err) throw err;
     ok = true;
   });
