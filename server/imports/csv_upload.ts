@@ -122,6 +122,23 @@ export interface UploadLimit {
 }
 
 /**
+ * An import's request body not yet read: the route leaves it unread (no body parser, no buffer)
+ * and the handler streams it through the reader of its format once it knows the unit the import
+ * is for, so that what is kept is what that reader keeps (server/dynamics/trace_formats.ts).
+ */
+export interface UnreadUpload {
+  readonly req: IncomingMessage;
+  readonly limit: UploadLimit;
+  /** The body's type, from its Content-Type: CSV (text/csv, text/plain) or JSON. */
+  readonly type: 'csv' | 'json';
+}
+
+/** True for an {@link UnreadUpload}. */
+export function isUnreadUpload(body: unknown): body is UnreadUpload {
+  return typeof body === 'object' && body !== null && 'req' in body && 'limit' in body && 'type' in body;
+}
+
+/**
  * Reads a CSV request body as it arrives, keeping its byte pieces (no string), up to
  * `limit.bytes` (see {@link streamRequestBody} for the 413 and 415 answers).
  */
