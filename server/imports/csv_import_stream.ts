@@ -74,6 +74,11 @@ export class CsvImportStream {
     return this.bad;
   }
 
+  /** Bytes of the working buffer (what the reader itself keeps of the file: the record still incomplete and the piece being read). */
+  get bufferedBytes(): number {
+    return this.buf.length;
+  }
+
   /** Reads the next bytes of the file. */
   write(chunk: Uint8Array): void {
     if (this.start > 0) {
