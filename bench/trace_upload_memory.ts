@@ -5,8 +5,9 @@
  * writes a unit's events to a temporary file of a quarter of the import limit (50 MB) and one near
  * it, and streams each to `POST /api/v1/units/:key/traces` from disk, as native CSV, as the native
  * JSON array and as Jira's REST search answer (one issue per event, its changelog expanded). Each
- * upload gets a fresh server. Reported: the file, the events stored, the wall time, and the
- * server's RSS before the upload and at its peak.
+ * upload gets a fresh server. Reported: the file, the events stored, the wall time, the server's
+ * CPU time for the upload (user + system, steadier than the wall time on a shared machine), and
+ * the server's RSS before the upload and at its peak.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -30,12 +31,16 @@ async function serve(): Promise<void> {
   const embedded = await startEmbeddedApp('seici-bench-upload-', ADMIN);
   (global.gc as (() => void) | undefined)?.();
   process.on('message', (m: string) => {
-    if (m === 'rss') process.send!({ maxRssKb: process.resourceUsage().maxRSS, rss: process.memoryUsage().rss });
+    if (m === 'rss') {
+      const usage = process.resourceUsage();
+      process.send!({ maxRssKb: usage.maxRSS, rss: process.memoryUsage().rss, cpuUs: usage.userCPUTime + usage.systemCPUTime });
+    }
     if (m === 'stop') {
       void embedded.stop().then(() => process.exit(0));
     }
   });
-  process.send!({ port: embedded.port, maxRssKb: process.resourceUsage().maxRSS });
+  const usage = process.resourceUsage();
+  process.send!({ port: embedded.port, maxRssKb: usage.maxRSS, cpuUs: usage.userCPUTime + usage.systemCPUTime });
 }
 
 /** Writes events of `unit` to `path` until the file is near `bytes`; returns the count. */
@@ -83,7 +88,7 @@ async function measure(format: Format, bytes: number, dir: string): Promise<stri
   const events = writeEvents(path, 'big', format, bytes);
   const size = statSync(path).size;
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { port, maxRssKb: before } = await message<{ port: number; maxRssKb: number }>(child);
+  const { port, maxRssKb: before, cpuUs: cpuBefore } = await message<{ port: number; maxRssKb: number; cpuUs: number }>(child);
   const base = `http://127.0.0.1:${port}/api/v1`;
   const auth = { Authorization: `Bearer ${ADMIN}` };
   const unit = await fetch(`${base}/units`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ key: 'big', name: 'Big unit' }) });
@@ -97,12 +102,12 @@ async function measure(format: Format, bytes: number, dir: string): Promise<stri
   } as RequestInit);
   const body = (await res.json()) as { events?: number; error?: string };
   const wall = (performance.now() - t0) / 1000;
-  const { maxRssKb } = await message<{ maxRssKb: number }>(child, 'rss');
+  const { maxRssKb, cpuUs } = await message<{ maxRssKb: number; cpuUs: number }>(child, 'rss');
   child.send('stop');
   await new Promise((ok) => child.once('exit', ok));
   if (res.status !== 201 || body.events !== events) throw new Error(`${format} upload: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-  return `| ${format === 'jira' ? 'Jira REST JSON (changelog expanded)' : `native ${format.toUpperCase()}`} | ${(size / 1048576).toFixed(1)} MB | ${events.toLocaleString('en')} | ${wall.toFixed(1)} s | ${mb(before)} | ${mb(maxRssKb)} | ${mb(maxRssKb - before)} |`;
+  return `| ${format === 'jira' ? 'Jira REST JSON (changelog expanded)' : `native ${format.toUpperCase()}`} | ${(size / 1048576).toFixed(1)} MB | ${events.toLocaleString('en')} | ${wall.toFixed(1)} s | ${((cpuUs - cpuBefore) / 1e6).toFixed(1)} s | ${mb(before)} | ${mb(maxRssKb)} | ${mb(maxRssKb - before)} |`;
 }
 
 export async function run(formats: readonly Format[] = FORMATS): Promise<string> {
@@ -115,8 +120,8 @@ export async function run(formats: readonly Format[] = FORMATS): Promise<string>
       '',
       'One trace upload of a quarter of the 50 MB import limit and one near it, each streamed from disk to a fresh server process (SQLite); peak RSS of the server process.',
       '',
-      '| upload | file | events | wall | RSS before | peak RSS | peak − before |',
-      '|---|---|---|---|---|---|---|',
+      '| upload | file | events | wall | server CPU | RSS before | peak RSS | peak − before |',
+      '|---|---|---|---|---|---|---|---|',
       ...rows,
     ].join('\n');
   } finally {

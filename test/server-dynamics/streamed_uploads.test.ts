@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +12,8 @@ import {
   type CoordinationEvent,
 } from '../../analysis/index.js';
 import { TraceEventTable } from '../../server/dynamics/trace_event_table.js';
+import { readTraceUpload, type TraceFormat } from '../../server/dynamics/trace_formats.js';
+import { HttpError } from '../../server/errors.js';
 import { AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
 import { createUnits, refused } from './helpers.js';
 
@@ -44,6 +48,40 @@ describe('TraceEventTable', () => {
     expect(table.summary('u')).toEqual(summarizeEvents(list)[0]);
     expect(JSON.stringify(table.summary('u')!.types)).toBe(JSON.stringify(summarizeEvents(list)[0].types));
     expect(new TraceEventTable().summary('u')).toBeUndefined();
+  });
+});
+
+/** A request whose body arrives in pieces of 100 bytes. */
+function requestOf(body: string, type: string): IncomingMessage {
+  const bytes = Buffer.from(body, 'utf8');
+  let at = 0;
+  const stream = new Readable({
+    read() {
+      this.push(at < bytes.length ? bytes.subarray(at, (at += 100)) : null);
+    },
+  });
+  return Object.assign(stream, { headers: { 'content-type': type } }) as unknown as IncomingMessage;
+}
+
+describe('readTraceUpload over its limit', () => {
+  const limit = { bytes: 10_000, tooLarge: 'The import is larger than the limit of 10 kB.' };
+  it('answers 413 with the limit\'s sentence for every format, as soon as the body passes it', async () => {
+    const issue = JSON.stringify({ key: 'PAY-1', changelog: { histories: [{ created: '2026-01-05', items: [{ field: 'status', fromString: 'Open', toString: 'Done' }] }] } });
+    const bodies: [TraceFormat, 'csv' | 'json', string, string][] = [
+      ['jira', 'json', 'application/json', `{"issues": [${Array(200).fill(issue).join(',')}]}`],
+      ['json', 'json', 'application/json', JSON.stringify(Array(200).fill({ unit: 'u', timestamp: '2026-01-05', type: 'closed', key: 'K' }))],
+      ['native', 'csv', 'text/csv', 'unit,timestamp,type,key\n' + 'u,2026-01-05,closed,K\n'.repeat(1000)],
+    ];
+    for (const [format, type, contentType, body] of bodies) {
+      expect(body.length).toBeGreaterThan(limit.bytes);
+      const err = await readTraceUpload({ req: requestOf(body, contentType), limit, type }, format, 'u').then(() => null, (e: unknown) => e);
+      expect(err, format).toBeInstanceOf(HttpError);
+      expect((err as HttpError).status).toBe(413);
+      expect((err as HttpError).message).toBe(limit.tooLarge);
+      // the same body under a larger limit is read
+      const table = await readTraceUpload({ req: requestOf(body, contentType), limit: { ...limit, bytes: 1e6 }, type }, format, 'u');
+      expect(table.length, format).toBeGreaterThan(100);
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import type { PerformanceRecord } from '../../../analysis/index.js';
 import type { Db } from '../../db.js';
 import type { PerformanceTable } from '../performance_table.js';
 
