@@ -12,7 +12,7 @@ import {
   type CoordinationEvent,
 } from '../../analysis/index.js';
 import { TraceEventTable } from '../../server/dynamics/trace_event_table.js';
-import { readTraceUpload, type TraceFormat } from '../../server/dynamics/trace_formats.js';
+import { readPerformanceUpload, readTraceImport, readTraceUpload, type TraceFormat } from '../../server/dynamics/trace_formats.js';
 import { HttpError } from '../../server/errors.js';
 import { AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
 import { createUnits, refused } from './helpers.js';
@@ -82,6 +82,27 @@ describe('readTraceUpload over its limit', () => {
       const table = await readTraceUpload({ req: requestOf(body, contentType), limit: { ...limit, bytes: 1e6 }, type }, format, 'u');
       expect(table.length, format).toBeGreaterThan(100);
     }
+  });
+});
+
+describe('an import whose body is in memory (a console form, the demo)', () => {
+  it('is read by the same readers as an upload: a CSV text row by row, parsed JSON as the analysis parses it', async () => {
+    const csv = 'unit;timestamp;type;key;ref\nu;2026-01-05;closed;K1;\n\nu;2026-01-06;rc_score;;4,5\n';
+    const table = readTraceImport('native', csv, 'u');
+    const streamed = await readTraceUpload({ req: requestOf(csv, 'text/csv'), limit: { bytes: 1e6, tooLarge: 'too large' }, type: 'csv' }, 'native', 'u');
+    const rows = (t: TraceEventTable) => Array.from({ length: t.length }, (_, i) => [t.time(i), t.type(i), t.key(i), t.ref(i)]);
+    expect(rows(table)).toEqual([[Date.UTC(2026, 0, 5), 'closed', 'K1', null], [Date.UTC(2026, 0, 6), 'rc_score', '', '4.5']]);
+    expect(rows(streamed)).toEqual(rows(table));
+    expect(() => readTraceImport('native', csv.replace('closed', 'merged'), 'u')).toThrow(/^events line 2: unknown type "merged"/);
+    expect(() => readTraceImport('native', csv.replace('u;2026-01-06', 'v;2026-01-06'), 'u')).toThrow(/^events line 4: unit "v" is not the unit of this import, "u"/);
+    expect(() => readTraceImport('native', [{ unit: 'v', timestamp: '2026-01-05', type: 'closed', key: 'A' }], 'u')).toThrow(/^events\[0\]: unit "v"/);
+    const pq = await readPerformanceUpload('period,measure,value\n2026Q1,cycle time,4.5\n2026Q2,cycle time,3\n2026Q2,quality,0.9\n', 'u');
+    expect(Array.from({ length: pq.length }, (_, i) => [pq.period(i), pq.measure(i), pq.value(i), pq.line(i)])).toEqual([
+      ['2026Q1', 'cycle time', 4.5, 2],
+      ['2026Q2', 'cycle time', 3, 3],
+      ['2026Q2', 'quality', 0.9, 4],
+    ]);
+    expect(pq.measures).toEqual(['cycle time', 'quality']);
   });
 });
 
