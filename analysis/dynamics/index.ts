@@ -11,7 +11,7 @@ export { detectMeanShifts } from './change_points.js';
 export type { MeanShiftOptions, MeanShiftResult, MeanSegment } from './change_points.js';
 export { evaluateBreakpoints } from './evaluate_breakpoints.js';
 export type { Breakpoint, BreakpointAnalysis, BreakpointOptions, ChangePoint, SignalRow } from './evaluate_breakpoints.js';
-export { parsePerformanceCsv, performanceByUnit } from './performance_quality.js';
+export { parsePerformanceCsv, performanceByUnit, performanceRows } from './performance_quality.js';
 export type { PerformanceRecord, UnitPerformance } from './performance_quality.js';
 export { unitDrift } from './drift.js';
 export type { UnitWaveScore, DriftOptions, UnitDrift, DriftAnalysis } from './drift.js';

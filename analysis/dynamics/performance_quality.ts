@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { readCsvRows, type CsvRowFormat } from '../traces/csv_row_reader.js';
 
 /**
  * One performance-quality (PQ) outcome of a unit in a period: cycle time, quality, service
@@ -21,29 +22,36 @@ export interface PerformanceRecord {
  * its line, and nothing is returned. With `unit`, a file without a unit column is that unit's
  * (an import posted to one unit); a file with one still names the unit on every row.
  */
-export function parsePerformanceCsv(text: string | CsvByteSource, label = 'pq', argument = 'pq', { unit: defaultUnit }: { unit?: string } = {}): PerformanceRecord[] {
-  const { header, records, lines } = csvRecords(text, label, argument);
-  const at = headerPositions(header, defaultUnit === undefined ? PQ_COLUMNS : { ...PQ_COLUMNS, unit: { aliases: ['unit'], required: false } }, label, argument);
-  const seen = new Set<string>();
+export function parsePerformanceCsv(text: string | CsvByteSource, label = 'pq', argument = 'pq', options: { unit?: string } = {}): PerformanceRecord[] {
   const out: PerformanceRecord[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    const where = `${label} line ${lines[i]}`;
-    const unit = at.unit < 0 ? defaultUnit! : r[at.unit].trim();
-    const period = r[at.period].trim();
-    const measure = r[at.measure].trim();
-    const raw = r[at.value].trim();
-    for (const [name, v] of [['unit', unit], ['period', period], ['measure', measure]] as const) {
-      if (v === '') throw new InputError(argument, `${where}: ${name} is empty.`);
-    }
-    const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) throw new InputError(argument, `${where}: value "${raw}" is not a number.`);
-    const id = JSON.stringify([unit, period, measure]);
-    if (seen.has(id)) throw new InputError(argument, `${where}: ${measure} of unit ${unit} in ${period} is given twice.`);
-    seen.add(id);
-    out.push({ unit, period, measure, value });
-  }
+  readCsvRows(text, label, argument, performanceRows(label, argument, options), (r) => out.push(r));
   return out;
+}
+
+/**
+ * A PQ import one row at a time (see {@link parsePerformanceCsv}): each row is one record. The
+ * reader remembers each accepted unit, period and measure, to refuse one given twice.
+ */
+export function performanceRows(label = 'pq', argument = 'pq', { unit: defaultUnit }: { unit?: string } = {}): CsvRowFormat<PerformanceRecord> {
+  return (header) => {
+    const at = headerPositions(header, defaultUnit === undefined ? PQ_COLUMNS : { ...PQ_COLUMNS, unit: { aliases: ['unit'], required: false } }, label, argument);
+    const seen = new Set<string>();
+    return (r, where) => {
+      const unit = at.unit < 0 ? defaultUnit! : r[at.unit].trim();
+      const period = r[at.period].trim();
+      const measure = r[at.measure].trim();
+      const raw = r[at.value].trim();
+      for (const [name, v] of [['unit', unit], ['period', period], ['measure', measure]] as const) {
+        if (v === '') throw new InputError(argument, `${where}: ${name} is empty.`);
+      }
+      const value = Number(raw);
+      if (raw === '' || !Number.isFinite(value)) throw new InputError(argument, `${where}: value "${raw}" is not a number.`);
+      const id = JSON.stringify([unit, period, measure]);
+      if (seen.has(id)) throw new InputError(argument, `${where}: ${measure} of unit ${unit} in ${period} is given twice.`);
+      seen.add(id);
+      return { unit, period, measure, value };
+    };
+  };
 }
 
 const PQ_COLUMNS = {

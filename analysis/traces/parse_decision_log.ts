@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { CoordinationEvent } from './event.js';
-import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { readCsvRows, type CsvRowFormat } from './csv_row_reader.js';
 import { parseTimestamp } from './timestamp.js';
 import { validateEvent } from './validate_event.js';
 
@@ -26,37 +27,45 @@ import { validateEvent } from './validate_event.js';
  * naming the line; nothing is returned then.
  */
 export function parseDecisionLog(text: string | CsvByteSource, label = 'decisions', argument = 'events'): CoordinationEvent[] {
-  const { header, records, lines } = csvRecords(text, label, argument);
-  const at = headerPositions(header, DECISION_COLUMNS, label, argument);
   const events: CoordinationEvent[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    const where = `${label} line ${lines[i]}`;
-    const get = (j: number) => (j >= 0 ? r[j].trim() : '');
-    const unit = get(at.unit);
-    const key = get(at.decision);
-    const priority = PRIORITY_WORDS.has(get(at.priority).toLowerCase());
-    const opened = validateEvent({ unit, timestamp: get(at.opened), type: 'decision_opened', key, ref: priority ? 'priority' : null }, where, argument);
-    events.push(opened);
-    const madeText = get(at.made);
-    let made: CoordinationEvent | null = null;
-    if (madeText !== '') {
-      made = validateEvent({ unit, timestamp: madeText, type: 'decision_made', key, ref: null }, where, argument);
-      if (made.time < opened.time) throw new InputError(argument, `${where}: made_at ${madeText} is before opened_at.`);
-    }
-    const approvals = times(get(at.approvals), 'approvals', where, argument, made?.time ?? opened.time);
-    const escalations = times(get(at.escalations), 'escalations', where, argument, opened.time);
-    for (const [list, type] of [[approvals, 'approval'], [escalations, 'escalation']] as const) {
-      for (const time of list) {
-        if (time < opened.time || (made !== null && time > made.time)) {
-          throw new InputError(argument, `${where}: an ${type} time lies outside the decision's life (opened_at to made_at).`);
-        }
-        events.push({ unit, time, type, key, ref: null });
-      }
-    }
-    if (made !== null) events.push(made);
-  }
+  readCsvRows(text, label, argument, decisionLogRows(label, argument), (row) => {
+    for (const e of row) events.push(e);
+  });
   return events;
+}
+
+/** The decision log one row at a time (see {@link parseDecisionLog}): each row is one decision's events. */
+export function decisionLogRows(label = 'decisions', argument = 'events'): CsvRowFormat<CoordinationEvent[]> {
+  return (header) => {
+    const at = headerPositions(header, DECISION_COLUMNS, label, argument);
+    return (r, where) => {
+      const events: CoordinationEvent[] = [];
+      const get = (j: number) => (j >= 0 ? r[j].trim() : '');
+      const unit = get(at.unit);
+      const key = get(at.decision);
+      const priority = PRIORITY_WORDS.has(get(at.priority).toLowerCase());
+      const opened = validateEvent({ unit, timestamp: get(at.opened), type: 'decision_opened', key, ref: priority ? 'priority' : null }, where, argument);
+      events.push(opened);
+      const madeText = get(at.made);
+      let made: CoordinationEvent | null = null;
+      if (madeText !== '') {
+        made = validateEvent({ unit, timestamp: madeText, type: 'decision_made', key, ref: null }, where, argument);
+        if (made.time < opened.time) throw new InputError(argument, `${where}: made_at ${madeText} is before opened_at.`);
+      }
+      const approvals = times(get(at.approvals), 'approvals', where, argument, made?.time ?? opened.time);
+      const escalations = times(get(at.escalations), 'escalations', where, argument, opened.time);
+      for (const [list, type] of [[approvals, 'approval'], [escalations, 'escalation']] as const) {
+        for (const time of list) {
+          if (time < opened.time || (made !== null && time > made.time)) {
+            throw new InputError(argument, `${where}: an ${type} time lies outside the decision's life (opened_at to made_at).`);
+          }
+          events.push({ unit, time, type, key, ref: null });
+        }
+      }
+      if (made !== null) events.push(made);
+      return events;
+    };
+  };
 }
 
 const PRIORITY_WORDS = new Set(['yes', 'true', '1', 'priority', 'high', 'y']);

@@ -1,5 +1,6 @@
 import type { CoordinationEvent } from './event.js';
-import { eachCsvRecord, headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { readCsvRows, type CsvRowFormat } from './csv_row_reader.js';
 import { validateEvent } from './validate_event.js';
 
 /**
@@ -14,20 +15,16 @@ import { validateEvent } from './validate_event.js';
  */
 export function parseEventsCsv(text: string | CsvByteSource, label = 'events', argument = 'events'): CoordinationEvent[] {
   const events: CoordinationEvent[] = [];
-  let at = { unit: -1, timestamp: -1, type: -1, key: -1, ref: -1 };
-  eachCsvRecord(
-    text,
-    label,
-    argument,
-    (header) => (at = headerPositions(header, NATIVE_COLUMNS, label, argument)),
-    (r, line) => {
-      const where = `${label} line ${line}`;
-      events.push(
-        validateEvent({ unit: r[at.unit], timestamp: r[at.timestamp], type: r[at.type], key: r[at.key], ref: at.ref < 0 ? null : r[at.ref] }, where, argument),
-      );
-    },
-  );
+  readCsvRows(text, label, argument, nativeEventRows(label, argument), (e) => events.push(e));
   return events;
+}
+
+/** The native format one row at a time (see {@link parseEventsCsv}): each row is one event. */
+export function nativeEventRows(label = 'events', argument = 'events'): CsvRowFormat<CoordinationEvent> {
+  return (header) => {
+    const at = headerPositions(header, NATIVE_COLUMNS, label, argument);
+    return (r, where) => validateEvent({ unit: r[at.unit], timestamp: r[at.timestamp], type: r[at.type], key: r[at.key], ref: at.ref < 0 ? null : r[at.ref] }, where, argument);
+  };
 }
 
 const NATIVE_COLUMNS = {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { CoordinationEvent, EventType } from './event.js';
-import { csvRecords, headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { headerPositions, type CsvByteSource } from '../data/csv_records.js';
+import { readCsvRows, type CsvRowFormat } from './csv_row_reader.js';
 import { validateEvent } from './validate_event.js';
 
 /** How a Jira changelog maps onto coordination events. */
@@ -48,24 +49,31 @@ export const DEFAULT_JIRA_MAPPING: Required<JiraMapping> = {
  * The first row that cannot be read throws an InputError naming its line; nothing is returned.
  */
 export function parseJiraChangelog(text: string | CsvByteSource, mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CoordinationEvent[] {
-  const map = jiraMapper(mapping);
-  const { header, records, lines } = csvRecords(text, label, argument);
-  const at = headerPositions(header, JIRA_COLUMNS, label, argument);
   const events: CoordinationEvent[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    const issue = r[at.issue].trim();
-    const change: JiraChange = {
-      issue,
-      unit: at.unit >= 0 ? r[at.unit].trim() : projectOf(issue),
-      changed: r[at.changed],
-      field: r[at.field],
-      from: at.from >= 0 ? r[at.from] : '',
-      to: at.to >= 0 ? r[at.to] : '',
-    };
-    events.push(...map(change, `${label} line ${lines[i]}`, argument));
-  }
+  readCsvRows(text, label, argument, jiraChangelogRows(mapping, label, argument), (row) => {
+    for (const e of row) events.push(e);
+  });
   return events;
+}
+
+/** The changelog CSV one row at a time (see {@link parseJiraChangelog}): each row is zero or more events. */
+export function jiraChangelogRows(mapping: JiraMapping = {}, label = 'jira', argument = 'events'): CsvRowFormat<CoordinationEvent[]> {
+  const map = jiraMapper(mapping);
+  return (header) => {
+    const at = headerPositions(header, JIRA_COLUMNS, label, argument);
+    return (r, where) => {
+      const issue = r[at.issue].trim();
+      const change: JiraChange = {
+        issue,
+        unit: at.unit >= 0 ? r[at.unit].trim() : projectOf(issue),
+        changed: r[at.changed],
+        field: r[at.field],
+        from: at.from >= 0 ? r[at.from] : '',
+        to: at.to >= 0 ? r[at.to] : '',
+      };
+      return map(change, where, argument);
+    };
+  };
 }
 
 /**
@@ -82,19 +90,32 @@ export function parseJiraIssuesJson(
   label = 'jira',
   argument = 'events',
 ): CoordinationEvent[] {
-  const map = jiraMapper(mapping);
   const issues = (value as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(issues)) throw new InputError(argument, `${label} must be a JSON object with an "issues" array.`);
+  const read = jiraIssueEvents(mapping, argument);
   const events: CoordinationEvent[] = [];
   issues.forEach((raw, i) => {
+    for (const e of read(raw, `${label} issues[${i}]`)) events.push(e);
+  });
+  return events;
+}
+
+/**
+ * One issue of Jira's REST answer (an element of its `issues` array, already parsed) mapped as
+ * {@link parseJiraIssuesJson} maps each, `where` naming it in errors (`jira issues[2]`). A caller
+ * that reads the array element by element as it streams in uses this directly.
+ */
+export function jiraIssueEvents(mapping: JiraMapping = {}, argument = 'events'): (raw: unknown, where: string) => CoordinationEvent[] {
+  const map = jiraMapper(mapping);
+  return (raw, where) => {
     const issue = raw as { key?: unknown; fields?: { project?: { key?: unknown } }; changelog?: { histories?: unknown } };
-    const where = `${label} issues[${i}]`;
     if (typeof issue?.key !== 'string' || issue.key.trim() === '') throw new InputError(argument, `${where}: the issue key is missing.`);
     const key = issue.key.trim();
     const project = issue.fields?.project?.key;
     const unit = typeof project === 'string' && project.trim() !== '' ? project.trim() : projectOf(key);
     const histories = issue.changelog?.histories ?? [];
     if (!Array.isArray(histories)) throw new InputError(argument, `${where}.changelog.histories must be a list.`);
+    const events: CoordinationEvent[] = [];
     histories.forEach((h, j) => {
       const history = h as { created?: unknown; items?: unknown };
       const items = history?.items ?? [];
@@ -110,11 +131,11 @@ export function parseJiraIssuesJson(
           from: text(item.fromString),
           to: text(Object.prototype.hasOwnProperty.call(item, 'toString') ? item.toString : ''),
         };
-        events.push(...map(change, `${where}.changelog.histories[${j}].items[${k}]`, argument));
+        for (const e of map(change, `${where}.changelog.histories[${j}].items[${k}]`, argument)) events.push(e);
       });
     });
-  });
-  return events;
+    return events;
+  };
 }
 
 /** One field change of one issue, as read from either export. */

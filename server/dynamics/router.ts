@@ -10,9 +10,9 @@ export { IMPORT_BODY_LIMIT };
  * The router of the SEI dynamics calls, mounted under /api/v1 before the main API router.
  * Each route is mounted as every API route is (server/routes/mount_route.ts): the admin is
  * authenticated first and only then is the body read, here with the import limit (the main
- * router's JSON limit is meant for small bodies). A CSV body is left unread here: the route
- * streams it through the CSV tokenizer (readCsvUpload) under IMPORT_UPLOAD_LIMIT, and a trace
- * import's JSON body is left unread too (STREAMED_JSON): the handler reads it element by element.
+ * router's JSON limit is meant for small bodies). A CSV body is left unread here: the handler
+ * streams it row by row (server/imports/csv_import_stream.ts) under IMPORT_UPLOAD_LIMIT, and a
+ * trace import's JSON body is left unread too (STREAMED_JSON): the handler reads it element by element.
  */
 export function dynamicsRouter(s: Services): express.Router {
   const router = express.Router();

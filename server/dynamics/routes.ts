@@ -3,7 +3,7 @@ import { IdParam } from '../schemas.js';
 import { route, type ApiRoute } from '../routes/api_route.js';
 import { validate } from '../validation.js';
 import type { Request } from 'express';
-import { readCsvUpload, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
+import { sendsCsv, type UnreadUpload, type UploadLimit } from '../imports/csv_upload.js';
 import * as breakpoints from './handlers/breakpoints.js';
 import * as diagnosis from './handlers/diagnosis.js';
 import * as performance from './handlers/performance.js';
@@ -16,12 +16,12 @@ const NOT_FOUND = [400, 401, 404];
 /** Largest trace or PQ import body (a year of events of a large unit is a few megabytes). */
 export const IMPORT_BODY_LIMIT = '50mb';
 
-/** The same limit for CSV uploads, which these routes read themselves as a stream (server/imports/csv_upload.ts). */
+/** The same limit for uploads these routes read themselves as a stream (server/imports/csv_upload.ts). */
 const IMPORT_UPLOAD_LIMIT: UploadLimit = { bytes: 50 * 1024 * 1024, tooLarge: `The import is larger than the limit of ${IMPORT_BODY_LIMIT}.` };
 
-/** The body of an import: a CSV upload read as a stream (text/csv or text/plain), else the parsed JSON (or nothing). */
-function uploadedBody(req: Request): Promise<unknown> {
-  return sendsCsv(req, true) ? readCsvUpload(req, IMPORT_UPLOAD_LIMIT) : Promise.resolve(req.body);
+/** The body of an import: a CSV upload left unread for the handler to stream (text/csv or text/plain), else the parsed JSON (or nothing). */
+function uploadedBody(req: Request): unknown {
+  return sendsCsv(req, true) ? ({ req, limit: IMPORT_UPLOAD_LIMIT, type: 'csv' } satisfies UnreadUpload) : req.body;
 }
 
 /** True when a request sends JSON (application/json or a +json type). */
@@ -30,9 +30,9 @@ function sendsJson(req: Request): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-/** The body of a trace import: CSV as for every import, JSON left unread for the handler to stream (readJsonTraceUpload). */
-function traceBody(req: Request): Promise<unknown> {
-  return sendsJson(req) ? Promise.resolve({ req, limit: IMPORT_UPLOAD_LIMIT }) : uploadedBody(req);
+/** The body of a trace import: CSV as for every import, and JSON too left unread for the handler to stream (readTraceUpload). */
+function traceBody(req: Request): unknown {
+  return sendsJson(req) ? ({ req, limit: IMPORT_UPLOAD_LIMIT, type: 'json' } satisfies UnreadUpload) : uploadedBody(req);
 }
 
 /** The routes that read their JSON body themselves, as a stream: the dynamics router mounts no JSON parser for them. */
@@ -56,7 +56,7 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     run: async ({ s, actor, params, req }) => {
       const format = validate(S.TraceFormatQuery, req.query.format, 'format');
       const source = validate(S.SourceQuery, req.query.source, 'source');
-      return traces.importTraces(s, actor, params.key, format, await traceBody(req), source);
+      return traces.importTraces(s, actor, params.key, format, traceBody(req), source);
     },
   }),
   route({
@@ -77,7 +77,7 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     bodyType: 'text/csv', response: S.PerformanceImport,
     run: async ({ s, actor, params, req }) => {
       const source = validate(S.SourceQuery, req.query.source, 'source');
-      return performance.importPerformance(s, actor, params.key, await uploadedBody(req), source);
+      return performance.importPerformance(s, actor, params.key, uploadedBody(req), source);
     },
   }),
   route({

@@ -27,6 +27,31 @@ type State =
   | 'member-end' // in the root object after the array: a comma or the closing brace
   | 'after'; // after the root value: only white space
 
+/** What a streamed body must look like, and the sentences that say so (defaults: a trace's events). */
+export interface JsonArrayShape {
+  /** Whether the array may be the root value; else only the member `key` of a root object may hold it. */
+  readonly rootArray: boolean;
+  /** A body of another shape. */
+  readonly wrongShape: string;
+  /** A member `key` that is not an array. */
+  readonly notArray: string;
+  /** An empty body. */
+  readonly empty: string;
+  /** More than one value in the body. */
+  readonly extra: string;
+}
+
+/** The shape of a trace's events: an array, or an object with the array under `key`. */
+function eventsShape(key: string, label: string): JsonArrayShape {
+  return {
+    rootArray: true,
+    wrongShape: `${label} must be a JSON array of events or an object with an "${key}" array.`,
+    notArray: `${label} must be a JSON array of events.`,
+    empty: 'The JSON body is empty; send an array of events.',
+    extra: `The JSON body holds more than one value; send one array of events or one object with an "${key}" array.`,
+  };
+}
+
 /**
  * Reads a JSON array as its bytes arrive and hands over each element, parsed, as soon as it is
  * complete: the body is never held whole, neither as bytes nor as one string nor as one parsed
@@ -35,6 +60,8 @@ type State =
  * bytes are parsed with JSON.parse, so an element is exactly as valid as JSON.parse finds it;
  * between elements the reader checks the structure itself (commas, brackets, a single root).
  * A structural error is a 400 naming the position (`events[3]`), thrown by write() or end().
+ * `shape` says whether a root array is accepted and words the refusals (Jira's search answer is
+ * an object whose `issues` member is the array, with other members around it).
  *
  * Written for trace uploads (server/dynamics): a byte scanner of ~150 lines whose behaviour we
  * control (positions named as the analysis parser names them), rather than a dependency.
@@ -57,6 +84,7 @@ export class JsonArrayStream {
     private readonly key: string,
     private readonly label: string,
     private readonly onElement: (value: unknown, where: string) => void,
+    private readonly shape: JsonArrayShape = eventsShape(key, label),
   ) {}
 
   /** Elements handed over so far. */
@@ -85,13 +113,13 @@ export class JsonArrayStream {
       switch (this.state) {
         case 'root':
           if (isSpace(b)) break;
-          if (b === OPEN_ARRAY) {
+          if (b === OPEN_ARRAY && this.shape.rootArray) {
             this.foundArray = true;
             this.state = 'element-or-end';
           } else if (b === OPEN_OBJECT) {
             this.rootIsObject = true;
             this.state = 'key-or-end';
-          } else throw this.shape();
+          } else throw this.wrongShape();
           break;
         case 'key-or-end':
           if (isSpace(b) || b === COMMA) break;
@@ -110,7 +138,7 @@ export class JsonArrayStream {
           break;
         case 'array-value':
           if (isSpace(b)) break;
-          if (b !== OPEN_ARRAY) throw new HttpError(400, `${this.label} must be a JSON array of events.`);
+          if (b !== OPEN_ARRAY) throw new HttpError(400, this.shape.notArray);
           this.foundArray = true;
           this.state = 'element-or-end';
           break;
@@ -168,7 +196,7 @@ export class JsonArrayStream {
           else throw this.broken(`a comma or } after the ${this.key} array`);
           break;
         case 'after':
-          if (!isSpace(b)) throw new HttpError(400, 'The JSON body holds more than one value; send one array of events or one object with an "events" array.');
+          if (!isSpace(b)) throw new HttpError(400, this.shape.extra);
           break;
         default:
           throw this.broken('a value');
@@ -181,9 +209,9 @@ export class JsonArrayStream {
   end(): void {
     if (this.state === 'element' && !this.composite && !this.inString) this.finish(Buffer.alloc(0), 0, 0);
     if (this.state !== 'after') {
-      throw new HttpError(400, this.state === 'root' ? 'The JSON body is empty; send an array of events.' : `The JSON body ends before ${this.foundArray ? `the ${this.label} array closes${this.index > 0 ? ` (after ${this.label}[${this.index - 1}])` : ''}` : 'its root value closes'}.`);
+      throw new HttpError(400, this.state === 'root' ? this.shape.empty : `The JSON body ends before ${this.foundArray ? `the ${this.label} array closes${this.index > 0 ? ` (after ${this.label}[${this.index - 1}])` : ''}` : 'its root value closes'}.`);
     }
-    if (!this.foundArray) throw this.shape();
+    if (!this.foundArray) throw this.wrongShape();
   }
 
   private finish(chunk: Buffer, start: number, end: number): void {
@@ -203,8 +231,8 @@ export class JsonArrayStream {
     this.onElement(value, where);
   }
 
-  private shape(): HttpError {
-    return new HttpError(400, `${this.label} must be a JSON array of events or an object with an "${this.key}" array.`);
+  private wrongShape(): HttpError {
+    return new HttpError(400, this.shape.wrongShape);
   }
 
   private broken(expected: string): HttpError {

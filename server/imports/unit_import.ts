@@ -8,9 +8,8 @@ import { UnitCreate } from '../schemas.js';
 import { compiledModule } from '../paths.js';
 import type { Services } from '../services.js';
 import { describeIssue } from '../validation.js';
-import { InputError } from '../../analysis/errors.js';
-import { eachCsvRecord } from '../../analysis/data/csv_records.js';
-import { csvUploadFromText, type CsvUpload } from './csv_upload.js';
+import { CsvImportStream } from './csv_import_stream.js';
+import { streamRequestBody, type UnreadUpload } from './csv_upload.js';
 import { badLines } from './line_errors.js';
 
 const KNOWN_COLUMNS = new Set(['key', 'name', 'parentKey', 'parent_key', 'context']);
@@ -18,7 +17,7 @@ const KNOWN_COLUMNS = new Set(['key', 'name', 'parentKey', 'parent_key', 'contex
 /** Rows written per transaction: small enough that an answer waiting for the store waits a few milliseconds, not the whole import. */
 const ROWS_PER_TRANSACTION = 200;
 
-interface ImportRow {
+export interface ImportRow {
   readonly line: number;
   readonly key: string;
   readonly name: string;
@@ -27,71 +26,77 @@ interface ImportRow {
   readonly attributes: Record<string, unknown>;
 }
 
+/** The rows of a unit import checked as the upload streams in (see {@link unitRowChecker}). */
+export interface UnitRowChecker {
+  write(chunk: Uint8Array): void;
+  /** The checked rows; throws the 400 naming every bad row, or the file's one problem. */
+  finish(): ImportRow[];
+}
+
 /**
- * Reads and checks every row of an upload (a unit's fields, unique keys, a header without repeated
- * names) as the tokenizer hands it over, keeping only the checked units, never a table of cells;
- * every bad row is named by its line (badLines), up to LISTED_LINES of them, and nothing is kept.
+ * Checks every row of an upload (a unit's fields, unique keys, a header without repeated names)
+ * as its bytes arrive (CsvImportStream), keeping only the checked units, never the file nor a
+ * table of cells; every bad row is named by its line (badLines), up to LISTED_LINES of them,
+ * and nothing is kept.
  */
-function checkRows(upload: CsvUpload): ImportRow[] {
+export function unitRowChecker(): UnitRowChecker {
   let header: string[] | null = null;
   const rows: ImportRow[] = [];
-  const problems: string[] = [];
   const seen = new Map<string, number>();
-  const onHeader = (h: string[]) => {
-    const columns = new Map<string, number>();
-    h.forEach((column, i) => {
-      if (columns.has(column)) throw new HttpError(400, `The CSV header names the column ${echo(column)} twice (columns ${columns.get(column)! + 1} and ${i + 1}); each column needs its own name.`);
-      columns.set(column, i);
-    });
-    for (const required of ['key', 'name']) {
-      if (!h.includes(required)) {
-        const names = h.join(', ');
-        throw new HttpError(400, `The CSV has no "${required}" column; its columns are ${names.length > 80 ? `${names.slice(0, 79)}…` : names}.`);
+  const stream = new CsvImportStream('The CSV', 'csv', {
+    header: (h) => {
+      const columns = new Map<string, number>();
+      h.forEach((column, i) => {
+        if (columns.has(column)) throw new HttpError(400, `The CSV header names the column ${echo(column)} twice (columns ${columns.get(column)! + 1} and ${i + 1}); each column needs its own name.`);
+        columns.set(column, i);
+      });
+      for (const required of ['key', 'name']) {
+        if (!h.includes(required)) {
+          const names = h.join(', ');
+          throw new HttpError(400, `The CSV has no "${required}" column; its columns are ${names.length > 80 ? `${names.slice(0, 79)}…` : names}.`);
+        }
       }
-    }
-    header = h;
+      header = h;
+    },
+    row: (fields, line) => {
+      const record: Record<string, string> = Object.create(null);
+      header!.forEach((column, c) => {
+        record[column] = (fields[c] ?? '').trim();
+      });
+      const attributes: Record<string, string> = Object.create(null);
+      for (const column of header!) {
+        if (!KNOWN_COLUMNS.has(column) && record[column] !== '') attributes[column] = record[column];
+      }
+      const candidate = {
+        key: record.key,
+        name: record.name,
+        parentKey: (record.parentKey ?? record.parent_key) || undefined,
+        context: record.context || undefined,
+        attributes: { ...attributes },
+      };
+      const parsed = UnitCreate.safeParse(candidate);
+      if (!parsed.success) throw new HttpError(400, `Line ${line}: ${describeIssue(parsed.error.issues[0], candidate, 'the row')}`);
+      const unit = parsed.data;
+      if (seen.has(unit.key)) throw new HttpError(400, `Line ${line}: the key ${echo(unit.key)} appears already on line ${seen.get(unit.key)}.`);
+      seen.set(unit.key, line);
+      if (stream.refused === 0) rows.push({ line, key: unit.key, name: unit.name, parentKey: unit.parentKey, context: unit.context ?? null, attributes: unit.attributes ?? {} });
+    },
+  });
+  return {
+    write: (chunk) => stream.write(chunk),
+    finish: () => {
+      try {
+        stream.end();
+      } catch (err) {
+        // an empty file is answered below
+        if (!(err instanceof HttpError) || header !== null || !err.message.endsWith('it needs a header row.')) throw err;
+      }
+      if (header === null || rows.length === 0) {
+        throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
+      }
+      return rows;
+    },
   };
-  const visit = (fields: string[], line: number) => {
-    const record: Record<string, string> = Object.create(null);
-    header!.forEach((column, c) => {
-      record[column] = (fields[c] ?? '').trim();
-    });
-    const attributes: Record<string, string> = Object.create(null);
-    for (const column of header!) {
-      if (!KNOWN_COLUMNS.has(column) && record[column] !== '') attributes[column] = record[column];
-    }
-    const candidate = {
-      key: record.key,
-      name: record.name,
-      parentKey: (record.parentKey ?? record.parent_key) || undefined,
-      context: record.context || undefined,
-      attributes: { ...attributes },
-    };
-    const parsed = UnitCreate.safeParse(candidate);
-    if (!parsed.success) {
-      problems.push(`Line ${line}: ${describeIssue(parsed.error.issues[0], candidate, 'the row')}`);
-      return;
-    }
-    const unit = parsed.data;
-    if (seen.has(unit.key)) {
-      problems.push(`Line ${line}: the key ${echo(unit.key)} appears already on line ${seen.get(unit.key)}.`);
-      return;
-    }
-    seen.set(unit.key, line);
-    rows.push({ line, key: unit.key, name: unit.name, parentKey: unit.parentKey, context: unit.context ?? null, attributes: unit.attributes ?? {} });
-  };
-  try {
-    eachCsvRecord(upload.source, 'The CSV', 'csv', onHeader, visit);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    // the tokenizer's own sentence names the line (an unclosed quote, a row of the wrong width); an empty file is answered below
-    if (header !== null || !err.message.endsWith('it needs a header row.')) throw new HttpError(400, err.message);
-  }
-  if (header === null || (rows.length === 0 && problems.length === 0)) {
-    throw new HttpError(400, 'The CSV has no unit rows; it needs a header row with key and name, then one row per unit.');
-  }
-  if (problems.length > 0) throw badLines(problems);
-  return rows;
 }
 
 /**
@@ -187,9 +192,9 @@ export type ImportOutcome =
  * tab-separated (a spreadsheet's paste), see detectCsvDialect. Only then is it written, in transactions of ROWS_PER_TRANSACTION rows, so that an
  * answer waiting for the store's write lock waits for one small transaction, not the import.
  */
-export async function runUnitImport(db: Db, upload: CsvUpload, now: string, answersFirst: () => Promise<void> = async () => undefined): Promise<ImportOutcome> {
+export async function runUnitImport(db: Db, checked: () => ImportRow[], now: string, answersFirst: () => Promise<void> = async () => undefined): Promise<ImportOutcome> {
   try {
-    const rows = checkRows(upload);
+    const rows = checked();
     const stored = await listUnits(db);
     checkHierarchy(rows, stored);
     const ids = new Map(stored.map((u) => [u.key, u.id]));
@@ -224,8 +229,8 @@ export async function runUnitImport(db: Db, upload: CsvUpload, now: string, answ
  * written so far stay, and the same file can be imported again: an import creates or updates
  * by key.
  */
-export async function importUnits(s: Services, actor: string, csv: string | CsvUpload): Promise<{ created: number; updated: number; units: UnitRecord[] }> {
-  const outcome = await importInThread(s, typeof csv === 'string' ? csvUploadFromText(csv) : csv);
+export async function importUnits(s: Services, actor: string, csv: string | UnreadUpload): Promise<{ created: number; updated: number; units: UnitRecord[] }> {
+  const outcome = await importInThread(s, csv);
   if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
   const { created, updated, keys } = outcome;
   await audit(s, actor, 'unit.import', null, { created, updated, rows: keys.length, keys: keys.slice(0, 100) });
@@ -239,24 +244,49 @@ export async function importUnits(s: Services, actor: string, csv: string | CsvU
   return { created, updated, units };
 }
 
-/** Runs the import in its thread; the upload's byte pieces are copied to it, never made a string. */
-function importInThread(s: Services, upload: CsvUpload): Promise<ImportOutcome> {
-  return new Promise((resolve, reject) => {
-    const { dataDir, databaseUrl, sqliteSynchronous } = s.config;
-    const worker = new Worker(compiledModule('imports/unit_import_thread.ts'), {
-      workerData: { chunks: upload.chunks, now: iso(s.clock()), config: { dataDir, databaseUrl, sqliteSynchronous }, answersWaiting: s.responses.answersWaiting },
-    });
+/** What the import thread is sent: the upload's pieces as they arrive, then its end (or that the upload was refused). */
+export type ImportMessage = { readonly chunk: Uint8Array } | { readonly end: true };
+
+/**
+ * Runs the import in its thread, handing it the upload's pieces as they arrive (each copied into
+ * a buffer of its own and transferred), so the thread checks the rows while the body streams in
+ * and the main thread keeps none of it. An upload refused on its way (413, an aborted request)
+ * stops the thread before anything is written.
+ */
+async function importInThread(s: Services, csv: string | UnreadUpload): Promise<ImportOutcome> {
+  const { dataDir, databaseUrl, sqliteSynchronous } = s.config;
+  const worker = new Worker(compiledModule('imports/unit_import_thread.ts'), {
+    workerData: { now: iso(s.clock()), config: { dataDir, databaseUrl, sqliteSynchronous }, answersWaiting: s.responses.answersWaiting },
+  });
+  let stopped = false;
+  const outcome = new Promise<ImportOutcome>((resolve, reject) => {
     let settled = false;
-    worker.once('message', (outcome: ImportOutcome) => {
+    worker.once('message', (result: ImportOutcome) => {
       settled = true;
-      resolve(outcome);
+      resolve(result);
     });
     worker.once('error', (err) => {
       settled = true;
       reject(err);
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the unit import thread stopped with code ${code}`));
+      if (!settled && !stopped) reject(new Error(`the unit import thread stopped with code ${code}`));
     });
   });
+  // the thread may fail while the body is still streaming: the caller sees it once it awaits the outcome
+  outcome.catch(() => undefined);
+  const send = (piece: Uint8Array) => {
+    const copy = new Uint8Array(piece);
+    worker.postMessage({ chunk: copy } satisfies ImportMessage, [copy.buffer]);
+  };
+  try {
+    if (typeof csv === 'string') send(Buffer.from(csv, 'utf8'));
+    else await streamRequestBody(csv.req, csv.limit, 'the CSV', send);
+  } catch (err) {
+    stopped = true;
+    await worker.terminate();
+    throw err;
+  }
+  worker.postMessage({ end: true } satisfies ImportMessage);
+  return outcome;
 }

@@ -19,7 +19,7 @@ import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
 import { WaveRunOptionsBody } from '../dynamics/schemas.js';
-import { readCsvUpload, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
+import { sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
 function id(params: Record<string, string>, name = 'id'): number {
@@ -139,7 +139,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     bodyType: 'text/csv', response: S.UnitImportResult,
     run: async ({ s, actor, req }) => {
       if (!sendsCsv(req)) throw new HttpError(415, 'Send the units as CSV with Content-Type: text/csv.');
-      return units.importUnits(s, actor, await readCsvUpload(req, UNIT_IMPORT_LIMIT));
+      return units.importUnits(s, actor, { req, limit: UNIT_IMPORT_LIMIT, type: 'csv' });
     },
   }),
   route({

@@ -13,8 +13,8 @@ import {
   type PerformanceImportRecord,
   type StoredPerformance,
 } from '../queries/performance.js';
-import { readPerformanceImport } from '../trace_formats.js';
-import { isCsvUpload } from '../../imports/csv_upload.js';
+import { readPerformanceUpload } from '../trace_formats.js';
+import { isUnreadUpload } from '../../imports/csv_upload.js';
 
 /**
  * Imports a unit's performance-quality outcomes (period, measure, value), kept apart from the
@@ -23,18 +23,20 @@ import { isCsvUpload } from '../../imports/csv_upload.js';
  * row is a 400 naming the line; either way nothing is stored.
  */
 export async function importPerformance(s: Services, actor: string, unitKey: string, body: unknown, source: string | undefined): Promise<PerformanceImportRecord> {
-  if (typeof body !== 'string' && !isCsvUpload(body)) throw new HttpError(415, 'Send the performance outcomes as CSV (period, measure, value) with Content-Type: text/csv.');
+  if (typeof body !== 'string' && !(isUnreadUpload(body) && body.type === 'csv')) {
+    throw new HttpError(415, 'Send the performance outcomes as CSV (period, measure, value) with Content-Type: text/csv.');
+  }
   const unit = await getUnit(s, unitKey);
-  const { records, lines } = readPerformanceImport(body, unit.key);
+  const records = await readPerformanceUpload(body, unit.key);
   if (records.length === 0) throw new HttpError(400, 'The performance import holds no values, so there is nothing to store.');
   return s.db.transaction(async (trx) => {
     const stored = await storedPerformanceKeys(trx, unit.id);
-    records.forEach((r, i) => {
-      const by = stored.get(JSON.stringify([r.period, r.measure]));
-      if (by !== undefined) throw conflict(`pq line ${lines[i]}: ${r.measure} of ${r.period} is stored already by import ${by}; delete that import to replace it.`);
-    });
+    for (let i = 0; i < records.length; i++) {
+      const by = stored.get(JSON.stringify([records.period(i), records.measure(i)]));
+      if (by !== undefined) throw conflict(`pq line ${records.line(i)}: ${records.measure(i)} of ${records.period(i)} is stored already by import ${by}; delete that import to replace it.`);
+    }
     const id = await insertPerformanceImport(trx, { unitId: unit.id, source: source ?? null, importedAt: iso(s.clock()), importedBy: actor }, records);
-    const measures = [...new Set(records.map((r) => r.measure))];
+    const measures = records.measures;
     await audit(s, actor, 'performance.import', `unit:${unit.key}`, { importId: id, source: source ?? null, records: records.length, measures }, trx);
     return (await findPerformanceImport(trx, unit.id, id))!;
   });

@@ -1,16 +1,17 @@
-import { summarizeEvents } from '../../../analysis/index.js';
 import { iso } from '../../clock.js';
 import { HttpError, notFound } from '../../errors.js';
 import { audit } from '../../handlers/audit.js';
 import { getUnit } from '../../handlers/units.js';
 import type { Services } from '../../services.js';
 import { deleteTraceImport, findTraceImport, insertTraceImport, listTraceImports, type TraceImportRecord } from '../queries/traces.js';
-import { isJsonTraceUpload, readJsonTraceUpload, readTraceImport, type TraceFormat } from '../trace_formats.js';
+import { isUnreadUpload } from '../../imports/csv_upload.js';
+import { readTraceImport, readTraceUpload, type TraceFormat } from '../trace_formats.js';
 
 /**
- * Imports a unit's coordination events (see readTraceImport for the formats and the unit
- * rule). The whole file is validated first; then the import record, every event and the
- * audit entry are stored in one transaction, so a refused or failed import stores nothing.
+ * Imports a unit's coordination events (see readTraceUpload for the formats and the unit
+ * rule). The whole file is validated first, as it streams in, into typed columns; then the
+ * import record, every event and the audit entry are stored in one transaction, so a refused
+ * or failed import stores nothing.
  */
 export async function importTraces(
   s: Services,
@@ -21,9 +22,9 @@ export async function importTraces(
   source: string | undefined,
 ): Promise<TraceImportRecord> {
   const unit = await getUnit(s, unitKey);
-  const events = isJsonTraceUpload(body) ? await readJsonTraceUpload(body, format, unit.key) : readTraceImport(format, body, unit.key);
-  if (events.length === 0) throw new HttpError(400, `The ${format} import holds no coordination events, so there is nothing to store.`);
-  const [summary] = summarizeEvents(events);
+  const events = isUnreadUpload(body) ? await readTraceUpload(body, format, unit.key) : readTraceImport(format, body, unit.key);
+  const summary = events.summary(unit.key);
+  if (summary === undefined) throw new HttpError(400, `The ${format} import holds no coordination events, so there is nothing to store.`);
   return s.db.transaction(async (trx) => {
     const id = await insertTraceImport(trx, { unitId: unit.id, format, source: source ?? null, summary, importedAt: iso(s.clock()), importedBy: actor }, events);
     await audit(s, actor, 'traces.import', `unit:${unit.key}`, { importId: id, format, source: source ?? null, events: events.length, first: summary.first, last: summary.last, types: summary.types }, trx);

@@ -1,5 +1,5 @@
-import type { PerformanceRecord } from '../../../analysis/index.js';
 import type { Db } from '../../db.js';
+import type { PerformanceTable } from '../performance_table.js';
 
 /** One stored PQ import of a unit. */
 export interface PerformanceImportRecord {
@@ -36,16 +36,18 @@ const BATCH = 400;
 export async function insertPerformanceImport(
   db: Db,
   imp: { unitId: number; source: string | null; importedAt: string; importedBy: string },
-  records: readonly PerformanceRecord[],
+  records: PerformanceTable,
 ): Promise<number> {
   const [row] = await db('performance_imports')
     .insert({ unit_id: imp.unitId, source: imp.source, records: records.length, imported_at: imp.importedAt, imported_by: imp.importedBy })
     .returning('id');
   const importId = Number(row.id);
   for (let i = 0; i < records.length; i += BATCH) {
-    await db('performance_records').insert(
-      records.slice(i, i + BATCH).map((r) => ({ import_id: importId, unit_id: imp.unitId, period: r.period, measure: r.measure, value: r.value })),
-    );
+    const rows = [];
+    for (let j = i; j < Math.min(i + BATCH, records.length); j++) {
+      rows.push({ import_id: importId, unit_id: imp.unitId, period: records.period(j), measure: records.measure(j), value: records.value(j) });
+    }
+    await db('performance_records').insert(rows);
   }
   return importId;
 }

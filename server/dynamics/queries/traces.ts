@@ -1,5 +1,6 @@
 import type { CoordinationEvent, EventType, UnitImportSummary } from '../../../analysis/index.js';
 import type { Db } from '../../db.js';
+import type { TraceEventTable } from '../trace_event_table.js';
 
 /** One stored trace import of a unit. */
 export interface TraceImportRecord {
@@ -66,10 +67,10 @@ export interface NewTraceImport {
 const EVENT_BATCH = 1000;
 
 /**
- * Stores one import and all of its events. Call it inside a transaction: the import and its
+ * Stores one import and all of its events (read from their typed columns a batch at a time). Call it inside a transaction: the import and its
  * events are stored together or not at all.
  */
-export async function insertTraceImport(db: Db, imp: NewTraceImport, events: readonly CoordinationEvent[]): Promise<number> {
+export async function insertTraceImport(db: Db, imp: NewTraceImport, events: TraceEventTable): Promise<number> {
   const [row] = await db('trace_imports')
     .insert({
       unit_id: imp.unitId,
@@ -86,18 +87,18 @@ export async function insertTraceImport(db: Db, imp: NewTraceImport, events: rea
   const importId = Number(row.id);
   const full = eventInsert(EVENT_BATCH);
   for (let i = 0; i < events.length; i += EVENT_BATCH) {
-    const batch = events.slice(i, i + EVENT_BATCH);
-    const values: (string | number | null)[] = new Array(batch.length * 6);
+    const rows = Math.min(EVENT_BATCH, events.length - i);
+    const values: (string | number | null)[] = new Array(rows * 6);
     let k = 0;
-    for (const e of batch) {
+    for (let j = i; j < i + rows; j++) {
       values[k++] = importId;
       values[k++] = imp.unitId;
-      values[k++] = e.time;
-      values[k++] = e.type;
-      values[k++] = e.key;
-      values[k++] = e.ref;
+      values[k++] = events.time(j);
+      values[k++] = events.type(j);
+      values[k++] = events.key(j);
+      values[k++] = events.ref(j);
     }
-    await db.raw(batch.length === EVENT_BATCH ? full : eventInsert(batch.length), values);
+    await db.raw(rows === EVENT_BATCH ? full : eventInsert(rows), values);
   }
   return importId;
 }
