@@ -13,11 +13,13 @@ function fit(name: string) {
   const c = ref[name];
   const groupEqual = (c.groupEqual === null ? [] : [c.groupEqual].flat()) as GroupEqual[];
   const data = fixtureData(c.csv, c.model, c.group ?? undefined);
-  return { c, data, r: fitSem(data, c.model, { estimator: 'mlr', missing: 'ml', groupEqual }) };
+  const missing = name.startsWith('hsComplete') ? 'listwise' : 'ml';
+  return { c, data, r: fitSem(data, c.model, { estimator: 'mlr', missing, groupEqual }) };
 }
 
 describe('MLR under FIML with fixed exogenous covariates: scaled χ² and robust CFI/TLI/RMSEA as lavaan', () => {
-  for (const name of ['hsAge', 'hsAgeSchool', 'hsAgeSchoolMetric', 'fixedX', 'bfiAge']) {
+  // hsComplete*: complete data (no FIML), where the scaled χ²'s saturated part leaves the covariate out too
+  for (const name of ['hsAge', 'hsAgeSchool', 'hsAgeSchoolMetric', 'fixedX', 'bfiAge', 'hsCompleteAge', 'hsCompleteAgeSchool']) {
     it(`${name}: χ², scaled χ², scaling factors, scaled and robust indices`, () => {
       const { c, r } = fit(name);
       expect(r.n).toBe(c.n);
