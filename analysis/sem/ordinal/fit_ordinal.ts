@@ -1,5 +1,4 @@
 import { InputError } from '../../errors.js';
-import { multiplyAdd } from '../../math/blocked_products.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
 import { schurFactor, schurInverse } from '../../math/schur_solve.js';
@@ -176,7 +175,7 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
   if (eInv) {
     variances = new Float64Array(q);
     if (estimator === 'wlsmv' && robust) {
-      const left = multiply(eInv, robust.meat, q);
+      const left = robust.eInvMeat;
       for (let k = 0; k < q; k++) {
         let v = 0;
         for (let a = 0; a < q; a++) v += left[k * q + a] * eInv[a * q + k];
@@ -406,8 +405,4 @@ function modelStructureVariances(model: OrdinalModel, g: number, x: Float64Array
     out[i] = Math.sqrt(v);
   }
   return out;
-}
-
-function multiply(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }
