@@ -3,7 +3,7 @@ import { entryDescriptors } from './expected_information.js';
 import type { ModelStructure } from './model_matrices.js';
 import type { ModelEvaluation } from './objective.js';
 import { basis } from './observed_information.js';
-import { saturatedInformationMissing, saturatedScores, vechIndex } from './robust_ml.js';
+import { fixedEntries, keptInverse, restrict, saturatedInformationMissing, saturatedScores, vechIndex } from './robust_ml.js';
 
 /** The FIML-corrected test statistics of a model and of its baseline (lavaan's lav_fit_fiml_corrected). */
 export interface FimlCorrectedTest {
@@ -41,8 +41,17 @@ type Moments = { readonly mean: Float64Array; readonly cov: Float64Array };
  * B = Σ_g f_gΔ_gᵀJ_gΔ_g, C = Σ_g f_gΔ_gᵀW̃_gΔ_g, which needs W_g⁻¹ but never a matrix spanning
  * several groups, and J_g enters only through the casewise scores sᵢ (J_g = (1/n_g)Σᵢ sᵢsᵢᵀ).
  * The baseline is the same computation with Δ selecting each group's means and variances.
- * `rows[g]` are group g's rows on the model's observed variables (NaN missing); `h1[g]` their EM
- * moments. Null when a matrix on the way is singular (lavaan then reports NA).
+ * With fixed exogenous covariates (`exogenous`, their indices among the observed variables; fixed.x)
+ * lavaan zeroes the rows and columns of W_g and J_g that belong to the covariates' own means and
+ * (co)variances (x.idx in lav_mvnorm_missing_information_observed_samplestats and
+ * lav_mvnorm_missing_scores_mu_vech_sigma) and inverts W_g on the rest
+ * (lav_matrix_symmetric_inverse skips zero rows): since then Ŵ⁺U = P − ΔE⁻¹ΔᵀŴ with P the
+ * projection on the kept entries, the expansion above holds with every matrix restricted to
+ * them. The baseline then frees only the other variables' means and variances, and its T̃ holds
+ * the covariates' block at S̃_xx (ln|S̃_xx| + k in place of their Σ ln s_jj + (S̃_jj + …)/s_jj).
+ * `rows[g]` are group g's rows on the model's observed variables (NaN missing; with fixed.x no
+ * covariate is missing); `h1[g]` their EM moments. Null when a matrix on the way is singular
+ * (lavaan then reports NA).
  */
 export function fimlCorrectedTest(
   model: ModelStructure,
@@ -51,10 +60,12 @@ export function fimlCorrectedTest(
   h1: readonly Moments[],
   df: number,
   baselineDf: number,
+  exogenous: readonly number[] = [],
 ): FimlCorrectedTest | null {
   const { p } = model;
   const q = model.nFree;
   const dim = p + (p * (p + 1)) / 2;
+  const fixed = fixedEntries(p, exogenous);
   const N = rows.reduce((s, r) => s + r.length, 0);
   const E = new Float64Array(q * q);
   const B = new Float64Array(q * q);
@@ -77,12 +88,15 @@ export function fimlCorrectedTest(
     const sigmaInv = inverse(implied.sigma, p);
     if (!v || !sigmaInv) return null;
     chisq += n * mlDiscrepancy(mean, cov, choleskyLogDet(lS, p), implied.mu, sigmaInv, choleskyLogDet(lSigma, p), p);
-    baselineChisq += n * independenceDiscrepancy(group, mean, cov, choleskyLogDet(lS, p), p);
+    baselineChisq += n * independenceDiscrepancy(group, mean, cov, choleskyLogDet(lS, p), p, exogenous);
 
     const w = saturatedInformationMissing(group, p, { mean, cov });
-    const wInv = w && inverse(w, dim);
-    if (!w || !wInv) return null;
+    if (!w) return null;
+    restrict(w, fixed, dim);
+    const wInv = keptInverse(w, fixed, dim);
+    if (!wInv) return null;
     const delta = jacobian(model, g, implied);
+    for (const r of fixed) delta.fill(0, r * q, (r + 1) * q);
     // E and C: Δᵀ W Δ and Δᵀ W̃ Δ, weighted by f_g
     addCongruence(E, delta, w, dim, q, fg);
     const wcDelta = new Float64Array(dim * q);
@@ -101,7 +115,7 @@ export function fimlCorrectedTest(
       }
 
     // per case: s (score), y = W⁻¹s, W̃y, and their images under Δᵀ
-    const base = baselineIndices(p);
+    const base = baselineIndices(p, exogenous);
     const nb = base.length;
     const bB = new Float64Array(nb * nb);
     const bT2 = new Float64Array(nb * nb);
@@ -110,6 +124,7 @@ export function fimlCorrectedTest(
     const t = new Float64Array(q);
     const u = new Float64Array(q);
     const scores = saturatedScores(group, p, mean, cov, (s) => {
+      for (const r of fixed) s[r] = 0;
       y.fill(0);
       for (let a = 0; a < dim; a++) {
         const sa = s[a];
@@ -184,11 +199,21 @@ function mlDiscrepancy(mean: Float64Array, cov: Float64Array, logDetS: number, m
 /**
  * The same discrepancy for the independence model at its FIML estimates, which are each
  * variable's available-case mean and variance (divisor: the rows observing it), since the
- * likelihood of a diagonal Σ factors over variables.
+ * likelihood of a diagonal Σ factors over variables. Fixed exogenous covariates keep their block
+ * at the saturated moments S̃_xx (the sample moments of complete covariates), which adds
+ * ln|S̃_xx| + tr(S̃_xxS̃_xx⁻¹) = ln|S̃_xx| + k.
  */
-function independenceDiscrepancy(group: readonly (readonly number[])[], mean: Float64Array, cov: Float64Array, logDetS: number, p: number): number {
+function independenceDiscrepancy(group: readonly (readonly number[])[], mean: Float64Array, cov: Float64Array, logDetS: number, p: number, exogenous: readonly number[]): number {
   let f = -logDetS - p;
+  const k = exogenous.length;
+  if (k > 0) {
+    const sxx = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sxx[a * k + b] = cov[exogenous[a] * p + exogenous[b]];
+    const l = cholesky(sxx, k);
+    f += (l ? choleskyLogDet(l, k) : NaN) + k;
+  }
   for (let j = 0; j < p; j++) {
+    if (exogenous.includes(j)) continue;
     let count = 0;
     let m = 0;
     for (const y of group) if (!Number.isNaN(y[j])) {
@@ -294,11 +319,11 @@ function transposeTimes(delta: Float64Array, x: Float64Array, dim: number, q: nu
   }
 }
 
-/** The independence model's parameters in (μ, vech Σ): each mean μ_j and each variance σ_jj. */
-function baselineIndices(p: number): number[] {
+/** The independence model's free parameters in (μ, vech Σ): each mean μ_j and each variance σ_jj but the fixed covariates'. */
+function baselineIndices(p: number, exogenous: readonly number[]): number[] {
   const out: number[] = [];
-  for (let j = 0; j < p; j++) out.push(j);
-  for (let j = 0; j < p; j++) out.push(p + vechIndex(j, j, p));
+  for (let j = 0; j < p; j++) if (!exogenous.includes(j)) out.push(j);
+  for (let j = 0; j < p; j++) if (!exogenous.includes(j)) out.push(p + vechIndex(j, j, p));
   return out;
 }
 

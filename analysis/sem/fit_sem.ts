@@ -273,7 +273,7 @@ export function fitTable(
   // MLR: the sandwich A⁻¹BA⁻¹/N replaces the inverse information
   const usable = (r: readonly number[]) => (fimL ? r.some((v) => !Number.isNaN(v)) : r.every((v) => !Number.isNaN(v)));
   const groupRows = robust ? labels.map((_, g) => rows.filter((r, i) => groupOf[i] === g && usable(r))) : [];
-  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df, fimL ? samples : undefined) : null;
+  const sandwich = robust && infoFactor ? robustMl(structure, evaluation, groupRows, information, df, fimL ? samples : undefined, table.fixedX ? exoCols : []) : null;
   const covariance = sandwich
     ? { quadratic: (c: ArrayLike<number>) => quadraticForm(sandwich.covariance, c, q), inverseDiagonal: () => Float64Array.from({ length: q }, (_, k) => sandwich.covariance[k * q + k]) }
     : infoFactor;
@@ -332,7 +332,7 @@ export function fitTable(
     srmr: srmr(srmrs, samples.map((s) => s.n)),
     ...ic,
     npar: q,
-    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, fimL ? { structure, evaluation, samples, exogenous: exoIdx.length > 0 && table.fixedX, warnings } : undefined) : {}),
+    ...(sandwich ? scaledFit(chisq, df, sandwich, base, groupRows, p, table.meanstructure, nTotal, table.fixedX ? exoIdx : [], fimL ? { structure, evaluation, samples, warnings } : undefined) : {}),
   };
   const result = {
     n: nTotal,
@@ -372,8 +372,8 @@ function patternWork(model: ModelStructure, samples: readonly GroupSample[]): nu
 /**
  * The scaled χ², its p-value and the scaled and robust fit indices of an MLR fit. With complete
  * data the robust indices use T and the Yuan–Bentler c; under full-information ML (`fiml`) lavaan
- * 0.6.14 builds them on the FIML-corrected test instead (`fimlCorrectedTest`), which seici leaves
- * out, with a warning, when fixed exogenous covariates enter the saturated model.
+ * 0.6.14 builds them on the FIML-corrected test instead (`fimlCorrectedTest`), with the fixed
+ * exogenous covariates' own moments left out of its saturated information (fixed.x).
  */
 function scaledFit(
   chisq: number,
@@ -384,10 +384,11 @@ function scaledFit(
   p: number,
   meanstructure: boolean,
   n: number,
-  fiml?: { structure: ModelStructure; evaluation: ModelEvaluation; samples: readonly GroupSample[]; exogenous: boolean; warnings: string[] },
+  exogenous: readonly number[],
+  fiml?: { structure: ModelStructure; evaluation: ModelEvaluation; samples: readonly GroupSample[]; warnings: string[] },
 ): Partial<SemFit> {
   const G = groupRows.length;
-  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, fiml?.samples, traceH1);
+  const cb = baselineScalingFactor(groupRows, p, meanstructure, base.df, fiml?.samples, traceH1, exogenous);
   const indices = robustFitIndices(chisq, df, c, base.chisq, base.df, cb, n, G);
   const scaled = {
     chisqScaled: chisq / c,
@@ -400,11 +401,7 @@ function scaledFit(
     rmseaScaled: indices.rmseaScaled,
   };
   if (!fiml) return { ...scaled, cfiRobust: indices.cfiRobust, tliRobust: indices.tliRobust, ...robustRmsea(chisq, df, c, n, G) };
-  if (fiml.exogenous) {
-    fiml.warnings.push('robust CFI/TLI/RMSEA under full-information ML are left out when fixed exogenous covariates are in the model.');
-    return scaled;
-  }
-  const corrected = df > 0 ? fimlCorrectedTest(fiml.structure, fiml.evaluation, groupRows, fiml.samples, df, base.df) : null;
+  const corrected = df > 0 ? fimlCorrectedTest(fiml.structure, fiml.evaluation, groupRows, fiml.samples, df, base.df, exogenous) : null;
   if (!corrected) {
     if (df > 0) fiml.warnings.push('the FIML-corrected test behind the robust CFI/TLI/RMSEA could not be computed (a singular information matrix).');
     return scaled;

@@ -29,7 +29,9 @@ export interface RobustMl {
  * `rows[g]` are group g's rows on the model's observed variables. Under full-information ML
  * (rows with missing values; lavaan's missing = "ml" with MLR) each case contributes the score of
  * its observed part, and the saturated part of the trace is `saturatedTraceMissing` at the EM
- * estimates `h1Moments`.
+ * estimates `h1Moments`. With fixed exogenous covariates (`exogenous`, their indices; fixed.x)
+ * lavaan leaves the covariates' own means and (co)variances out of the saturated information and
+ * scores (x.idx), so the saturated trace is taken on the other entries (`fixedEntries`).
  */
 export function robustMl(
   model: ModelStructure,
@@ -38,6 +40,7 @@ export function robustMl(
   information: Float64Array,
   df: number,
   h1Moments?: readonly { readonly mean: Float64Array; readonly cov: Float64Array }[],
+  exogenous: readonly number[] = [],
 ): RobustMl | null {
   const incomplete = rows.some((group) => group.some((y) => y.some((v) => Number.isNaN(v))));
   const { p } = model;
@@ -57,7 +60,7 @@ export function robustMl(
     const centre = new Float64Array(p);
     if (model.meanstructure) centre.set(implied.mu);
     else for (const y of rows[g]) for (let j = 0; j < p; j++) centre[j] += y[j] / n;
-    traceH1 += incomplete ? saturatedTraceMissing(rows[g], p, h1Moments![g]) : saturatedTrace(rows[g], p, model.meanstructure);
+    traceH1 += saturatedPart(rows[g], p, model.meanstructure, incomplete ? h1Moments![g] : null, exogenous);
     for (const y of rows[g]) {
       caseGradient(y, v, centre, p, G, gMu, model.meanstructure);
       s.fill(0);
@@ -101,7 +104,8 @@ export function robustMl(
  * reports baseline.chisq.scaling.factor for MLR: every variable with its own variance (and mean)
  * in each group, so A and B are diagonal and, per group and variable,
  * tr(A⁻¹B) = (1/n_j)Σᵢ[½(zᵢ² − 1)² (+ zᵢ² with means)], zᵢ² = (yᵢ − ȳ)²/s² over the n_j rows that
- * observe the variable; the saturated part is `saturatedTrace` (or `saturatedTraceMissing` at the
+ * observe the variable (fixed exogenous covariates, `exogenous`, have no free moments in the
+ * baseline and add nothing); the saturated part is `saturatedTrace` (or `saturatedTraceMissing` at the
  * EM estimates `h1Moments` under full-information ML), as for the model; `traceH1`, the model's
  * RobustMl.traceH1 over the same rows, saves computing it again.
  */
@@ -112,6 +116,7 @@ export function baselineScalingFactor(
   df: number,
   h1Moments?: readonly { readonly mean: Float64Array; readonly cov: Float64Array }[],
   traceH1?: number,
+  exogenous: readonly number[] = [],
 ): number {
   let trace = traceH1 ?? 0;
   rows.forEach((group, g) => {
@@ -129,16 +134,45 @@ export function baselineScalingFactor(
     let h0 = 0;
     for (const y of group)
       for (let j = 0; j < p; j++) {
-        if (Number.isNaN(y[j])) continue;
+        if (Number.isNaN(y[j]) || exogenous.includes(j)) continue;
         const z2 = (y[j] - mean[j]) ** 2 / variance[j];
         h0 += (0.5 * (z2 - 1) ** 2 + (meanstructure ? z2 : 0)) / count[j];
       }
     trace -= h0;
     if (traceH1 !== undefined) return;
     const incomplete = group.some((y) => y.some((v) => Number.isNaN(v)));
-    trace += incomplete ? saturatedTraceMissing(group, p, h1Moments![g]) : saturatedTrace(group, p, meanstructure);
+    trace += saturatedPart(group, p, meanstructure, incomplete ? h1Moments![g] : null, exogenous);
   });
   return trace / df;
+}
+
+/**
+ * One group's saturated part of the trace: `saturatedTrace` at the sample moments for complete
+ * rows, `saturatedTraceMissing` at the EM moments `h1` otherwise; with fixed exogenous covariates
+ * the latter on the entries fixed.x leaves free (for complete rows at the sample moments, where
+ * the observed information of the saturated model is the complete-data one, block diagonal in μ
+ * and Σ, so leaving the means out without a mean structure is exact).
+ */
+function saturatedPart(
+  rows: readonly (readonly number[])[],
+  p: number,
+  meanstructure: boolean,
+  h1: { readonly mean: Float64Array; readonly cov: Float64Array } | null,
+  exogenous: readonly number[],
+): number {
+  if (exogenous.length === 0) return h1 ? saturatedTraceMissing(rows, p, h1) : saturatedTrace(rows, p, meanstructure);
+  return saturatedTraceMissing(rows, p, h1 ?? sampleMoments(rows, p), fixedEntries(p, exogenous, h1 !== null || meanstructure));
+}
+
+/** Mean and covariance (divisor n) of complete rows. */
+function sampleMoments(rows: readonly (readonly number[])[], p: number): { mean: Float64Array; cov: Float64Array } {
+  const n = rows.length;
+  const mean = new Float64Array(p);
+  for (const y of rows) for (let j = 0; j < p; j++) mean[j] += y[j] / n;
+  const cov = new Float64Array(p * p);
+  for (const y of rows)
+    for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) cov[j * p + k] += ((y[j] - mean[j]) * (y[k] - mean[k])) / n;
+  return { mean, cov };
 }
 
 /**
@@ -257,12 +291,14 @@ export function vechIndex(j: number, k: number, p: number): number {
  * the casewise scores of `saturatedScores`, A₁ the observed information of the saturated model in
  * (μ, vech Σ), analytically: the pattern-wise Hessian of `observedInformation` with the identity
  * as basis (Σ and μ are linear in their own elements, so there is no second-order term).
+ * Entries in `fixed` (see `fixedEntries`) are left out of both: the trace is taken on the rest.
  */
-export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: number, h1: { readonly mean: Float64Array; readonly cov: Float64Array }): number {
+export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: number, h1: { readonly mean: Float64Array; readonly cov: Float64Array }, fixed: readonly number[] = []): number {
   const n = rows.length;
   const dim = p + (p * (p + 1)) / 2;
   const b1 = new Float64Array(dim * dim);
   saturatedScores(rows, p, h1.mean, h1.cov, (u) => {
+    for (const r of fixed) u[r] = 0;
     for (let a = 0; a < dim; a++) {
       const ua = u[a] / n;
       if (ua === 0) continue;
@@ -272,7 +308,7 @@ export function saturatedTraceMissing(rows: readonly (readonly number[])[], p: n
   });
   for (let a = 0; a < dim; a++) for (let c = 0; c < a; c++) b1[c * dim + a] = b1[a * dim + c];
   const a1 = saturatedInformationMissing(rows, p, h1);
-  const inv = a1 && inverse(a1, dim);
+  const inv = a1 && keptInverse(a1, fixed, dim);
   if (!inv) return NaN;
   let trace = 0;
   for (let a = 0; a < dim; a++) for (let c = 0; c < dim; c++) trace += inv[a * dim + c] * b1[c * dim + a];
@@ -323,4 +359,38 @@ function saturatedDescriptors(p: number): SortedDescriptors {
       d.h[e] = j === k ? 0.5 : 1;
     }
   return d;
+}
+
+/**
+ * The entries of (μ, vech Σ) that fixed.x holds fixed: each covariate's mean and every σ_jk with
+ * both j and k covariates (lavaan's eliminate.pstar.idx with type "all"); without a mean
+ * structure (`means` false) every mean.
+ */
+export function fixedEntries(p: number, exogenous: readonly number[], means = true): number[] {
+  const out: number[] = means ? [...exogenous] : Array.from({ length: p }, (_, j) => j);
+  for (const j of exogenous) for (const k of exogenous) if (j <= k) out.push(p + vechIndex(j, k, p));
+  return out.sort((a, b) => a - b);
+}
+
+/** Zero the rows and columns `fixed` of a symmetric n × n matrix, in place. */
+export function restrict(w: Float64Array, fixed: readonly number[], n: number): void {
+  for (const r of fixed) {
+    w.fill(0, r * n, (r + 1) * n);
+    for (let i = 0; i < n; i++) w[i * n + r] = 0;
+  }
+}
+
+/** The inverse of a symmetric n × n matrix on the entries not in `fixed`, zero on those (a generalised inverse). */
+export function keptInverse(w: Float64Array, fixed: readonly number[], n: number): Float64Array | null {
+  if (fixed.length === 0) return inverse(w, n);
+  const skip = new Set(fixed);
+  const kept = Array.from({ length: n }, (_, i) => i).filter((i) => !skip.has(i));
+  const m = kept.length;
+  const sub = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) sub[a * m + b] = w[kept[a] * n + kept[b]];
+  const inv = inverse(sub, m);
+  if (!inv) return null;
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out[kept[a] * n + kept[b]] = inv[a * m + b];
+  return out;
 }

@@ -1,4 +1,4 @@
-import { cholesky, choleskySolve } from '../dense.js';
+import { schurFactor, schurSolve } from '../../math/schur_solve.js';
 import { ordinalImplied, type OrdinalImplied, type OrdinalModel } from './ordinal_model.js';
 
 /** One group as the weighted least squares estimator sees it: statistics, diagonal weights, weight n_g/N. */
@@ -158,17 +158,19 @@ export function wlsEstimate(model: OrdinalModel, groups: readonly WlsGroup[], st
         for (let a = 0; a < cols.length; a++) grad[cols[a]] += vals[a] * e;
       });
     });
+    // thresholds are uncoupled from each other, so E is factored through the Schur complement of
+    // their diagonal block (q³ of the dense Cholesky becomes the cube of the other parameters);
     // a tiny ridge keeps a nearly singular E solvable on the way
-    let l = cholesky(E, q);
-    if (!l) {
+    let f = schurFactor(E, q);
+    if (!f) {
       const ridged = Float64Array.from(E);
       let tr = 0;
       for (let k = 0; k < q; k++) tr += E[k * q + k];
       for (let k = 0; k < q; k++) ridged[k * q + k] += 1e-8 * (tr / q);
-      l = cholesky(ridged, q);
-      if (!l) return null;
+      f = schurFactor(ridged, q);
+      if (!f) return null;
     }
-    const step = choleskySolve(l, q, grad);
+    const step = schurSolve(f, grad);
     let t = 1;
     let accepted = false;
     for (let half = 0; half < 30; half++) {

@@ -1,8 +1,8 @@
 import { InputError } from '../../errors.js';
-import { multiplyAdd } from '../../math/blocked_products.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
 import { normalTwoSided } from '../../math/normal_distribution.js';
-import { cholesky, choleskyInverse, choleskyLogDet } from '../dense.js';
+import { schurFactor, schurInverse } from '../../math/schur_solve.js';
+import { cholesky, choleskyLogDet } from '../dense.js';
 import type { OrdinalEstimator, SemData, SemEstimate, SemFit, SemResult } from '../fit_sem.js';
 import { groupLabels } from '../fit_sem.js';
 import { cfi } from '../fit_cfi.js';
@@ -162,23 +162,30 @@ export function fitOrdinalTable(table: ParameterTable, data: OrdinalData, option
   const { x, implied } = est;
   const jac = wlsJacobian(model, x, implied);
   const E = wlsInformation(groups, jac, q);
-  const lE = cholesky(Float64Array.from(E), q);
-  const eInv = lE ? choleskyInverse(lE, q) : null;
+  // thresholds are uncoupled from each other: E⁻¹ through the Schur complement of their block
+  const fE = schurFactor(E, q);
+  const eInv = fE ? schurInverse(fE) : null;
   if (!eInv) warnings.push('the information matrix is not positive definite: standard errors and robust tests are not available (the model may not be identified).');
   const chisq = nTotal * est.f;
   const gamma: GammaFactor[] = samples.map((s) => ({ factor: s.gammaFactor, n: s.n, nThresholds: s.nThresholds }));
   const robust = eInv && estimator !== 'uls' ? wlsRobustMoments(groups, jac, gamma, eInv, q) : null;
-  // standard errors: sandwich under WLSMV, E⁻¹/N otherwise (lavaan's se = "robust.sem" / "standard")
-  let cov: Float64Array | null = null;
+  // standard errors: sandwich under WLSMV, E⁻¹/N otherwise (lavaan's se = "robust.sem" / "standard");
+  // only the variances are reported, so of E⁻¹ME⁻¹ only its diagonal, Σ_a (E⁻¹M)_ka (E⁻¹)_ak
+  let variances: Float64Array | null = null;
   if (eInv) {
+    variances = new Float64Array(q);
     if (estimator === 'wlsmv' && robust) {
-      const left = multiply(eInv, robust.meat, q);
-      cov = multiply(left, eInv, q);
-    } else cov = Float64Array.from(eInv);
+      const left = robust.eInvMeat;
+      for (let k = 0; k < q; k++) {
+        let v = 0;
+        for (let a = 0; a < q; a++) v += left[k * q + a] * eInv[a * q + k];
+        variances[k] = v;
+      }
+    } else for (let k = 0; k < q; k++) variances[k] = eInv[k * q + k];
     // lavaan divides by N − G for every estimator but ML
-    for (let k = 0; k < q * q; k++) cov[k] /= nTotal - G;
+    for (let k = 0; k < q; k++) variances[k] /= nTotal - G;
   }
-  const se = (free: number) => (free > 0 ? (cov ? Math.sqrt(Math.max(cov[(free - 1) * q + free - 1], 0)) : NaN) : 0);
+  const se = (free: number) => (free > 0 ? (variances ? Math.sqrt(Math.max(variances[free - 1], 0)) : NaN) : 0);
 
   // test statistics and fit indices
   const p = categories.length;
@@ -398,8 +405,4 @@ function modelStructureVariances(model: OrdinalModel, g: number, x: Float64Array
     out[i] = Math.sqrt(v);
   }
   return out;
-}
-
-function multiply(a: Float64Array, b: Float64Array, q: number): Float64Array {
-  return multiplyAdd(new Float64Array(q * q), a, b, q, q, q);
 }

@@ -1,8 +1,8 @@
 import type { Diagnostics } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { chiSquareUpperTail } from '../../math/chi_square_distribution.js';
-import { addTransposeProduct, multiplyAdd } from '../../math/blocked_products.js';
-import { cholesky, choleskyInverse, choleskySolve } from '../dense.js';
+import { addTransposeProduct } from '../../math/blocked_products.js';
+import { schurFactor, schurSolve, type SchurFactor } from '../../math/schur_solve.js';
 import type { SemData, SemResult } from '../fit_sem.js';
 import { parseModelSyntax, type Statement } from '../model_syntax.js';
 import { buildParameterTable, observedCovariates, type GroupEqual } from '../parameter_table.js';
@@ -300,16 +300,12 @@ export function scaledShiftedDifference(m1: SemResult, m0: SemResult): { chisqDi
       }
     });
   });
-  const l11 = cholesky(d11, q1);
-  if (!l11) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  // Δ₁ᵀΔ₁, X and P below hold the thresholds uncoupled from each other: each is factored through
+  // the Schur complement of that diagonal block (schurFactor) instead of a q × q Cholesky
+  const f11 = schurFactor(d11, q1);
+  if (!f11) return { chisqDiff: raw, dfDiff: m, p: NaN };
   // H = (Δ₁ᵀΔ₁)⁻¹Δ₁ᵀΔ₀, column by column
-  const H = new Float64Array(q1 * q0);
-  const col = new Float64Array(q1);
-  for (let b = 0; b < q0; b++) {
-    for (let a = 0; a < q1; a++) col[a] = d10[a * q0 + b];
-    const h = choleskySolve(l11, q1, col);
-    for (let a = 0; a < q1; a++) H[a * q0 + b] = h[a];
-  }
+  const H = solveColumns(f11, d10, q1, q0);
   // P = E₁ (the information whose inverse fit_ordinal keeps)
   // with A = P⁻¹B (its traces kept by the fit), X = HᵀPH, Y = HᵀBH and V = (BH)ᵀP⁻¹(BH):
   // tr(MB) = tr(A) − tr(X⁻¹Y) and tr((MB)²) = tr(A²) − 2tr(X⁻¹V) + tr(X⁻¹YX⁻¹Y)
@@ -318,26 +314,38 @@ export function scaledShiftedDifference(m1: SemResult, m0: SemResult): { chisqDi
   const PH = sparseRightProduct(i1.information, H, q1, q0);
   const X = transposeProduct(H, PH, q1, q0);
   const Y = transposeProduct(H, BH, q1, q0);
-  const lX = cholesky(X, q0);
-  if (!lX) return { chisqDiff: raw, dfDiff: m, p: NaN };
-  const Xinv = choleskyInverse(lX, q0);
-  const V = transposeProduct(BH, multiplyAdd(new Float64Array(q1 * q0), i1.eInv, BH, q1, q1, q0), q1, q0);
-  const XY = multiplyAdd(new Float64Array(q0 * q0), Xinv, Y, q0, q0, q0);
+  const fX = schurFactor(X, q0);
+  const fP = schurFactor(i1.information, q1);
+  if (!fX || !fP) return { chisqDiff: raw, dfDiff: m, p: NaN };
+  // P⁻¹(BH), X⁻¹Y and X⁻¹V by solves with the factors (a product with E⁻¹ would cost q1²·q0)
+  const V = transposeProduct(BH, solveColumns(fP, BH, q1, q0), q1, q0);
+  const XY = solveColumns(fX, Y, q0, q0);
+  const XV = solveColumns(fX, V, q0, q0);
   let trXY = 0;
   let trXV = 0;
   let trXY2 = 0;
   for (let a = 0; a < q0; a++) {
     trXY += XY[a * q0 + a];
-    for (let b = 0; b < q0; b++) {
-      trXV += Xinv[a * q0 + b] * V[b * q0 + a];
-      trXY2 += XY[a * q0 + b] * XY[b * q0 + a];
-    }
+    trXV += XV[a * q0 + a];
+    for (let b = 0; b < q0; b++) trXY2 += XY[a * q0 + b] * XY[b * q0 + a];
   }
   const tr1 = i1.robust.traceEM - trXY;
   const tr2 = i1.robust.traceEM2 - 2 * trXV + trXY2;
   const a = Math.sqrt(m / tr2);
   const chisqDiff = raw * a + (m - a * tr1);
   return { chisqDiff, dfDiff: m, p: chiSquareUpperTail(Math.max(chisqDiff, 0), m) };
+}
+
+/** A⁻¹C for A (r × r) given by its Schur factor and C (r × c), column by column. */
+function solveColumns(f: SchurFactor, C: Float64Array, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  const column = new Float64Array(r);
+  for (let b = 0; b < c; b++) {
+    for (let a = 0; a < r; a++) column[a] = C[a * c + b];
+    const v = schurSolve(f, column);
+    for (let a = 0; a < r; a++) out[a * c + b] = v[a];
+  }
+  return out;
 }
 
 /** B·H for dense B (r × r) and H (r × c) with many zeros: row by row through H's nonzeros. */

@@ -19,6 +19,8 @@ export interface WlsRobustMoments {
   /** The same traces for the independence (baseline) model: thresholds free, correlations 0. */
   readonly baselineTraceUG: number;
   readonly baselineTraceUG2: number;
+  /** E⁻¹M (q × q), whose products with E⁻¹ give the sandwich's variances. */
+  readonly eInvMeat: Float64Array;
   /** tr(E⁻¹M) and tr((E⁻¹M)²) (M the meat), which the scaled-shifted difference test reuses. */
   readonly traceEM: number;
   readonly traceEM2: number;
@@ -127,6 +129,7 @@ export function wlsRobustMoments(
   }
   return {
     meat,
+    eInvMeat: EM,
     traceUG: trWG - trEM,
     traceUG2: trWG2 - 2 * trES + trEM2,
     traceEM: trEM,
