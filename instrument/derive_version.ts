@@ -11,6 +11,11 @@ export interface DeriveOptions {
   readonly published: string;
   readonly title?: Localized;
   readonly changes: readonly VersionChange[];
+  /**
+   * A draft being written may change no item yet (one made from a pilot's verdicts that only ask
+   * for new wording waits for it). Default false: a version must change at least one item.
+   */
+  readonly draft?: boolean;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface DeriveOptions {
  */
 export function deriveVersion(base: InstrumentVersion, options: DeriveOptions): InstrumentVersion {
   if (options.id === base.id) throw new InputError('id', `The new version needs an id other than its base's (${base.id}).`);
-  if (options.changes.length === 0) throw new InputError('changes', `Version ${options.id} must change at least one item of ${base.id}.`);
+  if (options.changes.length === 0 && !options.draft) throw new InputError('changes', `Version ${options.id} must change at least one item of ${base.id}.`);
   const touched = new Set<string>();
   const baseIds = new Set(base.items.map((i) => i.id));
   const usedIds = new Set([...baseIds, ...base.retiredIds]);

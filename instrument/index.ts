@@ -45,4 +45,4 @@ export {
   type SurveyQuestionJson,
   type SurveyText,
 } from './questionnaire.js';
-export { buildPanelQuestionnaire, panelItemOrder, panelRatings, type PanelSurveyJson } from './panel_questionnaire.js';
+export { buildPanelQuestionnaire, PANEL_PRIVACY_NOTE, panelItemOrder, panelRatings, type PanelSurveyJson } from './panel_questionnaire.js';

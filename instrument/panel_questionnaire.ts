@@ -12,8 +12,9 @@ import { seiItems, type InstrumentVersion } from './version.js';
  * sorts it into one of the nine cells without being told which cell it was written for
  * (Anderson & Gerbing, 1991). Items come in an order shuffled per expert (seeded, so the same
  * expert sees the same order on resuming), and the questions are named by position (`p07_cell`),
- * not by item id, because an id names its cell. The page tells experts that the minimum group
- * size protecting anonymous respondents does not apply to their ratings.
+ * not by item id, because an id names its cell. The page around it tells experts, once, that the
+ * minimum group size protecting anonymous respondents does not apply to their ratings
+ * ({@link PANEL_PRIVACY_NOTE}); the questionnaire's description says what to rate.
  */
 
 export interface PanelQuestionJson {
@@ -49,9 +50,19 @@ const ESSENTIAL: readonly { value: string; label: Localized }[] = [
   { value: 'not-necessary', label: { en: 'Not necessary', de: 'Nicht notwendig' } },
 ];
 
-const PANEL_NOTE: Localized = {
-  en: 'You take part as an expert, not as an anonymous respondent: the rule that results are shown only for groups of at least five people does not apply to your ratings. They are analysed item by item together with the other experts\' ratings, and your name is not shown in reports. For each statement, rate how relevant it is to the construct of the SEI Coherence Index, whether it is essential, and which of the nine cells (described in the list) it measures best.',
-  de: 'Sie nehmen als Expertin oder Experte teil, nicht als anonyme befragte Person: Die Regel, dass Ergebnisse nur für Gruppen von mindestens fünf Personen gezeigt werden, gilt für Ihre Bewertungen nicht. Sie werden Aussage für Aussage zusammen mit den Bewertungen der anderen Fachleute ausgewertet; Ihr Name erscheint in keinem Bericht. Bewerten Sie bei jeder Aussage, wie relevant sie für das Konstrukt des SEI-Kohärenzindex ist, ob sie unverzichtbar ist und welche der neun Zellen (in der Liste beschrieben) sie am besten misst.',
+/**
+ * What the expert page tells experts about the minimum group size, said once, at the top of the
+ * page (views/panel.hbs), in the expert's language.
+ */
+export const PANEL_PRIVACY_NOTE: Localized = {
+  en: 'You take part as an expert, not as an anonymous respondent: the rule that results are shown only for groups of at least five people does not apply to your ratings. They are analysed item by item together with the other experts\' ratings, and your name is not shown in reports.',
+  de: 'Sie nehmen als Expertin oder Experte teil, nicht als anonyme befragte Person: Die Regel, dass Ergebnisse nur für Gruppen von mindestens fünf Personen gezeigt werden, gilt für Ihre Bewertungen nicht. Sie werden Aussage für Aussage zusammen mit den Bewertungen der anderen Fachleute ausgewertet; Ihr Name erscheint in keinem Bericht.',
+};
+
+/** The questionnaire's description: what to do with each statement. */
+const PANEL_INSTRUCTIONS: Localized = {
+  en: 'For each statement, rate how relevant it is to the construct of the SEI Coherence Index, whether it is essential, and which of the nine cells (described in the list) it measures best.',
+  de: 'Bewerten Sie bei jeder Aussage, wie relevant sie für das Konstrukt des SEI-Kohärenzindex ist, ob sie unverzichtbar ist und welche der neun Zellen (in der Liste beschrieben) sie am besten misst.',
 };
 
 const QUESTIONS: Readonly<Record<'relevance' | 'essential' | 'cell', Localized>> = {
@@ -98,7 +109,7 @@ export function buildPanelQuestionnaire(version: InstrumentVersion, locale: Loca
   }
   return {
     title: `${version.title[locale]}: ${locale === 'de' ? 'Expertenbewertung' : 'expert panel'}`,
-    description: t(PANEL_NOTE),
+    description: t(PANEL_INSTRUCTIONS),
     showQuestionNumbers: 'off',
     showProgressBar: true,
     pages,

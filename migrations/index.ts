@@ -15,6 +15,7 @@ import * as responseResumePage from './20261130000100_response_resume_page.js';
 import * as analysisOptions from './20261130000600_analysis_options.js';
 import * as responseKeys from './20261130011000_response_keys.js';
 import * as interfaceChanges from './20261130011300_interface_changes.js';
+import * as revisionRequests from './20261130051100_revision_requests.js';
 
 /**
  * Every migration, listed explicitly in order, so that the same code runs from the .ts sources
@@ -37,6 +38,7 @@ const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261130000600_analysis_options', analysisOptions],
   ['20261130011000_response_keys', responseKeys],
   ['20261130011300_interface_changes', interfaceChanges],
+  ['20261130051100_revision_requests', revisionRequests],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

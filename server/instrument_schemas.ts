@@ -59,4 +59,6 @@ export const InstrumentVersionView = Instrument.extend({
   publishedAt: z.string().nullable(),
   changes: z.array(z.unknown()),
   carriedOver: z.array(z.string()),
+  /** Items the draft was made to revise (from a pilot's verdicts), with the reasons and evidence; they wait for new wording. */
+  revisionRequests: z.array(z.object({ item: z.string(), reasons: z.array(z.string()), evidence: z.unknown() })),
 });

@@ -7,7 +7,7 @@ import {
   type SurveyJson,
 } from '../instrument/index.js';
 import type { Db } from './db.js';
-import { findInstrumentDocument, insertInstrumentDocument, insertInstrumentVersionIfAbsent, listInstrumentDocuments } from './queries/instruments.js';
+import { findInstrumentDocument, insertInstrumentDocument, insertInstrumentVersionIfAbsent, listInstrumentDocuments, type RevisionRequest } from './queries/instruments.js';
 
 /** One item of a stored instrument version, as the API shows it and the server validates answers with. */
 export interface InstrumentItemDefinition {
@@ -76,6 +76,8 @@ export interface SourcedInstrument {
   readonly version: InstrumentVersion;
   readonly status: 'draft' | 'published';
   readonly publishedAt: string | null;
+  /** The items a draft was made to revise, with the reasons and evidence (empty when none). */
+  readonly revisionRequests?: readonly RevisionRequest[];
 }
 
 /**
@@ -86,7 +88,7 @@ export interface SourcedInstrument {
  */
 export async function loadInstrumentVersion(db: Db, id: string): Promise<SourcedInstrument | undefined> {
   const stored = await findInstrumentDocument(db, id);
-  if (stored) return { version: parseInstrumentVersion(stored.document), status: stored.status, publishedAt: stored.publishedAt };
+  if (stored) return { version: parseInstrumentVersion(stored.document), status: stored.status, publishedAt: stored.publishedAt, revisionRequests: stored.revisionRequests };
   const shipped = INSTRUMENT_VERSIONS.find((x) => x.id === id);
   return shipped ? { version: shipped, status: 'published', publishedAt: shipped.published } : undefined;
 }

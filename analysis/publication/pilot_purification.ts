@@ -5,7 +5,8 @@ import { constructValidity } from '../sem/construct_validity.js';
 import { seiModelSyntax } from '../sem/sei_model_syntax.js';
 import { CELLS, DIMENSIONS, cellDimension, type Cell } from '../sei_model.js';
 import { belowRequirement, factorAnalysisRequirement, isSkipped, type SkippedAnalysis } from './minimum_sample.js';
-import { publishedSample, scaleAnalysis, type InvarianceTable, type ScaleAnalysis, type ScaleAnalysisInput } from './scale_developer.js';
+import { publishedSample, scaleAnalysis, type FitRow, type InvarianceTable, type ScaleAnalysis, type ScaleAnalysisInput } from './scale_developer.js';
+import { NINE_CELL_MODEL } from './ordinal_measurement.js';
 import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { finiteOrNull } from './finite.js';
 
@@ -44,7 +45,7 @@ export interface PilotItemStatistics {
   /** The other cell whose mean score the item correlates with most, and that correlation. */
   readonly nearestOtherCell: Cell | null;
   readonly nearestOtherCellR: number | null;
-  /** Standardized loading on its cell factor in the CFA of its dimension (lavaan's std.all). */
+  /** Standardized loading on its cell factor (lavaan's std.all) in the nine-cell model, or in the CFA of its dimension when the run fell back to those ({@link PilotPurification.measurementModel}). */
   readonly loading: number | null;
   /** The EFA factor the item loads on most, and the one most of its cell loads on. */
   readonly efaFactor: number | null;
@@ -63,8 +64,9 @@ export interface PilotItemVerdict {
   readonly statistics: PilotItemStatistics;
 }
 
-/** Convergent and discriminant validity of one dimension's three cell factors. */
+/** Convergent and discriminant validity of the cell factors of one model: the nine-cell model, or one dimension's three cells. */
 export interface PilotValidity {
+  /** The model's name: {@link NINE_CELL_MODEL}, or the dimension's name (Structural, Relational, Translational). */
   readonly dimension: string;
   readonly factors: readonly { readonly factor: string; readonly ave: number; readonly cr: number; readonly sqrtAve: number; readonly maxCorrelation: number }[];
   readonly htmt: readonly { readonly a: string; readonly b: string; readonly value: number }[];
@@ -76,8 +78,19 @@ export interface PilotPurification {
   readonly kind: 'pilot';
   readonly n: number;
   readonly contexts: readonly { readonly context: string; readonly n: number }[];
-  /** Item analysis, EFA with parallel analysis, reliability per cell, CFA per dimension, invariance (partial search). */
+  /** Item analysis, EFA with parallel analysis, reliability per cell, CFA of the nine-cell model and per dimension, invariance (partial search). */
   readonly steps: ScaleAnalysis;
+  /**
+   * The CFA whose standardized loadings and AVE/CR/HTMT the verdicts use: the nine-cell model
+   * (all items, nine correlated cell factors) when it was fitted and converged, else the three
+   * per-dimension models, with the reason in `reason`.
+   */
+  readonly measurementModel: {
+    readonly model: 'nine-cell' | 'per-dimension';
+    readonly reason: string;
+    /** The nine-cell model's fit, when it was used. */
+    readonly fit: FitRow | null;
+  };
   readonly validity: readonly (PilotValidity | { readonly dimension: string; readonly error: string } | ({ readonly dimension: string } & SkippedAnalysis))[];
   readonly items: readonly PilotItemVerdict[];
   /** Ids of the items whose verdict is not keep. */
@@ -129,8 +142,9 @@ function releasedFor(item: string, invariance: ScaleAnalysis['invariance']): str
 /**
  * Pilot purification of the SEI-CI (Churchill, 1979, doi:10.1177/002224377901600110; DeVellis,
  * 2017): the steps in order, all from analysis/ — item analysis and reliability per cell (psych's
- * alpha and omega), EFA with parallel analysis (psych::fa, fa.parallel), a CFA of each dimension's
- * three cell factors (lavaan), convergent and discriminant validity (AVE, CR, HTMT), and
+ * alpha and omega), EFA with parallel analysis (psych::fa, fa.parallel), a CFA of the nine-cell
+ * model (all items, nine correlated cell factors, ML; lavaan::cfa) — or, when the sample is below
+ * its minimum (5 per item), of each dimension's three cell factors, said in `warnings` — convergent and discriminant validity (AVE, CR, HTMT), and
  * measurement invariance across the contexts present with the partial search (semTools) — then a
  * verdict per item with its reasons and numbers:
  * - **wrong cell**: the item correlates more with another cell's mean score than with the rest
@@ -147,13 +161,15 @@ function releasedFor(item: string, invariance: ScaleAnalysis['invariance']): str
  */
 export function pilotPurification(input: ScaleAnalysisInput): PilotPurification {
   if (input.rows.length < 2) throw new InputError('rows', `a pilot analysis needs at least 2 valid respondents; got ${input.rows.length}.`);
-  const steps = scaleAnalysis(input, { partialInvariance: true });
+  const steps = scaleAnalysis(input, { partialInvariance: true, nineCellModel: true });
   const ids = input.items.map((i) => i.id);
   const keyed = reverseKey(input.rows, input.items.flatMap((item, j) => (item.reverse ? [j] : [])), { min: input.scaleMin, max: input.scaleMax });
   const columnsOf = (cell: Cell) => input.items.flatMap((item, j) => (item.cell === cell ? [j] : []));
   const cellScores = new Map(CELLS.map((c) => [c, rowMeans(keyed, columnsOf(c))]));
+  const measurementModel = chooseMeasurementModel(steps.cfa);
   const loadings = new Map<string, number>();
-  for (const fit of steps.cfa) if (!isSkipped(fit) && !('error' in fit)) for (const l of fit.loadings ?? []) if (l.factor === input.items.find((i) => i.id === l.item)?.cell) loadings.set(l.item, l.std);
+  const fromModel = (fit: ScaleAnalysis['cfa'][number]) => (fit.model === NINE_CELL_MODEL) === (measurementModel.model === 'nine-cell');
+  for (const fit of steps.cfa) if (fromModel(fit) && !isSkipped(fit) && !('error' in fit)) for (const l of fit.loadings ?? []) if (l.factor === input.items.find((i) => i.id === l.item)?.cell) loadings.set(l.item, l.std);
   const efa = 'loadings' in steps.efa ? steps.efa.loadings : null;
   const efaCellFactor = new Map<Cell, number>();
   if (efa) {
@@ -166,7 +182,8 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
   }
   const warnings: string[] = [];
   if (isSkipped(steps.efa)) warnings.push(`${steps.efa.reason} The EFA is given as evidence only, so no verdict depends on it.`);
-  for (const fit of steps.cfa) if (isSkipped(fit)) warnings.push(`${fit.reason} Its items get no loading verdict.`);
+  if (measurementModel.model === 'per-dimension') warnings.push(measurementModel.reason);
+  for (const fit of steps.cfa) if (fit.model !== NINE_CELL_MODEL && isSkipped(fit)) warnings.push(`${fit.reason} Its items get no loading verdict.`);
   for (const t of steps.invariance) if (isSkipped(t)) warnings.push(`${t.reason} Its items get no invariance verdict.`);
   const groups = [...new Set(input.contexts.filter((c): c is string => c !== null))];
   if (groups.length < 2) warnings.push('The respondents come from fewer than two contexts, so invariance across contexts was not tested.');
@@ -248,9 +265,11 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
     return { item: item.id, cell: item.cell, verdict, flags, reasons, statistics };
   });
 
-  const validity: PilotPurification['validity'] = DIMENSIONS.map((d) => {
-    const dimension = DIMENSION_LABELS[d];
-    const dimItems = input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell }));
+  const validityModels: { dimension: string; items: { item: string; cell: Cell }[] }[] =
+    measurementModel.model === 'nine-cell'
+      ? [{ dimension: NINE_CELL_MODEL, items: input.items.map((i) => ({ item: i.id, cell: i.cell })) }]
+      : DIMENSIONS.map((d) => ({ dimension: DIMENSION_LABELS[d], items: input.items.filter((i) => cellDimension(i.cell) === d).map((i) => ({ item: i.id, cell: i.cell })) }));
+  const validity: PilotPurification['validity'] = validityModels.map(({ dimension, items: dimItems }) => {
     const small = belowRequirement(`The validity of ${dimension}`, input.rows.length, factorAnalysisRequirement(dimItems.length));
     if (small) return { dimension, ...small };
     try {
@@ -272,12 +291,28 @@ export function pilotPurification(input: ScaleAnalysisInput): PilotPurification 
     n: input.rows.length,
     contexts: groups.map((context) => ({ context, n: input.contexts.filter((c) => c === context).length })),
     steps,
+    measurementModel,
     validity,
     items,
     flagged: items.filter((i) => i.verdict !== 'keep').map((i) => i.item),
     thresholds: PILOT_THRESHOLDS,
     warnings,
   };
+}
+
+/**
+ * The measurement model of the verdicts: the nine-cell model when `cfa` holds its converged fit;
+ * otherwise the per-dimension models, with the reason (its sample is below the CFA rule for all
+ * items, it failed, or it did not converge).
+ */
+function chooseMeasurementModel(cfa: ScaleAnalysis['cfa']): PilotPurification['measurementModel'] {
+  const nine = cfa.find((f) => f.model === NINE_CELL_MODEL);
+  const fallback = 'The loadings and AVE/CR/HTMT come from the CFA of each dimension (three correlated cell factors) instead.';
+  if (!nine) return { model: 'per-dimension', reason: `The nine-cell model was not fitted. ${fallback}`, fit: null };
+  if (isSkipped(nine)) return { model: 'per-dimension', reason: `${nine.reason} ${fallback}`, fit: null };
+  if ('error' in nine) return { model: 'per-dimension', reason: `The CFA of the nine-cell model failed: ${nine.error} ${fallback}`, fit: null };
+  if (!nine.converged) return { model: 'per-dimension', reason: `The CFA of the nine-cell model did not converge. ${fallback}`, fit: null };
+  return { model: 'nine-cell', reason: `The loadings and AVE/CR/HTMT come from the CFA of the nine-cell model (${nine.n} respondents, ${nine.loadings?.length ?? 0} items on nine correlated cell factors).`, fit: nine };
 }
 
 /** The pilot analysis of a published wave: {@link pilotPurification} over its published units' valid respondents. */

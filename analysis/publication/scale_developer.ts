@@ -16,7 +16,7 @@ import type { WavePublication, WavePublicationInput } from './publish_wave.js';
 import { belowRequirement, factorAnalysisRequirement, reliabilityRequirement, type SkippedAnalysis } from './minimum_sample.js';
 import { finiteOrNull } from './finite.js';
 import { guardEfa } from './efa_guards.js';
-import { ordinalMeasurement, type OrdinalMeasurement } from './ordinal_measurement.js';
+import { NINE_CELL_MODEL, ordinalMeasurement, type OrdinalMeasurement } from './ordinal_measurement.js';
 
 const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = { S: 'Structural', R: 'Relational', T: 'Translational' };
 
@@ -77,6 +77,9 @@ export interface FitRow {
   readonly cfi: number;
   readonly tli: number;
   readonly rmsea: number;
+  /** RMSEA's 90% interval (lavaan's rmsea.ci.lower, rmsea.ci.upper); absent in runs stored before it was kept. */
+  readonly rmseaLower?: number;
+  readonly rmseaUpper?: number;
   readonly srmr: number;
   /** Standardized loadings (lavaan's std.all) of the items on their cell factors. */
   readonly loadings?: readonly { readonly item: string; readonly factor: string; readonly std: number }[];
@@ -103,6 +106,12 @@ export interface ScaleAnalysisOptions {
    * nine-cell model, ordinal invariance across contexts). Default false; the scale-developer run asks for it.
    */
   readonly ordinal?: boolean;
+  /**
+   * Also fit the nine-cell model: all items, nine correlated cell factors, ML (FIML), when the
+   * sample meets the CFA rule for all items (5 per item, at least 100). Its row comes first in
+   * `cfa`, named {@link NINE_CELL_MODEL}. Default false; the pilot purification asks for it.
+   */
+  readonly nineCellModel?: boolean;
 }
 
 /** Everything computed for the scale-developer report; plain data, safe to pass between threads. */
@@ -152,8 +161,8 @@ function message(err: unknown): string {
  * pairwise as the server's wave analysis does, omega total on the complete rows), parallel
  * analysis with the scree (parallelAnalysis, pairwise), a minres/oblimin EFA with one factor
  * per SEI cell and its item-retention flags (exploratoryFactorAnalysis), CFA fits of the cell
- * model per dimension (fitSem, FIML; a model of all 72 items has more moments than a wave's
- * sample can carry), and
+ * model per dimension (fitSem, FIML) and, with `nineCellModel`, of all items on nine correlated
+ * cell factors (72 items need n ≥ 360 by the 5-per-item rule; below it the row says so), and
  * measurement invariance of each dimension's cell model across unit contexts
  * (measurementInvariance, FIML), and with `ordinal` their WLSMV counterparts on the ordered
  * answers (ordinalMeasurement). A step that fails is reported with its error; the others stand.
@@ -273,17 +282,19 @@ export function scaleAnalysis(input: ScaleAnalysisInput, options: ScaleAnalysisO
     try {
       const r = fitSem({ columns: ids, rows: keyed }, syntax, { missing: 'ml' });
       const loadings = r.estimates.filter((e) => e.op === '=~').map((e) => ({ item: e.rhs, factor: e.lhs, std: e.std }));
-      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, srmr: r.fit.srmr, loadings, warnings: r.diagnostics.warnings };
+      return { model, n: r.n, converged: r.converged, chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, tli: r.fit.tli, rmsea: r.fit.rmsea, rmseaLower: r.fit.rmseaLower, rmseaUpper: r.fit.rmseaUpper, srmr: r.fit.srmr, loadings, warnings: r.diagnostics.warnings };
     } catch (err) {
       return { model, error: message(err) };
     }
   };
   const cfa = DIMENSIONS.map((d) => fitRow(`${DIMENSION_LABELS[d]}: three correlated cell factors`, seiModelSyntax(dimensionItems(d), 'cells'), dimensionItems(d).length));
+  if (options.nineCellModel) cfa.unshift(fitRow(NINE_CELL_MODEL, seiModelSyntax(input.items.map((i) => ({ item: i.id, cell: i.cell })), 'cells'), ids.length));
 
   const invariance = contextInvariance(input, keyed, options);
   const requirements = [
     { analysis: 'Reliability (alpha, omega)', ...reliabilityRequirement() },
     { analysis: 'EFA and parallel analysis', ...efaNeeds },
+    ...(options.nineCellModel ? [{ analysis: 'CFA of the nine-cell model', ...factorAnalysisRequirement(ids.length) }] : []),
     ...DIMENSIONS.map((d) => ({ analysis: `CFA of ${DIMENSION_LABELS[d]}`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
     ...DIMENSIONS.map((d) => ({ analysis: `Invariance of ${DIMENSION_LABELS[d]} (per group)`, ...factorAnalysisRequirement(dimensionItems(d).length) })),
   ];

@@ -11,6 +11,7 @@ import {
   listInstrumentVersions,
   markPublished,
   updateDraftDocument,
+  type RevisionRequest,
 } from '../queries/instruments.js';
 import type { Services } from '../services.js';
 import { audit } from './audit.js';
@@ -34,6 +35,7 @@ function versionView(v: SourcedInstrument) {
     publishedAt: v.publishedAt,
     changes: v.version.changes,
     carriedOver: [...v.version.carriedOver],
+    revisionRequests: [...(v.revisionRequests ?? [])],
   };
 }
 
@@ -78,8 +80,10 @@ function toVersionChange(base: InstrumentVersion, c: z.output<typeof VersionChan
 /**
  * Derives a draft version from a published one (shared/CONTRACT.md `POST /instrument/versions`):
  * 400 naming the change at fault, 409 when the version id is taken. The draft is stored in full.
+ * `revisionRequests` (a pilot's items to revise, with their reasons and evidence) are stored with
+ * it for the draft editor; a draft that has them may start with no change.
  */
-export async function createVersion(s: Services, actor: string, input: z.output<typeof InstrumentVersionCreate>) {
+export async function createVersion(s: Services, actor: string, input: z.output<typeof InstrumentVersionCreate>, revisionRequests: readonly RevisionRequest[] = []) {
   const base = await loadInstrumentVersion(s.db, input.from);
   if (!base || (base.status === 'published' && !(await s.instruments.get(input.from)))) {
     throw badRequest(`from names no stored instrument version: "${input.from}".`);
@@ -92,6 +96,7 @@ export async function createVersion(s: Services, actor: string, input: z.output<
     id: input.version,
     published: now.slice(0, 10),
     changes: input.changes.map((c) => toVersionChange(base.version, c)),
+    draft: revisionRequests.length > 0,
   });
   const stored = await s.db.transaction(async (trx) => {
     const inserted = await insertInstrumentDocument(trx, {
@@ -102,12 +107,13 @@ export async function createVersion(s: Services, actor: string, input: z.output<
       createdAt: now,
       createdBy: actor,
       publishedAt: null,
+      revisionRequests,
     });
-    if (inserted) await audit(s, actor, 'instrument.draft', `instrument:${draft.id}`, input, trx);
+    if (inserted) await audit(s, actor, 'instrument.draft', `instrument:${draft.id}`, revisionRequests.length ? { ...input, toRevise: revisionRequests.map((r) => r.item) } : input, trx);
     return inserted;
   });
   if (!stored) throw conflict(`Instrument version ${input.version} exists already.`);
-  return versionView({ version: draft, status: 'draft', publishedAt: null });
+  return versionView({ version: draft, status: 'draft', publishedAt: null, revisionRequests });
 }
 
 /** A stored change in the API's form (the inverse of toVersionChange), so a draft's list can be edited and sent again. */
@@ -138,14 +144,16 @@ export async function changeDraft(s: Services, actor: string, version: string, c
   if (found.status === 'published') throw conflict(`Instrument version ${version} is published; a published version cannot change.`);
   const base = await loadInstrumentVersion(s.db, found.version.basedOn ?? '');
   if (!base) throw new Error(`the base ${found.version.basedOn} of draft ${version} is not stored`);
-  const draft: InstrumentVersion = deriveVersion(base.version, { id: version, published: iso(s.clock()).slice(0, 10), changes: changes.map((c) => toVersionChange(base.version, c)) });
+  // A draft made to revise items may go back to no change (its revisions undone).
+  const pending = found.revisionRequests ?? [];
+  const draft: InstrumentVersion = deriveVersion(base.version, { id: version, published: iso(s.clock()).slice(0, 10), changes: changes.map((c) => toVersionChange(base.version, c)), draft: pending.length > 0 });
   const updated = await s.db.transaction(async (trx) => {
     const n = await updateDraftDocument(trx, version, draft);
     if (n) await audit(s, actor, 'instrument.edit', `instrument:${version}`, { changes }, trx);
     return n;
   });
   if (!updated) throw conflict(`Instrument version ${version} is published; a published version cannot change.`);
-  return versionView({ version: draft, status: 'draft', publishedAt: null });
+  return versionView({ version: draft, status: 'draft', publishedAt: null, revisionRequests: pending });
 }
 
 /**
@@ -156,6 +164,10 @@ export async function publishInstrumentVersion(s: Services, actor: string, versi
   const found = await loadInstrumentVersion(s.db, version);
   if (!found) throw notFound(`No instrument version "${version}" is stored.`);
   if (found.status === 'published') throw conflict(`Instrument version ${version} is published already; a published version cannot change.`);
+  if (found.version.changes.length === 0) {
+    const pending = (found.revisionRequests ?? []).map((r) => r.item).join(', ');
+    throw conflict(`Draft ${version} changes no item of ${found.version.basedOn} yet${pending ? `; write the new wording of ${pending} (or retire them) first` : ''}.`);
+  }
   const at = iso(s.clock());
   const published: InstrumentVersion = { ...found.version, published: at.slice(0, 10) };
   const done = await s.db.transaction(async (trx) => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { contentValidity } from '../../analysis/index.js';
-import { buildPanelQuestionnaire, isLocale, itemMap, panelRatings, type InstrumentVersion } from '../../instrument/index.js';
+import { buildPanelQuestionnaire, isLocale, PANEL_PRIVACY_NOTE, itemMap, panelRatings, type InstrumentVersion } from '../../instrument/index.js';
 import { iso } from '../clock.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import type { ExpertInvite, PanelCreate, PanelRatingsSubmit } from '../panel_schemas.js';
@@ -154,6 +154,7 @@ export async function panelPage(s: Services, token: string, lang: string | undef
     data: {
       title: expert.panel.name,
       lang: locale,
+      privacy: PANEL_PRIVACY_NOTE[locale],
       config: { token, survey, answers: expert.answers ?? {}, locale, locales: [locale], endpoint: '/api/v1/panel-ratings' },
     },
   };

@@ -23,8 +23,10 @@ export async function requestPilot(s: Services, actor: string, waveId: number) {
 /**
  * Turns a finished pilot run's verdicts into a draft of the wave's instrument version: every item
  * to drop is retired with its reasons and statistics as evidence (the run's id included, which
- * the draft editor links to); items to revise need new wording, so they are listed for the editor
- * with their reasons.
+ * the draft editor links to); items to revise need new wording, so they are stored with the draft
+ * as revision requests (reasons and evidence) that the editor shows beside each of them. A run
+ * whose verdicts only revise makes a draft with no change yet (it cannot be published until one
+ * is written); 409 when the run flags no item.
  */
 export async function draftFromPilot(s: Services, actor: string, analysisId: number, version: string) {
   const run = await findAnalysis(s.db, analysisId);
@@ -34,17 +36,24 @@ export async function draftFromPilot(s: Services, actor: string, analysisId: num
   const wave = await requireWave(s, run.waveId);
   const pilot = run.results as PilotPurification;
   const drop = pilot.items.filter((i) => i.verdict === 'drop');
-  if (drop.length === 0) throw conflict(`Pilot analysis ${analysisId} drops no item; revise items in the console instead.`);
+  const revise = pilot.items.filter((i) => i.verdict === 'revise');
+  if (drop.length === 0 && revise.length === 0) throw conflict(`Pilot analysis ${analysisId} flags no item; every item is kept, so there is nothing to change.`);
   const evidence = (i: PilotPurification['items'][number]) => ({
     analysisId,
     statistics: Object.fromEntries(
       Object.entries({ flags: i.flags.join(', '), loading: i.statistics.loading, rDrop: i.statistics.rDrop, ownCellR: i.statistics.ownCellR, nearestOtherCell: i.statistics.nearestOtherCell, nearestOtherCellR: i.statistics.nearestOtherCellR, nonInvariant: i.statistics.nonInvariant.join(', ') || null }).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toFixed(3)) : v]),
     ),
   });
-  const draft = await createVersion(s, actor, {
-    from: wave.instrumentVersion,
-    version,
-    changes: drop.map((i) => ({ action: 'retire' as const, item: i.item, reason: `Pilot: ${i.reasons.join('; ')}.`, evidence: evidence(i) })),
-  });
-  return { ...draft, toRevise: pilot.items.filter((i) => i.verdict === 'revise').map((i) => ({ item: i.item, reasons: [...i.reasons], evidence: evidence(i) })) };
+  const toRevise = revise.map((i) => ({ item: i.item, reasons: [...i.reasons], evidence: evidence(i) }));
+  const draft = await createVersion(
+    s,
+    actor,
+    {
+      from: wave.instrumentVersion,
+      version,
+      changes: drop.map((i) => ({ action: 'retire' as const, item: i.item, reason: `Pilot: ${i.reasons.join('; ')}.`, evidence: evidence(i) })),
+    },
+    toRevise,
+  );
+  return { ...draft, toRevise };
 }

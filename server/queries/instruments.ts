@@ -52,6 +52,15 @@ export interface StoredDocument {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly publishedAt: string | null;
+  /** The items the draft was made to revise, with the reasons and evidence (empty when none). */
+  readonly revisionRequests: readonly RevisionRequest[];
+}
+
+/** An item a draft was made to revise: the verdict's reasons and the evidence that asked for new wording. */
+export interface RevisionRequest {
+  readonly item: string;
+  readonly reasons: readonly string[];
+  readonly evidence: { readonly analysisId?: number | string; readonly statistics?: Readonly<Record<string, unknown>> };
 }
 
 interface DocumentRow {
@@ -62,6 +71,7 @@ interface DocumentRow {
   created_at: string;
   created_by: string;
   published_at: string | null;
+  revision_requests: string | null;
 }
 
 export async function findInstrumentDocument(db: Db, version: string): Promise<StoredDocument | undefined> {
@@ -75,6 +85,7 @@ export async function findInstrumentDocument(db: Db, version: string): Promise<S
     createdAt: row.created_at,
     createdBy: row.created_by,
     publishedAt: row.published_at,
+    revisionRequests: row.revision_requests ? JSON.parse(row.revision_requests) : [],
   };
 }
 
@@ -96,7 +107,7 @@ export async function instrumentVersionTaken(db: Db, version: string): Promise<b
 /** Stores a version document; false when the id is taken (a concurrent create won). */
 export async function insertInstrumentDocument(
   db: Db,
-  doc: { version: string; status: 'draft' | 'published'; basedOn: string | null; document: unknown; createdAt: string; createdBy: string; publishedAt: string | null },
+  doc: { version: string; status: 'draft' | 'published'; basedOn: string | null; document: unknown; createdAt: string; createdBy: string; publishedAt: string | null; revisionRequests?: readonly RevisionRequest[] },
 ): Promise<boolean> {
   const inserted = await db('instrument_documents')
     .insert({
@@ -107,6 +118,7 @@ export async function insertInstrumentDocument(
       created_at: doc.createdAt,
       created_by: doc.createdBy,
       published_at: doc.publishedAt,
+      revision_requests: doc.revisionRequests?.length ? JSON.stringify(doc.revisionRequests) : null,
     })
     .onConflict('version')
     .ignore()

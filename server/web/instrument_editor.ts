@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { VersionChange } from '../../instrument/index.js';
+import type { ChangeEvidence, VersionChange } from '../../instrument/index.js';
+import type { RevisionRequest } from '../queries/instruments.js';
 import { VersionChangeInput } from '../instrument_schemas.js';
 import { validate } from '../validation.js';
 import { field } from './session.js';
@@ -34,7 +35,7 @@ export interface ItemChangeNote {
   readonly evidenceHref: string | null;
 }
 
-function evidenceText(c: VersionChange): string {
+function evidenceText(c: { readonly evidence?: ChangeEvidence }): string {
   const e = c.evidence;
   if (!e) return '';
   const stats = Object.entries(e.statistics ?? {})
@@ -44,7 +45,7 @@ function evidenceText(c: VersionChange): string {
 }
 
 /** The console page of a change's evidence: `/admin/analyses/N` for a stored run, `/admin/panels/N` for a panel's analysis. */
-export function evidenceHref(c: VersionChange): string | null {
+export function evidenceHref(c: { readonly evidence?: ChangeEvidence }): string | null {
   const id = c.evidence?.analysisId;
   if (typeof id === 'number') return `/admin/analyses/${id}`;
   const panel = typeof id === 'string' ? /^panel-(\d+)$/.exec(id) : null;
@@ -64,4 +65,53 @@ export function changeLog(changes: readonly VersionChange[]): {
     else if (c.kind === 'add') byItem.set(c.item.id, { kind: 'add', index, reason: c.reason, evidence: evidenceText(c), evidenceHref: evidenceHref(c) });
   });
   return { byItem, retired };
+}
+
+/** What the editor shows beside an item the draft was made to revise, and the revise form's defaults. */
+export interface RevisionNote {
+  readonly reasons: readonly string[];
+  readonly evidence: string;
+  readonly evidenceHref: string | null;
+  /** The revise form's reason, prefilled from the verdict (`Pilot: …`), and its analysis run. */
+  readonly reason: string;
+  readonly analysisId: string;
+}
+
+/**
+ * The draft's revision requests keyed by item, for the items no change has touched yet (a revised
+ * or retired item's request is answered). Evidence whose statistics do not fit a change's
+ * (numbers, strings, booleans) is shown by its run only.
+ */
+export function revisionNotes(requests: readonly RevisionRequest[], changes: readonly VersionChange[]): Map<string, RevisionNote> {
+  const answered = new Set(changes.map((c) => (c.kind === 'add' ? c.item.id : c.itemId)));
+  const notes = new Map<string, RevisionNote>();
+  for (const r of requests) {
+    if (answered.has(r.item)) continue;
+    const statistics = Object.fromEntries(
+      Object.entries(r.evidence.statistics ?? {}).filter((e): e is [string, number | string | boolean | null] => e[1] === null || ['number', 'string', 'boolean'].includes(typeof e[1])),
+    );
+    const evidence: ChangeEvidence = { ...(r.evidence.analysisId === undefined ? {} : { analysisId: r.evidence.analysisId }), statistics };
+    notes.set(r.item, {
+      reasons: r.reasons,
+      evidence: evidenceText({ evidence }),
+      evidenceHref: evidenceHref({ evidence }),
+      reason: `Pilot: ${r.reasons.join('; ')}.`,
+      analysisId: r.evidence.analysisId === undefined ? '' : String(r.evidence.analysisId),
+    });
+  }
+  return notes;
+}
+
+/**
+ * A change written in the editor for an item the draft was made to revise: when it names the same
+ * analysis run as the request (the form's default), the request's statistics become its evidence
+ * too, so the published change log keeps the pilot's numbers and not only the run's id.
+ */
+export function withRequestedEvidence(change: z.output<typeof VersionChangeInput>, requests: readonly RevisionRequest[]): z.output<typeof VersionChangeInput> {
+  if (change.action === 'add') return change;
+  const request = requests.find((r) => r.item === change.item);
+  const statistics = request?.evidence.statistics;
+  if (!request || !statistics || change.evidence?.analysisId === undefined || String(change.evidence.analysisId) !== String(request.evidence.analysisId)) return change;
+  const kept = Object.fromEntries(Object.entries(statistics).filter((e): e is [string, number | string | boolean | null] => e[1] === null || ['number', 'string', 'boolean'].includes(typeof e[1])));
+  return { ...change, evidence: { ...change.evidence, statistics: kept } };
 }

@@ -13,7 +13,7 @@ import { listTraces } from '../dynamics/handlers/traces.js';
 import { TRACE_FORMATS } from '../dynamics/trace_formats.js';
 import { HttpError } from '../errors.js';
 import { definitionOf, loadInstrumentHistory, loadInstrumentVersion } from '../instrument_source.js';
-import { changeLog } from './instrument_editor.js';
+import { changeLog, revisionNotes, type RevisionNote } from './instrument_editor.js';
 import { effectiveStatus } from '../handlers/waves.js';
 import type { WavePublication } from '../../analysis/index.js';
 import { findAnalysis, listAnalyses, type AnalysisRecord } from '../queries/analyses.js';
@@ -234,6 +234,8 @@ export async function instrumentVersionPage(s: Services, version: string, locale
   const def = definitionOf(loaded.version);
   const log = changeLog(loaded.version.changes);
   const draft = loaded.status === 'draft';
+  // A draft made from a pilot lists the items to revise with the pilot's reasons, until a change answers each.
+  const toRevise = draft ? revisionNotes(loaded.revisionRequests ?? [], loaded.version.changes) : new Map<string, RevisionNote>();
   const lang = def.locales.includes(locale) ? locale : def.locales[0];
   const text = (t: Readonly<Record<string, string>>) => t[lang] ?? Object.values(t)[0] ?? '';
   const cells = CELLS.map((cell: Cell) => ({
@@ -242,7 +244,7 @@ export async function instrumentVersionPage(s: Services, version: string, locale
     dimension: DIMENSION_NAMES[cellDimension(cell)],
     lever: LEVER_NAMES[cellLever(cell)],
     definition: CELL_DEFINITIONS[cell],
-    items: def.items.filter((i) => i.cell === cell).map((i) => ({ ...i, label: text(i.text), change: log.byItem.get(i.id) ?? null, draft })),
+    items: def.items.filter((i) => i.cell === cell).map((i) => ({ ...i, label: text(i.text), change: log.byItem.get(i.id) ?? null, revision: toRevise.get(i.id) ?? null, draft })),
   }));
   const other = def.items.filter((i) => i.cell === null);
   const scales = [...new Set(other.map((i) => i.scale))].map((scale) => ({ scale, items: other.filter((i) => i.scale === scale).map((i) => ({ ...i, label: text(i.text) })) }));
@@ -261,6 +263,7 @@ export async function instrumentVersionPage(s: Services, version: string, locale
     basedOn: loaded.version.basedOn,
     publishedAt: loaded.publishedAt,
     retired: log.retired,
+    toRevise: [...toRevise.keys()],
     changeCount: loaded.version.changes.length,
     cellIds: CELLS,
   };

@@ -1,7 +1,7 @@
 import { Model } from 'survey-core';
 import { describe, expect, it } from 'vitest';
 import { contentValidity, InputError } from '../../analysis/index.js';
-import { buildPanelQuestionnaire, CELLS, getInstrumentVersion, itemMap, panelItemOrder, panelRatings, seiItems } from '../../instrument/index.js';
+import { buildPanelQuestionnaire, CELLS, PANEL_PRIVACY_NOTE, getInstrumentVersion, itemMap, panelItemOrder, panelRatings, seiItems } from '../../instrument/index.js';
 
 const v1 = getInstrumentVersion('v1');
 
@@ -29,9 +29,14 @@ describe('the expert-panel questionnaire', () => {
     for (const q of cellQuestions) expect((q as unknown as { choices: { value: string }[] }).choices.map((c) => c.value)).toEqual([...CELLS]);
   });
 
-  it('tells experts that the minimum group size does not apply to them', () => {
-    expect(buildPanelQuestionnaire(v1, 'en', 1).description).toMatch(/not as an anonymous respondent.*does not apply to your ratings/);
-    expect(buildPanelQuestionnaire(v1, 'de', 1).description).toMatch(/gilt für Ihre Bewertungen nicht/);
+  it('tells experts that the minimum group size does not apply to them, once: in the page note, not again in the description', () => {
+    expect(PANEL_PRIVACY_NOTE.en).toMatch(/not as an anonymous respondent.*does not apply to your ratings/);
+    expect(PANEL_PRIVACY_NOTE.de).toMatch(/gilt für Ihre Bewertungen nicht/);
+    for (const locale of ['en', 'de'] as const) {
+      const description = buildPanelQuestionnaire(v1, locale, 1).description;
+      expect(description).toMatch(/SEI/);
+      expect(description).not.toMatch(/anonymous|anonym|five people|fünf Personen/);
+    }
     expect(() => buildPanelQuestionnaire(v1, 'fr' as 'en', 1)).toThrow(InputError);
   });
 });

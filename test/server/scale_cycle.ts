@@ -239,6 +239,28 @@ export function scaleDevelopmentCycle(backend: Backend): void {
       const nextUnitPage = await again().get(`/admin/waves/${nextId}/units/${unitKeys[0]}/report`).set(AUTH).set('Accept', 'text/html');
       expect(nextUnitPage.status).toBe(200);
       expect(nextUnitPage.text).not.toContain('data-testid="invariance-gate"');
+      // The unit report's trend crosses the version boundary on the shared items (read from the stored
+      // comparison), marks the boundary on its chart and says how many shared items per cell it used.
+      const unitJson = await again().get(`/admin/waves/${nextId}/units/${unitKeys[0]}/report?format=json`).set(AUTH);
+      const across = unitJson.body.acrossVersions;
+      const cvUnit = cv.units.find((u: { unitKey: string }) => u.unitKey === unitKeys[0]);
+      expect(across).toEqual({
+        earlierWave: { id: pilotId, name: 'Pilot', version: 'v1' },
+        boundaryWave: { id: nextId, name: 'Follow-up', version: 'v2' },
+        comparable: true,
+        sharedItems: 69,
+        perCell: cv.shared.cells.map((c: { cell: string; shared: number }) => ({ cell: c.cell, shared: c.shared })),
+        earlier: { n: cvUnit.earlier.n, misalignment: cvUnit.earlier.misalignment },
+        atBoundary: { n: cvUnit.current.n, misalignment: cvUnit.current.misalignment },
+        drift: cvUnit.change.misalignment,
+        statement: expect.stringMatching(/^The trend crosses from version v1 to v2 at wave Follow-up: wave Pilot and wave Follow-up are compared on the 69 items both versions share \(per cell: SxA 7, SxC 8, SxV 8, RxA 8, RxC 7, RxV 8, TxA 7, TxC 8, TxV 8\), so their M is computed on those items only; drift across the versions [+−]\d\.\d\d\. Waves after the boundary use all items of v2\.$/),
+      });
+      expect(unitJson.body.trend.map((t: { waveId: number; sharedItemsOf?: string; misalignment: number }) => [t.waveId, t.sharedItemsOf ?? null])).toEqual([[pilotId, 'v1'], [nextId, null]]);
+      expect(unitJson.body.trend[0].misalignment).toBe(cvUnit.earlier.misalignment);
+      expect(nextUnitPage.text).toContain('data-testid="trend-across-versions">The trend crosses from version v1 to v2 at wave Follow-up');
+      expect(nextUnitPage.text).toContain('version v1, M on the shared items');
+      expect(nextUnitPage.text).toContain('M on shared items');
+      expect(nextUnitPage.text).toContain('v2 from here · 69 shared items');
       // The first server reads the same stored report.
       expect((await api().get(`/api/v1/waves/${nextId}/report`).set(AUTH)).body.crossVersion).toEqual(cv);
     }, 600_000);

@@ -24,6 +24,9 @@ export async function pilotPage(s: Services, id: number) {
   const wave = (await findWave(s.db, run.waveId))!;
   const pilot = run.status === 'done' && run.results ? (run.results as PilotPurification) : null;
   const view = (i: PilotPurification['items'][number]) => ({ ...i, flagLabels: i.flags.map((f) => FLAG_LABELS[f] ?? f) });
+  // Runs stored before the nine-cell model was fitted have no measurementModel.
+  const model = pilot?.measurementModel ?? null;
+  const validity = (pilot?.validity ?? []).flatMap((v) => ('factors' in v ? [{ ...v, maxHtmt: Math.max(...v.htmt.map((h) => h.value)) }] : []));
   return {
     wave,
     run: { ...run, results: null },
@@ -31,6 +34,9 @@ export async function pilotPage(s: Services, id: number) {
     flagged: pilot ? pilot.items.filter((i) => i.verdict !== 'keep').map(view) : [],
     kept: pilot ? pilot.items.filter((i) => i.verdict === 'keep').map(view) : [],
     drops: pilot ? pilot.items.filter((i) => i.verdict === 'drop').length : 0,
+    revisions: pilot ? pilot.items.filter((i) => i.verdict === 'revise').length : 0,
+    model,
+    validity,
     active: run.status === 'queued' || run.status === 'running',
     failed: run.status === 'failed',
   };

@@ -20,6 +20,8 @@ import { findUnitsByKeys } from '../../queries/units.js';
 import type { Services } from '../../services.js';
 import { analysedHistory, type AnalysedWave } from '../queries/analysed_waves.js';
 import { finiteOrNull } from '../../../analysis/publication/finite.js';
+import type { CrossVersionComparison } from '../../../analysis/index.js';
+import { trendAcrossVersions, type TrendAcrossVersions } from './trend_across_versions.js';
 
 /** One aggregate of the unit (a cell, dimension, lever or the whole index) beside the organisation. */
 export interface AggregateRow {
@@ -42,6 +44,8 @@ export interface TrendRow {
   readonly drift: number | null;
   readonly dominant: string | null;
   readonly organisationMedian: number | null;
+  /** Set on the wave before an instrument-version boundary: its M is on the items shared with this version (its version named). */
+  readonly sharedItemsOf?: string;
 }
 
 export interface InterventionRow {
@@ -129,6 +133,8 @@ export interface UnitReport {
   readonly dominant: string | null;
   readonly z: Readonly<Record<string, number | null>>;
   readonly trend: readonly TrendRow[];
+  /** Where the trend crosses from an earlier instrument version (shared items only), or why it stops there; null without a version boundary. */
+  readonly acrossVersions: TrendAcrossVersions | null;
   /** Drift of the reported wave: M minus M at the unit's baseline. */
   readonly drift: number | null;
   readonly drifting: boolean | null;
@@ -198,6 +204,13 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     const h = waveById.get(t.wave);
     return h ? [{ waveId: h.wave.id, wave: h.wave.name, misalignment: finiteOrNull(t.misalignment), drift: finiteOrNull(t.change), dominant: t.dominant, organisationMedian: finiteOrNull(t.organisationMedian) }] : [];
   });
+  // Across the version boundary: the first wave of this version stored its comparison with the
+  // earlier wave on the shared items (crossVersionComparison); its trend points are read from there.
+  const first = history[0];
+  const acrossVersions = unit.rollup ? null : trendAcrossVersions((first.results as WavePublication & { crossVersion?: CrossVersionComparison | null }).crossVersion, { id: first.wave.id, name: first.wave.name }, unitKey);
+  if (acrossVersions?.comparable) {
+    trend.unshift({ waveId: acrossVersions.earlierWave.id, wave: acrossVersions.earlierWave.name, misalignment: acrossVersions.earlier!.misalignment, drift: null, dominant: null, organisationMedian: null, sharedItemsOf: acrossVersions.earlierWave.version });
+  }
   const warnings: string[] = [...current.results.warnings];
   if (unit.rollup) warnings.push(`"${unitName}" is reported over all its descendants' respondents (a roll-up); z, misalignment and drift are given for each unit it covers.`);
 
@@ -253,6 +266,7 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
     dominant: unit.dominant ?? null,
     z: Object.fromEntries(DIMENSIONS.map((d) => [DIMENSION_NAMES[d], finiteOrNull(unit.z?.[DIMENSION_NAMES[d]])])),
     trend,
+    acrossVersions,
     drift: finiteOrNull(unit.drift),
     drifting: unit.drifting,
     driftCapacity: current.results.driftCapacity,
@@ -302,8 +316,13 @@ export async function unitReport(s: Services, waveId: number, unitKey: string): 
       misalignmentTrendSpec({
         title: `Misalignment and drift · ${unitName}`,
         minGroupSize: k,
-        waves: trend.map((t) => ({ wave: t.wave, n: nIn(waveById.get(String(t.waveId))!, unitKey) ?? unit.n, misalignment: t.misalignment, drift: t.drift, organisationMisalignment: t.organisationMedian })),
+        waves: trend.map((t) => {
+          if (t.sharedItemsOf !== undefined) return { wave: t.wave, n: acrossVersions!.earlier!.n, misalignment: null, drift: null, sharedMisalignment: t.misalignment };
+          const shared = acrossVersions?.comparable && t.waveId === acrossVersions.boundaryWave.id ? { sharedMisalignment: acrossVersions.atBoundary!.misalignment } : {};
+          return { wave: t.wave, n: nIn(waveById.get(String(t.waveId))!, unitKey) ?? unit.n, misalignment: t.misalignment, drift: t.drift, organisationMisalignment: t.organisationMedian, ...shared };
+        }),
         expectedOptimum: current.results.driftCapacity,
+        ...(acrossVersions?.comparable ? { versionBoundary: { wave: acrossVersions.boundaryWave.name, label: `${acrossVersions.boundaryWave.version} from here · ${acrossVersions.sharedItems} shared items` } } : {}),
       }),
     ),
     renderSvg(
@@ -329,7 +348,11 @@ export function unitReportRows(r: UnitReport): string[][] {
   const rows: string[][] = [['section', 'key', 'label', 'unit', 'organisation', 'difference', 'rwgj', 'detail']];
   for (const a of r.aggregates) rows.push([a.kind, a.key, a.label, n(a.unit), n(a.organisation), n(a.difference), n(a.rwgj), '']);
   rows.push(['misalignment', 'M', 'Misalignment M', n(r.misalignment), '', '', '', r.dominant ? `dominant: ${r.dominant}` : '']);
-  for (const t of r.trend) rows.push(['trend', String(t.waveId), t.wave, n(t.misalignment), n(t.organisationMedian), n(t.drift), '', t.dominant ?? '']);
+  for (const t of r.trend) rows.push(['trend', String(t.waveId), t.wave, n(t.misalignment), n(t.organisationMedian), n(t.drift), '', t.sharedItemsOf ? `version ${t.sharedItemsOf}, on the shared items` : (t.dominant ?? '')]);
+  if (r.acrossVersions) {
+    const v = r.acrossVersions;
+    rows.push(['trend_across_versions', String(v.boundaryWave.id), v.boundaryWave.name, n(v.atBoundary?.misalignment ?? null), '', n(v.drift), '', v.statement]);
+  }
   for (const b of r.breakpoints) rows.push(['breakpoint', b.signal, b.label, String(b.peak), '', '', '', `${b.start} to ${b.end}, ${b.periods} periods, cells ${b.cells}`]);
   for (const c of r.weakestCells) rows.push(['weakest_cell', c.cell, c.definition, n(c.score), n(c.organisation), n(c.z), '', 'z vs organisation']);
   for (const iv of r.interventions) rows.push(['intervention', iv.cells, iv.name, String(iv.score), '', '', '', iv.evidence.join(' ')]);

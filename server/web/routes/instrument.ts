@@ -5,7 +5,7 @@ import { InstrumentVersionCreate } from '../../instrument_schemas.js';
 import { loadInstrumentVersion } from '../../instrument_source.js';
 import type { Services } from '../../services.js';
 import { validate } from '../../validation.js';
-import { formChange } from '../instrument_editor.js';
+import { formChange, withRequestedEvidence } from '../instrument_editor.js';
 import { comparePage, instrumentPage, instrumentVersionPage } from '../pages.js';
 import { Page, backWithError, notice, page, type PageContext, type PageRoute } from '../page_route.js';
 
@@ -41,7 +41,7 @@ export const instrumentRoutes: readonly PageRoute[] = [
     kind: 'form', path: '/admin/instrument/:version/changes', refused: backWithError(versionPath),
     run: async (ctx) => {
       const current = await instrumentVersion(ctx.s, ctx.params.version);
-      const changes = [...(current.changes as VersionChange[]).map(changeInput), formChange(ctx.req, current.locales)];
+      const changes = [...(current.changes as VersionChange[]).map(changeInput), withRequestedEvidence(formChange(ctx.req, current.locales), current.revisionRequests)];
       await changeDraft(ctx.s, ctx.user.actor, ctx.params.version, changes);
       return notice(versionPath(ctx), 'The change was added to the draft.');
     },
@@ -53,7 +53,7 @@ export const instrumentRoutes: readonly PageRoute[] = [
       const index = Number(ctx.params.index);
       const changes = (current.changes as VersionChange[]).map(changeInput).filter((_, i) => i !== index);
       if (changes.length === current.changes.length) throw new HttpError(400, `The draft has no change number ${ctx.params.index}.`);
-      if (changes.length === 0) throw new HttpError(400, 'A draft keeps at least one change; add another before removing this one.');
+      if (changes.length === 0 && current.revisionRequests.length === 0) throw new HttpError(400, 'A draft keeps at least one change; add another before removing this one.');
       await changeDraft(ctx.s, ctx.user.actor, ctx.params.version, changes);
       return notice(versionPath(ctx), 'The change was removed from the draft.');
     },

@@ -46,9 +46,10 @@ export const reportRoutes: readonly PageRoute[] = [
     run: async ({ s, user, id, body }) => {
       const draft = await draftFromPilot(s, user.actor, id, body.version);
       const revise = draft.toRevise.map((r) => r.item).join(', ');
+      const retired = draft.changes.length > 0 ? `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.` : `Draft ${draft.version} was made to revise items; it retires none.`;
       return notice(
         `/admin/instrument/${encodeURIComponent(draft.version)}`,
-        `Draft ${draft.version} retires ${draft.changes.length} item(s) on the pilot's evidence.${revise ? ` Revise ${revise} here: each needs new wording.` : ''}`,
+        `${retired}${revise ? ` Revise ${revise} here: each needs new wording, and the pilot's reasons are shown beside it.` : ''}`,
       );
     },
   }),
