@@ -97,6 +97,9 @@ function nanMatrix(p: number): number[][] {
 /** Correlations of complete columns of length n: exact integer sums for whole numbers, centred sums otherwise. */
 function completeCorrelation(columns: readonly Float64Array[], n: number): number[][] {
   const p = columns.length;
+  // ratings as they are (whole numbers from 0): exact sums at once, without the pass that finds each column's range
+  const direct = integerCrossProducts(columns, n);
+  if (direct && exactProducts(direct.products, p, n)) return correlationFromSums(direct.products, direct.sums, n, p);
   let whole = true;
   let range = 0;
   const low = new Float64Array(p);
@@ -165,6 +168,12 @@ function integerCorrelation(columns: readonly Float64Array[], n: number, low: Fl
     }
   }
   return correlationFromSums(s, sums, n, p);
+}
+
+/** n·S_ab and S_a·S_b are exact in double precision: n·S_aa < 2^53 bounds both (S_ab² ≤ S_aa S_bb, S_a² ≤ n S_aa). */
+function exactProducts(s: Float64Array, p: number, n: number): boolean {
+  for (let a = 0; a < p; a++) if (!(n * s[a * p + a] < 2 ** 53)) return false;
+  return true;
 }
 
 /** r_ab = (n S_ab − S_a S_b) / √((n S_aa − S_a²)(n S_bb − S_b²)) from exact sums (S_ab in the upper triangle of `s`). */
