@@ -96,15 +96,14 @@ export function integerCrossProducts(columns: readonly Float64Array[], n: number
 
 /** Writes col[0..n) − origin into to[at..] as 16-bit integers; false if a value is not a whole number in [0, 32767]. */
 function copyWhole(col: Float64Array, n: number, origin: number, to: Int16Array, at: number): boolean {
-  let ok = true;
   for (let i = 0; i < n; i++) {
     const v = col[i] - origin;
     const w = v | 0;
-    // NaN, fractions and values outside the 16-bit range all fail w === v or the range test
-    ok = ok && w === v && w >= 0 && w <= 32767;
+    // NaN and fractions fail w === v; w >>> 15 is non-zero below 0 and above 32767
+    if (w !== v || w >>> 15 !== 0) return false;
     to[at + i] = w;
   }
-  return ok;
+  return true;
 }
 
 function columnSum(values: Int16Array, at: number, n: number): number {
