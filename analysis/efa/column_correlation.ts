@@ -1,4 +1,5 @@
 import type { MissingPolicy } from '../data/covariance.js';
+import { integerCrossProducts } from '../math/integer_cross_products.js';
 
 /**
  * Pearson correlation matrices of data held as columns (one Float64Array of observations per
@@ -14,7 +15,8 @@ import type { MissingPolicy } from '../data/covariance.js';
  * shifted to start at 0 and two columns are packed into one double, u = x_b + 2^s x_c, so that one
  * multiplication x_a·u adds x_a x_b to the low s bits and x_a x_c to the high ones; with n·range² <
  * 2^s and 2s ≤ 53 neither part can carry into the other, so the packed sums are exact integers and
- * half the multiplications are saved. r_ab = (n S_ab − S_a S_b) / √((n S_aa − S_a²)(n S_bb − S_b²))
+ * half the multiplications are saved (where WebAssembly's 128-bit integer instructions are available,
+ * {@link integerCrossProducts} forms the same integer sums eight products per instruction). r_ab = (n S_ab − S_a S_b) / √((n S_aa − S_a²)(n S_bb − S_b²))
  * from exact integer sums is the correctly rounded correlation (R's two-pass long-double sums agree
  * to the last bit or two). Other data are centred on their means (two passes, as R does) and the
  * centred cross-products summed in double precision.
@@ -95,6 +97,9 @@ function nanMatrix(p: number): number[][] {
 /** Correlations of complete columns of length n: exact integer sums for whole numbers, centred sums otherwise. */
 function completeCorrelation(columns: readonly Float64Array[], n: number): number[][] {
   const p = columns.length;
+  // ratings as they are (whole numbers from 0): exact sums at once, without the pass that finds each column's range
+  const direct = integerCrossProducts(columns, n);
+  if (direct && exactProducts(direct.products, p, n)) return correlationFromSums(direct.products, direct.sums, n, p);
   let whole = true;
   let range = 0;
   const low = new Float64Array(p);
@@ -113,7 +118,11 @@ function completeCorrelation(columns: readonly Float64Array[], n: number): numbe
   }
   // packed sums exact: every packed part below 2^s, two parts within the 53 bits, and n·S_ab exact
   const bits = Math.max(1, Math.ceil(Math.log2(n * range * range + 1)));
-  if (whole && Number.isFinite(range) && 2 * bits <= 53 && n * n * range * range < 2 ** 53) return integerCorrelation(columns, n, low, bits);
+  if (whole && Number.isFinite(range) && 2 * bits <= 53 && n * n * range * range < 2 ** 53) {
+    const exact = integerCrossProducts(columns, n, low);
+    if (exact) return correlationFromSums(exact.products, exact.sums, n, p);
+    return integerCorrelation(columns, n, low, bits);
+  }
   return centredCorrelation(columns, n);
 }
 
@@ -158,6 +167,17 @@ function integerCorrelation(columns: readonly Float64Array[], n: number, low: Fl
       if (b + 1 < p && b + 1 >= a) s[a * p + b + 1] = high;
     }
   }
+  return correlationFromSums(s, sums, n, p);
+}
+
+/** n·S_ab and S_a·S_b are exact in double precision: n·S_aa < 2^53 bounds both (S_ab² ≤ S_aa S_bb, S_a² ≤ n S_aa). */
+function exactProducts(s: Float64Array, p: number, n: number): boolean {
+  for (let a = 0; a < p; a++) if (!(n * s[a * p + a] < 2 ** 53)) return false;
+  return true;
+}
+
+/** r_ab = (n S_ab − S_a S_b) / √((n S_aa − S_a²)(n S_bb − S_b²)) from exact sums (S_ab in the upper triangle of `s`). */
+function correlationFromSums(s: Float64Array, sums: Float64Array, n: number, p: number): number[][] {
   const r = nanMatrix(p);
   const spread = new Float64Array(p);
   for (let a = 0; a < p; a++) spread[a] = n * s[a * p + a] - sums[a] * sums[a];

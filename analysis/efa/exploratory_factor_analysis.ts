@@ -8,6 +8,7 @@ import type { ExtractionMethod } from './extract_factors.js';
 import { factorAnalysis, type Rotation } from './factor_analysis.js';
 import { kaiserMeyerOlkin } from './sampling_adequacy.js';
 import { bartlettSphericity } from './bartlett_sphericity.js';
+import { correlationFactor } from './correlation_factor.js';
 import { itemRetention, type ItemRetention, type RetentionCriteria } from './item_retention.js';
 
 export type CorrelationType = 'pearson' | 'poly';
@@ -105,7 +106,9 @@ export function exploratoryFactorAnalysis(data: NumericColumns | readonly (reado
       }
     }
   }
-  const fa = factorAnalysis(r, nfactors, { method, rotate, n });
+  // one Cholesky factor and inverse of R for the SMC, the fit, KMO and Bartlett
+  const factor = correlationFactor(r);
+  const fa = factorAnalysis(r, nfactors, { method, rotate, n, factor });
   warnings.push(...fa.diagnostics.warnings);
   const smallest = fa.eigenvalues[fa.eigenvalues.length - 1];
   if (cor === 'pearson' && smallest < 2 ** -52) {
@@ -116,13 +119,13 @@ export function exploratoryFactorAnalysis(data: NumericColumns | readonly (reado
   }
   let kmo: { overall: number; items: number[] };
   try {
-    kmo = kaiserMeyerOlkin(r);
+    kmo = kaiserMeyerOlkin(r, factor);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     warnings.push('the correlation matrix is singular (an item is a linear combination of others), so KMO is not defined.');
     kmo = { overall: NaN, items: items.map(() => NaN) };
   }
-  const bartlett = bartlettSphericity(r, n);
+  const bartlett = bartlettSphericity(r, n, factor);
   const byItem = <T>(values: readonly T[]): Record<string, T> => Object.fromEntries(items.map((it, i) => [it, values[i]]));
   return {
     n,

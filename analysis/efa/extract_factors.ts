@@ -3,6 +3,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { minimizeWithinBounds } from './bounded_quasi_newton.js';
 import { symmetricEigen, symmetricEigenTop } from './symmetric_eigen.js';
 import { squaredMultipleCorrelations } from './squared_multiple_correlations.js';
+import type { CorrelationFactor } from './correlation_factor.js';
 
 export type ExtractionMethod = 'minres' | 'ml' | 'pa';
 
@@ -19,6 +20,8 @@ export interface ExtractionOptions {
    * Parallel analysis uses a looser value for its random-data fits.
    */
   readonly tolerance?: number;
+  /** The Cholesky factor and inverse of `r`, when the caller has them (used only if `r` is a correlation matrix). */
+  readonly factor?: CorrelationFactor;
 }
 
 /** The unrotated common-factor solution of a correlation or covariance matrix. */
@@ -66,7 +69,7 @@ const PSI_LOWER = 0.005;
 export function extractFactors(
   r: readonly (readonly number[])[],
   nfactors: number,
-  { method = 'minres', minErr = 0.001, maxIter = 50, tolerance = 1e-8 }: ExtractionOptions = {},
+  { method = 'minres', minErr = 0.001, maxIter = 50, tolerance = 1e-8, factor }: ExtractionOptions = {},
 ): FactorExtraction {
   const p = r.length;
   if (p < 2 || r.some((row) => row.length !== p)) {
@@ -88,9 +91,11 @@ export function extractFactors(
   }
   const sd = r.map((row, i) => Math.sqrt(row[i]));
   const isCorrelation = sd.every((s) => Math.abs(s - 1) < 1e-12);
-  const rc = isCorrelation ? r.map((row) => row.slice()) : r.map((row, i) => row.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
+  // the fits only read the matrix, so a correlation matrix is used as it is
+  const rc = isCorrelation ? (r as number[][]) : r.map((row, i) => row.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
+  const smc = squaredMultipleCorrelations(rc, isCorrelation ? factor : undefined);
 
-  const fit = method === 'pa' ? principalAxes(rc, nfactors, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors, tolerance) : minimumResidual(rc, nfactors, tolerance);
+  const fit = method === 'pa' ? principalAxes(rc, nfactors, smc, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors, smc, tolerance) : minimumResidual(rc, nfactors, smc, tolerance);
   const loadings = fit.loadings;
   // psych's sign convention: every column sums to a positive number
   for (let k = 0; k < nfactors; k++) {
@@ -148,9 +153,8 @@ function boundWarnings(psi: Float64Array): string[] {
     : [];
 }
 
-function maximumLikelihood(r: number[][], k: number, tolerance: number): RawFit {
+function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: number): RawFit {
   const p = r.length;
-  const smc = squaredMultipleCorrelations(r);
   const upper = Math.max(1, ...smc);
   const scaled = new Float64Array(p * p);
   const flat = new Float64Array(p * p);
@@ -198,9 +202,8 @@ function maximumLikelihood(r: number[][], k: number, tolerance: number): RawFit 
   return { loadings, objective: res.value, converged: res.converged, iterations: res.iterations, warnings };
 }
 
-function minimumResidual(r: number[][], k: number, tolerance: number): RawFit {
+function minimumResidual(r: number[][], k: number, smc: number[], tolerance: number): RawFit {
   const p = r.length;
-  const smc = squaredMultipleCorrelations(r);
   const upper = Math.max(1, ...smc);
   const reduced = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) reduced[i * p + j] = r[i][j];
@@ -232,11 +235,10 @@ function minimumResidual(r: number[][], k: number, tolerance: number): RawFit {
   return { loadings, objective: res.value / 2, converged: res.converged, iterations: res.iterations, warnings };
 }
 
-function principalAxes(r: number[][], k: number, minErr: number, maxIter: number): RawFit {
+function principalAxes(r: number[][], k: number, smc: number[], minErr: number, maxIter: number): RawFit {
   const p = r.length;
   const m = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i * p + j] = r[i][j];
-  const smc = squaredMultipleCorrelations(r);
   for (let i = 0; i < p; i++) m[i * p + i] = smc[i];
   let comm = smc.reduce((a, v) => a + v, 0);
   let err = comm;

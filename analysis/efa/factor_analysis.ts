@@ -7,6 +7,7 @@ import { rotateVarimax } from './rotate_varimax.js';
 import { rotatePromax } from './rotate_promax.js';
 import { geominCriterion, obliminCriterion, rotateOblique } from './rotate_oblique.js';
 import { symmetricEigenvalues } from './symmetric_eigen.js';
+import type { CorrelationFactor } from './correlation_factor.js';
 
 export type Rotation = 'none' | 'varimax' | 'promax' | 'oblimin' | 'quartimin' | 'geomin';
 export const ROTATIONS: readonly Rotation[] = ['none', 'varimax', 'promax', 'oblimin', 'quartimin', 'geomin'];
@@ -16,6 +17,8 @@ export interface FactorAnalysisOptions {
   readonly rotate?: Rotation;
   /** Observations behind R, for the fit statistics. */
   readonly n: number;
+  /** R's Cholesky factor and inverse ({@link CorrelationFactor}) when the caller has them, shared with its own KMO and Bartlett. */
+  readonly factor?: CorrelationFactor;
 }
 
 /** An exploratory factor analysis of a correlation matrix, rotated and ordered as psych::fa reports it. */
@@ -50,10 +53,10 @@ export interface FactorAnalysis {
  * unchanged). Fit statistics from `factorFit`. Matches psych::fa 2.2.9 with the same `fm` and
  * `rotate` (geomin = psych's "geominQ").
  */
-export function factorAnalysis(r: readonly (readonly number[])[], nfactors: number, { method = 'minres', rotate = 'oblimin', n }: FactorAnalysisOptions): FactorAnalysis {
+export function factorAnalysis(r: readonly (readonly number[])[], nfactors: number, { method = 'minres', rotate = 'oblimin', n, factor }: FactorAnalysisOptions): FactorAnalysis {
   if (!ROTATIONS.includes(rotate)) throw new InputError('rotate', `rotate must be one of ${ROTATIONS.join(', ')}; got "${rotate}".`);
   if (!(Number.isFinite(n) && n > 1)) throw new InputError('n', `n must be more than 1 observation; got ${n}.`);
-  const ex = extractFactors(r, nfactors, { method });
+  const ex = extractFactors(r, nfactors, { method, factor });
   const warnings = [...ex.diagnostics.warnings];
   let loadings: Matrix = ex.loadings.map((row) => row.slice());
   let phi: Matrix | undefined;
@@ -93,7 +96,7 @@ export function factorAnalysis(r: readonly (readonly number[])[], nfactors: numb
   loadings = loadings.map((row) => order.map((j) => row[j]));
   const phiOut = phi ? order.map((a) => order.map((b) => phi![a][b])) : identity(k);
   const structure = phi ? multiply(loadings, phiOut) : loadings.map((row) => row.slice());
-  const fit = factorFit(r, commonPart(ex.loadings), k, n);
+  const fit = factorFit(r, commonPart(ex.loadings), k, n, factor);
   return {
     n,
     nfactors: k,

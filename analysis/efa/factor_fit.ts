@@ -1,5 +1,6 @@
 import { smoothCorrelation } from '../data/smooth_correlation.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
+import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
@@ -29,9 +30,9 @@ export interface FactorFit {
  * − 2k/3) with df = p(p − 1)/2 − pk + k(k − 1)/2, RMSEA = √max(χ²/(df n) − 1/(n − 1), 0), TLI =
  * (M₀ − M_m)/(M₀ − 1/ν) with M₀ = 2F₀/(p(p − 1)), M_m = F/df, ν the χ² multiplier, and BIC = χ² − df ln n
  * (Tucker & Lewis, 1973, doi:10.1007/BF02291170; Steiger & Lind, 1980). Matches psych::fa.stats 2.2.9
- * (`STATISTIC`, `dof`, `RMSEA[1]`, `TLI`, `BIC`).
+ * (`STATISTIC`, `dof`, `RMSEA[1]`, `TLI`, `BIC`). `factor`: R's Cholesky factor, when the caller has it.
  */
-export function factorFit(r: readonly (readonly number[])[], common: readonly (readonly number[])[], k: number, n: number): FactorFit {
+export function factorFit(r: readonly (readonly number[])[], common: readonly (readonly number[])[], k: number, n: number, factor?: CorrelationFactor): FactorFit {
   const p = r.length;
   const model = common.map((row, i) => row.map((v, j) => (i === j ? r[i][i] : v)));
   let rms = 0;
@@ -43,7 +44,8 @@ export function factorFit(r: readonly (readonly number[])[], common: readonly (r
   // both matrices smoothed when not positive definite (psych smooths the model always and R by default);
   // one Cholesky factor each serves the check, the log-determinant and the inverse
   const mm = smoothedWithFactor(model);
-  const rr = smoothedWithFactor(r.map((row) => row.slice()));
+  const lr = factorOf(r, factor).l;
+  const rr = clearlyPositiveDefinite(lr) ? { a: r as Matrix, l: lr } : smoothedWithFactor(r.map((row) => row.slice()));
   const df = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
   const logDetR = rr.l ? choleskyLogDeterminant(rr.l) : logDeterminant(rr.a).log;
   const objective = discrepancy(mm.a, mm.l, rr.a, logDetR);

@@ -1,4 +1,5 @@
-import { identity, inverse, type Matrix } from './linear_algebra.js';
+import type { Matrix } from './linear_algebra.js';
+import { inverse } from '../sem/dense.js';
 import type { ObliqueRotation } from './rotate_promax.js';
 
 /**
@@ -78,91 +79,118 @@ export function geominCriterion(delta = 0.01): RotationCriterion {
  * calls for rotate = "oblimin", "quartimin", "geominQ".
  */
 export function rotateOblique(a: readonly (readonly number[])[], criterion: RotationCriterion, { eps = 1e-5, maxit = 1000 } = {}): ObliqueRotation {
+  // flat k × k and p × k arrays throughout: a command-line run rotates once, so the loops run
+  // mostly before V8 optimises them, and plain typed-array loops are what its baseline code runs fastest
   const p = a.length;
   const k = a[0].length;
   const A = new Float64Array(p * k);
   for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) A[i * k + j] = a[i][j];
-  let tmat: Matrix = identity(k);
+  let tmat = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) tmat[j * k + j] = 1;
+  let tNew = new Float64Array(k * k);
   let L = new Float64Array(p * k);
   let Gq = new Float64Array(p * k);
   let Lt = new Float64Array(p * k);
   let Gqt = new Float64Array(p * k);
-  let tInv = inverse(tmat)!;
+  const G = new Float64Array(k * k);
+  const Gp = new Float64Array(k * k);
+  const cs = new Float64Array(k);
+  const norms = new Float64Array(k);
+  const lg = new Float64Array(k * k);
+  let tInv = inverse(tmat, k)!;
   patternOf(A, tInv, p, k, L);
   let f = criterion.value(L, p, k, Gq);
-  let G = gradientT(L, Gq, tInv, p, k);
+  gradientT(L, Gq, tInv, p, k, lg, G);
   let al = 1;
   let s = Infinity;
   let iterations = 0;
   for (let iter = 0; iter <= maxit; iter++) {
     iterations = iter;
     // Gp = G − T diag(1′(T ∘ G))
-    const cs = new Array<number>(k).fill(0);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j] += tmat[i][j] * G[i][j];
-    const Gp = G.map((row, i) => row.map((v, j) => v - tmat[i][j] * cs[j]));
+    cs.fill(0);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j] += tmat[i * k + j] * G[i * k + j];
     let ss = 0;
-    for (const row of Gp) for (const v of row) ss += v * v;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const v = G[i * k + j] - tmat[i * k + j] * cs[j];
+        Gp[i * k + j] = v;
+        ss += v * v;
+      }
+    }
     s = Math.sqrt(ss);
     if (s < eps) break;
     al *= 2;
-    let tNew = tmat;
+    let found = false;
     let fNew = f;
-    for (let i = 0; i <= 10; i++) {
-      const X = tmat.map((row, r) => row.map((v, c) => v - al * Gp[r][c]));
-      const norms = new Array<number>(k).fill(0);
-      for (const row of X) for (let j = 0; j < k; j++) norms[j] += row[j] * row[j];
-      tNew = X.map((row) => row.map((v, j) => v / Math.sqrt(norms[j])));
-      const inv = inverse(tNew);
+    for (let trial = 0; trial <= 10; trial++) {
+      // T − α Gp with unit-length columns
+      norms.fill(0);
+      for (let i = 0; i < k; i++) {
+        for (let j = 0; j < k; j++) {
+          const v = tmat[i * k + j] - al * Gp[i * k + j];
+          tNew[i * k + j] = v;
+          norms[j] += v * v;
+        }
+      }
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) tNew[i * k + j] /= Math.sqrt(norms[j]);
+      const inv = inverse(tNew, k);
       if (!inv) {
         // a step that makes two factors collinear: try a shorter one
         al /= 2;
-        tNew = tmat;
+        found = false;
         continue;
       }
+      found = true;
       tInv = inv;
       patternOf(A, tInv, p, k, Lt);
       fNew = criterion.value(Lt, p, k, Gqt);
       if (f - fNew > 0.5 * s * s * al) break;
       al /= 2;
     }
-    if (tNew === tmat) break; // every trial step was singular: stop, not converged
-    tmat = tNew;
+    if (!found) break; // the last trial step was singular: stop, not converged
+    [tmat, tNew] = [tNew, tmat];
     f = fNew;
     [L, Lt] = [Lt, L];
     [Gq, Gqt] = [Gqt, Gq];
-    G = gradientT(L, Gq, tInv, p, k);
+    gradientT(L, Gq, tInv, p, k, lg, G);
   }
   const loadings: Matrix = Array.from({ length: p }, (_, i) => Array.from(L.subarray(i * k, i * k + k)));
-  const phi: Matrix = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => tmat.reduce((acc, row) => acc + row[i] * row[j], 0)));
+  const phi: Matrix = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => {
+      let v = 0;
+      for (let r = 0; r < k; r++) v += tmat[r * k + i] * tmat[r * k + j];
+      return v;
+    }),
+  );
   return { loadings, phi, iterations, converged: s < eps };
 }
 
 /** L = A (T′)⁻¹ = A (T⁻¹)′, written into `out`. */
-function patternOf(A: Float64Array, tInv: Matrix, p: number, k: number, out: Float64Array): void {
+function patternOf(A: Float64Array, tInv: Float64Array, p: number, k: number, out: Float64Array): void {
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < k; j++) {
       let s = 0;
-      const tj = tInv[j];
-      for (let m = 0; m < k; m++) s += A[i * k + m] * tj[m];
+      for (let m = 0; m < k; m++) s += A[i * k + m] * tInv[j * k + m];
       out[i * k + j] = s;
     }
   }
 }
 
-/** G = −(L′ Gq T⁻¹)′. */
-function gradientT(L: Float64Array, gq: Float64Array, tInv: Matrix, p: number, k: number): Matrix {
-  const lg: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+/** G = −(L′ Gq T⁻¹)′ into `out` (`lg`: k × k scratch for L′Gq). */
+function gradientT(L: Float64Array, gq: Float64Array, tInv: Float64Array, p: number, k: number, lg: Float64Array, out: Float64Array): void {
+  lg.fill(0);
   for (let i = 0; i < p; i++) {
     for (let a = 0; a < k; a++) {
       const la = L[i * k + a];
-      const row = lg[a];
-      for (let b = 0; b < k; b++) row[b] += la * gq[i * k + b];
+      for (let b = 0; b < k; b++) lg[a * k + b] += la * gq[i * k + b];
     }
   }
   // (L′Gq T⁻¹)′[r][c] = Σ_m lg[c][m] tInv[m][r]
-  return Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => {
-    let s = 0;
-    for (let m = 0; m < k; m++) s += lg[c][m] * tInv[m][r];
-    return -s;
-  }));
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let m = 0; m < k; m++) s += lg[c * k + m] * tInv[m * k + r];
+      out[r * k + c] = -s;
+    }
+  }
 }

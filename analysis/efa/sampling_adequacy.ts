@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { cholesky, choleskyInverse, inverse } from './linear_algebra.js';
+import { inverse } from './linear_algebra.js';
+import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 
 /** Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item. */
 export interface SamplingAdequacy {
@@ -11,12 +12,12 @@ export interface SamplingAdequacy {
  * Kaiser-Meyer-Olkin measure of sampling adequacy (Kaiser, 1970, doi:10.1007/BF02291817; Kaiser & Rice,
  * 1974, doi:10.1177/001316447403400115): MSA = Σ r²_ij / (Σ r²_ij + Σ q²_ij) over i ≠ j, q the partial
  * (anti-image) correlations from R⁻¹; per item the same sums over its own column.
- * Matches psych::KMO 2.2.9 (`MSA`, `MSAi`).
+ * Matches psych::KMO 2.2.9 (`MSA`, `MSAi`). `factor`: R's Cholesky factor and inverse, when the caller has them.
  */
-export function kaiserMeyerOlkin(r: readonly (readonly number[])[]): SamplingAdequacy {
+export function kaiserMeyerOlkin(r: readonly (readonly number[])[], factor?: CorrelationFactor): SamplingAdequacy {
   const p = r.length;
-  const l = cholesky(r);
-  const q = l ? choleskyInverse(l) : inverse(r);
+  const f = factorOf(r, factor);
+  const q = f.l ? f.inverse() : inverse(r);
   // (R⁻¹)_ii = 1 / (1 − SMC_i): beyond 1e12 an item is a linear combination of the others up to rounding
   if (!q || q.some((row, i) => !(Number.isFinite(row[i]) && Math.abs(row[i]) < 1e12))) {
     throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');

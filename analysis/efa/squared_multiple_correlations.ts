@@ -1,15 +1,17 @@
-import { cholesky, choleskyInverse, clearlyPositiveDefinite, pseudoInverseSymmetric } from './linear_algebra.js';
+import { clearlyPositiveDefinite, pseudoInverseSymmetric } from './linear_algebra.js';
+import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 
 /**
  * Squared multiple correlation of each variable with all the others, SMC_i = 1 − 1 / (R⁻¹)_ii,
  * the classic lower bound to the communality used as starting value by factor extraction
  * (Guttman, 1956, doi:10.1007/BF02289161). Like psych::smc 2.2.9 it uses the pseudo-inverse
- * (so a singular R still gives values) and clips the results to [0, 1].
+ * (so a singular R still gives values) and clips the results to [0, 1]. `factor`, R's Cholesky
+ * factor and inverse when the caller has them ({@link CorrelationFactor}), saves factoring R again.
  */
-export function squaredMultipleCorrelations(r: readonly (readonly number[])[]): number[] {
-  const l = cholesky(r);
+export function squaredMultipleCorrelations(r: readonly (readonly number[])[], factor?: CorrelationFactor): number[] {
+  const f = factorOf(r, factor);
   // for a positive-definite R the pseudo-inverse is the inverse, which Cholesky gives faster
-  const inv = clearlyPositiveDefinite(l) ? choleskyInverse(l) : pseudoInverseSymmetric(r);
+  const inv = clearlyPositiveDefinite(f.l) ? f.inverse()! : pseudoInverseSymmetric(r);
   return inv.map((row, i) => {
     const s = 1 - 1 / row[i];
     if (!Number.isFinite(s)) return 1;

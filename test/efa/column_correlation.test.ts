@@ -22,6 +22,14 @@ describe('correlations of columns', () => {
     }
   });
 
+  it('whole numbers too wide for exact integer sums take the centred path', () => {
+    const wide = ratings.map((c, j) => c.map((v, i) => v * 6000 + ((i * (j + 1)) % 5)));
+    const wideRows = Array.from({ length: n }, (_, i) => wide.map((c) => c[i]));
+    const reference = correlation(wideRows).r;
+    const exact = correlationOfColumns(wide, n).r;
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) expect(Math.abs(exact[a][b] - reference[a][b])).toBeLessThan(1e-13);
+  });
+
   it('drop incomplete rows listwise and pair rows pairwise as R does', () => {
     const holed = ratings.map((c, j) => c.map((v, i) => ((i + j) % 17 === 0 ? NaN : v)));
     const holedRows = Array.from({ length: n }, (_, i) => holed.map((c) => c[i]));

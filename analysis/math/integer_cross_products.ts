@@ -1,0 +1,229 @@
+/**
+ * Exact cross-products S_ab = Σ_i x_a[i] x_b[i] (a ≤ b) of small non-negative whole numbers (shifted
+ * ratings, 0 … range), computed with WebAssembly's 128-bit integer instructions: the columns are
+ * stored as 16-bit integers and `i32x4.dot_i16x8_s` multiplies eight pairs and adds them pairwise
+ * into four 32-bit lanes per instruction, two columns by two columns (four accumulators), in
+ * blocks of {@link BLOCK_ROWS} rows so that the block's columns stay in cache while every pair is
+ * formed. Integer arithmetic throughout, so the sums are exact, the same integers as any other
+ * order of summation (the correlations built from them do not depend on which kernel ran).
+ *
+ * Applies when every value is a whole number in [0, 32767] and n·range² < 2^31 (no 32-bit sum can
+ * overflow); {@link integerCrossProducts} returns null otherwise, or where WebAssembly (with SIMD)
+ * is not available, and the caller uses its own double-precision path.
+ *
+ * The module is assembled here from its instructions (no build step, no binary file); its one
+ * function `g(p, npad, out, i0, i1)` adds the products of rows [i0, i1) of the p (even) columns of
+ * npad 16-bit values each, stored one after another from address 0, into the p × p Int32 matrix at
+ * byte address `out` (upper triangle, pairs of columns).
+ */
+
+/**
+ * The part of the WebAssembly JavaScript API used here (the project's TypeScript libraries are
+ * ES2023 without the DOM's declarations; Node and every browser provide the object).
+ */
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly:
+  | {
+      Module: new (bytes: Uint8Array) => WasmModule;
+      Memory: new (descriptor: { initial: number }) => WasmMemory;
+      Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+    }
+  | undefined;
+
+/** Rows per block: 270 columns × 2,048 rows × 2 bytes ≈ 1 MB. */
+const BLOCK_ROWS = 2048;
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled kernel, or null where WebAssembly or its SIMD instructions are missing. */
+function kernel(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = typeof WebAssembly === 'object' && WebAssembly !== null ? new WebAssembly.Module(moduleBytes()) : null;
+  } catch {
+    // an engine without 128-bit SIMD rejects the module: the caller's scalar path does the work
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Exact sums of whole-number columns: cross-products and column totals. */
+export interface IntegerCrossProducts {
+  /** p × p, row-major, upper triangle: S_ab = Σ_i x_a[i] x_b[i] at a·p + b for b ≥ a (0 below the diagonal). */
+  readonly products: Float64Array;
+  /** Σ_i x_a[i] for each column. */
+  readonly sums: Float64Array;
+}
+
+/**
+ * Exact cross-products and sums of x_a[i] = columns[a][i] − origin[a] over the first n values of
+ * each column (origin 0 when omitted), or null when the kernel does not apply: a value of x that
+ * is not a whole number in [0, 32767] (NaN included), n·max(x)² ≥ 2^31, or no WebAssembly SIMD.
+ */
+export function integerCrossProducts(columns: readonly Float64Array[], n: number, origin?: Float64Array): IntegerCrossProducts | null {
+  const p = columns.length;
+  if (p === 0 || n === 0) return null;
+  const mod = kernel();
+  if (mod === null || WebAssembly === undefined) return null;
+  const pe = p + (p & 1);
+  const npad = (n + 7) & ~7;
+  const dataBytes = pe * npad * 2;
+  const outBytes = pe * pe * 4;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((dataBytes + outBytes) / 65536) + 1 });
+  // the 16-bit copy, checked as it is written (one pass over the data)
+  const values = new Int16Array(memory.buffer, 0, pe * npad);
+  let max = 0;
+  const sums = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    if (!copyWhole(columns[j], n, origin ? origin[j] : 0, values, j * npad)) return null;
+    const m = columnMax(values, j * npad, n);
+    if (m > max) max = m;
+    sums[j] = columnSum(values, j * npad, n);
+  }
+  if (n * max * max >= 2 ** 31) return null;
+  const g = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
+  for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, dataBytes, i0, Math.min(npad, i0 + BLOCK_ROWS));
+  const cells = new Int32Array(memory.buffer, dataBytes, pe * pe);
+  const products = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = a; b < p; b++) products[a * p + b] = cells[a * pe + b];
+  return { products, sums };
+}
+
+/** Writes col[0..n) − origin into to[at..] as 16-bit integers; false if a value is not a whole number in [0, 32767]. */
+function copyWhole(col: Float64Array, n: number, origin: number, to: Int16Array, at: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const v = col[i] - origin;
+    const w = v | 0;
+    // NaN and fractions fail w === v; w >>> 15 is non-zero below 0 and above 32767
+    if (w !== v || w >>> 15 !== 0) return false;
+    to[at + i] = w;
+  }
+  return true;
+}
+
+function columnSum(values: Int16Array, at: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += values[at + i];
+  return s;
+}
+
+function columnMax(values: Int16Array, at: number, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (values[at + i] > m) m = values[at + i];
+  return m;
+}
+
+// --- the module, instruction by instruction -------------------------------------------------
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, depth],
+  get: (l: number) => [0x20, l],
+  set: (l: number) => [0x21, l],
+  tee: (l: number) => [0x22, l],
+  i32: (v: number) => [0x41, ...signedLeb(v)],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  ltU: [0x49],
+  load: [0x28, 2, 0],
+  store: [0x36, 2, 0],
+  v128Load: [0xfd, 0x00, 4, 0],
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  i32x4Add: [0xfd, 0xae, 0x01],
+  dot: [0xfd, 0xba, 0x01],
+  lane: (k: number) => [0xfd, 0x1b, k],
+};
+
+function signedLeb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function unsignedLeb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length), ...body];
+const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
+const name = (s: string) => [...unsignedLeb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+function moduleBytes(): Uint8Array {
+  // parameters 0 p, 1 npad, 2 out, 3 i0, 4 i1; i32 locals 5 a, 6 b, 7 i (bytes), 8 column bytes,
+  // 9 pa0, 10 pa1, 11 pb0, 12 pb1, 13 end (bytes), 14 cell address; v128 locals 15–18 sums, 19 xa0, 20 xa1, 21 xb
+  const [P, NPAD, OUT, I0, I1, A, B, I, COL, PA0, PA1, PB0, PB1, END, CELL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const [S00, S01, S10, S11, XA0, XA1, XB] = [15, 16, 17, 18, 19, 20, 21];
+  const accumulate = (sum: number, x: number) => [...op.get(sum), ...op.get(x), ...op.get(XB), ...op.dot, ...op.i32x4Add, ...op.set(sum)];
+  const horizontal = (sum: number) => [
+    ...op.get(sum), ...op.lane(0), ...op.get(sum), ...op.lane(1), ...op.add, ...op.get(sum), ...op.lane(2), ...op.add, ...op.get(sum), ...op.lane(3), ...op.add,
+  ];
+  // out[(row)·p + column] += horizontal(sum), the cell address computed from a + da, b + db
+  const addToCell = (da: number, db: number, sum: number) => [
+    ...op.get(OUT), ...op.get(A), ...op.i32(da), ...op.add, ...op.get(P), ...op.mul, ...op.get(B), ...op.add, ...op.i32(db), ...op.add, ...op.i32(2), ...op.shl, ...op.add,
+    ...op.tee(CELL), ...op.get(CELL), ...op.load, ...horizontal(sum), ...op.add, ...op.store,
+  ];
+  const body = [
+    ...op.get(NPAD), ...op.i32(1), ...op.shl, ...op.set(COL),
+    ...op.i32(0), ...op.set(A),
+    ...op.loop,
+    ...op.get(A), ...op.get(COL), ...op.mul, ...op.tee(PA0), ...op.get(COL), ...op.add, ...op.set(PA1),
+    ...op.get(A), ...op.set(B),
+    ...op.loop,
+    ...op.get(B), ...op.get(COL), ...op.mul, ...op.tee(PB0), ...op.get(COL), ...op.add, ...op.set(PB1),
+    ...op.v128Zero, ...op.set(S00), ...op.v128Zero, ...op.set(S01), ...op.v128Zero, ...op.set(S10), ...op.v128Zero, ...op.set(S11),
+    ...op.get(I0), ...op.i32(1), ...op.shl, ...op.set(I),
+    ...op.get(I1), ...op.i32(1), ...op.shl, ...op.set(END),
+    ...op.loop,
+    ...op.get(PA0), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XA0),
+    ...op.get(PA1), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XA1),
+    ...op.get(PB0), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XB),
+    ...accumulate(S00, XA0), ...accumulate(S10, XA1),
+    ...op.get(PB1), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XB),
+    ...accumulate(S01, XA0), ...accumulate(S11, XA1),
+    ...op.get(I), ...op.i32(16), ...op.add, ...op.tee(I), ...op.get(END), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...addToCell(0, 0, S00), ...addToCell(0, 1, S01), ...addToCell(1, 0, S10), ...addToCell(1, 1, S11),
+    ...op.get(B), ...op.i32(2), ...op.add, ...op.tee(B), ...op.get(P), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(A), ...op.i32(2), ...op.add, ...op.tee(A), ...op.get(P), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...op.end,
+  ];
+  const locals = vector([[...unsignedLeb(10), I32], [...unsignedLeb(7), V128]]);
+  const code = [...locals, ...body];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32]]), 0x00]])),
+    ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x01]])),
+    ...section(3, vector([[0x00]])),
+    ...section(7, vector([[...name('g'), 0x00, 0x00]])),
+    ...section(10, vector([[...unsignedLeb(code.length), ...code]])),
+  ];
+  return Uint8Array.from(bytes);
+}
