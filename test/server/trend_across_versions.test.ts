@@ -11,7 +11,7 @@ const items = (version: string, drop: readonly string[]): VersionItems => ({
 });
 
 /** A stored comparison as crossVersionComparison leaves it, with the shared items computed by sharedItems (the refusal reads only those). */
-function stored(drop: readonly string[], units: CrossVersionComparison['units'] = [], withheld: CrossVersionComparison['withheld'] = []): CrossVersionComparison {
+function stored(drop: readonly string[], units: CrossVersionComparison['units'] = [], withheld: CrossVersionComparison['withheld'] = [], changesJustified: boolean | null = null): CrossVersionComparison {
   const shared = sharedItems([items('v1', []), items('v2', drop)]);
   return {
     earlierWave: { label: '3', name: 'Spring', version: 'v1' },
@@ -20,6 +20,7 @@ function stored(drop: readonly string[], units: CrossVersionComparison['units'] 
     units,
     withheld,
     statement: '',
+    changesJustified,
   };
 }
 
@@ -45,6 +46,10 @@ describe('the unit trend across an instrument-version boundary (trendAcrossVersi
     // A unit the comparison withheld stops at the boundary with the reason; one not published before has no boundary at all.
     const withheld = stored(['SxA_3'], [], [{ unitKey: 'u2', reason: 'on the shared items its scores would cover another number of respondents than its publication did, so it is not compared' }]);
     expect(trendAcrossVersions(withheld, { id: 7, name: 'Autumn' }, 'u2')!.statement).toBe('The trend stops at wave Autumn (version v2): on the shared items its scores would cover another number of respondents than its publication did, so it is not compared.');
+    // When the comparison across the two waves found the shared items not scalar invariant, the sentence says the change is not justified.
+    const unjustified = stored(['SxA_3'], cv.units, [], false);
+    expect(trendAcrossVersions(unjustified, { id: 7, name: 'Autumn' }, 'u1')!.statement).toMatch(/Waves after the boundary use all items of v2\. The change across the boundary is not justified: the shared items are not scalar invariant across the two waves/);
+    expect(t.statement).not.toMatch(/not justified/);
     expect(trendAcrossVersions(cv, { id: 7, name: 'Autumn' }, 'u9')).toBeNull();
     expect(trendAcrossVersions(null, { id: 7, name: 'Autumn' }, 'u1')).toBeNull();
   });

@@ -61,6 +61,7 @@ export function trendAcrossVersions(
     drift,
     statement:
       `The trend crosses from version ${stored.earlierWave.version} to ${stored.currentVersion} at wave ${boundaryWave.name}: wave ${stored.earlierWave.name} and wave ${boundaryWave.name} are compared on the ${base.sharedItems} items both versions share (per cell: ${perCell}), ` +
-      `so their M is computed on those items only${drift === null ? '' : `; drift across the versions ${drift >= 0 ? '+' : '−'}${Math.abs(drift).toFixed(2)}`}. Waves after the boundary use all items of ${stored.currentVersion}.`,
+      `so their M is computed on those items only${drift === null ? '' : `; drift across the versions ${drift >= 0 ? '+' : '−'}${Math.abs(drift).toFixed(2)}`}. Waves after the boundary use all items of ${stored.currentVersion}.` +
+      (stored.changesJustified === false ? ' The change across the boundary is not justified: the shared items are not scalar invariant across the two waves (see the comparison across waves).' : ''),
   };
 }
