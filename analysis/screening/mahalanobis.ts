@@ -15,6 +15,9 @@ export interface MahalanobisDistances {
   readonly warnings: readonly string[];
 }
 
+/** Missing-data patterns whose Cholesky factors are kept at once. */
+const FACTORS_KEPT = 1_024;
+
 /**
  * D² = (x − x̄)ᵀ S⁻¹ (x − x̄) for each row, x̄ and S (n − 1 divisor) from the complete rows; a
  * row with missing answers is measured on its answered items with the matching sub-matrix of S
@@ -41,6 +44,9 @@ export function mahalanobisDistances(data: readonly (readonly number[])[] | Nume
   }
   const { means: mean, cov: S } = columnCovariance(x.columns, N, { missing: 'listwise', divisor: 'n-1' });
 
+  // Cholesky factors by missing-data pattern, at most FACTORS_KEPT of them: with many items and a
+  // little missingness most patterns are unique, and keeping a p × p factor for each would grow
+  // without bound (a million rows of 72 items ran out of heap); a factor dropped is recomputed, the same
   const factors = new Map<string, { cols: number[]; L: number[][] | null }>();
   const factorFor = (row: Float64Array) => {
     let key = '';
@@ -50,6 +56,7 @@ export function mahalanobisDistances(data: readonly (readonly number[])[] | Nume
       const cols: number[] = [];
       for (let j = 0; j < J; j++) if (!Number.isNaN(row[j])) cols.push(j);
       f = { cols, L: cols.length >= 2 ? choleskyRows(cols.map((a) => cols.map((b) => S[a][b])), 1e-10) : null };
+      if (factors.size >= FACTORS_KEPT) factors.clear();
       factors.set(key, f);
     }
     return f;
