@@ -1,3 +1,5 @@
+import { LazyList } from '../analysis/data/lazy_list.js';
+
 /**
  * Writes a command's result: one JSON object with `--json`, else a readable text rendering.
  * NaN and infinities become null in JSON, as shared/CONTRACT.md requires.
@@ -14,20 +16,35 @@ export function emit<T>(result: T, json: boolean, render?: (r: T) => string): vo
 /** Arrays longer than this are written element by element. */
 const LONG_ARRAY = 2_000;
 
+/** Characters gathered before a long array's elements are handed to `write`. */
+const PIECE = 1 << 16;
+
 /**
  * Writes `value` as JSON.stringify(value) would, byte for byte, but in pieces: the
- * top-level object key by key and long arrays a batch of elements at a time. A result of
- * hundreds of thousands of unit-waves (`score` on millions of rows) would otherwise exceed the
- * longest string JavaScript can hold (about 512 MB) in one `JSON.stringify`.
+ * top-level object key by key and long arrays element by element, handed to `write` some 64 K
+ * characters at a time. A result of hundreds of thousands of unit-waves (`score` on millions of
+ * rows) would otherwise exceed the longest string JavaScript can hold (about 512 MB) in one
+ * `JSON.stringify`; and pieces this small stay out of V8's large-object space and make little
+ * garbage, so writing 20,000 units' results adds almost nothing to the process's peak memory.
+ * A {@link LazyList} is written as the array of its elements, each built, written and dropped in
+ * turn.
  */
 export function writeJson(value: unknown, write: (text: string) => void, depth = 0): void {
-  if (Array.isArray(value) && value.length > LONG_ARRAY) {
-    write('[');
-    for (let i = 0; i < value.length; i += LONG_ARRAY) {
-      const batch = value.slice(i, i + LONG_ARRAY).map((v) => JSON.stringify(v === undefined || typeof v === 'function' ? null : v) ?? 'null');
-      write((i > 0 ? ',' : '') + batch.join(','));
+  const lazy = value instanceof LazyList;
+  if (lazy || (Array.isArray(value) && value.length > LONG_ARRAY)) {
+    // a LazyList's elements are built one at a time and dropped once written
+    const list = value as LazyList<unknown> | readonly unknown[];
+    let piece = '[';
+    for (let i = 0; i < list.length; i++) {
+      const v: unknown = lazy ? (list as LazyList<unknown>).at(i) : (list as readonly unknown[])[i];
+      if (i > 0) piece += ',';
+      piece += JSON.stringify(v === undefined || typeof v === 'function' ? null : v) ?? 'null';
+      if (piece.length >= PIECE) {
+        write(piece);
+        piece = '';
+      }
     }
-    write(']');
+    write(piece + ']');
     return;
   }
   if (depth === 0 && typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {

@@ -4,10 +4,11 @@ import { nullVariance, NULL_DISTRIBUTIONS, type NullDistribution } from './null_
 import { columnVariances, meanOf, rwgJFromVariance, rwgJLindellFromVariance } from './rwg_j.js';
 import { awgItem } from './awg.js';
 import { averageDeviationItem, averageDeviationCutoff } from './average_deviation.js';
-import { oneWayIcc } from './icc.js';
+import { oneWayIccByUnit } from './icc.js';
 import { compareUnitNames } from './group_index.js';
-import { codeLabels, columnsFromRows, groupMembers, isCodedLabels, missingCode, type AnswerColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
+import { codeLabels, columnsFromRows, isCodedLabels, missingCode, type AnswerColumns, type CodedLabels, type NumericColumns } from '../data/columns.js';
 import { rwgJNullDistribution } from './rwg_j_null.js';
+import { LazyList } from '../data/lazy_list.js';
 import { agreementStrength, type AgreementStrength } from './agreement_strength.js';
 import {
   aggregationVerdict,
@@ -62,6 +63,7 @@ export interface AgreementResult {
   readonly n: number;
   readonly dropped: number;
   readonly items: number;
+  /** One entry per unit, in unit-name order (numbers as numbers: "2" before "10"). */
   readonly units: readonly UnitAgreement[];
   readonly icc1: number;
   readonly icc2: number;
@@ -83,6 +85,15 @@ export interface AgreementResult {
 }
 
 /**
+ * {@link AgreementResult} with the units as a {@link LazyList}: each unit's object is built when
+ * asked for, from statistics held in typed arrays (the same objects `agreement` returns). For
+ * writing the result of hundreds of thousands of rows without holding every unit's object.
+ */
+export interface AgreementReport extends Omit<AgreementResult, 'units'> {
+  readonly units: LazyList<UnitAgreement>;
+}
+
+/**
  * Within-unit agreement and between-unit variance for aggregating a J-item scale to the unit:
  * per unit rwg(j) (James, Demaree & Wolf, 1984, doi:10.1037/0021-9010.69.1.85) against a uniform
  * or skewed null (LeBreton & Senter, 2008, doi:10.1177/1094428106296642), Lindell's r*wg(j),
@@ -99,6 +110,16 @@ export function agreement(
   units: readonly (string | null)[] | CodedLabels,
   options: AgreementOptions,
 ): AgreementResult {
+  const report = agreementReport(data, units, options);
+  return { ...report, units: report.units.toArray() };
+}
+
+/** {@link agreement} with its units built one at a time when read (see {@link AgreementReport}). */
+export function agreementReport(
+  data: readonly (readonly number[])[] | NumericColumns | AnswerColumns,
+  units: readonly (string | null)[] | CodedLabels,
+  options: AgreementOptions,
+): AgreementReport {
   const A = options.scalePoints;
   const dist = options.null ?? 'uniform';
   if (!(NULL_DISTRIBUTIONS as readonly string[]).includes(dist)) {
@@ -116,25 +137,25 @@ export function agreement(
   // a missing answer: NaN in a Float64Array column, 255 in a one-byte column
   const missing = x.columns.map(missingCode);
 
-  // Complete rows, grouped by unit in order of first appearance among them.
-  const unitOf = new Int32Array(N).fill(-1);
+  // Complete rows, grouped by unit in order of first appearance among them: a first pass counts
+  // each unit's complete rows, a second lists them (a counting sort into one Int32Array), so no
+  // array holds a value per row of the file besides the answers and the unit codes themselves.
+  const complete = (r: number): boolean => {
+    for (let j = 0; j < J; j++) {
+      const v = x.columns[j][r];
+      if (v !== v || v === missing[j]) return false;
+    }
+    return true;
+  };
   const groupOfLevel = new Int32Array(coded.levels.length).fill(-1);
   const names: string[] = [];
+  const counts: number[] = [];
   let used = 0;
   let lowest = Infinity;
   let highest = -Infinity;
   for (let r = 0; r < N; r++) {
     const u = coded.codes[r];
-    if (u < 0) continue;
-    let complete = true;
-    for (let j = 0; j < J; j++) {
-      const v = x.columns[j][r];
-      if (v !== v || v === missing[j]) {
-        complete = false;
-        break;
-      }
-    }
-    if (!complete) continue;
+    if (u < 0 || !complete(r)) continue;
     for (let j = 0; j < J; j++) {
       const v = x.columns[j][r];
       if (v < lowest) lowest = v;
@@ -144,9 +165,24 @@ export function agreement(
     if (g < 0) {
       g = groupOfLevel[u] = names.length;
       names.push(coded.levels[u]);
+      counts.push(0);
     }
-    unitOf[r] = g;
+    counts[g]++;
     used++;
+  }
+  const offsets = new Int32Array(names.length + 1);
+  let largest = 0;
+  for (let g = 0; g < names.length; g++) {
+    offsets[g + 1] = offsets[g] + counts[g];
+    largest = Math.max(largest, counts[g]);
+  }
+  const members = new Int32Array(used);
+  const placed = counts.fill(0);
+  for (let r = 0; r < N; r++) {
+    const u = coded.codes[r];
+    if (u < 0 || !complete(r)) continue;
+    const g = groupOfLevel[u];
+    members[offsets[g] + placed[g]++] = r;
   }
   const warnings: string[] = [];
   const dropped = N - used;
@@ -159,16 +195,19 @@ export function agreement(
     warnings.push(`answers run from ${lowest} to ${highest}, outside the scale ${scaleMin}–${scaleMax}; awg is not computed (set the scale's lowest option).`);
   }
 
-  const { offsets, members } = groupMembers(unitOf, names.length);
-  const unitRows = names.map((_, g) => members.subarray(offsets[g], offsets[g + 1]));
-  // each complete respondent's item mean, summed item by item as meanOf does
-  const means = new Float64Array(N);
-  for (let j = 0; j < J; j++) {
-    const col = x.columns[j];
-    for (let k = 0; k < members.length; k++) means[members[k]] += col[members[k]];
-  }
-  for (let k = 0; k < members.length; k++) means[members[k]] /= J;
-  const aov = oneWayIcc(means, unitRows);
+  // the ANOVA of respondents' item means, each mean summed item by item as meanOf does and
+  // formed when its unit is reached rather than kept for every row
+  const aov = oneWayIccByUnit(names.length, largest, (g, out) => {
+    const from = offsets[g];
+    const to = offsets[g + 1];
+    for (let k = from; k < to; k++) {
+      const r = members[k];
+      let s = 0;
+      for (let j = 0; j < J; j++) s += x.columns[j][r];
+      out[k - from] = s / J;
+    }
+    return to - from;
+  });
   if (names.length < 2) warnings.push('there is only one unit, so ICC(1), ICC(2) and the F test are undefined.');
   else if (aov.df2 === 0) warnings.push('every unit has one respondent, so ICC(1), ICC(2) and the F test are undefined.');
   const sample = { icc1: aov.icc1, icc2: aov.icc2, p: aov.p };
@@ -186,22 +225,25 @@ export function agreement(
     }
     return c;
   };
-  const out: UnitAgreement[] = [];
-  for (let g = 0; g < names.length; g++) {
-    const unit = names[g];
+  // Each unit's statistics first, one number per unit in typed arrays; the result objects are
+  // built afterwards, once, in the order they are reported (few objects outlive the loop, so the
+  // young generation of the JavaScript heap does not grow to hold 20,000 units' results).
+  const G = names.length;
+  const meanVariance = new Float64Array(G).fill(NaN);
+  const awg = new Float64Array(G).fill(NaN); // NaN: no item's awg is defined
+  const ad = new Float64Array(G).fill(NaN);
+  // one item's answers in the unit at hand
+  const buffer = new Float64Array(largest);
+  for (let g = 0; g < G; g++) {
     const from = offsets[g];
     const to = offsets[g + 1];
     const n = to - from;
-    if (n < 2) {
-      out.push({ unit, n, verdict: aggregationVerdict(NaN, sample, criteria) });
-      continue;
-    }
-    const S = meanOf(columnVariances(x.columns, members, from, to));
-    const rwgj = rwgJFromVariance(S, J, sigma2);
+    if (n < 2) continue;
+    meanVariance[g] = meanOf(columnVariances(x.columns, members, from, to));
     let awgSum = 0;
     let awgCount = 0;
     let adSum = 0;
-    const values = new Array<number>(n);
+    const values = buffer.subarray(0, n);
     for (let j = 0; j < J; j++) {
       const col = x.columns[j];
       for (let i = 0; i < n; i++) values[i] = col[members[from + i]];
@@ -214,32 +256,51 @@ export function agreement(
       }
       adSum += averageDeviationItem(values);
     }
-    const ad = adSum / J;
-    out.push({
+    if (awgCount > 0) awg[g] = awgSum / awgCount;
+    ad[g] = adSum / J;
+  }
+  const order = Array.from(names.keys()).sort((a, b) => compareUnitNames(names[a], names[b]));
+  const unitAt = (i: number): UnitAgreement => {
+    const g = order[i];
+    const unit = names[g];
+    const n = offsets[g + 1] - offsets[g];
+    if (n < 2) return { unit, n, verdict: aggregationVerdict(NaN, sample, criteria) };
+    const S = meanVariance[g];
+    const rwgj = rwgJFromVariance(S, J, sigma2);
+    return {
       unit,
       n,
       rwgj,
       strength: agreementStrength(rwgj),
       rwgjLindell: rwgJLindellFromVariance(S, sigma2),
-      ...(awgDefined ? { awg: awgCount > 0 ? awgSum / awgCount : null } : {}),
-      ad,
-      adAgrees: ad <= averageDeviationCutoff(A),
+      ...(awgDefined ? { awg: Number.isNaN(awg[g]) ? null : awg[g] } : {}),
+      ad: ad[g],
+      adAgrees: ad[g] <= averageDeviationCutoff(A),
       ...(chance !== null ? { rwgjCritical95: criticalFor(n), aboveChance: rwgj >= criticalFor(n) } : {}),
       verdict: aggregationVerdict(rwgj, sample, criteria),
-    });
+    };
+  };
+  // the mean rwg(j) and the share agreeing over the units that have one, summed in report order
+  let rwgSum = 0;
+  let withRwg = 0;
+  let agreeing = 0;
+  for (const g of order) {
+    if (offsets[g + 1] - offsets[g] < 2) continue;
+    const rwgj = rwgJFromVariance(meanVariance[g], J, sigma2);
+    rwgSum += rwgj;
+    withRwg++;
+    if (rwgj >= criteria.minRwgJ) agreeing++;
   }
-  out.sort((a, b) => compareUnitNames(a.unit, b.unit));
-  const withRwg = out.filter((u) => u.rwgj !== undefined).map((u) => u.rwgj as number);
   return {
     n: used,
     dropped,
     items: J,
-    units: out,
+    units: new LazyList(G, unitAt),
     icc1: aov.icc1,
     icc2: aov.icc2,
     anova: { F: aov.F, df1: aov.df1, df2: aov.df2, p: aov.p, msb: aov.msb, msw: aov.msw },
-    meanRwgj: meanOf(withRwg),
-    shareAgreeing: withRwg.length === 0 ? NaN : withRwg.filter((x) => x >= criteria.minRwgJ).length / withRwg.length,
+    meanRwgj: withRwg === 0 ? NaN : rwgSum / withRwg,
+    shareAgreeing: withRwg === 0 ? NaN : agreeing / withRwg,
     adCutoff: averageDeviationCutoff(A),
     options: { scalePoints: A, null: dist, nullVariance: sigma2, scaleMin, scaleMax, criteria, chance },
     diagnostics: closedForm(warnings),

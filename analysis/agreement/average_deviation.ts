@@ -2,22 +2,22 @@
  * Average deviation index AD of one item (Burke, Finkelstein & Dusig, 1999,
  * doi:10.1177/109442819921004): the mean absolute deviation of the raters' answers from
  * their mean (or median), AD = Σ|x − x̄| / k. NaN for fewer than two raters.
- * Matches multilevel::ad.m 2.7 for one item.
+ * Matches multilevel::ad.m 2.7 for one item. `values` may be a reused typed-array buffer.
  */
-export function averageDeviationItem(values: readonly number[], center: 'mean' | 'median' = 'mean'): number {
+export function averageDeviationItem(values: ArrayLike<number>, center: 'mean' | 'median' = 'mean'): number {
   const k = values.length;
   if (k < 2) return NaN;
   let c: number;
   if (center === 'mean') {
     let s = 0;
-    for (const v of values) s += v;
+    for (let i = 0; i < k; i++) s += values[i];
     c = s / k;
   } else {
-    const sorted = [...values].sort((a, b) => a - b);
+    const sorted = Array.from(values).sort((a, b) => a - b);
     c = k % 2 === 1 ? sorted[(k - 1) / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
   }
   let dev = 0;
-  for (const v of values) dev += Math.abs(v - c);
+  for (let i = 0; i < k; i++) dev += Math.abs(values[i] - c);
   return dev / k;
 }
 

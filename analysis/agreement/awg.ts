@@ -5,16 +5,16 @@
  * M on a scale from L to H with k raters. Undefined (NaN) when M lies so close to an end that
  * the maximum variance is not attainable, M < [L(k − 1) + H]/k or M > [H(k − 1) + L]/k; 1 when
  * every rater chose the same end point; NaN for fewer than two raters.
- * Matches multilevel::awg 2.7 (single item).
+ * Matches multilevel::awg 2.7 (single item). `values` may be a reused typed-array buffer.
  */
-export function awgItem(values: readonly number[], low: number, high: number): number {
+export function awgItem(values: ArrayLike<number>, low: number, high: number): number {
   const k = values.length;
   if (k < 2) return NaN;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < k; i++) sum += values[i];
   const m = sum / k;
   let ss = 0;
-  for (const v of values) ss += (v - m) * (v - m);
+  for (let i = 0; i < k; i++) ss += (values[i] - m) * (values[i] - m);
   const variance = ss / (k - 1);
   if (m === high || m === low) return 1;
   if (m < (low * (k - 1) + high) / k || m > (high * (k - 1) + low) / k) return NaN;

@@ -15,6 +15,12 @@ export interface OneWayIcc {
 }
 
 /**
+ * Writes the scores of unit `unit` into `out` (as long as the largest unit) and returns how many
+ * there are; called twice per unit, in unit order.
+ */
+export type UnitScores = (unit: number, out: Float64Array) => number;
+
+/**
  * ICC(1) and ICC(2) from a one-way random-effects ANOVA of `scores` on `groups`
  * (Bliese, 2000; Bartko, 1976, doi:10.1037/0033-2909.83.5.762):
  *   ICC(1) = (MSB − MSW) / (MSB + (k − 1)·MSW) with k = N/J (the mean unit size),
@@ -25,33 +31,53 @@ export interface OneWayIcc {
  * name must be observed.
  */
 export function oneWayIcc(scores: ArrayLike<number>, members: readonly ArrayLike<number>[]): OneWayIcc {
+  let largest = 0;
+  for (const rows of members) largest = Math.max(largest, rows.length);
+  return oneWayIccByUnit(members.length, largest, (g, out) => {
+    const rows = members[g];
+    for (let k = 0; k < rows.length; k++) out[k] = scores[rows[k]];
+    return rows.length;
+  });
+}
+
+/**
+ * {@link oneWayIcc} with each unit's scores written on demand into one buffer of `largest`
+ * values, so that a caller with millions of respondents (`agreement`) keeps no score per row:
+ * the grand mean in a first pass over the units, then each unit's mean and the two sums of
+ * squares in a second, every sum taken in the same order as oneWayIcc's.
+ */
+export function oneWayIccByUnit(units: number, largest: number, scoresOf: UnitScores): OneWayIcc {
+  const out = new Float64Array(largest);
   let n = 0;
   let grand = 0;
-  for (const rows of members) {
-    for (let k = 0; k < rows.length; k++) grand += scores[rows[k]];
-    n += rows.length;
+  for (let g = 0; g < units; g++) {
+    const size = scoresOf(g, out);
+    for (let k = 0; k < size; k++) grand += out[k];
+    n += size;
   }
   grand /= n;
   let ssb = 0;
   let ssw = 0;
-  for (const rows of members) {
-    if (rows.length === 0) continue;
+  let used = 0;
+  for (let g = 0; g < units; g++) {
+    const size = scoresOf(g, out);
+    if (size === 0) continue;
+    used++;
     let s = 0;
-    for (let k = 0; k < rows.length; k++) s += scores[rows[k]];
-    const m = s / rows.length;
-    ssb += rows.length * (m - grand) * (m - grand);
-    for (let k = 0; k < rows.length; k++) ssw += (scores[rows[k]] - m) * (scores[rows[k]] - m);
+    for (let k = 0; k < size; k++) s += out[k];
+    const m = s / size;
+    ssb += size * (m - grand) * (m - grand);
+    for (let k = 0; k < size; k++) ssw += (out[k] - m) * (out[k] - m);
   }
-  const units = members.filter((r) => r.length > 0).length;
-  const df1 = units - 1;
-  const df2 = n - units;
+  const df1 = used - 1;
+  const df2 = n - used;
   const msb = df1 > 0 ? ssb / df1 : NaN;
   const msw = df2 > 0 ? ssw / df2 : NaN;
   const F = msb / msw;
-  const k = n / units;
+  const k = n / used;
   return {
     n,
-    units,
+    units: used,
     msb,
     msw,
     F,

@@ -46,16 +46,19 @@ const BLOCK = 512;
 export function columnCovariance(
   columns: readonly Float64Array[],
   length: number,
-  { missing = 'listwise', divisor = 'n-1' }: { missing?: MissingPolicy; divisor?: Divisor } = {},
+  { missing = 'listwise', divisor = 'n-1', rows }: { missing?: MissingPolicy; divisor?: Divisor; rows?: Uint8Array } = {},
 ): Moments {
   const p = columns.length;
   if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
-  return missing === 'listwise' ? listwiseMoments(columns, length, divisor) : pairwiseMoments(columns, length, divisor);
+  if (rows !== undefined && missing !== 'listwise') throw new Error('columnCovariance: a row selection is for listwise moments');
+  return missing === 'listwise' ? listwiseMoments(columns, length, divisor, rows) : pairwiseMoments(columns, length, divisor);
 }
 
-function listwiseMoments(columns: readonly Float64Array[], length: number, divisor: Divisor): Moments {
+/** `rows` (listwise only): 1 for the observations that may be used (e.g. one group's), 0 for the others. */
+function listwiseMoments(columns: readonly Float64Array[], length: number, divisor: Divisor, rows?: Uint8Array): Moments {
   const p = columns.length;
   const complete = completeMask(columns, length);
+  if (rows !== undefined) for (let i = 0; i < length; i++) complete[i] &= rows[i];
   let n = 0;
   for (let i = 0; i < length; i++) n += complete[i];
   const means = new Array<number>(p).fill(0);
@@ -67,19 +70,19 @@ function listwiseMoments(columns: readonly Float64Array[], length: number, divis
   }
   const cross = new Float64Array(p * p);
   const centred = new Float64Array(p * BLOCK);
-  const rows = new Int32Array(BLOCK);
+  const block = new Int32Array(BLOCK);
   for (let i0 = 0; i0 < length; ) {
     // the next block of complete rows
     let m = 0;
     while (i0 < length && m < BLOCK) {
-      if (complete[i0]) rows[m++] = i0;
+      if (complete[i0]) block[m++] = i0;
       i0++;
     }
     for (let j = 0; j < p; j++) {
       const col = columns[j];
       const mean = means[j];
       const at = j * BLOCK;
-      for (let k = 0; k < m; k++) centred[at + k] = col[rows[k]] - mean;
+      for (let k = 0; k < m; k++) centred[at + k] = col[block[k]] - mean;
     }
     for (let a = 0; a < p; a++) {
       const at = a * BLOCK;

@@ -4,11 +4,12 @@
  * ends a string and starts none. Matches careless::longstring (its `avg = FALSE` value) on rows
  * without missing answers.
  */
-export function longString(row: readonly number[]): number {
+export function longString(row: ArrayLike<number>): number {
   let best = 0;
   let run = 0;
   let last = NaN;
-  for (const v of row) {
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
     if (Number.isNaN(v)) {
       run = 0;
       last = NaN;

@@ -1,50 +1,54 @@
 import { choleskyRows } from '../math/cholesky.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
+import { columnCovariance, completeMask } from '../data/covariance.js';
 
 /** Squared Mahalanobis distances of respondents from the sample centroid, with chi-square p-values. */
 export interface MahalanobisDistances {
   /** D² per row; NaN when the row answers fewer than two items. */
-  readonly d2: readonly number[];
+  readonly d2: Float64Array;
   /** P(χ²(df) > D²), df = the number of items the row answered. */
-  readonly p: readonly number[];
-  readonly df: readonly number[];
+  readonly p: Float64Array;
+  readonly df: Int32Array;
   /** Rows used for the centroid and covariance matrix (complete rows). */
   readonly nComplete: number;
   readonly warnings: readonly string[];
 }
+
+/** Missing-data patterns whose Cholesky factors are kept at once. */
+const FACTORS_KEPT = 1_024;
 
 /**
  * D² = (x − x̄)ᵀ S⁻¹ (x − x̄) for each row, x̄ and S (n − 1 divisor) from the complete rows; a
  * row with missing answers is measured on its answered items with the matching sub-matrix of S
  * (df = items answered). Large D² flags multivariate outliers such as random responders (Meade &
  * Craig, 2012, doi:10.1037/a0028085). Matches R's `mahalanobis(x, colMeans(x), cov(x))` on
- * complete data, with `pchisq(d2, ncol(x), lower.tail = FALSE)`.
+ * complete data, with `pchisq(d2, ncol(x), lower.tail = FALSE)`. `data` is rows × items or
+ * column-stored (the streaming reader's Float64Array columns, read without row arrays); x̄ and S
+ * come from `columnCovariance`, every sum in row order.
  */
-export function mahalanobisDistances(data: readonly (readonly number[])[]): MahalanobisDistances {
-  const J = data.length > 0 ? data[0].length : 0;
-  const complete = data.filter((r) => r.every((v) => !Number.isNaN(v)));
-  const n = complete.length;
+export function mahalanobisDistances(data: readonly (readonly number[])[] | NumericColumns): MahalanobisDistances {
+  const x = isNumericColumns(data) ? data : columnsFromRows(data, data.length > 0 ? data[0].length : 0);
+  const N = x.length;
+  const J = x.columns.length;
+  const complete = completeMask(x.columns, N);
+  let n = 0;
+  for (let i = 0; i < N; i++) n += complete[i];
   const warnings: string[] = [];
-  const nan = () => data.map(() => NaN);
+  const d2 = new Float64Array(N).fill(NaN);
+  const p = new Float64Array(N).fill(NaN);
+  const df = new Int32Array(N);
   if (n <= J) {
     warnings.push(`Mahalanobis distances need more complete rows (${n}) than items (${J}); they are not computed.`);
-    return { d2: nan(), p: nan(), df: data.map(() => 0), nComplete: n, warnings };
+    return { d2, p, df, nComplete: n, warnings };
   }
-  const mean = new Array<number>(J).fill(0);
-  for (const r of complete) for (let j = 0; j < J; j++) mean[j] += r[j];
-  for (let j = 0; j < J; j++) mean[j] /= n;
-  const S = Array.from({ length: J }, () => new Array<number>(J).fill(0));
-  for (const r of complete) {
-    for (let i = 0; i < J; i++) {
-      const di = r[i] - mean[i];
-      const Si = S[i];
-      for (let j = 0; j <= i; j++) Si[j] += di * (r[j] - mean[j]);
-    }
-  }
-  for (let i = 0; i < J; i++) for (let j = 0; j <= i; j++) S[j][i] = S[i][j] = S[i][j] / (n - 1);
+  const { means: mean, cov: S } = columnCovariance(x.columns, N, { missing: 'listwise', divisor: 'n-1' });
 
+  // Cholesky factors by missing-data pattern, at most FACTORS_KEPT of them: with many items and a
+  // little missingness most patterns are unique, and keeping a p × p factor for each would grow
+  // without bound (a million rows of 72 items ran out of heap); a factor dropped is recomputed, the same
   const factors = new Map<string, { cols: number[]; L: number[][] | null }>();
-  const factorFor = (row: readonly number[]) => {
+  const factorFor = (row: Float64Array) => {
     let key = '';
     for (let j = 0; j < J; j++) key += Number.isNaN(row[j]) ? '0' : '1';
     let f = factors.get(key);
@@ -52,22 +56,20 @@ export function mahalanobisDistances(data: readonly (readonly number[])[]): Maha
       const cols: number[] = [];
       for (let j = 0; j < J; j++) if (!Number.isNaN(row[j])) cols.push(j);
       f = { cols, L: cols.length >= 2 ? choleskyRows(cols.map((a) => cols.map((b) => S[a][b])), 1e-10) : null };
+      if (factors.size >= FACTORS_KEPT) factors.clear();
       factors.set(key, f);
     }
     return f;
   };
-  const d2: number[] = [];
-  const p: number[] = [];
-  const df: number[] = [];
   let singular = false;
   const z = new Array<number>(J);
-  for (const row of data) {
+  const row = new Float64Array(J);
+  for (let r = 0; r < N; r++) {
+    for (let j = 0; j < J; j++) row[j] = x.columns[j][r];
     const { cols, L } = factorFor(row);
+    df[r] = cols.length;
     if (L === null) {
       if (cols.length >= 2) singular = true;
-      d2.push(NaN);
-      p.push(NaN);
-      df.push(cols.length);
       continue;
     }
     // forward substitution: L z = x − x̄, D² = zᵀz
@@ -79,9 +81,8 @@ export function mahalanobisDistances(data: readonly (readonly number[])[]): Maha
       z[i] = v / Li[i];
       sum += z[i] * z[i];
     }
-    d2.push(sum);
-    p.push(chiSquareUpperTail(sum, cols.length));
-    df.push(cols.length);
+    d2[r] = sum;
+    p[r] = chiSquareUpperTail(sum, cols.length);
   }
   if (singular) warnings.push('the item covariance matrix is singular (an item is constant or a linear combination of others); some distances are not computed.');
   return { d2, p, df, nComplete: n, warnings };

@@ -22,7 +22,8 @@ import { normalTwoSided } from '../math/normal_distribution.js';
 import { estimationData, evaluateModel, type EstimationData, type ModelEvaluation } from './objective.js';
 import { observedInformation } from './observed_information.js';
 import { buildParameterTable, exogenousObserved, observedCovariates, type GroupEqual, type ParameterTable } from './parameter_table.js';
-import { sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
+import { columnSampleStatistics, sampleStatistics, type GroupSample, type SemMissing } from './sample_statistics.js';
+import { rowsFromColumns, type NumericColumns } from '../data/columns.js';
 import { standardizedValue } from './standardized_solution.js';
 import { startValues } from './start_values.js';
 
@@ -32,6 +33,27 @@ export interface SemData {
   readonly rows: readonly (readonly number[])[];
   /** One group label per row (null: row left out) for a multi-group fit. */
   readonly groups?: readonly (string | null)[];
+}
+
+/**
+ * {@link SemData} column-stored: `values.columns[j]` holds column `columns[j]` (NaN missing), as
+ * the streaming CSV reader gives them. A listwise ML fit reads its sample moments straight from
+ * the columns; full-information ML and MLR, which work row by row, build rows of the model's
+ * variables only.
+ */
+export interface SemColumns {
+  readonly columns: readonly string[];
+  readonly values: NumericColumns;
+  readonly groups?: readonly (string | null)[];
+}
+
+/** Column-stored data as rows (for analyses that take rows: the bootstrap, ordinal fits). */
+export function semRows(input: SemData | SemColumns): SemData {
+  return 'values' in input ? { columns: input.columns, rows: rowsFromColumns(input.values), groups: input.groups } : input;
+}
+
+function rowCount(input: SemData | SemColumns): number {
+  return 'values' in input ? input.values.length : input.rows.length;
 }
 
 export interface SemOptions {
@@ -160,7 +182,7 @@ export interface SemInternal {
  * are not identified) throws an InputError; numerical trouble (non-convergence, negative
  * variances, a non-positive-definite latent covariance matrix) goes to `diagnostics`.
  */
-export function fitSem(input: SemData, model: string | readonly Statement[], options: SemOptions = {}): SemResult {
+export function fitSem(input: SemData | SemColumns, model: string | readonly Statement[], options: SemOptions = {}): SemResult {
   const statements = typeof model === 'string' ? parseModelSyntax(model) : model;
   const missing = options.missing ?? 'listwise';
   const { labels, groupOf } = groupLabels(input);
@@ -178,7 +200,7 @@ export function fitSem(input: SemData, model: string | readonly Statement[], opt
 /** Fits a ready parameter table (used by invariance testing to refit with other constraints). */
 export function fitTable(
   table: ParameterTable,
-  input: SemData,
+  input: SemData | SemColumns,
   labels: readonly string[],
   groupOf: readonly number[],
   missing: SemMissing,
@@ -189,7 +211,15 @@ export function fitTable(
     if (!input.columns.includes(v)) throw new InputError('model', `model names "${v}", which is neither a latent variable nor a column of the data.`);
   }
   const idx = table.observed.map((v) => input.columns.indexOf(v));
-  const rows = input.rows.map((r) => idx.map((j) => r[j]));
+  const robust = estimator === 'mlr';
+  // column-stored data under listwise ML: the moments from the columns, no rows at all
+  const columnsOnly = 'values' in input && missing === 'listwise' && !robust;
+  const modelColumns = 'values' in input ? idx.map((j) => input.values.columns[j]) : null;
+  const rows: readonly (readonly number[])[] = columnsOnly
+    ? []
+    : modelColumns !== null
+    ? rowsFromColumns({ length: rowCount(input), columns: modelColumns })
+    : (input as SemData).rows.map((r) => idx.map((j) => r[j]));
   const structure = modelStructure(table);
   const { p } = structure;
   // fixed.x under FIML: the covariates' moments are fixed at sample values, so a row missing one is left out (lavaan)
@@ -202,7 +232,7 @@ export function fitTable(
       return -1;
     });
   }
-  const samples = sampleStatistics(rows, groupOf, labels, missing);
+  const samples = columnsOnly ? columnSampleStatistics(modelColumns!, rowCount(input), groupOf, labels) : sampleStatistics(rows, groupOf, labels, missing);
   for (const s of samples) {
     const where = labels.length > 1 ? ` in group ${s.label}` : '';
     if (s.n < 2) throw new InputError('csv', `the data have ${s.n} usable row${s.n === 1 ? '' : 's'}${where} for the model's variables; at least 2 are needed.`);
@@ -259,7 +289,6 @@ export function fitTable(
   const fimL = missing === 'ml';
   const nTotal = data.nTotal;
   // standard errors
-  const robust = estimator === 'mlr';
   let information: Float64Array | null = null;
   if ((fimL || robust) && standardErrors) {
     information = observedInformation(structure, data, x);
@@ -587,17 +616,17 @@ function admissibility(model: ModelStructure, evaluation: ModelEvaluation, label
  * The groups of a multi-group fit in order of first appearance, as lavaan orders them, and each
  * row's group index (−1 for a row without a group); one unnamed group when there is no group column.
  */
-export function groupLabels(input: SemData): { labels: string[]; groupOf: number[] } {
+export function groupLabels(input: SemData | SemColumns): { labels: string[]; groupOf: number[] } {
   const labels: string[] = [];
   let groupOf: number[];
   if (input.groups) {
-    if (input.groups.length !== input.rows.length) throw new InputError('group', 'group must give one label per data row.');
+    if (input.groups.length !== rowCount(input)) throw new InputError('group', 'group must give one label per data row.');
     for (const gl of input.groups) if (gl !== null && !labels.includes(gl)) labels.push(gl);
     if (labels.length < 2) throw new InputError('group', `group must have at least 2 different values; got ${labels.length}.`);
     groupOf = input.groups.map((gl) => (gl === null ? -1 : labels.indexOf(gl)));
   } else {
     labels.push('');
-    groupOf = input.rows.map(() => 0);
+    groupOf = new Array<number>(rowCount(input)).fill(0);
   }
   return { labels, groupOf };
 }

@@ -4,7 +4,7 @@ export type { Modifier, Statement, SyntaxOperator, Term } from './model_syntax.j
 export { buildParameterTable, modelVariables } from './parameter_table.js';
 export { assertLatentNamesFree, latentVariables } from './latent_names.js';
 export type { GroupEqual, ParameterRow, ParameterTable, ParameterTableOptions } from './parameter_table.js';
-export { fitSem, fitTable } from './fit_sem.js';
+export { fitSem, fitTable, semRows } from './fit_sem.js';
 export { bootstrapSem } from './bootstrap_se.js';
 export { fitOrdinalSem } from './ordinal/fit_ordinal.js';
 export type { OrdinalFit, OrdinalOptions } from './ordinal/fit_ordinal.js';
@@ -14,7 +14,7 @@ export type { OrdinalInvarianceComparison, OrdinalInvarianceLevel, OrdinalInvari
 export { ordinalScoreTests } from './ordinal/ordinal_score_tests.js';
 export type { OrdinalScoreTest } from './ordinal/ordinal_score_tests.js';
 export type { SemBootstrapEstimate, SemBootstrapOptions, SemBootstrapResult } from './bootstrap_se.js';
-export type { OrdinalEstimator, SemData, SemEstimate, SemEstimator, SemFit, SemOptions, SemResult } from './fit_sem.js';
+export type { OrdinalEstimator, SemColumns, SemData, SemEstimate, SemEstimator, SemFit, SemOptions, SemResult } from './fit_sem.js';
 export type { SemMissing } from './sample_statistics.js';
 export { modificationIndices } from './modification_indices.js';
 export type { ModificationIndex, ModificationIndexOptions } from './modification_indices.js';

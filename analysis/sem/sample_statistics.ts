@@ -1,5 +1,6 @@
 import { cholesky, choleskyLogDet } from './dense.js';
 import { saturatedEm } from './saturated_em.js';
+import { columnCovariance } from '../data/covariance.js';
 
 /** Rows of one group that share the same observed variables, with their moments. */
 export interface MissingPattern {
@@ -56,6 +57,32 @@ export function sampleStatistics(
     const em = saturatedEm(patterns, p, rows.length);
     const l = cholesky(em.cov, p);
     return { label, n: rows.length, mean: em.mean, cov: em.cov, logDetCov: l ? choleskyLogDet(l, p) : NaN, patterns, emIterations: em.iterations };
+  });
+}
+
+/**
+ * {@link sampleStatistics} under listwise deletion from column-stored data (`columns[j]` is model
+ * variable j, NaN missing; the streaming CSV reader's Float64Arrays), without row arrays. The
+ * moments come from `columnCovariance` with divisor n over each group's complete rows: every sum
+ * in row order and each cross-product the same as a pass over the rows makes, so the statistics
+ * are those of `sampleStatistics(rows, …, 'listwise')` to the last bit.
+ */
+export function columnSampleStatistics(
+  columns: readonly Float64Array[],
+  length: number,
+  groupOf: readonly number[],
+  labels: readonly string[],
+): GroupSample[] {
+  const p = columns.length;
+  return labels.map((label, g) => {
+    const inGroup = new Uint8Array(length);
+    for (let r = 0; r < length; r++) inGroup[r] = groupOf[r] === g ? 1 : 0;
+    const m = columnCovariance(columns, length, { missing: 'listwise', divisor: 'n', rows: inGroup });
+    const mean = Float64Array.from(m.means);
+    const cov = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) cov[i * p + j] = m.cov[i][j];
+    const l = cholesky(cov, p);
+    return { label, n: m.n, mean, cov, logDetCov: l ? choleskyLogDet(l, p) : NaN, patterns: undefined };
   });
 }
 

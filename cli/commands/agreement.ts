@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
 // modules imported one by one, not through analysis/index.ts, so that the command starts fast
-import { agreement, type AgreementResult } from '../../analysis/agreement/agreement.js';
+import { agreement, agreementReport, type AgreementResult } from '../../analysis/agreement/agreement.js';
 import { DEFAULT_AGGREGATION_CRITERIA } from '../../analysis/agreement/aggregation_verdict.js';
 import { NULL_DISTRIBUTIONS, type NullDistribution } from '../../analysis/agreement/null_variance.js';
 import { observedColumnRange, reverseKeyColumns } from '../../analysis/data/reverse_key.js';
@@ -74,7 +74,10 @@ export function register(program: Command): void {
         x = { length: x.length, columns: keyed };
       }
       const units = data.text(o.group);
-      emit(agreement(x, units, { scalePoints, null: shape, scaleMin, chance, criteria }), o.json === true, render);
+      const options = { scalePoints, null: shape, scaleMin, chance, criteria };
+      // JSON: each unit's object made as it is written, not 20,000 of them at once
+      if (o.json === true) emit(agreementReport(x, units, options), true);
+      else emit(agreement(x, units, options), false, render);
     });
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { assertLatentNamesFree, bootstrapSem, fitOrdinalSem, fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemResult } from '../../analysis/index.js';
+import { assertLatentNamesFree, bootstrapSem, fitOrdinalSem, fitSem, hasLevelBlocks, modelVariables, modificationIndices, parseModelSyntax, SEI_MODEL_KINDS, seiModelFromItemMap, type SemColumns, type SemResult, type Statement } from '../../analysis/index.js';
 import { fitClustered, type ClusterFlags } from './cfa_two_level.js';
 import { numericRows, openCsv, textValues } from '../io/csv.js';
 import { parseChoice, parseNumber } from '../io/args.js';
@@ -66,8 +66,8 @@ export function readModelFile(path: string): string {
   }
 }
 
-/** The CSV columns a model uses, as a numeric matrix, plus the group column when given. */
-export function modelData(csvPath: string, modelText: string, group?: string) {
+/** The model's statements and variables, checked against the CSV's header (read, not its rows). */
+function openModelCsv(csvPath: string, modelText: string) {
   const statements = parseModelSyntax(modelText, '--model');
   const variables = modelVariables(statements);
   const csv = openCsv(csvPath);
@@ -77,6 +77,12 @@ export function modelData(csvPath: string, modelText: string, group?: string) {
       throw new InputError('--model', `--model names "${v}", which is neither a latent variable nor a column of ${csvPath}.`);
     }
   }
+  return { statements, variables, csv };
+}
+
+/** The CSV columns a model uses, as a numeric matrix, plus the group column when given. */
+export function modelData(csvPath: string, modelText: string, group?: string) {
+  const { statements, variables, csv } = openModelCsv(csvPath, modelText);
   const t = csv.read({
     numbers: [{ names: variables, argument: '--csv' }],
     texts: group === undefined ? [] : [{ names: [group], argument: '--group' }],
@@ -85,6 +91,22 @@ export function modelData(csvPath: string, modelText: string, group?: string) {
   const rows = numericRows(t, variables);
   const groups = group === undefined ? undefined : textValues(t, group);
   return { statements, data: { columns: variables, rows, groups } };
+}
+
+/**
+ * The CSV columns a model uses as the reader's Float64Array columns (no row arrays), plus the
+ * group column when given: `fitSem` takes its listwise moments from them, and builds rows of the
+ * model's variables only where FIML or MLR needs them (`rowArrays`: counted in the reader's memory check).
+ */
+export function modelColumns(csvPath: string, modelText: string, group: string | undefined, rowArrays: boolean): { statements: Statement[]; data: SemColumns } {
+  const { statements, variables, csv } = openModelCsv(csvPath, modelText);
+  const t = csv.read({
+    numbers: [{ names: variables, argument: '--csv' }],
+    texts: group === undefined ? [] : [{ names: [group], argument: '--group' }],
+    rowArrays,
+  });
+  const groups = group === undefined ? undefined : textValues(t, group);
+  return { statements, data: { columns: variables, values: t.numbers(variables), groups } };
 }
 
 /** Names the ordered variables of --ordered: "all", or a comma-separated list of the model's variables. */
@@ -188,9 +210,10 @@ export function register(program: Command): void {
       if (se === 'bootstrap' && estimator === 'mlr') throw new InputError('--se', '--se bootstrap replaces the robust standard errors of --estimator mlr; give one of them.');
       const fixedX = parseChoice(opts.fixedX, '--fixed-x', ['true', 'false'] as const, 'true') === 'true';
       const top = opts.modindices === undefined ? 0 : parseNumber(opts.modindices, '--modindices', { integer: true, min: 1 });
-      const { statements, data } = modelData(opts.csv, modelText(opts), opts.group);
+      // the bootstrap resamples rows; a fit reads the columns (rows of the model's variables only under FIML or MLR)
+      const { statements, data } = se === 'bootstrap' ? modelData(opts.csv, modelText(opts), opts.group) : modelColumns(opts.csv, modelText(opts), opts.group, missing === 'ml' || estimator === 'mlr');
       const options = { stdLv: opts.stdLv ?? false, missing, fixedX, estimator };
-      const result: SemResult = se === 'bootstrap' ? (bootstrapSem(data, statements, options, { replicates, seed }) as unknown as SemResult) : fitSem(data, statements, options);
+      const result: SemResult = 'rows' in data ? (bootstrapSem(data, statements, options, { replicates, seed }) as unknown as SemResult) : fitSem(data, statements, options);
       if (top > 0) {
         const mi = modificationIndices(result).filter((m) => Number.isFinite(m.mi)).sort((a, b) => b.mi - a.mi).slice(0, top);
         emit({ ...result, modificationIndices: mi }, opts.json ?? false, (r) => render(r) + '\n\n' + table(['lhs', 'op', 'rhs', 'group', 'kind', 'mi', 'epc'], mi.map((m) => [m.lhs, m.op, m.rhs, m.group ?? '', m.kind, m.mi, m.epc])));

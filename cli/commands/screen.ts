@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { InputError } from '../../analysis/errors.js';
-import { screenRespondents, type ScreeningResult } from '../../analysis/index.js';
-import { numericRows, readCsv, textValues } from '../io/csv.js';
+// modules imported one by one, not through analysis/index.ts, so that the command starts fast
+import { screenRespondents, screeningReport, type ScreeningResult } from '../../analysis/screening/screen_respondents.js';
+import { LazyList } from '../../analysis/data/lazy_list.js';
+import { readCsv, textValues } from '../io/csv.js';
 import { parseList, parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
 
@@ -43,17 +45,27 @@ export function register(program: Command): void {
           minSecondsPerItem: o.minSecondsPerItem === undefined ? undefined : parseNumber(o.minSecondsPerItem, '--min-seconds-per-item', { min: 0 }),
         };
         if (o.time !== undefined && items.includes(o.time)) throw new InputError('--time', `--time names "${o.time}", which is also an item.`);
+        // the reader's Float64Array columns, no row arrays; with --json each respondent's object is made as it is written
         const data = readCsv(o.csv, {
           numbers: [{ names: items, argument: '--items' }, ...(o.time === undefined ? [] : [{ names: [o.time], argument: '--time' }])],
           texts: o.id === undefined ? [] : [{ names: [o.id], argument: '--id' }],
-          rowArrays: true,
         });
-        const x = numericRows(data, items);
-        const seconds = o.time === undefined ? undefined : Array.from(data.number(o.time));
+        const x = data.numbers(items);
+        const seconds = o.time === undefined ? undefined : data.number(o.time);
+        if (o.json === true) {
+          const report = screeningReport(x, { seconds, criteria });
+          const id = o.id === undefined ? undefined : data.text(o.id);
+          const respondents = report.respondents;
+          const out =
+            id === undefined
+              ? report
+              : { ...report, respondents: new LazyList(respondents.length, (i) => ({ ...respondents.at(i), id: id.codes[i] < 0 ? null : id.levels[id.codes[i]] })) };
+          emit(out, true);
+          return;
+        }
         const ids = o.id === undefined ? undefined : textValues(data, o.id);
         const result = screenRespondents(x, { seconds, criteria });
-        const out = ids === undefined ? result : { ...result, respondents: result.respondents.map((r) => ({ ...r, id: ids[r.row - 1] })) };
-        emit(out, o.json === true, (r) => render({ ...r, ids }));
+        emit(result, false, (r) => render({ ...r, ids }));
       },
     );
 }

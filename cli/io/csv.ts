@@ -189,7 +189,7 @@ function countLines(path: string, size: number, argument: string): number {
   } catch (err) {
     throw fileError(err, path, argument);
   }
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK * 4, Math.max(size, 1)));
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
   let lines = 0;
   try {
     for (;;) {

@@ -51,6 +51,15 @@ describe('columnCovariance (column-stored data, no row arrays)', () => {
     expect(m.n).toBeLessThan(rows.length);
   });
 
+  it('listwise over a selection of rows (one group\'s): equal bit for bit to a pass over those complete rows', () => {
+    const chosen = Uint8Array.from(rows, (_, i) => (i % 3 === 1 ? 1 : 0));
+    const m = columnCovariance(data.columns, data.length, { divisor: 'n', rows: chosen });
+    const selected = rows.filter((_, i) => chosen[i] === 1);
+    expect(m.cov).toEqual(rowCovariance(selected, 0));
+    expect(m.n).toBe(selected.filter((r) => r.every((v) => !Number.isNaN(v))).length);
+    expect(() => columnCovariance(data.columns, data.length, { missing: 'pairwise', rows: chosen })).toThrow();
+  });
+
   it('pairwise: each entry over the rows where both are observed, with those rows\' means', () => {
     const m = columnCovariance(data.columns, data.length, { missing: 'pairwise' });
     const [a, b] = [1, 4];

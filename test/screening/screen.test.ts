@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, seici } from '../helpers/cli.js';
 import { numericMatrix, readTable } from '../../cli/io/csv.js';
-import { longString, intraIndividualSd, screenRespondents, simulatePanel } from '../../analysis/index.js';
+import { columnsFromRows, longString, intraIndividualSd, mahalanobisDistances, screenRespondents, screeningReport, simulatePanel } from '../../analysis/index.js';
 
 const ref = JSON.parse(readFileSync(resolve(FIXTURES, 'r/screening-references.json'), 'utf8'));
 const bfi = numericMatrix(readTable(resolve(FIXTURES, 'bfi.csv')), ref.items, 'items');
@@ -116,5 +116,44 @@ describe('seici screen', () => {
     const r = seici(['screen', '--csv', 'bfi.csv', '--items', 'A1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--items');
+  });
+});
+
+describe('screens on column-stored data (the streaming reader\'s columns)', () => {
+  it('equal the screens of the same rows, bit for bit, and the lazy report builds the same respondents', () => {
+    const panel = simulatePanel({ unitsPerContext: 30, waves: ['W1'], careless: { share: 0.1 }, completionTime: true, missing: 0.03 }, 29);
+    const rows = panel.answers.map((r) => r.slice(0, 20));
+    const fromRows = screenRespondents(rows, { seconds: panel.seconds });
+    const columns = columnsFromRows(rows, 20);
+    const fromColumns = screenRespondents(columns, { seconds: Float64Array.from(panel.seconds!) });
+    expect(fromRows.respondents.some((r) => r.answered < 20)).toBe(true);
+    expect(fromRows.flagged).toBeGreaterThan(0);
+    expect(fromColumns).toEqual(fromRows);
+    fromRows.respondents.forEach((r, i) => {
+      expect(Object.is(fromColumns.respondents[i].mahalanobis, r.mahalanobis)).toBe(true);
+      expect(Object.is(fromColumns.respondents[i].irv, r.irv)).toBe(true);
+    });
+    const report = screeningReport(columns, { seconds: panel.seconds });
+    expect(report.respondents.length).toBe(rows.length);
+    expect(JSON.stringify(report)).toBe(JSON.stringify(fromRows));
+  });
+});
+
+describe('Mahalanobis distances with more missing-data patterns than the factors kept', () => {
+  it('give each row the same D² whatever the order of the rows (factors dropped are recomputed)', () => {
+    const panel = simulatePanel({ unitsPerContext: 200, waves: ['W1'], missing: 0.15 }, 5);
+    const rows = panel.answers.map((r) => r.slice(0, 24));
+    const patterns = new Set(rows.map((r) => r.map((v) => (Number.isNaN(v) ? 0 : 1)).join('')));
+    expect(patterns.size).toBeGreaterThan(1_100);
+    const forward = mahalanobisDistances(rows);
+    const backward = mahalanobisDistances([...rows].reverse());
+    const n = rows.length;
+    // the moments are summed in the other order, so equal to rounding; a factor of another pattern would be far off
+    for (let i = 0; i < n; i++) {
+      const [a, b] = [forward.d2[i], backward.d2[n - 1 - i]];
+      if (Number.isNaN(a)) expect(Number.isNaN(b)).toBe(true);
+      else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * a);
+    }
+    expect(forward.d2.filter((d) => Number.isFinite(d)).length).toBeGreaterThan(n / 2);
   });
 });
