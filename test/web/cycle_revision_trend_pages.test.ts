@@ -9,7 +9,7 @@ import { simulatePanel } from '../../analysis/index.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
 import { answer, publishedRun } from '../server/scale_cycle.js';
 import { REVISE_ONLY_PILOT, reviseOnlyPilotRun } from '../helpers/revise_only_pilot.js';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, type Browser } from './harness.js';
+import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, signIn, visitFitting, type Browser } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -65,21 +65,8 @@ async function followUpReport(): Promise<string> {
   return `/admin/waves/${next.body.id}/units/${units[0]}/report`;
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${url}/admin`);
-}
-
-/** Opens a page, checks that it fits the screen's width, and writes its full-page screenshot. */
-async function visit(page: Page, path: string, name: string): Promise<void> {
-  const res = await page.goto(`${url}${path}`);
-  expect(res?.status(), path).toBe(200);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(1);
-  await page.screenshot({ path: join(DIR, `${name}.png`), fullPage: true });
-}
+/** A console page at this screen's width, with its screenshot (harness.ts `visitFitting`). */
+const visit = (page: Page, path: string, name: string) => visitFitting(page, url, path, DIR, name);
 
 const SIZES = [
   { label: '1280', device: DESKTOP },
@@ -90,7 +77,7 @@ describe.each(SIZES)('the pilot run and the draft editor at $label px (Chromium)
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser(device);
-    await signIn(await browser.page());
+    await signIn(await browser.page(), url, ADMIN_TOKEN);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -118,7 +105,7 @@ describe.each(SIZES)('the unit report across versions at $label px (Chromium)', 
     // Once for both sizes, after the editor's screenshots: the revision is written and v2 published, a follow-up runs on it.
     pages.unit ??= await followUpReport();
     browser = await launchBrowser(device);
-    await signIn(await browser.page());
+    await signIn(await browser.page(), url, ADMIN_TOKEN);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

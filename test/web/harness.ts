@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/logger.js';
@@ -103,10 +104,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Signs in on the login page with the admin token, as a person would. */
-export async function signIn(page: Page, url: string): Promise<void> {
+/**
+ * Opens a console page, checks that it answers 200 and fits the screen's width (no sideways
+ * scrolling), and writes its full-page screenshot to `<dir>/<name>.png`.
+ */
+export async function visitFitting(page: Page, url: string, path: string, dir: string, name: string): Promise<void> {
+  const res = await page.goto(`${url}${path}`);
+  expect(res?.status(), path).toBe(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(1);
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Signs in on the login page with the admin token (the web harness's, unless the server was started with another), as a person would. */
+export async function signIn(page: Page, url: string, token: string = ADMIN_TOKEN): Promise<void> {
   await page.goto(`${url}/login`);
-  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${url}/admin`);
 }
