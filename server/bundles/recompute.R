@@ -344,6 +344,10 @@ scale_developer_checks <- function() {
     prefix <- c("cfa", i - 1)
     put(ptr(prefix, "n"), lavaan::lavInspect(fit, "ntotal"))
     for (m in measures) put(ptr(prefix, m), fm[[m]])
+    # the 90% confidence interval of the RMSEA
+    ci <- lavaan::fitMeasures(fit, c("rmsea.ci.lower", "rmsea.ci.upper"))
+    put(ptr(prefix, "rmseaLower"), ci[["rmsea.ci.lower"]])
+    put(ptr(prefix, "rmseaUpper"), ci[["rmsea.ci.upper"]])
     # standardized loadings (std.all) of the items on their cell factors
     if (length(row$loadings) > 0) {
       ss <- lavaan::standardizedSolution(fit, se = FALSE, zstat = FALSE, pvalue = FALSE, ci = FALSE)
