@@ -184,11 +184,7 @@ function sampleMoments(rows: readonly (readonly number[])[], p: number): { mean:
  */
 export function saturatedTrace(rows: readonly (readonly number[])[], p: number, meanstructure: boolean): number {
   const n = rows.length;
-  const mean = new Float64Array(p);
-  for (const y of rows) for (let j = 0; j < p; j++) mean[j] += y[j] / n;
-  const cov = new Float64Array(p * p);
-  for (const y of rows)
-    for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) cov[j * p + k] += ((y[j] - mean[j]) * (y[k] - mean[k])) / n;
+  const { mean, cov } = sampleMoments(rows, p);
   const l = cholesky(cov, p);
   if (!l) return NaN;
   let trace = 0;
