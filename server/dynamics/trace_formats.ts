@@ -155,6 +155,18 @@ class Refusals {
   }
 }
 
+/** A JSON import read element by element: the bytes go to the reader; at the end, every refusal or the table. */
+function jsonImport(reader: JsonArrayStream, refusals: Refusals, table: TraceEventTable): StreamedImport<TraceEventTable> {
+  return {
+    write: (chunk) => reader.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)),
+    finish: () => {
+      reader.end();
+      refusals.check();
+      return table;
+    },
+  };
+}
+
 /** The native JSON form read event by event (JsonArrayStream): each checked by eventFromJson and for the unit of the path. */
 function eventsJsonReader(unitKey: string): StreamedImport<TraceEventTable> {
   const table = new TraceEventTable();
@@ -169,14 +181,7 @@ function eventsJsonReader(unitKey: string): StreamedImport<TraceEventTable> {
       refusals.add(err.message);
     }
   });
-  return {
-    write: (chunk) => reader.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)),
-    finish: () => {
-      reader.end();
-      refusals.check();
-      return table;
-    },
-  };
+  return jsonImport(reader, refusals, table);
 }
 
 /** Jira's REST search answer: an object whose `issues` member is the array (other members skipped). */
@@ -211,14 +216,7 @@ function jiraJsonReader(): StreamedImport<TraceEventTable> {
     },
     JIRA_SHAPE,
   );
-  return {
-    write: (chunk) => reader.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)),
-    finish: () => {
-      reader.end();
-      refusals.check();
-      return table;
-    },
-  };
+  return jsonImport(reader, refusals, table);
 }
 
 function sameUnitJson(events: CoordinationEvent[], unitKey: string): CoordinationEvent[] {
