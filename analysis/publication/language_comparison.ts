@@ -68,16 +68,18 @@ export function languageComparison(
     othersTooFew ? 'answers in other languages are too few to test or to name' : '',
   ].filter((s) => s !== '');
   const asideText = aside.length > 0 ? ` ${capitalise(aside.join('; '))}.` : '';
+  // Without the check, neither means nor relations are known to compare (null, not false).
+  const unchecked = (equivalence: LanguageComparison['equivalence'], why: string): LanguageComparison => ({
+    locales: tested,
+    untested: untestedLocales,
+    othersTooFew,
+    meansAcrossLanguages: null,
+    relationsAcrossLanguages: null,
+    equivalence,
+    statement: `${why}, so means and relations are compared across languages without that check.${asideText}`,
+  });
   if (tested.length < 2) {
-    return {
-      locales: tested,
-      untested: untestedLocales,
-      othersTooFew,
-      meansAcrossLanguages: null,
-      relationsAcrossLanguages: null,
-      equivalence: [],
-      statement: `Answers came in more than one language, but no two languages have enough respondents to test whether the items read alike in them, so means and relations are compared across languages without that check.${asideText}`,
-    };
+    return unchecked([], 'Answers came in more than one language, but no two languages have enough respondents to test whether the items read alike in them');
   }
   const keep = localeOf.map((l) => tested.includes(l));
   const rows = sample.rows.filter((_, r) => keep[r]);
@@ -87,15 +89,7 @@ export function languageComparison(
   const tables = contextInvariance({ scaleMin: input.scaleMin, scaleMax: input.scaleMax, items, rows, contexts: groups, seed: 1 }, keyed, { partialInvariance: true }, 'languages');
   const equivalence = tables.map(equivalenceOf);
   if (untested(equivalence)) {
-    return {
-      locales: tested,
-      untested: untestedLocales,
-      othersTooFew,
-      meansAcrossLanguages: null,
-      relationsAcrossLanguages: null,
-      equivalence,
-      statement: `Whether the items read alike in ${tested.join(', ')} could not be checked (${failingReasons(equivalence, 'scalar')}), so means and relations are compared across languages without that check.${asideText}`,
-    };
+    return unchecked(equivalence, `Whether the items read alike in ${tested.join(', ')} could not be checked (${failingReasons(equivalence, 'scalar')})`);
   }
   const meansAcrossLanguages = holdsInFull(equivalence, 'scalar');
   const relationsAcrossLanguages = holdsInFull(equivalence, 'metric');
