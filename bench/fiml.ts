@@ -24,6 +24,8 @@ const R_NICE = process.env.SEICI_BENCH_R_NICE ?? '10';
 // SEICI_BENCH_FIML_R=0 times seici alone (lavaan needs minutes to hours here)
 const R_WANTED = process.env.SEICI_BENCH_FIML_R !== '0';
 const SMALL_REPEATS = Number(process.env.SEICI_BENCH_FIML_REPEATS ?? 3);
+// SEICI_BENCH_FIML_CASES=configural,metric,scalar runs only those cases (ids: n1000, configural, metric, scalar, n10000)
+const CASES = process.env.SEICI_BENCH_FIML_CASES?.split(',').map((c) => c.trim()).filter(Boolean);
 
 const R_SCRIPT = `
 suppressMessages(library(lavaan))
@@ -38,6 +40,7 @@ cat(sprintf("%.17g", c((t[["user.self"]] + t[["sys.self"]]) * 1000, t[["elapsed"
 `;
 
 interface Case {
+  readonly id: string;
   readonly name: string;
   readonly data: SemData;
   readonly groupEqual: GroupEqual[];
@@ -120,13 +123,16 @@ export async function run(): Promise<string> {
     ['groups', groups.data],
   ] as const;
   for (const [name, data] of sets) writeCsv(join(dir, `${name}.csv`), data);
-  const cases: (Case & { repeats: number; group: boolean })[] = [
-    { name: 'CFA, n = 1,000', data: small.data, groupEqual: [], csv: 'n1000.csv', repeats: SMALL_REPEATS, group: false },
-    { name: 'invariance: configural (3 × 300)', data: groups.data, groupEqual: [], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
-    { name: 'invariance: metric', data: groups.data, groupEqual: ['loadings'], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
-    { name: 'invariance: scalar', data: groups.data, groupEqual: ['loadings', 'intercepts'], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
-    { name: 'CFA, n = 10,000', data: big.data, groupEqual: [], csv: 'n10000.csv', repeats: 1, group: false },
+  const all: (Case & { repeats: number; group: boolean })[] = [
+    { id: 'n1000', name: 'CFA, n = 1,000', data: small.data, groupEqual: [], csv: 'n1000.csv', repeats: SMALL_REPEATS, group: false },
+    { id: 'configural', name: 'invariance: configural (3 × 300)', data: groups.data, groupEqual: [], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
+    { id: 'metric', name: 'invariance: metric', data: groups.data, groupEqual: ['loadings'], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
+    { id: 'scalar', name: 'invariance: scalar', data: groups.data, groupEqual: ['loadings', 'intercepts'], csv: 'groups.csv', repeats: SMALL_REPEATS, group: true },
+    { id: 'n10000', name: 'CFA, n = 10,000', data: big.data, groupEqual: [], csv: 'n10000.csv', repeats: 1, group: false },
   ];
+  const unknown = CASES?.filter((id) => !all.some((c) => c.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`SEICI_BENCH_FIML_CASES names no case ${unknown.join(', ')} (known: ${all.map((c) => c.id).join(', ')})`);
+  const cases = CASES ? all.filter((c) => CASES.includes(c.id)) : all;
   const lines = [
     '## fiml',
     '',
@@ -138,7 +144,7 @@ export async function run(): Promise<string> {
     '| case | runs | seici CPU | seici wall | lavaan CPU | lavaan wall | CPU ratio | χ² seici | χ² lavaan | χ² agree | max SE diff |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  const invariance = { ours: 0, theirs: 0, complete: withR };
+  const invariance = { ours: 0, theirs: 0, complete: withR && cases.filter((c) => c.group).length === 3 };
   for (const c of cases) {
     const runs: number[][] = [];
     for (let k = 0; k < c.repeats; k++) runs.push(seici(c, small.model));
