@@ -86,7 +86,7 @@ export class PastedField {
 
   /** The paste as text to show again, when it was read to its end and is small enough; else ''. */
   keptText(): string {
-    return this.ended && this.failure === undefined && this.kept !== null ? Buffer.concat(this.kept).toString('utf8') : '';
+    return this.ended && this.kept !== null ? Buffer.concat(this.kept).toString('utf8') : '';
   }
 
   /** @internal decoded bytes of the field, as the body is decoded. */
@@ -108,7 +108,10 @@ export class PastedField {
   end(err?: unknown): void {
     if (this.ended) return;
     this.ended = true;
-    if (err !== undefined && this.failure === undefined) this.failure = err;
+    if (err !== undefined) {
+      this.kept = null;
+      if (this.failure === undefined) this.failure = err;
+    }
     this.settleIfEnded();
   }
 
@@ -118,17 +121,18 @@ export class PastedField {
   }
 
   private deliver(chunk: Buffer): void {
-    if (this.failure !== undefined) return;
     this.bytes += chunk.length;
     if (this.bytes > this.limit.bytes) {
-      this.failure = new HttpError(413, this.limit.tooLarge);
+      if (!(this.failure instanceof HttpError && this.failure.status === 413)) this.failure = new HttpError(413, this.limit.tooLarge);
       this.kept = null;
       return;
     }
+    // kept to show again even after the reader refused the paste (its header, say)
     if (this.kept !== null) {
       if (this.bytes <= KEPT_PASTE) this.kept.push(Buffer.from(chunk));
       else this.kept = null;
     }
+    if (this.failure !== undefined) return;
     try {
       this.sink!(chunk);
     } catch (err) {

@@ -161,6 +161,9 @@ describe.each(BACKENDS)('console pasted imports, streamed, on $label', (backend)
     const bad = await refusedForm('/admin/traces/import', [['_csrf', csrf], ['unitKey', 'p-1'], ['format', 'native'], ['source', ''], ['events', 'unit,timestamp,type,key,ref\np-1,yesterday,approval,A-1,\n']], 400);
     expect(alert(bad.text, 'trace-error')).toMatch(/line 2/i);
     expect(/<textarea id="trace-events"[^>]*>([^<]*)<\/textarea>/.exec(bad.text)![1]).toContain('p-1,yesterday,approval');
+    const header = await refusedForm('/admin/traces/import', [['_csrf', csrf], ['unitKey', 'p-1'], ['format', 'native'], ['source', ''], ['events', 'when,what\n2026-09-01,approval\n']], 400);
+    expect(alert(header.text, 'trace-error')).toBeTruthy();
+    expect(/<textarea id="trace-events"[^>]*>([^<]*)<\/textarea>/.exec(header.text)![1]).toBe('when,what\n2026-09-01,approval');
     const nowhere = await refusedForm('/admin/traces/import', [['_csrf', csrf], ['unitKey', 'nowhere'], ['format', 'native'], ['source', ''], ['events', csv]], 404);
     expect(nowhere.text).toContain('nowhere');
   });
