@@ -123,6 +123,13 @@ export function consolePastedForm(s: Services, pasted: string, limit: (s: Servic
       return proceed();
     }
     const bytes = limit(s);
+    const failed = (err: unknown) => {
+      field?.end(err);
+      if (!proceeded) {
+        proceeded = true;
+        next(err);
+      }
+    };
     streamRequestBody(req, { bytes: encodedBodyLimit(bytes.bytes), tooLarge: bytes.tooLarge }, 'the form', (chunk) => {
       reader.write(chunk);
       // the paste has begun: check the session and run the route, which reads the paste (the request waits till it does)
@@ -130,20 +137,15 @@ export function consolePastedForm(s: Services, pasted: string, limit: (s: Servic
         req.pause();
         proceed();
       }
-    }).then(
-      () => {
+    }).then(() => {
+      try {
         reader.end();
-        field?.end();
-        proceed();
-      },
-      (err) => {
-        field?.end(err);
-        if (!proceeded) {
-          proceeded = true;
-          next(err);
-        }
-      },
-    );
+      } catch (err) {
+        return failed(err);
+      }
+      field?.end();
+      proceed();
+    }, failed);
   };
 }
 
