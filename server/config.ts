@@ -35,6 +35,12 @@ export interface Config {
   readonly demo: boolean;
   /** Largest JSON request body accepted. */
   readonly bodyLimit: string;
+  /**
+   * Largest import, in bytes (SEICI_IMPORT_LIMIT): units, traces and PQ, uploaded over the API or
+   * pasted in the console (the text of the CSV or JSON, not its form encoding). Unset, each import
+   * keeps its own default: 5 MB (5mb) for units, 50 MB (50mb) for traces and PQ.
+   */
+  readonly importLimit?: number;
   readonly logLevel: string;
   /**
    * SQLite's synchronous setting: FULL (default) fsyncs the WAL at every commit, so an
@@ -120,6 +126,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp,
     demo: !['0', 'false', 'off', 'no'].includes((env.SEICI_DEMO ?? 'on').toLowerCase()),
     bodyLimit: env.SEICI_BODY_LIMIT || '64kb',
+    importLimit: env.SEICI_IMPORT_LIMIT ? integer(env, 'SEICI_IMPORT_LIMIT', 0, 1024, 2 ** 40) : undefined,
     logLevel: env.LOG_LEVEL || 'info',
     sqliteSynchronous: synchronous(env.SEICI_SQLITE_SYNCHRONOUS),
     schedulerIntervalMs: integer(env, 'SEICI_SCHEDULER_INTERVAL_MS', 5000, 10, 3_600_000),

@@ -156,24 +156,40 @@ export function covarianceToCorrelation(cov: readonly (readonly number[])[]): nu
 /**
  * Pearson correlation matrix with listwise or pairwise deletion. Pairwise, each r uses only the
  * rows where both variables are observed, with those rows' means and SDs, as R's
- * `cor(x, use = "pairwise.complete.obs")` (and so psych's `use = "pairwise"`) does.
+ * `cor(x, use = "pairwise.complete.obs")` (and so psych's `use = "pairwise"`) does. Rows ×
+ * variables; {@link columnCorrelationMatrix} is the same computation on column-stored data.
  */
 export function correlation(
   data: readonly (readonly number[])[],
   { missing = 'listwise' }: { missing?: MissingPolicy } = {},
 ): { r: number[][]; n: number; counts: number[][]; missing: MissingPolicy } {
-  if (missing === 'listwise') {
-    const m = covariance(data, { missing, divisor: 'n-1' });
-    return { r: covarianceToCorrelation(m.cov), n: m.n, counts: m.counts, missing };
-  }
   const p = data.length > 0 ? data[0].length : 0;
   if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
-  const { columns } = columnsFromRows(data, p);
+  return columnCorrelationMatrix(columnsFromRows(data, p).columns, data.length, { missing });
+}
+
+/**
+ * {@link correlation} of the first `length` observations of column-stored data (one Float64Array
+ * per variable, NaN missing), with the same sums in the same order, so the same matrix to the
+ * last bit: listwise, the {@link columnCovariance} (divisor n − 1) rescaled; pairwise, each pair's
+ * centred sums over the rows where both are observed.
+ */
+export function columnCorrelationMatrix(
+  columns: readonly Float64Array[],
+  length: number,
+  { missing = 'listwise' }: { missing?: MissingPolicy } = {},
+): { r: number[][]; n: number; counts: number[][]; missing: MissingPolicy } {
+  const p = columns.length;
+  if (p === 0) throw new InputError('items', 'items must name at least 1 column; got 0.');
+  if (missing === 'listwise') {
+    const m = columnCovariance(columns, length, { missing, divisor: 'n-1' });
+    return { r: covarianceToCorrelation(m.cov), n: m.n, counts: m.counts, missing };
+  }
   const r = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : NaN)));
   const counts = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
-      const pair = pairSums(columns[a], columns[b], data.length);
+      const pair = pairSums(columns[a], columns[b], length);
       counts[a][b] = counts[b][a] = pair.k;
       if (a !== b && pair.k >= 2) r[a][b] = r[b][a] = pair.sxy / Math.sqrt(pair.sxx * pair.syy);
     }

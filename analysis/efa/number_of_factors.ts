@@ -1,10 +1,9 @@
 import type { Diagnostics } from '../diagnostics.js';
-import { listwiseCorrelation } from './column_correlation.js';
-import { correlation } from '../data/covariance.js';
+import type { NumericColumns } from '../data/columns.js';
 import { factorAnalysis } from './factor_analysis.js';
 import { itemRetention, type ItemRetention, type RetentionCriteria } from './item_retention.js';
 import { minimumAveragePartial, type MinimumAveragePartial } from './minimum_average_partial.js';
-import { parallelAnalysis, type ParallelAnalysis, type ParallelAnalysisOptions } from './parallel_analysis.js';
+import { parallelAnalysisWithCorrelation, type ParallelAnalysis, type ParallelAnalysisOptions } from './parallel_analysis.js';
 
 export interface NumberOfFactorsOptions extends ParallelAnalysisOptions, RetentionCriteria {
   readonly items: readonly string[];
@@ -28,12 +27,12 @@ export interface NumberOfFactors {
  * Number-of-factors report for scale development: Horn's parallel analysis (`parallelAnalysis`),
  * Velicer's MAP (`minimumAveragePartial`) on the same correlation matrix, and the item-retention table
  * (`itemRetention`) of a minres, oblimin-rotated solution with the parallel-analysis number of factors.
+ * `data` is column-stored (the CSV reader's columns) or rows × items; the data are read once, for
+ * the parallel analysis, whose observed correlation matrix MAP and the retention fit share.
  */
-export function numberOfFactors(data: readonly (readonly number[])[], options: NumberOfFactorsOptions): NumberOfFactors {
-  const { items, missing = 'listwise' } = options;
-  const parallel = parallelAnalysis(data, options);
-  const rows = missing === 'listwise' ? data.filter((row) => row.every((v) => !Number.isNaN(v))) : data;
-  const r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
+export function numberOfFactors(data: NumericColumns | readonly (readonly number[])[], options: NumberOfFactorsOptions): NumberOfFactors {
+  const { items } = options;
+  const { parallel, r } = parallelAnalysisWithCorrelation(data, options);
   const map = minimumAveragePartial(r, options.maxFactors ?? Math.min(8, items.length - 1));
   const nfactors = Math.min(Math.max(parallel.nfactors, 1), items.length - 1);
   const fa = factorAnalysis(r, nfactors, { method: options.method ?? 'minres', rotate: 'oblimin', n: parallel.n });

@@ -1,12 +1,12 @@
 import { InputError } from '../errors.js';
-import { listwiseCorrelation } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { correlation, type MissingPolicy } from '../data/covariance.js';
+import { columnCorrelationMatrix, completeMask, type MissingPolicy } from '../data/covariance.js';
+import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 import { Prng } from '../math/random.js';
 import { quantileType7 } from '../math/quantile.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
 import { symmetricEigenvalues } from './symmetric_eigen.js';
-import { columnCorrelation } from './column_correlation.js';
+import { columnCorrelation, correlationOfColumns } from './column_correlation.js';
 
 /** Horn's parallel analysis: observed eigenvalues against those of random data. */
 export interface ParallelAnalysis {
@@ -60,17 +60,29 @@ export interface ParallelAnalysisOptions {
  * a degenerate point (a first factor eigenvalue near 1), which inflates its mean factor references
  * slightly; these fits converge, so their medians agree with psych's and their means are a little lower.
  */
-export function parallelAnalysis(data: readonly (readonly number[])[], options: ParallelAnalysisOptions = {}): ParallelAnalysis {
+export function parallelAnalysis(data: NumericColumns | readonly (readonly number[])[], options: ParallelAnalysisOptions = {}): ParallelAnalysis {
+  return parallelAnalysisWithCorrelation(data, options).parallel;
+}
+
+/**
+ * {@link parallelAnalysis} and the observed correlation matrix it compared (listwise: of the
+ * complete rows; pairwise: each pair's), for analyses of the same matrix (MAP, the retention fit)
+ * without a second pass over the data. `data` is column-stored (the CSV reader's columns, read
+ * without copying) or rows × items.
+ */
+export function parallelAnalysisWithCorrelation(
+  data: NumericColumns | readonly (readonly number[])[],
+  options: ParallelAnalysisOptions = {},
+): { readonly parallel: ParallelAnalysis; readonly r: number[][] } {
   const { iterations = 20, seed = 1, quantile = 0.95, method = 'minres', missing = 'listwise' } = options;
   if (!Number.isInteger(iterations) || iterations < 1) throw new InputError('iterations', `iterations must be a whole number of at least 1; got ${iterations}.`);
   if (quantile !== null && !(quantile > 0 && quantile < 1)) throw new InputError('quantile', `quantile must be between 0 and 1; got ${quantile}.`);
-  const rows = missing === 'listwise' ? data.filter((row) => row.every((v) => !Number.isNaN(v))) : data.map((row) => row.slice());
-  const n = rows.length;
-  const p = n > 0 ? rows[0].length : 0;
+  const { columns, n } = usedColumns(isNumericColumns(data) ? data : columnsFromRows(data, data.length > 0 ? data[0].length : 0), missing);
+  const p = n > 0 ? columns.length : 0;
   if (p < 3) throw new InputError('items', `parallel analysis needs at least 3 items; got ${p}.`);
   if (n < 3) throw new InputError('csv', `the data have ${n} usable rows; parallel analysis needs more.`);
   const warnings: string[] = [];
-  const r = missing === 'listwise' ? listwiseCorrelation(rows).r : correlation(rows, { missing }).r;
+  const r = missing === 'listwise' ? correlationOfColumns(columns, n, 'listwise').r : columnCorrelationMatrix(columns, n, { missing }).r;
   if (r.some((row) => row.some((v) => !Number.isFinite(v)))) {
     throw new InputError('items', 'a correlation between two items cannot be computed (an item has no variance or too few shared answers).');
   }
@@ -83,7 +95,6 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
   const sim: number[][] = [];
   const simFa: number[][] = [];
   let failures = 0;
-  const columns = Array.from({ length: p }, (_, j) => Float64Array.from(rows, (row) => row[j]));
   const complete = columns.every((col) => col.every((v) => !Number.isNaN(v)));
   const drawn = Array.from({ length: p }, () => new Float64Array(n));
   for (let it = 0; it < iterations; it++) {
@@ -97,7 +108,7 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
       }
       const cr = complete
         ? columnCorrelation(drawn, n)
-        : correlation(Array.from({ length: n }, (_, i) => drawn.map((col) => col[i])), { missing: 'pairwise' }).r;
+        : columnCorrelationMatrix(drawn, n, { missing: 'pairwise' }).r;
       if (cr.every((row) => row.every((v) => Number.isFinite(v)))) c = cr;
     }
     if (c === null) throw new InputError('items', 'resampled data kept producing undefined correlations; an item has almost no variance.');
@@ -128,7 +139,7 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
     while (k < obs.length && obs[k] > ref[k]) k++;
     return k;
   };
-  return {
+  const parallel: ParallelAnalysis = {
     n,
     iterations,
     seed,
@@ -142,4 +153,25 @@ export function parallelAnalysis(data: readonly (readonly number[])[], options: 
     ncomponents: countAbove(eigenvalues, reference(resampled.components)),
     diagnostics: { converged: failures === 0, iterations, warnings },
   };
+  return { parallel, r };
+}
+
+/**
+ * The observations a parallel analysis uses, as columns of length n: listwise, the complete rows
+ * (copied only when some row is incomplete); pairwise, every row.
+ */
+function usedColumns(data: NumericColumns, missing: MissingPolicy): { columns: Float64Array[]; n: number } {
+  const all = data.columns.map((col) => col.subarray(0, data.length));
+  if (missing !== 'listwise') return { columns: all, n: data.length };
+  const keep = completeMask(all, data.length);
+  let n = 0;
+  for (let i = 0; i < data.length; i++) n += keep[i];
+  if (n === data.length) return { columns: all, n };
+  const columns = all.map((col) => {
+    const out = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < col.length; i++) if (keep[i]) out[k++] = col[i];
+    return out;
+  });
+  return { columns, n };
 }

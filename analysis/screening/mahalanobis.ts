@@ -1,4 +1,5 @@
 import { choleskyRows } from '../math/cholesky.js';
+import { SubmatrixQuadraticForms } from '../math/submatrix_quadratic.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
 import { columnCovariance, completeMask } from '../data/covariance.js';
@@ -15,7 +16,7 @@ export interface MahalanobisDistances {
   readonly warnings: readonly string[];
 }
 
-/** Missing-data patterns whose Cholesky factors are kept at once. */
+/** Missing-data patterns whose Cholesky factors are kept at once (only when S is singular). */
 const FACTORS_KEPT = 1_024;
 
 /**
@@ -25,7 +26,10 @@ const FACTORS_KEPT = 1_024;
  * Craig, 2012, doi:10.1037/a0028085). Matches R's `mahalanobis(x, colMeans(x), cov(x))` on
  * complete data, with `pchisq(d2, ncol(x), lower.tail = FALSE)`. `data` is rows × items or
  * column-stored (the streaming reader's Float64Array columns, read without row arrays); x̄ and S
- * come from `columnCovariance`, every sum in row order.
+ * come from `columnCovariance`, every sum in row order. S is factored once and a row's distance on
+ * its answered items taken from S⁻¹ through the Schur complement of its missing items
+ * (`SubmatrixQuadraticForms`: n² + k³/6 per row with k missing, instead of a factor of S_oo per
+ * missing-data pattern); only when S itself is singular is each pattern's S_oo factored on its own.
  */
 export function mahalanobisDistances(data: readonly (readonly number[])[] | NumericColumns): MahalanobisDistances {
   const x = isNumericColumns(data) ? data : columnsFromRows(data, data.length > 0 ? data[0].length : 0);
@@ -44,9 +48,15 @@ export function mahalanobisDistances(data: readonly (readonly number[])[] | Nume
   }
   const { means: mean, cov: S } = columnCovariance(x.columns, N, { missing: 'listwise', divisor: 'n-1' });
 
-  // Cholesky factors by missing-data pattern, at most FACTORS_KEPT of them: with many items and a
-  // little missingness most patterns are unique, and keeping a p × p factor for each would grow
-  // without bound (a million rows of 72 items ran out of heap); a factor dropped is recomputed, the same
+  const minPivot = 1e-10;
+  const packed = new Float64Array(J * J);
+  for (let a = 0; a < J; a++) for (let b = 0; b < J; b++) packed[a * J + b] = S[a][b];
+  // S factored once; null when S is singular, and then each pattern's S_oo is factored on its own
+  const forms = SubmatrixQuadraticForms.of(packed, J, minPivot);
+
+  // Cholesky factors by missing-data pattern (S singular), at most FACTORS_KEPT of them: with many
+  // items and a little missingness most patterns are unique, and keeping a p × p factor for each
+  // would grow without bound; a factor dropped is recomputed, the same
   const factors = new Map<string, { cols: number[]; L: number[][] | null }>();
   const factorFor = (row: Float64Array) => {
     let key = '';
@@ -55,24 +65,17 @@ export function mahalanobisDistances(data: readonly (readonly number[])[] | Nume
     if (f === undefined) {
       const cols: number[] = [];
       for (let j = 0; j < J; j++) if (!Number.isNaN(row[j])) cols.push(j);
-      f = { cols, L: cols.length >= 2 ? choleskyRows(cols.map((a) => cols.map((b) => S[a][b])), 1e-10) : null };
+      f = { cols, L: cols.length >= 2 ? choleskyRows(cols.map((a) => cols.map((b) => S[a][b])), minPivot) : null };
       if (factors.size >= FACTORS_KEPT) factors.clear();
       factors.set(key, f);
     }
     return f;
   };
-  let singular = false;
-  const z = new Array<number>(J);
-  const row = new Float64Array(J);
-  for (let r = 0; r < N; r++) {
-    for (let j = 0; j < J; j++) row[j] = x.columns[j][r];
+  /** D² of `row` from its pattern's own factor: L z = x − x̄, D² = zᵀz; NaN when S_oo is singular. */
+  const z = new Float64Array(J);
+  const patternDistance = (row: Float64Array): number => {
     const { cols, L } = factorFor(row);
-    df[r] = cols.length;
-    if (L === null) {
-      if (cols.length >= 2) singular = true;
-      continue;
-    }
-    // forward substitution: L z = x − x̄, D² = zᵀz
+    if (L === null) return NaN;
     let sum = 0;
     for (let i = 0; i < cols.length; i++) {
       let v = row[cols[i]] - mean[cols[i]];
@@ -81,8 +84,32 @@ export function mahalanobisDistances(data: readonly (readonly number[])[] | Nume
       z[i] = v / Li[i];
       sum += z[i] * z[i];
     }
+    return sum;
+  };
+
+  let singular = false;
+  const row = new Float64Array(J);
+  const centred = new Float64Array(J);
+  const missing = new Int32Array(J);
+  for (let r = 0; r < N; r++) {
+    let k = 0;
+    for (let j = 0; j < J; j++) {
+      const v = x.columns[j][r];
+      row[j] = v;
+      if (Number.isNaN(v)) missing[k++] = j;
+      else centred[j] = v - mean[j];
+    }
+    df[r] = J - k;
+    if (J - k < 2) continue;
+    let sum = forms === null ? NaN : forms.evaluate(centred, missing, k);
+    if (Number.isNaN(sum)) sum = patternDistance(row);
+    if (Number.isNaN(sum)) {
+      singular = true;
+      continue;
+    }
+    if (sum < 0) sum = 0;
     d2[r] = sum;
-    p[r] = chiSquareUpperTail(sum, cols.length);
+    p[r] = chiSquareUpperTail(sum, J - k);
   }
   if (singular) warnings.push('the item covariance matrix is singular (an item is constant or a linear combination of others); some distances are not computed.');
   return { d2, p, df, nComplete: n, warnings };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { numberOfFactors, type NumberOfFactors } from '../../analysis/index.js';
-import { numericRows, readCsv } from '../io/csv.js';
+import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, table } from '../output.js';
 
@@ -68,7 +68,7 @@ export function register(program: Command): void {
       const method = parseChoice(opts.fm, '--fm', ['minres', 'ml', 'pa'] as const, 'minres');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
       const maxFactors = opts.maxFactors === undefined ? undefined : parseNumber(opts.maxFactors, '--max-factors', { integer: true, min: 1, max: items.length - 1 });
-      const data = numericRows(readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }], rowArrays: true }), items);
+      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }] }).numbers(items);
       emit(numberOfFactors(data, { items, iterations, seed, quantile, method, missing, maxFactors }), opts.json === true, render);
     });
 }

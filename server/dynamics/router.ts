@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { HttpError } from '../errors.js';
 import { mountRoute } from '../routes/mount_route.js';
 import type { Services } from '../services.js';
-import { IMPORT_BODY_LIMIT, STREAMED_JSON, dynamicsRoutes } from './routes.js';
+import { IMPORT_BODY_LIMIT, STREAMED_JSON, dynamicsImportLimit, dynamicsRoutes } from './routes.js';
 
 export { IMPORT_BODY_LIMIT };
 
@@ -11,16 +11,17 @@ export { IMPORT_BODY_LIMIT };
  * Each route is mounted as every API route is (server/routes/mount_route.ts): the admin is
  * authenticated first and only then is the body read, here with the import limit (the main
  * router's JSON limit is meant for small bodies). A CSV body is left unread here: the handler
- * streams it row by row (server/imports/csv_import_stream.ts) under IMPORT_UPLOAD_LIMIT, and a
+ * streams it row by row (server/imports/csv_import_stream.ts) under dynamicsImportLimit, and a
  * trace import's JSON body is left unread too (STREAMED_JSON): the handler reads it element by element.
  */
 export function dynamicsRouter(s: Services): express.Router {
   const router = express.Router();
-  const parsers = [express.json({ limit: IMPORT_BODY_LIMIT })];
+  const limit = dynamicsImportLimit(s.config);
+  const parsers = [express.json({ limit: limit.bytes })];
   for (const r of dynamicsRoutes) mountRoute(router, r, s, STREAMED_JSON.has(`${r.method} ${r.path}`) ? [] : parsers);
   router.use(((err, _req, _res, next) => {
     const e = err as { type?: string };
-    if (e?.type === 'entity.too.large') return next(new HttpError(413, `The import is larger than the limit of ${IMPORT_BODY_LIMIT}.`));
+    if (e?.type === 'entity.too.large') return next(new HttpError(413, limit.tooLarge));
     next(err);
   }) as ErrorRequestHandler);
   return router;

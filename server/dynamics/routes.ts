@@ -3,7 +3,8 @@ import { IdParam } from '../schemas.js';
 import { route, type ApiRoute } from '../routes/api_route.js';
 import { validate } from '../validation.js';
 import type { Request } from 'express';
-import { sendsCsv, type UnreadUpload, type UploadLimit } from '../imports/csv_upload.js';
+import { importLimit, sendsCsv, type UnreadUpload, type UploadLimit } from '../imports/csv_upload.js';
+import type { Config } from '../config.js';
 import * as breakpoints from './handlers/breakpoints.js';
 import * as diagnosis from './handlers/diagnosis.js';
 import * as performance from './handlers/performance.js';
@@ -16,12 +17,17 @@ const NOT_FOUND = [400, 401, 404];
 /** Largest trace or PQ import body (a year of events of a large unit is a few megabytes). */
 export const IMPORT_BODY_LIMIT = '50mb';
 
-/** The same limit for uploads these routes read themselves as a stream (server/imports/csv_upload.ts). */
-const IMPORT_UPLOAD_LIMIT: UploadLimit = { bytes: 50 * 1024 * 1024, tooLarge: `The import is larger than the limit of ${IMPORT_BODY_LIMIT}.` };
+/**
+ * The limit of a trace or PQ import, uploaded (read as a stream, server/imports/csv_upload.ts)
+ * or pasted in the console: SEICI_IMPORT_LIMIT when set, else IMPORT_BODY_LIMIT.
+ */
+export function dynamicsImportLimit(config: Pick<Config, 'importLimit'>): UploadLimit {
+  return importLimit(config.importLimit, 50 * 1024 * 1024, IMPORT_BODY_LIMIT);
+}
 
 /** The body of an import: a CSV upload left unread for the handler to stream (text/csv or text/plain), else the parsed JSON (or nothing). */
-function uploadedBody(req: Request): unknown {
-  return sendsCsv(req, true) ? ({ req, limit: IMPORT_UPLOAD_LIMIT, type: 'csv' } satisfies UnreadUpload) : req.body;
+function uploadedBody(req: Request, limit: UploadLimit): unknown {
+  return sendsCsv(req, true) ? ({ req, limit, type: 'csv' } satisfies UnreadUpload) : req.body;
 }
 
 /** True when a request sends JSON (application/json or a +json type). */
@@ -31,8 +37,8 @@ function sendsJson(req: Request): boolean {
 }
 
 /** The body of a trace import: CSV as for every import, and JSON too left unread for the handler to stream (readTraceUpload). */
-function traceBody(req: Request): unknown {
-  return sendsJson(req) ? ({ req, limit: IMPORT_UPLOAD_LIMIT, type: 'json' } satisfies UnreadUpload) : uploadedBody(req);
+function traceBody(req: Request, limit: UploadLimit): unknown {
+  return sendsJson(req) ? ({ req, limit, type: 'json' } satisfies UnreadUpload) : uploadedBody(req, limit);
 }
 
 /** The routes that read their JSON body themselves, as a stream: the dynamics router mounts no JSON parser for them. */
@@ -56,7 +62,7 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     run: async ({ s, actor, params, req }) => {
       const format = validate(S.TraceFormatQuery, req.query.format, 'format');
       const source = validate(S.SourceQuery, req.query.source, 'source');
-      return traces.importTraces(s, actor, params.key, format, traceBody(req), source);
+      return traces.importTraces(s, actor, params.key, format, traceBody(req, dynamicsImportLimit(s.config)), source);
     },
   }),
   route({
@@ -77,7 +83,7 @@ export const dynamicsRoutes: readonly ApiRoute[] = [
     bodyType: 'text/csv', response: S.PerformanceImport,
     run: async ({ s, actor, params, req }) => {
       const source = validate(S.SourceQuery, req.query.source, 'source');
-      return performance.importPerformance(s, actor, params.key, uploadedBody(req), source);
+      return performance.importPerformance(s, actor, params.key, uploadedBody(req, dynamicsImportLimit(s.config)), source);
     },
   }),
   route({

@@ -14,7 +14,7 @@ import {
 } from '../../analysis/index.js';
 import { HttpError } from '../errors.js';
 import { CsvImportStream } from '../imports/csv_import_stream.js';
-import { streamRequestBody, type UnreadUpload } from '../imports/csv_upload.js';
+import { readUpload, type UnreadUpload } from '../imports/csv_upload.js';
 import { JsonArrayStream, type JsonArrayShape } from '../imports/json_array_stream.js';
 import { LISTED_LINES, badLines } from '../imports/line_errors.js';
 import { PerformanceTable } from './performance_table.js';
@@ -62,7 +62,7 @@ export async function readTraceUpload(upload: UnreadUpload, format: TraceFormat,
     if (format === 'decision-log') throw new HttpError(415, 'format=decision-log needs the decision log as CSV with Content-Type: text/csv.');
     reader = format === 'jira' ? jiraJsonReader() : eventsJsonReader(unitKey);
   }
-  await streamRequestBody(upload.req, upload.limit, upload.type === 'csv' ? 'the CSV' : 'the JSON', (chunk) => reader.write(chunk));
+  await readUpload(upload, upload.type === 'csv' ? 'the CSV' : 'the JSON', (chunk) => reader.write(chunk));
   return reader.finish();
 }
 
@@ -244,7 +244,7 @@ const NAME_LIMIT = 100;
 export async function readPerformanceUpload(body: string | UnreadUpload, unitKey: string): Promise<PerformanceTable> {
   const reader = performanceReader(unitKey);
   if (typeof body === 'string') reader.write(Buffer.from(body, 'utf8'));
-  else await streamRequestBody(body.req, body.limit, 'the CSV', (chunk) => reader.write(chunk));
+  else await readUpload(body, 'the CSV', (chunk) => reader.write(chunk));
   return reader.finish();
 }
 

@@ -26,6 +26,25 @@ export interface UnreadUpload {
   readonly limit: UploadLimit;
   /** The body's type, from its Content-Type: CSV (text/csv, text/plain) or JSON. */
   readonly type: 'csv' | 'json';
+  /**
+   * Where the bytes come from when not the request body itself: a console form's pasted field
+   * (server/imports/form_stream.ts), decoded as the form arrives, under the same limit.
+   */
+  readonly read?: (onChunk: (chunk: Buffer) => void) => Promise<void>;
+}
+
+/** Hands an upload's bytes to `onChunk` as they arrive: the request body (streamRequestBody) or a form's pasted field. */
+export function readUpload(upload: UnreadUpload, what: string, onChunk: (chunk: Buffer) => void): Promise<void> {
+  return upload.read ? upload.read(onChunk) : streamRequestBody(upload.req, upload.limit, what, onChunk);
+}
+
+/**
+ * The limit of an import: SEICI_IMPORT_LIMIT (`configured`, bytes) when set, the same for every
+ * import, else the import's own default (`bytes`, named `named` in the 413's sentence).
+ */
+export function importLimit(configured: number | undefined, bytes: number, named: string, sentence = 'The import is larger than the limit of'): UploadLimit {
+  if (configured === undefined) return { bytes, tooLarge: `${sentence} ${named}.` };
+  return { bytes: configured, tooLarge: `${sentence} ${configured.toLocaleString('en')} bytes (SEICI_IMPORT_LIMIT).` };
 }
 
 /** True for an {@link UnreadUpload}. */

@@ -9,7 +9,7 @@ import { compiledModule } from '../paths.js';
 import type { Services } from '../services.js';
 import { describeIssue } from '../validation.js';
 import { CsvImportStream } from './csv_import_stream.js';
-import { streamRequestBody, type UnreadUpload } from './csv_upload.js';
+import { readUpload, type UnreadUpload } from './csv_upload.js';
 import { badLines } from './line_errors.js';
 
 const KNOWN_COLUMNS = new Set(['key', 'name', 'parentKey', 'parent_key', 'context']);
@@ -281,7 +281,7 @@ async function importInThread(s: Services, csv: string | UnreadUpload): Promise<
   };
   try {
     if (typeof csv === 'string') send(Buffer.from(csv, 'utf8'));
-    else await streamRequestBody(csv.req, csv.limit, 'the CSV', send);
+    else await readUpload(csv, 'the CSV', send);
   } catch (err) {
     stopped = true;
     await worker.terminate();

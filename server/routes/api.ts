@@ -19,7 +19,8 @@ import { commitmentRoutes } from '../prereg/routes.js';
 import { researchRoutes } from '../research/routes.js';
 import { validate } from '../validation.js';
 import { WaveRunOptionsBody } from '../dynamics/schemas.js';
-import { sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
+import { importLimit, sendsCsv, type UploadLimit } from '../imports/csv_upload.js';
+import type { Config } from '../config.js';
 import { Reply, route, type ApiRoute } from './api_route.js';
 
 function id(params: Record<string, string>, name = 'id'): number {
@@ -29,7 +30,10 @@ function id(params: Record<string, string>, name = 'id'): number {
 const NOT_FOUND = [400, 401, 404];
 
 /** Largest unit import: the body is read as a stream through the CSV tokenizer (server/imports/csv_upload.ts). */
-const UNIT_IMPORT_LIMIT: UploadLimit = { bytes: 5 * 1024 * 1024, tooLarge: 'The request body is larger than the limit of 5mb.' };
+/** The limit of a unit import, uploaded or pasted in the console: SEICI_IMPORT_LIMIT when set, else 5mb. */
+export function unitImportLimit(config: Pick<Config, 'importLimit'>, sentence = 'The request body is larger than the limit of'): UploadLimit {
+  return importLimit(config.importLimit, 5 * 1024 * 1024, '5mb', sentence);
+}
 const download = (file: exportsHandlers.ExportFile) => new Reply(200, file.body, file.contentType, file.filename);
 
 /** Every call of the API under /api/v1. */
@@ -139,7 +143,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     bodyType: 'text/csv', response: S.UnitImportResult,
     run: async ({ s, actor, req }) => {
       if (!sendsCsv(req)) throw new HttpError(415, 'Send the units as CSV with Content-Type: text/csv.');
-      return units.importUnits(s, actor, { req, limit: UNIT_IMPORT_LIMIT, type: 'csv' });
+      return units.importUnits(s, actor, { req, limit: unitImportLimit(s.config), type: 'csv' });
     },
   }),
   route({

@@ -5,7 +5,8 @@ import { Reply } from '../routes/api_route.js';
 import type { Services } from '../services.js';
 import { validate } from '../validation.js';
 import { Fragment, FormError, Page, Redirect, type ConsoleKit, type PageContext, type PageRoute, type ViewResult } from './page_route.js';
-import { consoleForm, consolePage, field, fields, type ConsoleUser } from './session.js';
+import { consoleForm, consolePage, consolePastedForm, field, fields, type ConsoleUser } from './session.js';
+import type { PastedField } from '../imports/form_stream.js';
 
 /** A `:id` in a console path: a stored row's id. */
 const ID = /^[1-9][0-9]{0,9}$/;
@@ -23,7 +24,7 @@ export const mountedPages = new WeakSet<express.RequestHandler>();
  * goes to the app's one error handler, which renders an HTML page without details.
  */
 export function mountPage(router: express.Router, r: PageRoute, s: Services, kit: ConsoleKit): void {
-  const guard = r.kind === 'page' ? [consolePage(s)] : consoleForm(s, r.bodyLimit);
+  const guard = r.kind === 'page' ? [consolePage(s)] : r.pasted ? [consolePastedForm(s, r.pasted.field, r.pasted.limit)] : consoleForm(s, r.bodyLimit);
   const handler: express.RequestHandler = async (req: Request, res: Response) => {
     const params = req.params as Record<string, string>;
     if (params.id !== undefined && !ID.test(params.id)) throw new HttpError(404, `Nothing is at ${req.path}.`);
@@ -37,6 +38,7 @@ export function mountPage(router: express.Router, r: PageRoute, s: Services, kit
       body: undefined,
       field: (name) => field(req, name),
       fields: (name) => fields(req, name),
+      pasted: (res.locals.pasted as PastedField | null | undefined) ?? null,
       req,
     };
     let result: ViewResult;
@@ -45,9 +47,13 @@ export function mountPage(router: express.Router, r: PageRoute, s: Services, kit
       result = await r.run({ ...ctx, body } as PageContext<never>);
     } catch (thrown) {
       const err = fromInputError(thrown);
+      // a refused paste is read to its end (unkept beyond what the form shows again) before answering
+      if (ctx.pasted) await ctx.pasted.drain();
       if (!(r.refused && err instanceof HttpError && err.status < 500)) throw err;
+      if (ctx.pasted && r.pasted) (req.body as Record<string, unknown>)[r.pasted.field] = ctx.pasted.keptText();
       result = await r.refused(ctx as PageContext<undefined>, err);
     }
+    if (ctx.pasted) await ctx.pasted.drain();
     send(req, res, kit, result);
   };
   mountedPages.add(handler);

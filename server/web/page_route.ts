@@ -6,6 +6,8 @@ import type { Services } from '../services.js';
 import type { ConsoleViews } from './console_views.js';
 import type { ScaleReports } from './reports/scale_jobs.js';
 import type { ConsoleUser } from './session.js';
+import type { UploadLimit } from '../imports/csv_upload.js';
+import type { PastedField } from '../imports/form_stream.js';
 
 /** A console page: a template of views/console, the navigation entry it lights, its title and its data. */
 export class Page {
@@ -73,6 +75,8 @@ export interface PageContext<B = undefined> {
   readonly field: (name: string) => string;
   /** Every value of a repeated form field (checkboxes, multiple selects). */
   readonly fields: (name: string) => string[];
+  /** The pasted import of a `pasted` form, still to be read (null when the form has none, or for other routes). */
+  readonly pasted: PastedField | null;
   readonly req: Request;
 }
 
@@ -88,8 +92,14 @@ export interface PageRoute<B extends z.ZodType | undefined = z.ZodType | undefin
   readonly kind: 'page' | 'form';
   /** Express-style path (`/admin/waves/:id`). */
   readonly path: string;
-  /** Largest form body (forms only; default 64kb): pasted CSV needs more. */
+  /** Largest form body (forms only; default 64kb). */
   readonly bodyLimit?: string;
+  /**
+   * A form whose last field is an import pasted as text (forms only): that field is not parsed
+   * with the form but read by the import as the body arrives (`ctx.pasted`), under `limit`
+   * (SEICI_IMPORT_LIMIT or the import's default); the other fields are the form's as usual.
+   */
+  readonly pasted?: { readonly field: string; readonly limit: (s: Services) => UploadLimit };
   /** zod schema of the form's fields (without `_csrf`), for forms that map one to one onto it. */
   readonly body?: B;
   readonly run: (ctx: PageContext<B extends z.ZodType ? z.output<B> : undefined>) => Promise<ViewResult>;

@@ -1,6 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticateAdmin, sessionIdentity, type AdminIdentity } from '../auth/admin.js';
 import type { Services } from '../services.js';
+import { streamRequestBody, type UploadLimit } from '../imports/csv_upload.js';
+import { PastedField, UrlencodedFormReader, encodedBodyLimit } from '../imports/form_stream.js';
 
 /** The console's signed-in admin, as the layout shows it. */
 export interface ConsoleUser {
@@ -82,6 +84,69 @@ export function consoleForm(s: Services, limit = '64kb') {
       }, next);
     },
   ];
+}
+
+/**
+ * Guards a console form whose last field, `pasted`, is an import pasted as text: the urlencoded
+ * body is decoded as it arrives (UrlencodedFormReader), the fields before the paste are kept as
+ * the form's fields, and as soon as the paste has begun (its first character that is not white
+ * space is known) or the body has ended, the admin session and its CSRF token are checked and
+ * the route runs with the paste left to read: `res.locals.pasted` (a PastedField), read by the
+ * import's own row-by-row reader under `limit(s)` (413 with its sentence). The request is paused
+ * while nobody reads the paste. A body that is not urlencoded has no fields (so no CSRF token: 403).
+ */
+export function consolePastedForm(s: Services, pasted: string, limit: (s: Services) => UploadLimit) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    let proceeded = false;
+    let field: PastedField | null = null;
+    const proceed = () => {
+      if (proceeded) return;
+      proceeded = true;
+      req.body = reader.fields;
+      authenticateAdmin(s, req).then(
+        (identity) => {
+          res.locals.console = user(identity);
+          res.locals.pasted = field;
+          res.set('Cache-Control', 'no-store');
+          next();
+        },
+        (err) => {
+          void field?.drain();
+          next(err);
+        },
+      );
+    };
+    const reader = new UrlencodedFormReader(pasted, () => (field = new PastedField(req, limit(s))));
+    if (type !== 'application/x-www-form-urlencoded') {
+      req.resume();
+      return proceed();
+    }
+    const bytes = limit(s);
+    const failed = (err: unknown) => {
+      field?.end(err);
+      if (!proceeded) {
+        proceeded = true;
+        next(err);
+      }
+    };
+    streamRequestBody(req, { bytes: encodedBodyLimit(bytes.bytes), tooLarge: bytes.tooLarge }, 'the form', (chunk) => {
+      reader.write(chunk);
+      // the paste has begun: check the session and run the route, which reads the paste (the request waits till it does)
+      if (field !== null && field.unread && (proceeded || field.first !== '')) {
+        req.pause();
+        proceed();
+      }
+    }).then(() => {
+      try {
+        reader.end();
+      } catch (err) {
+        return failed(err);
+      }
+      field?.end();
+      proceed();
+    }, failed);
+  };
 }
 
 /** A single text field of a parsed form; '' when absent. */

@@ -1,5 +1,6 @@
 import { deleteTraces, importTraces } from '../../dynamics/handlers/traces.js';
-import { IMPORT_BODY_LIMIT } from '../../dynamics/routes.js';
+import { dynamicsImportLimit } from '../../dynamics/routes.js';
+import type { UnreadUpload } from '../../imports/csv_upload.js';
 import { SourceQuery, TraceFormatQuery } from '../../dynamics/schemas.js';
 import { HttpError } from '../../errors.js';
 import { validate } from '../../validation.js';
@@ -11,21 +12,15 @@ export const traceRoutes: readonly PageRoute[] = [
   page({ kind: 'page', path: '/admin/traces', run: async ({ s }) => new Page('traces', 'traces', 'Trace imports', await tracesPage(s)) }),
   // A refused import shows the page again with every bad line and what was typed kept in the form.
   page({
-    kind: 'form', path: '/admin/traces/import', bodyLimit: IMPORT_BODY_LIMIT,
-    run: async ({ s, user, field }) => {
+    kind: 'form', path: '/admin/traces/import', pasted: { field: 'events', limit: (s) => dynamicsImportLimit(s.config) },
+    run: async ({ s, user, field, pasted, req }) => {
       const unitKey = field('unitKey');
       const format = validate(TraceFormatQuery, field('format') || undefined, 'format');
-      const text = field('events');
-      if (!text) throw new HttpError(400, 'Choose an events file or paste its text before importing.');
-      let body: unknown = text;
-      if (format === 'json' || ((format === 'native' || format === 'jira') && /^[[{]/.test(text))) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new HttpError(400, `The ${format} import is not valid JSON.`);
-        }
-      }
+      if (!pasted || pasted.first === '') throw new HttpError(400, 'Choose an events file or paste its text before importing.');
+      // read as the upload of the same text would be: JSON when it opens with [ or { (always for format=json), else CSV
+      const type = format === 'json' || ((format === 'native' || format === 'jira') && (pasted.first === '[' || pasted.first === '{')) ? 'json' : 'csv';
       const source = validate(SourceQuery, field('source') || undefined, 'source');
+      const body: UnreadUpload = { req, limit: pasted.limit, type, read: (onChunk) => pasted.read(onChunk) };
       const imported = await importTraces(s, user.actor, unitKey, format, body, source);
       return notice('/admin/traces', `Imported ${imported.events} events for unit "${imported.unitKey}" (${imported.first ?? '?'} to ${imported.last ?? '?'}).`);
     },

@@ -1,5 +1,6 @@
 import { HttpError } from '../../errors.js';
 import { createUnit, importUnits } from '../../handlers/units.js';
+import { unitImportLimit } from '../../routes/api.js';
 import { UnitCreate } from '../../schemas.js';
 import { validate } from '../../validation.js';
 import { unitsPage } from '../pages.js';
@@ -23,11 +24,10 @@ export const unitRoutes: readonly PageRoute[] = [
   }),
   // A refused import shows the units page again with every bad line and the pasted text kept, so it can be corrected in place.
   page({
-    kind: 'form', path: '/admin/units/import', bodyLimit: '5mb',
-    run: async ({ s, user, field }) => {
-      const csv = field('csv');
-      if (!csv) throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
-      const result = await importUnits(s, user.actor, csv);
+    kind: 'form', path: '/admin/units/import', pasted: { field: 'csv', limit: (s) => unitImportLimit(s.config, 'The import is larger than the limit of') },
+    run: async ({ s, user, pasted, req }) => {
+      if (!pasted || pasted.first === '') throw new HttpError(400, 'Choose a CSV file or paste its text before importing.');
+      const result = await importUnits(s, user.actor, { req, limit: pasted.limit, type: 'csv', read: (onChunk) => pasted.read(onChunk) });
       return notice('/admin/units', `Imported ${result.created} new and ${result.updated} updated unit${result.created + result.updated === 1 ? '' : 's'}.`);
     },
     refused: async ({ s, field }, err) => new FormError(new Page('units', 'units', 'Units', { ...(await unitsPage(s)), importCsv: field('csv') }), err.message, err.status, 'importError'),
