@@ -39,7 +39,7 @@ function writeToFullDevice(args: readonly string[]): Promise<{ status: number | 
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', full, 'pipe'] });
     closeSync(full);
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stderr }));
   });
