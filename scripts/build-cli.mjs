@@ -14,16 +14,18 @@
 // that `node dist/cli/main.js` (README, CI, tests) runs the bundle too. The next bare `tsc`
 // writes its own dist/cli/main.js again, which runs the unbundled modules it just compiled: the
 // bundle never runs stale code through dist/cli/main.js. `npm run build` runs this after tsc.
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'seici');
+const final = join(root, 'dist', 'seici');
+// built beside it, then put in its place: a `seici` running meanwhile never sees half a bundle
+const out = `${final}.next`;
 const tableFile = join(root, 'cli', 'commands', 'index.ts');
 
-/** Node 20 built-ins and the options every bundle is built with. */
+/** The options every bundle is built with: CommonJS for Node 20. */
 const common = {
   bundle: true,
   format: 'cjs',
@@ -40,14 +42,6 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
 };
-
-/** The command modules of the command table, by the name of their file without extension. */
-function commandModules() {
-  const text = readFileSync(tableFile, 'utf8');
-  const names = [...text.matchAll(/import\('\.\/([a-z_]+)\.js'\)/g)].map((m) => m[1]);
-  if (names.length === 0) throw new Error(`no command module found in ${relative(root, tableFile)}`);
-  return [...new Set(names)];
-}
 
 /**
  * commander requires node:child_process when it loads (≈ 10–30 ms), for executable subcommands,
@@ -68,7 +62,7 @@ const lazyChildProcess = {
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {
-    b.onResolve({ filter: /^\.\/[a-z_]+\.js$/ }, (args) => {
+    b.onResolve({ filter: /^\.\/[^/]+\.js$/ }, (args) => {
       if (args.kind !== 'dynamic-import' || args.importer !== tableFile) return undefined;
       return { path: `./${args.path.slice(2, -3)}.cjs`, external: true };
     });
@@ -88,6 +82,11 @@ const probe = await build({
 const coreInputs = Object.keys(probe.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'));
 const corePackages = [...new Set(Object.keys(probe.metafile.inputs).filter((p) => p.startsWith('node_modules/')).map((p) => p.split('/')[1]))];
 if (!corePackages.every((p) => p === 'commander')) throw new Error(`the CLI core imports packages besides commander: ${corePackages.join(', ')}`);
+
+// the command modules: the table's import()s, which the probe left out as bundles to require
+const tableKey = relative(root, tableFile);
+const commands = probe.metafile.inputs[tableKey].imports.filter((i) => i.external && i.kind === 'dynamic-import').map((i) => i.path.slice(2, -4));
+if (commands.length === 0) throw new Error(`no command module found in ${tableKey}`);
 
 const coreKeys = new Map(coreInputs.map((p) => [join(root, p), p]));
 const coreEntry = [
@@ -122,7 +121,6 @@ const fromCore = {
   },
 };
 
-const commands = commandModules();
 await build({
   ...common,
   entryPoints: { main: join(root, 'cli', 'main.ts'), ...Object.fromEntries(commands.map((c) => [c, join(root, 'cli', 'commands', `${c}.ts`)])) },
@@ -131,6 +129,8 @@ await build({
   plugins: [fromCore],
 });
 chmodSync(join(out, 'main.cjs'), 0o755);
+rmSync(final, { recursive: true, force: true });
+renameSync(out, final);
 
 // 2. `node dist/cli/main.js` runs the bundle.
 const shim = join(root, 'dist', 'cli', 'main.js');
@@ -146,4 +146,4 @@ writeFileSync(
   ].join('\n'),
 );
 chmodSync(shim, 0o755);
-console.log(`seici CLI bundle: ${relative(root, out)} (core of ${coreInputs.length} modules, ${commands.length} commands)`);
+console.log(`seici CLI bundle: ${relative(root, final)} (core of ${coreInputs.length} modules, ${commands.length} commands)`);
