@@ -40,6 +40,8 @@ const common = {
   banner: { js: '"use strict";\nvar __seiciFileUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: 'linked',
   logLevel: 'warning',
+  // any other use of import.meta (dirname, resolve) would be empty in CommonJS: fail the build instead
+  logOverride: { 'empty-import-meta': 'error' },
   absWorkingDir: root,
 };
 
