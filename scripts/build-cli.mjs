@@ -81,8 +81,8 @@ const probe = await build({
   plugins: [commandBundles, lazyChildProcess],
   sourcemap: false,
 });
-const coreInputs = Object.keys(probe.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'));
-const corePackages = [...new Set(Object.keys(probe.metafile.inputs).filter((p) => p.startsWith('node_modules/')).map((p) => p.split('/')[1]))];
+const coreInputs = Object.keys(probe.metafile.inputs).filter((p) => !p.includes('node_modules/') && !p.includes(':'));
+const corePackages = [...new Set(Object.keys(probe.metafile.inputs).filter((p) => p.includes('node_modules/')).map((p) => p.split('node_modules/')[1].split('/')[0]))];
 if (!corePackages.every((p) => p === 'commander')) throw new Error(`the CLI core imports packages besides commander: ${corePackages.join(', ')}`);
 
 // the command modules: the table's import()s, which the probe left out as bundles to require
