@@ -27,6 +27,8 @@ import { median } from './timing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../cli/main.js');
+/** The `seici` bin of package.json: the CommonJS bundle that scripts/build-cli.mjs writes (`npm run bench` builds it). */
+const BIN = resolve(here, '../seici/main.cjs');
 const PROBE = resolve(here, 'csv_probe.js');
 const FIXTURE = resolve(here, '../../test/fixtures/cohesion.csv');
 const ITEMS = CELLS.flatMap((c) => Array.from({ length: 8 }, (_, k) => `${c}_${k + 1}`));
@@ -151,8 +153,9 @@ export async function run(): Promise<string> {
     const small = FIXTURE;
     const start: [string, string[]][] = [
       ['`node -e 0` (Node alone, for reference)', ['-e', '0']],
-      ['`seici --help`', [CLI, '--help']],
-      ['`seici agreement` on a 10-row file', [CLI, 'agreement', '--csv', small, '--items', 'COH01,COH02,COH03', '--group', 'UNIT', '--scale-points', '5', '--json']],
+      ['`seici --help` (the bin, dist/seici/main.cjs)', [BIN, '--help']],
+      ['`seici agreement` on a 10-row file (the bin)', [BIN, 'agreement', '--csv', small, '--items', 'COH01,COH02,COH03', '--group', 'UNIT', '--scale-points', '5', '--json']],
+      ['`node dist/cli/main.js --help` (an ES module that requires the bin)', [CLI, '--help']],
     ];
     lines.push('', 'Start-up: CPU (user + system) of the whole process, median of 15 runs:', '', '| process | CPU | wall |', '|---|---|---|');
     for (const [label, args] of start) {

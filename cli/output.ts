@@ -6,11 +6,51 @@ import { LazyList } from '../analysis/data/lazy_list.js';
  */
 export function emit<T>(result: T, json: boolean, render?: (r: T) => string): void {
   if (json) {
-    writeJson(result, (text) => process.stdout.write(text));
-    process.stdout.write('\n');
+    writeJson(result, writeStdout);
+    writeStdout('\n');
   } else {
-    process.stdout.write((render ? render(result) : renderPlain(result)) + '\n');
+    writeStdout((render ? render(result) : renderPlain(result)) + '\n');
   }
+}
+
+/**
+ * Writes `text` on stdout; once the reader has gone (`seici … | head -1`), ends the process
+ * quietly instead, so that a long result is not built for nobody. A failed write to a pipe
+ * destroys the stream at once (Node writes pipes synchronously on Linux; the error event follows
+ * on the next tick, see {@link endQuietlyWhenOutputCloses}).
+ */
+export function writeStdout(text: string): void {
+  if (process.stdout.destroyed) outputClosed();
+  process.stdout.write(text);
+}
+
+/** The exit status when the reader of stdout has gone: 0, as `jq` and `head` itself end. */
+export const EXIT_OUTPUT_CLOSED = 0;
+
+function outputClosed(): never {
+  process.exit(EXIT_OUTPUT_CLOSED);
+}
+
+let watching = false;
+
+/**
+ * Makes a closed stdout or stderr end the process quietly with status 0 instead of an unhandled
+ * EPIPE error and its stack trace: a reader that stops early (`seici agreement --json big.csv |
+ * head -1`) has all it wanted. Any other failure to write the output (a full disk, a closed
+ * descriptor) ends it with status 1 and one line on stderr. Installed once by `runCli`.
+ */
+export function endQuietlyWhenOutputCloses(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') outputClosed();
+    process.stderr.write(`seici: the output cannot be written (${err.message}).\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    // nowhere left to say anything
+    process.exit(err.code === 'EPIPE' ? EXIT_OUTPUT_CLOSED : 1);
+  });
 }
 
 /** Arrays longer than this are written element by element. */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../analysis/errors.js';
 import { commands, type CommandEntry, type RegisterCommand } from './commands/index.js';
 import { MEMORY_LIMIT_ENV, parseSize } from './io/memory_limit.js';
+import { endQuietlyWhenOutputCloses } from './output.js';
 
 /** Exit statuses of shared/CONTRACT.md: 2 for a usage error or bad input, 1 for an internal failure. */
 export const EXIT_INPUT = 2;
@@ -74,6 +75,7 @@ function fullProgram(entry: CommandEntry, register: RegisterCommand): Command {
  * (status 1, one line) and no other.
  */
 export async function runCli(argv: readonly string[], table: readonly CommandEntry[] = commands): Promise<number> {
+  endQuietlyWhenOutputCloses();
   let chosen: CommandEntry | undefined;
   // `seici help <command>` is `seici <command> --help`, so that the help comes from the full definition
   if (argv[0] === 'help' && argv.length === 2 && table.some((e) => e.name === argv[1])) argv = [argv[1], '--help'];

@@ -14,14 +14,4 @@ export function groupIndex(groups: readonly (string | null)[]): Map<string, numb
   return out;
 }
 
-let collator: Intl.Collator | null = null;
-
-/**
- * Orders unit names as a reader expects: numerically where they are numbers ("2" before "10").
- * One collator for every comparison (`localeCompare` with options builds one per call, which made
- * sorting 20,000 units take longer than the agreement statistics themselves).
- */
-export function compareUnitNames(a: string, b: string): number {
-  collator ??= new Intl.Collator('en', { numeric: true });
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
+export { compareUnitNames } from './unit_name_order.js';
