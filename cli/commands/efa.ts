@@ -67,7 +67,8 @@ export function register(program: Command): void {
       const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
       const cor = parseChoice(opts.cor, '--cor', ['pearson', 'poly'] as const, 'pearson');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
-      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items' }] }).numbers(items);
+      // ratings one byte each (a column with other values falls back to eight bytes)
+      const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items', compact: true }] }).answers(items);
       if (items.length * items.length * data.length <= SMALL_ANALYSIS) setFlagsFromString('--no-opt');
       emit(exploratoryFactorAnalysis(data, { items, nfactors, method, rotate, cor, missing }), opts.json === true, render);
     });
