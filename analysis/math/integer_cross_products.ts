@@ -1,3 +1,5 @@
+import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+
 /**
  * Exact cross-products S_ab = Σ_i x_a[i] x_b[i] (a ≤ b) of small non-negative whole numbers (shifted
  * ratings, 0 … range), computed with WebAssembly's 128-bit integer instructions: the columns are
@@ -11,29 +13,11 @@
  * overflow); {@link integerCrossProducts} returns null otherwise, or where WebAssembly (with SIMD)
  * is not available, and the caller uses its own double-precision path.
  *
- * The module is assembled here from its instructions (no build step, no binary file); its one
+ * The module is assembled here from its instructions (analysis/math/wasm_assembly.ts); its
  * function `g(p, npad, out, i0, i1)` adds the products of rows [i0, i1) of the p (even) columns of
  * npad 16-bit values each, stored one after another from address 0, into the p × p Int32 matrix at
  * byte address `out` (upper triangle, pairs of columns).
  */
-
-/**
- * The part of the WebAssembly JavaScript API used here (the project's TypeScript libraries are
- * ES2023 without the DOM's declarations; Node and every browser provide the object).
- */
-interface WasmModule {
-  readonly kind?: 'module';
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-declare const WebAssembly:
-  | {
-      Module: new (bytes: Uint8Array) => WasmModule;
-      Memory: new (descriptor: { initial: number }) => WasmMemory;
-      Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-    }
-  | undefined;
 
 /** Rows per block: 270 columns × 2,048 rows × 2 bytes ≈ 1 MB. */
 const BLOCK_ROWS = 2048;
@@ -46,14 +30,10 @@ const compiled = new Map<Width, WasmModule | null>();
 /** The compiled kernel for values of `width` bytes, or null where WebAssembly or its SIMD instructions are missing. */
 function kernel(width: Width): WasmModule | null {
   let mod = compiled.get(width);
-  if (mod !== undefined) return mod;
-  try {
-    mod = typeof WebAssembly === 'object' && WebAssembly !== null ? new WebAssembly.Module(moduleBytes(width)) : null;
-  } catch {
-    // an engine without 128-bit SIMD rejects the module: the caller's scalar path does the work
-    mod = null;
+  if (mod === undefined) {
+    mod = compileModule(() => moduleBytes(functions(width)));
+    compiled.set(width, mod);
   }
-  compiled.set(width, mod);
   return mod;
 }
 
@@ -74,12 +54,12 @@ export function integerCrossProducts(columns: readonly Float64Array[], n: number
   const p = columns.length;
   if (p === 0 || n === 0) return null;
   const mod = kernel(2);
-  if (mod === null || WebAssembly === undefined) return null;
+  if (mod === null) return null;
   const pe = p + (p & 1);
   const npad = (n + 7) & ~7;
   const dataBytes = pe * npad * 2;
   const outBytes = pe * pe * 4;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((dataBytes + outBytes) / 65536) + 1 });
+  const { memory, exports } = instantiate(mod, dataBytes + outBytes);
   // the 16-bit copy, checked as it is written (one pass over the data)
   const values = new Int16Array(memory.buffer, 0, pe * npad);
   let max = 0;
@@ -91,7 +71,7 @@ export function integerCrossProducts(columns: readonly Float64Array[], n: number
     sums[j] = columnSum(values, j * npad, n);
   }
   if (n * max * max >= 2 ** 31) return null;
-  const g = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
+  const g = exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
   for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, dataBytes, i0, Math.min(npad, i0 + BLOCK_ROWS));
   return { products: upperTriangle(memory, dataBytes, p, pe), sums };
 }
@@ -109,16 +89,15 @@ export function byteCrossProducts(columns: readonly Uint8Array[], n: number, mis
   const p = columns.length;
   if (p === 0 || n === 0) return null;
   const mod = kernel(1);
-  if (mod === null || WebAssembly === undefined) return null;
+  if (mod === null) return null;
   const pe = p + (p & 1);
   const npad = (n + 15) & ~15;
   const dataBytes = pe * npad;
   const statsBytes = pe * 32;
   const outBytes = pe * pe * 4;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((dataBytes + statsBytes + outBytes) / 65536) + 1 });
+  const { memory, exports } = instantiate(mod, dataBytes + statsBytes + outBytes);
   const values = new Uint8Array(memory.buffer, 0, dataBytes);
   for (let j = 0; j < p; j++) values.set(columns[j].subarray(0, n), j * npad);
-  const exports = new WebAssembly.Instance(mod, { e: { m: memory } }).exports;
   const stats = exports.s as (p: number, npad: number, out: number) => void;
   stats(pe, npad, dataBytes);
   // per column: four 32-bit partial sums, then eight 16-bit partial maxima
@@ -171,71 +150,13 @@ function columnMax(values: Int16Array, at: number, n: number): number {
 
 // --- the module, instruction by instruction -------------------------------------------------
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, depth],
-  get: (l: number) => [0x20, l],
-  set: (l: number) => [0x21, l],
-  tee: (l: number) => [0x22, l],
-  i32: (v: number) => [0x41, ...signedLeb(v)],
-  add: [0x6a],
-  mul: [0x6c],
-  shl: [0x74],
-  ltU: [0x49],
-  load: [0x28, 2, 0],
-  store: [0x36, 2, 0],
-  v128Load: [0xfd, 0x00, 4, 0],
-  v128Load8x8U: [0xfd, 0x02, 3, 0],
-  v128Store: [0xfd, 0x0b, 4, 0],
-  extaddPairwiseU: [0xfd, 0x7f],
-  i16x8MaxU: [0xfd, 0x99, 0x01],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  i32x4Add: [0xfd, 0xae, 0x01],
-  dot: [0xfd, 0xba, 0x01],
-  lane: (k: number) => [0xfd, 0x1b, k],
-};
-
-function signedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function unsignedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length), ...body];
-const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
-const name = (s: string) => [...unsignedLeb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
 /**
  * The module for values of `width` bytes: `g` as described at the top (addresses scaled by the
  * width; one-byte values are widened to 16 bits as they are loaded) and, for one-byte values,
  * `s(p, npad, out)`, which writes for each column j at out + 32 j its four 32-bit partial sums
  * and eight 16-bit partial maxima.
  */
-function moduleBytes(width: Width): Uint8Array {
+function functions(width: Width): WasmFunction[] {
   // parameters 0 p, 1 npad, 2 out, 3 i0, 4 i1; i32 locals 5 a, 6 b, 7 i (bytes), 8 column bytes,
   // 9 pa0, 10 pa1, 11 pb0, 12 pb1, 13 end (bytes), 14 cell address; v128 locals 15–18 sums, 19 xa0, 20 xa1, 21 xb
   const [P, NPAD, OUT, I0, I1, A, B, I, COL, PA0, PA1, PB0, PB1, END, CELL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
@@ -280,29 +201,12 @@ function moduleBytes(width: Width): Uint8Array {
     ...op.end,
     ...op.end,
   ];
-  const locals = vector([[...unsignedLeb(10), I32], [...unsignedLeb(7), V128]]);
-  const code = [...locals, ...body];
-  const functions = [code];
-  const types = [[0x60, ...vector([[I32], [I32], [I32], [I32], [I32]]), 0x00]];
-  const exported = [[...name('g'), 0x00, 0x00]];
-  if (width === 1) {
-    functions.push(statsCode());
-    types.push([0x60, ...vector([[I32], [I32], [I32]]), 0x00]);
-    exported.push([...name('s'), 0x00, 0x01]);
-  }
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector(types)),
-    ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector(functions.map((_, f) => [f]))),
-    ...section(7, vector(exported)),
-    ...section(10, vector(functions.map((f) => [...unsignedLeb(f.length), ...f]))),
-  ];
-  return Uint8Array.from(bytes);
+  const gKernel = { name: 'g', params: [I32, I32, I32, I32, I32], locals: [...new Array<number>(10).fill(I32), ...new Array<number>(7).fill(V128)], body: body.slice(0, -1) };
+  return width === 1 ? [gKernel, statsFunction()] : [gKernel];
 }
 
 /** `s(p, npad, out)`: per one-byte column j, its partial sums (i32x4) at out + 32 j and partial maxima (i16x8) at out + 32 j + 16. */
-function statsCode(): number[] {
+function statsFunction(): WasmFunction {
   // parameters 0 p, 1 npad, 2 out; i32 locals 3 j, 4 address, 5 end, 6 cell; v128 locals 7 sum, 8 max, 9 x
   const [P, NPAD, OUT, J, AT, END, CELL, SUM, MAX, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const body = [
@@ -320,7 +224,6 @@ function statsCode(): number[] {
     ...op.get(CELL), ...op.i32(16), ...op.add, ...op.get(MAX), ...op.v128Store,
     ...op.get(J), ...op.i32(1), ...op.add, ...op.tee(J), ...op.get(P), ...op.ltU, ...op.brIf(0),
     ...op.end,
-    ...op.end,
   ];
-  return [...vector([[...unsignedLeb(4), I32], [...unsignedLeb(3), V128]]), ...body];
+  return { name: 's', params: [I32, I32, I32], locals: [I32, I32, I32, I32, V128, V128, V128], body };
 }

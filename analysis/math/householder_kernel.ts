@@ -1,0 +1,162 @@
+import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+
+/**
+ * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
+ * (tred2 of Wilkinson & Reinsch, 1971, doi:10.1007/978-3-642-86940-2; the reduction in
+ * analysis/efa/symmetric_eigen.ts) as WebAssembly: compiled once, ahead of use, so a command-line
+ * run that performs a handful of 270-order decompositions does not wait for V8 to optimise
+ * JavaScript loops while they run. The operations and their order are those of the JavaScript
+ * loops, so the results are the same to the last bit (WebAssembly's f64 arithmetic is IEEE 754
+ * without fused multiply-adds); 128-bit SIMD does two columns per instruction where the
+ * operations are elementwise, and the dot product adds its two lanes in the scalar order.
+ *
+ * The matrix v (n × n, row-major), d and e (n each) live in the kernel's memory, one after
+ * another from address 0; {@link HouseholderKernel.workspace} gives views of them.
+ */
+export interface HouseholderKernel {
+  /** Views of the kernel's memory for order n (valid until the next call of `workspace`). */
+  workspace(n: number): { v: Float64Array; d: Float64Array; e: Float64Array };
+  /**
+   * Step i (1 ≤ i < n) after the reflector u = d[0..i) is formed and e[0..i) zeroed: for each
+   * j < i, v[i][j] = u_j and e[j] = (A u)_j from the lower triangle stored in rows 0..i−1
+   * (e[j] += v[j][j] u_j + Σ_{k=j+1}^{i−1} v[j][k] u_k, and e[k] += v[j][k] u_j for k > j).
+   */
+  reflect(n: number, i: number): void;
+  /** Step i's rank-two update v[j][k] −= u_j e_k + e_j u_k (j ≤ k < i), then d[j] = v[j][i−1] and v[j][i] = 0. */
+  update(n: number, i: number): void;
+}
+
+let compiled: WasmModule | null | undefined;
+let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
+
+/** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
+export function householderKernel(): HouseholderKernel | null {
+  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction()]));
+  if (compiled === null) return null;
+  if (instance === undefined) {
+    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 2 * 270));
+    const reflect = exports.r as (n: number, i: number) => void;
+    const update = exports.u as (n: number, i: number) => void;
+    instance = {
+      memory,
+      kernel: {
+        workspace(n) {
+          const bytes = 8 * (n * n + 2 * n);
+          if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+          const buffer = memory.buffer;
+          return {
+            v: new Float64Array(buffer, 0, n * n),
+            d: new Float64Array(buffer, 8 * n * n, n),
+            e: new Float64Array(buffer, 8 * (n * n + n), n),
+          };
+        },
+        reflect,
+        update,
+      },
+    };
+  }
+  return instance.kernel;
+}
+
+// parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
+// f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
+const [N, I, D, E, J, ROW, PV, PD, PE, END, F, G, X, FF, GG, XX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const LOCALS = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128];
+
+/** base + 8·index */
+const at = (base: number, index: number) => [...op.get(base), ...op.get(index), ...op.i32(3), ...op.shl, ...op.add];
+const step = (ptr: number, bytes: number) => [...op.get(ptr), ...op.i32(bytes), ...op.add, ...op.set(ptr)];
+const addresses = [
+  ...op.get(N), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(D),
+  ...op.get(D), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(E),
+];
+/** The loop over j = 0 … i − 1 (i ≥ 1) around `body`, with ROW = 8 j n. */
+const overRows = (body: number[]) => [
+  ...op.i32(0), ...op.set(J),
+  ...op.loop,
+  ...op.get(J), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(ROW),
+  ...body,
+  ...op.get(J), ...op.i32(1), ...op.add, ...op.tee(J), ...op.get(I), ...op.ltU, ...op.brIf(0),
+  ...op.end,
+];
+/**
+ * While PV + 16 ≤ END run `pair` and advance PV, PD, PE by 16; then while PV < END run `single`
+ * and advance by 8.
+ */
+const pairsThenSingle = (pair: number[], single: number[]) => [
+  ...op.block, ...op.loop,
+  ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(END), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+  ...pair,
+  ...step(PV, 16), ...step(PD, 16), ...step(PE, 16),
+  ...op.br(0),
+  ...op.end, ...op.end,
+  ...op.block, ...op.loop,
+  ...op.get(PV), ...op.get(END), ...op.geU, ...op.brIf(1),
+  ...single,
+  ...step(PV, 8), ...step(PD, 8), ...step(PE, 8),
+  ...op.br(0),
+  ...op.end, ...op.end,
+];
+
+function reflectFunction() {
+  const body = [
+    ...addresses,
+    ...overRows([
+      // f = d[j]; v[i][j] = f
+      ...at(D, J), ...op.f64Load, ...op.set(F),
+      ...op.get(I), ...op.get(N), ...op.mul, ...op.get(J), ...op.add, ...op.i32(3), ...op.shl, ...op.get(F), ...op.f64Store,
+      ...op.get(F), ...op.f64x2Splat, ...op.set(FF),
+      ...op.f64Zero, ...op.set(G),
+      // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
+      ...op.get(J), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.tee(PE), ...op.get(ROW), ...op.add, ...op.set(PV),
+      ...op.get(PE), ...op.get(D), ...op.add, ...op.set(PD),
+      ...op.get(PE), ...op.get(E), ...op.add, ...op.set(PE),
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
+      ...pairsThenSingle(
+        [
+          ...op.get(PV), ...op.v128Load, ...op.tee(XX), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(GG),
+          ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(GG), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
+          ...op.get(PE), ...op.get(PE), ...op.v128Load, ...op.get(XX), ...op.get(FF), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store,
+        ],
+        [
+          ...op.get(PV), ...op.f64Load, ...op.tee(X), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
+          ...op.get(PE), ...op.get(PE), ...op.f64Load, ...op.get(X), ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.f64Store,
+        ],
+      ),
+      // e[j] = (e[j] + v[j][j] f) + g
+      ...at(E, J), ...at(E, J), ...op.f64Load, ...at(ROW, J), ...op.f64Load, ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.get(G), ...op.f64Add, ...op.f64Store,
+    ]),
+  ];
+  return { name: 'r', params: [I32, I32], locals: LOCALS, body };
+}
+
+function updateFunction() {
+  const body = [
+    ...addresses,
+    ...overRows([
+      ...at(D, J), ...op.f64Load, ...op.tee(F), ...op.f64x2Splat, ...op.set(FF),
+      ...at(E, J), ...op.f64Load, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+      // k from j to i − 1: v[j][k] −= f e[k] + g d[k]
+      ...at(ROW, J), ...op.set(PV),
+      ...at(D, J), ...op.set(PD),
+      ...at(E, J), ...op.set(PE),
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
+      ...pairsThenSingle(
+        [
+          ...op.get(PV), ...op.get(PV), ...op.v128Load,
+          ...op.get(FF), ...op.get(PE), ...op.v128Load, ...op.f64x2Mul, ...op.get(GG), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Add,
+          ...op.f64x2Sub, ...op.v128Store,
+        ],
+        [
+          ...op.get(PV), ...op.get(PV), ...op.f64Load,
+          ...op.get(F), ...op.get(PE), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.f64Add,
+          ...op.f64Sub, ...op.f64Store,
+        ],
+      ),
+      // d[j] = v[j][i − 1]; v[j][i] = 0
+      ...at(D, J), ...op.get(ROW), ...op.get(I), ...op.i32(1), ...op.sub, ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.f64Store,
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Zero, ...op.f64Store,
+    ]),
+  ];
+  return { name: 'u', params: [I32, I32], locals: LOCALS, body };
+}
