@@ -13,10 +13,16 @@ import { householderKernel, type HouseholderKernel } from '../math/householder_k
 
 /**
  * Which code runs the Householder reduction's O(n³) loops: `auto`, the WebAssembly kernel where
- * the engine has one (the same arithmetic in the same order, so the same results to the last
+ * the engine has one and n ≥ 48 (the same arithmetic in the same order, so the same results to the last
  * bit), else JavaScript; `javascript` always the JavaScript loops (for tests that compare them).
  */
 export type EigenKernel = 'auto' | 'javascript';
+
+/**
+ * From this order the WebAssembly kernel pays for its own assembly and compilation (≈ 5 ms in a
+ * fresh process); below it the JavaScript loops are as quick.
+ */
+const KERNEL_ORDER = 48;
 
 export interface SymmetricEigen {
   /** Eigenvalues, largest first. */
@@ -29,7 +35,7 @@ export interface SymmetricEigen {
 /** Eigenvalues and eigenvectors of the symmetric matrix `a` (only its lower triangle is read). */
 export function symmetricEigen(a: readonly (readonly number[])[] | Float64Array, n?: number, wantVectors = true, use: EigenKernel = 'auto'): SymmetricEigen {
   const size = a instanceof Float64Array ? (n ?? Math.round(Math.sqrt(a.length))) : a.length;
-  const kernel = use === 'auto' ? householderKernel() : null;
+  const kernel = use === 'auto' && size >= KERNEL_ORDER ? householderKernel() : null;
   const { v, d, e } = kernel ? kernel.workspace(size) : { v: new Float64Array(size * size), d: new Float64Array(size), e: new Float64Array(size) };
   if (a instanceof Float64Array) v.set(a.subarray(0, size * size));
   else for (let i = 0; i < size; i++) v.set(a[i], i * size);
@@ -62,7 +68,7 @@ export function symmetricEigenvalues(a: readonly (readonly number[])[]): number[
  * `vectors[i * k + j]` is component i of the j-th leading eigenvector.
  */
 export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: EigenKernel = 'auto'): { values: Float64Array; vectors: Float64Array } {
-  const kernel = use === 'auto' ? householderKernel() : null;
+  const kernel = use === 'auto' && n >= KERNEL_ORDER ? householderKernel() : null;
   const { v, d, e } = kernel ? kernel.workspace(n) : { v: new Float64Array(n * n), d: new Float64Array(n), e: new Float64Array(n) };
   v.set(a.subarray(0, n * n));
   const hs = new Float64Array(n);

@@ -71,6 +71,7 @@ export const op = {
   mul: [0x6c],
   shl: [0x74],
   ltU: [0x49],
+  eqz: [0x45],
   geU: [0x4f],
   load: [0x28, 2, 0],
   store: [0x36, 2, 0],
@@ -80,6 +81,14 @@ export const op = {
   f64Add: [0xa0],
   f64Sub: [0xa1],
   f64Mul: [0xa2],
+  f64Div: [0xa3],
+  f64Neg: [0x9a],
+  f64Eq: [0x61],
+  f64Const: (v: number) => {
+    const bytes = new DataView(new ArrayBuffer(8));
+    bytes.setFloat64(0, v, true);
+    return [0x44, ...new Uint8Array(bytes.buffer)];
+  },
   v128Load: [0xfd, 0x00, 4, 0],
   v128Load8x8U: [0xfd, 0x02, 3, 0],
   v128Store: [0xfd, 0x0b, 4, 0],

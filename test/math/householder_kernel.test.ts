@@ -23,7 +23,7 @@ describe('the Householder reduction in WebAssembly', () => {
     expect(householderKernel()).not.toBeNull();
   });
 
-  it.each([1, 2, 3, 4, 5, 8, 17, 36, 101, 271])('gives the JavaScript path’s eigenvalues and vectors to the last bit, n = %i', (n) => {
+  it.each([48, 49, 64, 101, 271])('gives the JavaScript path’s eigenvalues and vectors to the last bit, n = %i', (n) => {
     for (const correlationLike of [false, true]) {
       const a = symmetric(n, rng, correlationLike);
       const wasm = symmetricEigen(a, n, true);
@@ -39,7 +39,7 @@ describe('the Householder reduction in WebAssembly', () => {
   });
 
   it('decomposes: A v = λ v to 1e-12 for every pair, after a larger and then a smaller matrix (the memory grows and is reused)', () => {
-    for (const n of [300, 40]) {
+    for (const n of [300, 60]) {
       const a = symmetric(n, rng);
       const { values, vectors } = symmetricEigen(a, n, true);
       let worst = 0;
