@@ -69,9 +69,8 @@ export function symmetricEigenvalues(a: readonly (readonly number[])[]): number[
  */
 export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: EigenKernel = 'auto'): { values: Float64Array; vectors: Float64Array } {
   const kernel = use === 'auto' && n >= KERNEL_ORDER ? householderKernel() : null;
-  const { v, d, e } = kernel ? kernel.workspace(n) : { v: new Float64Array(n * n), d: new Float64Array(n), e: new Float64Array(n) };
+  const { v, d, e, x: back, h: hs } = kernel ? kernel.workspace(n) : { v: new Float64Array(n * n), d: new Float64Array(n), e: new Float64Array(n), x: new Float64Array(n), h: new Float64Array(n) };
   v.set(a.subarray(0, n * n));
-  const hs = new Float64Array(n);
   tridiagonalize(v, d, e, n, false, hs, kernel);
   // T: diagonal d, off-diagonal t_{i-1,i} = e[i]
   const diag = Float64Array.from(d);
@@ -151,16 +150,20 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: Ei
     }
     found.push(Float64Array.from(x));
     // back-transform: apply the reflectors R_0, …, R_{n−2}, R_i = I − u_i u_i′ / h_i on the first i + 1 coordinates
-    for (let i = 0; i < n - 1; i++) {
-      const h = hs[i];
-      if (h === 0) continue;
-      const row = (i + 1) * n;
-      let g = 0;
-      for (let m = 0; m <= i; m++) g += v[row + m] * x[m];
-      g /= h;
-      for (let m = 0; m <= i; m++) x[m] -= g * v[row + m];
+    back.set(x);
+    if (kernel) kernel.backTransform(n);
+    else {
+      for (let i = 0; i < n - 1; i++) {
+        const h = hs[i];
+        if (h === 0) continue;
+        const row = (i + 1) * n;
+        let g = 0;
+        for (let m = 0; m <= i; m++) g += v[row + m] * back[m];
+        g /= h;
+        for (let m = 0; m <= i; m++) back[m] -= g * v[row + m];
+      }
     }
-    for (let i = 0; i < n; i++) vectors[i * k + j] = x[i];
+    for (let i = 0; i < n; i++) vectors[i * k + j] = back[i];
   }
   return { values, vectors };
 }

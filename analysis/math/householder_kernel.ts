@@ -10,12 +10,12 @@ import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmM
  * without fused multiply-adds); 128-bit SIMD does two columns per instruction where the
  * operations are elementwise, and the dot product adds its two lanes in the scalar order.
  *
- * The matrix v (n × n, row-major), d and e (n each) live in the kernel's memory, one after
+ * The matrix v (n × n, row-major), d, e, x and h (n each) live in the kernel's memory, one after
  * another from address 0; {@link HouseholderKernel.workspace} gives views of them.
  */
 export interface HouseholderKernel {
   /** Views of the kernel's memory for order n (valid until the next call of `workspace`). */
-  workspace(n: number): { v: Float64Array; d: Float64Array; e: Float64Array };
+  workspace(n: number): { v: Float64Array; d: Float64Array; e: Float64Array; x: Float64Array; h: Float64Array };
   /**
    * Step i (1 ≤ i < n) after the reflector u = d[0..i) is formed and e[0..i) zeroed: for each
    * j < i, v[i][j] = u_j and e[j] = (A u)_j from the lower triangle stored in rows 0..i−1
@@ -24,6 +24,12 @@ export interface HouseholderKernel {
   reflect(n: number, i: number): void;
   /** Step i's rank-two update v[j][k] −= u_j e_k + e_j u_k (j ≤ k < i), then d[j] = v[j][i−1] and v[j][i] = 0. */
   update(n: number, i: number): void;
+  /**
+   * Back-transformation of a vector x of the tridiagonal matrix's space to the original one by the
+   * stored reflectors (u_i in row i + 1 of v, h_i = h[i]): for i = 0 … n − 2 with h_i ≠ 0,
+   * g = (Σ_{m≤i} v[i+1][m] x_m) / h_i and x_m −= g v[i+1][m] for m ≤ i.
+   */
+  backTransform(n: number): void;
 }
 
 let compiled: WasmModule | null | undefined;
@@ -31,27 +37,30 @@ let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction()]));
+  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction()]));
   if (compiled === null) return null;
   if (instance === undefined) {
-    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 2 * 270));
+    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270));
     const reflect = exports.r as (n: number, i: number) => void;
     const update = exports.u as (n: number, i: number) => void;
     instance = {
       memory,
       kernel: {
         workspace(n) {
-          const bytes = 8 * (n * n + 2 * n);
+          const bytes = 8 * (n * n + 4 * n);
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const buffer = memory.buffer;
           return {
             v: new Float64Array(buffer, 0, n * n),
             d: new Float64Array(buffer, 8 * n * n, n),
             e: new Float64Array(buffer, 8 * (n * n + n), n),
+            x: new Float64Array(buffer, 8 * (n * n + 2 * n), n),
+            h: new Float64Array(buffer, 8 * (n * n + 3 * n), n),
           };
         },
         reflect,
         update,
+        backTransform: exports.b as (n: number) => void,
       },
     };
   }
@@ -159,4 +168,62 @@ function updateFunction() {
     ]),
   ];
   return { name: 'u', params: [I32, I32], locals: LOCALS, body };
+}
+
+function backFunction() {
+  // D and E as in the other functions; here PD walks x (at E + 8n) and PE the row i + 1 of v; h at E + 16n
+  const body = [
+    ...addresses,
+    ...op.get(N), ...op.i32(1), ...op.sub, ...op.set(END),
+    ...op.i32(0), ...op.set(I),
+    ...op.block,
+    ...op.loop,
+    ...op.get(I), ...op.get(END), ...op.geU, ...op.brIf(1),
+    // h_i
+    ...op.get(E), ...op.get(N), ...op.i32(4), ...op.shl, ...op.add, ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.tee(X),
+    ...op.f64Zero, ...op.f64Eq, ...op.eqz,
+    ...[0x04, 0x40], // if h ≠ 0
+    // ROW = address of v[i + 1][0]; J = address one past v[i + 1][i]
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(ROW),
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.add, ...op.set(J),
+    ...op.f64Zero, ...op.set(G),
+    ...op.get(ROW), ...op.set(PV),
+    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
+    // g = Σ v[i+1][m] x_m in order
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+    ...op.get(PV), ...op.v128Load, ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(XX),
+    ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(XX), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
+    ...step(PV, 16), ...step(PD, 16),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
+    ...op.get(PV), ...op.f64Load, ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
+    ...step(PV, 8), ...step(PD, 8),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.get(G), ...op.get(X), ...op.f64Div, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+    // x_m −= g v[i+1][m]
+    ...op.get(ROW), ...op.set(PV),
+    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+    ...op.get(PD), ...op.get(PD), ...op.v128Load, ...op.get(GG), ...op.get(PV), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store,
+    ...step(PV, 16), ...step(PD, 16),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
+    ...op.get(PD), ...op.get(PD), ...op.f64Load, ...op.get(G), ...op.get(PV), ...op.f64Load, ...op.f64Mul, ...op.f64Sub, ...op.f64Store,
+    ...step(PV, 8), ...step(PD, 8),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.end, // if
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.set(I),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return { name: 'b', params: [I32], locals: [I32, ...LOCALS], body };
 }
