@@ -42,7 +42,8 @@ export function symmetricEigen(a: readonly (readonly number[])[] | Float64Array,
   // the kernels keep V transposed (eigenvectors in rows) so that their inner loops run over contiguous memory;
   // the input is symmetric, so it is its own transpose
   tridiagonalize(v, d, e, size, wantVectors, undefined, kernel);
-  diagonalize(v, d, e, size, wantVectors);
+  if (kernel && !wantVectors) kernel.tridiagonalValues(size);
+  else diagonalize(v, d, e, size, wantVectors);
   // sort descending, permuting the vectors with the values
   const order = Array.from({ length: size }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(size);
@@ -75,7 +76,8 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: Ei
   // T: diagonal d, off-diagonal t_{i-1,i} = e[i]
   const diag = Float64Array.from(d);
   const off = Float64Array.from(e);
-  diagonalize(v, d, e, n, false);
+  if (kernel) kernel.tridiagonalValues(n);
+  else diagonalize(v, d, e, n, false);
   const values = Float64Array.from(d).sort().reverse();
   let norm = 0;
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]) + Math.abs(off[i]) + (i + 1 < n ? Math.abs(off[i + 1]) : 0));

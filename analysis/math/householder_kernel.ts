@@ -1,4 +1,4 @@
-import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
 
 /**
  * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
@@ -30,6 +30,11 @@ export interface HouseholderKernel {
    * g = (Σ_{m≤i} v[i+1][m] x_m) / h_i and x_m −= g v[i+1][m] for m ≤ i.
    */
   backTransform(n: number): void;
+  /**
+   * The eigenvalues of the tridiagonal matrix (diagonal d, off-diagonal e[1..n), as the reduction
+   * leaves them) by implicit QL iterations with Wilkinson shifts, into d (unsorted); e is overwritten.
+   */
+  tridiagonalValues(n: number): void;
 }
 
 let compiled: WasmModule | null | undefined;
@@ -37,10 +42,10 @@ let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction()]));
+  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction()], [HYPOT]));
   if (compiled === null) return null;
   if (instance === undefined) {
-    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270));
+    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
     const reflect = exports.r as (n: number, i: number) => void;
     const update = exports.u as (n: number, i: number) => void;
     instance = {
@@ -61,6 +66,7 @@ export function householderKernel(): HouseholderKernel | null {
         reflect,
         update,
         backTransform: exports.b as (n: number) => void,
+        tridiagonalValues: exports.q as (n: number) => void,
       },
     };
   }
@@ -226,4 +232,111 @@ function backFunction() {
     ...op.end,
   ];
   return { name: 'b', params: [I32], locals: [I32, ...LOCALS], body };
+}
+
+/** Math.hypot, imported for the squares that would over- or underflow. */
+const HYPOT: WasmImport = { name: 'h', params: [F64, F64], results: [F64] };
+
+/**
+ * tql1: the JavaScript `diagonalize` of analysis/efa/symmetric_eigen.ts without eigenvectors,
+ * operation for operation (its `hypot`: √(a² + b²) when the sum of squares is within
+ * (1e−290, 1e290), else Math.hypot).
+ */
+function qlFunction(): WasmFunction {
+  // parameter 0 n; i32 locals 1 D, 2 E, 3 l, 4 m, 5 i; f64 locals 6 f, 7 tst1, 8 g, 9 p, 10 r, 11 h, 12 c, 13 c2, 14 c3,
+  // 15 s, 16 s2, 17 el1, 18 dl1, 19 t, 20 a, 21 b
+  const [n, dBase, eBase, l, m, i] = [0, 1, 2, 3, 4, 5];
+  const [f, tst1, g, p, r, h, c, c2, c3, s, s2, el1, dl1, t, a, b] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  const get = op.get;
+  const set = op.set;
+  const idx = (base: number, index: number[]) => [...get(base), ...index, ...op.i32(3), ...op.shl, ...op.add];
+  const load = (base: number, index: number[]) => [...idx(base, index), ...op.f64Load];
+  const store = (base: number, index: number[], value: number[]) => [...idx(base, index), ...value, ...op.f64Store];
+  const plus = (local: number, k: number) => [...get(local), ...op.i32(k), ...op.add];
+  const eps = op.f64Const(2 ** -52);
+  // √(x² + y²) of the codes x and y (each evaluated once), left on the stack
+  const hypot = (x: number[], y: number[]) => [
+    ...x, ...set(a), ...y, ...set(b),
+    ...get(a), ...get(a), ...op.f64Mul, ...get(b), ...get(b), ...op.f64Mul, ...op.f64Add, ...op.tee(t),
+    ...op.f64Const(1e-290), ...op.f64Gt, ...get(t), ...op.f64Const(1e290), ...op.f64Lt, ...op.and,
+    ...op.ifF64, ...get(t), ...op.f64Sqrt, ...op.else, ...get(a), ...get(b), ...op.call(0), ...op.end,
+  ];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(dBase), ...get(n), ...op.i32(3), ...op.shl, ...op.add, ...set(eBase),
+    // e[i − 1] = e[i] for i = 1 … n − 1; e[n − 1] = 0
+    ...op.i32(1), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
+    ...store(eBase, plus(i, -1), load(eBase, get(i))),
+    ...get(i), ...op.i32(1), ...op.add, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...store(eBase, plus(n, -1), op.f64Zero),
+    ...op.f64Zero, ...set(f), ...op.f64Zero, ...set(tst1),
+    ...op.i32(0), ...set(l),
+    ...op.block, ...op.loop, // over l
+    ...get(l), ...get(n), ...op.geU, ...op.brIf(1),
+    ...get(tst1), ...load(dBase, get(l)), ...op.f64Abs, ...load(eBase, get(l)), ...op.f64Abs, ...op.f64Add, ...op.f64Max, ...set(tst1),
+    // m: the first index from l with |e[m]| ≤ ε tst1
+    ...get(l), ...set(m),
+    ...op.block, ...op.loop,
+    ...get(m), ...get(n), ...op.geU, ...op.brIf(1),
+    ...load(eBase, get(m)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Le, ...op.brIf(1),
+    ...get(m), ...op.i32(1), ...op.add, ...set(m),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(l), ...get(m), ...op.ltU, ...op.ifThen,
+    ...op.loop, // until |e[l]| ≤ ε tst1
+    ...load(dBase, get(l)), ...set(g),
+    ...load(dBase, plus(l, 1)), ...get(g), ...op.f64Sub, ...op.f64Const(2), ...load(eBase, get(l)), ...op.f64Mul, ...op.f64Div, ...set(p),
+    ...hypot(get(p), op.f64Const(1)), ...set(r),
+    ...get(p), ...op.f64Zero, ...op.f64Lt, ...op.ifThen, ...get(r), ...op.f64Neg, ...set(r), ...op.end,
+    ...store(dBase, get(l), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Div]),
+    ...store(dBase, plus(l, 1), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Mul]),
+    ...load(dBase, plus(l, 1)), ...set(dl1),
+    ...get(g), ...load(dBase, get(l)), ...op.f64Sub, ...set(h),
+    // d[i] −= h for i = l + 2 … n − 1
+    ...plus(l, 2), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
+    ...store(dBase, get(i), [...load(dBase, get(i)), ...get(h), ...op.f64Sub]),
+    ...get(i), ...op.i32(1), ...op.add, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(f), ...get(h), ...op.f64Add, ...set(f),
+    ...load(dBase, get(m)), ...set(p),
+    ...op.f64Const(1), ...set(c), ...op.f64Const(1), ...set(c2), ...op.f64Const(1), ...set(c3),
+    ...load(eBase, plus(l, 1)), ...set(el1),
+    ...op.f64Zero, ...set(s), ...op.f64Zero, ...set(s2),
+    // i = m − 1 down to l
+    ...plus(m, -1), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(l), ...op.ltS, ...op.brIf(1),
+    ...get(c2), ...set(c3), ...get(c), ...set(c2), ...get(s), ...set(s2),
+    ...get(c), ...load(eBase, get(i)), ...op.f64Mul, ...set(g),
+    ...get(c), ...get(p), ...op.f64Mul, ...set(h),
+    ...hypot(get(p), load(eBase, get(i))), ...set(r),
+    ...store(eBase, plus(i, 1), [...get(s), ...get(r), ...op.f64Mul]),
+    ...load(eBase, get(i)), ...get(r), ...op.f64Div, ...set(s),
+    ...get(p), ...get(r), ...op.f64Div, ...set(c),
+    ...get(c), ...load(dBase, get(i)), ...op.f64Mul, ...get(s), ...get(g), ...op.f64Mul, ...op.f64Sub, ...set(p),
+    ...store(dBase, plus(i, 1), [
+      ...get(h), ...get(s), ...get(c), ...get(g), ...op.f64Mul, ...get(s), ...load(dBase, get(i)), ...op.f64Mul, ...op.f64Add, ...op.f64Mul, ...op.f64Add,
+    ]),
+    ...get(i), ...op.i32(1), ...op.sub, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(s), ...op.f64Neg, ...get(s2), ...op.f64Mul, ...get(c3), ...op.f64Mul, ...get(el1), ...op.f64Mul, ...load(eBase, get(l)), ...op.f64Mul, ...get(dl1), ...op.f64Div, ...set(p),
+    ...store(eBase, get(l), [...get(s), ...get(p), ...op.f64Mul]),
+    ...store(dBase, get(l), [...get(c), ...get(p), ...op.f64Mul]),
+    ...load(eBase, get(l)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Gt, ...op.brIf(0),
+    ...op.end, // loop
+    ...op.end, // if m > l
+    ...store(dBase, get(l), [...load(dBase, get(l)), ...get(f), ...op.f64Add]),
+    ...store(eBase, get(l), op.f64Zero),
+    ...get(l), ...op.i32(1), ...op.add, ...set(l),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  return { name: 'q', params: [I32], locals: [I32, I32, I32, I32, I32, ...new Array<number>(16).fill(F64)], body };
 }

@@ -44,11 +44,11 @@ export function compileModule(bytes: () => Uint8Array): WasmModule | null {
   }
 }
 
-/** A new memory of at least `bytes` bytes and an instance of `module` on it. */
-export function instantiate(module: WasmModule, bytes: number): { memory: WasmMemory; exports: Record<string, unknown> } {
+/** A new memory of at least `bytes` bytes and an instance of `module` on it (with the JavaScript functions it imports). */
+export function instantiate(module: WasmModule, bytes: number, functions: Record<string, unknown> = {}): { memory: WasmMemory; exports: Record<string, unknown> } {
   const api = wasmApi()!;
   const memory = new api.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
-  return { memory, exports: new api.Instance(module, { e: { m: memory } }).exports };
+  return { memory, exports: new api.Instance(module, { e: { m: memory, ...functions } }).exports };
 }
 
 export const I32 = 0x7f;
@@ -71,6 +71,12 @@ export const op = {
   mul: [0x6c],
   shl: [0x74],
   ltU: [0x49],
+  ltS: [0x48],
+  and: [0x71],
+  ifThen: [0x04, 0x40],
+  ifF64: [0x04, 0x7c],
+  else: [0x05],
+  call: (f: number) => [0x10, ...unsignedLeb(f)],
   eqz: [0x45],
   geU: [0x4f],
   load: [0x28, 2, 0],
@@ -84,6 +90,12 @@ export const op = {
   f64Div: [0xa3],
   f64Neg: [0x9a],
   f64Eq: [0x61],
+  f64Lt: [0x63],
+  f64Gt: [0x64],
+  f64Le: [0x65],
+  f64Abs: [0x99],
+  f64Sqrt: [0x9f],
+  f64Max: [0xa5],
   f64Const: (v: number) => {
     const bytes = new DataView(new ArrayBuffer(8));
     bytes.setFloat64(0, v, true);
@@ -143,8 +155,15 @@ export interface WasmFunction {
   readonly body: readonly number[];
 }
 
-/** The bytes of a module importing one memory as `e.m` and exporting `functions` (none returns a value). */
-export function moduleBytes(functions: readonly WasmFunction[]): Uint8Array {
+/** A JavaScript function the module imports as `e.<name>` (its index is its place among the imports; the module's own functions follow). */
+export interface WasmImport {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+/** The bytes of a module importing one memory as `e.m` (and `imports`) and exporting `functions` (none returns a value). */
+export function moduleBytes(functions: readonly WasmFunction[], imports: readonly WasmImport[] = []): Uint8Array {
   const code = functions.map((f) => {
     const groups: number[][] = [];
     for (const t of f.locals) {
@@ -157,10 +176,13 @@ export function moduleBytes(functions: readonly WasmFunction[]): Uint8Array {
   });
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector(functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0x00]))),
-    ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector(functions.map((_, i) => unsignedLeb(i)))),
-    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]))),
+    ...section(1, vector([
+      ...imports.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector(f.results.map((t) => [t]))]),
+      ...functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0x00]),
+    ])),
+    ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x01], ...imports.map((f, i) => [...name('e'), ...name(f.name), 0x00, ...unsignedLeb(i)])])),
+    ...section(3, vector(functions.map((_, i) => unsignedLeb(imports.length + i)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(imports.length + i)]))),
     ...section(10, vector(code)),
   ];
   return Uint8Array.from(bytes);

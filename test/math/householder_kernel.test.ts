@@ -35,6 +35,28 @@ describe('the Householder reduction in WebAssembly', () => {
       const topJs = symmetricEigenTop(a, n, k, 'javascript');
       expect(Array.from(top.values)).toEqual(Array.from(topJs.values));
       expect(Array.from(top.vectors)).toEqual(Array.from(topJs.vectors));
+      expect(Array.from(symmetricEigen(a, n, false).values)).toEqual(Array.from(symmetricEigen(a, n, false, 'javascript').values));
+    }
+  });
+
+  it('takes the special branches as the JavaScript loops do: a diagonal matrix, repeated eigenvalues, a zero row, huge and tiny entries', () => {
+    const n = 60;
+    const diagonal = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) diagonal[i * n + i] = (i * 7) % 11;
+    // three identical 20 × 20 blocks: every eigenvalue thrice
+    const blocks = new Float64Array(n * n);
+    const block = symmetric(20, rng);
+    for (let b = 0; b < 3; b++) for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) blocks[(20 * b + i) * n + 20 * b + j] = block[i * 20 + j];
+    const zeroRow = symmetric(n, rng);
+    for (let j = 0; j < n; j++) zeroRow[13 * n + j] = zeroRow[j * n + 13] = 0;
+    const scaled = symmetric(n, rng).map((v, i) => v * (i % 2 === 0 ? 1e150 : 1e-150));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) scaled[j * n + i] = scaled[i * n + j];
+    for (const a of [diagonal, blocks, zeroRow, scaled]) {
+      expect(Array.from(symmetricEigen(a, n, false).values)).toEqual(Array.from(symmetricEigen(a, n, false, 'javascript').values));
+      const top = symmetricEigenTop(a, n, 5);
+      const topJs = symmetricEigenTop(a, n, 5, 'javascript');
+      expect(Array.from(top.values)).toEqual(Array.from(topJs.values));
+      expect(Array.from(top.vectors)).toEqual(Array.from(topJs.vectors));
     }
   });
 
