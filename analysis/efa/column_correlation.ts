@@ -1,5 +1,6 @@
 import type { MissingPolicy } from '../data/covariance.js';
-import { integerCrossProducts } from '../math/integer_cross_products.js';
+import { byteCrossProducts, integerCrossProducts } from '../math/integer_cross_products.js';
+import { MISSING_BYTE } from '../data/columns.js';
 
 /**
  * Pearson correlation matrices of data held as columns (one Float64Array of observations per
@@ -54,6 +55,29 @@ export function correlationOfColumns(columns: readonly Float64Array[], length: n
   const used = n === length ? columns.map((col) => col.subarray(0, length)) : columns.map((col) => compact(col, complete, n));
   const r = n < 2 ? nanMatrix(p) : completeCorrelation(used, n);
   return { r, n: missing === 'pairwise' ? length : n };
+}
+
+/** Correlations of complete one-byte rating columns, and which columns have no variance. */
+export interface AnswerCorrelation {
+  readonly r: number[][];
+  /** constant[j]: every answer of column j is the same (its correlations are NaN). */
+  readonly constant: readonly boolean[];
+}
+
+/**
+ * Pearson correlations of the first `n` answers of one-byte rating columns (the reader's compact
+ * columns: whole numbers 0 … 254, {@link MISSING_BYTE} missing) read as they are stored, with
+ * no eight-byte copy: exact integer sums by {@link byteCrossProducts}, so the same correlations
+ * as {@link correlationOfColumns} of the widened columns. Null when a column has a missing answer
+ * (or WebAssembly SIMD is absent, or n·max² ≥ 2^31): the caller widens the columns and takes the
+ * general path, which handles missing values as it is asked to.
+ */
+export function answerCorrelation(columns: readonly Uint8Array[], n: number): AnswerCorrelation | null {
+  const sums = byteCrossProducts(columns, n, MISSING_BYTE);
+  const p = columns.length;
+  if (sums === null || !exactProducts(sums.products, p, n)) return null;
+  const constant = Array.from({ length: p }, (_, a) => n * sums.products[a * p + a] - sums.sums[a] * sums.sums[a] === 0);
+  return { r: correlationFromSums(sums.products, sums.sums, n, p), constant };
 }
 
 /**

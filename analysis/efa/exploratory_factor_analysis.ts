@@ -1,8 +1,8 @@
 import { InputError } from '../errors.js';
-import { correlationOfColumns } from './column_correlation.js';
+import { answerCorrelation, correlationOfColumns } from './column_correlation.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { MissingPolicy } from '../data/covariance.js';
-import { columnsFromRows, isNumericColumns, type NumericColumns } from '../data/columns.js';
+import { answerValues, columnsFromRows, type AnswerColumns, type NumericColumns } from '../data/columns.js';
 import { polychoricCorrelation } from '../data/polychoric.js';
 import type { ExtractionMethod } from './extract_factors.js';
 import { factorAnalysis, type Rotation } from './factor_analysis.js';
@@ -48,20 +48,31 @@ export interface EfaResult {
 
 /**
  * Exploratory factor analysis of item responses (`data`: one column per item, or rows × items; NaN
- * missing): the Pearson (listwise or pairwise) or polychoric correlation matrix, its eigenvalues, KMO
+ * missing; columns may be the reader's one-byte rating columns, whose Pearson correlations are then
+ * formed from the bytes directly when no answer is missing): the Pearson (listwise or pairwise) or polychoric correlation matrix, its eigenvalues, KMO
  * and Bartlett's test, the factor solution of `factorAnalysis`, and the item-retention table. Matches
  * psych::fa 2.2.9 (`cor = "cor"` or `"poly"`, `use = "complete"` or `"pairwise"`), psych::KMO,
  * psych::cortest.bartlett.
  */
-export function exploratoryFactorAnalysis(data: NumericColumns | readonly (readonly number[])[], options: EfaOptions): EfaResult {
-  const { items, nfactors, method = 'minres', rotate = 'oblimin', cor = 'pearson', missing = 'listwise' } = options;
+export function exploratoryFactorAnalysis(data: NumericColumns | AnswerColumns | readonly (readonly number[])[], options: EfaOptions): EfaResult {
+  const { items, nfactors, cor = 'pearson', missing = 'listwise' } = options;
   const p = items.length;
   if (p < 3) throw new InputError('items', `items must name at least 3 columns for a factor analysis; got ${p}.`);
   if (!Number.isInteger(nfactors) || nfactors < 1 || nfactors > p - 1) {
     throw new InputError('nfactors', `nfactors must be a whole number from 1 to ${p - 1} (one less than the number of items); got ${nfactors}.`);
   }
-  const { columns, length } = isNumericColumns(data) ? data : columnsFromRows(data, p);
-  if (columns.length !== p) throw new InputError('items', `the data have ${columns.length} columns for ${p} items.`);
+  const stored = Array.isArray(data) ? columnsFromRows(data as readonly (readonly number[])[], p) : (data as AnswerColumns);
+  if (stored.columns.length !== p) throw new InputError('items', `the data have ${stored.columns.length} columns for ${p} items.`);
+  // ratings stored a byte each and none missing: Pearson correlations from the bytes, no wider copy
+  const bytes = cor === 'pearson' && stored.columns.every((col) => col instanceof Uint8Array) ? answerCorrelation(stored.columns as Uint8Array[], stored.length) : null;
+  if (bytes !== null) {
+    if (stored.length < 3) throw new InputError('csv', tooFewRows(stored.length, missing));
+    const flat = bytes.constant.indexOf(true);
+    if (flat >= 0) throw new InputError('items', noVariance(items[flat]));
+    return analyse(bytes.r, stored.length, [], options);
+  }
+  const length = stored.length;
+  const columns = stored.columns.map((col) => (col instanceof Float64Array ? col : answerValues(col, length)));
   // rows used: listwise the complete ones, pairwise all
   const used = new Uint8Array(length).fill(1);
   let n = length;
@@ -75,7 +86,7 @@ export function exploratoryFactorAnalysis(data: NumericColumns | readonly (reado
       }
     }
   }
-  if (n < 3) throw new InputError('csv', `the data have ${n} usable row${n === 1 ? '' : 's'}${missing === 'listwise' ? ' without missing values' : ''}; a factor analysis needs more.`);
+  if (n < 3) throw new InputError('csv', tooFewRows(n, missing));
   for (let j = 0; j < p; j++) {
     const col = columns[j];
     let first = NaN;
@@ -86,7 +97,7 @@ export function exploratoryFactorAnalysis(data: NumericColumns | readonly (reado
       if (Number.isNaN(first)) first = v;
       else if (v !== first) varies = true;
     }
-    if (!varies) throw new InputError('items', `item ${items[j]} has no variance in the rows used (every answer is the same), so it cannot be factored.`);
+    if (!varies) throw new InputError('items', noVariance(items[j]));
   }
   const warnings: string[] = [];
   let r: number[][];
@@ -99,6 +110,21 @@ export function exploratoryFactorAnalysis(data: NumericColumns | readonly (reado
   } else {
     r = correlationOfColumns(columns, length, missing).r;
   }
+  return analyse(r, n, warnings, options);
+}
+
+function noVariance(item: string): string {
+  return `item ${item} has no variance in the rows used (every answer is the same), so it cannot be factored.`;
+}
+
+function tooFewRows(n: number, missing: MissingPolicy): string {
+  return `the data have ${n} usable row${n === 1 ? '' : 's'}${missing === 'listwise' ? ' without missing values' : ''}; a factor analysis needs more.`;
+}
+
+/** The analysis of the correlation matrix `r` of n observations (`warnings` so far: the polychoric estimation's). */
+function analyse(r: number[][], n: number, warnings: string[], options: EfaOptions): EfaResult {
+  const { items, nfactors, method = 'minres', rotate = 'oblimin', cor = 'pearson', missing = 'listwise' } = options;
+  const p = items.length;
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < p; j++) {
       if (!Number.isFinite(r[i][j])) {

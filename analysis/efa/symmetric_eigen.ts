@@ -9,6 +9,21 @@
  * optimisers can call it hundreds of times on 100+ item matrices. Eigenvector signs are arbitrary,
  * as in R (LAPACK's dsyevr); callers that need a sign fix it themselves.
  */
+import { householderKernel, type HouseholderKernel } from '../math/householder_kernel.js';
+
+/**
+ * Which code runs the Householder reduction's O(n³) loops: `auto`, the WebAssembly kernel where
+ * the engine has one and n ≥ 48 (the same arithmetic in the same order, so the same results to the last
+ * bit), else JavaScript; `javascript` always the JavaScript loops (for tests that compare them).
+ */
+export type EigenKernel = 'auto' | 'javascript';
+
+/**
+ * From this order the WebAssembly kernel pays for its own assembly and compilation (≈ 5 ms in a
+ * fresh process); below it the JavaScript loops are as quick.
+ */
+const KERNEL_ORDER = 48;
+
 export interface SymmetricEigen {
   /** Eigenvalues, largest first. */
   readonly values: Float64Array;
@@ -18,17 +33,17 @@ export interface SymmetricEigen {
 }
 
 /** Eigenvalues and eigenvectors of the symmetric matrix `a` (only its lower triangle is read). */
-export function symmetricEigen(a: readonly (readonly number[])[] | Float64Array, n?: number, wantVectors = true): SymmetricEigen {
+export function symmetricEigen(a: readonly (readonly number[])[] | Float64Array, n?: number, wantVectors = true, use: EigenKernel = 'auto'): SymmetricEigen {
   const size = a instanceof Float64Array ? (n ?? Math.round(Math.sqrt(a.length))) : a.length;
-  const v = new Float64Array(size * size);
+  const kernel = use === 'auto' && size >= KERNEL_ORDER ? householderKernel() : null;
+  const { v, d, e } = kernel ? kernel.workspace(size) : { v: new Float64Array(size * size), d: new Float64Array(size), e: new Float64Array(size) };
   if (a instanceof Float64Array) v.set(a.subarray(0, size * size));
-  else for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) v[i * size + j] = a[i][j];
-  const d = new Float64Array(size);
-  const e = new Float64Array(size);
+  else for (let i = 0; i < size; i++) v.set(a[i], i * size);
   // the kernels keep V transposed (eigenvectors in rows) so that their inner loops run over contiguous memory;
   // the input is symmetric, so it is its own transpose
-  tridiagonalize(v, d, e, size, wantVectors);
-  diagonalize(v, d, e, size, wantVectors);
+  tridiagonalize(v, d, e, size, wantVectors, undefined, kernel);
+  if (kernel && !wantVectors) kernel.tridiagonalValues(size);
+  else diagonalize(v, d, e, size, wantVectors);
   // sort descending, permuting the vectors with the values
   const order = Array.from({ length: size }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(size);
@@ -53,16 +68,16 @@ export function symmetricEigenvalues(a: readonly (readonly number[])[]): number[
  * reflectors. O(4/3 n³ + n²k) instead of the O(9n³) of the full decomposition.
  * `vectors[i * k + j]` is component i of the j-th leading eigenvector.
  */
-export function symmetricEigenTop(a: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } {
-  const v = Float64Array.from(a.subarray(0, n * n));
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const hs = new Float64Array(n);
-  tridiagonalize(v, d, e, n, false, hs);
+export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: EigenKernel = 'auto'): { values: Float64Array; vectors: Float64Array } {
+  const kernel = use === 'auto' && n >= KERNEL_ORDER ? householderKernel() : null;
+  const { v, d, e, x: back, h: hs } = kernel ? kernel.workspace(n) : { v: new Float64Array(n * n), d: new Float64Array(n), e: new Float64Array(n), x: new Float64Array(n), h: new Float64Array(n) };
+  v.set(a.subarray(0, n * n));
+  tridiagonalize(v, d, e, n, false, hs, kernel);
   // T: diagonal d, off-diagonal t_{i-1,i} = e[i]
   const diag = Float64Array.from(d);
   const off = Float64Array.from(e);
-  diagonalize(v, d, e, n, false);
+  if (kernel) kernel.tridiagonalValues(n);
+  else diagonalize(v, d, e, n, false);
   const values = Float64Array.from(d).sort().reverse();
   let norm = 0;
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]) + Math.abs(off[i]) + (i + 1 < n ? Math.abs(off[i + 1]) : 0));
@@ -137,22 +152,26 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number): { valu
     }
     found.push(Float64Array.from(x));
     // back-transform: apply the reflectors R_0, …, R_{n−2}, R_i = I − u_i u_i′ / h_i on the first i + 1 coordinates
-    for (let i = 0; i < n - 1; i++) {
-      const h = hs[i];
-      if (h === 0) continue;
-      const row = (i + 1) * n;
-      let g = 0;
-      for (let m = 0; m <= i; m++) g += v[row + m] * x[m];
-      g /= h;
-      for (let m = 0; m <= i; m++) x[m] -= g * v[row + m];
+    back.set(x);
+    if (kernel) kernel.backTransform(n);
+    else {
+      for (let i = 0; i < n - 1; i++) {
+        const h = hs[i];
+        if (h === 0) continue;
+        const row = (i + 1) * n;
+        let g = 0;
+        for (let m = 0; m <= i; m++) g += v[row + m] * back[m];
+        g /= h;
+        for (let m = 0; m <= i; m++) back[m] -= g * v[row + m];
+      }
     }
-    for (let i = 0; i < n; i++) vectors[i * k + j] = x[i];
+    for (let i = 0; i < n; i++) vectors[i * k + j] = back[i];
   }
   return { values, vectors };
 }
 
 /** Householder reduction of the symmetric matrix in `v` (row-major) to tridiagonal form (d, e). */
-function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, wantVectors: boolean, reflectorScales?: Float64Array): void {
+function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, wantVectors: boolean, reflectorScales?: Float64Array, kernel?: HouseholderKernel | null): void {
   for (let j = 0; j < n; j++) d[j] = v[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -177,10 +196,13 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        v[i * n + j] = f;
-        e[j] = e[j] + v[j * n + j] * f + dotAndAxpy(v, j * n, d, e, j + 1, i, f);
+      if (kernel) kernel.reflect(n, i);
+      else {
+        for (let j = 0; j < i; j++) {
+          f = d[j];
+          v[i * n + j] = f;
+          e[j] = e[j] + v[j * n + j] * f + dotAndAxpy(v, j * n, d, e, j + 1, i, f);
+        }
       }
       f = 0;
       for (let j = 0; j < i; j++) {
@@ -189,12 +211,15 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        g = e[j];
-        rankTwoUpdate(v, j * n, e, d, j, i, f, g);
-        d[j] = v[j * n + (i - 1)];
-        v[j * n + i] = 0;
+      if (kernel) kernel.update(n, i);
+      else {
+        for (let j = 0; j < i; j++) {
+          f = d[j];
+          g = e[j];
+          rankTwoUpdate(v, j * n, e, d, j, i, f, g);
+          d[j] = v[j * n + (i - 1)];
+          v[j * n + i] = 0;
+        }
       }
     }
     d[i] = h;

@@ -3,6 +3,20 @@
  * solve), on row-major Float64Array matrices of order n, plus adapters for row-array matrices.
  * Nothing here validates input beyond positive definiteness.
  */
+import { choleskyKernel } from './cholesky_kernel.js';
+
+/**
+ * Which code runs the O(n³) loops: `auto`, the WebAssembly kernel of cholesky_kernel.ts where the
+ * engine has one (the same operations in the same order: the same results to the last bit), else
+ * JavaScript; `javascript` always the JavaScript loops (for tests that compare the two).
+ */
+export type CholeskyCode = 'auto' | 'javascript';
+
+/**
+ * From this order the kernel pays for its own assembly and compilation (≈ 5 ms in a fresh process);
+ * below it the JavaScript loops are as quick.
+ */
+const KERNEL_ORDER = 48;
 
 /**
  * Lower Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), computed column by
@@ -10,7 +24,21 @@
  * the matrix is not positive definite, i.e. when a pivot is not above
  * `minPivot` · max(1, |a_jj|) (0 by default: any positive pivot).
  */
-export function cholesky(a: Float64Array, n: number, minPivot = 0): Float64Array | null {
+export function cholesky(a: Float64Array, n: number, minPivot = 0, code: CholeskyCode = 'auto'): Float64Array | null {
+  const kernel = code === 'auto' && n >= KERNEL_ORDER ? choleskyKernel() : null;
+  if (kernel) {
+    const w = kernel.workspace(n);
+    w.a.set(a.subarray(0, n * n));
+    w.l.fill(0);
+    for (let j = 0; j < n; j++) {
+      kernel.pivot(n, j);
+      const d = w.l[j * n + j];
+      if (!(d > minPivot * Math.max(1, Math.abs(a[j * n + j]))) || !Number.isFinite(d)) return null;
+      w.l[j * n + j] = Math.sqrt(d);
+      kernel.column(n, j);
+    }
+    return w.l.slice();
+  }
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
@@ -37,7 +65,18 @@ export function choleskyLogDet(l: Float64Array, n: number): number {
 }
 
 /** A⁻¹ from the Cholesky factor of A. */
-export function choleskyInverse(l: Float64Array, n: number): Float64Array {
+export function choleskyInverse(l: Float64Array, n: number, code: CholeskyCode = 'auto'): Float64Array {
+  const kernel = code === 'auto' && n >= KERNEL_ORDER ? choleskyKernel() : null;
+  if (kernel) {
+    const w = kernel.workspace(n);
+    w.l.set(l.subarray(0, n * n));
+    kernel.lowerInverse(n);
+    w.inv.fill(0);
+    kernel.gram(n);
+    const inv = w.inv.slice();
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) inv[j * n + i] = inv[i * n + j];
+    return inv;
+  }
   // invert L (lower), then A⁻¹ = L⁻ᵀ L⁻¹
   const li = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

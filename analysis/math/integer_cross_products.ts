@@ -1,3 +1,5 @@
+import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+
 /**
  * Exact cross-products S_ab = Σ_i x_a[i] x_b[i] (a ≤ b) of small non-negative whole numbers (shifted
  * ratings, 0 … range), computed with WebAssembly's 128-bit integer instructions: the columns are
@@ -11,45 +13,28 @@
  * overflow); {@link integerCrossProducts} returns null otherwise, or where WebAssembly (with SIMD)
  * is not available, and the caller uses its own double-precision path.
  *
- * The module is assembled here from its instructions (no build step, no binary file); its one
+ * The module is assembled here from its instructions (analysis/math/wasm_assembly.ts); its
  * function `g(p, npad, out, i0, i1)` adds the products of rows [i0, i1) of the p (even) columns of
  * npad 16-bit values each, stored one after another from address 0, into the p × p Int32 matrix at
  * byte address `out` (upper triangle, pairs of columns).
  */
 
-/**
- * The part of the WebAssembly JavaScript API used here (the project's TypeScript libraries are
- * ES2023 without the DOM's declarations; Node and every browser provide the object).
- */
-interface WasmModule {
-  readonly kind?: 'module';
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-declare const WebAssembly:
-  | {
-      Module: new (bytes: Uint8Array) => WasmModule;
-      Memory: new (descriptor: { initial: number }) => WasmMemory;
-      Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-    }
-  | undefined;
-
 /** Rows per block: 270 columns × 2,048 rows × 2 bytes ≈ 1 MB. */
 const BLOCK_ROWS = 2048;
 
-let compiled: WasmModule | null | undefined;
+/** Bytes per stored value: 2 for the 16-bit copy of double columns, 1 for one-byte ratings columns. */
+type Width = 1 | 2;
 
-/** The compiled kernel, or null where WebAssembly or its SIMD instructions are missing. */
-function kernel(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = typeof WebAssembly === 'object' && WebAssembly !== null ? new WebAssembly.Module(moduleBytes()) : null;
-  } catch {
-    // an engine without 128-bit SIMD rejects the module: the caller's scalar path does the work
-    compiled = null;
+const compiled = new Map<Width, WasmModule | null>();
+
+/** The compiled kernel for values of `width` bytes, or null where WebAssembly or its SIMD instructions are missing. */
+function kernel(width: Width): WasmModule | null {
+  let mod = compiled.get(width);
+  if (mod === undefined) {
+    mod = compileModule(() => moduleBytes(functions(width)));
+    compiled.set(width, mod);
   }
-  return compiled;
+  return mod;
 }
 
 /** Exact sums of whole-number columns: cross-products and column totals. */
@@ -68,13 +53,13 @@ export interface IntegerCrossProducts {
 export function integerCrossProducts(columns: readonly Float64Array[], n: number, origin?: Float64Array): IntegerCrossProducts | null {
   const p = columns.length;
   if (p === 0 || n === 0) return null;
-  const mod = kernel();
-  if (mod === null || WebAssembly === undefined) return null;
+  const mod = kernel(2);
+  if (mod === null) return null;
   const pe = p + (p & 1);
   const npad = (n + 7) & ~7;
   const dataBytes = pe * npad * 2;
   const outBytes = pe * pe * 4;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((dataBytes + outBytes) / 65536) + 1 });
+  const { memory, exports } = instantiate(mod, dataBytes + outBytes);
   // the 16-bit copy, checked as it is written (one pass over the data)
   const values = new Int16Array(memory.buffer, 0, pe * npad);
   let max = 0;
@@ -86,12 +71,57 @@ export function integerCrossProducts(columns: readonly Float64Array[], n: number
     sums[j] = columnSum(values, j * npad, n);
   }
   if (n * max * max >= 2 ** 31) return null;
-  const g = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
+  const g = exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
   for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, dataBytes, i0, Math.min(npad, i0 + BLOCK_ROWS));
-  const cells = new Int32Array(memory.buffer, dataBytes, pe * pe);
+  return { products: upperTriangle(memory, dataBytes, p, pe), sums };
+}
+
+/**
+ * Exact cross-products and sums of one-byte columns of ratings (the reader's compact columns,
+ * whole numbers 0 … 254) over their first n values, without widening them: the bytes are copied
+ * as they are into the kernel's memory, its SIMD instructions find each column's sum and largest
+ * value (`v128.load8x8_u` widens eight bytes to 16-bit lanes as it loads) and then form the
+ * products as {@link integerCrossProducts} does. Null when the kernel does not apply: a value of
+ * `missing` in the data, n·max(x)² ≥ 2^31, or no WebAssembly SIMD; the caller widens the columns
+ * and takes its double-precision path.
+ */
+export function byteCrossProducts(columns: readonly Uint8Array[], n: number, missing: number): IntegerCrossProducts | null {
+  const p = columns.length;
+  if (p === 0 || n === 0) return null;
+  const mod = kernel(1);
+  if (mod === null) return null;
+  const pe = p + (p & 1);
+  const npad = (n + 15) & ~15;
+  const dataBytes = pe * npad;
+  const statsBytes = pe * 32;
+  const outBytes = pe * pe * 4;
+  const { memory, exports } = instantiate(mod, dataBytes + statsBytes + outBytes);
+  const values = new Uint8Array(memory.buffer, 0, dataBytes);
+  for (let j = 0; j < p; j++) values.set(columns[j].subarray(0, n), j * npad);
+  const stats = exports.s as (p: number, npad: number, out: number) => void;
+  stats(pe, npad, dataBytes);
+  // per column: four 32-bit partial sums, then eight 16-bit partial maxima
+  const lanes = new Int32Array(memory.buffer, dataBytes, pe * 8);
+  const maxima = new Uint16Array(memory.buffer, dataBytes, pe * 16);
+  const sums = new Float64Array(p);
+  let max = 0;
+  for (let j = 0; j < p; j++) {
+    sums[j] = lanes[8 * j] + lanes[8 * j + 1] + lanes[8 * j + 2] + lanes[8 * j + 3];
+    for (let k = 8; k < 16; k++) if (maxima[16 * j + k] > max) max = maxima[16 * j + k];
+  }
+  if (max >= missing || n * max * max >= 2 ** 31) return null;
+  const g = exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
+  const out = dataBytes + statsBytes;
+  for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, out, i0, Math.min(npad, i0 + BLOCK_ROWS));
+  return { products: upperTriangle(memory, out, p, pe), sums };
+}
+
+/** The upper triangle of the kernel's pe × pe Int32 sums at byte address `at`, as a p × p Float64Array. */
+function upperTriangle(memory: WasmMemory, at: number, p: number, pe: number): Float64Array {
+  const cells = new Int32Array(memory.buffer, at, pe * pe);
   const products = new Float64Array(p * p);
   for (let a = 0; a < p; a++) for (let b = a; b < p; b++) products[a * p + b] = cells[a * pe + b];
-  return { products, sums };
+  return products;
 }
 
 /** Writes col[0..n) − origin into to[at..] as 16-bit integers; false if a value is not a whole number in [0, 32767]. */
@@ -120,65 +150,21 @@ function columnMax(values: Int16Array, at: number, n: number): number {
 
 // --- the module, instruction by instruction -------------------------------------------------
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, depth],
-  get: (l: number) => [0x20, l],
-  set: (l: number) => [0x21, l],
-  tee: (l: number) => [0x22, l],
-  i32: (v: number) => [0x41, ...signedLeb(v)],
-  add: [0x6a],
-  mul: [0x6c],
-  shl: [0x74],
-  ltU: [0x49],
-  load: [0x28, 2, 0],
-  store: [0x36, 2, 0],
-  v128Load: [0xfd, 0x00, 4, 0],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  i32x4Add: [0xfd, 0xae, 0x01],
-  dot: [0xfd, 0xba, 0x01],
-  lane: (k: number) => [0xfd, 0x1b, k],
-};
-
-function signedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function unsignedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length), ...body];
-const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
-const name = (s: string) => [...unsignedLeb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-function moduleBytes(): Uint8Array {
+/**
+ * The module for values of `width` bytes: `g` as described at the top (addresses scaled by the
+ * width; one-byte values are widened to 16 bits as they are loaded) and, for one-byte values,
+ * `s(p, npad, out)`, which writes for each column j at out + 32 j its four 32-bit partial sums
+ * and eight 16-bit partial maxima.
+ */
+function functions(width: Width): WasmFunction[] {
   // parameters 0 p, 1 npad, 2 out, 3 i0, 4 i1; i32 locals 5 a, 6 b, 7 i (bytes), 8 column bytes,
   // 9 pa0, 10 pa1, 11 pb0, 12 pb1, 13 end (bytes), 14 cell address; v128 locals 15–18 sums, 19 xa0, 20 xa1, 21 xb
   const [P, NPAD, OUT, I0, I1, A, B, I, COL, PA0, PA1, PB0, PB1, END, CELL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
   const [S00, S01, S10, S11, XA0, XA1, XB] = [15, 16, 17, 18, 19, 20, 21];
+  const shift = width === 2 ? 1 : 0;
+  const step = 8 * width;
+  const load = width === 2 ? op.v128Load : op.v128Load8x8U;
+  const scaled = (l: number) => (shift === 0 ? op.get(l) : [...op.get(l), ...op.i32(shift), ...op.shl]);
   const accumulate = (sum: number, x: number) => [...op.get(sum), ...op.get(x), ...op.get(XB), ...op.dot, ...op.i32x4Add, ...op.set(sum)];
   const horizontal = (sum: number) => [
     ...op.get(sum), ...op.lane(0), ...op.get(sum), ...op.lane(1), ...op.add, ...op.get(sum), ...op.lane(2), ...op.add, ...op.get(sum), ...op.lane(3), ...op.add,
@@ -189,7 +175,7 @@ function moduleBytes(): Uint8Array {
     ...op.tee(CELL), ...op.get(CELL), ...op.load, ...horizontal(sum), ...op.add, ...op.store,
   ];
   const body = [
-    ...op.get(NPAD), ...op.i32(1), ...op.shl, ...op.set(COL),
+    ...scaled(NPAD), ...op.set(COL),
     ...op.i32(0), ...op.set(A),
     ...op.loop,
     ...op.get(A), ...op.get(COL), ...op.mul, ...op.tee(PA0), ...op.get(COL), ...op.add, ...op.set(PA1),
@@ -197,16 +183,16 @@ function moduleBytes(): Uint8Array {
     ...op.loop,
     ...op.get(B), ...op.get(COL), ...op.mul, ...op.tee(PB0), ...op.get(COL), ...op.add, ...op.set(PB1),
     ...op.v128Zero, ...op.set(S00), ...op.v128Zero, ...op.set(S01), ...op.v128Zero, ...op.set(S10), ...op.v128Zero, ...op.set(S11),
-    ...op.get(I0), ...op.i32(1), ...op.shl, ...op.set(I),
-    ...op.get(I1), ...op.i32(1), ...op.shl, ...op.set(END),
+    ...scaled(I0), ...op.set(I),
+    ...scaled(I1), ...op.set(END),
     ...op.loop,
-    ...op.get(PA0), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XA0),
-    ...op.get(PA1), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XA1),
-    ...op.get(PB0), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XB),
+    ...op.get(PA0), ...op.get(I), ...op.add, ...load, ...op.set(XA0),
+    ...op.get(PA1), ...op.get(I), ...op.add, ...load, ...op.set(XA1),
+    ...op.get(PB0), ...op.get(I), ...op.add, ...load, ...op.set(XB),
     ...accumulate(S00, XA0), ...accumulate(S10, XA1),
-    ...op.get(PB1), ...op.get(I), ...op.add, ...op.v128Load, ...op.set(XB),
+    ...op.get(PB1), ...op.get(I), ...op.add, ...load, ...op.set(XB),
     ...accumulate(S01, XA0), ...accumulate(S11, XA1),
-    ...op.get(I), ...op.i32(16), ...op.add, ...op.tee(I), ...op.get(END), ...op.ltU, ...op.brIf(0),
+    ...op.get(I), ...op.i32(step), ...op.add, ...op.tee(I), ...op.get(END), ...op.ltU, ...op.brIf(0),
     ...op.end,
     ...addToCell(0, 0, S00), ...addToCell(0, 1, S01), ...addToCell(1, 0, S10), ...addToCell(1, 1, S11),
     ...op.get(B), ...op.i32(2), ...op.add, ...op.tee(B), ...op.get(P), ...op.ltU, ...op.brIf(0),
@@ -215,15 +201,29 @@ function moduleBytes(): Uint8Array {
     ...op.end,
     ...op.end,
   ];
-  const locals = vector([[...unsignedLeb(10), I32], [...unsignedLeb(7), V128]]);
-  const code = [...locals, ...body];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32]]), 0x00]])),
-    ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0x00]])),
-    ...section(7, vector([[...name('g'), 0x00, 0x00]])),
-    ...section(10, vector([[...unsignedLeb(code.length), ...code]])),
+  const gKernel = { name: 'g', params: [I32, I32, I32, I32, I32], locals: [...new Array<number>(10).fill(I32), ...new Array<number>(7).fill(V128)], body: body.slice(0, -1) };
+  return width === 1 ? [gKernel, statsFunction()] : [gKernel];
+}
+
+/** `s(p, npad, out)`: per one-byte column j, its partial sums (i32x4) at out + 32 j and partial maxima (i16x8) at out + 32 j + 16. */
+function statsFunction(): WasmFunction {
+  // parameters 0 p, 1 npad, 2 out; i32 locals 3 j, 4 address, 5 end, 6 cell; v128 locals 7 sum, 8 max, 9 x
+  const [P, NPAD, OUT, J, AT, END, CELL, SUM, MAX, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const body = [
+    ...op.i32(0), ...op.set(J),
+    ...op.loop,
+    ...op.get(J), ...op.get(NPAD), ...op.mul, ...op.tee(AT), ...op.get(NPAD), ...op.add, ...op.set(END),
+    ...op.v128Zero, ...op.set(SUM), ...op.v128Zero, ...op.set(MAX),
+    ...op.loop,
+    ...op.get(AT), ...op.v128Load8x8U, ...op.set(X),
+    ...op.get(SUM), ...op.get(X), ...op.extaddPairwiseU, ...op.i32x4Add, ...op.set(SUM),
+    ...op.get(MAX), ...op.get(X), ...op.i16x8MaxU, ...op.set(MAX),
+    ...op.get(AT), ...op.i32(8), ...op.add, ...op.tee(AT), ...op.get(END), ...op.ltU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(OUT), ...op.get(J), ...op.i32(5), ...op.shl, ...op.add, ...op.tee(CELL), ...op.get(SUM), ...op.v128Store,
+    ...op.get(CELL), ...op.i32(16), ...op.add, ...op.get(MAX), ...op.v128Store,
+    ...op.get(J), ...op.i32(1), ...op.add, ...op.tee(J), ...op.get(P), ...op.ltU, ...op.brIf(0),
+    ...op.end,
   ];
-  return Uint8Array.from(bytes);
+  return { name: 's', params: [I32, I32, I32], locals: [I32, I32, I32, I32, V128, V128, V128], body };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnCorrelation, correlationOfColumns } from '../../analysis/efa/column_correlation.js';
+import { answerCorrelation, columnCorrelation, correlationOfColumns } from '../../analysis/efa/column_correlation.js';
 import { correlation } from '../../analysis/data/covariance.js';
 import { Prng } from '../../analysis/math/random.js';
 
@@ -20,6 +20,23 @@ describe('correlations of columns', () => {
         expect(Math.abs(fractional[a][b] - reference[a][b])).toBeLessThan(1e-13);
       }
     }
+  });
+
+  it('one-byte rating columns give the same correlations as their Float64 copies, to the bit', () => {
+    const bytes = ratings.map((c) => Uint8Array.from(c));
+    bytes[3] = Uint8Array.from(ratings[3], (v, i) => (i === 5 ? 0 : v));
+    const wide = bytes.map((c) => Float64Array.from(c));
+    const got = answerCorrelation(bytes, n)!;
+    expect(got.constant).toEqual(new Array(p).fill(false));
+    expect(got.r).toEqual(correlationOfColumns(wide, n).r);
+  });
+
+  it('one-byte columns: a missing answer declines (the caller widens), a constant column is flagged', () => {
+    const bytes = ratings.map((c) => Uint8Array.from(c));
+    bytes[2][100] = 255;
+    expect(answerCorrelation(bytes, n)).toBeNull();
+    bytes[2].fill(4);
+    expect(answerCorrelation(bytes, n)!.constant).toEqual([false, false, true, false, false, false, false]);
   });
 
   it('whole numbers too wide for exact integer sums take the centred path', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerCrossProducts } from '../../analysis/math/integer_cross_products.js';
+import { byteCrossProducts, integerCrossProducts } from '../../analysis/math/integer_cross_products.js';
 import { Prng } from '../../analysis/math/random.js';
 
 /** Σ x_a x_b and Σ x_a by plain loops (exact: small integers). */
@@ -61,5 +61,45 @@ describe('exact integer cross-products (WebAssembly SIMD kernel)', () => {
     expect(integerCrossProducts(withValue(6000), 50)).not.toBeNull();
     // an origin that makes a value negative
     expect(integerCrossProducts(base(), 50, Float64Array.from([2, 0, 0]))).toBeNull();
+  });
+});
+
+describe('exact cross-products of one-byte rating columns (WebAssembly SIMD kernel)', () => {
+  const rng = new Prng(19);
+  const bytes = (p: number, n: number, levels: number) => Array.from({ length: p }, () => Uint8Array.from({ length: n }, () => Math.floor(levels * rng.uniform())));
+
+  it.each([
+    [3, 5],
+    [7, 3001],
+    [36, 2000],
+    [41, 4099],
+  ])('equal the plain sums for p = %i, n = %i (odd p, n not a multiple of 16, several row blocks)', (p, n) => {
+    const columns = bytes(p, n, 8);
+    const got = byteCrossProducts(columns, n, 255);
+    expect(got).not.toBeNull();
+    const want = reference(columns.map((c) => Float64Array.from(c)), n, new Float64Array(p));
+    expect(Array.from(got!.sums)).toEqual(Array.from(want.sums));
+    expect(Array.from(got!.products)).toEqual(Array.from(want.products));
+  });
+
+  it('reads only the first n bytes and the whole byte range below the missing code', () => {
+    const columns = bytes(5, 200, 8);
+    columns[2][7] = 254;
+    columns[4][150] = 255;
+    const got = byteCrossProducts(columns, 100, 255)!;
+    const want = reference(columns.map((c) => Float64Array.from(c.subarray(0, 100))), 100, new Float64Array(5));
+    expect(Array.from(got.products)).toEqual(Array.from(want.products));
+    expect(Array.from(got.sums)).toEqual(Array.from(want.sums));
+  });
+
+  it('declines columns holding the missing code, and sums that could overflow 32 bits', () => {
+    const columns = bytes(3, 50, 7);
+    columns[1][49] = 255;
+    expect(byteCrossProducts(columns, 50, 255)).toBeNull();
+    // 40,000 · 254² > 2^31
+    const wide = bytes(2, 40_000, 3);
+    wide[0][9] = 254;
+    expect(byteCrossProducts(wide, 40_000, 255)).toBeNull();
+    expect(byteCrossProducts([], 10, 255)).toBeNull();
   });
 });

@@ -1,0 +1,342 @@
+import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+
+/**
+ * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
+ * (tred2 of Wilkinson & Reinsch, 1971, doi:10.1007/978-3-642-86940-2; the reduction in
+ * analysis/efa/symmetric_eigen.ts) as WebAssembly: compiled once, ahead of use, so a command-line
+ * run that performs a handful of 270-order decompositions does not wait for V8 to optimise
+ * JavaScript loops while they run. The operations and their order are those of the JavaScript
+ * loops, so the results are the same to the last bit (WebAssembly's f64 arithmetic is IEEE 754
+ * without fused multiply-adds); 128-bit SIMD does two columns per instruction where the
+ * operations are elementwise, and the dot product adds its two lanes in the scalar order.
+ *
+ * The matrix v (n × n, row-major), d, e, x and h (n each) live in the kernel's memory, one after
+ * another from address 0; {@link HouseholderKernel.workspace} gives views of them.
+ */
+export interface HouseholderKernel {
+  /** Views of the kernel's memory for order n (valid until the next call of `workspace`). */
+  workspace(n: number): { v: Float64Array; d: Float64Array; e: Float64Array; x: Float64Array; h: Float64Array };
+  /**
+   * Step i (1 ≤ i < n) after the reflector u = d[0..i) is formed and e[0..i) zeroed: for each
+   * j < i, v[i][j] = u_j and e[j] = (A u)_j from the lower triangle stored in rows 0..i−1
+   * (e[j] += v[j][j] u_j + Σ_{k=j+1}^{i−1} v[j][k] u_k, and e[k] += v[j][k] u_j for k > j).
+   */
+  reflect(n: number, i: number): void;
+  /** Step i's rank-two update v[j][k] −= u_j e_k + e_j u_k (j ≤ k < i), then d[j] = v[j][i−1] and v[j][i] = 0. */
+  update(n: number, i: number): void;
+  /**
+   * Back-transformation of a vector x of the tridiagonal matrix's space to the original one by the
+   * stored reflectors (u_i in row i + 1 of v, h_i = h[i]): for i = 0 … n − 2 with h_i ≠ 0,
+   * g = (Σ_{m≤i} v[i+1][m] x_m) / h_i and x_m −= g v[i+1][m] for m ≤ i.
+   */
+  backTransform(n: number): void;
+  /**
+   * The eigenvalues of the tridiagonal matrix (diagonal d, off-diagonal e[1..n), as the reduction
+   * leaves them) by implicit QL iterations with Wilkinson shifts, into d (unsorted); e is overwritten.
+   */
+  tridiagonalValues(n: number): void;
+}
+
+let compiled: WasmModule | null | undefined;
+let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
+
+/** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
+export function householderKernel(): HouseholderKernel | null {
+  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction()], [HYPOT]));
+  if (compiled === null) return null;
+  if (instance === undefined) {
+    const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
+    const reflect = exports.r as (n: number, i: number) => void;
+    const update = exports.u as (n: number, i: number) => void;
+    instance = {
+      memory,
+      kernel: {
+        workspace(n) {
+          const bytes = 8 * (n * n + 4 * n);
+          if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+          const buffer = memory.buffer;
+          return {
+            v: new Float64Array(buffer, 0, n * n),
+            d: new Float64Array(buffer, 8 * n * n, n),
+            e: new Float64Array(buffer, 8 * (n * n + n), n),
+            x: new Float64Array(buffer, 8 * (n * n + 2 * n), n),
+            h: new Float64Array(buffer, 8 * (n * n + 3 * n), n),
+          };
+        },
+        reflect,
+        update,
+        backTransform: exports.b as (n: number) => void,
+        tridiagonalValues: exports.q as (n: number) => void,
+      },
+    };
+  }
+  return instance.kernel;
+}
+
+// parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
+// f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
+const [N, I, D, E, J, ROW, PV, PD, PE, END, F, G, X, FF, GG, XX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const LOCALS = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128];
+
+/** base + 8·index */
+const at = (base: number, index: number) => [...op.get(base), ...op.get(index), ...op.i32(3), ...op.shl, ...op.add];
+const step = (ptr: number, bytes: number) => [...op.get(ptr), ...op.i32(bytes), ...op.add, ...op.set(ptr)];
+const addresses = [
+  ...op.get(N), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(D),
+  ...op.get(D), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(E),
+];
+/** The loop over j = 0 … i − 1 (i ≥ 1) around `body`, with ROW = 8 j n. */
+const overRows = (body: number[]) => [
+  ...op.i32(0), ...op.set(J),
+  ...op.loop,
+  ...op.get(J), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(ROW),
+  ...body,
+  ...op.get(J), ...op.i32(1), ...op.add, ...op.tee(J), ...op.get(I), ...op.ltU, ...op.brIf(0),
+  ...op.end,
+];
+/**
+ * While PV + 16 ≤ END run `pair` and advance PV, PD, PE by 16; then while PV < END run `single`
+ * and advance by 8.
+ */
+const pairsThenSingle = (pair: number[], single: number[]) => [
+  ...op.block, ...op.loop,
+  ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(END), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+  ...pair,
+  ...step(PV, 16), ...step(PD, 16), ...step(PE, 16),
+  ...op.br(0),
+  ...op.end, ...op.end,
+  ...op.block, ...op.loop,
+  ...op.get(PV), ...op.get(END), ...op.geU, ...op.brIf(1),
+  ...single,
+  ...step(PV, 8), ...step(PD, 8), ...step(PE, 8),
+  ...op.br(0),
+  ...op.end, ...op.end,
+];
+
+function reflectFunction() {
+  const body = [
+    ...addresses,
+    ...overRows([
+      // f = d[j]; v[i][j] = f
+      ...at(D, J), ...op.f64Load, ...op.set(F),
+      ...op.get(I), ...op.get(N), ...op.mul, ...op.get(J), ...op.add, ...op.i32(3), ...op.shl, ...op.get(F), ...op.f64Store,
+      ...op.get(F), ...op.f64x2Splat, ...op.set(FF),
+      ...op.f64Zero, ...op.set(G),
+      // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
+      ...op.get(J), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.tee(PE), ...op.get(ROW), ...op.add, ...op.set(PV),
+      ...op.get(PE), ...op.get(D), ...op.add, ...op.set(PD),
+      ...op.get(PE), ...op.get(E), ...op.add, ...op.set(PE),
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
+      ...pairsThenSingle(
+        [
+          ...op.get(PV), ...op.v128Load, ...op.tee(XX), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(GG),
+          ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(GG), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
+          ...op.get(PE), ...op.get(PE), ...op.v128Load, ...op.get(XX), ...op.get(FF), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store,
+        ],
+        [
+          ...op.get(PV), ...op.f64Load, ...op.tee(X), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
+          ...op.get(PE), ...op.get(PE), ...op.f64Load, ...op.get(X), ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.f64Store,
+        ],
+      ),
+      // e[j] = (e[j] + v[j][j] f) + g
+      ...at(E, J), ...at(E, J), ...op.f64Load, ...at(ROW, J), ...op.f64Load, ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.get(G), ...op.f64Add, ...op.f64Store,
+    ]),
+  ];
+  return { name: 'r', params: [I32, I32], locals: LOCALS, body };
+}
+
+function updateFunction() {
+  const body = [
+    ...addresses,
+    ...overRows([
+      ...at(D, J), ...op.f64Load, ...op.tee(F), ...op.f64x2Splat, ...op.set(FF),
+      ...at(E, J), ...op.f64Load, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+      // k from j to i − 1: v[j][k] −= f e[k] + g d[k]
+      ...at(ROW, J), ...op.set(PV),
+      ...at(D, J), ...op.set(PD),
+      ...at(E, J), ...op.set(PE),
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
+      ...pairsThenSingle(
+        [
+          ...op.get(PV), ...op.get(PV), ...op.v128Load,
+          ...op.get(FF), ...op.get(PE), ...op.v128Load, ...op.f64x2Mul, ...op.get(GG), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Add,
+          ...op.f64x2Sub, ...op.v128Store,
+        ],
+        [
+          ...op.get(PV), ...op.get(PV), ...op.f64Load,
+          ...op.get(F), ...op.get(PE), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.f64Add,
+          ...op.f64Sub, ...op.f64Store,
+        ],
+      ),
+      // d[j] = v[j][i − 1]; v[j][i] = 0
+      ...at(D, J), ...op.get(ROW), ...op.get(I), ...op.i32(1), ...op.sub, ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.f64Store,
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Zero, ...op.f64Store,
+    ]),
+  ];
+  return { name: 'u', params: [I32, I32], locals: LOCALS, body };
+}
+
+function backFunction() {
+  // D and E as in the other functions; here PD walks x (at E + 8n) and PE the row i + 1 of v; h at E + 16n
+  const body = [
+    ...addresses,
+    ...op.get(N), ...op.i32(1), ...op.sub, ...op.set(END),
+    ...op.i32(0), ...op.set(I),
+    ...op.block,
+    ...op.loop,
+    ...op.get(I), ...op.get(END), ...op.geU, ...op.brIf(1),
+    // h_i
+    ...op.get(E), ...op.get(N), ...op.i32(4), ...op.shl, ...op.add, ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.tee(X),
+    ...op.f64Zero, ...op.f64Eq, ...op.eqz,
+    ...[0x04, 0x40], // if h ≠ 0
+    // ROW = address of v[i + 1][0]; J = address one past v[i + 1][i]
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(ROW),
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.add, ...op.set(J),
+    ...op.f64Zero, ...op.set(G),
+    ...op.get(ROW), ...op.set(PV),
+    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
+    // g = Σ v[i+1][m] x_m in order
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+    ...op.get(PV), ...op.v128Load, ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(XX),
+    ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(XX), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
+    ...step(PV, 16), ...step(PD, 16),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
+    ...op.get(PV), ...op.f64Load, ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
+    ...step(PV, 8), ...step(PD, 8),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.get(G), ...op.get(X), ...op.f64Div, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+    // x_m −= g v[i+1][m]
+    ...op.get(ROW), ...op.set(PV),
+    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
+    ...op.get(PD), ...op.get(PD), ...op.v128Load, ...op.get(GG), ...op.get(PV), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store,
+    ...step(PV, 16), ...step(PD, 16),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
+    ...op.get(PD), ...op.get(PD), ...op.f64Load, ...op.get(G), ...op.get(PV), ...op.f64Load, ...op.f64Mul, ...op.f64Sub, ...op.f64Store,
+    ...step(PV, 8), ...step(PD, 8),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.end, // if
+    ...op.get(I), ...op.i32(1), ...op.add, ...op.set(I),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return { name: 'b', params: [I32], locals: [I32, ...LOCALS], body };
+}
+
+/** Math.hypot, imported for the squares that would over- or underflow. */
+const HYPOT: WasmImport = { name: 'h', params: [F64, F64], results: [F64] };
+
+/**
+ * tql1: the JavaScript `diagonalize` of analysis/efa/symmetric_eigen.ts without eigenvectors,
+ * operation for operation (its `hypot`: √(a² + b²) when the sum of squares is within
+ * (1e−290, 1e290), else Math.hypot).
+ */
+function qlFunction(): WasmFunction {
+  // parameter 0 n; i32 locals 1 D, 2 E, 3 l, 4 m, 5 i; f64 locals 6 f, 7 tst1, 8 g, 9 p, 10 r, 11 h, 12 c, 13 c2, 14 c3,
+  // 15 s, 16 s2, 17 el1, 18 dl1, 19 t, 20 a, 21 b
+  const [n, dBase, eBase, l, m, i] = [0, 1, 2, 3, 4, 5];
+  const [f, tst1, g, p, r, h, c, c2, c3, s, s2, el1, dl1, t, a, b] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  const get = op.get;
+  const set = op.set;
+  const idx = (base: number, index: number[]) => [...get(base), ...index, ...op.i32(3), ...op.shl, ...op.add];
+  const load = (base: number, index: number[]) => [...idx(base, index), ...op.f64Load];
+  const store = (base: number, index: number[], value: number[]) => [...idx(base, index), ...value, ...op.f64Store];
+  const plus = (local: number, k: number) => [...get(local), ...op.i32(k), ...op.add];
+  const eps = op.f64Const(2 ** -52);
+  // √(x² + y²) of the codes x and y (each evaluated once), left on the stack
+  const hypot = (x: number[], y: number[]) => [
+    ...x, ...set(a), ...y, ...set(b),
+    ...get(a), ...get(a), ...op.f64Mul, ...get(b), ...get(b), ...op.f64Mul, ...op.f64Add, ...op.tee(t),
+    ...op.f64Const(1e-290), ...op.f64Gt, ...get(t), ...op.f64Const(1e290), ...op.f64Lt, ...op.and,
+    ...op.ifF64, ...get(t), ...op.f64Sqrt, ...op.else, ...get(a), ...get(b), ...op.call(0), ...op.end,
+  ];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(dBase), ...get(n), ...op.i32(3), ...op.shl, ...op.add, ...set(eBase),
+    // e[i − 1] = e[i] for i = 1 … n − 1; e[n − 1] = 0
+    ...op.i32(1), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
+    ...store(eBase, plus(i, -1), load(eBase, get(i))),
+    ...get(i), ...op.i32(1), ...op.add, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...store(eBase, plus(n, -1), op.f64Zero),
+    ...op.f64Zero, ...set(f), ...op.f64Zero, ...set(tst1),
+    ...op.i32(0), ...set(l),
+    ...op.block, ...op.loop, // over l
+    ...get(l), ...get(n), ...op.geU, ...op.brIf(1),
+    ...get(tst1), ...load(dBase, get(l)), ...op.f64Abs, ...load(eBase, get(l)), ...op.f64Abs, ...op.f64Add, ...op.f64Max, ...set(tst1),
+    // m: the first index from l with |e[m]| ≤ ε tst1
+    ...get(l), ...set(m),
+    ...op.block, ...op.loop,
+    ...get(m), ...get(n), ...op.geU, ...op.brIf(1),
+    ...load(eBase, get(m)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Le, ...op.brIf(1),
+    ...get(m), ...op.i32(1), ...op.add, ...set(m),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(l), ...get(m), ...op.ltU, ...op.ifThen,
+    ...op.loop, // until |e[l]| ≤ ε tst1
+    ...load(dBase, get(l)), ...set(g),
+    ...load(dBase, plus(l, 1)), ...get(g), ...op.f64Sub, ...op.f64Const(2), ...load(eBase, get(l)), ...op.f64Mul, ...op.f64Div, ...set(p),
+    ...hypot(get(p), op.f64Const(1)), ...set(r),
+    ...get(p), ...op.f64Zero, ...op.f64Lt, ...op.ifThen, ...get(r), ...op.f64Neg, ...set(r), ...op.end,
+    ...store(dBase, get(l), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Div]),
+    ...store(dBase, plus(l, 1), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Mul]),
+    ...load(dBase, plus(l, 1)), ...set(dl1),
+    ...get(g), ...load(dBase, get(l)), ...op.f64Sub, ...set(h),
+    // d[i] −= h for i = l + 2 … n − 1
+    ...plus(l, 2), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
+    ...store(dBase, get(i), [...load(dBase, get(i)), ...get(h), ...op.f64Sub]),
+    ...get(i), ...op.i32(1), ...op.add, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(f), ...get(h), ...op.f64Add, ...set(f),
+    ...load(dBase, get(m)), ...set(p),
+    ...op.f64Const(1), ...set(c), ...op.f64Const(1), ...set(c2), ...op.f64Const(1), ...set(c3),
+    ...load(eBase, plus(l, 1)), ...set(el1),
+    ...op.f64Zero, ...set(s), ...op.f64Zero, ...set(s2),
+    // i = m − 1 down to l
+    ...plus(m, -1), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(l), ...op.ltS, ...op.brIf(1),
+    ...get(c2), ...set(c3), ...get(c), ...set(c2), ...get(s), ...set(s2),
+    ...get(c), ...load(eBase, get(i)), ...op.f64Mul, ...set(g),
+    ...get(c), ...get(p), ...op.f64Mul, ...set(h),
+    ...hypot(get(p), load(eBase, get(i))), ...set(r),
+    ...store(eBase, plus(i, 1), [...get(s), ...get(r), ...op.f64Mul]),
+    ...load(eBase, get(i)), ...get(r), ...op.f64Div, ...set(s),
+    ...get(p), ...get(r), ...op.f64Div, ...set(c),
+    ...get(c), ...load(dBase, get(i)), ...op.f64Mul, ...get(s), ...get(g), ...op.f64Mul, ...op.f64Sub, ...set(p),
+    ...store(dBase, plus(i, 1), [
+      ...get(h), ...get(s), ...get(c), ...get(g), ...op.f64Mul, ...get(s), ...load(dBase, get(i)), ...op.f64Mul, ...op.f64Add, ...op.f64Mul, ...op.f64Add,
+    ]),
+    ...get(i), ...op.i32(1), ...op.sub, ...set(i),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...get(s), ...op.f64Neg, ...get(s2), ...op.f64Mul, ...get(c3), ...op.f64Mul, ...get(el1), ...op.f64Mul, ...load(eBase, get(l)), ...op.f64Mul, ...get(dl1), ...op.f64Div, ...set(p),
+    ...store(eBase, get(l), [...get(s), ...get(p), ...op.f64Mul]),
+    ...store(dBase, get(l), [...get(c), ...get(p), ...op.f64Mul]),
+    ...load(eBase, get(l)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Gt, ...op.brIf(0),
+    ...op.end, // loop
+    ...op.end, // if m > l
+    ...store(dBase, get(l), [...load(dBase, get(l)), ...get(f), ...op.f64Add]),
+    ...store(eBase, get(l), op.f64Zero),
+    ...get(l), ...op.i32(1), ...op.add, ...set(l),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  return { name: 'q', params: [I32], locals: [I32, I32, I32, I32, I32, ...new Array<number>(16).fill(F64)], body };
+}
