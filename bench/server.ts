@@ -187,29 +187,38 @@ async function measure(setup: Setup, dir: string, loaders: readonly LoaderName[]
     const ids = instrument.items.filter((i) => i.cell !== null).map((i) => i.id);
     const rnd = random(2026);
     let answers: string[] = [];
+    // Bodies a run did not reach keep their fresh tokens for the next run: both loaders send the
+    // file's bodies in order, so at most ok + failed + 2 × connections of them were sent (those
+    // in flight at the end, and one set up ahead per connection). A body sent twice would be a
+    // retry of the same answer set (200), never a failure.
+    let current: { body: string; answers: string }[] = [];
+    let unused: { body: string; answers: string }[] = [];
     const bodiesFor = async (count: number): Promise<string> => {
-      const bodies: string[] = [];
-      answers = [];
-      while (bodies.length < count) {
-        const batch = await post<{ invitations: { token: string }[] }>(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - bodies.length) });
+      current = unused.slice(0, count);
+      while (current.length < count) {
+        const batch = await post<{ invitations: { token: string }[] }>(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - current.length) });
         for (const { token } of batch.invitations) {
           const set = answerSet(ids, rnd);
-          answers.push(JSON.stringify(set));
-          bodies.push(JSON.stringify({ token, answers: set, complete: true }));
+          current.push({ body: JSON.stringify({ token, answers: set, complete: true }), answers: JSON.stringify(set) });
         }
       }
+      answers = current.map((c) => c.answers);
       const file = join(dir, 'bodies.jsonl');
-      writeFileSync(file, bodies.join('\n'));
+      writeFileSync(file, current.map((c) => c.body).join('\n'));
       return file;
     };
-    await load(loaders[0], url, 100, await bodiesFor(6_000 * WARMUP_SECONDS), WARMUP_SECONDS);
+    const spent = (l: Load, connections: number) => {
+      unused = current.slice(l.ok + l.failed + 2 * connections);
+    };
+    spent(await load(loaders[0], url, 100, await bodiesFor(6_000 * WARMUP_SECONDS), WARMUP_SECONDS), 100);
     const rows: Row[] = [];
     for (const connections of CONNECTIONS) {
       for (const loader of loaders) {
         const runs: Load[] = [];
         for (let r = 0; r < RUNS; r++) {
           const l = await load(loader, url, connections, await bodiesFor(TOKENS_PER_RUN), SECONDS);
-          if (l.ok > TOKENS_PER_RUN) throw new Error('a run used more requests than it had tokens; raise TOKENS_PER_RUN');
+          if (l.ok + l.failed > TOKENS_PER_RUN) throw new Error('a run used more requests than it had tokens; raise TOKENS_PER_RUN');
+          spent(l, connections);
           runs.push(l);
         }
         rows.push({
