@@ -3,11 +3,12 @@
  * per request) over HTTP on loopback against `npm start`'s server (dist/server/main.js) as child
  * processes, in three set-ups: SQLite (WAL, synchronous=FULL) with one process; SQLite with two
  * HTTP processes in front of the one writer (SEICI_PROCESSES=2); PostgreSQL (a throwaway server
- * with its durable defaults) with two processes. autocannon drives each at 20 and 100
- * connections: answer sets per second, p50 and p99 latency, medians of RUNS runs of SECONDS
- * seconds after a warm-up. The load generator shares the machine's cores with the server, so it
- * runs as a child process at a lower priority (nice 10). In the same run, the ceilings: bare
- * better-sqlite3 inserts of the same answer sets, one durable transaction each, on the same
+ * with its durable defaults) with two processes, each at 20 and 100 connections: answer sets
+ * per second, p50 and p99 latency, medians of RUNS runs of SECONDS seconds after a warm-up,
+ * driven by wrk (when installed: a C loader that needs a fraction of autocannon's CPU per
+ * request) and by autocannon, every row reported for each. The load generator shares the
+ * machine's cores with the server, so it runs as a child process at a lower priority (nice
+ * 10). In the same run, the ceilings: bare better-sqlite3 inserts of the same answer sets, one durable transaction each, on the same
  * disk, and the same through one PostgreSQL connection. Target on the 2-core machine (issue 16):
  * ≥ 4,000 answer sets/s with p99 < 50 ms at 100 connections.
  */
@@ -24,7 +25,9 @@ import { median } from './timing.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MAIN = resolve(HERE, '../server/main.js');
-const LOADER = join(HERE, 'loader/autocannon_child.js');
+/** The load generators: wrk when installed (a C loader, a fraction of autocannon's CPU per request), and autocannon always. */
+const LOADERS = { wrk: join(HERE, 'loader/wrk_child.js'), autocannon: join(HERE, 'loader/autocannon_child.js') } as const;
+type LoaderName = keyof typeof LOADERS;
 const ADMIN = 'bench-admin-token-0123456789abcdefghijklmnopqrstu';
 const RUNS = 3;
 const SECONDS = 8;
@@ -95,12 +98,18 @@ interface Load {
   readonly p99: number;
   readonly ok: number;
   readonly failed: number;
+  readonly loaderCpuSeconds: number;
 }
 
-/** One autocannon run in a child process at nice 10. */
-function load(url: string, connections: number, bodiesFile: string, seconds: number): Promise<Load> {
+/** Whether `wrk` is on the PATH. */
+function hasWrk(): Promise<boolean> {
+  return new Promise((ok) => execFile('wrk', ['--version'], (err) => ok(err === null || (err as { code?: unknown }).code !== 'ENOENT')));
+}
+
+/** One run of a load generator in a child process at nice 10. */
+function load(loader: LoaderName, url: string, connections: number, bodiesFile: string, seconds: number): Promise<Load> {
   return new Promise((ok, fail) => {
-    execFile('nice', ['-n', '10', process.execPath, LOADER, url, String(connections), String(seconds), bodiesFile], { maxBuffer: 1 << 20 }, (err, stdout) => {
+    execFile('nice', ['-n', '10', process.execPath, LOADERS[loader], url, String(connections), String(seconds), bodiesFile], { maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) return fail(err);
       ok(JSON.parse(stdout.trim().split('\n').at(-1)!) as Load);
     });
@@ -144,16 +153,19 @@ interface Setup {
 
 interface Row {
   readonly setup: string;
+  readonly loader: LoaderName;
   readonly connections: number;
   readonly rate: number;
   readonly p50: number;
   readonly p99: number;
   readonly failed: number;
+  /** The loader's own CPU per request (µs). */
+  readonly loaderUs: number;
   readonly load: number;
 }
 
-/** Measures one set-up at every connection count: RUNS runs each, fresh tokens for every run. */
-async function measure(setup: Setup, dir: string): Promise<{ rows: Row[]; answers: string[] }> {
+/** Measures one set-up at every connection count with every loader: RUNS runs each, fresh tokens for every run. */
+async function measure(setup: Setup, dir: string, loaders: readonly LoaderName[]): Promise<{ rows: Row[]; answers: string[] }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer(setup.env, port);
@@ -175,39 +187,52 @@ async function measure(setup: Setup, dir: string): Promise<{ rows: Row[]; answer
     const ids = instrument.items.filter((i) => i.cell !== null).map((i) => i.id);
     const rnd = random(2026);
     let answers: string[] = [];
+    // Bodies a run did not reach keep their fresh tokens for the next run: both loaders send the
+    // file's bodies in order, so at most ok + failed + 2 × connections of them were sent (those
+    // in flight at the end, and one set up ahead per connection). A body sent twice would be a
+    // retry of the same answer set (200), never a failure.
+    let current: { body: string; answers: string }[] = [];
+    let unused: { body: string; answers: string }[] = [];
     const bodiesFor = async (count: number): Promise<string> => {
-      const bodies: string[] = [];
-      answers = [];
-      while (bodies.length < count) {
-        const batch = await post<{ invitations: { token: string }[] }>(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - bodies.length) });
+      current = unused.slice(0, count);
+      while (current.length < count) {
+        const batch = await post<{ invitations: { token: string }[] }>(`/api/v1/waves/${wave.id}/invitations`, { unitKey: 'bench', count: Math.min(10_000, count - current.length) });
         for (const { token } of batch.invitations) {
           const set = answerSet(ids, rnd);
-          answers.push(JSON.stringify(set));
-          bodies.push(JSON.stringify({ token, answers: set, complete: true }));
+          current.push({ body: JSON.stringify({ token, answers: set, complete: true }), answers: JSON.stringify(set) });
         }
       }
+      answers = current.map((c) => c.answers);
       const file = join(dir, 'bodies.jsonl');
-      writeFileSync(file, bodies.join('\n'));
+      writeFileSync(file, current.map((c) => c.body).join('\n'));
       return file;
     };
-    await load(url, 100, await bodiesFor(6_000 * WARMUP_SECONDS), WARMUP_SECONDS);
+    const spent = (l: Load, connections: number) => {
+      unused = current.slice(l.ok + l.failed + 2 * connections);
+    };
+    spent(await load(loaders[0], url, 100, await bodiesFor(6_000 * WARMUP_SECONDS), WARMUP_SECONDS), 100);
     const rows: Row[] = [];
     for (const connections of CONNECTIONS) {
-      const runs: Load[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const l = await load(url, connections, await bodiesFor(TOKENS_PER_RUN), SECONDS);
-        if (l.ok > TOKENS_PER_RUN) throw new Error('a run used more requests than it had tokens; raise TOKENS_PER_RUN');
-        runs.push(l);
+      for (const loader of loaders) {
+        const runs: Load[] = [];
+        for (let r = 0; r < RUNS; r++) {
+          const l = await load(loader, url, connections, await bodiesFor(TOKENS_PER_RUN), SECONDS);
+          if (l.ok + l.failed > TOKENS_PER_RUN) throw new Error('a run used more requests than it had tokens; raise TOKENS_PER_RUN');
+          spent(l, connections);
+          runs.push(l);
+        }
+        rows.push({
+          setup: setup.name,
+          loader,
+          connections,
+          rate: median(runs.map((l) => l.rate)),
+          p50: median(runs.map((l) => l.p50)),
+          p99: median(runs.map((l) => l.p99)),
+          failed: runs.reduce((a, l) => a + l.failed, 0),
+          loaderUs: median(runs.map((l) => (l.loaderCpuSeconds * 1e6) / Math.max(1, l.ok + l.failed))),
+          load: loadavg()[0],
+        });
       }
-      rows.push({
-        setup: setup.name,
-        connections,
-        rate: median(runs.map((l) => l.rate)),
-        p50: median(runs.map((l) => l.p50)),
-        p99: median(runs.map((l) => l.p99)),
-        failed: runs.reduce((a, l) => a + l.failed, 0),
-        load: loadavg()[0],
-      });
     }
     return { rows, answers };
   } finally {
@@ -224,10 +249,12 @@ export async function run(): Promise<string> {
       { name: 'SQLite, 2 HTTP processes + 1 writer', env: { SEICI_DATA_DIR: join(dir, 'two'), SEICI_PROCESSES: '2' } },
     ];
     if (postgres) setups.push({ name: 'PostgreSQL, 2 processes', env: { SEICI_DATA_DIR: join(dir, 'pg'), DATABASE_URL: postgres.url, SEICI_PROCESSES: '2', SEICI_SECRET: 'bench-response-key-secret-0123456789abcdef' } });
+    // Both loaders in the same run when wrk is installed (the bench is not part of CI; without wrk, autocannon alone).
+    const loaders: LoaderName[] = (await hasWrk()) ? ['wrk', 'autocannon'] : ['autocannon'];
     const rows: Row[] = [];
     let answers: string[] = [];
     for (const setup of setups) {
-      const measured = await measure(setup, dir);
+      const measured = await measure(setup, dir, loaders);
       rows.push(...measured.rows);
       answers = measured.answers;
     }
@@ -238,15 +265,15 @@ export async function run(): Promise<string> {
     return [
       '## server',
       '',
-      `Complete 72-item answer sets over HTTP on loopback (autocannon in a child process at nice 10, ${RUNS} runs of ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; medians), SQLite WAL + synchronous=FULL, PostgreSQL with fsync and synchronous_commit on:`,
+      `Complete 72-item answer sets over HTTP on loopback (the loader in a child process at nice 10, ${RUNS} runs of ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; medians), SQLite WAL + synchronous=FULL, PostgreSQL with fsync and synchronous_commit on. Loaders: ${loaders.join(' and ')}${loaders.includes('wrk') ? '' : ' (wrk is not installed)'}; "loader CPU" is the loader's own CPU per request, taken from the cores the server runs on:`,
       '',
-      '| set-up | connections | answer sets/s | p50 | p99 | failed | load average |',
-      '|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.setup} | ${r.connections} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.failed} | ${r.load.toFixed(1)} |`),
+      '| set-up | loader | connections | answer sets/s | p50 | p99 | failed | loader CPU | load average |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.setup} | ${r.loader} | ${r.connections} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.failed} | ${r.loaderUs.toFixed(0)} µs | ${r.load.toFixed(1)} |`),
       '',
       `Ceilings in the same run: bare better-sqlite3 durable single-row inserts ${bareSqlite.toFixed(0)}/s${barePostgres === undefined ? '; PostgreSQL not installed' : `; bare PostgreSQL single-row autocommitted inserts over one connection ${barePostgres.toFixed(0)}/s`}.`,
       '',
-      `Target ≥ 4,000/s with p99 < 50 ms at 100 connections: ${at100.map((r) => `${r.setup} ${met(r) ? 'met' : 'NOT met'}`).join('; ')}. The load average is that at the end of each row (2 cores; above ~2 other processes took CPU from the server and the loader).`,
+      `Target ≥ 4,000/s with p99 < 50 ms at 100 connections: ${at100.map((r) => `${r.setup} (${r.loader}) ${met(r) ? 'met' : 'NOT met'}`).join('; ')}. The load average is that at the end of each row (2 cores; above ~2 other processes took CPU from the server and the loader).`,
     ].join('\n');
   } finally {
     postgres?.stop();

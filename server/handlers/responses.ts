@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import { isoDate } from '../clock.js';
 import { HttpError, conflict, notFound } from '../errors.js';
@@ -114,8 +114,9 @@ function canonical(answers: Answers, instrument: LoadedInstrument): string {
   return text === '' ? '{}' : text + '}';
 }
 
+/** SHA-256 of the answers' text, the role and the locale, each followed by a NUL but the last (in one call: crypto.hash). */
 function submissionHash(answers: string, role: string | null, locale: string): string {
-  return createHash('sha256').update(answers).update('\u0000').update(role ?? '').update('\u0000').update(locale).digest('hex');
+  return hash('sha256', answers + '\u0000' + (role ?? '') + '\u0000' + locale, 'hex');
 }
 
 /**
