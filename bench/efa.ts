@@ -17,7 +17,8 @@ import { simulatePanel } from '../analysis/simulation/simulate_panel.js';
 import { panelCsv } from '../cli/commands/simulate.js';
 import { interleaved, loadAverage, rAvailable, timedProcess, type ProcessTiming } from './timing.js';
 
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+// the `seici` bin (package.json), the bundle that `npm run build` writes
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../seici/main.cjs');
 const REPEATS = Number(process.env.SEICI_BENCH_REPEATS ?? 3);
 const PARALLEL_REPEATS = 3;
 const FACTORS = 9;

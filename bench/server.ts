@@ -33,6 +33,12 @@ const RUNS = 3;
 const SECONDS = 8;
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = [20, 100] as const;
+// SEICI_BENCH_SERVER_SETUPS=sqlite1,pg2 measures only those set-ups; SEICI_BENCH_PG_PROCESSES=3 the
+// PostgreSQL row's process count (default 2; one count per run, as the set-ups share one database)
+const ONLY = process.env.SEICI_BENCH_SERVER_SETUPS?.split(',').map((s) => s.trim()).filter(Boolean);
+const PG_PROCESSES = Number(process.env.SEICI_BENCH_PG_PROCESSES ?? 2);
+if (!Number.isInteger(PG_PROCESSES) || PG_PROCESSES < 1) throw new Error('SEICI_BENCH_PG_PROCESSES must be a whole number of processes, 1 or more');
+
 /** More tokens than the fastest plausible run can use. */
 const TOKENS_PER_RUN = 6_000 * SECONDS;
 
@@ -244,11 +250,14 @@ export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'seici-bench-server-'));
   const postgres = startPostgres(await freePort());
   try {
-    const setups: Setup[] = [
-      { name: 'SQLite, 1 process', env: { SEICI_DATA_DIR: join(dir, 'one') } },
-      { name: 'SQLite, 2 HTTP processes + 1 writer', env: { SEICI_DATA_DIR: join(dir, 'two'), SEICI_PROCESSES: '2' } },
+    const all: (Setup & { id: string })[] = [
+      { id: 'sqlite1', name: 'SQLite, 1 process', env: { SEICI_DATA_DIR: join(dir, 'one') } },
+      { id: 'sqlite2', name: 'SQLite, 2 HTTP processes + 1 writer', env: { SEICI_DATA_DIR: join(dir, 'two'), SEICI_PROCESSES: '2' } },
     ];
-    if (postgres) setups.push({ name: 'PostgreSQL, 2 processes', env: { SEICI_DATA_DIR: join(dir, 'pg'), DATABASE_URL: postgres.url, SEICI_PROCESSES: '2', SEICI_SECRET: 'bench-response-key-secret-0123456789abcdef' } });
+    if (postgres) all.push({ id: `pg${PG_PROCESSES}`, name: `PostgreSQL, ${PG_PROCESSES} process${PG_PROCESSES === 1 ? '' : 'es'}`, env: { SEICI_DATA_DIR: join(dir, 'pg'), DATABASE_URL: postgres.url, SEICI_PROCESSES: String(PG_PROCESSES), SEICI_SECRET: 'bench-response-key-secret-0123456789abcdef' } });
+    const unknown = ONLY?.filter((id) => !all.some((s) => s.id === id)) ?? [];
+    if (unknown.length > 0) throw new Error(`SEICI_BENCH_SERVER_SETUPS names no set-up ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`);
+    const setups: Setup[] = ONLY ? all.filter((s) => ONLY.includes(s.id)) : all;
     // Both loaders in the same run when wrk is installed (the bench is not part of CI; without wrk, autocannon alone).
     const loaders: LoaderName[] = (await hasWrk()) ? ['wrk', 'autocannon'] : ['autocannon'];
     const rows: Row[] = [];
