@@ -1,6 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,14 +7,14 @@ import { simulatePanel } from '../../analysis/index.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
 import { answer, publishedRun } from '../server/scale_cycle.js';
 import { REVISE_ONLY_PILOT, reviseOnlyPilotRun } from '../helpers/revise_only_pilot.js';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, signIn, visitFitting, type Browser } from './harness.js';
+import { DESKTOP, listenOnLoopback, PHONE, SCREENSHOTS, signedInBrowser, visitFitting, type Browser, type LoopbackServer } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const DIR = join(SCREENSHOTS, 'cycle');
 
 let t: TestApp;
-let server: Server;
+let served: LoopbackServer | undefined;
 let url = '';
 const pages: Record<string, string> = {};
 
@@ -30,9 +28,8 @@ const pages: Record<string, string> = {};
 beforeAll(async () => {
   mkdirSync(DIR, { recursive: true });
   t = await openTestApp(BACKENDS[0], { now: new Date().toISOString() });
-  server = createServer(t.app);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listenOnLoopback(t.app);
+  url = served.url;
   const api = () => request(t.app);
   const runId = await reviseOnlyPilotRun(t);
   pages.pilot = `/admin/analyses/${runId}`;
@@ -41,7 +38,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await new Promise((done) => server?.close(done));
+  await served?.close();
   await t?.cleanup();
 });
 
@@ -76,8 +73,7 @@ const SIZES = [
 describe.each(SIZES)('the pilot run and the draft editor at $label px (Chromium)', ({ label, device }) => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser(device);
-    await signIn(await browser.page(), url, ADMIN_TOKEN);
+    browser = await signedInBrowser(url, device, ADMIN_TOKEN);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -104,8 +100,7 @@ describe.each(SIZES)('the unit report across versions at $label px (Chromium)', 
   beforeAll(async () => {
     // Once for both sizes, after the editor's screenshots: the revision is written and v2 published, a follow-up runs on it.
     pages.unit ??= await followUpReport();
-    browser = await launchBrowser(device);
-    await signIn(await browser.page(), url, ADMIN_TOKEN);
+    browser = await signedInBrowser(url, device, ADMIN_TOKEN);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -122,6 +123,30 @@ export async function signIn(page: Page, url: string, token: string = ADMIN_TOKE
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${url}/admin`);
+}
+
+/** A browser at this screen's size, already signed in to the console at `url` with `token` (as {@link signIn}). */
+export async function signedInBrowser(url: string, device: typeof PHONE | typeof DESKTOP, token: string = ADMIN_TOKEN): Promise<Browser> {
+  const browser = await launchBrowser(device);
+  await signIn(await browser.page(), url, token);
+  return browser;
+}
+
+/** An in-process app (a test harness's `t.app`) served on a free loopback port. */
+export interface LoopbackServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function listenOnLoopback(handler: RequestListener): Promise<LoopbackServer> {
+  const server = createHttpServer(handler);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the test server has no TCP port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((done, fail) => server.close((err) => (err ? fail(err) : done()))),
+  };
 }
 
 /** A JSON call to the API with the admin bearer token. */

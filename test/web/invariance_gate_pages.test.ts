@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +8,7 @@ import { simulatePanel, type PanelSpec, type SimulatedPanel } from '../../analys
 import { insertResponse } from '../../server/queries/responses.js';
 import { findUnitsByKeys } from '../../server/queries/units.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, signIn, visitFitting, type Browser } from './harness.js';
+import { DESKTOP, listenOnLoopback, PHONE, SCREENSHOTS, signedInBrowser, visitFitting, type Browser, type LoopbackServer } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -26,7 +24,7 @@ const BILINGUAL: PanelSpec = {
 };
 
 let t: TestApp;
-let server: Server;
+let served: LoopbackServer | undefined;
 let url = '';
 const pages: Record<string, string> = {};
 
@@ -62,9 +60,8 @@ async function store(waveId: number, panel: SimulatedPanel) {
 beforeAll(async () => {
   mkdirSync(DIR, { recursive: true });
   t = await openTestApp(BACKENDS[0], { now: new Date().toISOString() });
-  server = createServer(t.app);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listenOnLoopback(t.app);
+  url = served.url;
   const api = () => request(t.app);
   const at = (ms: number) => new Date(t.clock.now.getTime() + ms).toISOString();
   const first = simulatePanel(BILINGUAL, 3);
@@ -90,7 +87,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await new Promise((done) => server?.close(done));
+  await served?.close();
   await t?.cleanup();
 });
 
@@ -103,8 +100,7 @@ describe.each([
 ])('the invariance gates in the console at $label px (Chromium)', ({ label, device }) => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser(device);
-    await signIn(await browser.page(), url, ADMIN_TOKEN);
+    browser = await signedInBrowser(url, device, ADMIN_TOKEN);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

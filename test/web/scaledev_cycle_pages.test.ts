@@ -1,6 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +8,7 @@ import { getInstrumentVersion } from '../../instrument/index.js';
 import { PLANTED_PILOT } from '../helpers/planted_panel.js';
 import { ADMIN_TOKEN, AUTH, BACKENDS, openTestApp, type TestApp } from '../server/harness.js';
 import { answer, publishedRun } from '../server/scale_cycle.js';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, signIn, visitFitting, type Browser } from './harness.js';
+import { DESKTOP, listenOnLoopback, PHONE, SCREENSHOTS, signedInBrowser, visitFitting, type Browser, type LoopbackServer } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -18,7 +16,7 @@ const DIR = join(SCREENSHOTS, 'scaledev');
 const idByText = new Map(getInstrumentVersion('v1').items.map((i) => [i.text.en, i]));
 
 let t: TestApp;
-let server: Server;
+let served: LoopbackServer | undefined;
 let url = '';
 const pages: Record<string, string> = {};
 
@@ -32,9 +30,8 @@ const pages: Record<string, string> = {};
 beforeAll(async () => {
   mkdirSync(DIR, { recursive: true });
   t = await openTestApp(BACKENDS[0], { now: new Date().toISOString() });
-  server = createServer(t.app);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listenOnLoopback(t.app);
+  url = served.url;
   const api = () => request(t.app);
   const at = (ms: number) => new Date(t.clock.now.getTime() + ms).toISOString();
 
@@ -95,7 +92,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await new Promise((done) => server?.close(done));
+  await served?.close();
   await t?.cleanup();
 });
 
@@ -108,8 +105,7 @@ describe.each([
 ])('the scale-development pages at $label px (Chromium)', ({ label, device }) => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser(device);
-    await signIn(await browser.page(), url, ADMIN_TOKEN);
+    browser = await signedInBrowser(url, device, ADMIN_TOKEN);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
