@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { LazyList } from '../analysis/data/lazy_list.js';
 
 /**
@@ -14,43 +15,62 @@ export function emit<T>(result: T, json: boolean, render?: (r: T) => string): vo
 }
 
 /**
- * Writes `text` on stdout; once the reader has gone (`seici … | head -1`), ends the process
- * quietly instead, so that a long result is not built for nobody. A failed write to a pipe
- * destroys the stream at once (Node writes pipes synchronously on Linux; the error event follows
- * on the next tick, see {@link endQuietlyWhenOutputCloses}).
+ * Writes `text` on stdout, all of it, before returning. Once the reader has gone (`seici … |
+ * head -1`) the process ends quietly with status 0, so that a long result is not built for
+ * nobody; any other failure to write (a full disk, a closed descriptor) ends it with status 1 and
+ * one line on stderr, never a stack trace.
+ *
+ * The bytes go to file descriptor 1 by `write(2)` itself, not through `process.stdout`: the
+ * stream costs every command Node's stream modules (≈ 3–5 ms of its start-up, issue 16), and a
+ * synchronous write reports a closed pipe (EPIPE: Node ignores SIGPIPE) at the write that failed
+ * rather than in an error event a tick later.
  */
 export function writeStdout(text: string): void {
-  if (process.stdout.destroyed) outputClosed();
-  process.stdout.write(text);
+  writeAll(1, text);
+}
+
+/** Writes `text` on stderr as {@link writeStdout} does on stdout; a failure there ends the process (status 0 for a closed pipe, else 1) with nothing left to say. */
+export function writeStderr(text: string): void {
+  writeAll(2, text);
 }
 
 /** The exit status when the reader of stdout has gone: 0, as `jq` and `head` itself end. */
 export const EXIT_OUTPUT_CLOSED = 0;
 
-function outputClosed(): never {
-  process.exit(EXIT_OUTPUT_CLOSED);
-}
+/** A slot to sleep on while a non-blocking descriptor's pipe is full. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
-let watching = false;
+/** Where output goes instead of the descriptors while a test runs the program in-process ({@link captureOutput}). */
+let captured: ((fd: 1 | 2, text: string) => void) | undefined;
 
 /**
- * Makes a closed stdout or stderr end the process quietly with status 0 instead of an unhandled
- * EPIPE error and its stack trace: a reader that stops early (`seici agreement --json big.csv |
- * head -1`) has all it wanted. Any other failure to write the output (a full disk, a closed
- * descriptor) ends it with status 1 and one line on stderr. Installed once by `runCli`.
+ * Hands everything {@link writeStdout} and {@link writeStderr} write to `to` (descriptor and
+ * text) instead of the process's descriptors, until called again with `undefined`: for tests
+ * that run the program in-process and read what it printed.
  */
-export function endQuietlyWhenOutputCloses(): void {
-  if (watching) return;
-  watching = true;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') outputClosed();
-    process.stderr.write(`seici: the output cannot be written (${err.message}).\n`);
-    process.exit(1);
-  });
-  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
-    // nowhere left to say anything
-    process.exit(err.code === 'EPIPE' ? EXIT_OUTPUT_CLOSED : 1);
-  });
+export function captureOutput(to: ((fd: 1 | 2, text: string) => void) | undefined): void {
+  captured = to;
+}
+
+function writeAll(fd: 1 | 2, text: string): void {
+  if (captured !== undefined) return captured(fd, text);
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // a descriptor inherited in non-blocking mode whose pipe is full: wait for the reader
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      if (code === 'EPIPE') process.exit(EXIT_OUTPUT_CLOSED);
+      if (fd === 1) writeAll(2, `seici: the output cannot be written (${(err as Error).message}).\n`);
+      process.exit(1);
+    }
+  }
 }
 
 /** Arrays longer than this are written element by element. */

@@ -2,11 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../analysis/errors.js';
 import { commands, type CommandEntry, type RegisterCommand } from './commands/index.js';
 import { MEMORY_LIMIT_ENV, parseSize } from './io/memory_limit.js';
-import { endQuietlyWhenOutputCloses } from './output.js';
+import { writeStderr, writeStdout } from './output.js';
 
 /** Exit statuses of shared/CONTRACT.md: 2 for a usage error or bad input, 1 for an internal failure. */
 export const EXIT_INPUT = 2;
 export const EXIT_INTERNAL = 1;
+
+/** The width help is wrapped to: $COLUMNS if set to a sensible number, else 80. */
+function helpWidth(): number {
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 40 ? columns : 80;
+}
 
 /** Thrown inside an action to end with a status after printing `message` on stderr. */
 export class ExitError extends Error {
@@ -27,8 +33,25 @@ function baseProgram(): Command {
     })
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: () => {} });
+    .configureOutput(output);
 }
+
+/**
+ * Where commander writes help, version and errors: our own writers (no `process.stdout` stream,
+ * see {@link writeStdout}); errors are reported by {@link reportFailure} instead. Help is wrapped
+ * at $COLUMNS when the shell exports it, else at 80 columns: asking the terminal its width would
+ * load node:tty and with it every stream module, the cost the writers avoid.
+ */
+const output = {
+  writeOut: writeStdout,
+  writeErr: writeStderr,
+  outputError: () => {},
+  getOutHelpWidth: helpWidth,
+  getErrHelpWidth: helpWidth,
+  // seici's help has no colours of its own to keep or strip
+  getOutHasColors: () => false,
+  getErrHasColors: () => false,
+};
 
 function quiet(program: Command): Command {
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
@@ -75,12 +98,13 @@ function fullProgram(entry: CommandEntry, register: RegisterCommand): Command {
  * (status 1, one line) and no other.
  */
 export async function runCli(argv: readonly string[], table: readonly CommandEntry[] = commands): Promise<number> {
-  endQuietlyWhenOutputCloses();
-  let chosen: CommandEntry | undefined;
   // `seici help <command>` is `seici <command> --help`, so that the help comes from the full definition
   if (argv[0] === 'help' && argv.length === 2 && table.some((e) => e.name === argv[1])) argv = [argv[1], '--help'];
+  // a command's name first (the usual call) chooses it as the stand-ins would; anything else
+  // (program options, a misspelt or missing command, --help, --version) goes through them
+  let chosen: CommandEntry | undefined = table.find((e) => e.name === argv[0]);
   try {
-    await buildProgram(table, (entry) => (chosen = entry)).parseAsync(argv as string[], { from: 'user' });
+    if (chosen === undefined) await buildProgram(table, (entry) => (chosen = entry)).parseAsync(argv as string[], { from: 'user' });
     if (chosen === undefined) return 0;
     const entry: CommandEntry = chosen;
     let program: Command;
@@ -100,19 +124,19 @@ export async function runCli(argv: readonly string[], table: readonly CommandEnt
 function reportFailure(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
-    process.stderr.write(`seici: ${err.message.replace(/^error: /, '')}\n`);
+    writeStderr(`seici: ${err.message.replace(/^error: /, '')}\n`);
     return EXIT_INPUT;
   }
   if (err instanceof InputError) {
-    process.stderr.write(`seici: ${err.message}\n`);
+    writeStderr(`seici: ${err.message}\n`);
     return EXIT_INPUT;
   }
   if (err instanceof ExitError) {
-    process.stderr.write(`seici: ${err.message}\n`);
+    writeStderr(`seici: ${err.message}\n`);
     return err.status;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`seici: internal error: ${message.split('\n')[0]}\n`);
-  if (process.env.SEICI_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  writeStderr(`seici: internal error: ${message.split('\n')[0]}\n`);
+  if (process.env.SEICI_DEBUG) writeStderr(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT_INTERNAL;
 }

@@ -22,7 +22,7 @@ import {
   type VersionComparison,
 } from '../../instrument/index.js';
 import { parseChoice, parseNumber } from '../io/args.js';
-import { emit } from '../output.js';
+import { emit, writeStdout } from '../output.js';
 
 const FORMATS = ['csv', 'json', 'surveyjs', 'map'] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -138,7 +138,7 @@ export function register(program: Command): void {
       } else if (opts.json) {
         emit(typeof content === 'string' ? { format, version: version.id, csv: content } : content, true);
       } else {
-        process.stdout.write(text);
+        writeStdout(text);
       }
     });
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { getHeapStatistics } from 'v8';
+import { createRequire } from 'node:module';
 import { InputError } from '../../analysis/errors.js';
 import { CsvTokenizer, fieldText } from '../../analysis/data/csv_tokenizer.js';
 import { CsvColumnSink, checkCsvHeader, requestedColumns, type ColumnReadRequest, type ColumnRequest, type CsvColumns } from '../../analysis/data/csv_columns.js';
@@ -169,7 +169,7 @@ function checkMemory(rows: number, numeric: number, texts: number, request: Read
     );
   }
   if (request.rowArrays) {
-    const heap = getHeapStatistics().heap_size_limit;
+    const heap = heapSizeLimit();
     const heapNeed = rows * 1.5 * (8 * numeric + 64) + 100 * 1024 * 1024;
     if (heapNeed > heap) {
       const fits = Math.max(0, Math.floor((heap - 100 * 1024 * 1024) / (1.5 * (8 * numeric + 64))));
@@ -352,4 +352,13 @@ export function numericMatrix(table: Table, names: readonly string[], argument: 
     out[r] = values;
   }
   return out;
+}
+
+/**
+ * V8's heap limit, from node:v8, which is required only here: loading it costs every command
+ * ≈ 4 ms of start-up (issue 16) and only the commands that hold rows as arrays need it.
+ */
+function heapSizeLimit(): number {
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return v8.getHeapStatistics().heap_size_limit;
 }

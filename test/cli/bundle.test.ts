@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../../cli/commands/index.js';
+import { captureOutput } from '../../cli/output.js';
 import { runCli } from '../../cli/program.js';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/cli.js';
 
@@ -54,11 +55,13 @@ describe('the bundled seici (dist/seici)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+    captureOutput((fd, text) => {
+      if (fd === 1) out += text;
+    });
     try {
       expect(await runCli(agreement.map((a) => (a === 'cohesion.csv' ? resolve(FIXTURES, a) : a)))).toBe(0);
     } finally {
-      vi.restoreAllMocks();
+      captureOutput(undefined);
     }
     expect(r.stdout).toBe(out);
   });

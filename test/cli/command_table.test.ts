@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commands, type CommandEntry } from '../../cli/commands/index.js';
+import { captureOutput } from '../../cli/output.js';
 import { runCli } from '../../cli/program.js';
 import { FIXTURES } from '../helpers/cli.js';
 
@@ -12,17 +13,19 @@ import { FIXTURES } from '../helpers/cli.js';
 async function run(argv: string[], table: readonly CommandEntry[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  captureOutput((fd, text) => {
+    if (fd === 1) stdout += text;
+    else stderr += text;
+  });
   try {
     const status = await runCli(argv, table);
     return { status, stdout, stderr };
   } finally {
-    vi.restoreAllMocks();
+    captureOutput(undefined);
   }
 }
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => captureOutput(undefined));
 
 describe('the command table', () => {
   it('names each command as its module registers it, with the same description', async () => {
