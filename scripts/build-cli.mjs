@@ -39,6 +39,10 @@ const common = {
   define: { 'import.meta.url': '__seiciFileUrl' },
   banner: { js: '"use strict";\nvar __seiciFileUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: 'linked',
+  // half the bytes for Node to read and V8 to pre-parse at every start (core.cjs 143 → 71 KB,
+  // ≈ 3–4 ms of CPU, issue 16); names are kept, so a stack trace (SEICI_DEBUG) still reads
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   // any other use of import.meta (dirname, resolve) would be empty in CommonJS: fail the build instead
   logOverride: { 'empty-import-meta': 'error' },
