@@ -109,16 +109,22 @@ export function extractFactors(
   if (heywood.length > 0) {
     warnings.push(`Heywood case: communality at or above 1 for variable${heywood.length > 1 ? 's' : ''} ${heywood.join(', ')}.`);
   }
-  const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
-  // psych's `values`: for pa the eigenvalues of the last iteration's reduced matrix
-  const values = fit.values ?? Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  // psych's `values`: for pa the eigenvalues of the last iteration's reduced matrix; for minres and
+  // ML an eigen decomposition of its own, made only when read (an EFA does not report them)
+  let values = fit.values;
+  const reducedValues = (): number[] => {
+    const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
+    return Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  };
   const scaledLoadings = isCorrelation ? loadings : loadings.map((row, i) => row.map((v) => v * sd[i]));
   const uniquenesses = communalities.map((h, i) => (1 - h) * (isCorrelation ? 1 : r[i][i]));
   return {
     loadings: scaledLoadings,
     communalities: isCorrelation ? communalities : communalities.map((h, i) => h * r[i][i]),
     uniquenesses,
-    values,
+    get values() {
+      return (values ??= reducedValues());
+    },
     objective: fit.objective,
     method,
     nfactors,

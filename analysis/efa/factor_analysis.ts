@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
-import { commonPart, factorFit, type FactorFit } from './factor_fit.js';
+import { factorFit, type FactorFit } from './factor_fit.js';
 import { identity, multiply, type Matrix } from './linear_algebra.js';
 import { rotateVarimax } from './rotate_varimax.js';
 import { rotatePromax } from './rotate_promax.js';
@@ -96,7 +96,7 @@ export function factorAnalysis(r: readonly (readonly number[])[], nfactors: numb
   loadings = loadings.map((row) => order.map((j) => row[j]));
   const phiOut = phi ? order.map((a) => order.map((b) => phi![a][b])) : identity(k);
   const structure = phi ? multiply(loadings, phiOut) : loadings.map((row) => row.slice());
-  const fit = factorFit(r, commonPart(ex.loadings), k, n, factor);
+  const fit = factorFit(r, ex.loadings, n, factor);
   return {
     n,
     nfactors: k,
