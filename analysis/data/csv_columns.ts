@@ -107,7 +107,16 @@ export class CsvColumnSink {
     const numericAt = this.numericAt;
     for (let k = 0; k < numericAt.length; k++) {
       const f = numericAt[k];
-      const v = parseNumberField(bytes, starts[f], ends[f], escaped[f]);
+      const start = starts[f];
+      // a one-digit field (a rating): its value without the general parser
+      if (ends[f] === start + 1) {
+        const digit = bytes[start] - 48;
+        if (digit >= 0 && digit <= 9) {
+          this.numeric[k][r] = digit;
+          continue;
+        }
+      }
+      const v = parseNumberField(bytes, start, ends[f], escaped[f]);
       if (v === NOT_A_NUMBER) {
         const field = fieldText(bytes, starts[f], ends[f], escaped[f]);
         const name = this.numericNames[k];
