@@ -73,10 +73,10 @@ export function householderKernel(): HouseholderKernel | null {
   return instance.kernel;
 }
 
-// parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
-// f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
 /** The concatenation of code pieces (concat: spreads of long arrays are slow in the cold code that builds the module once). */
 const cat = (...parts: (readonly number[])[]): number[] => ([] as number[]).concat(...(parts as number[][]));
+// parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
+// f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
 const [N, I, D, E, J, ROW, PV, PD, PE, END, F, G, X, FF, GG, XX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 const LOCALS = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128];
 
