@@ -1,5 +1,5 @@
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
-import { choleskyLogDeterminant, logDeterminant } from './linear_algebra.js';
+import { logDeterminant } from './linear_algebra.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 
 /**
@@ -9,8 +9,8 @@ import { factorOf, type CorrelationFactor } from './correlation_factor.js';
  */
 export function bartlettSphericity(r: readonly (readonly number[])[], n: number, factor?: CorrelationFactor): { chisq: number; df: number; p: number } {
   const p = r.length;
-  const l = factorOf(r, factor).l;
-  const log = l ? choleskyLogDeterminant(l) : logDeterminant(r).log;
+  const f = factorOf(r, factor);
+  const log = f.l ? f.logDeterminant : logDeterminant(r).log;
   const chisq = -log * (n - 1 - (2 * p + 5) / 6);
   const df = (p * (p - 1)) / 2;
   return { chisq, df, p: chiSquareUpperTail(chisq, df) };

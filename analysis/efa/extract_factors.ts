@@ -109,16 +109,22 @@ export function extractFactors(
   if (heywood.length > 0) {
     warnings.push(`Heywood case: communality at or above 1 for variable${heywood.length > 1 ? 's' : ''} ${heywood.join(', ')}.`);
   }
-  const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
-  // psych's `values`: for pa the eigenvalues of the last iteration's reduced matrix
-  const values = fit.values ?? Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  // psych's `values`: for pa the eigenvalues of the last iteration's reduced matrix; for minres and
+  // ML an eigen decomposition of its own, made only when read (an EFA does not report them)
+  let values = fit.values;
+  const reducedValues = (): number[] => {
+    const withCommunalities = rc.map((row, i) => row.map((v, j) => (i === j ? communalities[i] : v)));
+    return Array.from(symmetricEigen(withCommunalities, undefined, false).values);
+  };
   const scaledLoadings = isCorrelation ? loadings : loadings.map((row, i) => row.map((v) => v * sd[i]));
   const uniquenesses = communalities.map((h, i) => (1 - h) * (isCorrelation ? 1 : r[i][i]));
   return {
     loadings: scaledLoadings,
     communalities: isCorrelation ? communalities : communalities.map((h, i) => h * r[i][i]),
     uniquenesses,
-    values,
+    get values() {
+      return (values ??= reducedValues());
+    },
     objective: fit.objective,
     method,
     nfactors,
@@ -160,6 +166,7 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
   const flat = new Float64Array(p * p);
   const inverseRoot = new Float64Array(p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i][j];
+  const last = new LastEigen(p);
   const objective = (psi: Float64Array, grad: Float64Array): number => {
     for (let i = 0; i < p; i++) inverseRoot[i] = 1 / Math.sqrt(psi[i]);
     for (let i = 0; i < p; i++) {
@@ -170,7 +177,7 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
         scaled[j * p + i] = v;
       }
     }
-    const { values, vectors } = symmetricEigenTop(scaled, p, k);
+    const { values, vectors } = last.keep(psi, symmetricEigenTop(scaled, p, k));
     let f = 0;
     for (let j = k; j < p; j++) {
       const e = values[j];
@@ -191,15 +198,46 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
     return f;
   };
   const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
-  for (let i = 0; i < p; i++) {
-    const si = 1 / Math.sqrt(res.x[i]);
-    for (let j = 0; j < p; j++) scaled[i * p + j] = flat[i * p + j] * si / Math.sqrt(res.x[j]);
+  // the decomposition at the optimum: usually the optimiser's last evaluation
+  let top = last.at(res.x);
+  if (!top) {
+    for (let i = 0; i < p; i++) {
+      const si = 1 / Math.sqrt(res.x[i]);
+      for (let j = 0; j < p; j++) scaled[i * p + j] = flat[i * p + j] * si / Math.sqrt(res.x[j]);
+    }
+    top = symmetricEigenTop(scaled, p, k);
   }
-  const { values, vectors } = symmetricEigenTop(scaled, p, k);
+  const { values, vectors } = top;
   const loadings = principalLoadings(vectors, values, p, k, (v) => v - 1).map((row, i) => row.map((v) => v * Math.sqrt(res.x[i])));
   const warnings = boundWarnings(res.x);
   if (!res.converged) warnings.push(`maximum likelihood did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
   return { loadings, objective: res.value, converged: res.converged, iterations: res.iterations, warnings };
+}
+
+/**
+ * The eigen decomposition of an objective's last evaluation and the point it was made at: the
+ * loadings at the optimum come from it instead of a decomposition of the same matrix again.
+ */
+class LastEigen {
+  private readonly x: Float64Array;
+  private eigen: { values: Float64Array; vectors: Float64Array } | null = null;
+
+  constructor(n: number) {
+    this.x = new Float64Array(n);
+  }
+
+  keep(x: Float64Array, eigen: { values: Float64Array; vectors: Float64Array }): { values: Float64Array; vectors: Float64Array } {
+    this.x.set(x);
+    this.eigen = eigen;
+    return eigen;
+  }
+
+  /** The decomposition kept for exactly the point `x`, else null. */
+  at(x: Float64Array): { values: Float64Array; vectors: Float64Array } | null {
+    if (this.eigen === null) return null;
+    for (let i = 0; i < x.length; i++) if (x[i] !== this.x[i]) return null;
+    return this.eigen;
+  }
 }
 
 function minimumResidual(r: number[][], k: number, smc: number[], tolerance: number): RawFit {
@@ -207,10 +245,11 @@ function minimumResidual(r: number[][], k: number, smc: number[], tolerance: num
   const upper = Math.max(1, ...smc);
   const reduced = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) reduced[i * p + j] = r[i][j];
+  const last = new LastEigen(p);
   // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii
   const objective = (psi: Float64Array, grad: Float64Array): number => {
     for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - psi[i];
-    const { values, vectors } = symmetricEigenTop(reduced, p, k);
+    const { values, vectors } = last.keep(psi, symmetricEigenTop(reduced, p, k));
     let f = 0;
     for (let j = 0; j < p; j++) {
       const e = values[j];
@@ -227,8 +266,9 @@ function minimumResidual(r: number[][], k: number, smc: number[], tolerance: num
     return f;
   };
   const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
+  // the decomposition at the optimum: usually the optimiser's last evaluation
   for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - res.x[i];
-  const { values, vectors } = symmetricEigenTop(reduced, p, k);
+  const { values, vectors } = last.at(res.x) ?? symmetricEigenTop(reduced, p, k);
   const loadings = principalLoadings(vectors, values, p, k, (v) => v);
   const warnings = boundWarnings(res.x);
   if (!res.converged) warnings.push(`minres did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);

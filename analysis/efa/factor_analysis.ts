@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
-import { commonPart, factorFit, type FactorFit } from './factor_fit.js';
+import { factorFit, type FactorFit } from './factor_fit.js';
 import { identity, multiply, type Matrix } from './linear_algebra.js';
 import { rotateVarimax } from './rotate_varimax.js';
 import { rotatePromax } from './rotate_promax.js';
@@ -83,20 +83,28 @@ export function factorAnalysis(r: readonly (readonly number[])[], nfactors: numb
   const k = nfactors;
   // signs: each column sums positive
   for (let j = 0; j < k; j++) {
-    const s = loadings.reduce((a, row) => a + row[j], 0);
+    let s = 0;
+    for (let i = 0; i < loadings.length; i++) s += loadings[i][j];
     if (s < 0) {
       for (const row of loadings) row[j] = -row[j];
       if (phi) for (let m = 0; m < k; m++) if (m !== j) { phi[j][m] = -phi[j][m]; phi[m][j] = -phi[m][j]; }
     }
   }
   // order by diag(Φ Λ′Λ)
-  const ltl = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => loadings.reduce((s, row) => s + row[a] * row[b], 0)));
+  const ltl = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < loadings.length; i++) s += loadings[i][a] * loadings[i][b];
+      ltl[a][b] = s;
+    }
+  }
   const ss = Array.from({ length: k }, (_, j) => (phi ? phi[j].reduce((s, v, m) => s + v * ltl[m][j], 0) : ltl[j][j]));
   const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => ss[b] - ss[a]);
   loadings = loadings.map((row) => order.map((j) => row[j]));
   const phiOut = phi ? order.map((a) => order.map((b) => phi![a][b])) : identity(k);
   const structure = phi ? multiply(loadings, phiOut) : loadings.map((row) => row.slice());
-  const fit = factorFit(r, commonPart(ex.loadings), k, n, factor);
+  const fit = factorFit(r, ex.loadings, n, factor);
   return {
     n,
     nfactors: k,

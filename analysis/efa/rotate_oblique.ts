@@ -1,6 +1,7 @@
 import type { Matrix } from './linear_algebra.js';
 import { inverse } from '../sem/dense.js';
 import type { ObliqueRotation } from './rotate_promax.js';
+import { obliqueRotationKernel } from '../math/oblique_rotation_kernel.js';
 
 /**
  * A rotation criterion Q(Λ) and its gradient ∂Q/∂Λ, as GPArotation's vgQ.* functions define them.
@@ -9,7 +10,17 @@ import type { ObliqueRotation } from './rotate_promax.js';
 export interface RotationCriterion {
   readonly name: string;
   value(l: Float64Array, p: number, k: number, gradient: Float64Array): number;
+  /** The oblimin family's γ: `rotateOblique` then runs the criterion in WebAssembly (the same arithmetic). */
+  readonly gamma?: number;
 }
+
+/**
+ * Which code runs the rotation's loops: `auto`, the WebAssembly kernel of
+ * analysis/math/oblique_rotation_kernel.ts for the oblimin family where the engine has one (the
+ * same operations in the same order: the same results to the last bit), else JavaScript;
+ * `javascript` always the JavaScript loops (for tests that compare the two).
+ */
+export type RotationCode = 'auto' | 'javascript';
 
 /**
  * Oblimin family criterion (Carroll, 1957; Jennrich, 2002, doi:10.1007/BF02294704):
@@ -19,6 +30,7 @@ export interface RotationCriterion {
 export function obliminCriterion(gamma = 0): RotationCriterion {
   return {
     name: gamma === 0 ? 'quartimin' : `oblimin(gamma=${gamma})`,
+    gamma,
     value(l, p, k, gradient) {
       // X = (Λ∘Λ) N: each entry is its row's sum of squares minus its own square
       const x = gradient; // X is built in place, then multiplied by Λ
@@ -78,29 +90,43 @@ export function geominCriterion(delta = 0.01): RotationCriterion {
  * GPArotation::GPFoblq 2022.10-2 (eps 1e-5, maxit 1000, no row normalisation), which psych::fa 2.2.9
  * calls for rotate = "oblimin", "quartimin", "geominQ".
  */
-export function rotateOblique(a: readonly (readonly number[])[], criterion: RotationCriterion, { eps = 1e-5, maxit = 1000 } = {}): ObliqueRotation {
-  // flat k × k and p × k arrays throughout: a command-line run rotates once, so the loops run
-  // mostly before V8 optimises them, and plain typed-array loops are what its baseline code runs fastest
+export function rotateOblique(a: readonly (readonly number[])[], criterion: RotationCriterion, { eps = 1e-5, maxit = 1000, code = 'auto' as RotationCode } = {}): ObliqueRotation {
+  // flat k × k and p × k arrays throughout; for the oblimin family the p × k loops and the k × k
+  // inverse run in WebAssembly on arrays in its memory (a command-line run rotates once, so in
+  // JavaScript they would run mostly before V8 optimises them)
   const p = a.length;
   const k = a[0].length;
-  const A = new Float64Array(p * k);
+  const gamma = criterion.gamma;
+  const kernel = code === 'auto' && gamma !== undefined ? obliqueRotationKernel() : null;
+  const arrays = kernel
+    ? kernel.workspace([p * k, p * k, p * k, p * k, p * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k])
+    : [p * k, p * k, p * k, p * k, p * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k].map((n) => new Float64Array(n));
+  // the kernel's memory holds the last rotation's values
+  if (kernel) for (const x of arrays) x.fill(0);
+  const [A, , , , , , , tInv, scratch, inverted, G, lg, Gp] = arrays;
+  let [, L, Gq, Lt, Gqt, tmat, tNew] = arrays;
   for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) A[i * k + j] = a[i][j];
-  let tmat = new Float64Array(k * k);
   for (let j = 0; j < k; j++) tmat[j * k + j] = 1;
-  let tNew = new Float64Array(k * k);
-  let L = new Float64Array(p * k);
-  let Gq = new Float64Array(p * k);
-  let Lt = new Float64Array(p * k);
-  let Gqt = new Float64Array(p * k);
-  const G = new Float64Array(k * k);
-  const Gp = new Float64Array(k * k);
+  const pattern = kernel ? kernel.pattern : patternOf;
+  const value = kernel ? (l: Float64Array, g: Float64Array) => kernel.oblimin(l, g, p, k, gamma!) : (l: Float64Array, g: Float64Array) => criterion.value(l, p, k, g);
+  const gradient = kernel ? kernel.gradientT : gradientT;
+  /** tInv = T⁻¹ when T is not singular. */
+  const invert = (t: Float64Array): boolean => {
+    if (kernel) {
+      if (!kernel.inverse(t, scratch, inverted, k)) return false;
+      tInv.set(inverted);
+      return true;
+    }
+    const inv = inverse(t, k);
+    if (inv) tInv.set(inv);
+    return inv !== null;
+  };
   const cs = new Float64Array(k);
   const norms = new Float64Array(k);
-  const lg = new Float64Array(k * k);
-  let tInv = inverse(tmat, k)!;
-  patternOf(A, tInv, p, k, L);
-  let f = criterion.value(L, p, k, Gq);
-  gradientT(L, Gq, tInv, p, k, lg, G);
+  invert(tmat);
+  pattern(A, tInv, L, p, k);
+  let f = value(L, Gq);
+  gradient(L, Gq, tInv, lg, G, p, k);
   let al = 1;
   let s = Infinity;
   let iterations = 0;
@@ -133,17 +159,15 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
         }
       }
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) tNew[i * k + j] /= Math.sqrt(norms[j]);
-      const inv = inverse(tNew, k);
-      if (!inv) {
+      if (!invert(tNew)) {
         // a step that makes two factors collinear: try a shorter one
         al /= 2;
         found = false;
         continue;
       }
       found = true;
-      tInv = inv;
-      patternOf(A, tInv, p, k, Lt);
-      fNew = criterion.value(Lt, p, k, Gqt);
+      pattern(A, tInv, Lt, p, k);
+      fNew = value(Lt, Gqt);
       if (f - fNew > 0.5 * s * s * al) break;
       al /= 2;
     }
@@ -152,7 +176,7 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
     f = fNew;
     [L, Lt] = [Lt, L];
     [Gq, Gqt] = [Gqt, Gq];
-    gradientT(L, Gq, tInv, p, k, lg, G);
+    gradient(L, Gq, tInv, lg, G, p, k);
   }
   const loadings: Matrix = Array.from({ length: p }, (_, i) => Array.from(L.subarray(i * k, i * k + k)));
   const phi: Matrix = Array.from({ length: k }, (_, i) =>
@@ -166,7 +190,7 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
 }
 
 /** L = A (T′)⁻¹ = A (T⁻¹)′, written into `out`. */
-function patternOf(A: Float64Array, tInv: Float64Array, p: number, k: number, out: Float64Array): void {
+function patternOf(A: Float64Array, tInv: Float64Array, out: Float64Array, p: number, k: number): void {
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < k; j++) {
       let s = 0;
@@ -177,7 +201,7 @@ function patternOf(A: Float64Array, tInv: Float64Array, p: number, k: number, ou
 }
 
 /** G = −(L′ Gq T⁻¹)′ into `out` (`lg`: k × k scratch for L′Gq). */
-function gradientT(L: Float64Array, gq: Float64Array, tInv: Float64Array, p: number, k: number, lg: Float64Array, out: Float64Array): void {
+function gradientT(L: Float64Array, gq: Float64Array, tInv: Float64Array, lg: Float64Array, out: Float64Array, p: number, k: number): void {
   lg.fill(0);
   for (let i = 0; i < p; i++) {
     for (let a = 0; a < k; a++) {

@@ -17,21 +17,35 @@ export interface SamplingAdequacy {
 export function kaiserMeyerOlkin(r: readonly (readonly number[])[], factor?: CorrelationFactor): SamplingAdequacy {
   const p = r.length;
   const f = factorOf(r, factor);
-  const q = f.l ? f.inverse() : inverse(r);
-  // (R⁻¹)_ii = 1 / (1 − SMC_i): beyond 1e12 an item is a linear combination of the others up to rounding
-  if (!q || q.some((row, i) => !(Number.isFinite(row[i]) && Math.abs(row[i]) < 1e12))) {
-    throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
+  // R⁻¹ row-major: from R's Cholesky factor, else by LU (null when singular)
+  let q = f.l ? f.inverse() : null;
+  if (!f.l) {
+    const rows = inverse(r);
+    if (rows) {
+      q = new Float64Array(p * p);
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) q[i * p + j] = rows[i][j];
+    }
   }
-  const d = q.map((row, i) => Math.sqrt(row[i]));
+  // (R⁻¹)_ii = 1 / (1 − SMC_i): beyond 1e12 an item is a linear combination of the others up to rounding
+  const d = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    const v = q ? q[i * p + i] : NaN;
+    if (!(Number.isFinite(v) && Math.abs(v) < 1e12)) {
+      throw new InputError('r', 'the correlation matrix is singular, so the KMO anti-image correlations do not exist.');
+    }
+    d[i] = Math.sqrt(v);
+  }
+  const inv = q!;
   let sumR = 0;
   let sumQ = 0;
   const colR = new Array<number>(p).fill(0);
   const colQ = new Array<number>(p).fill(0);
   for (let i = 0; i < p; i++) {
+    const ri = r[i];
     for (let j = 0; j < p; j++) {
       if (i === j) continue;
-      const rij = r[i][j] * r[i][j];
-      const qv = q[i][j] / (d[i] * d[j]);
+      const rij = ri[j] * ri[j];
+      const qv = inv[i * p + j] / (d[i] * d[j]);
       const qij = qv * qv;
       sumR += rij;
       sumQ += qij;

@@ -1,4 +1,4 @@
-import { clearlyPositiveDefinite, pseudoInverseSymmetric } from './linear_algebra.js';
+import { pseudoInverseSymmetric } from './linear_algebra.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 
 /**
@@ -10,11 +10,14 @@ import { factorOf, type CorrelationFactor } from './correlation_factor.js';
  */
 export function squaredMultipleCorrelations(r: readonly (readonly number[])[], factor?: CorrelationFactor): number[] {
   const f = factorOf(r, factor);
+  const p = r.length;
   // for a positive-definite R the pseudo-inverse is the inverse, which Cholesky gives faster
-  const inv = clearlyPositiveDefinite(f.l) ? f.inverse()! : pseudoInverseSymmetric(r);
-  return inv.map((row, i) => {
-    const s = 1 - 1 / row[i];
-    if (!Number.isFinite(s)) return 1;
-    return Math.min(1, Math.max(0, s));
-  });
+  const inv = f.clearlyPositiveDefinite ? f.inverse()! : null;
+  const pinv = inv ? null : pseudoInverseSymmetric(r);
+  const out = new Array<number>(p);
+  for (let i = 0; i < p; i++) {
+    const s = 1 - 1 / (inv ? inv[i * p + i] : pinv![i][i]);
+    out[i] = Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 1;
+  }
+  return out;
 }

@@ -13,16 +13,18 @@ import { householderKernel, type HouseholderKernel } from '../math/householder_k
 
 /**
  * Which code runs the Householder reduction's O(n³) loops: `auto`, the WebAssembly kernel where
- * the engine has one and n ≥ 48 (the same arithmetic in the same order, so the same results to the last
+ * the engine has one and n ≥ 32 (the same arithmetic in the same order, so the same results to the last
  * bit), else JavaScript; `javascript` always the JavaScript loops (for tests that compare them).
  */
 export type EigenKernel = 'auto' | 'javascript';
 
 /**
- * From this order the WebAssembly kernel pays for its own assembly and compilation (≈ 5 ms in a
- * fresh process); below it the JavaScript loops are as quick.
+ * From this order the WebAssembly kernel pays for its own assembly and compilation (≈ 5–10 ms in a
+ * fresh process): a factor extraction decomposes its matrix a dozen times, and the JavaScript
+ * loops run those mostly before V8 optimises them (at 36 items × 9 factors, extraction and
+ * eigenvalues ≈ 60 ms of CPU in JavaScript, ≈ 40 with the kernel).
  */
-const KERNEL_ORDER = 48;
+const KERNEL_ORDER = 32;
 
 export interface SymmetricEigen {
   /** Eigenvalues, largest first. */

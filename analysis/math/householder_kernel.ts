@@ -73,50 +73,49 @@ export function householderKernel(): HouseholderKernel | null {
   return instance.kernel;
 }
 
+/** The concatenation of code pieces (concat: spreads of long arrays are slow in the cold code that builds the module once). */
+const cat = (...parts: (readonly number[])[]): number[] => ([] as number[]).concat(...(parts as number[][]));
 // parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
 // f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
 const [N, I, D, E, J, ROW, PV, PD, PE, END, F, G, X, FF, GG, XX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 const LOCALS = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128];
 
 /** base + 8·index */
-const at = (base: number, index: number) => [...op.get(base), ...op.get(index), ...op.i32(3), ...op.shl, ...op.add];
-const step = (ptr: number, bytes: number) => [...op.get(ptr), ...op.i32(bytes), ...op.add, ...op.set(ptr)];
-const addresses = [
-  ...op.get(N), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(D),
-  ...op.get(D), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(E),
-];
+const at = (base: number, index: number) => cat(op.get(base), op.get(index), op.i32(3), op.shl, op.add);
+const step = (ptr: number, bytes: number) => cat(op.get(ptr), op.i32(bytes), op.add, op.set(ptr));
+const addresses = cat(
+  op.get(N), op.get(N), op.mul, op.i32(3), op.shl, op.set(D),
+  op.get(D), op.get(N), op.i32(3), op.shl, op.add, op.set(E));
 /** The loop over j = 0 … i − 1 (i ≥ 1) around `body`, with ROW = 8 j n. */
-const overRows = (body: number[]) => [
-  ...op.i32(0), ...op.set(J),
-  ...op.loop,
-  ...op.get(J), ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(ROW),
-  ...body,
-  ...op.get(J), ...op.i32(1), ...op.add, ...op.tee(J), ...op.get(I), ...op.ltU, ...op.brIf(0),
-  ...op.end,
-];
+const overRows = (body: number[]) => cat(
+  op.i32(0), op.set(J),
+  op.loop,
+  op.get(J), op.get(N), op.mul, op.i32(3), op.shl, op.set(ROW),
+  body,
+  op.get(J), op.i32(1), op.add, op.tee(J), op.get(I), op.ltU, op.brIf(0),
+  op.end);
 /**
  * While PV + 16 ≤ END run `pair` and advance PV, PD, PE by 16; then while PV < END run `single`
  * and advance by 8.
  */
-const pairsThenSingle = (pair: number[], single: number[]) => [
-  ...op.block, ...op.loop,
-  ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(END), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
-  ...pair,
-  ...step(PV, 16), ...step(PD, 16), ...step(PE, 16),
-  ...op.br(0),
-  ...op.end, ...op.end,
-  ...op.block, ...op.loop,
-  ...op.get(PV), ...op.get(END), ...op.geU, ...op.brIf(1),
-  ...single,
-  ...step(PV, 8), ...step(PD, 8), ...step(PE, 8),
-  ...op.br(0),
-  ...op.end, ...op.end,
-];
+const pairsThenSingle = (pair: number[], single: number[]) => cat(
+  op.block, op.loop,
+  op.get(PV), op.i32(16), op.add, op.get(END), op.i32(1), op.add, op.geU, op.brIf(1),
+  pair,
+  step(PV, 16), step(PD, 16), step(PE, 16),
+  op.br(0),
+  op.end, op.end,
+  op.block, op.loop,
+  op.get(PV), op.get(END), op.geU, op.brIf(1),
+  single,
+  step(PV, 8), step(PD, 8), step(PE, 8),
+  op.br(0),
+  op.end, op.end);
 
 function reflectFunction() {
-  const body = [
-    ...addresses,
-    ...overRows([
+  const body = cat(
+    addresses,
+    overRows([
       // f = d[j]; v[i][j] = f
       ...at(D, J), ...op.f64Load, ...op.set(F),
       ...op.get(I), ...op.get(N), ...op.mul, ...op.get(J), ...op.add, ...op.i32(3), ...op.shl, ...op.get(F), ...op.f64Store,
@@ -128,109 +127,101 @@ function reflectFunction() {
       ...op.get(PE), ...op.get(E), ...op.add, ...op.set(PE),
       ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
       ...pairsThenSingle(
-        [
-          ...op.get(PV), ...op.v128Load, ...op.tee(XX), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(GG),
-          ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(GG), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
-          ...op.get(PE), ...op.get(PE), ...op.v128Load, ...op.get(XX), ...op.get(FF), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store,
-        ],
-        [
-          ...op.get(PV), ...op.f64Load, ...op.tee(X), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
-          ...op.get(PE), ...op.get(PE), ...op.f64Load, ...op.get(X), ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.f64Store,
-        ],
+        cat(
+          op.get(PV), op.v128Load, op.tee(XX), op.get(PD), op.v128Load, op.f64x2Mul, op.tee(GG),
+          op.f64x2Lane(0), op.get(G), op.f64Add, op.get(GG), op.f64x2Lane(1), op.f64Add, op.set(G),
+          op.get(PE), op.get(PE), op.v128Load, op.get(XX), op.get(FF), op.f64x2Mul, op.f64x2Add, op.v128Store),
+        cat(
+          op.get(PV), op.f64Load, op.tee(X), op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
+          op.get(PE), op.get(PE), op.f64Load, op.get(X), op.get(F), op.f64Mul, op.f64Add, op.f64Store),
       ),
       // e[j] = (e[j] + v[j][j] f) + g
       ...at(E, J), ...at(E, J), ...op.f64Load, ...at(ROW, J), ...op.f64Load, ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.get(G), ...op.f64Add, ...op.f64Store,
-    ]),
-  ];
+    ]));
   return { name: 'r', params: [I32, I32], locals: LOCALS, body };
 }
 
 function updateFunction() {
-  const body = [
-    ...addresses,
-    ...overRows([
-      ...at(D, J), ...op.f64Load, ...op.tee(F), ...op.f64x2Splat, ...op.set(FF),
-      ...at(E, J), ...op.f64Load, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+  const body = cat(
+    addresses,
+    overRows(cat(
+      at(D, J), op.f64Load, op.tee(F), op.f64x2Splat, op.set(FF),
+      at(E, J), op.f64Load, op.tee(G), op.f64x2Splat, op.set(GG),
       // k from j to i − 1: v[j][k] −= f e[k] + g d[k]
-      ...at(ROW, J), ...op.set(PV),
-      ...at(D, J), ...op.set(PD),
-      ...at(E, J), ...op.set(PE),
-      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
-      ...pairsThenSingle(
-        [
-          ...op.get(PV), ...op.get(PV), ...op.v128Load,
-          ...op.get(FF), ...op.get(PE), ...op.v128Load, ...op.f64x2Mul, ...op.get(GG), ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Add,
-          ...op.f64x2Sub, ...op.v128Store,
-        ],
-        [
-          ...op.get(PV), ...op.get(PV), ...op.f64Load,
-          ...op.get(F), ...op.get(PE), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.f64Add,
-          ...op.f64Sub, ...op.f64Store,
-        ],
+      at(ROW, J), op.set(PV),
+      at(D, J), op.set(PD),
+      at(E, J), op.set(PE),
+      op.get(ROW), op.get(I), op.i32(3), op.shl, op.add, op.set(END),
+      pairsThenSingle(
+        cat(
+          op.get(PV), op.get(PV), op.v128Load,
+          op.get(FF), op.get(PE), op.v128Load, op.f64x2Mul, op.get(GG), op.get(PD), op.v128Load, op.f64x2Mul, op.f64x2Add,
+          op.f64x2Sub, op.v128Store),
+        cat(
+          op.get(PV), op.get(PV), op.f64Load,
+          op.get(F), op.get(PE), op.f64Load, op.f64Mul, op.get(G), op.get(PD), op.f64Load, op.f64Mul, op.f64Add,
+          op.f64Sub, op.f64Store),
       ),
       // d[j] = v[j][i − 1]; v[j][i] = 0
-      ...at(D, J), ...op.get(ROW), ...op.get(I), ...op.i32(1), ...op.sub, ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.f64Store,
-      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Zero, ...op.f64Store,
-    ]),
-  ];
+      at(D, J), op.get(ROW), op.get(I), op.i32(1), op.sub, op.i32(3), op.shl, op.add, op.f64Load, op.f64Store,
+      op.get(ROW), op.get(I), op.i32(3), op.shl, op.add, op.f64Zero, op.f64Store)));
   return { name: 'u', params: [I32, I32], locals: LOCALS, body };
 }
 
 function backFunction() {
   // D and E as in the other functions; here PD walks x (at E + 8n) and PE the row i + 1 of v; h at E + 16n
-  const body = [
-    ...addresses,
-    ...op.get(N), ...op.i32(1), ...op.sub, ...op.set(END),
-    ...op.i32(0), ...op.set(I),
-    ...op.block,
-    ...op.loop,
-    ...op.get(I), ...op.get(END), ...op.geU, ...op.brIf(1),
+  const body = cat(
+    addresses,
+    op.get(N), op.i32(1), op.sub, op.set(END),
+    op.i32(0), op.set(I),
+    op.block,
+    op.loop,
+    op.get(I), op.get(END), op.geU, op.brIf(1),
     // h_i
-    ...op.get(E), ...op.get(N), ...op.i32(4), ...op.shl, ...op.add, ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.tee(X),
-    ...op.f64Zero, ...op.f64Eq, ...op.eqz,
-    ...[0x04, 0x40], // if h ≠ 0
+    op.get(E), op.get(N), op.i32(4), op.shl, op.add, op.get(I), op.i32(3), op.shl, op.add, op.f64Load, op.tee(X),
+    op.f64Zero, op.f64Eq, op.eqz,
+    [0x04, 0x40], // if h ≠ 0
     // ROW = address of v[i + 1][0]; J = address one past v[i + 1][i]
-    ...op.get(I), ...op.i32(1), ...op.add, ...op.get(N), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(ROW),
-    ...op.get(I), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.add, ...op.set(J),
-    ...op.f64Zero, ...op.set(G),
-    ...op.get(ROW), ...op.set(PV),
-    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
+    op.get(I), op.i32(1), op.add, op.get(N), op.mul, op.i32(3), op.shl, op.tee(ROW),
+    op.get(I), op.i32(1), op.add, op.i32(3), op.shl, op.add, op.set(J),
+    op.f64Zero, op.set(G),
+    op.get(ROW), op.set(PV),
+    op.get(E), op.get(N), op.i32(3), op.shl, op.add, op.set(PD),
     // g = Σ v[i+1][m] x_m in order
-    ...op.block, ...op.loop,
-    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
-    ...op.get(PV), ...op.v128Load, ...op.get(PD), ...op.v128Load, ...op.f64x2Mul, ...op.tee(XX),
-    ...op.f64x2Lane(0), ...op.get(G), ...op.f64Add, ...op.get(XX), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(G),
-    ...step(PV, 16), ...step(PD, 16),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...op.block, ...op.loop,
-    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
-    ...op.get(PV), ...op.f64Load, ...op.get(PD), ...op.f64Load, ...op.f64Mul, ...op.get(G), ...op.f64Add, ...op.set(G),
-    ...step(PV, 8), ...step(PD, 8),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...op.get(G), ...op.get(X), ...op.f64Div, ...op.tee(G), ...op.f64x2Splat, ...op.set(GG),
+    op.block, op.loop,
+    op.get(PV), op.i32(16), op.add, op.get(J), op.i32(1), op.add, op.geU, op.brIf(1),
+    op.get(PV), op.v128Load, op.get(PD), op.v128Load, op.f64x2Mul, op.tee(XX),
+    op.f64x2Lane(0), op.get(G), op.f64Add, op.get(XX), op.f64x2Lane(1), op.f64Add, op.set(G),
+    step(PV, 16), step(PD, 16),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(PV), op.get(J), op.geU, op.brIf(1),
+    op.get(PV), op.f64Load, op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
+    step(PV, 8), step(PD, 8),
+    op.br(0),
+    op.end, op.end,
+    op.get(G), op.get(X), op.f64Div, op.tee(G), op.f64x2Splat, op.set(GG),
     // x_m −= g v[i+1][m]
-    ...op.get(ROW), ...op.set(PV),
-    ...op.get(E), ...op.get(N), ...op.i32(3), ...op.shl, ...op.add, ...op.set(PD),
-    ...op.block, ...op.loop,
-    ...op.get(PV), ...op.i32(16), ...op.add, ...op.get(J), ...op.i32(1), ...op.add, ...op.geU, ...op.brIf(1),
-    ...op.get(PD), ...op.get(PD), ...op.v128Load, ...op.get(GG), ...op.get(PV), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store,
-    ...step(PV, 16), ...step(PD, 16),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...op.block, ...op.loop,
-    ...op.get(PV), ...op.get(J), ...op.geU, ...op.brIf(1),
-    ...op.get(PD), ...op.get(PD), ...op.f64Load, ...op.get(G), ...op.get(PV), ...op.f64Load, ...op.f64Mul, ...op.f64Sub, ...op.f64Store,
-    ...step(PV, 8), ...step(PD, 8),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...op.end, // if
-    ...op.get(I), ...op.i32(1), ...op.add, ...op.set(I),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
+    op.get(ROW), op.set(PV),
+    op.get(E), op.get(N), op.i32(3), op.shl, op.add, op.set(PD),
+    op.block, op.loop,
+    op.get(PV), op.i32(16), op.add, op.get(J), op.i32(1), op.add, op.geU, op.brIf(1),
+    op.get(PD), op.get(PD), op.v128Load, op.get(GG), op.get(PV), op.v128Load, op.f64x2Mul, op.f64x2Sub, op.v128Store,
+    step(PV, 16), step(PD, 16),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(PV), op.get(J), op.geU, op.brIf(1),
+    op.get(PD), op.get(PD), op.f64Load, op.get(G), op.get(PV), op.f64Load, op.f64Mul, op.f64Sub, op.f64Store,
+    step(PV, 8), step(PD, 8),
+    op.br(0),
+    op.end, op.end,
+    op.end, // if
+    op.get(I), op.i32(1), op.add, op.set(I),
+    op.br(0),
+    op.end,
+    op.end);
   return { name: 'b', params: [I32], locals: [I32, ...LOCALS], body };
 }
 
@@ -249,94 +240,91 @@ function qlFunction(): WasmFunction {
   const [f, tst1, g, p, r, h, c, c2, c3, s, s2, el1, dl1, t, a, b] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
   const get = op.get;
   const set = op.set;
-  const idx = (base: number, index: number[]) => [...get(base), ...index, ...op.i32(3), ...op.shl, ...op.add];
-  const load = (base: number, index: number[]) => [...idx(base, index), ...op.f64Load];
-  const store = (base: number, index: number[], value: number[]) => [...idx(base, index), ...value, ...op.f64Store];
-  const plus = (local: number, k: number) => [...get(local), ...op.i32(k), ...op.add];
+  const idx = (base: number, index: number[]) => cat(get(base), index, op.i32(3), op.shl, op.add);
+  const load = (base: number, index: number[]) => cat(idx(base, index), op.f64Load);
+  const store = (base: number, index: number[], value: number[]) => cat(idx(base, index), value, op.f64Store);
+  const plus = (local: number, k: number) => cat(get(local), op.i32(k), op.add);
   const eps = op.f64Const(2 ** -52);
   // √(x² + y²) of the codes x and y (each evaluated once), left on the stack
-  const hypot = (x: number[], y: number[]) => [
-    ...x, ...set(a), ...y, ...set(b),
-    ...get(a), ...get(a), ...op.f64Mul, ...get(b), ...get(b), ...op.f64Mul, ...op.f64Add, ...op.tee(t),
-    ...op.f64Const(1e-290), ...op.f64Gt, ...get(t), ...op.f64Const(1e290), ...op.f64Lt, ...op.and,
-    ...op.ifF64, ...get(t), ...op.f64Sqrt, ...op.else, ...get(a), ...get(b), ...op.call(0), ...op.end,
-  ];
-  const body = [
-    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(dBase), ...get(n), ...op.i32(3), ...op.shl, ...op.add, ...set(eBase),
+  const hypot = (x: number[], y: number[]) => cat(
+    x, set(a), y, set(b),
+    get(a), get(a), op.f64Mul, get(b), get(b), op.f64Mul, op.f64Add, op.tee(t),
+    op.f64Const(1e-290), op.f64Gt, get(t), op.f64Const(1e290), op.f64Lt, op.and,
+    op.ifF64, get(t), op.f64Sqrt, op.else, get(a), get(b), op.call(0), op.end);
+  const body = cat(
+    get(n), get(n), op.mul, op.i32(3), op.shl, op.tee(dBase), get(n), op.i32(3), op.shl, op.add, set(eBase),
     // e[i − 1] = e[i] for i = 1 … n − 1; e[n − 1] = 0
-    ...op.i32(1), ...set(i),
-    ...op.block, ...op.loop,
-    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
-    ...store(eBase, plus(i, -1), load(eBase, get(i))),
-    ...get(i), ...op.i32(1), ...op.add, ...set(i),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...store(eBase, plus(n, -1), op.f64Zero),
-    ...op.f64Zero, ...set(f), ...op.f64Zero, ...set(tst1),
-    ...op.i32(0), ...set(l),
-    ...op.block, ...op.loop, // over l
-    ...get(l), ...get(n), ...op.geU, ...op.brIf(1),
-    ...get(tst1), ...load(dBase, get(l)), ...op.f64Abs, ...load(eBase, get(l)), ...op.f64Abs, ...op.f64Add, ...op.f64Max, ...set(tst1),
+    op.i32(1), set(i),
+    op.block, op.loop,
+    get(i), get(n), op.geU, op.brIf(1),
+    store(eBase, plus(i, -1), load(eBase, get(i))),
+    get(i), op.i32(1), op.add, set(i),
+    op.br(0),
+    op.end, op.end,
+    store(eBase, plus(n, -1), op.f64Zero),
+    op.f64Zero, set(f), op.f64Zero, set(tst1),
+    op.i32(0), set(l),
+    op.block, op.loop, // over l
+    get(l), get(n), op.geU, op.brIf(1),
+    get(tst1), load(dBase, get(l)), op.f64Abs, load(eBase, get(l)), op.f64Abs, op.f64Add, op.f64Max, set(tst1),
     // m: the first index from l with |e[m]| ≤ ε tst1
-    ...get(l), ...set(m),
-    ...op.block, ...op.loop,
-    ...get(m), ...get(n), ...op.geU, ...op.brIf(1),
-    ...load(eBase, get(m)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Le, ...op.brIf(1),
-    ...get(m), ...op.i32(1), ...op.add, ...set(m),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...get(l), ...get(m), ...op.ltU, ...op.ifThen,
-    ...op.loop, // until |e[l]| ≤ ε tst1
-    ...load(dBase, get(l)), ...set(g),
-    ...load(dBase, plus(l, 1)), ...get(g), ...op.f64Sub, ...op.f64Const(2), ...load(eBase, get(l)), ...op.f64Mul, ...op.f64Div, ...set(p),
-    ...hypot(get(p), op.f64Const(1)), ...set(r),
-    ...get(p), ...op.f64Zero, ...op.f64Lt, ...op.ifThen, ...get(r), ...op.f64Neg, ...set(r), ...op.end,
-    ...store(dBase, get(l), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Div]),
-    ...store(dBase, plus(l, 1), [...load(eBase, get(l)), ...get(p), ...get(r), ...op.f64Add, ...op.f64Mul]),
-    ...load(dBase, plus(l, 1)), ...set(dl1),
-    ...get(g), ...load(dBase, get(l)), ...op.f64Sub, ...set(h),
+    get(l), set(m),
+    op.block, op.loop,
+    get(m), get(n), op.geU, op.brIf(1),
+    load(eBase, get(m)), op.f64Abs, eps, get(tst1), op.f64Mul, op.f64Le, op.brIf(1),
+    get(m), op.i32(1), op.add, set(m),
+    op.br(0),
+    op.end, op.end,
+    get(l), get(m), op.ltU, op.ifThen,
+    op.loop, // until |e[l]| ≤ ε tst1
+    load(dBase, get(l)), set(g),
+    load(dBase, plus(l, 1)), get(g), op.f64Sub, op.f64Const(2), load(eBase, get(l)), op.f64Mul, op.f64Div, set(p),
+    hypot(get(p), op.f64Const(1)), set(r),
+    get(p), op.f64Zero, op.f64Lt, op.ifThen, get(r), op.f64Neg, set(r), op.end,
+    store(dBase, get(l), cat(load(eBase, get(l)), get(p), get(r), op.f64Add, op.f64Div)),
+    store(dBase, plus(l, 1), cat(load(eBase, get(l)), get(p), get(r), op.f64Add, op.f64Mul)),
+    load(dBase, plus(l, 1)), set(dl1),
+    get(g), load(dBase, get(l)), op.f64Sub, set(h),
     // d[i] −= h for i = l + 2 … n − 1
-    ...plus(l, 2), ...set(i),
-    ...op.block, ...op.loop,
-    ...get(i), ...get(n), ...op.geU, ...op.brIf(1),
-    ...store(dBase, get(i), [...load(dBase, get(i)), ...get(h), ...op.f64Sub]),
-    ...get(i), ...op.i32(1), ...op.add, ...set(i),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...get(f), ...get(h), ...op.f64Add, ...set(f),
-    ...load(dBase, get(m)), ...set(p),
-    ...op.f64Const(1), ...set(c), ...op.f64Const(1), ...set(c2), ...op.f64Const(1), ...set(c3),
-    ...load(eBase, plus(l, 1)), ...set(el1),
-    ...op.f64Zero, ...set(s), ...op.f64Zero, ...set(s2),
+    plus(l, 2), set(i),
+    op.block, op.loop,
+    get(i), get(n), op.geU, op.brIf(1),
+    store(dBase, get(i), cat(load(dBase, get(i)), get(h), op.f64Sub)),
+    get(i), op.i32(1), op.add, set(i),
+    op.br(0),
+    op.end, op.end,
+    get(f), get(h), op.f64Add, set(f),
+    load(dBase, get(m)), set(p),
+    op.f64Const(1), set(c), op.f64Const(1), set(c2), op.f64Const(1), set(c3),
+    load(eBase, plus(l, 1)), set(el1),
+    op.f64Zero, set(s), op.f64Zero, set(s2),
     // i = m − 1 down to l
-    ...plus(m, -1), ...set(i),
-    ...op.block, ...op.loop,
-    ...get(i), ...get(l), ...op.ltS, ...op.brIf(1),
-    ...get(c2), ...set(c3), ...get(c), ...set(c2), ...get(s), ...set(s2),
-    ...get(c), ...load(eBase, get(i)), ...op.f64Mul, ...set(g),
-    ...get(c), ...get(p), ...op.f64Mul, ...set(h),
-    ...hypot(get(p), load(eBase, get(i))), ...set(r),
-    ...store(eBase, plus(i, 1), [...get(s), ...get(r), ...op.f64Mul]),
-    ...load(eBase, get(i)), ...get(r), ...op.f64Div, ...set(s),
-    ...get(p), ...get(r), ...op.f64Div, ...set(c),
-    ...get(c), ...load(dBase, get(i)), ...op.f64Mul, ...get(s), ...get(g), ...op.f64Mul, ...op.f64Sub, ...set(p),
-    ...store(dBase, plus(i, 1), [
-      ...get(h), ...get(s), ...get(c), ...get(g), ...op.f64Mul, ...get(s), ...load(dBase, get(i)), ...op.f64Mul, ...op.f64Add, ...op.f64Mul, ...op.f64Add,
-    ]),
-    ...get(i), ...op.i32(1), ...op.sub, ...set(i),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...get(s), ...op.f64Neg, ...get(s2), ...op.f64Mul, ...get(c3), ...op.f64Mul, ...get(el1), ...op.f64Mul, ...load(eBase, get(l)), ...op.f64Mul, ...get(dl1), ...op.f64Div, ...set(p),
-    ...store(eBase, get(l), [...get(s), ...get(p), ...op.f64Mul]),
-    ...store(dBase, get(l), [...get(c), ...get(p), ...op.f64Mul]),
-    ...load(eBase, get(l)), ...op.f64Abs, ...eps, ...get(tst1), ...op.f64Mul, ...op.f64Gt, ...op.brIf(0),
-    ...op.end, // loop
-    ...op.end, // if m > l
-    ...store(dBase, get(l), [...load(dBase, get(l)), ...get(f), ...op.f64Add]),
-    ...store(eBase, get(l), op.f64Zero),
-    ...get(l), ...op.i32(1), ...op.add, ...set(l),
-    ...op.br(0),
-    ...op.end, ...op.end,
-  ];
+    plus(m, -1), set(i),
+    op.block, op.loop,
+    get(i), get(l), op.ltS, op.brIf(1),
+    get(c2), set(c3), get(c), set(c2), get(s), set(s2),
+    get(c), load(eBase, get(i)), op.f64Mul, set(g),
+    get(c), get(p), op.f64Mul, set(h),
+    hypot(get(p), load(eBase, get(i))), set(r),
+    store(eBase, plus(i, 1), cat(get(s), get(r), op.f64Mul)),
+    load(eBase, get(i)), get(r), op.f64Div, set(s),
+    get(p), get(r), op.f64Div, set(c),
+    get(c), load(dBase, get(i)), op.f64Mul, get(s), get(g), op.f64Mul, op.f64Sub, set(p),
+    store(dBase, plus(i, 1), cat(
+      get(h), get(s), get(c), get(g), op.f64Mul, get(s), load(dBase, get(i)), op.f64Mul, op.f64Add, op.f64Mul, op.f64Add)),
+    get(i), op.i32(1), op.sub, set(i),
+    op.br(0),
+    op.end, op.end,
+    get(s), op.f64Neg, get(s2), op.f64Mul, get(c3), op.f64Mul, get(el1), op.f64Mul, load(eBase, get(l)), op.f64Mul, get(dl1), op.f64Div, set(p),
+    store(eBase, get(l), cat(get(s), get(p), op.f64Mul)),
+    store(dBase, get(l), cat(get(c), get(p), op.f64Mul)),
+    load(eBase, get(l)), op.f64Abs, eps, get(tst1), op.f64Mul, op.f64Gt, op.brIf(0),
+    op.end, // loop
+    op.end, // if m > l
+    store(dBase, get(l), cat(load(dBase, get(l)), get(f), op.f64Add)),
+    store(eBase, get(l), op.f64Zero),
+    get(l), op.i32(1), op.add, set(l),
+    op.br(0),
+    op.end, op.end);
   return { name: 'q', params: [I32], locals: [I32, I32, I32, I32, I32, ...new Array<number>(16).fill(F64)], body };
 }

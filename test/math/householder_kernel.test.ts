@@ -23,7 +23,7 @@ describe('the Householder reduction in WebAssembly', () => {
     expect(householderKernel()).not.toBeNull();
   });
 
-  it.each([48, 49, 64, 101, 271])('gives the JavaScript path’s eigenvalues and vectors to the last bit, n = %i', (n) => {
+  it.each([32, 36, 48, 49, 64, 101, 271])('gives the JavaScript path’s eigenvalues and vectors to the last bit, n = %i', (n) => {
     for (const correlationLike of [false, true]) {
       const a = symmetric(n, rng, correlationLike);
       const wasm = symmetricEigen(a, n, true);
