@@ -73,20 +73,6 @@ export const FIND_INVITATION = `
   where i.token_hash = ?
   limit 1`;
 
-/**
- * FIND_INVITATION for many tokens at once on PostgreSQL (queries/invitation_lookup.ts):
- * parameters the token hashes and the response keys as two arrays of the same length; each
- * row found carries `lookup`, the 1-based position of its token in the arrays.
- */
-export const FIND_INVITATIONS_PG = `
-  select t.lookup, i.id as invitation_id, i.unit_id, w.id, w.name, w.instrument_version, w.opens_at, w.closes_at, w.status,
-         w.locales, w.reminders, w.min_group_size, w.created_at, w.closed_at,
-         r.id as response_id, r.answers, r.complete, r.submission_hash, r.role, r.locale, r.resume_page, r.response_key
-  from unnest(?::text[], ?::text[]) with ordinality as t(token_hash, response_key, lookup)
-  join invitations i on i.token_hash = t.token_hash
-  join waves w on w.id = i.wave_id
-  left join responses r on r.id = coalesce((select k.id from responses k where k.response_key = t.response_key), (select l.id from responses l where l.invitation_id = i.id))`;
-
 /** One row of FIND_INVITATION, as either database returns it. */
 export type InvitationRow = WaveRow & {
   invitation_id: number | string;

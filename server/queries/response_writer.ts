@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../db.js';
+import type { Knex } from 'knex';
+import { isPostgres, type Db } from '../db.js';
 import { compiledModule } from '../paths.js';
 import { responseRow, type ResponseWrite } from './responses.js';
 
@@ -132,8 +133,11 @@ export class KnexResponseWriter extends ResponseWriter {
   /** Whether recipient rows from before sealed tokens still wait to be cleared at submission (asked once; no new ones are written). */
   private legacyTags: Promise<boolean> | undefined;
 
+  private readonly postgres: boolean;
+
   constructor(private readonly db: Db) {
     super();
+    this.postgres = isPostgres(db);
   }
 
   protected async commit(ops: readonly WriteOperation[]): Promise<(WriteOutcome | Error)[]> {
@@ -141,12 +145,12 @@ export class KnexResponseWriter extends ResponseWriter {
     const legacy = await this.legacyTags;
     try {
       const oneStatement = ops.every((op) => op.kind === 'insert') && !(legacy && ops.some((op) => op.kind === 'insert' && op.write.complete));
-      return oneStatement ? await applyBatch(this.db, ops, false) : await this.db.transaction((trx) => applyBatch(trx, ops, legacy));
+      return oneStatement ? await applyBatch(this.db, ops, false, this.postgres) : await this.db.transaction((trx) => applyBatch(trx, ops, legacy, this.postgres));
     } catch {
       const results: (WriteOutcome | Error)[] = [];
       for (const op of ops) {
         try {
-          results.push((await this.db.transaction((trx) => applyBatch(trx, [op], legacy)))[0]);
+          results.push((await this.db.transaction((trx) => applyBatch(trx, [op], legacy, this.postgres)))[0]);
         } catch (err) {
           results.push(err as Error);
         }
@@ -208,7 +212,7 @@ export class SqliteThreadWriter extends ResponseWriter {
   }
 }
 
-/** Rows per insert statement: 10 parameters a row stays far below PostgreSQL's 65,535. */
+/** Rows per insert statement: on SQLite, 10 parameters a row stays far below the 32,766 allowed. */
 const INSERT_CHUNK = 500;
 
 /**
@@ -218,16 +222,13 @@ const INSERT_CHUNK = 500;
  * a legacy row, then, where old recipient rows may still wait, the flags of the completed sets
  * in one statement.
  */
-async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: boolean): Promise<WriteOutcome[]> {
+async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: boolean, postgres: boolean): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = new Array<WriteOutcome>(ops.length).fill('conflict');
   const inserts = ops.flatMap((op, i) => (op.kind === 'insert' ? [i] : []));
   for (let from = 0; from < inserts.length; from += INSERT_CHUNK) {
     const chunk = inserts.slice(from, from + INSERT_CHUNK);
-    const rows = (await db('responses')
-      .insert(chunk.map((i) => responseRow((ops[i] as InsertOperation).write)))
-      .onConflict('response_key')
-      .ignore()
-      .returning('response_key')) as { response_key: string }[];
+    const writes = chunk.map((i) => (ops[i] as InsertOperation).write);
+    const rows = postgres ? await insertColumns(db, writes) : await insertRows(db, writes);
     const stored = new Set(rows.map((r) => r.response_key));
     for (const i of chunk) {
       // The first write of a key in the batch is the one stored; a repeat is a conflict.
@@ -256,3 +257,45 @@ async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: bo
 }
 
 type InsertOperation = Extract<WriteOperation, { kind: 'insert' }>;
+
+/** The first answer sets of `writes` as one multi-row insert built by knex (SQLite); the keys stored. */
+async function insertRows(db: Db, writes: readonly ResponseWrite[]): Promise<{ response_key: string }[]> {
+  return (await db('responses').insert(writes.map(responseRow)).onConflict('response_key').ignore().returning('response_key')) as { response_key: string }[];
+}
+
+/**
+ * INSERT_RESPONSES_PG's statement: one parameter per column, each an array with one element
+ * per answer set (the rows are `unnest`ed in order), so the text is the same whatever the
+ * batch's size and is parsed once per connection as a named prepared statement.
+ */
+const INSERT_RESPONSES_PG = `
+  insert into responses (response_key, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on, resume_page)
+  select * from unnest(?::text[], ?::integer[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[])
+  on conflict (response_key) do nothing
+  returning response_key`;
+
+/**
+ * The first answer sets of `writes` in one statement on PostgreSQL (INSERT_RESPONSES_PG); the
+ * keys stored. A multi-row insert built by knex had ten placeholders a row: knex wrote the text
+ * anew for every batch, and PostgreSQL parsed and planned every batch's text anew.
+ */
+async function insertColumns(db: Db, writes: readonly ResponseWrite[]): Promise<{ response_key: string }[]> {
+  const n = writes.length;
+  const key = new Array<string>(n), wave = new Array<number>(n), unit = new Array<number>(n), role = new Array<string | null>(n), locale = new Array<string>(n);
+  const answers = new Array<string>(n), complete = new Array<boolean>(n), hash = new Array<string | null>(n), savedOn = new Array<string>(n), page = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const w = writes[i];
+    key[i] = w.responseKey;
+    wave[i] = w.waveId;
+    unit[i] = w.unitId;
+    role[i] = w.role;
+    locale[i] = w.locale;
+    answers[i] = w.answers;
+    complete[i] = w.complete;
+    hash[i] = w.submissionHash;
+    savedOn[i] = w.savedOn;
+    page[i] = w.resumePage ?? null;
+  }
+  const result = await db.raw(INSERT_RESPONSES_PG, [key, wave, unit, role, locale, answers, complete, hash, savedOn, page] as Knex.RawBinding[]).options({ name: 'seici_insert_responses' });
+  return result.rows as { response_key: string }[];
+}
