@@ -263,14 +263,28 @@ async function insertRows(db: Db, writes: readonly ResponseWrite[]): Promise<{ r
   return (await db('responses').insert(writes.map(responseRow)).onConflict('response_key').ignore().returning('response_key')) as { response_key: string }[];
 }
 
+/** The columns of responseRow with their PostgreSQL types, in the order of INSERT_RESPONSES_PG's parameters. */
+const PG_COLUMNS = [
+  ['response_key', 'text'],
+  ['wave_id', 'integer'],
+  ['unit_id', 'integer'],
+  ['role', 'text'],
+  ['locale', 'text'],
+  ['answers', 'text'],
+  ['complete', 'boolean'],
+  ['submission_hash', 'text'],
+  ['saved_on', 'text'],
+  ['resume_page', 'text'],
+] as const satisfies readonly (readonly [keyof ReturnType<typeof responseRow>, string])[];
+
 /**
- * INSERT_RESPONSES_PG's statement: one parameter per column, each an array with one element
- * per answer set (the rows are `unnest`ed in order), so the text is the same whatever the
- * batch's size and is parsed once per connection as a named prepared statement.
+ * One parameter per column, each an array with one element per answer set (the rows are
+ * `unnest`ed in order), so the text is the same whatever the batch's size and is parsed once
+ * per connection as a named prepared statement.
  */
 const INSERT_RESPONSES_PG = `
-  insert into responses (response_key, wave_id, unit_id, role, locale, answers, complete, submission_hash, saved_on, resume_page)
-  select * from unnest(?::text[], ?::integer[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[])
+  insert into responses (${PG_COLUMNS.map(([c]) => c).join(', ')})
+  select * from unnest(${PG_COLUMNS.map(([, t]) => `?::${t}[]`).join(', ')})
   on conflict (response_key) do nothing
   returning response_key`;
 
@@ -280,22 +294,8 @@ const INSERT_RESPONSES_PG = `
  * anew for every batch, and PostgreSQL parsed and planned every batch's text anew.
  */
 async function insertColumns(db: Db, writes: readonly ResponseWrite[]): Promise<{ response_key: string }[]> {
-  const n = writes.length;
-  const key = new Array<string>(n), wave = new Array<number>(n), unit = new Array<number>(n), role = new Array<string | null>(n), locale = new Array<string>(n);
-  const answers = new Array<string>(n), complete = new Array<boolean>(n), hash = new Array<string | null>(n), savedOn = new Array<string>(n), page = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const w = writes[i];
-    key[i] = w.responseKey;
-    wave[i] = w.waveId;
-    unit[i] = w.unitId;
-    role[i] = w.role;
-    locale[i] = w.locale;
-    answers[i] = w.answers;
-    complete[i] = w.complete;
-    hash[i] = w.submissionHash;
-    savedOn[i] = w.savedOn;
-    page[i] = w.resumePage ?? null;
-  }
-  const result = await db.raw(INSERT_RESPONSES_PG, [key, wave, unit, role, locale, answers, complete, hash, savedOn, page] as Knex.RawBinding[]).options({ name: 'seici_insert_responses' });
+  const rows = writes.map(responseRow);
+  const columns = PG_COLUMNS.map(([c]) => rows.map((r) => r[c]));
+  const result = await db.raw(INSERT_RESPONSES_PG, columns as Knex.RawBinding[]).options({ name: 'seici_insert_responses' });
   return result.rows as { response_key: string }[];
 }
