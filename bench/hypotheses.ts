@@ -14,7 +14,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { researchPanelCsv, simulateResearchPanel } from '../analysis/index.js';
 import { performance } from 'node:perf_hooks';
-import { median, rAvailable, timeRuns } from './timing.js';
+import { CHILD_ENV, median, rAvailable, timeRuns } from './timing.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const UNITS = 2000;
@@ -56,7 +56,7 @@ cat("done\n")
 `;
 
 function runOrThrow(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: CHILD_ENV });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 2).join(' ')} failed: ${r.stderr.split('\n')[0]}`);
 }
 

@@ -11,7 +11,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scoreUnits, simulatePanel } from '../analysis/index.js';
 import { panelCsv } from '../cli/commands/simulate.js';
-import { median, timeRuns } from './timing.js';
+import { CHILD_ENV, median, timeRuns } from './timing.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const REPEATS = 5;
@@ -31,7 +31,7 @@ export async function run(): Promise<string> {
     const args = [CLI, 'score', '--csv', csv, '--map', map, '--unit', 'unit', '--wave', 'wave', '--json'];
     const cli = median(
       await timeRuns(REPEATS, () => {
-        const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: CHILD_ENV });
         if (r.status !== 0) throw new Error(`seici score failed: ${r.stderr.split('\n')[0]}`);
       }),
     );

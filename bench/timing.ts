@@ -41,12 +41,21 @@ export interface ProcessTiming {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
+/**
+ * The environment of every process a benchmark measures: this process's, without
+ * NODE_EXTRA_CA_CERTS. With that variable set, Node reads and parses the whole certificate bundle it
+ * names as it starts, before any script runs (≈ 45 ms of CPU per process with Debian's bundle on the
+ * development machine, whose sandbox sets it); a fresh machine does not set it and no command the
+ * benchmarks time opens a TLS connection. big_files.ts reports start-up with and without it.
+ */
+export const CHILD_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+
 /** Runs a command to completion under /usr/bin/time (when there) and measures it; throws when it fails. */
 export function timedProcess(cmd: string, args: readonly string[]): ProcessTiming {
   const t = performance.now();
   const r = TIME
-    ? spawnSync(TIME, ['-f', 'SEICI_TIME %U %S %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
-    : spawnSync(cmd, [...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    ? spawnSync(TIME, ['-f', 'SEICI_TIME %U %S %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: CHILD_ENV })
+    : spawnSync(cmd, [...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: CHILD_ENV });
   const wall = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 2).join(' ')} failed: ${r.stderr.split('\n')[0]}`);
   const m = /SEICI_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
