@@ -174,6 +174,11 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: Ei
 
 /** Householder reduction of the symmetric matrix in `v` (row-major) to tridiagonal form (d, e). */
 function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, wantVectors: boolean, reflectorScales?: Float64Array, kernel?: HouseholderKernel | null): void {
+  if (kernel && !wantVectors) {
+    // the same loops in one WebAssembly call (the reflector scales land in the kernel's h, v is not read afterwards)
+    kernel.tridiagonalize(n);
+    return;
+  }
   for (let j = 0; j < n; j++) d[j] = v[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;

@@ -35,6 +35,14 @@ export interface HouseholderKernel {
    * leaves them) by implicit QL iterations with Wilkinson shifts, into d (unsorted); e is overwritten.
    */
   tridiagonalValues(n: number): void;
+  /**
+   * The whole reduction without eigenvectors in one call: the JavaScript `tridiagonalize` of
+   * analysis/efa/symmetric_eigen.ts with `reflect` and `update` for its inner loops, operation for
+   * operation, leaving the diagonal in d, the off-diagonal in e[1..n), the reflectors u_i in the rows of
+   * v and their scales h_i in h (saves the ≈ 2n calls from JavaScript per decomposition and the cold
+   * JavaScript loops around them).
+   */
+  tridiagonalize(n: number): void;
 }
 
 let compiled: WasmModule | null | undefined;
@@ -42,7 +50,7 @@ let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction()], [HYPOT]));
+  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction()], [HYPOT]));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
@@ -67,6 +75,7 @@ export function householderKernel(): HouseholderKernel | null {
         update,
         backTransform: exports.b as (n: number) => void,
         tridiagonalValues: exports.q as (n: number) => void,
+        tridiagonalize: exports.t as (n: number) => void,
       },
     };
   }
@@ -327,4 +336,83 @@ function qlFunction(): WasmFunction {
     op.br(0),
     op.end, op.end);
   return { name: 'q', params: [I32], locals: [I32, I32, I32, I32, I32, ...new Array<number>(16).fill(F64)], body };
+}
+
+/**
+ * The reduction loop of `tridiagonalize` (analysis/efa/symmetric_eigen.ts) for wantVectors = false with
+ * the reflector scales kept, calling `reflect` (function 1) and `update` (function 2) as the JavaScript does.
+ */
+function reduceFunction(): WasmFunction {
+  // parameter 0 n; i32 locals 1 D, 2 E, 3 i, 4 j, 5 H (address of h); f64 locals 6 scale, 7 h, 8 f, 9 g, 10 hh
+  const [n, dBase, eBase, i, j, hBase] = [0, 1, 2, 3, 4, 5];
+  const [scale, h, f, g, hh] = [6, 7, 8, 9, 10];
+  const get = op.get;
+  const set = op.set;
+  const idx = (base: number, index: number[]) => cat(get(base), index, op.i32(3), op.shl, op.add);
+  const load = (base: number, index: number[]) => cat(idx(base, index), op.f64Load);
+  const store = (base: number, index: number[], value: number[]) => cat(idx(base, index), value, op.f64Store);
+  const plus = (local: number, k: number) => cat(get(local), op.i32(k), op.add);
+  /** address of v[row * n + col] */
+  const vAt = (row: number[], col: number[]) => cat(row, get(n), op.mul, col, op.add, op.i32(3), op.shl);
+  /** for (local = 0; local < limit; local++) body */
+  const upTo = (local: number, limit: number[], body: number[]) => cat(
+    op.i32(0), set(local),
+    op.block, op.loop,
+    get(local), limit, op.geS, op.brIf(1),
+    body,
+    get(local), op.i32(1), op.add, set(local),
+    op.br(0),
+    op.end, op.end);
+  const body = cat(
+    get(n), get(n), op.mul, op.i32(3), op.shl, op.tee(dBase), get(n), op.i32(3), op.shl, op.add, op.tee(eBase),
+    get(n), op.i32(4), op.shl, op.add, set(hBase),
+    // d[j] = v[j][n − 1]
+    upTo(j, get(n), store(dBase, get(j), cat(vAt(get(j), plus(n, -1)), op.f64Load))),
+    plus(n, -1), set(i),
+    op.block, op.loop, // i = n − 1 down to 1
+    get(i), op.i32(1), op.ltS, op.brIf(1),
+    op.f64Zero, set(scale), op.f64Zero, set(h),
+    upTo(j, get(i), cat(get(scale), load(dBase, get(j)), op.f64Abs, op.f64Add, set(scale))),
+    get(scale), op.f64Zero, op.f64Eq, op.ifThen,
+    store(eBase, get(i), load(dBase, plus(i, -1))),
+    upTo(j, get(i), cat(
+      store(dBase, get(j), cat(vAt(get(j), plus(i, -1)), op.f64Load)),
+      vAt(get(j), get(i)), op.f64Zero, op.f64Store,
+      vAt(get(i), get(j)), op.f64Zero, op.f64Store)),
+    op.else,
+    upTo(j, get(i), cat(
+      store(dBase, get(j), cat(load(dBase, get(j)), get(scale), op.f64Div)),
+      get(h), load(dBase, get(j)), load(dBase, get(j)), op.f64Mul, op.f64Add, set(h))),
+    load(dBase, plus(i, -1)), set(f),
+    get(h), op.f64Sqrt, set(g),
+    get(f), op.f64Zero, op.f64Gt, op.ifThen, get(g), op.f64Neg, set(g), op.end,
+    store(eBase, get(i), cat(get(scale), get(g), op.f64Mul)),
+    get(h), get(f), get(g), op.f64Mul, op.f64Sub, set(h),
+    store(dBase, plus(i, -1), cat(get(f), get(g), op.f64Sub)),
+    upTo(j, get(i), store(eBase, get(j), op.f64Zero)),
+    get(n), get(i), op.call(1),
+    op.f64Zero, set(f),
+    upTo(j, get(i), cat(
+      store(eBase, get(j), cat(load(eBase, get(j)), get(h), op.f64Div)),
+      get(f), load(eBase, get(j)), load(dBase, get(j)), op.f64Mul, op.f64Add, set(f))),
+    get(f), get(h), get(h), op.f64Add, op.f64Div, set(hh),
+    upTo(j, get(i), store(eBase, get(j), cat(load(eBase, get(j)), get(hh), load(dBase, get(j)), op.f64Mul, op.f64Sub))),
+    get(n), get(i), op.call(2),
+    op.end, // if scale = 0
+    store(dBase, get(i), get(h)),
+    get(i), op.i32(1), op.sub, set(i),
+    op.br(0),
+    op.end, op.end,
+    // i < n − 1: v[i][n − 1] = v[i][i]; v[i][i] = 1; h_i = d[i + 1]
+    upTo(i, plus(n, -1), cat(
+      vAt(get(i), plus(n, -1)), vAt(get(i), get(i)), op.f64Load, op.f64Store,
+      vAt(get(i), get(i)), op.f64Const(1), op.f64Store,
+      store(hBase, get(i), load(dBase, plus(i, 1))))),
+    // d[j] = v[j][n − 1]; v[j][n − 1] = 0
+    upTo(j, get(n), cat(
+      store(dBase, get(j), cat(vAt(get(j), plus(n, -1)), op.f64Load)),
+      vAt(get(j), plus(n, -1)), op.f64Zero, op.f64Store)),
+    vAt(plus(n, -1), plus(n, -1)), op.f64Const(1), op.f64Store,
+    store(eBase, op.i32(0), op.f64Zero));
+  return { name: 't', params: [I32], locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], body };
 }

@@ -95,6 +95,7 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
         checkMemory(capacity, wanted.numbers.length, wanted.texts.length, request, source);
         const columnSink = new CsvColumnSink(columns, source, argument, request, capacity);
         sink = columnSink.record;
+        tokenizer.useFastRecords(columnSink.fastRecords());
         reader.run(tokenizer, () => false);
         return columnSink.done();
       } finally {
