@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * The O(n³) loops of the Cholesky factorisation and of the inverse from the factor
@@ -22,12 +23,17 @@ export interface CholeskyKernel {
   gram(n: number): void;
 }
 
+/** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function choleskyModuleBytes(): Uint8Array {
+  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction()]);
+}
+
 let compiled: WasmModule | null | undefined;
 let instance: { memory: WasmMemory; kernel: CholeskyKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the JavaScript loops do the work. */
 export function choleskyKernel(): CholeskyKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction()]));
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes('cholesky'));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 32 * 270 * 270);

@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
@@ -69,12 +70,17 @@ export interface HouseholderKernel {
   leadingVectors(n: number, k: number, norm: number, tiny: number): void;
 }
 
+/** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function householderModuleBytes(): Uint8Array {
+  return moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction()], [HYPOT]);
+}
+
 let compiled: WasmModule | null | undefined;
 let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction()], [HYPOT]));
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes('householder'));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
