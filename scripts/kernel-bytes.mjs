@@ -12,6 +12,7 @@ const { householderModuleBytes } = await dist('householder_kernel.js');
 const { choleskyModuleBytes } = await dist('cholesky_kernel.js');
 const { obliqueRotationModuleBytes } = await dist('oblique_rotation_kernel.js');
 const { crossProductModuleBytes } = await dist('integer_cross_products.js');
+const { byteCountModuleBytes } = await dist('byte_count_kernel.js');
 
 const modules = {
   householder: householderModuleBytes(),
@@ -19,6 +20,7 @@ const modules = {
   obliqueRotation: obliqueRotationModuleBytes(),
   byteCrossProducts: crossProductModuleBytes(1),
   wordCrossProducts: crossProductModuleBytes(2),
+  byteCount: byteCountModuleBytes(),
 };
 const lines = Object.entries(modules).map(([name, bytes]) => `  ${name}: '${Buffer.from(bytes).toString('base64')}',`);
 writeFileSync(
@@ -26,7 +28,7 @@ writeFileSync(
   `/**
  * The WebAssembly kernels' module bytes, pre-built by scripts/kernel-bytes.mjs from the assembler code
  * of each kernel (householder_kernel.ts, cholesky_kernel.ts, oblique_rotation_kernel.ts,
- * integer_cross_products.ts), base64: a process compiles a kernel from these instead of assembling it
+ * integer_cross_products.ts, byte_count_kernel.ts), base64: a process compiles a kernel from these instead of assembling it
  * first (≈ 2–10 ms of cold JavaScript per kernel). test/math/kernel_bytes.test.ts checks that they are
  * the assembler's output to the byte. Generated: do not edit.
  */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { byteCountModuleBytes } from '../../analysis/math/byte_count_kernel.js';
 import { choleskyModuleBytes } from '../../analysis/math/cholesky_kernel.js';
 import { householderModuleBytes } from '../../analysis/math/householder_kernel.js';
 import { crossProductModuleBytes } from '../../analysis/math/integer_cross_products.js';
@@ -13,6 +14,7 @@ describe('the pre-built WebAssembly kernels', () => {
     ['obliqueRotation', obliqueRotationModuleBytes],
     ['byteCrossProducts', () => crossProductModuleBytes(1)],
     ['wordCrossProducts', () => crossProductModuleBytes(2)],
+    ['byteCount', byteCountModuleBytes],
   ] as const)('%s: are the assembler’s output to the byte', (name, assemble) => {
     const assembled = assemble();
     expect(assembled.length).toBeGreaterThan(100);
