@@ -30,14 +30,7 @@ export function cholesky(a: Float64Array, n: number, minPivot = 0, code: Cholesk
     const w = kernel.workspace(n);
     w.a.set(a.subarray(0, n * n));
     w.l.fill(0);
-    for (let j = 0; j < n; j++) {
-      kernel.pivot(n, j);
-      const d = w.l[j * n + j];
-      if (!(d > minPivot * Math.max(1, Math.abs(a[j * n + j]))) || !Number.isFinite(d)) return null;
-      w.l[j * n + j] = Math.sqrt(d);
-      kernel.column(n, j);
-    }
-    return w.l.slice();
+    return kernel.factor(n, minPivot) ? w.l.slice() : null;
   }
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {

@@ -17,6 +17,12 @@ export interface CholeskyKernel {
   pivot(n: number, j: number): void;
   /** L_ij ← (A_ij − Σ_{k<j} L_ik L_jk) / L_jj for i > j (L_jj already its square root). */
   column(n: number, j: number): void;
+  /**
+   * The whole factorisation as analysis/math/cholesky.ts runs it with `pivot` and `column`, in one
+   * call: for each j the pivot, the test that it is above `minPivot` · max(1, |A_jj|) and finite
+   * (false, at the first that is not), its square root, the column. L must be zero on entry.
+   */
+  factor(n: number, minPivot: number): boolean;
   /** The lower triangle of L⁻¹: (L⁻¹)_ii = 1 / L_ii, (L⁻¹)_ij = −(Σ_{k=j}^{i−1} L_ik (L⁻¹)_kj) / L_ii. */
   lowerInverse(n: number): void;
   /** The lower triangle of L⁻ᵀL⁻¹ = Σ_k (row k of L⁻¹)ᵀ (row k of L⁻¹) added into `inv` (zero it first). */
@@ -25,7 +31,7 @@ export interface CholeskyKernel {
 
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function choleskyModuleBytes(): Uint8Array {
-  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction()]);
+  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction(), factorFunction()]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -41,13 +47,18 @@ export function choleskyKernel(): CholeskyKernel | null {
       memory,
       kernel: {
         workspace(n) {
-          const bytes = 32 * n * n;
+          const bytes = 32 * n * n + 8;
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const view = (k: number) => new Float64Array(memory.buffer, 8 * k * n * n, n * n);
           return { a: view(0), l: view(1), li: view(2), inv: view(3) };
         },
         pivot: exports.p as (n: number, j: number) => void,
         column: exports.c as (n: number, j: number) => void,
+        factor(n, minPivot) {
+          (exports.f as (n: number, minPivot: number) => void)(n, minPivot);
+          // the function leaves 1 after the four matrices when a pivot failed, else 0
+          return new Int32Array(memory.buffer, 32 * n * n, 1)[0] === 0;
+        },
         lowerInverse: exports.i as (n: number) => void,
         gram: exports.g as (n: number) => void,
       },
@@ -183,4 +194,30 @@ function gramFunction(): WasmFunction {
     ]),
   ];
   return { name: 'g', params: [I32], locals: [I32, ...LOCALS], body };
+}
+
+/** f(n, minPivot): `pivot` (function 0), the test, the square root and `column` (function 1) for j = 0 … n − 1. */
+function factorFunction(): WasmFunction {
+  // parameters 0 n, 1 minPivot; i32 locals 2 j, 3 L (base of L), 4 status address; f64 local 5 d
+  const [n, minPivot, j, lBase, status, d] = [0, 1, 2, 3, 4, 5];
+  const diagonal = (base: number[]) => [...get(j), ...get(n), ...op.mul, ...get(j), ...op.add, ...op.i32(3), ...op.shl, ...base, ...op.add];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(lBase),
+    ...get(lBase), ...op.i32(2), ...op.shl, ...op.tee(status), ...op.i32(0), ...op.store,
+    ...op.i32(0), ...op.set(j),
+    ...op.block, ...op.loop,
+    ...get(j), ...get(n), ...op.geU, ...op.brIf(1),
+    ...get(n), ...get(j), ...op.call(0),
+    ...diagonal(get(lBase)), ...op.f64Load, ...op.set(d),
+    // !(d > minPivot · max(1, |A_jj|)) or d not finite: fail
+    ...get(d), ...get(minPivot), ...op.f64Const(1), ...diagonal(op.i32(0)), ...op.f64Load, ...op.f64Abs, ...op.f64Max, ...op.f64Mul, ...op.f64Gt, ...op.eqz,
+    ...get(d), ...get(d), ...op.f64Sub, ...op.f64Zero, ...op.f64Ne, ...op.or,
+    ...op.ifThen, ...get(status), ...op.i32(1), ...op.store, ...op.br(2), ...op.end,
+    ...diagonal(get(lBase)), ...get(d), ...op.f64Sqrt, ...op.f64Store,
+    ...get(n), ...get(j), ...op.call(1),
+    ...get(j), ...op.i32(1), ...op.add, ...op.set(j),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  return { name: 'f', params: [I32, F64], locals: [I32, I32, I32, F64], body };
 }
