@@ -130,6 +130,7 @@ export class CsvColumnSink {
    */
   private readonly plainRecord = (bytes: Uint8Array, p: number, to: number, delimiter: number): number => {
     const fieldColumn = this.fieldColumn;
+    const numeric = this.numeric;
     const last = fieldColumn.length - 1;
     const r = this.rows;
     for (let f = 0; f <= last; f++) {
@@ -140,7 +141,7 @@ export class CsvColumnSink {
         if (p + 1 >= to) return -1;
         const digit = bytes[p] - 48;
         if (digit < 0 || digit > 9 || bytes[p + 1] !== end) return -1;
-        this.numeric[k][r] = digit;
+        numeric[k][r] = digit;
         p += 2;
       } else {
         let c = 0;
