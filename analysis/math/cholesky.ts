@@ -16,7 +16,8 @@ export type CholeskyCode = 'auto' | 'javascript';
  * From this order the kernel pays for its own assembly and compilation (≈ 5 ms in a fresh process);
  * below it the JavaScript loops are as quick.
  */
-const KERNEL_ORDER = 48;
+export const CHOLESKY_KERNEL_ORDER = 48;
+const KERNEL_ORDER = CHOLESKY_KERNEL_ORDER;
 
 /**
  * Lower Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), computed column by

@@ -23,6 +23,12 @@ export interface CholeskyKernel {
    * (false, at the first that is not), its square root, the column. L must be zero on entry.
    */
   factor(n: number, minPivot: number): boolean;
+  /**
+   * C = A B for a thin B (n × k, row-major, in L's place) into L⁻¹'s place (zero it first): for each
+   * row i, c_im += a_ij b_jm for j = 0 … n − 1 in order, as the JavaScript loop of
+   * analysis/efa/factor_fit.ts adds them (the same results to the last bit).
+   */
+  thinProduct(n: number, k: number): void;
   /** The lower triangle of L⁻¹: (L⁻¹)_ii = 1 / L_ii, (L⁻¹)_ij = −(Σ_{k=j}^{i−1} L_ik (L⁻¹)_kj) / L_ii. */
   lowerInverse(n: number): void;
   /** The lower triangle of L⁻ᵀL⁻¹ = Σ_k (row k of L⁻¹)ᵀ (row k of L⁻¹) added into `inv` (zero it first). */
@@ -31,7 +37,7 @@ export interface CholeskyKernel {
 
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function choleskyModuleBytes(): Uint8Array {
-  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction(), factorFunction()]);
+  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction(), factorFunction(), thinProductFunction()]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -59,6 +65,7 @@ export function choleskyKernel(): CholeskyKernel | null {
           // the function leaves 1 after the four matrices when a pivot failed, else 0
           return new Int32Array(memory.buffer, 32 * n * n, 1)[0] === 0;
         },
+        thinProduct: exports.m as (n: number, k: number) => void,
         lowerInverse: exports.i as (n: number) => void,
         gram: exports.g as (n: number) => void,
       },
@@ -220,4 +227,37 @@ function factorFunction(): WasmFunction {
     ...op.end, ...op.end,
   ];
   return { name: 'f', params: [I32, F64], locals: [I32, I32, I32, F64], body };
+}
+
+/** m(n, k): C (at L⁻¹) += A B (B n × k at L), row by row, the terms of each sum in the order j = 0 … n − 1. */
+function thinProductFunction(): WasmFunction {
+  // parameters 0 n, 1 k; i32 locals 2 i, 3 j, 4 m, 5 B, 6 C, 7 row of C; f64 local 8 a_ij
+  const [n, k, i, j, m, bBase, cBase, cRow, aij] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const upTo = (counter: number, limit: number, body: number[]) => [
+    ...op.i32(0), ...op.set(counter),
+    ...op.block, ...op.loop,
+    ...get(counter), ...get(limit), ...op.geU, ...op.brIf(1),
+    ...body,
+    ...get(counter), ...op.i32(1), ...op.add, ...op.set(counter),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  // address of element (row, column) of a matrix with `width` columns at `base`
+  const at = (base: number, row: number, width: number, column: number) => [...get(row), ...get(width), ...op.mul, ...get(column), ...op.add, ...op.i32(3), ...op.shl, ...get(base), ...op.add];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(bBase), ...get(bBase), ...op.add, ...op.set(cBase),
+    ...upTo(i, n, [
+      ...get(i), ...get(k), ...op.mul, ...op.set(cRow),
+      ...upTo(j, n, [
+        ...get(i), ...get(n), ...op.mul, ...get(j), ...op.add, ...op.i32(3), ...op.shl, ...op.f64Load, ...op.set(aij),
+        ...upTo(m, k, [
+          ...get(cRow), ...get(m), ...op.add, ...op.i32(3), ...op.shl, ...get(cBase), ...op.add,
+          ...get(cRow), ...get(m), ...op.add, ...op.i32(3), ...op.shl, ...get(cBase), ...op.add, ...op.f64Load,
+          ...get(aij), ...at(bBase, j, k, m), ...op.f64Load, ...op.f64Mul, ...op.f64Add,
+          ...op.f64Store,
+        ]),
+      ]),
+    ]),
+  ];
+  return { name: 'm', params: [I32, I32], locals: [I32, I32, I32, I32, I32, I32, F64], body };
 }
