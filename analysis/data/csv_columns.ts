@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField } from './csv_tokenizer.js';
+import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField, type CsvFastRecord } from './csv_tokenizer.js';
 import { MISSING_BYTE, answerValues, type AnswerColumn, type AnswerColumns, type CodedLabels, type NumericColumns } from './columns.js';
 
 /**
@@ -11,6 +11,10 @@ import { MISSING_BYTE, answerValues, type AnswerColumn, type AnswerColumns, type
  * (a file dropped on the browser analysis page), with the same messages. Nothing here touches
  * the file system, so the browser bundle uses it as it is.
  */
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
 
 /** Columns a caller reads, with the argument that named them (for the error when one is absent). */
 export interface ColumnRequest {
@@ -77,6 +81,8 @@ export class CsvColumnSink {
   private readonly textAt: Int32Array;
   private readonly numeric: AnswerColumn[];
   private readonly text: LabelColumn[];
+  /** For each field of a record, the numeric column it fills, or −1 (for {@link CsvColumnSink.plainRecord}). */
+  private readonly fieldColumn: Int32Array;
   private rows = 0;
 
   constructor(
@@ -102,7 +108,55 @@ export class CsvColumnSink {
     let d = 0;
     this.numeric = isCompact.map((c) => (c ? bytes.subarray(capacity * b, capacity * ++b) : doubles.subarray(capacity * d, capacity * ++d)));
     this.text = this.textNames.map(() => new LabelColumn(capacity));
+    this.fieldColumn = new Int32Array(columns.length).fill(-1);
+    this.numericAt.forEach((f, k) => (this.fieldColumn[f] = k));
   }
+
+  /**
+   * A parser for the tokenizer's fast path ({@link CsvTokenizer.useFastRecords}) when only numeric
+   * columns are read, else null: see {@link CsvColumnSink.plainRecord}.
+   */
+  fastRecords(): CsvFastRecord | null {
+    return this.textAt.length === 0 && this.numericAt.length > 0 ? this.plainRecord : null;
+  }
+
+  /**
+   * The record at `p` when it is plain: as many unquoted fields as the header has columns, each
+   * numeric column's field one digit (a rating), the record ended by a line feed without a carriage
+   * return. Its digits are stored as `record` stores them, and the offset after the line feed is
+   * returned; anything else returns −1 before the row is counted (the general path then reads the
+   * record again, overwriting what was stored of it, and reports any error as always). 36 items ×
+   * 20,000 rows: ≈ 60 → 30 ms of a cold process.
+   */
+  private readonly plainRecord = (bytes: Uint8Array, p: number, to: number, delimiter: number): number => {
+    const fieldColumn = this.fieldColumn;
+    const numeric = this.numeric;
+    const last = fieldColumn.length - 1;
+    const r = this.rows;
+    for (let f = 0; f <= last; f++) {
+      const end = f === last ? LF : delimiter;
+      const k = fieldColumn[f];
+      if (k >= 0) {
+        // p + 1 < to, so that bytes[p] and bytes[p + 1] exist
+        if (p + 1 >= to) return -1;
+        const digit = bytes[p] - 48;
+        if (digit < 0 || digit > 9 || bytes[p + 1] !== end) return -1;
+        numeric[k][r] = digit;
+        p += 2;
+      } else {
+        let c = 0;
+        while (p < to) {
+          c = bytes[p];
+          if (c === delimiter || c === LF || c === QUOTE || c === CR) break;
+          p++;
+        }
+        if (p >= to || c !== end) return -1;
+        p++;
+      }
+    }
+    this.rows = r + 1;
+    return p;
+  };
 
   /** The tokenizer's sink for the data records (see {@link CsvTokenizer}). */
   readonly record = (bytes: Uint8Array, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, count: number, line: number): void => {

@@ -115,7 +115,14 @@ function compact(col: Float64Array, keep: Uint8Array, n: number): Float64Array {
 }
 
 function nanMatrix(p: number): number[][] {
-  return Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : NaN)));
+  // fill, not Array.from with a callback per cell: cold, that took ≈ 4 ms at p = 135
+  const r = new Array<number[]>(p);
+  for (let i = 0; i < p; i++) {
+    const row = new Array<number>(p).fill(NaN);
+    row[i] = 1;
+    r[i] = row;
+  }
+  return r;
 }
 
 /** Correlations of complete columns of length n: exact integer sums for whole numbers, centred sums otherwise. */

@@ -2,7 +2,8 @@ import { smoothCorrelation } from '../data/smooth_correlation.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
-import { cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
+import { CHOLESKY_KERNEL_ORDER, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
+import { choleskyKernel } from '../math/cholesky_kernel.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
 export interface FactorFit {
@@ -117,6 +118,32 @@ function woodburyDiscrepancy(r: Matrix, lam: Float64Array, p: number, k: number,
     }
   }
   for (let m = 0; m < k; m++) a[m * k + m] += 1;
+  const c = thinProduct(r, b, p, k);
+  const g = new Float64Array(k * k);
+  for (let i = 0; i < p; i++) for (let m = 0; m < k; m++) for (let q = 0; q < k; q++) g[m * k + q] += b[i * k + m] * c[i * k + q];
+  const la = choleskyFlat(a, k);
+  if (!la) return null;
+  const aInv = choleskyInverseFlat(la, k);
+  let correction = 0;
+  for (let m = 0; m < k * k; m++) correction += aInv[m] * g[m];
+  const logDetM = logDetD + choleskyLogDet(la, k);
+  return trace - correction - (logDetR - logDetM) - p;
+}
+
+/**
+ * C = R B (B p × k row-major), each c_im summed over j in order: by the Cholesky kernel's `thinProduct`
+ * from its order (p²k multiply-adds that a command runs once, cold), else in JavaScript, the same sums.
+ */
+function thinProduct(r: Matrix, b: Float64Array, p: number, k: number): Float64Array {
+  const kernel = p >= CHOLESKY_KERNEL_ORDER ? choleskyKernel() : null;
+  if (kernel) {
+    const w = kernel.workspace(p);
+    for (let i = 0; i < p; i++) w.a.set(r[i], i * p);
+    w.l.set(b);
+    w.li.fill(0, 0, p * k);
+    kernel.thinProduct(p, k);
+    return w.li.slice(0, p * k);
+  }
   const c = new Float64Array(p * k);
   for (let i = 0; i < p; i++) {
     const ri = r[i];
@@ -127,15 +154,7 @@ function woodburyDiscrepancy(r: Matrix, lam: Float64Array, p: number, k: number,
       for (let m = 0; m < k; m++) c[ci + m] += rij * b[bj + m];
     }
   }
-  const g = new Float64Array(k * k);
-  for (let i = 0; i < p; i++) for (let m = 0; m < k; m++) for (let q = 0; q < k; q++) g[m * k + q] += b[i * k + m] * c[i * k + q];
-  const la = choleskyFlat(a, k);
-  if (!la) return null;
-  const aInv = choleskyInverseFlat(la, k);
-  let correction = 0;
-  for (let m = 0; m < k * k; m++) correction += aInv[m] * g[m];
-  const logDetM = logDetD + choleskyLogDet(la, k);
-  return trace - correction - (logDetR - logDetM) - p;
+  return c;
 }
 
 /** M = ΛΛ′ with R's diagonal (`lam` p × k row-major), as rows. */

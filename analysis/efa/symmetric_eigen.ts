@@ -71,18 +71,21 @@ export function symmetricEigenvalues(a: readonly (readonly number[])[]): number[
  * `vectors[i * k + j]` is component i of the j-th leading eigenvector.
  */
 export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: EigenKernel = 'auto'): { values: Float64Array; vectors: Float64Array } {
-  const kernel = use === 'auto' && n >= KERNEL_ORDER ? householderKernel() : null;
-  const { v, d, e, x: back, h: hs } = kernel ? kernel.workspace(n) : { v: new Float64Array(n * n), d: new Float64Array(n), e: new Float64Array(n), x: new Float64Array(n), h: new Float64Array(n) };
+  const kernel = use === 'auto' && n >= KERNEL_ORDER && k <= n ? householderKernel() : null;
+  if (kernel) return topByKernel(kernel, a, n, k);
+  const v = new Float64Array(n * n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const back = new Float64Array(n);
+  const hs = new Float64Array(n);
   v.set(a.subarray(0, n * n));
-  tridiagonalize(v, d, e, n, false, hs, kernel);
+  tridiagonalize(v, d, e, n, false, hs, null);
   // T: diagonal d, off-diagonal t_{i-1,i} = e[i]
   const diag = Float64Array.from(d);
   const off = Float64Array.from(e);
-  if (kernel) kernel.tridiagonalValues(n);
-  else diagonalize(v, d, e, n, false);
+  diagonalize(v, d, e, n, false);
   const values = Float64Array.from(d).sort().reverse();
-  let norm = 0;
-  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]) + Math.abs(off[i]) + (i + 1 < n ? Math.abs(off[i + 1]) : 0));
+  const norm = tridiagonalNorm(diag, off, n);
   const vectors = new Float64Array(n * k);
   const found: Float64Array[] = [];
   const sub = new Float64Array(n);
@@ -125,7 +128,7 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: Ei
     }
     if (dia[n - 1] === 0) dia[n - 1] = tiny;
     let x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = 1 + 0.37 * Math.sin(1.7 * i + j);
+    for (let i = 0; i < n; i++) x[i] = startValue(i, j);
     for (let it = 0; it < 4; it++) {
       for (let i = 0; i < n - 1; i++) {
         if (swapped[i]) {
@@ -155,25 +158,70 @@ export function symmetricEigenTop(a: Float64Array, n: number, k: number, use: Ei
     found.push(Float64Array.from(x));
     // back-transform: apply the reflectors R_0, …, R_{n−2}, R_i = I − u_i u_i′ / h_i on the first i + 1 coordinates
     back.set(x);
-    if (kernel) kernel.backTransform(n);
-    else {
-      for (let i = 0; i < n - 1; i++) {
-        const h = hs[i];
-        if (h === 0) continue;
-        const row = (i + 1) * n;
-        let g = 0;
-        for (let m = 0; m <= i; m++) g += v[row + m] * back[m];
-        g /= h;
-        for (let m = 0; m <= i; m++) back[m] -= g * v[row + m];
-      }
+    for (let i = 0; i < n - 1; i++) {
+      const h = hs[i];
+      if (h === 0) continue;
+      const row = (i + 1) * n;
+      let g = 0;
+      for (let m = 0; m <= i; m++) g += v[row + m] * back[m];
+      g /= h;
+      for (let m = 0; m <= i; m++) back[m] -= g * v[row + m];
     }
     for (let i = 0; i < n; i++) vectors[i * k + j] = back[i];
   }
   return { values, vectors };
 }
 
+/** Component i of the inverse iteration's start vector for the j-th eigenvector. */
+function startValue(i: number, j: number): number {
+  return 1 + 0.37 * Math.sin(1.7 * i + j);
+}
+
+/** max_i |t_ii| + |t_{i−1,i}| + |t_{i,i+1}| of the tridiagonal T (diagonal d, off-diagonal e[1..n)). */
+function tridiagonalNorm(d: Float64Array, e: Float64Array, n: number): number {
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i + 1 < n ? Math.abs(e[i + 1]) : 0));
+  return norm;
+}
+
+/** The start vectors of the inverse iteration for orders n and k (j-th at j·n), made once per process and size. */
+let starts: { n: number; k: number; values: Float64Array } | null = null;
+function startVectors(n: number, k: number): Float64Array {
+  if (starts === null || starts.n !== n || starts.k !== k) {
+    const values = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) values[j * n + i] = startValue(i, j);
+    starts = { n, k, values };
+  }
+  return starts.values;
+}
+
+/**
+ * `symmetricEigenTop` by the WebAssembly kernel: the reduction, the QL iterations and the inverse
+ * iteration with its back-transformations are three calls, the same operations in the same order as
+ * the JavaScript path (so the same results to the last bit); only the sort and the norm stay here.
+ */
+function topByKernel(kernel: HouseholderKernel, a: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } {
+  const ws = kernel.workspace(n, k);
+  ws.v.set(a.subarray(0, n * n));
+  kernel.tridiagonalize(n);
+  ws.diagonal.set(ws.d);
+  ws.offDiagonal.set(ws.e);
+  kernel.tridiagonalValues(n);
+  const values = Float64Array.from(ws.d).sort().reverse();
+  ws.values.set(values);
+  const norm = tridiagonalNorm(ws.diagonal, ws.offDiagonal, n);
+  ws.start.set(startVectors(n, k));
+  kernel.leadingVectors(n, k, norm, 2 ** -52 * Math.max(norm, 1e-300));
+  return { values, vectors: Float64Array.from(ws.vectors) };
+}
+
 /** Householder reduction of the symmetric matrix in `v` (row-major) to tridiagonal form (d, e). */
 function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, wantVectors: boolean, reflectorScales?: Float64Array, kernel?: HouseholderKernel | null): void {
+  if (kernel && !wantVectors) {
+    // the same loops in one WebAssembly call (the reflector scales land in the kernel's h, v is not read afterwards)
+    kernel.tridiagonalize(n);
+    return;
+  }
   for (let j = 0; j < n; j++) d[j] = v[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;

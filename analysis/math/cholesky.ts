@@ -16,7 +16,8 @@ export type CholeskyCode = 'auto' | 'javascript';
  * From this order the kernel pays for its own assembly and compilation (≈ 5 ms in a fresh process);
  * below it the JavaScript loops are as quick.
  */
-const KERNEL_ORDER = 48;
+export const CHOLESKY_KERNEL_ORDER = 48;
+const KERNEL_ORDER = CHOLESKY_KERNEL_ORDER;
 
 /**
  * Lower Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), computed column by
@@ -30,14 +31,7 @@ export function cholesky(a: Float64Array, n: number, minPivot = 0, code: Cholesk
     const w = kernel.workspace(n);
     w.a.set(a.subarray(0, n * n));
     w.l.fill(0);
-    for (let j = 0; j < n; j++) {
-      kernel.pivot(n, j);
-      const d = w.l[j * n + j];
-      if (!(d > minPivot * Math.max(1, Math.abs(a[j * n + j]))) || !Number.isFinite(d)) return null;
-      w.l[j * n + j] = Math.sqrt(d);
-      kernel.column(n, j);
-    }
-    return w.l.slice();
+    return kernel.factor(n, minPivot) ? w.l.slice() : null;
   }
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {

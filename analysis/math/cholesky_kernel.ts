@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * The O(n³) loops of the Cholesky factorisation and of the inverse from the factor
@@ -16,10 +17,27 @@ export interface CholeskyKernel {
   pivot(n: number, j: number): void;
   /** L_ij ← (A_ij − Σ_{k<j} L_ik L_jk) / L_jj for i > j (L_jj already its square root). */
   column(n: number, j: number): void;
+  /**
+   * The whole factorisation as analysis/math/cholesky.ts runs it with `pivot` and `column`, in one
+   * call: for each j the pivot, the test that it is above `minPivot` · max(1, |A_jj|) and finite
+   * (false, at the first that is not), its square root, the column. L must be zero on entry.
+   */
+  factor(n: number, minPivot: number): boolean;
+  /**
+   * C = A B for a thin B (n × k, row-major, in L's place) into L⁻¹'s place (zero it first): for each
+   * row i, c_im += a_ij b_jm for j = 0 … n − 1 in order, as the JavaScript loop of
+   * analysis/efa/factor_fit.ts adds them (the same results to the last bit).
+   */
+  thinProduct(n: number, k: number): void;
   /** The lower triangle of L⁻¹: (L⁻¹)_ii = 1 / L_ii, (L⁻¹)_ij = −(Σ_{k=j}^{i−1} L_ik (L⁻¹)_kj) / L_ii. */
   lowerInverse(n: number): void;
   /** The lower triangle of L⁻ᵀL⁻¹ = Σ_k (row k of L⁻¹)ᵀ (row k of L⁻¹) added into `inv` (zero it first). */
   gram(n: number): void;
+}
+
+/** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function choleskyModuleBytes(): Uint8Array {
+  return moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction(), factorFunction(), thinProductFunction()]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -27,7 +45,7 @@ let instance: { memory: WasmMemory; kernel: CholeskyKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the JavaScript loops do the work. */
 export function choleskyKernel(): CholeskyKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([pivotFunction(), columnFunction(), lowerInverseFunction(), gramFunction()]));
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes('cholesky'));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 32 * 270 * 270);
@@ -35,13 +53,19 @@ export function choleskyKernel(): CholeskyKernel | null {
       memory,
       kernel: {
         workspace(n) {
-          const bytes = 32 * n * n;
+          const bytes = 32 * n * n + 8;
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const view = (k: number) => new Float64Array(memory.buffer, 8 * k * n * n, n * n);
           return { a: view(0), l: view(1), li: view(2), inv: view(3) };
         },
         pivot: exports.p as (n: number, j: number) => void,
         column: exports.c as (n: number, j: number) => void,
+        factor(n, minPivot) {
+          (exports.f as (n: number, minPivot: number) => void)(n, minPivot);
+          // the function leaves 1 after the four matrices when a pivot failed, else 0
+          return new Int32Array(memory.buffer, 32 * n * n, 1)[0] === 0;
+        },
+        thinProduct: exports.m as (n: number, k: number) => void,
         lowerInverse: exports.i as (n: number) => void,
         gram: exports.g as (n: number) => void,
       },
@@ -177,4 +201,63 @@ function gramFunction(): WasmFunction {
     ]),
   ];
   return { name: 'g', params: [I32], locals: [I32, ...LOCALS], body };
+}
+
+/** f(n, minPivot): `pivot` (function 0), the test, the square root and `column` (function 1) for j = 0 … n − 1. */
+function factorFunction(): WasmFunction {
+  // parameters 0 n, 1 minPivot; i32 locals 2 j, 3 L (base of L), 4 status address; f64 local 5 d
+  const [n, minPivot, j, lBase, status, d] = [0, 1, 2, 3, 4, 5];
+  const diagonal = (base: number[]) => [...get(j), ...get(n), ...op.mul, ...get(j), ...op.add, ...op.i32(3), ...op.shl, ...base, ...op.add];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.set(lBase),
+    ...get(lBase), ...op.i32(2), ...op.shl, ...op.tee(status), ...op.i32(0), ...op.store,
+    ...op.i32(0), ...op.set(j),
+    ...op.block, ...op.loop,
+    ...get(j), ...get(n), ...op.geU, ...op.brIf(1),
+    ...get(n), ...get(j), ...op.call(0),
+    ...diagonal(get(lBase)), ...op.f64Load, ...op.set(d),
+    // !(d > minPivot · max(1, |A_jj|)) or d not finite: fail
+    ...get(d), ...get(minPivot), ...op.f64Const(1), ...diagonal(op.i32(0)), ...op.f64Load, ...op.f64Abs, ...op.f64Max, ...op.f64Mul, ...op.f64Gt, ...op.eqz,
+    ...get(d), ...get(d), ...op.f64Sub, ...op.f64Zero, ...op.f64Ne, ...op.or,
+    ...op.ifThen, ...get(status), ...op.i32(1), ...op.store, ...op.br(2), ...op.end,
+    ...diagonal(get(lBase)), ...get(d), ...op.f64Sqrt, ...op.f64Store,
+    ...get(n), ...get(j), ...op.call(1),
+    ...get(j), ...op.i32(1), ...op.add, ...op.set(j),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  return { name: 'f', params: [I32, F64], locals: [I32, I32, I32, F64], body };
+}
+
+/** m(n, k): C (at L⁻¹) += A B (B n × k at L), row by row, the terms of each sum in the order j = 0 … n − 1. */
+function thinProductFunction(): WasmFunction {
+  // parameters 0 n, 1 k; i32 locals 2 i, 3 j, 4 m, 5 B, 6 C, 7 row of C; f64 local 8 a_ij
+  const [n, k, i, j, m, bBase, cBase, cRow, aij] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const upTo = (counter: number, limit: number, body: number[]) => [
+    ...op.i32(0), ...op.set(counter),
+    ...op.block, ...op.loop,
+    ...get(counter), ...get(limit), ...op.geU, ...op.brIf(1),
+    ...body,
+    ...get(counter), ...op.i32(1), ...op.add, ...op.set(counter),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+  // address of element (row, column) of a matrix with `width` columns at `base`
+  const at = (base: number, row: number, width: number, column: number) => [...get(row), ...get(width), ...op.mul, ...get(column), ...op.add, ...op.i32(3), ...op.shl, ...get(base), ...op.add];
+  const body = [
+    ...get(n), ...get(n), ...op.mul, ...op.i32(3), ...op.shl, ...op.tee(bBase), ...get(bBase), ...op.add, ...op.set(cBase),
+    ...upTo(i, n, [
+      ...get(i), ...get(k), ...op.mul, ...op.set(cRow),
+      ...upTo(j, n, [
+        ...get(i), ...get(n), ...op.mul, ...get(j), ...op.add, ...op.i32(3), ...op.shl, ...op.f64Load, ...op.set(aij),
+        ...upTo(m, k, [
+          ...get(cRow), ...get(m), ...op.add, ...op.i32(3), ...op.shl, ...get(cBase), ...op.add,
+          ...get(cRow), ...get(m), ...op.add, ...op.i32(3), ...op.shl, ...get(cBase), ...op.add, ...op.f64Load,
+          ...get(aij), ...at(bBase, j, k, m), ...op.f64Load, ...op.f64Mul, ...op.f64Add,
+          ...op.f64Store,
+        ]),
+      ]),
+    ]),
+  ];
+  return { name: 'm', params: [I32, I32], locals: [I32, I32, I32, I32, I32, I32, F64], body };
 }

@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
@@ -13,9 +14,26 @@ import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmF
  * The matrix v (n × n, row-major), d, e, x and h (n each) live in the kernel's memory, one after
  * another from address 0; {@link HouseholderKernel.workspace} gives views of them.
  */
+export interface HouseholderWorkspace {
+  readonly v: Float64Array;
+  readonly d: Float64Array;
+  readonly e: Float64Array;
+  readonly x: Float64Array;
+  readonly h: Float64Array;
+  /** For {@link HouseholderKernel.leadingVectors} (empty unless `workspace` was given k): T's diagonal and off-diagonal t_{i−1,i} = offDiagonal[i]. */
+  readonly diagonal: Float64Array;
+  readonly offDiagonal: Float64Array;
+  /** T's eigenvalues, largest first. */
+  readonly values: Float64Array;
+  /** The k starting vectors of the inverse iteration, vector j at j·n. */
+  readonly start: Float64Array;
+  /** The result: component i of the j-th leading eigenvector at i·k + j. */
+  readonly vectors: Float64Array;
+}
+
 export interface HouseholderKernel {
   /** Views of the kernel's memory for order n (valid until the next call of `workspace`). */
-  workspace(n: number): { v: Float64Array; d: Float64Array; e: Float64Array; x: Float64Array; h: Float64Array };
+  workspace(n: number, k?: number): HouseholderWorkspace;
   /**
    * Step i (1 ≤ i < n) after the reflector u = d[0..i) is formed and e[0..i) zeroed: for each
    * j < i, v[i][j] = u_j and e[j] = (A u)_j from the lower triangle stored in rows 0..i−1
@@ -35,6 +53,26 @@ export interface HouseholderKernel {
    * leaves them) by implicit QL iterations with Wilkinson shifts, into d (unsorted); e is overwritten.
    */
   tridiagonalValues(n: number): void;
+  /**
+   * The whole reduction without eigenvectors in one call: the JavaScript `tridiagonalize` of
+   * analysis/efa/symmetric_eigen.ts with `reflect` and `update` for its inner loops, operation for
+   * operation, leaving the diagonal in d, the off-diagonal in e[1..n), the reflectors u_i in the rows of
+   * v and their scales h_i in h (saves the ≈ 2n calls from JavaScript per decomposition and the cold
+   * JavaScript loops around them).
+   */
+  tridiagonalize(n: number): void;
+  /**
+   * The inverse iteration of `symmetricEigenTop` (analysis/efa/symmetric_eigen.ts) for the k leading
+   * eigenvectors, operation for operation, each back-transformed by the reflectors as `backTransform`
+   * does: reads the workspace's diagonal, offDiagonal, values and start (filled for `workspace(n, k)`),
+   * writes its vectors. `norm` is T's ∞-norm and `tiny` = 2⁻⁵² max(norm, 10⁻³⁰⁰).
+   */
+  leadingVectors(n: number, k: number, norm: number, tiny: number): void;
+}
+
+/** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function householderModuleBytes(): Uint8Array {
+  return moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction()], [HYPOT]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -42,7 +80,7 @@ let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction()], [HYPOT]));
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes('householder'));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
@@ -51,22 +89,30 @@ export function householderKernel(): HouseholderKernel | null {
     instance = {
       memory,
       kernel: {
-        workspace(n) {
-          const bytes = 8 * (n * n + 4 * n);
+        workspace(n, k = 0) {
+          const bytes = 8 * (n * n + 4 * n + (k > 0 ? 8 * n + 3 * n * k : 0));
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const buffer = memory.buffer;
+          const top = 8 * (n * n + 4 * n);
           return {
             v: new Float64Array(buffer, 0, n * n),
             d: new Float64Array(buffer, 8 * n * n, n),
             e: new Float64Array(buffer, 8 * (n * n + n), n),
             x: new Float64Array(buffer, 8 * (n * n + 2 * n), n),
             h: new Float64Array(buffer, 8 * (n * n + 3 * n), n),
+            diagonal: new Float64Array(buffer, top, n),
+            offDiagonal: new Float64Array(buffer, top + 8 * n, n),
+            values: new Float64Array(buffer, top + 16 * n, n),
+            start: new Float64Array(buffer, top + 64 * n, k > 0 ? n * k : 0),
+            vectors: new Float64Array(buffer, top + 64 * n + 16 * n * k, k > 0 ? n * k : 0),
           };
         },
         reflect,
         update,
         backTransform: exports.b as (n: number) => void,
         tridiagonalValues: exports.q as (n: number) => void,
+        tridiagonalize: exports.t as (n: number) => void,
+        leadingVectors: exports.v as (n: number, k: number, norm: number, tiny: number) => void,
       },
     };
   }
@@ -327,4 +373,200 @@ function qlFunction(): WasmFunction {
     op.br(0),
     op.end, op.end);
   return { name: 'q', params: [I32], locals: [I32, I32, I32, I32, I32, ...new Array<number>(16).fill(F64)], body };
+}
+
+/**
+ * The reduction loop of `tridiagonalize` (analysis/efa/symmetric_eigen.ts) for wantVectors = false with
+ * the reflector scales kept, calling `reflect` (function 1) and `update` (function 2) as the JavaScript does.
+ */
+function reduceFunction(): WasmFunction {
+  // parameter 0 n; i32 locals 1 D, 2 E, 3 i, 4 j, 5 H (address of h); f64 locals 6 scale, 7 h, 8 f, 9 g, 10 hh
+  const [n, dBase, eBase, i, j, hBase] = [0, 1, 2, 3, 4, 5];
+  const [scale, h, f, g, hh] = [6, 7, 8, 9, 10];
+  const get = op.get;
+  const set = op.set;
+  const idx = (base: number, index: number[]) => cat(get(base), index, op.i32(3), op.shl, op.add);
+  const load = (base: number, index: number[]) => cat(idx(base, index), op.f64Load);
+  const store = (base: number, index: number[], value: number[]) => cat(idx(base, index), value, op.f64Store);
+  const plus = (local: number, k: number) => cat(get(local), op.i32(k), op.add);
+  /** address of v[row * n + col] */
+  const vAt = (row: number[], col: number[]) => cat(row, get(n), op.mul, col, op.add, op.i32(3), op.shl);
+  /** for (local = 0; local < limit; local++) body */
+  const upTo = (local: number, limit: number[], body: number[]) => cat(
+    op.i32(0), set(local),
+    op.block, op.loop,
+    get(local), limit, op.geS, op.brIf(1),
+    body,
+    get(local), op.i32(1), op.add, set(local),
+    op.br(0),
+    op.end, op.end);
+  const body = cat(
+    get(n), get(n), op.mul, op.i32(3), op.shl, op.tee(dBase), get(n), op.i32(3), op.shl, op.add, op.tee(eBase),
+    get(n), op.i32(4), op.shl, op.add, set(hBase),
+    // d[j] = v[j][n − 1]
+    upTo(j, get(n), store(dBase, get(j), cat(vAt(get(j), plus(n, -1)), op.f64Load))),
+    plus(n, -1), set(i),
+    op.block, op.loop, // i = n − 1 down to 1
+    get(i), op.i32(1), op.ltS, op.brIf(1),
+    op.f64Zero, set(scale), op.f64Zero, set(h),
+    upTo(j, get(i), cat(get(scale), load(dBase, get(j)), op.f64Abs, op.f64Add, set(scale))),
+    get(scale), op.f64Zero, op.f64Eq, op.ifThen,
+    store(eBase, get(i), load(dBase, plus(i, -1))),
+    upTo(j, get(i), cat(
+      store(dBase, get(j), cat(vAt(get(j), plus(i, -1)), op.f64Load)),
+      vAt(get(j), get(i)), op.f64Zero, op.f64Store,
+      vAt(get(i), get(j)), op.f64Zero, op.f64Store)),
+    op.else,
+    upTo(j, get(i), cat(
+      store(dBase, get(j), cat(load(dBase, get(j)), get(scale), op.f64Div)),
+      get(h), load(dBase, get(j)), load(dBase, get(j)), op.f64Mul, op.f64Add, set(h))),
+    load(dBase, plus(i, -1)), set(f),
+    get(h), op.f64Sqrt, set(g),
+    get(f), op.f64Zero, op.f64Gt, op.ifThen, get(g), op.f64Neg, set(g), op.end,
+    store(eBase, get(i), cat(get(scale), get(g), op.f64Mul)),
+    get(h), get(f), get(g), op.f64Mul, op.f64Sub, set(h),
+    store(dBase, plus(i, -1), cat(get(f), get(g), op.f64Sub)),
+    upTo(j, get(i), store(eBase, get(j), op.f64Zero)),
+    get(n), get(i), op.call(1),
+    op.f64Zero, set(f),
+    upTo(j, get(i), cat(
+      store(eBase, get(j), cat(load(eBase, get(j)), get(h), op.f64Div)),
+      get(f), load(eBase, get(j)), load(dBase, get(j)), op.f64Mul, op.f64Add, set(f))),
+    get(f), get(h), get(h), op.f64Add, op.f64Div, set(hh),
+    upTo(j, get(i), store(eBase, get(j), cat(load(eBase, get(j)), get(hh), load(dBase, get(j)), op.f64Mul, op.f64Sub))),
+    get(n), get(i), op.call(2),
+    op.end, // if scale = 0
+    store(dBase, get(i), get(h)),
+    get(i), op.i32(1), op.sub, set(i),
+    op.br(0),
+    op.end, op.end,
+    // i < n − 1: v[i][n − 1] = v[i][i]; v[i][i] = 1; h_i = d[i + 1]
+    upTo(i, plus(n, -1), cat(
+      vAt(get(i), plus(n, -1)), vAt(get(i), get(i)), op.f64Load, op.f64Store,
+      vAt(get(i), get(i)), op.f64Const(1), op.f64Store,
+      store(hBase, get(i), load(dBase, plus(i, 1))))),
+    // d[j] = v[j][n − 1]; v[j][n − 1] = 0
+    upTo(j, get(n), cat(
+      store(dBase, get(j), cat(vAt(get(j), plus(n, -1)), op.f64Load)),
+      vAt(get(j), plus(n, -1)), op.f64Zero, op.f64Store)),
+    vAt(plus(n, -1), plus(n, -1)), op.f64Const(1), op.f64Store,
+    store(eBase, op.i32(0), op.f64Zero));
+  return { name: 't', params: [I32], locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], body };
+}
+
+/**
+ * The inverse iteration of `symmetricEigenTop` (analysis/efa/symmetric_eigen.ts) in the order of its
+ * JavaScript: per vector j, the LU factorisation with partial pivoting of T − λ_j I, four solves from
+ * the start vector, each followed by Gram–Schmidt against the vectors found before it in its cluster
+ * and normalisation, then the back-transformation (`backTransform`, function 3).
+ */
+function inverseIterationFunction(): WasmFunction {
+  // parameters 0 n, 1 k, 2 norm, 3 tiny; i32 locals 4 j, 5 i, 6 c, 7 cs (cluster start), 8 it, 9 top, 10 X;
+  // f64 locals 11 mu, 12 f, 13 t, 14 dot, 15 ss, 16 inv
+  const [n, k, norm, tiny, j, i, c, cs, it, top, xBase] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [mu, f, t, dot, ss, inv] = [11, 12, 13, 14, 15, 16];
+  const get = op.get;
+  const set = op.set;
+  /** address of element `index` of the array that starts `slot`·8n bytes after `top` */
+  const slotAt = (slot: number, index: number[]) => cat(get(top), get(n), op.i32(slot * 8), op.mul, op.add, index, op.i32(3), op.shl, op.add);
+  const [DIAG, OFF, VAL, SUB, DIA, SUP, SUP2, SW] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const ld = (slot: number, index: number[]) => cat(slotAt(slot, index), op.f64Load);
+  const st = (slot: number, index: number[], value: number[]) => cat(slotAt(slot, index), value, op.f64Store);
+  const x = (index: number[]) => cat(get(xBase), index, op.i32(3), op.shl, op.add);
+  const lx = (index: number[]) => cat(x(index), op.f64Load);
+  const sx = (index: number[], value: number[]) => cat(x(index), value, op.f64Store);
+  // start, found, vectors: n·k each from top + 64n
+  const startAt = (index: number[]) => slotAt(8, index);
+  const foundAt = (index: number[]) => cat(slotAt(8, index), get(n), get(k), op.mul, op.i32(3), op.shl, op.add);
+  const vectorAt = (index: number[]) => cat(slotAt(8, index), get(n), get(k), op.mul, op.i32(4), op.shl, op.add);
+  const plus = (local: number, d: number) => cat(get(local), op.i32(d), op.add);
+  /** for (local = from; local < limit; local++) body (signed) */
+  const forUp = (local: number, from: number[], limit: number[], body: number[]) => cat(
+    from, set(local),
+    op.block, op.loop,
+    get(local), limit, op.geS, op.brIf(1),
+    body,
+    get(local), op.i32(1), op.add, set(local),
+    op.br(0),
+    op.end, op.end);
+  const jn = cat(get(j), get(n), op.mul);
+  const body = cat(
+    get(n), get(n), op.mul, get(n), op.i32(4), op.mul, op.add, op.i32(3), op.shl, set(top),
+    get(n), get(n), op.mul, get(n), op.i32(2), op.mul, op.add, op.i32(3), op.shl, set(xBase),
+    op.i32(0), set(cs),
+    forUp(j, op.i32(0), get(k), cat(
+      ld(VAL, get(j)), set(mu),
+      get(j), op.i32(0), op.gtS, op.ifThen,
+      ld(VAL, plus(j, -1)), get(mu), op.f64Sub, op.f64Abs, op.f64Const(1e-3), get(norm), op.f64Mul, op.f64Gt, op.ifThen,
+      get(j), set(cs),
+      op.end, op.end,
+      // T − μI, its sub- and super-diagonals
+      forUp(i, op.i32(0), get(n), cat(
+        st(DIA, get(i), cat(ld(DIAG, get(i)), get(mu), op.f64Sub)),
+        plus(i, 1), get(n), op.ltS, op.ifF64, ld(OFF, plus(i, 1)), op.else, op.f64Zero, op.end, set(t),
+        st(SUB, get(i), get(t)),
+        st(SUP, get(i), get(t)),
+        st(SUP2, get(i), op.f64Zero))),
+      forUp(i, op.i32(0), plus(n, -1), cat(
+        ld(DIA, get(i)), op.f64Abs, ld(SUB, get(i)), op.f64Abs, op.f64Ge, op.ifThen,
+        st(SW, get(i), op.f64Zero),
+        ld(DIA, get(i)), op.f64Zero, op.f64Eq, op.ifThen, st(DIA, get(i), get(tiny)), op.end,
+        ld(SUB, get(i)), ld(DIA, get(i)), op.f64Div, set(f),
+        st(SUB, get(i), get(f)),
+        st(DIA, plus(i, 1), cat(ld(DIA, plus(i, 1)), get(f), ld(SUP, get(i)), op.f64Mul, op.f64Sub)),
+        op.else,
+        st(SW, get(i), op.f64Const(1)),
+        ld(DIA, get(i)), ld(SUB, get(i)), op.f64Div, set(f),
+        st(DIA, get(i), ld(SUB, get(i))),
+        st(SUB, get(i), get(f)),
+        ld(SUP, get(i)), set(t),
+        st(SUP, get(i), ld(DIA, plus(i, 1))),
+        st(DIA, plus(i, 1), cat(get(t), get(f), ld(DIA, plus(i, 1)), op.f64Mul, op.f64Sub)),
+        get(i), plus(n, -2), op.ltS, op.ifThen,
+        st(SUP2, get(i), ld(SUP, plus(i, 1))),
+        st(SUP, plus(i, 1), cat(get(f), op.f64Neg, ld(SUP, plus(i, 1)), op.f64Mul)),
+        op.end,
+        op.end)),
+      ld(DIA, plus(n, -1)), op.f64Zero, op.f64Eq, op.ifThen, st(DIA, plus(n, -1), get(tiny)), op.end,
+      forUp(i, op.i32(0), get(n), sx(get(i), cat(startAt(cat(jn, get(i), op.add)), op.f64Load))),
+      forUp(it, op.i32(0), op.i32(4), cat(
+        forUp(i, op.i32(0), plus(n, -1), cat(
+          ld(SW, get(i)), op.f64Zero, op.f64Ne, op.ifThen,
+          lx(get(i)), set(t),
+          sx(get(i), lx(plus(i, 1))),
+          sx(plus(i, 1), cat(get(t), ld(SUB, get(i)), lx(get(i)), op.f64Mul, op.f64Sub)),
+          op.else,
+          sx(plus(i, 1), cat(lx(plus(i, 1)), ld(SUB, get(i)), lx(get(i)), op.f64Mul, op.f64Sub)),
+          op.end)),
+        sx(plus(n, -1), cat(lx(plus(n, -1)), ld(DIA, plus(n, -1)), op.f64Div)),
+        get(n), op.i32(1), op.gtS, op.ifThen,
+        sx(plus(n, -2), cat(lx(plus(n, -2)), ld(SUP, plus(n, -2)), lx(plus(n, -1)), op.f64Mul, op.f64Sub, ld(DIA, plus(n, -2)), op.f64Div)),
+        op.end,
+        plus(n, -3), set(i),
+        op.block, op.loop,
+        get(i), op.i32(0), op.ltS, op.brIf(1),
+        sx(get(i), cat(
+          lx(get(i)), ld(SUP, get(i)), lx(plus(i, 1)), op.f64Mul, op.f64Sub,
+          ld(SUP2, get(i)), lx(plus(i, 2)), op.f64Mul, op.f64Sub,
+          ld(DIA, get(i)), op.f64Div)),
+        get(i), op.i32(1), op.sub, set(i),
+        op.br(0),
+        op.end, op.end,
+        forUp(c, get(cs), get(j), cat(
+          op.f64Zero, set(dot),
+          forUp(i, op.i32(0), get(n), cat(get(dot), lx(get(i)), foundAt(cat(get(c), get(n), op.mul, get(i), op.add)), op.f64Load, op.f64Mul, op.f64Add, set(dot))),
+          forUp(i, op.i32(0), get(n), sx(get(i), cat(lx(get(i)), get(dot), foundAt(cat(get(c), get(n), op.mul, get(i), op.add)), op.f64Load, op.f64Mul, op.f64Sub))))),
+        op.f64Zero, set(ss),
+        forUp(i, op.i32(0), get(n), cat(get(ss), lx(get(i)), lx(get(i)), op.f64Mul, op.f64Add, set(ss))),
+        op.f64Const(1), get(ss), op.f64Sqrt, op.f64Div, set(inv),
+        get(inv), get(inv), op.f64Sub, op.f64Zero, op.f64Eq, op.ifThen,
+        forUp(i, op.i32(0), get(n), sx(get(i), cat(lx(get(i)), get(inv), op.f64Mul))),
+        op.else,
+        op.f64Const(1), get(n), op.f64FromI32, op.f64Sqrt, op.f64Div, set(t),
+        forUp(i, op.i32(0), get(n), sx(get(i), get(t))),
+        op.end)),
+      forUp(i, op.i32(0), get(n), cat(foundAt(cat(jn, get(i), op.add)), lx(get(i)), op.f64Store)),
+      get(n), op.call(3),
+      forUp(i, op.i32(0), get(n), cat(vectorAt(cat(get(i), get(k), op.mul, get(j), op.add)), lx(get(i)), op.f64Store)))));
+  return { name: 'v', params: [I32, I32, F64, F64], locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64], body };
 }

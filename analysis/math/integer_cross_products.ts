@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * Exact cross-products S_ab = Σ_i x_a[i] x_b[i] (a ≤ b) of small non-negative whole numbers (shifted
@@ -23,7 +24,12 @@ import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFuncti
 const BLOCK_ROWS = 2048;
 
 /** Bytes per stored value: 2 for the 16-bit copy of double columns, 1 for one-byte ratings columns. */
-type Width = 1 | 2;
+export type Width = 1 | 2;
+
+/** The module's bytes for values of `width` bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function crossProductModuleBytes(width: Width): Uint8Array {
+  return moduleBytes(functions(width));
+}
 
 const compiled = new Map<Width, WasmModule | null>();
 
@@ -31,7 +37,7 @@ const compiled = new Map<Width, WasmModule | null>();
 function kernel(width: Width): WasmModule | null {
   let mod = compiled.get(width);
   if (mod === undefined) {
-    mod = compileModule(() => moduleBytes(functions(width)));
+    mod = compileModule(() => kernelBytes(width === 1 ? 'byteCrossProducts' : 'wordCrossProducts'));
     compiled.set(width, mod);
   }
   return mod;

@@ -1,4 +1,5 @@
 import { compileModule, instantiate, moduleBytes, op, F64, I32, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelBytes } from './kernel_bytes.js';
 
 /**
  * The loops of one step of the oblique gradient-projection rotation with the oblimin family of
@@ -35,12 +36,17 @@ export interface ObliqueRotationKernel {
   inverse(t: Float64Array, scratch: Float64Array, out: Float64Array, k: number): boolean;
 }
 
+/** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
+export function obliqueRotationModuleBytes(): Uint8Array {
+  return moduleBytes([patternFunction(), obliminFunction(), gradientFunction(), inverseFunction()]);
+}
+
 let compiled: WasmModule | null | undefined;
 let instance: { memory: WasmMemory; kernel: ObliqueRotationKernel } | undefined;
 
 /** The kernel, or null where WebAssembly is missing: the JavaScript loops do the work. */
 export function obliqueRotationKernel(): ObliqueRotationKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => moduleBytes([patternFunction(), obliminFunction(), gradientFunction(), inverseFunction()]));
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes('obliqueRotation'));
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (5 * 270 * 9 + 8 * 81 + 8));

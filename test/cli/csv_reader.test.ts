@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../analysis/errors.js';
 import { parseNumberField, NOT_A_NUMBER } from '../../analysis/data/csv_tokenizer.js';
 import { labelsOf } from '../../analysis/data/columns.js';
+import { readCsvColumns } from '../../analysis/data/csv_columns.js';
 import { openCsv, parseTable, readCsv } from '../../cli/io/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'seici-csv-reader-'));
@@ -88,6 +89,55 @@ describe('the streaming CSV reader', () => {
     expect(Array.from(data.number('x'))).toEqual(column(1));
     expect(Array.from(data.number('y'))).toEqual(column(3));
     expect(labelsOf(data.text('label'))).toEqual(table.rows.map((row) => (row[2] === '' ? null : row[2])));
+  });
+
+  it('reads one-digit ratings by its plain-record path exactly as the general tokenizer does, whatever the rows around them', () => {
+    // ~2.3 MB: plain rows of one-digit answers between rows the fast path declines (a quoted or empty
+    // unit, a missing answer, NA, 10, 7.0, a space, a CRLF ending, an empty line), across 1 MB pieces
+    const items = Array.from({ length: 20 }, (_, j) => `q${j + 1}`);
+    const lines = [['unit', ...items, 'note'].join(',')];
+    for (let i = 0; i < 50000; i++) {
+      const answers = items.map((_, j) => String((i * 7 + j * 3) % 8));
+      const odd = i % 97;
+      if (odd === 1) answers[3] = '';
+      if (odd === 2) answers[19] = 'NA';
+      if (odd === 3) answers[0] = '10';
+      if (odd === 4) answers[5] = '7.0';
+      if (odd === 5) answers[8] = ' 3';
+      if (odd === 6) answers[19] = '"4"';
+      const unit = odd === 7 ? '"U,1"' : odd === 8 ? '' : `U${i % 40}`;
+      const note = odd === 9 ? '"a ""quoted"" note"' : i % 3 === 0 ? 'x' : '';
+      lines.push([unit, ...answers, note].join(',') + (odd === 10 ? '\r' : '') + (odd === 11 ? '\n' : ''));
+    }
+    const text = lines.join('\n') + '\n';
+    const path = file('ratings.csv', text);
+    const request = { numbers: [{ names: items, argument: '--items', compact: true }] };
+    const streamed = readCsv(path, { ...request, memory: big });
+    // the in-memory reader (the browser's) has no fast path: the general tokenizer's reading
+    const general = readCsvColumns(Buffer.from(text), `--csv ${path}`, request);
+    expect(streamed.length).toBe(50000);
+    expect(general.length).toBe(50000);
+    for (const item of items) expect(Array.from(streamed.number(item)), item).toEqual(Array.from(general.number(item)));
+    // the same storage: one byte per answer in each column
+    expect(streamed.answers(items).columns.map((c) => c.constructor.name)).toEqual(general.answers(items).columns.map((c) => c.constructor.name));
+    expect(streamed.number('q1')[3]).toBe(10);
+    expect(streamed.number('q4')[1]).toBeNaN();
+  });
+
+  it('reports a bad record after plain ones with the general path’s message (its row, column or line)', () => {
+    const plain = Array.from({ length: 3000 }, (_, i) => `u${i},${i % 7},${(i + 1) % 7}`).join('\n');
+    const letter = file('plain_letter.csv', `unit,a,b\n${plain}\nu,4,x\n`);
+    expect(inputError(() => readCsv(letter, { numbers: [{ names: ['a', 'b'], argument: '--items', compact: true }], memory: big }))).toBe(
+      `--csv ${letter}: row 3001, column b: "x" is not a number.`,
+    );
+    const wide = file('plain_wide.csv', `unit,a,b\n${plain}\nu,4,5,6\n`);
+    expect(inputError(() => readCsv(wide, { numbers: [{ names: ['a', 'b'], argument: '--items', compact: true }], memory: big }))).toBe(
+      `--csv ${wide} line 3002: 4 fields, but the header has 3.`,
+    );
+    const narrow = file('plain_narrow.csv', `unit,a,b\n${plain}\n\nu,4\n`);
+    expect(inputError(() => readCsv(narrow, { numbers: [{ names: ['a', 'b'], argument: '--items', compact: true }], memory: big }))).toBe(
+      `--csv ${narrow} line 3003: 2 fields, but the header has 3.`,
+    );
   });
 
   it('names the row and column of a value that is not a number', () => {

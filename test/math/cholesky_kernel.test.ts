@@ -58,4 +58,22 @@ describe('the Cholesky factor and inverse in WebAssembly', () => {
     expect(cholesky(singular, n, 1e-10)).toBeNull();
     expect(cholesky(singular, n, 1e-10, 'javascript')).toBeNull();
   });
+
+  it.each([
+    [48, 1],
+    [77, 9],
+    [280, 9],
+  ])('forms the thin product R B (n = %i, k = %i) as the JavaScript loop does, to the last bit', (n, k) => {
+    const r = spd(n, rng);
+    const b = Float64Array.from({ length: n * k }, () => rng.uniform() - 0.5);
+    const js = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let m = 0; m < k; m++) js[i * k + m] += r[i * n + j] * b[j * k + m];
+    const kernel = choleskyKernel()!;
+    const w = kernel.workspace(n);
+    w.a.set(r);
+    w.l.set(b);
+    w.li.fill(0, 0, n * k);
+    kernel.thinProduct(n, k);
+    expect(Array.from(w.li.subarray(0, n * k))).toEqual(Array.from(js));
+  });
 });
