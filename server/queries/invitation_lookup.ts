@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { isPostgres, sqliteFilename, type Db } from '../db.js';
 import { FIND_INVITATION, toInvitation, type InvitationContext, type InvitationRow } from './invitations.js';
-import { numberedPlaceholders, runPrepared } from './pg_prepared.js';
 
 /**
  * Finds what a survey token opens (its invitation, wave and saved answer set), once per answer
@@ -19,11 +18,10 @@ import { numberedPlaceholders, runPrepared } from './pg_prepared.js';
  *   last one, the connection's whole page cache; a lookup alone paid both (15 µs of CPU of
  *   its 24 µs with nothing committing meanwhile, measured 30 Nov 2026), one transaction per
  *   turn pays them once.
- * - PostgreSQL: one statement on a connection of knex's pool for every lookup of the turn
+ * - PostgreSQL: one statement through knex's pool for every lookup of the turn
  *   (FIND_INVITATIONS_PG: the token hashes and response keys as two arrays), where one query
  *   per answer set cost a round trip, a parse and a plan each on PostgreSQL's side and a
- *   knex query on ours. It is a named prepared statement (parsed once per connection), run
- *   through node-postgres without knex's query wrapper (pg_prepared.ts).
+ *   knex query on ours. It is a named prepared statement (parsed once per connection).
  *
  * A lookup sees the store as it was at some moment after it was asked for, as before:
  * nothing a request of the same turn writes can have been committed in between, since writes
@@ -106,17 +104,15 @@ export const FIND_INVITATIONS_PG = `
     where r.id = coalesce((select k.id from responses k where k.response_key = t.response_key), (select l.id from responses l where l.invitation_id = i.id))
     limit 1) r on true`;
 
-const FIND_INVITATIONS_PG_NUMBERED = numberedPlaceholders(FIND_INVITATIONS_PG);
-
 class KnexInvitationLookup extends BatchedLookup {
   constructor(private readonly db: Db) {
     super();
   }
 
   protected async answer(asked: readonly Asked[]): Promise<(InvitationRow | undefined)[]> {
-    const rows = await runPrepared<InvitationRow & { lookup: number | string }>(this.db, 'seici_find_invitations', FIND_INVITATIONS_PG_NUMBERED, [asked.map((a) => a.tokenHash), asked.map((a) => a.responseKey)]);
+    const result = await this.db.raw(FIND_INVITATIONS_PG, [asked.map((a) => a.tokenHash), asked.map((a) => a.responseKey)]).options({ name: 'seici_find_invitations' });
     const found: (InvitationRow | undefined)[] = new Array<InvitationRow | undefined>(asked.length).fill(undefined);
-    for (const row of rows) found[Number(row.lookup) - 1] = row;
+    for (const row of result.rows as (InvitationRow & { lookup: number | string })[]) found[Number(row.lookup) - 1] = row;
     return found;
   }
 

@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from '../db.js';
 import { compiledModule } from '../paths.js';
-import { numberedPlaceholders, runPrepared } from './pg_prepared.js';
 import { responseRow, type ResponseWrite } from './responses.js';
 
 /**
@@ -146,12 +145,12 @@ export class KnexResponseWriter extends ResponseWriter {
     const legacy = await this.legacyTags;
     try {
       const oneStatement = ops.every((op) => op.kind === 'insert') && !(legacy && ops.some((op) => op.kind === 'insert' && op.write.complete));
-      return oneStatement ? await applyBatch(this.db, ops, false, this.postgres, false) : await this.db.transaction((trx) => applyBatch(trx, ops, legacy, this.postgres, true));
+      return oneStatement ? await applyBatch(this.db, ops, false, this.postgres) : await this.db.transaction((trx) => applyBatch(trx, ops, legacy, this.postgres));
     } catch {
       const results: (WriteOutcome | Error)[] = [];
       for (const op of ops) {
         try {
-          results.push((await this.db.transaction((trx) => applyBatch(trx, [op], legacy, this.postgres, true)))[0]);
+          results.push((await this.db.transaction((trx) => applyBatch(trx, [op], legacy, this.postgres)))[0]);
         } catch (err) {
           results.push(err as Error);
         }
@@ -223,13 +222,13 @@ const INSERT_CHUNK = 500;
  * a legacy row, then, where old recipient rows may still wait, the flags of the completed sets
  * in one statement.
  */
-async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: boolean, postgres: boolean, inTransaction: boolean): Promise<WriteOutcome[]> {
+async function applyBatch(db: Db, ops: readonly WriteOperation[], legacyTags: boolean, postgres: boolean): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = new Array<WriteOutcome>(ops.length).fill('conflict');
   const inserts = ops.flatMap((op, i) => (op.kind === 'insert' ? [i] : []));
   for (let from = 0; from < inserts.length; from += INSERT_CHUNK) {
     const chunk = inserts.slice(from, from + INSERT_CHUNK);
     const writes = chunk.map((i) => (ops[i] as InsertOperation).write);
-    const rows = postgres ? await insertColumns(db, writes, inTransaction) : await insertRows(db, writes);
+    const rows = postgres ? await insertColumns(db, writes) : await insertRows(db, writes);
     const stored = new Set(rows.map((r) => r.response_key));
     for (const i of chunk) {
       // The first write of a key in the batch is the one stored; a repeat is a conflict.
@@ -289,19 +288,14 @@ const INSERT_RESPONSES_PG = `
   on conflict (response_key) do nothing
   returning response_key`;
 
-const INSERT_RESPONSES_PG_NUMBERED = numberedPlaceholders(INSERT_RESPONSES_PG);
-
 /**
  * The first answer sets of `writes` in one statement on PostgreSQL (INSERT_RESPONSES_PG); the
  * keys stored. A multi-row insert built by knex had ten placeholders a row: knex wrote the text
- * anew for every batch, and PostgreSQL parsed and planned every batch's text anew. Outside a
- * transaction (a batch of first answer sets, the common case) it runs through node-postgres on
- * a connection of knex's pool, without knex's query wrapper (pg_prepared.ts).
+ * anew for every batch, and PostgreSQL parsed and planned every batch's text anew.
  */
-async function insertColumns(db: Db, writes: readonly ResponseWrite[], inTransaction: boolean): Promise<{ response_key: string }[]> {
+async function insertColumns(db: Db, writes: readonly ResponseWrite[]): Promise<{ response_key: string }[]> {
   const rows = writes.map(responseRow);
   const columns = PG_COLUMNS.map(([c]) => rows.map((r) => r[c]));
-  if (!inTransaction) return runPrepared<{ response_key: string }>(db, 'seici_insert_responses', INSERT_RESPONSES_PG_NUMBERED, columns);
   const result = await db.raw(INSERT_RESPONSES_PG, columns as Knex.RawBinding[]).options({ name: 'seici_insert_responses' });
   return result.rows as { response_key: string }[];
 }
