@@ -1,4 +1,4 @@
-import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { cat, compileModule, countedLoop, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
 import { kernelBytes } from './kernel_bytes.js';
 
 /**
@@ -119,8 +119,12 @@ export function householderKernel(): HouseholderKernel | null {
   return instance.kernel;
 }
 
-/** The concatenation of code pieces (concat: spreads of long arrays are slow in the cold code that builds the module once). */
-const cat = (...parts: (readonly number[])[]): number[] => ([] as number[]).concat(...(parts as number[][]));
+/** base (a local holding an address) + 8·index, index as code leaving an i32 */
+const element = (base: number, index: number[]) => cat(op.get(base), index, op.i32(3), op.shl, op.add);
+const loadElement = (base: number, index: number[]) => cat(element(base, index), op.f64Load);
+const storeElement = (base: number, index: number[], value: number[]) => cat(element(base, index), value, op.f64Store);
+/** local + k, left on the stack */
+const plusConst = (local: number, k: number) => cat(op.get(local), op.i32(k), op.add);
 // parameters 0 n, 1 i; i32 locals 2 D (address of d), 3 E (of e), 4 j, 5 row j, 6 pv, 7 pd, 8 pe, 9 end;
 // f64 locals 10 f, 11 g, 12 x; v128 locals 13 f splat, 14 g splat, 15 x pair
 const [N, I, D, E, J, ROW, PV, PD, PE, END, F, G, X, FF, GG, XX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -286,10 +290,9 @@ function qlFunction(): WasmFunction {
   const [f, tst1, g, p, r, h, c, c2, c3, s, s2, el1, dl1, t, a, b] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
   const get = op.get;
   const set = op.set;
-  const idx = (base: number, index: number[]) => cat(get(base), index, op.i32(3), op.shl, op.add);
-  const load = (base: number, index: number[]) => cat(idx(base, index), op.f64Load);
-  const store = (base: number, index: number[], value: number[]) => cat(idx(base, index), value, op.f64Store);
-  const plus = (local: number, k: number) => cat(get(local), op.i32(k), op.add);
+  const load = loadElement;
+  const store = storeElement;
+  const plus = plusConst;
   const eps = op.f64Const(2 ** -52);
   // √(x² + y²) of the codes x and y (each evaluated once), left on the stack
   const hypot = (x: number[], y: number[]) => cat(
@@ -385,10 +388,9 @@ function reduceFunction(): WasmFunction {
   const [scale, h, f, g, hh] = [6, 7, 8, 9, 10];
   const get = op.get;
   const set = op.set;
-  const idx = (base: number, index: number[]) => cat(get(base), index, op.i32(3), op.shl, op.add);
-  const load = (base: number, index: number[]) => cat(idx(base, index), op.f64Load);
-  const store = (base: number, index: number[], value: number[]) => cat(idx(base, index), value, op.f64Store);
-  const plus = (local: number, k: number) => cat(get(local), op.i32(k), op.add);
+  const load = loadElement;
+  const store = storeElement;
+  const plus = plusConst;
   /** address of v[row * n + col] */
   const vAt = (row: number[], col: number[]) => cat(row, get(n), op.mul, col, op.add, op.i32(3), op.shl);
   /** for (local = 0; local < limit; local++) body */
@@ -479,16 +481,9 @@ function inverseIterationFunction(): WasmFunction {
   const startAt = (index: number[]) => slotAt(8, index);
   const foundAt = (index: number[]) => cat(slotAt(8, index), get(n), get(k), op.mul, op.i32(3), op.shl, op.add);
   const vectorAt = (index: number[]) => cat(slotAt(8, index), get(n), get(k), op.mul, op.i32(4), op.shl, op.add);
-  const plus = (local: number, d: number) => cat(get(local), op.i32(d), op.add);
+  const plus = plusConst;
   /** for (local = from; local < limit; local++) body (signed) */
-  const forUp = (local: number, from: number[], limit: number[], body: number[]) => cat(
-    from, set(local),
-    op.block, op.loop,
-    get(local), limit, op.geS, op.brIf(1),
-    body,
-    get(local), op.i32(1), op.add, set(local),
-    op.br(0),
-    op.end, op.end);
+  const forUp = (local: number, from: number[], limit: number[], body: number[]) => countedLoop(local, from, limit, body, op.geS);
   const jn = cat(get(j), get(n), op.mul);
   const body = cat(
     get(n), get(n), op.mul, get(n), op.i32(4), op.mul, op.add, op.i32(3), op.shl, set(top),

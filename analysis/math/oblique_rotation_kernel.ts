@@ -1,4 +1,4 @@
-import { compileModule, instantiate, moduleBytes, op, F64, I32, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { cat, compileModule, countedLoop, instantiate, moduleBytes, op, F64, I32, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
 import { kernelBytes } from './kernel_bytes.js';
 
 /**
@@ -87,22 +87,13 @@ export function obliqueRotationKernel(): ObliqueRotationKernel | null {
 }
 
 const get = op.get;
-/** The concatenation of code pieces (concat: spreads of long arrays are slow in the cold code that builds the module once). */
-const cat = (...parts: (readonly number[])[]): number[] => ([] as number[]).concat(...(parts as number[][]));
 const set = op.set;
 const F64_CONVERT_I32 = [0xb7];
 const F64_NE = [0x62];
 const RETURN = [0x0f];
 
 /** for (counter = from; counter < to; counter++) body, `from` and `to` as code leaving an i32. */
-const forRange = (counter: number, from: number[], to: number[], body: number[]) => cat(
-  from, set(counter),
-  op.block, op.loop,
-  get(counter), to, op.geU, op.brIf(1),
-  body,
-  get(counter), op.i32(1), op.add, set(counter),
-  op.br(0),
-  op.end, op.end);
+const forRange = (counter: number, from: number[], to: number[], body: number[]) => countedLoop(counter, from, to, body);
 /** The address of cell (row, col) of the matrix at `base` with `stride` columns (locals all). */
 const at = (base: number, row: number, col: number, stride: number) => cat(
   get(row), get(stride), op.mul, get(col), op.add, op.i32(3), op.shl, get(base), op.add);

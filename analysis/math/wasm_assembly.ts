@@ -160,6 +160,22 @@ const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length)
 const vector = (items: number[][]) => unsignedLeb(items.length).concat(...items);
 const name = (s: string) => [...unsignedLeb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
+/** The concatenation of code pieces (concat: spreads of long arrays are slow in the cold code that builds a module once). */
+export const cat = (...parts: (readonly number[])[]): number[] => ([] as number[]).concat(...(parts as number[][]));
+
+/**
+ * for (counter = from; counter < to; counter++) body, with `from` and `to` code leaving an i32 and
+ * `stop` the comparison that ends the loop (`op.geU` for unsigned counters, `op.geS` for signed ones).
+ */
+export const countedLoop = (counter: number, from: readonly number[], to: readonly number[], body: readonly number[], stop: readonly number[] = op.geU): number[] => cat(
+  from, op.set(counter),
+  op.block, op.loop,
+  op.get(counter), to, stop, op.brIf(1),
+  body,
+  op.get(counter), op.i32(1), op.add, op.set(counter),
+  op.br(0),
+  op.end, op.end);
+
 /** One exported function: its name, parameter types, local types (after the parameters) and body (without the final `end`). */
 export interface WasmFunction {
   readonly name: string;
