@@ -9,12 +9,18 @@
 //                             core.cjs (so `instanceof InputError`, commander's classes and
 //                             `LazyList` mean the same thing everywhere) and bundles the rest of
 //                             our own code; npm packages are required from node_modules as they are.
+//   dist/seici/*.cjs.cache    V8's code cache of core.cjs and efa.cjs, saved after a representative
+//                             run of scripts/code-cache-run.mjs (cli/code_cache.ts); each bundle
+//                             ends with its content hash, which its cache must name.
 //
 // It then replaces tsc's dist/cli/main.js with a two-line ES module that requires main.cjs, so
 // that `node dist/cli/main.js` (README, CI, tests) runs the bundle too. The next bare `tsc`
 // writes its own dist/cli/main.js again, which runs the unbundled modules it just compiled: the
 // bundle never runs stale code through dist/cli/main.js. `npm run build` runs this after tsc.
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -135,10 +141,28 @@ await build({
   plugins: [fromCore],
 });
 chmodSync(join(out, 'main.cjs'), 0o755);
+
+// 2. Each bundle's content hash at its end (BUNDLE_ID_PREFIX of cli/code_cache.ts), then the code
+// caches, written by a fresh Node that runs the bundles as a user would. NODE_OPTIONS is left out:
+// V8 flags in it would be part of the caches' check, and a user's `seici` starts without them.
+for (const name of readdirSync(out).filter((f) => f.endsWith('.cjs'))) {
+  const text = readFileSync(join(out, name), 'utf8');
+  appendFileSync(join(out, name), `// seici-bundle ${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n`);
+}
+const scratch = mkdtempSync(join(tmpdir(), 'seici-code-cache-'));
+try {
+  const runner = join(scratch, 'code-cache-run.cjs');
+  await build({ ...common, entryPoints: [join(root, 'scripts', 'code-cache-run.mjs')], outfile: runner, sourcemap: false });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
+  const run = spawnSync(process.execPath, [runner, out, scratch], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (run.status !== 0) throw new Error(`the code cache run (scripts/code-cache-run.mjs) failed with status ${run.status ?? run.signal}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 rmSync(final, { recursive: true, force: true });
 renameSync(out, final);
 
-// 2. `node dist/cli/main.js` runs the bundle.
+// 3. `node dist/cli/main.js` runs the bundle.
 const shim = join(root, 'dist', 'cli', 'main.js');
 mkdirSync(dirname(shim), { recursive: true });
 writeFileSync(
