@@ -39,12 +39,23 @@ function kernelsOnly(columns: AnswerColumns['columns'], cor: string, rotate: str
 }
 
 /**
- * The WebAssembly kernels (cross-products, Householder, Cholesky) run a few times each in a
- * command: compiled by V8's optimising WebAssembly compiler at once (a few ms for these small
- * modules) rather than first by its baseline compiler, whose code is 2–4 times slower on these
- * loops (Cholesky factor and inverse at p = 270, cold: ≈ 75 → 48 ms of CPU). Results do not change.
+ * Which of V8's WebAssembly compilers compiles the kernels (cross-products, Householder, Cholesky,
+ * rotation) on their first call. They run a few times each in a command, so compiling them once
+ * with the right compiler is what counts; results do not change (the same instructions, IEEE 754).
+ *
+ * - Below {@link BASELINE_WASM_BELOW} items, the baseline compiler (Liftoff) alone: the O(p³)
+ *   kernels take a few ms at most on a few dozen items, less than the optimising compiler
+ *   (TurboFan) takes to compile them (≈ 12 ms), and tiering up would compile them again on a
+ *   background thread. 36 items × 2,000 rows: ≈ 88 → 72 ms wall, 90 → 76 ms CPU; 36 × 20,000:
+ *   100 → 85 ms; 36 × 200,000 and 99 × 2,000 unchanged.
+ * - From there, TurboFan at once, whose code is 2–4 times faster on these loops (Cholesky factor and
+ *   inverse at p = 270, cold: ≈ 75 → 48 ms of CPU; 135 × 2,000: ≈ 113 → 107 ms wall).
  */
-const OPTIMISE_WASM_AT_ONCE = '--no-liftoff';
+const BASELINE_WASM_BELOW = 100;
+
+function wasmCompilerFlags(items: number): string[] {
+  return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-liftoff'];
+}
 
 function render(r: EfaResult): string {
   const k = r.nfactors;
@@ -83,8 +94,8 @@ export function register(program: Command): void {
     .option('--missing <how>', 'listwise or pairwise', 'listwise')
     .option('--json', 'one JSON object on stdout')
     .action((opts: EfaFlags) => {
-      setFlagsFromString(OPTIMISE_WASM_AT_ONCE);
       const items = parseList(opts.items, '--items', { min: 3 });
+      for (const flag of wasmCompilerFlags(items.length)) setFlagsFromString(flag);
       const nfactors = parseNumber(opts.nfactors, '--nfactors', { integer: true, min: 1, max: items.length - 1 });
       const method = parseChoice(opts.fm, '--fm', ['minres', 'ml', 'pa'] as const, 'minres');
       const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
