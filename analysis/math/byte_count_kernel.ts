@@ -1,5 +1,5 @@
-import { kernelBytes } from './kernel_bytes.js';
-import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelModule } from './kernel_modules.js';
+import { instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
 
 /**
  * Counts the occurrences of one byte value in a buffer (a file's line feeds, before a reader
@@ -26,7 +26,7 @@ let instance: { memory: WasmMemory; capacity: number; counter: ByteCounter } | u
 
 /** A counter whose buffer holds at least `capacity` bytes, or null where WebAssembly (with SIMD) is missing. */
 export function byteCounter(capacity: number): ByteCounter | null {
-  if (compiled === undefined) compiled = compileModule(() => kernelBytes('byteCount'));
+  if (compiled === undefined) compiled = kernelModule('byteCount');
   if (compiled === null) return null;
   if (instance === undefined || instance.capacity < capacity) {
     const { memory, exports } = instantiate(compiled, capacity + 16);

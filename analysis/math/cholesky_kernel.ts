@@ -1,5 +1,5 @@
-import { compileModule, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
-import { kernelBytes } from './kernel_bytes.js';
+import { instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelModule } from './kernel_modules.js';
 
 /**
  * The O(n³) loops of the Cholesky factorisation and of the inverse from the factor
@@ -45,7 +45,7 @@ let instance: { memory: WasmMemory; kernel: CholeskyKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the JavaScript loops do the work. */
 export function choleskyKernel(): CholeskyKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => kernelBytes('cholesky'));
+  if (compiled === undefined) compiled = kernelModule('cholesky');
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 32 * 270 * 270);

@@ -1,5 +1,5 @@
-import { cat, compileModule, countedLoop, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
-import { kernelBytes } from './kernel_bytes.js';
+import { cat, countedLoop, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmImport, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelModule } from './kernel_modules.js';
 
 /**
  * The O(n³) inner loops of the Householder reduction of a symmetric matrix to tridiagonal form
@@ -80,7 +80,7 @@ let instance: { memory: WasmMemory; kernel: HouseholderKernel } | undefined;
 
 /** The kernel, or null where WebAssembly (with SIMD) is missing: the caller's JavaScript loops do the work. */
 export function householderKernel(): HouseholderKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => kernelBytes('householder'));
+  if (compiled === undefined) compiled = kernelModule('householder');
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });

@@ -1,5 +1,5 @@
-import { compileModule, instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
-import { kernelBytes } from './kernel_bytes.js';
+import { instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelModule } from './kernel_modules.js';
 
 /**
  * Exact cross-products S_ab = Σ_i x_a[i] x_b[i] (a ≤ b) of small non-negative whole numbers (shifted
@@ -37,7 +37,7 @@ const compiled = new Map<Width, WasmModule | null>();
 function kernel(width: Width): WasmModule | null {
   let mod = compiled.get(width);
   if (mod === undefined) {
-    mod = compileModule(() => kernelBytes(width === 1 ? 'byteCrossProducts' : 'wordCrossProducts'));
+    mod = kernelModule(width === 1 ? 'byteCrossProducts' : 'wordCrossProducts');
     compiled.set(width, mod);
   }
   return mod;

@@ -1,5 +1,5 @@
-import { cat, compileModule, countedLoop, instantiate, moduleBytes, op, F64, I32, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
-import { kernelBytes } from './kernel_bytes.js';
+import { cat, countedLoop, instantiate, moduleBytes, op, F64, I32, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { kernelModule } from './kernel_modules.js';
 
 /**
  * The loops of one step of the oblique gradient-projection rotation with the oblimin family of
@@ -46,7 +46,7 @@ let instance: { memory: WasmMemory; kernel: ObliqueRotationKernel } | undefined;
 
 /** The kernel, or null where WebAssembly is missing: the JavaScript loops do the work. */
 export function obliqueRotationKernel(): ObliqueRotationKernel | null {
-  if (compiled === undefined) compiled = compileModule(() => kernelBytes('obliqueRotation'));
+  if (compiled === undefined) compiled = kernelModule('obliqueRotation');
   if (compiled === null) return null;
   if (instance === undefined) {
     const { memory, exports } = instantiate(compiled, 8 * (5 * 270 * 9 + 8 * 81 + 8));

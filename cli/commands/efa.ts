@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { exploratoryFactorAnalysis, type EfaResult } from '../../analysis/efa/exploratory_factor_analysis.js';
 import { ROTATIONS } from '../../analysis/efa/factor_analysis.js';
 import { MISSING_BYTE, type AnswerColumns } from '../../analysis/data/columns.js';
+import { compileKernelsAhead } from '../../analysis/math/kernel_modules.js';
 import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -49,13 +50,17 @@ function kernelsOnly(columns: AnswerColumns['columns'], cor: string, rotate: str
  *   background thread. 36 items × 2,000 rows: ≈ 88 → 72 ms wall, 90 → 76 ms CPU; 36 × 20,000:
  *   100 → 85 ms; 36 × 200,000 and 99 × 2,000 unchanged.
  * - From there, TurboFan at once, whose code is 2–4 times faster on these loops (Cholesky factor and
- *   inverse at p = 270, cold: ≈ 75 → 48 ms of CPU; 135 × 2,000: ≈ 113 → 107 ms wall).
+ *   inverse at p = 270, cold: ≈ 75 → 48 ms of CPU; 135 × 2,000: ≈ 113 → 107 ms wall), every
+ *   function of {@link EFA_KERNELS} compiled ahead, on V8's background threads, while the file is read.
  */
 const BASELINE_WASM_BELOW = 100;
 
 function wasmCompilerFlags(items: number): string[] {
-  return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-liftoff'];
+  return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-liftoff', '--no-wasm-lazy-compilation'];
 }
+
+/** The kernels of a Pearson analysis: correlations, eigenvalues, Cholesky, oblique rotation. */
+const EFA_KERNELS = ['byteCrossProducts', 'householder', 'cholesky', 'obliqueRotation'] as const;
 
 function render(r: EfaResult): string {
   const k = r.nfactors;
@@ -93,7 +98,7 @@ export function register(program: Command): void {
     .option('--cor <type>', 'pearson or poly (polychoric)', 'pearson')
     .option('--missing <how>', 'listwise or pairwise', 'listwise')
     .option('--json', 'one JSON object on stdout')
-    .action((opts: EfaFlags) => {
+    .action(async (opts: EfaFlags) => {
       const items = parseList(opts.items, '--items', { min: 3 });
       for (const flag of wasmCompilerFlags(items.length)) setFlagsFromString(flag);
       const nfactors = parseNumber(opts.nfactors, '--nfactors', { integer: true, min: 1, max: items.length - 1 });
@@ -101,8 +106,10 @@ export function register(program: Command): void {
       const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
       const cor = parseChoice(opts.cor, '--cor', ['pearson', 'poly'] as const, 'pearson');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
+      const kernelsCompiled = items.length < BASELINE_WASM_BELOW ? undefined : compileKernelsAhead(EFA_KERNELS);
       // ratings one byte each (a column with other values falls back to eight bytes)
       const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items', compact: true }] }).answers(items);
+      await kernelsCompiled;
       if (items.length * items.length * data.length <= SMALL_ANALYSIS || kernelsOnly(data.columns, cor, rotate)) setFlagsFromString('--no-opt');
       emit(exploratoryFactorAnalysis(data, { items, nfactors, method, rotate, cor, missing }), opts.json === true, render);
     });
