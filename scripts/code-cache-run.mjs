@@ -29,15 +29,18 @@ async function run(argv) {
 }
 
 async function main() {
-  // 36 seven-point items (four per cell), 400 respondents in one wave
-  await run(['simulate', '--out', scratch, '--waves', 'W1', '--units-per-context', '10', '--unit-size', '40', '--items-per-cell', '4', '--seed', '1']);
+  // 108 seven-point items (twelve per cell), 400 respondents in one wave
+  await run(['simulate', '--out', scratch, '--waves', 'W1', '--units-per-context', '10', '--unit-size', '40', '--items-per-cell', '12', '--seed', '1']);
   const csv = join(scratch, 'panel.csv');
-  const items = readFileSync(csv, 'utf8').split('\n', 1)[0].split(',').filter((c) => /^[SRT]x[ACV]_\d+$/.test(c)).join(',');
-  if (items.split(',').length !== 36) throw new Error(`the simulated panel has ${items.split(',').length} items, not 36`);
-  const efa = ['efa', '--csv', csv, '--items', items, '--nfactors', '9'];
-  await run([...efa, '--json']);
-  await run([...efa, '--fm', 'ml']);
-  await run([...efa, '--fm', 'pa', '--json']);
+  const items = readFileSync(csv, 'utf8').split('\n', 1)[0].split(',').filter((c) => /^[SRT]x[ACV]_\d+$/.test(c));
+  if (items.length !== 108) throw new Error(`the simulated panel has ${items.length} items, not 108`);
+  // efa compiles its kernels one way below 100 items, another from there: both, on 36 and 108 items
+  const few = ['efa', '--csv', csv, '--items', items.filter((c) => Number(c.split('_')[1]) <= 4).join(','), '--nfactors', '9'];
+  const many = ['efa', '--csv', csv, '--items', items.join(','), '--nfactors', '9'];
+  await run([...few, '--json']);
+  await run([...few, '--fm', 'ml']);
+  await run([...few, '--fm', 'pa', '--json']);
+  await run([...many, '--json']);
   await run(['efa', '--help']);
   await run(['--help']);
   const written = cache.write(CACHED);
