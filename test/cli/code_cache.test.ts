@@ -36,7 +36,9 @@ let spy: string;
 
 function run(directory: string, args: readonly string[], nodeOptions: readonly string[] = []): Promise<Run> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [...nodeOptions, '-r', spy, join(directory, 'main.cjs'), ...args], { cwd: FIXTURES, stdio: ['ignore', 'pipe', 'pipe'] });
+    // as a user starts it: V8 flags in NODE_OPTIONS would make V8 reject the caches (the build leaves them out too)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
+    const child = spawn(process.execPath, [...nodeOptions, '-r', spy, join(directory, 'main.cjs'), ...args], { cwd: FIXTURES, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
