@@ -40,7 +40,7 @@ const PG_PROCESSES = Number(process.env.SEICI_BENCH_PG_PROCESSES ?? 2);
 if (!Number.isInteger(PG_PROCESSES) || PG_PROCESSES < 1) throw new Error('SEICI_BENCH_PG_PROCESSES must be a whole number of processes, 1 or more');
 
 /** More tokens than the fastest plausible run can use. */
-const TOKENS_PER_RUN = 6_000 * SECONDS;
+const TOKENS_PER_RUN = 15_000 * SECONDS;
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
