@@ -29,10 +29,15 @@ const MAIN = resolve(HERE, '../server/main.js');
 const LOADERS = { wrk: join(HERE, 'loader/wrk_child.js'), autocannon: join(HERE, 'loader/autocannon_child.js') } as const;
 type LoaderName = keyof typeof LOADERS;
 const ADMIN = 'bench-admin-token-0123456789abcdefghijklmnopqrstu';
-const RUNS = 3;
+const RUNS = Number(process.env.SEICI_BENCH_SERVER_RUNS ?? 3);
 const SECONDS = 8;
 const WARMUP_SECONDS = 2;
-const CONNECTIONS = [20, 100] as const;
+// SEICI_BENCH_SERVER_CONNECTIONS=100 and SEICI_BENCH_SERVER_LOADERS=wrk narrow a run to a quick probe.
+const CONNECTIONS = (process.env.SEICI_BENCH_SERVER_CONNECTIONS ?? '20,100').split(',').map(Number);
+const LOADER_CHOICE = process.env.SEICI_BENCH_SERVER_LOADERS?.split(',').map((s) => s.trim()) as LoaderName[] | undefined;
+// The loader's priority: nice 10 by default, so that the server gets the cores first (SEICI_BENCH_LOADER_NICE=0 gives both the same).
+const LOADER_NICE = Number(process.env.SEICI_BENCH_LOADER_NICE ?? 10);
+if (!Number.isInteger(LOADER_NICE) || LOADER_NICE < 0 || LOADER_NICE > 19) throw new Error('SEICI_BENCH_LOADER_NICE must be a whole number from 0 to 19');
 // SEICI_BENCH_SERVER_SETUPS=sqlite1,pg2 measures only those set-ups; SEICI_BENCH_PG_PROCESSES=3 the
 // PostgreSQL row's process count (default 2; one count per run, as the set-ups share one database)
 const ONLY = process.env.SEICI_BENCH_SERVER_SETUPS?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -40,7 +45,7 @@ const PG_PROCESSES = Number(process.env.SEICI_BENCH_PG_PROCESSES ?? 2);
 if (!Number.isInteger(PG_PROCESSES) || PG_PROCESSES < 1) throw new Error('SEICI_BENCH_PG_PROCESSES must be a whole number of processes, 1 or more');
 
 /** More tokens than the fastest plausible run can use. */
-const TOKENS_PER_RUN = 6_000 * SECONDS;
+const TOKENS_PER_RUN = 15_000 * SECONDS;
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -112,10 +117,10 @@ function hasWrk(): Promise<boolean> {
   return new Promise((ok) => execFile('wrk', ['--version'], (err) => ok(err === null || (err as { code?: unknown }).code !== 'ENOENT')));
 }
 
-/** One run of a load generator in a child process at nice 10. */
+/** One run of a load generator in a child process at nice LOADER_NICE. */
 function load(loader: LoaderName, url: string, connections: number, bodiesFile: string, seconds: number): Promise<Load> {
   return new Promise((ok, fail) => {
-    execFile('nice', ['-n', '10', process.execPath, LOADERS[loader], url, String(connections), String(seconds), bodiesFile], { maxBuffer: 1 << 20 }, (err, stdout) => {
+    execFile('nice', ['-n', String(LOADER_NICE), process.execPath, LOADERS[loader], url, String(connections), String(seconds), bodiesFile], { maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) return fail(err);
       ok(JSON.parse(stdout.trim().split('\n').at(-1)!) as Load);
     });
@@ -259,7 +264,7 @@ export async function run(): Promise<string> {
     if (unknown.length > 0) throw new Error(`SEICI_BENCH_SERVER_SETUPS names no set-up ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`);
     const setups: Setup[] = ONLY ? all.filter((s) => ONLY.includes(s.id)) : all;
     // Both loaders in the same run when wrk is installed (the bench is not part of CI; without wrk, autocannon alone).
-    const loaders: LoaderName[] = (await hasWrk()) ? ['wrk', 'autocannon'] : ['autocannon'];
+    const loaders: LoaderName[] = ((await hasWrk()) ? ['wrk', 'autocannon'] : ['autocannon']).filter((l) => LOADER_CHOICE?.includes(l as LoaderName) ?? true) as LoaderName[];
     const rows: Row[] = [];
     let answers: string[] = [];
     for (const setup of setups) {
@@ -274,7 +279,7 @@ export async function run(): Promise<string> {
     return [
       '## server',
       '',
-      `Complete 72-item answer sets over HTTP on loopback (the loader in a child process at nice 10, ${RUNS} runs of ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; medians), SQLite WAL + synchronous=FULL, PostgreSQL with fsync and synchronous_commit on. Loaders: ${loaders.join(' and ')}${loaders.includes('wrk') ? '' : ' (wrk is not installed)'}; "loader CPU" is the loader's own CPU per request, taken from the cores the server runs on:`,
+      `Complete 72-item answer sets over HTTP on loopback (the loader in a child process at nice ${LOADER_NICE}, ${RUNS} runs of ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; medians), SQLite WAL + synchronous=FULL, PostgreSQL with fsync and synchronous_commit on. Loaders: ${loaders.join(' and ')}${loaders.includes('wrk') ? '' : ' (wrk is not installed)'}; "loader CPU" is the loader's own CPU per request, taken from the cores the server runs on:`,
       '',
       '| set-up | loader | connections | answer sets/s | p50 | p99 | failed | loader CPU | load average |',
       '|---|---|---|---|---|---|---|---|---|',

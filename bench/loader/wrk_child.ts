@@ -55,13 +55,15 @@ function childrenCpuSeconds(): number {
 }
 
 const [url, connections, seconds, bodiesFile] = process.argv.slice(2);
+// SEICI_BENCH_WRK_THREADS: wrk's threads (default 1; the connections are shared among them).
+const threads = process.env.SEICI_BENCH_WRK_THREADS ?? '1';
 const dir = mkdtempSync(join(tmpdir(), 'seici-wrk-'));
 try {
   const script = join(dir, 'answers.lua');
   writeFileSync(script, SCRIPT);
   const before = childrenCpuSeconds();
   const output = await new Promise<string>((ok, fail) => {
-    const wrk = spawn('wrk', ['-t', '1', '-c', connections, '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url, '--', bodiesFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const wrk = spawn('wrk', ['-t', threads, '-c', connections, '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url, '--', bodiesFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     wrk.stdout.setEncoding('utf8');
     wrk.stdout.on('data', (chunk: string) => (out += chunk));
