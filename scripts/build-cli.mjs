@@ -40,10 +40,12 @@ const common = {
   outExtension: { '.js': '.cjs' },
   // an import() of another file would start Node's ES module loader: require it instead
   supported: { 'dynamic-import': false },
-  // server/paths.ts finds the project from its own location: in a bundle, the bundle's.
+  // server/paths.ts finds the project from its own location: in a bundle, the bundle's. The URL
+  // is made when first read, not as each bundle loads: the first pathToFileURL of a process costs
+  // ≈ 0.7 ms, and `seici efa` (main, core, efa) reads none (issue 15).
   // "use strict" first, as the ES modules the sources are (esbuild's own comes after the banner).
-  define: { 'import.meta.url': '__seiciFileUrl' },
-  banner: { js: '"use strict";\nvar __seiciFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__seiciImportMeta.url' },
+  banner: { js: '"use strict";\nvar __seiciImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
   sourcemap: 'linked',
   // half the bytes for Node to read and V8 to pre-parse at every start (core.cjs 143 → 71 KB,
   // ≈ 3–4 ms of CPU, issue 16); names are kept, so a stack trace (SEICI_DEBUG) still reads

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { minimizeWithinBounds } from './bounded_quasi_newton.js';
-import { symmetricEigen, symmetricEigenTop } from './symmetric_eigen.js';
+import { symmetricEigen, symmetricEigenTop, symmetricEigenTopScaled } from './symmetric_eigen.js';
 import { squaredMultipleCorrelations } from './squared_multiple_correlations.js';
 import type { CorrelationFactor } from './correlation_factor.js';
 
@@ -169,15 +169,8 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
   const last = new LastEigen(p);
   const objective = (psi: Float64Array, grad: Float64Array): number => {
     for (let i = 0; i < p; i++) inverseRoot[i] = 1 / Math.sqrt(psi[i]);
-    for (let i = 0; i < p; i++) {
-      const si = inverseRoot[i];
-      for (let j = 0; j <= i; j++) {
-        const v = flat[i * p + j] * si * inverseRoot[j];
-        scaled[i * p + j] = v;
-        scaled[j * p + i] = v;
-      }
-    }
-    const { values, vectors } = last.keep(psi, symmetricEigenTop(scaled, p, k));
+    // of Ψ^{-1/2} R Ψ^{-1/2}
+    const { values, vectors } = last.keep(psi, symmetricEigenTopScaled(flat, inverseRoot, p, k, scaled));
     let f = 0;
     for (let j = k; j < p; j++) {
       const e = values[j];

@@ -9,7 +9,7 @@
  * optimisers can call it hundreds of times on 100+ item matrices. Eigenvector signs are arbitrary,
  * as in R (LAPACK's dsyevr); callers that need a sign fix it themselves.
  */
-import { householderKernel, type HouseholderKernel } from '../math/householder_kernel.js';
+import { householderKernel, type HouseholderKernel, type HouseholderWorkspace } from '../math/householder_kernel.js';
 
 /**
  * Which code runs the Householder reduction's O(n³) loops: `auto`, the WebAssembly kernel where
@@ -203,6 +203,36 @@ function startVectors(n: number, k: number): Float64Array {
 function topByKernel(kernel: HouseholderKernel, a: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } {
   const ws = kernel.workspace(n, k);
   ws.v.set(a.subarray(0, n * n));
+  return topOfWorkspace(kernel, ws, n, k);
+}
+
+/**
+ * {@link symmetricEigenTop} of D A D, D = diag(factors), A symmetric (its lower triangle is read):
+ * each entry (a_ij f_i) f_j, mirrored. With the Householder kernel the scaling runs in it too;
+ * else in `scratch` (n × n), which is left holding D A D.
+ */
+export function symmetricEigenTopScaled(a: Float64Array, factors: Float64Array, n: number, k: number, scratch: Float64Array): { values: Float64Array; vectors: Float64Array } {
+  const kernel = n >= KERNEL_ORDER && k <= n ? householderKernel() : null;
+  if (kernel) {
+    const ws = kernel.workspace(n, k, true);
+    ws.input.set(a.subarray(0, n * n));
+    ws.factors.set(factors.subarray(0, n));
+    kernel.scale(n, ws.input.byteOffset, ws.factors.byteOffset);
+    return topOfWorkspace(kernel, ws, n, k);
+  }
+  for (let i = 0; i < n; i++) {
+    const fi = factors[i];
+    for (let j = 0; j <= i; j++) {
+      const v = a[i * n + j] * fi * factors[j];
+      scratch[i * n + j] = v;
+      scratch[j * n + i] = v;
+    }
+  }
+  return symmetricEigenTop(scratch, n, k);
+}
+
+/** The k leading eigenpairs of the matrix in the kernel's workspace v. */
+function topOfWorkspace(kernel: HouseholderKernel, ws: HouseholderWorkspace, n: number, k: number): { values: Float64Array; vectors: Float64Array } {
   kernel.tridiagonalize(n);
   ws.diagonal.set(ws.d);
   ws.offDiagonal.set(ws.e);

@@ -29,11 +29,21 @@ export interface HouseholderWorkspace {
   readonly start: Float64Array;
   /** The result: component i of the j-th leading eigenvector at i·k + j. */
   readonly vectors: Float64Array;
+  /** For {@link HouseholderKernel.scale} (empty unless `workspace` was given `scaled`): a symmetric n × n matrix and the n factors of its rows and columns. */
+  readonly input: Float64Array;
+  readonly factors: Float64Array;
 }
 
 export interface HouseholderKernel {
-  /** Views of the kernel's memory for order n (valid until the next call of `workspace`). */
-  workspace(n: number, k?: number): HouseholderWorkspace;
+  /** Views of the kernel's memory for order n (valid until the next call of `workspace`); with `scaled`, room for {@link HouseholderKernel.scale}'s input. */
+  workspace(n: number, k?: number, scaled?: boolean): HouseholderWorkspace;
+  /**
+   * v = D A D with A the workspace's input and D = diag(factors): for each i and j ≤ i,
+   * v[i][j] = v[j][i] = (a[i][j] f_i) f_j from the lower triangle, in that order (the maximum
+   * likelihood objective of analysis/efa/extract_factors.ts, Ψ^{-1/2} R Ψ^{-1/2}, without a cold
+   * JavaScript loop over the whole matrix at each evaluation).
+   */
+  scale(n: number, input: number, factors: number): void;
   /**
    * Step i (1 ≤ i < n) after the reflector u = d[0..i) is formed and e[0..i) zeroed: for each
    * j < i, v[i][j] = u_j and e[j] = (A u)_j from the lower triangle stored in rows 0..i−1
@@ -72,7 +82,7 @@ export interface HouseholderKernel {
 
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function householderModuleBytes(): Uint8Array {
-  return moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction()], [HYPOT]);
+  return moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction(), scaleFunction()], [HYPOT]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -89,8 +99,9 @@ export function householderKernel(): HouseholderKernel | null {
     instance = {
       memory,
       kernel: {
-        workspace(n, k = 0) {
-          const bytes = 8 * (n * n + 4 * n + (k > 0 ? 8 * n + 3 * n * k : 0));
+        workspace(n, k = 0, scaled = false) {
+          const end = 8 * (n * n + 4 * n + (k > 0 ? 8 * n + 3 * n * k : 0));
+          const bytes = end + (scaled ? 8 * (n * n + n) : 0);
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const buffer = memory.buffer;
           const top = 8 * (n * n + 4 * n);
@@ -105,6 +116,8 @@ export function householderKernel(): HouseholderKernel | null {
             values: new Float64Array(buffer, top + 16 * n, n),
             start: new Float64Array(buffer, top + 64 * n, k > 0 ? n * k : 0),
             vectors: new Float64Array(buffer, top + 64 * n + 16 * n * k, k > 0 ? n * k : 0),
+            input: scaled ? new Float64Array(buffer, end, n * n) : new Float64Array(0),
+            factors: scaled ? new Float64Array(buffer, end + 8 * n * n, n) : new Float64Array(0),
           };
         },
         reflect,
@@ -113,6 +126,7 @@ export function householderKernel(): HouseholderKernel | null {
         tridiagonalValues: exports.q as (n: number) => void,
         tridiagonalize: exports.t as (n: number) => void,
         leadingVectors: exports.v as (n: number, k: number, norm: number, tiny: number) => void,
+        scale: exports.s as (n: number, input: number, factors: number) => void,
       },
     };
   }
@@ -564,4 +578,26 @@ function inverseIterationFunction(): WasmFunction {
       get(n), op.call(3),
       forUp(i, op.i32(0), get(n), cat(vectorAt(cat(get(i), get(k), op.mul, get(j), op.add)), lx(get(i)), op.f64Store)))));
   return { name: 'v', params: [I32, I32, F64, F64], locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64], body };
+}
+
+/** {@link HouseholderKernel.scale}: v (at address 0) = D A D from A's lower triangle. */
+function scaleFunction(): WasmFunction {
+  // parameters 0 n, 1 input (address of A), 2 factors (of f); i32 locals 3 i, 4 j, 5 row i (8 i n),
+  // 6 address of v[j][i]; f64 locals 7 f_i, 8 the entry
+  const [n, input, factors, i, j, row, column, fi, entry] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const times8 = (local: number) => cat(op.get(local), op.i32(3), op.shl);
+  const body = countedLoop(i, op.i32(0), op.get(n), cat(
+    op.get(i), op.get(n), op.mul, op.i32(3), op.shl, op.set(row),
+    op.get(factors), times8(i), op.add, op.f64Load, op.set(fi),
+    times8(i), op.set(column),
+    countedLoop(j, op.i32(0), cat(op.get(i), op.i32(1), op.add), cat(
+      // (a[i][j] f_i) f_j
+      op.get(input), op.get(row), op.add, times8(j), op.add, op.f64Load, op.get(fi), op.f64Mul,
+      op.get(factors), times8(j), op.add, op.f64Load, op.f64Mul, op.set(entry),
+      op.get(row), times8(j), op.add, op.get(entry), op.f64Store,
+      op.get(column), op.get(entry), op.f64Store,
+      op.get(column), times8(n), op.add, op.set(column),
+    )),
+  ));
+  return { name: 's', params: [I32, I32, I32], locals: [I32, I32, I32, I32, F64, F64], body };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen, symmetricEigenTop } from '../../analysis/efa/symmetric_eigen.js';
+import { symmetricEigen, symmetricEigenTop, symmetricEigenTopScaled } from '../../analysis/efa/symmetric_eigen.js';
 import { householderKernel } from '../../analysis/math/householder_kernel.js';
 import { Prng } from '../../analysis/math/random.js';
 
@@ -37,6 +37,35 @@ describe('the Householder reduction in WebAssembly', () => {
       expect(Array.from(top.vectors)).toEqual(Array.from(topJs.vectors));
       expect(Array.from(symmetricEigen(a, n, false).values)).toEqual(Array.from(symmetricEigen(a, n, false, 'javascript').values));
     }
+  });
+
+  it.each([12, 32, 36, 135, 271])('scales D A D from A’s lower triangle as the JavaScript loop does, to the last bit, and decomposes it, n = %i', (n) => {
+    const a = symmetric(n, rng, true);
+    // the upper triangle is not read
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[i * n + j] = 100 + rng.uniform();
+    const factors = Float64Array.from({ length: n }, () => 1 / Math.sqrt(0.05 + 0.9 * rng.uniform()));
+    const expected = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        const v = a[i * n + j] * factors[i] * factors[j];
+        expected[i * n + j] = v;
+        expected[j * n + i] = v;
+      }
+    }
+    const kernel = householderKernel()!;
+    const ws = kernel.workspace(n, 0, true);
+    ws.input.set(a);
+    ws.factors.set(factors);
+    kernel.scale(n, ws.input.byteOffset, ws.factors.byteOffset);
+    expect(Array.from(ws.v)).toEqual(Array.from(expected));
+    const k = Math.min(9, n - 1);
+    const scratch = new Float64Array(n * n);
+    const top = symmetricEigenTopScaled(a, factors, n, k, scratch);
+    const topJs = symmetricEigenTop(expected, n, k, 'javascript');
+    expect(Array.from(top.values)).toEqual(Array.from(topJs.values));
+    expect(Array.from(top.vectors)).toEqual(Array.from(topJs.vectors));
+    // below the kernel's order the scaling is done in the scratch matrix
+    if (n < 32) expect(Array.from(scratch)).toEqual(Array.from(expected));
   });
 
   it('takes the special branches as the JavaScript loops do: a diagonal matrix, repeated eigenvalues, a zero row, huge and tiny entries', () => {
