@@ -94,7 +94,7 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
         // every data row ends a line after the header, the last one perhaps without a line break
         const capacity = countLines(path, size, argument);
         checkMemory(capacity, wanted.numbers.length, wanted.texts.length, request, source);
-        const columnSink = new CsvColumnSink(columns, source, argument, request, capacity);
+        const columnSink = new CsvColumnSink(columns, source, argument, request, capacity, true);
         sink = columnSink.record;
         tokenizer.useFastRecords(columnSink.fastRecords());
         reader.run(tokenizer, () => false);
