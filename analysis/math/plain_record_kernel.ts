@@ -54,7 +54,7 @@ export function plainRecordReader(fieldColumn: Int32Array, capacity: number, col
   const compiled = kernelModule('plainRecords');
   if (compiled === null) return null;
   const { memory, exports } = instantiate(compiled, size);
-  const run = exports.r as (p: number, end: number, delimiter: number, row: number, fields: number, table: number) => void;
+  const run = exports.r as (p: number, end: number, delimiter: number, row: number, fields: number, table: number, rows: number) => void;
   const heap = new Uint8Array(memory.buffer);
   const words = new Int32Array(memory.buffer, 0, tableAt / 4 + fields);
   for (let f = 0; f < fields; f++) words[tableAt / 4 + f] = fieldColumn[f] < 0 ? -1 : columnsAt + capacity * fieldColumn[f];
@@ -74,7 +74,7 @@ export function plainRecordReader(fieldColumn: Int32Array, capacity: number, col
           copied = bytes;
           copiedPiece = piece;
         }
-        run(windowAt + p - copyFrom, windowAt + copyTo - copyFrom, delimiter, row, fields, tableAt);
+        run(windowAt + p - copyFrom, windowAt + copyTo - copyFrom, delimiter, row, fields, tableAt, capacity);
         reader.records = words[1];
         if (words[1] > 0) return words[0] - windowAt + copyFrom;
         // the record at p runs past the window's end: copy from p and look again
@@ -91,13 +91,14 @@ const CR = 13;
 const QUOTE = 34;
 
 /**
- * r(p, end, delimiter, row, fields, table): reads plain records from offset p while they end
- * before `end`, storing field f's digit at i32 table[f] + row (table[f] < 0: the field is skipped);
+ * r(p, end, delimiter, row, fields, table, rows): reads plain records from offset p while they end
+ * before `end` and `row` < `rows` (the columns' capacity), storing field f's digit at i32 table[f]
+ * + row (table[f] < 0: the field is skipped);
  * stores at offset 0 the offset after the last record read and at 4 the number of records read.
  */
 function readFunction(): WasmFunction {
-  // parameters 0 p, 1 end, 2 delimiter, 3 row, 4 fields, 5 table; i32 locals 6 f, 7 column, 8 c, 9 record start, 10 records, 11 field end byte
-  const [P, END, DELIMITER, ROW, FIELDS, TABLE, F, COLUMN, C, START, RECORDS, ENDS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  // parameters 0 p, 1 end, 2 delimiter, 3 row, 4 fields, 5 table, 6 rows; i32 locals 7 f, 8 column, 9 c, 10 record start, 11 records, 12 field end byte
+  const [P, END, DELIMITER, ROW, FIELDS, TABLE, ROWS, F, COLUMN, C, START, RECORDS, ENDS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const advance = (l: number, by: number) => cat(op.get(l), op.i32(by), op.add, op.set(l));
   // depths inside the `if` of a selected field: 0 if, 1 field loop, 2 stop block, 3 record loop, 4 done block
   const selected = cat(
@@ -130,6 +131,8 @@ function readFunction(): WasmFunction {
     op.i32(0), op.set(RECORDS),
     op.block, op.loop, op.block,
     op.get(P), op.set(START),
+    // no room for another row (a file grown since its lines were counted): the general path reads on
+    op.get(ROW), op.get(ROWS), op.geU, op.brIf(0),
     op.i32(0), op.set(F),
     op.loop,
     // the last field ends with the line feed, the others with the delimiter
@@ -156,5 +159,5 @@ function readFunction(): WasmFunction {
     op.i32(0), op.get(P), op.store,
     op.i32(4), op.get(RECORDS), op.store,
   );
-  return { name: 'r', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32], body };
+  return { name: 'r', params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32], body };
 }

@@ -88,6 +88,15 @@ describe('the plain-record kernel', () => {
     expect([again.columns[0], again.columns[1]]).toEqual([5, 6]);
   });
 
+  it('stops when its columns are full (a file grown since its lines were counted), writing nothing past them', () => {
+    const r = reader(100);
+    const text = Array.from({ length: CAPACITY + 6 }, (_, i) => plainLine(i)).join('');
+    const lengthOfRows = Array.from({ length: CAPACITY }, (_, i) => plainLine(i).length).reduce((a, b) => a + b, 0);
+    expect(readAll(r, bytesOf(text), 0, 0)).toEqual([lengthOfRows, CAPACITY]);
+    // column 1 starts right after column 0's last row: untouched by rows 64…69
+    expect(Array.from(r.columns.subarray(CAPACITY, 2 * CAPACITY))).toEqual(Array.from({ length: CAPACITY }, (_, i) => (i * 7) % 10));
+  });
+
   it('uses the delimiter it is given', () => {
     const r = reader();
     const text = 'U;3;x;4;5\nV;6;;7;8\n';
