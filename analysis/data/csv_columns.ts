@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField, type CsvFastRecord } from './csv_tokenizer.js';
+import { CsvTokenizer, NOT_A_NUMBER, fieldText, parseNumberField, type CsvFastRecords } from './csv_tokenizer.js';
+import { plainRecordReader, type PlainRecordReader } from '../math/plain_record_kernel.js';
 import { MISSING_BYTE, answerValues, type AnswerColumn, type AnswerColumns, type CodedLabels, type NumericColumns } from './columns.js';
 
 /**
@@ -72,7 +73,9 @@ export function checkCsvHeader(header: readonly string[], source: string, argume
  * writes the requested columns into typed arrays of `capacity` rows (at least the file's data
  * rows: its line count will do). Every requested column must be in `columns`: the InputError
  * names the argument that asked for it. A record of the wrong width, or a numeric field that
- * is not a number, is an InputError naming its line, or its row and column.
+ * is not a number, is an InputError naming its line, or its row and column. With
+ * `plainRecordKernel`, a sink reading only ratings keeps them in a WebAssembly kernel's memory
+ * and reads its plain records there (see {@link CsvColumnSink.fastRecords}).
  */
 export class CsvColumnSink {
   readonly numericNames: readonly string[];
@@ -83,6 +86,8 @@ export class CsvColumnSink {
   private readonly text: LabelColumn[];
   /** For each field of a record, the numeric column it fills, or −1 (for {@link CsvColumnSink.plainRecord}). */
   private readonly fieldColumn: Int32Array;
+  /** The WebAssembly loop over plain records, while every requested column is one byte per answer (else null). */
+  private kernel: PlainRecordReader | null = null;
   private rows = 0;
 
   constructor(
@@ -91,6 +96,7 @@ export class CsvColumnSink {
     private readonly argument: string,
     private readonly request: ColumnReadRequest,
     capacity: number,
+    plainRecordKernel = false,
   ) {
     const position = new Map(columns.map((c, i) => [c, i]));
     ({ numbers: this.numericNames, texts: this.textNames } = requestedColumns(columns, source, request));
@@ -102,22 +108,43 @@ export class CsvColumnSink {
     // (a hundred separate typed arrays cost ≈ 0.2 ms each to allocate, one of their total size next to nothing)
     const isCompact = this.numericNames.map((n) => compact.has(n) && !full.has(n));
     const compactCount = isCompact.filter(Boolean).length;
-    const bytes = new Uint8Array(capacity * compactCount);
+    this.fieldColumn = new Int32Array(columns.length).fill(-1);
+    this.numericAt.forEach((f, k) => (this.fieldColumn[f] = k));
+    // ratings only: the kernel's memory holds the columns (column k at k × capacity, as below)
+    if (plainRecordKernel && this.textAt.length === 0 && compactCount > 0 && compactCount === isCompact.length) {
+      this.kernel = plainRecordReader(this.fieldColumn, capacity, compactCount);
+    }
+    const bytes = this.kernel?.columns ?? new Uint8Array(capacity * compactCount);
     const doubles = new Float64Array(capacity * (isCompact.length - compactCount));
     let b = 0;
     let d = 0;
     this.numeric = isCompact.map((c) => (c ? bytes.subarray(capacity * b, capacity * ++b) : doubles.subarray(capacity * d, capacity * ++d)));
     this.text = this.textNames.map(() => new LabelColumn(capacity));
-    this.fieldColumn = new Int32Array(columns.length).fill(-1);
-    this.numericAt.forEach((f, k) => (this.fieldColumn[f] = k));
   }
 
   /**
    * A parser for the tokenizer's fast path ({@link CsvTokenizer.useFastRecords}) when only numeric
-   * columns are read, else null: see {@link CsvColumnSink.plainRecord}.
+   * columns are read, else null: the plain records one by one ({@link CsvColumnSink.plainRecord}),
+   * or as many at a time as follow one another by the WebAssembly kernel when the sink was made
+   * with `plainRecordKernel` and reads only ratings (analysis/math/plain_record_kernel.ts).
    */
-  fastRecords(): CsvFastRecord | null {
-    return this.textAt.length === 0 && this.numericAt.length > 0 ? this.plainRecord : null;
+  fastRecords(): CsvFastRecords | null {
+    if (this.textAt.length !== 0 || this.numericAt.length === 0) return null;
+    const fast = {
+      records: 0,
+      read: (bytes: Uint8Array, p: number, to: number, delimiter: number, piece: number): number => {
+        const kernel = this.kernel;
+        if (kernel === null) {
+          fast.records = 1;
+          return this.plainRecord(bytes, p, to, delimiter);
+        }
+        const next = kernel.read(bytes, p, to, delimiter, this.rows, piece);
+        fast.records = kernel.records;
+        this.rows += kernel.records;
+        return next;
+      },
+    };
+    return fast;
   }
 
   /**
@@ -188,7 +215,11 @@ export class CsvColumnSink {
       if (column instanceof Uint8Array) {
         if (v !== v) column[r] = MISSING_BYTE;
         else if (v >= 0 && v < MISSING_BYTE && Math.floor(v) === v && !Object.is(v, -0)) column[r] = v;
-        else (this.numeric[k] = widen(column, r))[r] = v;
+        else {
+          (this.numeric[k] = widen(column, r))[r] = v;
+          // the kernel stores bytes only: the JavaScript loop reads the plain records from now on
+          this.kernel = null;
+        }
       } else column[r] = v;
     }
     for (let k = 0; k < this.textAt.length; k++) {

@@ -23,12 +23,17 @@ export type CsvRecordSink = (
 
 /**
  * A reader's own parser for the plain records it expects, tried before the general one (see
- * {@link CsvTokenizer.useFastRecords}): it reads the record starting at `p` (bytes before `to`,
- * fields separated by `delimiter`) and returns the offset after its line feed, or −1 without having
- * counted the record when it is anything but plain (then the general tokenizer reads it, and
- * reports what is wrong with it).
+ * {@link CsvTokenizer.useFastRecords}): `read` reads the record starting at `p` (bytes before `to`,
+ * fields separated by `delimiter`), and as many plain records after it as it likes, and returns the
+ * offset after the last one's line feed, or −1 without having counted any record when the one at
+ * `p` is anything but plain (then the general tokenizer reads it, and reports what is wrong with
+ * it). `records` is the number of records (one line each) the last `read` took; `piece` counts the
+ * tokenizer's `scan` calls, so a parser that copies `bytes` knows when their content is new.
  */
-export type CsvFastRecord = (bytes: Uint8Array, p: number, to: number, delimiter: number) => number;
+export interface CsvFastRecords {
+  read(bytes: Uint8Array, p: number, to: number, delimiter: number, piece: number): number;
+  readonly records: number;
+}
 
 /**
  * How a delimited file is written, when it is not plain CSV: its field separator (a byte: `;` or
@@ -65,7 +70,8 @@ export class CsvTokenizer {
   private paused = false;
   private delimiter = COMMA;
   private decimalComma = false;
-  private fast: CsvFastRecord | null = null;
+  private fast: CsvFastRecords | null = null;
+  private pieces = 0;
 
   constructor(
     private readonly label: string,
@@ -81,16 +87,17 @@ export class CsvTokenizer {
 
   /**
    * From now on, offers each record to `fast` first (a reader's parser for the records it expects,
-   * e.g. one-digit ratings); a record `fast` declines goes to the general loop and the sink. A record
-   * it takes occupies one line. Not used with a decimal comma (`fast` would see the commas unrewritten).
+   * e.g. one-digit ratings); a record `fast` declines goes to the general loop and the sink. Each
+   * record it takes occupies one line. Not used with a decimal comma (`fast` would see the commas unrewritten).
    */
-  useFastRecords(fast: CsvFastRecord | null): void {
+  useFastRecords(fast: CsvFastRecords | null): void {
     this.fast = fast;
   }
 
   /** Reads the complete records of `bytes[from … to)`; returns the offset of the first byte not consumed. */
   scan(bytes: Uint8Array, from: number, to: number, final: boolean): number {
     let p = from;
+    const piece = ++this.pieces;
     if (this.first) {
       if (to - p < 3 && !final) return p;
       if (to - p >= 3 && bytes[p] === 0xef && bytes[p + 1] === 0xbb && bytes[p + 2] === 0xbf) p += 3;
@@ -113,9 +120,9 @@ export class CsvTokenizer {
         }
       }
       if (this.fast !== null && !this.decimalComma) {
-        const taken = this.fast(bytes, p, to, this.delimiter);
+        const taken = this.fast.read(bytes, p, to, this.delimiter, piece);
         if (taken >= 0) {
-          this.line++;
+          this.line += this.fast.records;
           p = taken;
           continue;
         }

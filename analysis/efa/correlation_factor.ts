@@ -1,4 +1,4 @@
-import { cholesky, choleskyInverse, choleskyLogDet } from '../math/cholesky.js';
+import { CHOLESKY_KERNEL_ORDER_COLD, cholesky, choleskyInverse, choleskyLogDet } from '../math/cholesky.js';
 
 /**
  * The Cholesky factor of a correlation matrix R = L L′ and the inverse R⁻¹ = L⁻′ L⁻¹ it gives,
@@ -33,7 +33,7 @@ export function correlationFactor(r: readonly (readonly number[])[]): Correlatio
     const row = r[i];
     for (let j = 0; j < p; j++) flat[i * p + j] = row[j];
   }
-  const l = cholesky(flat, p);
+  const l = cholesky(flat, p, 0, 'auto', CHOLESKY_KERNEL_ORDER_COLD);
   let clear = l !== null;
   if (l) for (let i = 0; i < p && clear; i++) if (!(l[i * p + i] * l[i * p + i] > 1e-8)) clear = false;
   let inv: Float64Array | null | undefined;
@@ -44,7 +44,7 @@ export function correlationFactor(r: readonly (readonly number[])[]): Correlatio
     clearlyPositiveDefinite: clear,
     logDeterminant: l ? choleskyLogDet(l, p) : NaN,
     inverse() {
-      if (inv === undefined) inv = l ? choleskyInverse(l, p) : null;
+      if (inv === undefined) inv = l ? choleskyInverse(l, p, 'auto', CHOLESKY_KERNEL_ORDER_COLD) : null;
       return inv;
     },
   };

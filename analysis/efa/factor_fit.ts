@@ -2,7 +2,7 @@ import { smoothCorrelation } from '../data/smooth_correlation.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
-import { CHOLESKY_KERNEL_ORDER, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
+import { CHOLESKY_KERNEL_ORDER_COLD, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
 import { choleskyKernel } from '../math/cholesky_kernel.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
@@ -135,7 +135,7 @@ function woodburyDiscrepancy(r: Matrix, lam: Float64Array, p: number, k: number,
  * from its order (p²k multiply-adds that a command runs once, cold), else in JavaScript, the same sums.
  */
 function thinProduct(r: Matrix, b: Float64Array, p: number, k: number): Float64Array {
-  const kernel = p >= CHOLESKY_KERNEL_ORDER ? choleskyKernel() : null;
+  const kernel = p >= CHOLESKY_KERNEL_ORDER_COLD ? choleskyKernel() : null;
   if (kernel) {
     const w = kernel.workspace(p);
     for (let i = 0; i < p; i++) w.a.set(r[i], i * p);

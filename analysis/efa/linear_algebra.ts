@@ -4,7 +4,7 @@
  * Moore-Penrose pseudo-inverse of a symmetric matrix. They assume validated, conformable input.
  */
 import { symmetricEigen } from './symmetric_eigen.js';
-import { choleskyInverseRows, choleskyLogDetRows, choleskyRows } from '../math/cholesky.js';
+import { CHOLESKY_KERNEL_ORDER_COLD, choleskyInverseRows, choleskyLogDetRows, choleskyRows } from '../math/cholesky.js';
 
 export type Matrix = number[][];
 
@@ -66,14 +66,17 @@ export function outerProduct(l: readonly (readonly number[])[]): Matrix {
   return out;
 }
 
-/** Cholesky factor (lower triangular) of a symmetric positive-definite matrix, or null if it is not PD (the kernel in analysis/math/cholesky.ts). */
+/**
+ * Cholesky factor (lower triangular) of a symmetric positive-definite matrix, or null if it is not PD
+ * (analysis/math/cholesky.ts; by its kernel from the order where it pays in a run without V8's optimiser).
+ */
 export function cholesky(a: readonly (readonly number[])[]): Matrix | null {
-  return choleskyRows(a);
+  return choleskyRows(a, 0, CHOLESKY_KERNEL_ORDER_COLD);
 }
 
 /** The inverse of a symmetric positive-definite matrix from its Cholesky factor L: (L L′)⁻¹ = L⁻′ L⁻¹. */
 export function choleskyInverse(l: readonly (readonly number[])[]): Matrix {
-  return choleskyInverseRows(l);
+  return choleskyInverseRows(l, CHOLESKY_KERNEL_ORDER_COLD);
 }
 
 /** log det of a symmetric positive-definite matrix from its Cholesky factor: 2 Σ ln L_ii. */

@@ -98,12 +98,11 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
   const k = a[0].length;
   const gamma = criterion.gamma;
   const kernel = code === 'auto' && gamma !== undefined ? obliqueRotationKernel() : null;
-  const arrays = kernel
-    ? kernel.workspace([p * k, p * k, p * k, p * k, p * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k])
-    : [p * k, p * k, p * k, p * k, p * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k].map((n) => new Float64Array(n));
+  const sizes = [p * k, p * k, p * k, p * k, p * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k * k, k, k];
+  const arrays = kernel ? kernel.workspace(sizes) : sizes.map((n) => new Float64Array(n));
   // the kernel's memory holds the last rotation's values
   if (kernel) for (const x of arrays) x.fill(0);
-  const [A, , , , , , , tInv, scratch, inverted, G, lg, Gp] = arrays;
+  const [A, , , , , , , tInv, scratch, inverted, G, lg, Gp, cs, norms] = arrays;
   let [, L, Gq, Lt, Gqt, tmat, tNew] = arrays;
   for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) A[i * k + j] = a[i][j];
   for (let j = 0; j < k; j++) tmat[j * k + j] = 1;
@@ -121,8 +120,6 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
     if (inv) tInv.set(inv);
     return inv !== null;
   };
-  const cs = new Float64Array(k);
-  const norms = new Float64Array(k);
   invert(tmat);
   pattern(A, tInv, L, p, k);
   let f = value(L, Gq);
@@ -133,32 +130,15 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
   for (let iter = 0; iter <= maxit; iter++) {
     iterations = iter;
     // Gp = G − T diag(1′(T ∘ G))
-    cs.fill(0);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j] += tmat[i * k + j] * G[i * k + j];
-    let ss = 0;
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const v = G[i * k + j] - tmat[i * k + j] * cs[j];
-        Gp[i * k + j] = v;
-        ss += v * v;
-      }
-    }
-    s = Math.sqrt(ss);
+    s = Math.sqrt(kernel ? kernel.projectedGradient(tmat, G, Gp, cs, k) : projectedGradient(tmat, G, Gp, cs, k));
     if (s < eps) break;
     al *= 2;
     let found = false;
     let fNew = f;
     for (let trial = 0; trial <= 10; trial++) {
       // T − α Gp with unit-length columns
-      norms.fill(0);
-      for (let i = 0; i < k; i++) {
-        for (let j = 0; j < k; j++) {
-          const v = tmat[i * k + j] - al * Gp[i * k + j];
-          tNew[i * k + j] = v;
-          norms[j] += v * v;
-        }
-      }
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) tNew[i * k + j] /= Math.sqrt(norms[j]);
+      if (kernel) kernel.step(tmat, Gp, al, tNew, norms, k);
+      else step(tmat, Gp, al, tNew, norms, k);
       if (!invert(tNew)) {
         // a step that makes two factors collinear: try a shorter one
         al /= 2;
@@ -187,6 +167,34 @@ export function rotateOblique(a: readonly (readonly number[])[], criterion: Rota
     }),
   );
   return { loadings, phi, iterations, converged: s < eps };
+}
+
+/** Gp = G − T diag(1′(T ∘ G)) into `gp` (`cs`: k scratch); returns ‖Gp‖². */
+function projectedGradient(tmat: Float64Array, G: Float64Array, gp: Float64Array, cs: Float64Array, k: number): number {
+  cs.fill(0);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j] += tmat[i * k + j] * G[i * k + j];
+  let ss = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = G[i * k + j] - tmat[i * k + j] * cs[j];
+      gp[i * k + j] = v;
+      ss += v * v;
+    }
+  }
+  return ss;
+}
+
+/** T − α Gp with unit-length columns into `out` (`norms`: k scratch). */
+function step(tmat: Float64Array, Gp: Float64Array, al: number, out: Float64Array, norms: Float64Array, k: number): void {
+  norms.fill(0);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = tmat[i * k + j] - al * Gp[i * k + j];
+      out[i * k + j] = v;
+      norms[j] += v * v;
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[i * k + j] /= Math.sqrt(norms[j]);
 }
 
 /** L = A (T′)⁻¹ = A (T⁻¹)′, written into `out`. */

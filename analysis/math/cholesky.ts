@@ -20,13 +20,20 @@ export const CHOLESKY_KERNEL_ORDER = 48;
 const KERNEL_ORDER = CHOLESKY_KERNEL_ORDER;
 
 /**
+ * The order from which the kernel pays where JavaScript runs without V8's optimising compiler all
+ * along (`seici efa` sets --no-opt): its baseline code boxes each double it computes (36 items:
+ * ≈ 1.6 MB of garbage from the Cholesky loops, 2 of 7 scavenges, ≈ 1.5 ms of CPU).
+ */
+export const CHOLESKY_KERNEL_ORDER_COLD = 16;
+
+/**
  * Lower Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), computed column by
  * column (Golub & Van Loan, Matrix Computations, 4th ed., alg. 4.2.1) into a new array; null when
  * the matrix is not positive definite, i.e. when a pivot is not above
  * `minPivot` · max(1, |a_jj|) (0 by default: any positive pivot).
  */
-export function cholesky(a: Float64Array, n: number, minPivot = 0, code: CholeskyCode = 'auto'): Float64Array | null {
-  const kernel = code === 'auto' && n >= KERNEL_ORDER ? choleskyKernel() : null;
+export function cholesky(a: Float64Array, n: number, minPivot = 0, code: CholeskyCode = 'auto', kernelFrom = KERNEL_ORDER): Float64Array | null {
+  const kernel = code === 'auto' && n >= kernelFrom ? choleskyKernel() : null;
   if (kernel) {
     const w = kernel.workspace(n);
     w.a.set(a.subarray(0, n * n));
@@ -59,8 +66,8 @@ export function choleskyLogDet(l: Float64Array, n: number): number {
 }
 
 /** A⁻¹ from the Cholesky factor of A. */
-export function choleskyInverse(l: Float64Array, n: number, code: CholeskyCode = 'auto'): Float64Array {
-  const kernel = code === 'auto' && n >= KERNEL_ORDER ? choleskyKernel() : null;
+export function choleskyInverse(l: Float64Array, n: number, code: CholeskyCode = 'auto', kernelFrom = KERNEL_ORDER): Float64Array {
+  const kernel = code === 'auto' && n >= kernelFrom ? choleskyKernel() : null;
   if (kernel) {
     const w = kernel.workspace(n);
     w.l.set(l.subarray(0, n * n));
@@ -127,16 +134,16 @@ function unpackRows(a: Float64Array, n: number): number[][] {
 }
 
 /** {@link cholesky} of a row-array matrix, returning row arrays (null when not positive definite). */
-export function choleskyRows(rows: readonly (readonly number[])[], minPivot = 0): number[][] | null {
+export function choleskyRows(rows: readonly (readonly number[])[], minPivot = 0, kernelFrom = KERNEL_ORDER): number[][] | null {
   const n = rows.length;
-  const l = cholesky(packRows(rows), n, minPivot);
+  const l = cholesky(packRows(rows), n, minPivot, 'auto', kernelFrom);
   return l ? unpackRows(l, n) : null;
 }
 
 /** {@link choleskyInverse} for a row-array Cholesky factor: (L Lᵀ)⁻¹ as row arrays. */
-export function choleskyInverseRows(l: readonly (readonly number[])[]): number[][] {
+export function choleskyInverseRows(l: readonly (readonly number[])[], kernelFrom = KERNEL_ORDER): number[][] {
   const n = l.length;
-  return unpackRows(choleskyInverse(packRows(l), n), n);
+  return unpackRows(choleskyInverse(packRows(l), n, 'auto', kernelFrom), n);
 }
 
 /** {@link choleskyLogDet} for a row-array Cholesky factor: 2 Σ ln L_ii. */

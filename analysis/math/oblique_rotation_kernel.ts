@@ -34,11 +34,18 @@ export interface ObliqueRotationKernel {
    * a pivot is below 1e-300 in absolute value.
    */
   inverse(t: Float64Array, scratch: Float64Array, out: Float64Array, k: number): boolean;
+  /**
+   * The gradient projected on the tangent space: Gp = G − T diag(1′(T ∘ G)) into `gp` (`cs` k
+   * scratch for the column sums); returns ‖Gp‖², summed row by row.
+   */
+  projectedGradient(t: Float64Array, g: Float64Array, gp: Float64Array, cs: Float64Array, k: number): number;
+  /** The step T − α Gp with its columns scaled to unit length into `out` (`norms` k scratch). */
+  step(t: Float64Array, gp: Float64Array, alpha: number, out: Float64Array, norms: Float64Array, k: number): void;
 }
 
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function obliqueRotationModuleBytes(): Uint8Array {
-  return moduleBytes([patternFunction(), obliminFunction(), gradientFunction(), inverseFunction()]);
+  return moduleBytes([patternFunction(), obliminFunction(), gradientFunction(), inverseFunction(), projectedGradientFunction(), stepFunction()]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -54,6 +61,8 @@ export function obliqueRotationKernel(): ObliqueRotationKernel | null {
     const oblimin = exports.o as (l: number, x: number, p: number, k: number, f: number, gamma: number) => void;
     const gradient = exports.g as (l: number, gq: number, t: number, out: number, lg: number, p: number, k: number) => void;
     const inverse = exports.i as (t: number, m: number, out: number, k: number, ok: number) => void;
+    const project = exports.d as (t: number, g: number, gp: number, cs: number, k: number, f: number) => void;
+    const step = exports.s as (t: number, gp: number, out: number, norms: number, k: number, alpha: number) => void;
     let result = new Float64Array(memory.buffer, 0, 1);
     instance = {
       memory,
@@ -80,6 +89,11 @@ export function obliqueRotationKernel(): ObliqueRotationKernel | null {
           inverse(t.byteOffset, scratch.byteOffset, out.byteOffset, k, 0);
           return result[0] === 1;
         },
+        projectedGradient(t, g, gp, cs, k) {
+          project(t.byteOffset, g.byteOffset, gp.byteOffset, cs.byteOffset, k, 0);
+          return result[0];
+        },
+        step: (t, gp, alpha, out, norms, k) => step(t.byteOffset, gp.byteOffset, out.byteOffset, norms.byteOffset, k, alpha),
       },
     };
   }
@@ -161,6 +175,45 @@ function gradientFunction(): WasmFunction {
         at(OUT, A, B, K), get(S), op.f64Neg, op.f64Store)))),
   ];
   return { name: 'g', params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, F64, F64], body };
+}
+
+function projectedGradientFunction(): WasmFunction {
+  // params 0 T, 1 G, 2 GP, 3 CS, 4 k, 5 F (address of ‖Gp‖²); locals 6 i, 7 j (i32), 8 v, 9 ss (f64)
+  const [T, G, GP, CS, K, F, I, J, V, SS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const body = [
+    ...forRange(J, op.i32(0), get(K), cat(element(CS, J), op.f64Zero, op.f64Store)),
+    // cs_j = Σ_i T_ij G_ij
+    ...forRange(I, op.i32(0), get(K), cat(
+      forRange(J, op.i32(0), get(K), cat(element(CS, J), load(element(CS, J)), load(at(T, I, J, K)), load(at(G, I, J, K)), op.f64Mul, op.f64Add, op.f64Store)))),
+    // Gp_ij = G_ij − T_ij cs_j, ss += Gp_ij²
+    ...op.f64Zero, ...set(SS),
+    ...forRange(I, op.i32(0), get(K), cat(
+      forRange(J, op.i32(0), get(K), cat(
+        load(at(G, I, J, K)), load(at(T, I, J, K)), load(element(CS, J)), op.f64Mul, op.f64Sub, set(V),
+        at(GP, I, J, K), get(V), op.f64Store,
+        get(SS), get(V), get(V), op.f64Mul, op.f64Add, set(SS))))),
+    ...get(F), ...get(SS), ...op.f64Store,
+  ];
+  return { name: 'd', params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, F64, F64], body };
+}
+
+function stepFunction(): WasmFunction {
+  // params 0 T, 1 GP, 2 OUT, 3 NORMS, 4 k, 5 α; locals 6 i, 7 j (i32), 8 v (f64)
+  const [T, GP, OUT, NORMS, K, ALPHA, I, J, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const body = [
+    ...forRange(J, op.i32(0), get(K), cat(element(NORMS, J), op.f64Zero, op.f64Store)),
+    // OUT_ij = T_ij − α Gp_ij, norms_j += OUT_ij²
+    ...forRange(I, op.i32(0), get(K), cat(
+      forRange(J, op.i32(0), get(K), cat(
+        load(at(T, I, J, K)), get(ALPHA), load(at(GP, I, J, K)), op.f64Mul, op.f64Sub, set(V),
+        at(OUT, I, J, K), get(V), op.f64Store,
+        element(NORMS, J), load(element(NORMS, J)), get(V), get(V), op.f64Mul, op.f64Add, op.f64Store)))),
+    // OUT_ij /= √norms_j
+    ...forRange(I, op.i32(0), get(K), cat(
+      forRange(J, op.i32(0), get(K), cat(
+        at(OUT, I, J, K), load(at(OUT, I, J, K)), load(element(NORMS, J)), op.f64Sqrt, op.f64Div, op.f64Store)))),
+  ];
+  return { name: 's', params: [I32, I32, I32, I32, I32, F64], locals: [I32, I32, F64], body };
 }
 
 function inverseFunction(): WasmFunction {

@@ -91,10 +91,26 @@ export function openCsv(path: string, argument = '--csv'): CsvFile {
       used = true;
       try {
         const wanted = requestedColumns(columns, source, request);
-        // every data row ends a line after the header, the last one perhaps without a line break
-        const capacity = countLines(path, size, argument);
-        checkMemory(capacity, wanted.numbers.length, wanted.texts.length, request, source);
-        const columnSink = new CsvColumnSink(columns, source, argument, request, capacity);
+        const check = (rows: number) => checkMemory(rows, wanted.numbers.length, wanted.texts.length, request, source);
+        let capacity: number;
+        if (size < CHUNK && reader.readToEnd()) {
+          // the whole file in hand: its bytes bound its rows (a row of n fields has n − 1 delimiters
+          // and a line break), which saves counting its lines (≈ 0.8 ms of a cold process at 2,000 rows)
+          capacity = reader.rowBound(columns.length);
+          try {
+            check(capacity);
+          } catch (err) {
+            if (!(err instanceof InputError)) throw err;
+            // too large by the bound: the exact count decides, and names the rows in the message
+            capacity = countLines(path, size, argument);
+            check(capacity);
+          }
+        } else {
+          // every data row ends a line after the header, the last one perhaps without a line break
+          capacity = countLines(path, size, argument);
+          check(capacity);
+        }
+        const columnSink = new CsvColumnSink(columns, source, argument, request, capacity, true);
         sink = columnSink.record;
         tokenizer.useFastRecords(columnSink.fastRecords());
         reader.run(tokenizer, () => false);
@@ -235,6 +251,21 @@ class ChunkReader {
     private readonly path: string,
     private readonly argument: string,
   ) {}
+
+  /** Reads on until the file ends or the buffer is full; true when the rest of the file is in the buffer. */
+  readToEnd(): boolean {
+    while (!this.eof && this.filled < this.buf.length) this.pump();
+    return this.eof;
+  }
+
+  /**
+   * At least the number of records of `fields` fields in the bytes not yet scanned (the whole rest
+   * of the file, after {@link ChunkReader.readToEnd}): each has `fields` − 1 delimiters and ends
+   * with a line break or the file, so it takes at least max(1, `fields` − 1) bytes.
+   */
+  rowBound(fields: number): number {
+    return Math.floor((this.filled - this.start) / Math.max(1, fields - 1)) + 1;
+  }
 
   /** Scans until `stop()` holds after a pause, or to the end of the file. */
   run(tokenizer: CsvTokenizer, stop: () => boolean): void {

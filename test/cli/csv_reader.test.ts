@@ -124,6 +124,22 @@ describe('the streaming CSV reader', () => {
     expect(streamed.number('q4')[1]).toBeNaN();
   });
 
+  it('reads the plain records after a rating that widens its column (7.5, 300) as the general tokenizer does', () => {
+    // the kernel stores bytes only: once a column holds eight-byte values, the JavaScript loop reads on
+    const plain = (from: number) => Array.from({ length: 3000 }, (_, i) => `u${i},${(from + i) % 7},${(i * 3) % 10}`).join('\n');
+    for (const odd of ['7.5', '300', '-1']) {
+      const text = `unit,a,b\n${plain(0)}\nu,${odd},4\n${plain(3)}\n`;
+      const path = file(`widen_${odd}.csv`, text);
+      const request = { numbers: [{ names: ['a', 'b'], argument: '--items', compact: true }] };
+      const streamed = readCsv(path, { ...request, memory: big });
+      const general = readCsvColumns(Buffer.from(text), `--csv ${path}`, request);
+      expect(streamed.length).toBe(6001);
+      for (const item of ['a', 'b']) expect(Array.from(streamed.number(item)), `${odd} ${item}`).toEqual(Array.from(general.number(item)));
+      expect(streamed.answers(['a', 'b']).columns.map((c) => c.constructor.name)).toEqual(['Float64Array', 'Uint8Array']);
+      expect(streamed.number('a')[3000]).toBe(Number(odd));
+    }
+  });
+
   it('reports a bad record after plain ones with the general path’s message (its row, column or line)', () => {
     const plain = Array.from({ length: 3000 }, (_, i) => `u${i},${i % 7},${(i + 1) % 7}`).join('\n');
     const letter = file('plain_letter.csv', `unit,a,b\n${plain}\nu,4,x\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskyInverse } from '../../analysis/math/cholesky.js';
+import { CHOLESKY_KERNEL_ORDER_COLD, cholesky, choleskyInverse } from '../../analysis/math/cholesky.js';
 import { choleskyKernel } from '../../analysis/math/cholesky_kernel.js';
 import { Prng } from '../../analysis/math/random.js';
 
@@ -24,11 +24,12 @@ describe('the Cholesky factor and inverse in WebAssembly', () => {
     expect(choleskyKernel()).not.toBeNull();
   });
 
-  it.each([48, 49, 77, 150, 280])('gives the JavaScript loops’ factor and inverse to the last bit, n = %i', (n) => {
+  // efa takes the kernel from order 16 (CHOLESKY_KERNEL_ORDER_COLD), every other caller from 48
+  it.each([16, 17, 36, 48, 49, 77, 150, 280])('gives the JavaScript loops’ factor and inverse to the last bit, n = %i', (n) => {
     const a = spd(n, rng);
-    const l = cholesky(a, n)!;
+    const l = cholesky(a, n, 0, 'auto', CHOLESKY_KERNEL_ORDER_COLD)!;
     expect(Array.from(l)).toEqual(Array.from(cholesky(a, n, 0, 'javascript')!));
-    const inv = choleskyInverse(l, n);
+    const inv = choleskyInverse(l, n, 'auto', CHOLESKY_KERNEL_ORDER_COLD);
     expect(Array.from(inv)).toEqual(Array.from(choleskyInverse(l, n, 'javascript')));
     // and it is the inverse: A A⁻¹ = I to 1e-9 (condition numbers here are below 1e4)
     let worst = 0;
@@ -60,6 +61,8 @@ describe('the Cholesky factor and inverse in WebAssembly', () => {
   });
 
   it.each([
+    [16, 9],
+    [36, 9],
     [48, 1],
     [77, 9],
     [280, 9],

@@ -5,6 +5,7 @@ import { householderModuleBytes } from '../../analysis/math/householder_kernel.j
 import { crossProductModuleBytes } from '../../analysis/math/integer_cross_products.js';
 import { kernelBytes } from '../../analysis/math/kernel_bytes.js';
 import { obliqueRotationModuleBytes } from '../../analysis/math/oblique_rotation_kernel.js';
+import { plainRecordModuleBytes } from '../../analysis/math/plain_record_kernel.js';
 
 describe('the pre-built WebAssembly kernels', () => {
   // a kernel changed without `node scripts/kernel-bytes.mjs` fails here
@@ -15,6 +16,7 @@ describe('the pre-built WebAssembly kernels', () => {
     ['byteCrossProducts', () => crossProductModuleBytes(1)],
     ['wordCrossProducts', () => crossProductModuleBytes(2)],
     ['byteCount', byteCountModuleBytes],
+    ['plainRecords', plainRecordModuleBytes],
   ] as const)('%s: are the assembler’s output to the byte', (name, assemble) => {
     const assembled = assemble();
     expect(assembled.length).toBeGreaterThan(100);

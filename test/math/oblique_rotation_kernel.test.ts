@@ -56,4 +56,34 @@ describe('the oblique rotation (oblimin family) in WebAssembly', () => {
     t.set([1, 2, 3, 2, 4, 6, 0, 1, 1]);
     expect(kernel.inverse(t, scratch, out, 3)).toBe(false);
   });
+
+  it('projects the gradient and takes a step with unit-length columns as the JavaScript loops do, to the last bit', () => {
+    const kernel = obliqueRotationKernel()!;
+    const k = 7;
+    const [t, g, gp, cs, out, norms] = kernel.workspace([k * k, k * k, k * k, k, k * k, k]);
+    for (let i = 0; i < k * k; i++) {
+      t[i] = rng.uniform() - 0.3;
+      g[i] = rng.uniform() - 0.6;
+    }
+    const ss = kernel.projectedGradient(t, g, gp, cs, k);
+    // the same sums in the same order: column sums of T ∘ G, then row by row
+    const sums = new Array<number>(k).fill(0);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sums[j] += t[i * k + j] * g[i * k + j];
+    let expected = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const v = g[i * k + j] - t[i * k + j] * sums[j];
+        expect(gp[i * k + j]).toBe(v);
+        expected += v * v;
+      }
+    }
+    expect(ss).toBe(expected);
+    kernel.step(t, gp, 0.37, out, norms, k);
+    const lengths = new Array<number>(k).fill(0);
+    const raw = Array.from({ length: k * k }, (_, i) => t[i] - 0.37 * gp[i]);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) lengths[j] += raw[i * k + j] * raw[i * k + j];
+    expect(Array.from(out)).toEqual(raw.map((v, i) => v / Math.sqrt(lengths[i % k])));
+    // unit-length columns
+    for (let j = 0; j < k; j++) expect(Array.from({ length: k }, (_, i) => out[i * k + j] ** 2).reduce((a, b) => a + b)).toBeCloseTo(1, 14);
+  });
 });
