@@ -337,8 +337,10 @@ describe('a 20,000 × 72 file', () => {
         `long tasks ${longTasks.length} (longest ${longest.toFixed(0)} ms wall), longest frame gap ${frameGap.toFixed(0)} ms; worker's longest task ${(workerWall / 1000).toFixed(1)} s`,
     );
     expect(mainTasks.length).toBeGreaterThan(0);
-    // the analysis ran in the worker, not on the main thread
-    expect(workerWall).toBeGreaterThan(1000);
+    // the analysis ran in the worker, not on the main thread: the worker held a task longer than
+    // any the main thread is allowed (≈ 0.7 s on this session's machine; a fixed second failed on a faster one)
+    expect(workerWall).toBeGreaterThan(200);
+    expect(workerWall).toBeGreaterThan(2 * mainCpu);
     // no main-thread task took 200 ms of the thread's time, however busy the machine
     expect(mainCpu).toBeLessThan(200);
     if (process.env.SEICI_TIMED_TESTS === '1') {
