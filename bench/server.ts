@@ -6,7 +6,9 @@
  * with its durable defaults) with two processes, each at 20 and 100 connections: answer sets
  * per second, p50 and p99 latency, medians of RUNS runs of SECONDS seconds after a warm-up,
  * driven by wrk (when installed: a C loader that needs a fraction of autocannon's CPU per
- * request) and by autocannon, every row reported for each. The load generator shares the
+ * request) and by autocannon, every row reported for each, and at 100 connections by an open
+ * loop at a fixed 4,000 requests a second (bench/loader/open_loop_child.ts: the latency at the
+ * target's rate, each request's counted from when it was due). The load generator shares the
  * machine's cores with the server, so it runs as a child process at a lower priority (nice
  * 10). In the same run, the ceilings: bare better-sqlite3 inserts of the same answer sets, one durable transaction each, on the same
  * disk, and the same through one PostgreSQL connection. Target on the 2-core machine (issue 16):
