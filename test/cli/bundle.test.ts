@@ -4,31 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../cli/commands/index.js';
 import { captureOutput } from '../../cli/output.js';
 import { runCli } from '../../cli/program.js';
-import { FIXTURES, PROJECT_ROOT } from '../helpers/cli.js';
+import { collected, FIXTURES, PROJECT_ROOT, type ChildRun } from '../helpers/cli.js';
 
 /** The `seici` bin of package.json: the CommonJS bundle of scripts/build-cli.mjs (`npm test` builds it). */
 const BIN = resolve(PROJECT_ROOT, 'dist/seici/main.cjs');
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: FIXTURES, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.on('error', fail);
-    child.on('close', (status) => ok({ status, stdout, stderr }));
-  });
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+  return collected(spawn(process.execPath, [BIN, ...args], { cwd: FIXTURES, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** The files Node loaded (NODE_DEBUG=module), relative to the project, and whether its ES module loader ever spoke. */
-function loaded(r: Run): { files: string[]; esm: boolean } {
+function loaded(r: ChildRun): { files: string[]; esm: boolean } {
   const files = [...r.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1].replace(`${PROJECT_ROOT}/`, ''));
   return { files, esm: /^ESM \d+:/m.test(r.stderr) };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_ID_PREFIX, cacheFile } from '../../cli/code_cache.js';
-import { FIXTURES, PROJECT_ROOT } from '../helpers/cli.js';
+import { collected, FIXTURES, PROJECT_ROOT, type ChildRun } from '../helpers/cli.js';
 
 /** The bundles of the `seici` bin (`npm test` builds them, scripts/build-cli.mjs writes the code caches). */
 const BUNDLES = resolve(PROJECT_ROOT, 'dist/seici');
@@ -25,31 +25,17 @@ vm.Script = class extends Script {
 const BIG5 = ['A', 'C', 'E', 'N', 'O'].flatMap((t) => [1, 2, 3, 4, 5].map((i) => `${t}${i}`)).join(',');
 const efa = ['efa', '--csv', 'bfi.csv', '--items', BIG5, '--nfactors', '5', '--json'];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let scratch: string;
 let spy: string;
 
-function run(directory: string, args: readonly string[], nodeOptions: readonly string[] = []): Promise<Run> {
-  return new Promise((ok, fail) => {
-    // as a user starts it: V8 flags in NODE_OPTIONS would make V8 reject the caches (the build leaves them out too)
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
-    const child = spawn(process.execPath, [...nodeOptions, '-r', spy, join(directory, 'main.cjs'), ...args], { cwd: FIXTURES, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.on('error', fail);
-    child.on('close', (status) => ok({ status, stdout, stderr }));
-  });
+function run(directory: string, args: readonly string[], nodeOptions: readonly string[] = []): Promise<ChildRun> {
+  // as a user starts it: V8 flags in NODE_OPTIONS would make V8 reject the caches (the build leaves them out too)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
+  return collected(spawn(process.execPath, [...nodeOptions, '-r', spy, join(directory, 'main.cjs'), ...args], { cwd: FIXTURES, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** The lines of the spy: which bundle was compiled with which outcome. */
-const cacheUse = (r: Run) => r.stderr.split('\n').filter((l) => l.startsWith('code cache '));
+const cacheUse = (r: ChildRun) => r.stderr.split('\n').filter((l) => l.startsWith('code cache '));
 
 /** A copy of main.cjs, core.cjs and efa.cjs (which need no npm package) in a directory of its own, with their caches if `caches`. */
 function copyBundles(name: string, caches: boolean): string {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,4 +35,23 @@ export function contractCase(name: string): { args: string[]; expected: any } {
 
 function splitCommand(command: string): string[] {
   return command.match(/"[^"]*"|\S+/g)!.map((t) => t.replace(/^"|"$/g, ''));
+}
+
+/** What a child process printed and how it ended. */
+export interface ChildRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Collects a spawned child's stdout and stderr (both piped) until it closes. */
+export function collected(child: ChildProcess): Promise<ChildRun> {
+  return new Promise((ok, fail) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.on('error', fail);
+    child.on('close', (status) => ok({ status, stdout, stderr }));
+  });
 }
