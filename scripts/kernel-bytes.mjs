@@ -14,6 +14,7 @@ const { obliqueRotationModuleBytes } = await dist('oblique_rotation_kernel.js');
 const { crossProductModuleBytes } = await dist('integer_cross_products.js');
 const { byteCountModuleBytes } = await dist('byte_count_kernel.js');
 const { plainRecordModuleBytes } = await dist('plain_record_kernel.js');
+const { matrixSumsModuleBytes } = await dist('matrix_sums_kernel.js');
 
 const modules = {
   householder: householderModuleBytes(),
@@ -23,6 +24,7 @@ const modules = {
   wordCrossProducts: crossProductModuleBytes(2),
   byteCount: byteCountModuleBytes(),
   plainRecords: plainRecordModuleBytes(),
+  matrixSums: matrixSumsModuleBytes(),
 };
 const lines = Object.entries(modules).map(([name, bytes]) => `  ${name}: '${Buffer.from(bytes).toString('base64')}',`);
 writeFileSync(
@@ -31,7 +33,7 @@ writeFileSync(
  * The WebAssembly kernels' module bytes, pre-built by scripts/kernel-bytes.mjs from the assembler code
  * of each kernel (householder_kernel.ts, cholesky_kernel.ts, oblique_rotation_kernel.ts,
  * integer_cross_products.ts, byte_count_kernel.ts,
- * plain_record_kernel.ts), base64: a process compiles a kernel from these instead of assembling it
+ * plain_record_kernel.ts, matrix_sums_kernel.ts), base64: a process compiles a kernel from these instead of assembling it
  * first (≈ 2–10 ms of cold JavaScript per kernel). test/math/kernel_bytes.test.ts checks that they are
  * the assembler's output to the byte. Generated: do not edit.
  */

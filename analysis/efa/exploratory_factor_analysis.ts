@@ -69,7 +69,8 @@ export function exploratoryFactorAnalysis(data: NumericColumns | AnswerColumns |
     if (stored.length < 3) throw new InputError('csv', tooFewRows(stored.length, missing));
     const flat = bytes.constant.indexOf(true);
     if (flat >= 0) throw new InputError('items', noVariance(items[flat]));
-    return analyse(bytes.r, stored.length, [], options);
+    // from exact sums of columns that vary: every correlation is a number
+    return analyse(bytes.r, stored.length, [], options, true);
   }
   const length = stored.length;
   const columns = stored.columns.map((col) => (col instanceof Float64Array ? col : answerValues(col, length)));
@@ -121,11 +122,14 @@ function tooFewRows(n: number, missing: MissingPolicy): string {
   return `the data have ${n} usable row${n === 1 ? '' : 's'}${missing === 'listwise' ? ' without missing values' : ''}; a factor analysis needs more.`;
 }
 
-/** The analysis of the correlation matrix `r` of n observations (`warnings` so far: the polychoric estimation's). */
-function analyse(r: number[][], n: number, warnings: string[], options: EfaOptions): EfaResult {
+/**
+ * The analysis of the correlation matrix `r` of n observations (`warnings` so far: the polychoric
+ * estimation's); `finite`: every correlation is known to be a number, so none is checked.
+ */
+function analyse(r: number[][], n: number, warnings: string[], options: EfaOptions, finite = false): EfaResult {
   const { items, nfactors, method = 'minres', rotate = 'oblimin', cor = 'pearson', missing = 'listwise' } = options;
   const p = items.length;
-  for (let i = 0; i < p; i++) {
+  for (let i = 0; i < p && !finite; i++) {
     for (let j = 0; j < p; j++) {
       if (!Number.isFinite(r[i][j])) {
         throw new InputError('items', `the correlation of ${items[i]} and ${items[j]} cannot be computed (too few shared answers or no variance).`);

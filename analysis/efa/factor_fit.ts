@@ -4,6 +4,7 @@ import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
 import { CHOLESKY_KERNEL_ORDER_COLD, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
 import { choleskyKernel } from '../math/cholesky_kernel.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
 export interface FactorFit {
@@ -48,17 +49,7 @@ export function factorFit(r: readonly (readonly number[])[], loadings: readonly 
   const lam = new Float64Array(p * k);
   for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) lam[i * k + j] = loadings[i][j];
   // residuals of the off-diagonal: R − ΛΛ′
-  let rms = 0;
-  for (let i = 1; i < p; i++) {
-    const ri = r[i];
-    for (let j = 0; j < i; j++) {
-      let c = 0;
-      for (let m = 0; m < k; m++) c += lam[i * k + m] * lam[j * k + m];
-      const e = ri[j] - c;
-      rms += e * e;
-    }
-  }
-  rms = Math.sqrt((2 * rms) / (p * (p - 1)));
+  const rms = Math.sqrt((2 * residualSquares(r, lam, p, k)) / (p * (p - 1)));
   // R smoothed when not positive definite (psych smooths it by default)
   const f = factorOf(r, factor);
   const rr = f.clearlyPositiveDefinite ? { a: r as Matrix, logDet: f.logDeterminant } : smoothedLogDet(r.map((row) => row.slice()));
@@ -85,6 +76,32 @@ export function factorFit(r: readonly (readonly number[])[], loadings: readonly 
     nullChisq: f0 * (n - 1 - (2 * p + 5) / 6),
     nullDf: (p * (p - 1)) / 2,
   };
+}
+
+/**
+ * Σ_{i > j} (r_ij − Σ_m λ_im λ_jm)² (`lam` p × k row-major), the terms added row by row: by the matrix-sums
+ * kernel from its order (p²k/2 multiply-adds that a command runs once, cold), else in JavaScript, the same sums.
+ */
+function residualSquares(r: readonly (readonly number[])[], lam: Float64Array, p: number, k: number): number {
+  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+  if (kernel) {
+    const w = kernel.workspace(p, k);
+    for (let i = 0; i < p; i++) w.r.set(r[i], i * p);
+    w.b.set(lam);
+    kernel.residualSquares(p, k);
+    return w.out[0];
+  }
+  let sum = 0;
+  for (let i = 1; i < p; i++) {
+    const ri = r[i];
+    for (let j = 0; j < i; j++) {
+      let c = 0;
+      for (let m = 0; m < k; m++) c += lam[i * k + m] * lam[j * k + m];
+      const e = ri[j] - c;
+      sum += e * e;
+    }
+  }
+  return sum;
 }
 
 /** Below this a uniqueness makes the Woodbury form lose digits (Σ r_ii/d_i cancels against the correction): M is factored instead. */

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { inverse } from './linear_algebra.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
 
 /** Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item. */
 export interface SamplingAdequacy {
@@ -35,11 +36,29 @@ export function kaiserMeyerOlkin(r: readonly (readonly number[])[], factor?: Cor
     }
     d[i] = Math.sqrt(v);
   }
-  const inv = q!;
+  const { sumR, sumQ, colR, colQ } = antiImageSums(r, q!, d, p);
+  return { overall: sumR / (sumR + sumQ), items: Array.from(colR, (v, j) => v / (v + colQ[j])) };
+}
+
+/**
+ * Σ r_ij² and Σ q_ij², q_ij = (R⁻¹)_ij / (d_i d_j), over i ≠ j (i, then j, in order), overall and by column j:
+ * by the matrix-sums kernel from its order (a p² loop that a command runs once, cold), else in JavaScript, the same sums.
+ */
+function antiImageSums(r: readonly (readonly number[])[], inv: Float64Array, d: Float64Array, p: number): { sumR: number; sumQ: number; colR: Float64Array; colQ: Float64Array } {
+  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+  if (kernel) {
+    const w = kernel.workspace(p, 0);
+    for (let i = 0; i < p; i++) w.r.set(r[i], i * p);
+    w.b.set(inv.subarray(0, p * p));
+    w.d.set(d);
+    w.out.fill(0);
+    kernel.antiImageSums(p);
+    return { sumR: w.out[0], sumQ: w.out[1], colR: w.out.slice(2, 2 + p), colQ: w.out.slice(2 + p, 2 + 2 * p) };
+  }
   let sumR = 0;
   let sumQ = 0;
-  const colR = new Array<number>(p).fill(0);
-  const colQ = new Array<number>(p).fill(0);
+  const colR = new Float64Array(p);
+  const colQ = new Float64Array(p);
   for (let i = 0; i < p; i++) {
     const ri = r[i];
     for (let j = 0; j < p; j++) {
@@ -53,5 +72,5 @@ export function kaiserMeyerOlkin(r: readonly (readonly number[])[], factor?: Cor
       colQ[j] += qij;
     }
   }
-  return { overall: sumR / (sumR + sumQ), items: colR.map((v, j) => v / (v + colQ[j])) };
+  return { sumR, sumQ, colR, colQ };
 }

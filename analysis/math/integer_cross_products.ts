@@ -1,4 +1,4 @@
-import { instantiate, moduleBytes, op, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
+import { cat, countedLoop, instantiate, moduleBytes, op, F64, I32, V128, type WasmFunction, type WasmMemory, type WasmModule } from './wasm_assembly.js';
 import { kernelModule } from './kernel_modules.js';
 
 /**
@@ -92,6 +92,48 @@ export function integerCrossProducts(columns: readonly Float64Array[], n: number
  * and takes its double-precision path.
  */
 export function byteCrossProducts(columns: readonly Uint8Array[], n: number, missing: number): IntegerCrossProducts | null {
+  const s = byteSums(columns, n, missing);
+  return s && { products: upperTriangle(s.memory, s.cells, s.p, s.pe), sums: s.sums };
+}
+
+/** Pearson correlations of one-byte columns from their exact sums ({@link byteCorrelations}). */
+export interface ByteCorrelations {
+  /** p × p, row-major, both triangles and a unit diagonal. */
+  readonly r: Float64Array;
+  /** S_aa = Σ_i x_a[i]², exact. */
+  readonly squares: Float64Array;
+  /** n S_aa − S_a²: 0 for a column without variance (whose correlations are then not numbers). */
+  readonly spread: Float64Array;
+}
+
+/**
+ * The Pearson correlations of one-byte columns as {@link byteCrossProducts}' sums give them,
+ * r_ab = (n S_ab − S_a S_b) / √((n S_aa − S_a²)(n S_bb − S_b²)), formed by the kernel's function `c`
+ * from its 32-bit sums in place (the operations of analysis/efa/column_correlation.ts's
+ * `correlationFromSums`, in its order, so the same doubles), without the p² cold JavaScript steps of
+ * copying the sums out and dividing them there. Null where {@link byteCrossProducts} is.
+ */
+export function byteCorrelations(columns: readonly Uint8Array[], n: number, missing: number): ByteCorrelations | null {
+  // after the sums: the totals (p doubles), r (p × p) and the spreads (p)
+  const s = byteSums(columns, n, missing, 8 * columns.length * (columns.length + 2));
+  if (s === null) return null;
+  const { memory, exports, p, pe, cells } = s;
+  const sumsAt = cells + 4 * pe * pe;
+  const rAt = sumsAt + 8 * p;
+  new Float64Array(memory.buffer, sumsAt, p).set(s.sums);
+  (exports.c as (p: number, pe: number, n: number, cells: number, sums: number, out: number) => void)(p, pe, n, cells, sumsAt, rAt);
+  const diagonal = new Int32Array(memory.buffer, cells, pe * pe);
+  const squares = new Float64Array(p);
+  for (let a = 0; a < p; a++) squares[a] = diagonal[a * pe + a];
+  return { r: new Float64Array(memory.buffer, rAt, p * p), squares, spread: new Float64Array(memory.buffer, rAt + 8 * p * p, p) };
+}
+
+/**
+ * The kernel's sums of one-byte columns: an instance whose memory holds, after the columns and the
+ * statistics, the pe × pe Int32 cross-products at byte address `cells` (and `extra` bytes after them),
+ * and the column totals; null where {@link byteCrossProducts} is.
+ */
+function byteSums(columns: readonly Uint8Array[], n: number, missing: number, extra = 0): { memory: WasmMemory; exports: Record<string, unknown>; p: number; pe: number; cells: number; sums: Float64Array } | null {
   const p = columns.length;
   if (p === 0 || n === 0) return null;
   const mod = kernel(1);
@@ -101,7 +143,7 @@ export function byteCrossProducts(columns: readonly Uint8Array[], n: number, mis
   const dataBytes = pe * npad;
   const statsBytes = pe * 32;
   const outBytes = pe * pe * 4;
-  const { memory, exports } = instantiate(mod, dataBytes + statsBytes + outBytes);
+  const { memory, exports } = instantiate(mod, dataBytes + statsBytes + outBytes + extra);
   const values = new Uint8Array(memory.buffer, 0, dataBytes);
   for (let j = 0; j < p; j++) values.set(columns[j].subarray(0, n), j * npad);
   const stats = exports.s as (p: number, npad: number, out: number) => void;
@@ -117,9 +159,9 @@ export function byteCrossProducts(columns: readonly Uint8Array[], n: number, mis
   }
   if (max >= missing || n * max * max >= 2 ** 31) return null;
   const g = exports.g as (p: number, npad: number, out: number, i0: number, i1: number) => void;
-  const out = dataBytes + statsBytes;
-  for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, out, i0, Math.min(npad, i0 + BLOCK_ROWS));
-  return { products: upperTriangle(memory, out, p, pe), sums };
+  const cells = dataBytes + statsBytes;
+  for (let i0 = 0; i0 < npad; i0 += BLOCK_ROWS) g(pe, npad, cells, i0, Math.min(npad, i0 + BLOCK_ROWS));
+  return { memory, exports, p, pe, cells, sums };
 }
 
 /** The upper triangle of the kernel's pe × pe Int32 sums at byte address `at`, as a p × p Float64Array. */
@@ -208,7 +250,41 @@ function functions(width: Width): WasmFunction[] {
     ...op.end,
   ];
   const gKernel = { name: 'g', params: [I32, I32, I32, I32, I32], locals: [...new Array<number>(10).fill(I32), ...new Array<number>(7).fill(V128)], body: body.slice(0, -1) };
-  return width === 1 ? [gKernel, statsFunction()] : [gKernel];
+  return width === 1 ? [gKernel, statsFunction(), correlationsFunction()] : [gKernel];
+}
+
+/**
+ * `c(p, pe, n, cells, sums, out)`: from the pe × pe Int32 sums at `cells` (upper triangle) and the p
+ * column totals (f64) at `sums`, spread_a = n S_aa − S_a² into out + 8p² and the correlation matrix
+ * r_ab = (n S_ab − S_a S_b) / √(spread_a spread_b) (both triangles, unit diagonal) at `out`.
+ */
+function correlationsFunction(): WasmFunction {
+  // parameters 0 p, 1 pe, 2 n (f64), 3 cells, 4 sums, 5 out; i32 locals 6 a, 7 b, 8 spread's address;
+  // f64 locals 9 S_a, 10 r_ab
+  const [P, PE, N, CELLS, SUMS, OUT, A, B, SPREAD, SA, R] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const get = op.get;
+  const f64At = (base: number, index: readonly number[]) => cat(index, op.i32(3), op.shl, get(base), op.add);
+  const sum = (a: number, b: number) => cat(get(N), get(CELLS), get(a), get(PE), op.mul, get(b), op.add, op.i32(2), op.shl, op.add, op.load, op.f64FromI32, op.f64Mul);
+  const body = cat(
+    get(OUT), get(P), get(P), op.mul, op.i32(3), op.shl, op.add, op.set(SPREAD),
+    countedLoop(A, op.i32(0), get(P), cat(
+      f64At(SPREAD, get(A)),
+      sum(A, A), f64At(SUMS, get(A)), op.f64Load, op.tee(SA), get(SA), op.f64Mul, op.f64Sub,
+      op.f64Store,
+    )),
+    countedLoop(A, op.i32(0), get(P), cat(
+      f64At(OUT, cat(get(A), get(P), op.mul, get(A), op.add)), op.f64Const(1), op.f64Store,
+      f64At(SUMS, get(A)), op.f64Load, op.set(SA),
+      countedLoop(B, cat(get(A), op.i32(1), op.add), get(P), cat(
+        sum(A, B), get(SA), f64At(SUMS, get(B)), op.f64Load, op.f64Mul, op.f64Sub,
+        f64At(SPREAD, get(A)), op.f64Load, f64At(SPREAD, get(B)), op.f64Load, op.f64Mul, op.f64Sqrt,
+        op.f64Div, op.set(R),
+        f64At(OUT, cat(get(A), get(P), op.mul, get(B), op.add)), get(R), op.f64Store,
+        f64At(OUT, cat(get(B), get(P), op.mul, get(A), op.add)), get(R), op.f64Store,
+      )),
+    )),
+  );
+  return { name: 'c', params: [I32, I32, F64, I32, I32, I32], locals: [I32, I32, I32, F64, F64], body };
 }
 
 /** `s(p, npad, out)`: per one-byte column j, its partial sums (i32x4) at out + 32 j and partial maxima (i16x8) at out + 32 j + 16. */

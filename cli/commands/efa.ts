@@ -59,8 +59,8 @@ function wasmCompilerFlags(items: number): string[] {
   return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-liftoff', '--no-wasm-lazy-compilation'];
 }
 
-/** The kernels of a Pearson analysis: correlations, eigenvalues, Cholesky, oblique rotation. */
-const EFA_KERNELS = ['byteCrossProducts', 'householder', 'cholesky', 'obliqueRotation'] as const;
+/** The kernels of a Pearson analysis: correlations, eigenvalues, Cholesky, oblique rotation, the fit's and KMO's sums. */
+const EFA_KERNELS = ['byteCrossProducts', 'householder', 'cholesky', 'obliqueRotation', 'matrixSums'] as const;
 
 function render(r: EfaResult): string {
   const k = r.nfactors;

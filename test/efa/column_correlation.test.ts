@@ -31,6 +31,14 @@ describe('correlations of columns', () => {
     expect(got.r).toEqual(correlationOfColumns(wide, n).r);
   });
 
+  it.each([40, 41, 135])('one-byte columns: the kernel’s correlations from the sums equal the Float64 path’s to the bit, p = %i', (q) => {
+    const m = 997;
+    const wide = Array.from({ length: q }, (_, j) => Float64Array.from({ length: m }, (_, i) => 1 + ((i * (j + 2) + Math.floor(5 * rng.uniform())) % 5)));
+    const got = answerCorrelation(wide.map((c) => Uint8Array.from(c)), m)!;
+    expect(got.r).toEqual(correlationOfColumns(wide, m).r);
+    expect(got.r.every((row, a) => row.length === q && row[a] === 1)).toBe(true);
+  });
+
   it('one-byte columns: a missing answer declines (the caller widens), a constant column is flagged', () => {
     const bytes = ratings.map((c) => Uint8Array.from(c));
     bytes[2][100] = 255;

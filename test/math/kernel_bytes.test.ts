@@ -6,6 +6,7 @@ import { crossProductModuleBytes } from '../../analysis/math/integer_cross_produ
 import { kernelBytes } from '../../analysis/math/kernel_bytes.js';
 import { obliqueRotationModuleBytes } from '../../analysis/math/oblique_rotation_kernel.js';
 import { plainRecordModuleBytes } from '../../analysis/math/plain_record_kernel.js';
+import { matrixSumsModuleBytes } from '../../analysis/math/matrix_sums_kernel.js';
 
 describe('the pre-built WebAssembly kernels', () => {
   // a kernel changed without `node scripts/kernel-bytes.mjs` fails here
@@ -17,6 +18,7 @@ describe('the pre-built WebAssembly kernels', () => {
     ['wordCrossProducts', () => crossProductModuleBytes(2)],
     ['byteCount', byteCountModuleBytes],
     ['plainRecords', plainRecordModuleBytes],
+    ['matrixSums', matrixSumsModuleBytes],
   ] as const)('%s: are the assembler’s output to the byte', (name, assemble) => {
     const assembled = assemble();
     expect(assembled.length).toBeGreaterThan(100);
