@@ -29,10 +29,7 @@ export interface CorrelationFactor {
 export function correlationFactor(r: readonly (readonly number[])[]): CorrelationFactor {
   const p = r.length;
   const flat = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    const row = r[i];
-    for (let j = 0; j < p; j++) flat[i * p + j] = row[j];
-  }
+  for (let i = 0; i < p; i++) flat.set(r[i], i * p);
   const l = cholesky(flat, p, 0, 'auto', CHOLESKY_KERNEL_ORDER_COLD);
   let clear = l !== null;
   if (l) for (let i = 0; i < p && clear; i++) if (!(l[i * p + i] * l[i * p + i] > 1e-8)) clear = false;

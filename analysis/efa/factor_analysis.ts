@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { extractFactors, type ExtractionMethod } from './extract_factors.js';
 import { factorFit, type FactorFit } from './factor_fit.js';
-import { identity, multiply, type Matrix } from './linear_algebra.js';
+import { identity, multiply, transposedProduct, type Matrix } from './linear_algebra.js';
 import { rotateVarimax } from './rotate_varimax.js';
 import { rotatePromax } from './rotate_promax.js';
 import { geominCriterion, obliminCriterion, rotateOblique } from './rotate_oblique.js';
@@ -91,14 +91,11 @@ export function factorAnalysis(r: readonly (readonly number[])[], nfactors: numb
     }
   }
   // order by diag(Φ Λ′Λ)
-  const ltl = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      let s = 0;
-      for (let i = 0; i < loadings.length; i++) s += loadings[i][a] * loadings[i][b];
-      ltl[a][b] = s;
-    }
-  }
+  const p = loadings.length;
+  const flat = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) flat.set(loadings[i], i * k);
+  const product = transposedProduct(flat, flat, p, k);
+  const ltl = Array.from({ length: k }, (_, a) => Array.from(product.subarray(a * k, a * k + k)));
   const ss = Array.from({ length: k }, (_, j) => (phi ? phi[j].reduce((s, v, m) => s + v * ltl[m][j], 0) : ltl[j][j]));
   const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => ss[b] - ss[a]);
   loadings = loadings.map((row) => order.map((j) => row[j]));

@@ -1,7 +1,7 @@
 import { smoothCorrelation } from '../data/smooth_correlation.js';
 import { chiSquareUpperTail } from '../math/chi_square_distribution.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
-import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, type Matrix } from './linear_algebra.js';
+import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, transposedProduct, type Matrix } from './linear_algebra.js';
 import { CHOLESKY_KERNEL_ORDER_COLD, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
 import { choleskyKernel } from '../math/cholesky_kernel.js';
 import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
@@ -127,17 +127,10 @@ function woodburyDiscrepancy(r: Matrix, lam: Float64Array, p: number, k: number,
   // B = D⁻¹Λ, A = I + Λ′D⁻¹Λ = I + Λ′B, C = R B, G = B′C
   const b = new Float64Array(p * k);
   for (let i = 0; i < p; i++) for (let m = 0; m < k; m++) b[i * k + m] = lam[i * k + m] * dInv[i];
-  const a = new Float64Array(k * k);
-  for (let i = 0; i < p; i++) {
-    for (let m = 0; m < k; m++) {
-      const lm = lam[i * k + m];
-      for (let q = 0; q < k; q++) a[m * k + q] += lm * b[i * k + q];
-    }
-  }
+  const a = transposedProduct(lam, b, p, k);
   for (let m = 0; m < k; m++) a[m * k + m] += 1;
   const c = thinProduct(r, b, p, k);
-  const g = new Float64Array(k * k);
-  for (let i = 0; i < p; i++) for (let m = 0; m < k; m++) for (let q = 0; q < k; q++) g[m * k + q] += b[i * k + m] * c[i * k + q];
+  const g = transposedProduct(b, c, p, k);
   const la = choleskyFlat(a, k);
   if (!la) return null;
   const aInv = choleskyInverseFlat(la, k);

@@ -1,10 +1,11 @@
 /**
  * Small dense linear-algebra kernels on `number[][]` (rows × columns) used by the factor-analysis
- * modules: products, transposes, Cholesky-based solves and inverses, log-determinants, and the
+ * modules: products (X′Y of flat matrices by a kernel), transposes, Cholesky-based solves and inverses, log-determinants, and the
  * Moore-Penrose pseudo-inverse of a symmetric matrix. They assume validated, conformable input.
  */
 import { symmetricEigen } from './symmetric_eigen.js';
 import { CHOLESKY_KERNEL_ORDER_COLD, choleskyInverseRows, choleskyLogDetRows, choleskyRows } from '../math/cholesky.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
 
 export type Matrix = number[][];
 
@@ -189,4 +190,22 @@ export function pseudoInverseSymmetric(a: readonly (readonly number[])[]): Matri
 export function toCorrelation(a: readonly (readonly number[])[]): Matrix {
   const sd = a.map((r, i) => Math.sqrt(r[i]));
   return a.map((r, i) => r.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
+}
+
+/**
+ * X′Y (k × k, row-major) of two p × k row-major matrices, each entry summed over the rows i in order:
+ * by the matrix-sums kernel from its order (a p k² loop a command runs a few times, cold), else in
+ * JavaScript, the same sums.
+ */
+export function transposedProduct(x: Float64Array, y: Float64Array, p: number, k: number): Float64Array {
+  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+  if (kernel) return kernel.transposedProduct(x, y, p, k);
+  const out = new Float64Array(k * k);
+  for (let i = 0; i < p; i++) {
+    for (let m = 0; m < k; m++) {
+      const xim = x[i * k + m];
+      for (let q = 0; q < k; q++) out[m * k + q] += xim * y[i * k + q];
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrixSumsKernel } from '../../analysis/math/matrix_sums_kernel.js';
 import { Prng } from '../../analysis/math/random.js';
+import { transposedProduct } from '../../analysis/efa/linear_algebra.js';
 
 /** A symmetric p × p matrix with a unit diagonal and entries in (−1, 1), as rows. */
 function symmetric(p: number, rng: Prng): number[][] {
@@ -90,5 +91,25 @@ describe('the matrix-sums kernel', () => {
       const backwards = antiImageSums(r, inv, d, p, true);
       expect(Array.from(w.out).every((v, i) => Object.is(v, backwards[i]))).toBe(false);
     }
+  });
+
+  it.each([
+    [16, 9],
+    [135, 9],
+    [271, 12],
+  ])('gives X′Y of the JavaScript loop to the last bit, p = %i, k = %i (also through efa’s transposedProduct)', (p, k) => {
+    const x = Float64Array.from({ length: p * k }, () => rng.uniform() - 0.5);
+    const y = Float64Array.from({ length: p * k }, () => rng.uniform() - 0.5);
+    const expected = new Float64Array(k * k);
+    for (let i = 0; i < p; i++) for (let m = 0; m < k; m++) for (let q = 0; q < k; q++) expected[m * k + q] += x[i * k + m] * y[i * k + q];
+    const got = kernel!.transposedProduct(x, y, p, k);
+    expect(Array.from(got).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    expect(Array.from(transposedProduct(x, y, p, k)).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    // a second call with other matrices starts from zero again
+    expect(Array.from(kernel!.transposedProduct(y, x, p, k)).every((v, i) => Object.is(v, got[(i % k) * k + Math.floor(i / k)]))).toBe(true);
+    // and the comparison sees the order: the rows added last to first give other bits somewhere
+    const backwards = new Float64Array(k * k);
+    for (let i = p - 1; i >= 0; i--) for (let m = 0; m < k; m++) for (let q = 0; q < k; q++) backwards[m * k + q] += x[i * k + m] * y[i * k + q];
+    expect(Array.from(got).every((v, i) => Object.is(v, backwards[i]))).toBe(false);
   });
 });
