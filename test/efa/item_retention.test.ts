@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { itemRetention } from '../../analysis/index.js';
 import { seici } from '../helpers/cli.js';
+import { Prng } from '../../analysis/math/random.js';
 
 describe('itemRetention', () => {
   const items = ['clean', 'weak', 'cross', 'lowH2', 'negative'];
@@ -33,6 +34,17 @@ describe('itemRetention', () => {
   it('judges negative loadings by their size', () => {
     expect(t[4]).toMatchObject({ verdict: 'keep', primaryFactor: 2, primaryLoading: -0.65 });
   });
+  it('names the factors a stable sort by decreasing |loading| puts first and second, ties to the earlier factor', () => {
+    const rng = new Prng(7);
+    // loadings on a coarse grid, so that equal sizes (and equal sizes of opposite sign) are common
+    const rows = Array.from({ length: 400 }, (_, i) => Array.from({ length: 1 + (i % 6) }, () => Math.round(8 * rng.uniform() - 4) / 10));
+    const got = itemRetention(rows.map((_, i) => `i${i}`), rows, rows.map(() => 0.5));
+    rows.forEach((row, i) => {
+      const order = row.map((_, j) => j).sort((a, b) => Math.abs(row[b]) - Math.abs(row[a]));
+      expect([got[i].primaryFactor, got[i].crossFactor]).toEqual([order[0] + 1, order.length > 1 ? order[1] + 1 : null]);
+    });
+  });
+
   it('accepts other cut-offs', () => {
     expect(itemRetention(items, loadings, h2, { minLoading: 0.3, minGap: 0.1, minCommunality: 0.1 }).map((r) => r.verdict)).toEqual(['keep', 'keep', 'revise', 'keep', 'keep']);
   });
