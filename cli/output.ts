@@ -7,8 +7,10 @@ import { LazyList } from '../analysis/data/lazy_list.js';
  */
 export function emit<T>(result: T, json: boolean, render?: (r: T) => string): void {
   if (json) {
-    writeJson(result, writeStdout);
-    writeStdout('\n');
+    const out = gathered(writeStdout);
+    writeJson(result, out.write);
+    out.write('\n');
+    out.flush();
   } else {
     writeStdout((render ? render(result) : renderPlain(result)) + '\n');
   }
@@ -78,6 +80,29 @@ const LONG_ARRAY = 2_000;
 
 /** Characters gathered before a long array's elements are handed to `write`. */
 const PIECE = 1 << 16;
+
+/**
+ * A writer that gathers what it is given and hands it to `to` once {@link PIECE} characters have
+ * come (and the rest at `flush`): one `write(2)` and one UTF-8 copy per piece instead of one per
+ * key of the result (a cold `seici efa --json` made ≈ 40 of each).
+ */
+function gathered(to: (text: string) => void): { write(text: string): void; flush(): void } {
+  let parts: string[] = [];
+  let length = 0;
+  const flush = (): void => {
+    if (parts.length > 0) to(parts.join(''));
+    parts = [];
+    length = 0;
+  };
+  return {
+    write(text) {
+      parts.push(text);
+      length += text.length;
+      if (length >= PIECE) flush();
+    },
+    flush,
+  };
+}
 
 /**
  * Writes `value` as JSON.stringify(value) would, byte for byte, but in pieces: the
