@@ -176,33 +176,118 @@ const pairsThenSingle = (pair: number[], single: number[]) => cat(
   op.br(0),
   op.end, op.end);
 
+/** Row j of `reflect` (ROW = 8 j n): f = d[j], v[i][j] = f, its dot product and axpy over k = j + 1 … i − 1, then e[j]. */
+const reflectRow = cat(
+  // f = d[j]; v[i][j] = f
+  at(D, J), op.f64Load, op.set(F),
+  op.get(I), op.get(N), op.mul, op.get(J), op.add, op.i32(3), op.shl, op.get(F), op.f64Store,
+  op.get(F), op.f64x2Splat, op.set(FF),
+  op.f64Zero, op.set(G),
+  // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
+  op.get(J), op.i32(1), op.add, op.i32(3), op.shl, op.tee(PE), op.get(ROW), op.add, op.set(PV),
+  op.get(PE), op.get(D), op.add, op.set(PD),
+  op.get(PE), op.get(E), op.add, op.set(PE),
+  op.get(ROW), op.get(I), op.i32(3), op.shl, op.add, op.set(END),
+  pairsThenSingle(
+    cat(
+      op.get(PV), op.v128Load, op.tee(XX), op.get(PD), op.v128Load, op.f64x2Mul, op.tee(GG),
+      op.f64x2Lane(0), op.get(G), op.f64Add, op.get(GG), op.f64x2Lane(1), op.f64Add, op.set(G),
+      op.get(PE), op.get(PE), op.v128Load, op.get(XX), op.get(FF), op.f64x2Mul, op.f64x2Add, op.v128Store),
+    cat(
+      op.get(PV), op.f64Load, op.tee(X), op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
+      op.get(PE), op.get(PE), op.f64Load, op.get(X), op.get(F), op.f64Mul, op.f64Add, op.f64Store),
+  ),
+  // e[j] = (e[j] + v[j][j] f) + g
+  at(E, J), at(E, J), op.f64Load, at(ROW, J), op.f64Load, op.get(F), op.f64Mul, op.f64Add, op.get(G), op.f64Add, op.f64Store);
+
+/** How many rows of `reflect` run together. */
+const REFLECT_GROUP = 4;
+// the group's locals after LOCALS: i32 16 K (8 k), then per row r: i32 row address (8 (j + r) n), f64 f_r, f64 g_r, v128 f_r splat, v128 its row's pair
+const K8 = 16;
+const groupRow = (r: number) => 17 + r;
+const groupF = (r: number) => 17 + REFLECT_GROUP + r;
+const groupG = (r: number) => 17 + 2 * REFLECT_GROUP + r;
+const groupFF = (r: number) => 17 + 3 * REFLECT_GROUP + r;
+const groupXX = (r: number) => 17 + 4 * REFLECT_GROUP + r;
+const GROUP_LOCALS = [I32, ...new Array<number>(REFLECT_GROUP).fill(I32), ...new Array<number>(2 * REFLECT_GROUP).fill(F64), ...new Array<number>(2 * REFLECT_GROUP).fill(V128)];
+
+/**
+ * Rows j … j + R − 1 of `reflect` together (R = REFLECT_GROUP, all below i), with the same operations in
+ * the same order for every element as `reflectRow` R times: at k = j + 1 … j + R − 1 the rows above k
+ * alone, then all R rows at each k from j + R, e[k] taking the rows' terms in row order, then e[j] …
+ * e[j + R − 1]. The R dot products are independent chains of additions, so the processor overlaps
+ * them instead of waiting on one (the reduction's critical path).
+ */
+function reflectGroup(): number[] {
+  const rows = Array.from({ length: REFLECT_GROUP }, (_, r) => r);
+  const dAt = (index: number[]) => cat(op.get(D), index, op.i32(3), op.shl, op.add);
+  const jPlus = (r: number) => cat(op.get(J), op.i32(r), op.add);
+  return cat(
+    ...rows.map((r) => cat(
+      op.get(J), op.i32(r), op.add, op.get(N), op.mul, op.i32(3), op.shl, op.set(groupRow(r)),
+      dAt(jPlus(r)), op.f64Load, op.tee(groupF(r)), op.f64x2Splat, op.set(groupFF(r)),
+      // v[i][j + r] = f_r
+      op.get(I), op.get(N), op.mul, jPlus(r), op.add, op.i32(3), op.shl, op.get(groupF(r)), op.f64Store,
+      op.f64Zero, op.set(groupG(r)))),
+    // k = j + c for c = 1 … R − 1: rows j … j + c − 1
+    ...rows.slice(1).map((c) => cat(
+      jPlus(c), op.i32(3), op.shl, op.set(K8),
+      ...rows.slice(0, c).map((r) => cat(
+        op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.tee(X),
+        op.get(D), op.get(K8), op.add, op.f64Load, op.f64Mul, op.get(groupG(r)), op.f64Add, op.set(groupG(r)),
+        op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load, op.get(X), op.get(groupF(r)), op.f64Mul, op.f64Add, op.f64Store)))),
+    // k from j + R to i − 1: all rows, two columns at a time while two remain
+    jPlus(REFLECT_GROUP), op.i32(3), op.shl, op.set(K8),
+    op.get(I), op.i32(3), op.shl, op.set(END),
+    op.block, op.loop,
+    op.get(K8), op.i32(16), op.add, op.get(END), op.i32(1), op.add, op.geU, op.brIf(1),
+    op.get(D), op.get(K8), op.add, op.v128Load, op.set(GG),
+    ...rows.map((r) => cat(
+      op.get(groupRow(r)), op.get(K8), op.add, op.v128Load, op.tee(groupXX(r)), op.get(GG), op.f64x2Mul, op.tee(XX),
+      op.f64x2Lane(0), op.get(groupG(r)), op.f64Add, op.get(XX), op.f64x2Lane(1), op.f64Add, op.set(groupG(r)))),
+    op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.v128Load,
+    ...rows.map((r) => cat(op.get(groupXX(r)), op.get(groupFF(r)), op.f64x2Mul, op.f64x2Add)),
+    op.v128Store,
+    step(K8, 16),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(K8), op.get(END), op.geU, op.brIf(1),
+    op.get(D), op.get(K8), op.add, op.f64Load, op.set(G),
+    ...rows.map((r) => cat(
+      op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(G), op.f64Mul, op.get(groupG(r)), op.f64Add, op.set(groupG(r)))),
+    op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load,
+    ...rows.map((r) => cat(op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(groupF(r)), op.f64Mul, op.f64Add)),
+    op.f64Store,
+    step(K8, 8),
+    op.br(0),
+    op.end, op.end,
+    // e[j + r] = (e[j + r] + v[j + r][j + r] f_r) + g_r
+    ...rows.map((r) => cat(
+      jPlus(r), op.i32(3), op.shl, op.set(K8),
+      op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load,
+      op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(groupF(r)), op.f64Mul, op.f64Add, op.get(groupG(r)), op.f64Add, op.f64Store)));
+}
+
 function reflectFunction() {
   const body = cat(
     addresses,
-    overRows([
-      // f = d[j]; v[i][j] = f
-      ...at(D, J), ...op.f64Load, ...op.set(F),
-      ...op.get(I), ...op.get(N), ...op.mul, ...op.get(J), ...op.add, ...op.i32(3), ...op.shl, ...op.get(F), ...op.f64Store,
-      ...op.get(F), ...op.f64x2Splat, ...op.set(FF),
-      ...op.f64Zero, ...op.set(G),
-      // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
-      ...op.get(J), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.tee(PE), ...op.get(ROW), ...op.add, ...op.set(PV),
-      ...op.get(PE), ...op.get(D), ...op.add, ...op.set(PD),
-      ...op.get(PE), ...op.get(E), ...op.add, ...op.set(PE),
-      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
-      ...pairsThenSingle(
-        cat(
-          op.get(PV), op.v128Load, op.tee(XX), op.get(PD), op.v128Load, op.f64x2Mul, op.tee(GG),
-          op.f64x2Lane(0), op.get(G), op.f64Add, op.get(GG), op.f64x2Lane(1), op.f64Add, op.set(G),
-          op.get(PE), op.get(PE), op.v128Load, op.get(XX), op.get(FF), op.f64x2Mul, op.f64x2Add, op.v128Store),
-        cat(
-          op.get(PV), op.f64Load, op.tee(X), op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
-          op.get(PE), op.get(PE), op.f64Load, op.get(X), op.get(F), op.f64Mul, op.f64Add, op.f64Store),
-      ),
-      // e[j] = (e[j] + v[j][j] f) + g
-      ...at(E, J), ...at(E, J), ...op.f64Load, ...at(ROW, J), ...op.f64Load, ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.get(G), ...op.f64Add, ...op.f64Store,
-    ]));
-  return { name: 'r', params: [I32, I32], locals: LOCALS, body };
+    op.i32(0), op.set(J),
+    // rows in groups while a whole group remains below i, then one at a time
+    op.block, op.loop,
+    op.get(I), op.get(J), op.i32(REFLECT_GROUP), op.add, op.ltU, op.brIf(1),
+    reflectGroup(),
+    op.get(J), op.i32(REFLECT_GROUP), op.add, op.set(J),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(J), op.get(I), op.geU, op.brIf(1),
+    op.get(J), op.get(N), op.mul, op.i32(3), op.shl, op.set(ROW),
+    reflectRow,
+    op.get(J), op.i32(1), op.add, op.set(J),
+    op.br(0),
+    op.end, op.end);
+  return { name: 'r', params: [I32, I32], locals: [...LOCALS, ...GROUP_LOCALS], body };
 }
 
 function updateFunction() {
