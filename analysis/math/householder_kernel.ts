@@ -53,6 +53,12 @@ export interface HouseholderKernel {
   /** Step i's rank-two update v[j][k] −= u_j e_k + e_j u_k (j ≤ k < i), then d[j] = v[j][i−1] and v[j][i] = 0. */
   update(n: number, i: number): void;
   /**
+   * Back-transformation of a vector x of the tridiagonal matrix's space to the original one by the
+   * stored reflectors (u_i in row i + 1 of v, h_i = h[i]): for i = 0 … n − 2 with h_i ≠ 0,
+   * g = (Σ_{m≤i} v[i+1][m] x_m) / h_i and x_m −= g v[i+1][m] for m ≤ i.
+   */
+  backTransform(n: number): void;
+  /**
    * The eigenvalues of the tridiagonal matrix (diagonal d, off-diagonal e[1..n), as the reduction
    * leaves them) by implicit QL iterations with Wilkinson shifts, into d (unsorted); e is overwritten.
    */
@@ -67,9 +73,8 @@ export interface HouseholderKernel {
   tridiagonalize(n: number): void;
   /**
    * The inverse iteration of `symmetricEigenTop` (analysis/efa/symmetric_eigen.ts) for the k leading
-   * eigenvectors, operation for operation, then their back-transformation by the stored reflectors
-   * (u_i in row i + 1 of v, h_i = h[i]): for i = 0 … n − 2 with h_i ≠ 0, g = (Σ_{m≤i} v[i+1][m] x_m) / h_i
-   * and x_m −= g v[i+1][m] for m ≤ i, each vector's operations in the JavaScript's order: reads the workspace's diagonal, offDiagonal, values and start (filled for `workspace(n, k)`),
+   * eigenvectors, operation for operation, each back-transformed by the reflectors as `backTransform`
+   * does: reads the workspace's diagonal, offDiagonal, values and start (filled for `workspace(n, k)`),
    * writes its vectors. `norm` is T's ∞-norm and `tiny` = 2⁻⁵² max(norm, 10⁻³⁰⁰).
    */
   leadingVectors(n: number, k: number, norm: number, tiny: number): void;
@@ -77,7 +82,7 @@ export interface HouseholderKernel {
 
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function householderModuleBytes(): Uint8Array {
-  return moduleBytes([reflectFunction(), updateFunction(), qlFunction(), reduceFunction(), inverseIterationFunction(), scaleFunction()], [HYPOT]);
+  return moduleBytes([reflectFunction(), updateFunction(), backFunction(), qlFunction(), reduceFunction(), inverseIterationFunction(), scaleFunction()], [HYPOT]);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -117,6 +122,7 @@ export function householderKernel(): HouseholderKernel | null {
         },
         reflect,
         update,
+        backTransform: exports.b as (n: number) => void,
         tridiagonalValues: exports.q as (n: number) => void,
         tridiagonalize: exports.t as (n: number) => void,
         leadingVectors: exports.v as (n: number, k: number, norm: number, tiny: number) => void,
@@ -170,118 +176,33 @@ const pairsThenSingle = (pair: number[], single: number[]) => cat(
   op.br(0),
   op.end, op.end);
 
-/** Row j of `reflect` (ROW = 8 j n): f = d[j], v[i][j] = f, its dot product and axpy over k = j + 1 … i − 1, then e[j]. */
-const reflectRow = cat(
-  // f = d[j]; v[i][j] = f
-  at(D, J), op.f64Load, op.set(F),
-  op.get(I), op.get(N), op.mul, op.get(J), op.add, op.i32(3), op.shl, op.get(F), op.f64Store,
-  op.get(F), op.f64x2Splat, op.set(FF),
-  op.f64Zero, op.set(G),
-  // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
-  op.get(J), op.i32(1), op.add, op.i32(3), op.shl, op.tee(PE), op.get(ROW), op.add, op.set(PV),
-  op.get(PE), op.get(D), op.add, op.set(PD),
-  op.get(PE), op.get(E), op.add, op.set(PE),
-  op.get(ROW), op.get(I), op.i32(3), op.shl, op.add, op.set(END),
-  pairsThenSingle(
-    cat(
-      op.get(PV), op.v128Load, op.tee(XX), op.get(PD), op.v128Load, op.f64x2Mul, op.tee(GG),
-      op.f64x2Lane(0), op.get(G), op.f64Add, op.get(GG), op.f64x2Lane(1), op.f64Add, op.set(G),
-      op.get(PE), op.get(PE), op.v128Load, op.get(XX), op.get(FF), op.f64x2Mul, op.f64x2Add, op.v128Store),
-    cat(
-      op.get(PV), op.f64Load, op.tee(X), op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
-      op.get(PE), op.get(PE), op.f64Load, op.get(X), op.get(F), op.f64Mul, op.f64Add, op.f64Store),
-  ),
-  // e[j] = (e[j] + v[j][j] f) + g
-  at(E, J), at(E, J), op.f64Load, at(ROW, J), op.f64Load, op.get(F), op.f64Mul, op.f64Add, op.get(G), op.f64Add, op.f64Store);
-
-/** How many rows of `reflect` run together. */
-const REFLECT_GROUP = 4;
-// the group's locals after LOCALS: i32 16 K (8 k), then per row r: i32 row address (8 (j + r) n), f64 f_r, f64 g_r, v128 f_r splat, v128 its row's pair
-const K8 = 16;
-const groupRow = (r: number) => 17 + r;
-const groupF = (r: number) => 17 + REFLECT_GROUP + r;
-const groupG = (r: number) => 17 + 2 * REFLECT_GROUP + r;
-const groupFF = (r: number) => 17 + 3 * REFLECT_GROUP + r;
-const groupXX = (r: number) => 17 + 4 * REFLECT_GROUP + r;
-const GROUP_LOCALS = [I32, ...new Array<number>(REFLECT_GROUP).fill(I32), ...new Array<number>(2 * REFLECT_GROUP).fill(F64), ...new Array<number>(2 * REFLECT_GROUP).fill(V128)];
-
-/**
- * Rows j … j + R − 1 of `reflect` together (R = REFLECT_GROUP, all below i), with the same operations in
- * the same order for every element as `reflectRow` R times: at k = j + 1 … j + R − 1 the rows above k
- * alone, then all R rows at each k from j + R, e[k] taking the rows' terms in row order, then e[j] …
- * e[j + R − 1]. The R dot products are independent chains of additions, so the processor overlaps
- * them instead of waiting on one (the reduction's critical path).
- */
-function reflectGroup(): number[] {
-  const rows = Array.from({ length: REFLECT_GROUP }, (_, r) => r);
-  const dAt = (index: number[]) => cat(op.get(D), index, op.i32(3), op.shl, op.add);
-  const jPlus = (r: number) => cat(op.get(J), op.i32(r), op.add);
-  return cat(
-    ...rows.map((r) => cat(
-      op.get(J), op.i32(r), op.add, op.get(N), op.mul, op.i32(3), op.shl, op.set(groupRow(r)),
-      dAt(jPlus(r)), op.f64Load, op.tee(groupF(r)), op.f64x2Splat, op.set(groupFF(r)),
-      // v[i][j + r] = f_r
-      op.get(I), op.get(N), op.mul, jPlus(r), op.add, op.i32(3), op.shl, op.get(groupF(r)), op.f64Store,
-      op.f64Zero, op.set(groupG(r)))),
-    // k = j + c for c = 1 … R − 1: rows j … j + c − 1
-    ...rows.slice(1).map((c) => cat(
-      jPlus(c), op.i32(3), op.shl, op.set(K8),
-      ...rows.slice(0, c).map((r) => cat(
-        op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.tee(X),
-        op.get(D), op.get(K8), op.add, op.f64Load, op.f64Mul, op.get(groupG(r)), op.f64Add, op.set(groupG(r)),
-        op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load, op.get(X), op.get(groupF(r)), op.f64Mul, op.f64Add, op.f64Store)))),
-    // k from j + R to i − 1: all rows, two columns at a time while two remain
-    jPlus(REFLECT_GROUP), op.i32(3), op.shl, op.set(K8),
-    op.get(I), op.i32(3), op.shl, op.set(END),
-    op.block, op.loop,
-    op.get(K8), op.i32(16), op.add, op.get(END), op.i32(1), op.add, op.geU, op.brIf(1),
-    op.get(D), op.get(K8), op.add, op.v128Load, op.set(GG),
-    ...rows.map((r) => cat(
-      op.get(groupRow(r)), op.get(K8), op.add, op.v128Load, op.tee(groupXX(r)), op.get(GG), op.f64x2Mul, op.tee(XX),
-      op.f64x2Lane(0), op.get(groupG(r)), op.f64Add, op.get(XX), op.f64x2Lane(1), op.f64Add, op.set(groupG(r)))),
-    op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.v128Load,
-    ...rows.map((r) => cat(op.get(groupXX(r)), op.get(groupFF(r)), op.f64x2Mul, op.f64x2Add)),
-    op.v128Store,
-    step(K8, 16),
-    op.br(0),
-    op.end, op.end,
-    op.block, op.loop,
-    op.get(K8), op.get(END), op.geU, op.brIf(1),
-    op.get(D), op.get(K8), op.add, op.f64Load, op.set(G),
-    ...rows.map((r) => cat(
-      op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(G), op.f64Mul, op.get(groupG(r)), op.f64Add, op.set(groupG(r)))),
-    op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load,
-    ...rows.map((r) => cat(op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(groupF(r)), op.f64Mul, op.f64Add)),
-    op.f64Store,
-    step(K8, 8),
-    op.br(0),
-    op.end, op.end,
-    // e[j + r] = (e[j + r] + v[j + r][j + r] f_r) + g_r
-    ...rows.map((r) => cat(
-      jPlus(r), op.i32(3), op.shl, op.set(K8),
-      op.get(E), op.get(K8), op.add, op.tee(PE), op.get(PE), op.f64Load,
-      op.get(groupRow(r)), op.get(K8), op.add, op.f64Load, op.get(groupF(r)), op.f64Mul, op.f64Add, op.get(groupG(r)), op.f64Add, op.f64Store)));
-}
-
 function reflectFunction() {
   const body = cat(
     addresses,
-    op.i32(0), op.set(J),
-    // rows in groups while a whole group remains below i, then one at a time
-    op.block, op.loop,
-    op.get(I), op.get(J), op.i32(REFLECT_GROUP), op.add, op.ltU, op.brIf(1),
-    reflectGroup(),
-    op.get(J), op.i32(REFLECT_GROUP), op.add, op.set(J),
-    op.br(0),
-    op.end, op.end,
-    op.block, op.loop,
-    op.get(J), op.get(I), op.geU, op.brIf(1),
-    op.get(J), op.get(N), op.mul, op.i32(3), op.shl, op.set(ROW),
-    reflectRow,
-    op.get(J), op.i32(1), op.add, op.set(J),
-    op.br(0),
-    op.end, op.end);
-  return { name: 'r', params: [I32, I32], locals: [...LOCALS, ...GROUP_LOCALS], body };
+    overRows([
+      // f = d[j]; v[i][j] = f
+      ...at(D, J), ...op.f64Load, ...op.set(F),
+      ...op.get(I), ...op.get(N), ...op.mul, ...op.get(J), ...op.add, ...op.i32(3), ...op.shl, ...op.get(F), ...op.f64Store,
+      ...op.get(F), ...op.f64x2Splat, ...op.set(FF),
+      ...op.f64Zero, ...op.set(G),
+      // k from j + 1 to i − 1: g += v[j][k] d[k] (in order), e[k] += v[j][k] f
+      ...op.get(J), ...op.i32(1), ...op.add, ...op.i32(3), ...op.shl, ...op.tee(PE), ...op.get(ROW), ...op.add, ...op.set(PV),
+      ...op.get(PE), ...op.get(D), ...op.add, ...op.set(PD),
+      ...op.get(PE), ...op.get(E), ...op.add, ...op.set(PE),
+      ...op.get(ROW), ...op.get(I), ...op.i32(3), ...op.shl, ...op.add, ...op.set(END),
+      ...pairsThenSingle(
+        cat(
+          op.get(PV), op.v128Load, op.tee(XX), op.get(PD), op.v128Load, op.f64x2Mul, op.tee(GG),
+          op.f64x2Lane(0), op.get(G), op.f64Add, op.get(GG), op.f64x2Lane(1), op.f64Add, op.set(G),
+          op.get(PE), op.get(PE), op.v128Load, op.get(XX), op.get(FF), op.f64x2Mul, op.f64x2Add, op.v128Store),
+        cat(
+          op.get(PV), op.f64Load, op.tee(X), op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
+          op.get(PE), op.get(PE), op.f64Load, op.get(X), op.get(F), op.f64Mul, op.f64Add, op.f64Store),
+      ),
+      // e[j] = (e[j] + v[j][j] f) + g
+      ...at(E, J), ...at(E, J), ...op.f64Load, ...at(ROW, J), ...op.f64Load, ...op.get(F), ...op.f64Mul, ...op.f64Add, ...op.get(G), ...op.f64Add, ...op.f64Store,
+    ]));
+  return { name: 'r', params: [I32, I32], locals: LOCALS, body };
 }
 
 function updateFunction() {
@@ -309,6 +230,63 @@ function updateFunction() {
       at(D, J), op.get(ROW), op.get(I), op.i32(1), op.sub, op.i32(3), op.shl, op.add, op.f64Load, op.f64Store,
       op.get(ROW), op.get(I), op.i32(3), op.shl, op.add, op.f64Zero, op.f64Store)));
   return { name: 'u', params: [I32, I32], locals: LOCALS, body };
+}
+
+function backFunction() {
+  // D and E as in the other functions; here PD walks x (at E + 8n) and PE the row i + 1 of v; h at E + 16n
+  const body = cat(
+    addresses,
+    op.get(N), op.i32(1), op.sub, op.set(END),
+    op.i32(0), op.set(I),
+    op.block,
+    op.loop,
+    op.get(I), op.get(END), op.geU, op.brIf(1),
+    // h_i
+    op.get(E), op.get(N), op.i32(4), op.shl, op.add, op.get(I), op.i32(3), op.shl, op.add, op.f64Load, op.tee(X),
+    op.f64Zero, op.f64Eq, op.eqz,
+    [0x04, 0x40], // if h ≠ 0
+    // ROW = address of v[i + 1][0]; J = address one past v[i + 1][i]
+    op.get(I), op.i32(1), op.add, op.get(N), op.mul, op.i32(3), op.shl, op.tee(ROW),
+    op.get(I), op.i32(1), op.add, op.i32(3), op.shl, op.add, op.set(J),
+    op.f64Zero, op.set(G),
+    op.get(ROW), op.set(PV),
+    op.get(E), op.get(N), op.i32(3), op.shl, op.add, op.set(PD),
+    // g = Σ v[i+1][m] x_m in order
+    op.block, op.loop,
+    op.get(PV), op.i32(16), op.add, op.get(J), op.i32(1), op.add, op.geU, op.brIf(1),
+    op.get(PV), op.v128Load, op.get(PD), op.v128Load, op.f64x2Mul, op.tee(XX),
+    op.f64x2Lane(0), op.get(G), op.f64Add, op.get(XX), op.f64x2Lane(1), op.f64Add, op.set(G),
+    step(PV, 16), step(PD, 16),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(PV), op.get(J), op.geU, op.brIf(1),
+    op.get(PV), op.f64Load, op.get(PD), op.f64Load, op.f64Mul, op.get(G), op.f64Add, op.set(G),
+    step(PV, 8), step(PD, 8),
+    op.br(0),
+    op.end, op.end,
+    op.get(G), op.get(X), op.f64Div, op.tee(G), op.f64x2Splat, op.set(GG),
+    // x_m −= g v[i+1][m]
+    op.get(ROW), op.set(PV),
+    op.get(E), op.get(N), op.i32(3), op.shl, op.add, op.set(PD),
+    op.block, op.loop,
+    op.get(PV), op.i32(16), op.add, op.get(J), op.i32(1), op.add, op.geU, op.brIf(1),
+    op.get(PD), op.get(PD), op.v128Load, op.get(GG), op.get(PV), op.v128Load, op.f64x2Mul, op.f64x2Sub, op.v128Store,
+    step(PV, 16), step(PD, 16),
+    op.br(0),
+    op.end, op.end,
+    op.block, op.loop,
+    op.get(PV), op.get(J), op.geU, op.brIf(1),
+    op.get(PD), op.get(PD), op.f64Load, op.get(G), op.get(PV), op.f64Load, op.f64Mul, op.f64Sub, op.f64Store,
+    step(PV, 8), step(PD, 8),
+    op.br(0),
+    op.end, op.end,
+    op.end, // if
+    op.get(I), op.i32(1), op.add, op.set(I),
+    op.br(0),
+    op.end,
+    op.end);
+  return { name: 'b', params: [I32], locals: [I32, ...LOCALS], body };
 }
 
 /** Math.hypot, imported for the squares that would over- or underflow. */
@@ -492,63 +470,11 @@ function reduceFunction(): WasmFunction {
   return { name: 't', params: [I32], locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], body };
 }
 
-// backTransformAll's locals after those of the inverse iteration: i32 17 X (the vectors), 18 m, 19 px, 20 pg, 21 end of g;
-// f64 22 u (v[i + 1][m]), 23 h_i; v128 24 u splat
-const BACK_LOCALS = [I32, I32, I32, I32, I32, F64, F64, V128];
-
-/**
- * The back-transformation of the k vectors x_j (component m of x_j at X + 8 (m k + j), the workspace's
- * vectors) by the stored reflectors, all k at once: for each reflector i with h_i ≠ 0, the k sums
- * g_j = Σ_{m≤i} v[i+1][m] x_{mj} are accumulated over m in order, two vectors to an instruction
- * (so each g_j takes the additions of the one-vector loop in the same order, and the k chains of
- * additions overlap instead of running one after another), then g_j /= h_i and x_{mj} −= g_j v[i+1][m].
- * g lives in the inverse iteration's sub-diagonal slot (n ≥ k entries, free once every vector is found).
- */
-function backTransformAll(n: number, k: number, top: number): number[] {
-  const [vectors, m, px, pg, gEnd, u, h, uu] = [17, 18, 19, 20, 21, 22, 23, 24];
-  const i = 5;
-  const get = op.get;
-  const set = op.set;
-  const gBase = cat(get(top), get(n), op.i32(24), op.mul, op.add);
-  /** over m = 0 … i: u = v[i+1][m] (and its splat), px = X + 8 m k, pg = g, then `pair` while two of g remain and `single` for the last */
-  const overComponents = (pair: number[], single: number[]) => countedLoop(m, op.i32(0), cat(get(i), op.i32(1), op.add), cat(
-    get(i), op.i32(1), op.add, get(n), op.mul, get(m), op.add, op.i32(3), op.shl, op.f64Load, op.tee(u), op.f64x2Splat, op.set(uu),
-    get(vectors), get(m), get(k), op.mul, op.i32(3), op.shl, op.add, set(px),
-    gBase, set(pg),
-    op.block, op.loop,
-    get(pg), op.i32(16), op.add, get(gEnd), op.i32(1), op.add, op.geU, op.brIf(1),
-    pair,
-    step(px, 16), step(pg, 16),
-    op.br(0),
-    op.end, op.end,
-    get(pg), get(gEnd), op.ltU, op.ifThen,
-    single,
-    op.end), op.geS);
-  return cat(
-    get(top), get(n), op.i32(64), op.mul, op.add, get(n), get(k), op.mul, op.i32(4), op.shl, op.add, set(vectors),
-    gBase, get(k), op.i32(3), op.shl, op.add, set(gEnd),
-    countedLoop(i, op.i32(0), cat(get(n), op.i32(1), op.sub), cat(
-      // h_i, at 8 (n² + 3n + i)
-      get(n), get(n), op.mul, get(n), op.i32(3), op.mul, op.add, get(i), op.add, op.i32(3), op.shl, op.f64Load, op.tee(h),
-      op.f64Zero, op.f64Ne, op.ifThen,
-      countedLoop(m, op.i32(0), get(k), cat(gBase, get(m), op.i32(3), op.shl, op.add, op.f64Zero, op.f64Store)),
-      // g_j = g_j + v[i+1][m] x_mj
-      overComponents(
-        cat(get(pg), get(pg), op.v128Load, get(uu), get(px), op.v128Load, op.f64x2Mul, op.f64x2Add, op.v128Store),
-        cat(get(pg), get(pg), op.f64Load, get(u), get(px), op.f64Load, op.f64Mul, op.f64Add, op.f64Store)),
-      countedLoop(m, op.i32(0), get(k), cat(gBase, get(m), op.i32(3), op.shl, op.add, op.tee(pg), get(pg), op.f64Load, get(h), op.f64Div, op.f64Store)),
-      // x_mj = x_mj − g_j v[i+1][m]
-      overComponents(
-        cat(get(px), get(px), op.v128Load, get(pg), op.v128Load, get(uu), op.f64x2Mul, op.f64x2Sub, op.v128Store),
-        cat(get(px), get(px), op.f64Load, get(pg), op.f64Load, get(u), op.f64Mul, op.f64Sub, op.f64Store)),
-      op.end)));
-}
-
 /**
  * The inverse iteration of `symmetricEigenTop` (analysis/efa/symmetric_eigen.ts) in the order of its
  * JavaScript: per vector j, the LU factorisation with partial pivoting of T − λ_j I, four solves from
  * the start vector, each followed by Gram–Schmidt against the vectors found before it in its cluster
- * and normalisation; then the back-transformation of all k vectors together (`backTransformAll`).
+ * and normalisation, then the back-transformation (`backTransform`, function 3).
  */
 function inverseIterationFunction(): WasmFunction {
   // parameters 0 n, 1 k, 2 norm, 3 tiny; i32 locals 4 j, 5 i, 6 c, 7 cs (cluster start), 8 it, 9 top, 10 X;
@@ -649,9 +575,9 @@ function inverseIterationFunction(): WasmFunction {
         forUp(i, op.i32(0), get(n), sx(get(i), get(t))),
         op.end)),
       forUp(i, op.i32(0), get(n), cat(foundAt(cat(jn, get(i), op.add)), lx(get(i)), op.f64Store)),
-      forUp(i, op.i32(0), get(n), cat(vectorAt(cat(get(i), get(k), op.mul, get(j), op.add)), lx(get(i)), op.f64Store)))),
-    backTransformAll(n, k, top));
-  return { name: 'v', params: [I32, I32, F64, F64], locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, ...BACK_LOCALS], body };
+      get(n), op.call(3),
+      forUp(i, op.i32(0), get(n), cat(vectorAt(cat(get(i), get(k), op.mul, get(j), op.add)), lx(get(i)), op.f64Store)))));
+  return { name: 'v', params: [I32, I32, F64, F64], locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64], body };
 }
 
 /** {@link HouseholderKernel.scale}: v (at address 0) = D A D from A's lower triangle. */
