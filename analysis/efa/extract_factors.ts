@@ -116,7 +116,13 @@ export function extractFactors(
     for (let i = 0; i < p; i++) s += loadings[i][k];
     if (s < 0) for (let i = 0; i < p; i++) loadings[i][k] = -loadings[i][k];
   }
-  const communalities = loadings.map((row) => row.reduce((a, v) => a + v * v, 0));
+  const communalities = new Array<number>(p);
+  for (let i = 0; i < p; i++) {
+    const row = loadings[i];
+    let h = 0;
+    for (let j = 0; j < nfactors; j++) h += row[j] * row[j];
+    communalities[i] = h;
+  }
   const warnings = [...fit.warnings];
   const heywood = communalities.map((h, i) => (h >= 1 ? i + 1 : 0)).filter((i) => i > 0);
   if (heywood.length > 0) {
