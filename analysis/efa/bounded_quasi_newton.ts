@@ -50,18 +50,24 @@ export function minimizeWithinBounds(
     }
     iterations++;
     // free variables: not at a bound with the gradient pushing outward
-    for (let i = 0; i < n; i++) free[i] = (x[i] <= lower && g[i] > 0) || (x[i] >= upper && g[i] < 0) ? 0 : 1;
-    // two-loop recursion on the free subspace
+    let allFree = true;
+    for (let i = 0; i < n; i++) {
+      free[i] = (x[i] <= lower && g[i] > 0) || (x[i] >= upper && g[i] < 0) ? 0 : 1;
+      if (free[i] === 0) allFree = false;
+    }
+    // two-loop recursion on the free subspace (with every variable free, the same loops without the test)
     for (let i = 0; i < n; i++) d[i] = free[i] ? -g[i] : 0;
     const m = sList.length;
     for (let k = m - 1; k >= 0; k--) {
       let a = 0;
       const s = sList[k];
-      for (let i = 0; i < n; i++) if (free[i]) a += s[i] * d[i];
+      if (allFree) for (let i = 0; i < n; i++) a += s[i] * d[i];
+      else for (let i = 0; i < n; i++) if (free[i]) a += s[i] * d[i];
       a *= rhoList[k];
       alpha[k] = a;
       const y = yList[k];
-      for (let i = 0; i < n; i++) if (free[i]) d[i] -= a * y[i];
+      if (allFree) for (let i = 0; i < n; i++) d[i] -= a * y[i];
+      else for (let i = 0; i < n; i++) if (free[i]) d[i] -= a * y[i];
     }
     if (m > 0) {
       const s = sList[m - 1];
@@ -84,10 +90,13 @@ export function minimizeWithinBounds(
     for (let k = 0; k < m; k++) {
       let b = 0;
       const y = yList[k];
-      for (let i = 0; i < n; i++) if (free[i]) b += y[i] * d[i];
+      if (allFree) for (let i = 0; i < n; i++) b += y[i] * d[i];
+      else for (let i = 0; i < n; i++) if (free[i]) b += y[i] * d[i];
       b *= rhoList[k];
       const s = sList[k];
-      for (let i = 0; i < n; i++) if (free[i]) d[i] += s[i] * (alpha[k] - b);
+      const c = alpha[k] - b;
+      if (allFree) for (let i = 0; i < n; i++) d[i] += s[i] * c;
+      else for (let i = 0; i < n; i++) if (free[i]) d[i] += s[i] * c;
     }
     let slope = 0;
     for (let i = 0; i < n; i++) slope += g[i] * d[i];
@@ -106,8 +115,10 @@ export function minimizeWithinBounds(
     for (let trial = 0; trial < 60; trial++) {
       let decrease = 0;
       for (let i = 0; i < n; i++) {
-        xNew[i] = clamp(x[i] + t * d[i]);
-        decrease += g[i] * (xNew[i] - x[i]);
+        const v = x[i] + t * d[i];
+        const xi = v < lower ? lower : v > upper ? upper : v; // clamp, inline
+        xNew[i] = xi;
+        decrease += g[i] * (xi - x[i]);
       }
       fNew = objective(xNew, gNew);
       if (Number.isFinite(fNew) && fNew <= f + 1e-4 * decrease) {
@@ -165,7 +176,9 @@ function projectedGradientNorm(x: Float64Array, g: Float64Array, lower: number, 
     let gi = g[i];
     if (x[i] <= lower && gi > 0) gi = 0;
     if (x[i] >= upper && gi < 0) gi = 0;
-    m = Math.max(m, Math.abs(gi));
+    // m = max(m, |gi|) as Math.max and Math.abs give it (a NaN stays), without their two calls per entry
+    const a = gi < 0 ? -gi : gi;
+    if (a > m || a !== a) m = a;
   }
   return m;
 }

@@ -75,13 +75,24 @@ export function extractFactors(
   if (p < 2 || r.some((row) => row.length !== p)) {
     throw new InputError('r', `the matrix to factor must be square with at least 2 rows; got ${p} rows.`);
   }
+  const flat = new Float64Array(p * p);
+  // native passes over the rows (a JavaScript loop over p² entries is slow before V8 optimises it): a
+  // present entry that is not a finite number fails `every`, a hole becomes NaN in the copy
+  let valid = true;
   for (let i = 0; i < p; i++) {
-    for (let j = 0; j < p; j++) {
-      if (!Number.isFinite(r[i][j])) {
-        throw new InputError('r', `the matrix to factor has a missing or infinite value at row ${i + 1}, column ${j + 1}.`);
+    const row = r[i];
+    if (!row.every(Number.isFinite) || !(row[i] > 0)) valid = false;
+    flat.set(row, i * p);
+  }
+  if (!valid || flat.includes(NaN)) {
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        if (!Number.isFinite(r[i][j])) {
+          throw new InputError('r', `the matrix to factor has a missing or infinite value at row ${i + 1}, column ${j + 1}.`);
+        }
       }
+      if (!(r[i][i] > 0)) throw new InputError('r', `the matrix to factor has a non-positive variance on row ${i + 1}.`);
     }
-    if (!(r[i][i] > 0)) throw new InputError('r', `the matrix to factor has a non-positive variance on row ${i + 1}.`);
   }
   if (!Number.isInteger(nfactors) || nfactors < 1 || nfactors >= p) {
     throw new InputError('nfactors', `nfactors must be a whole number from 1 to ${p - 1}; got ${nfactors}.`);
@@ -93,9 +104,11 @@ export function extractFactors(
   const isCorrelation = sd.every((s) => Math.abs(s - 1) < 1e-12);
   // the fits only read the matrix, so a correlation matrix is used as it is
   const rc = isCorrelation ? (r as number[][]) : r.map((row, i) => row.map((v, j) => (i === j ? 1 : v / (sd[i] * sd[j]))));
+  if (!isCorrelation) for (let i = 0; i < p; i++) flat.set(rc[i], i * p);
   const smc = squaredMultipleCorrelations(rc, isCorrelation ? factor : undefined);
 
-  const fit = method === 'pa' ? principalAxes(rc, nfactors, smc, minErr, maxIter) : method === 'ml' ? maximumLikelihood(rc, nfactors, smc, tolerance) : minimumResidual(rc, nfactors, smc, tolerance);
+  // the fits read rc row-major from `flat` (ml) or a copy of it (minres, pa)
+  const fit = method === 'pa' ? principalAxes(flat, p, nfactors, smc, minErr, maxIter) : method === 'ml' ? maximumLikelihood(flat, p, nfactors, smc, tolerance) : minimumResidual(flat, p, nfactors, smc, tolerance);
   const loadings = fit.loadings;
   // psych's sign convention: every column sums to a positive number
   for (let k = 0; k < nfactors; k++) {
@@ -103,7 +116,13 @@ export function extractFactors(
     for (let i = 0; i < p; i++) s += loadings[i][k];
     if (s < 0) for (let i = 0; i < p; i++) loadings[i][k] = -loadings[i][k];
   }
-  const communalities = loadings.map((row) => row.reduce((a, v) => a + v * v, 0));
+  const communalities = new Array<number>(p);
+  for (let i = 0; i < p; i++) {
+    const row = loadings[i];
+    let h = 0;
+    for (let j = 0; j < nfactors; j++) h += row[j] * row[j];
+    communalities[i] = h;
+  }
   const warnings = [...fit.warnings];
   const heywood = communalities.map((h, i) => (h >= 1 ? i + 1 : 0)).filter((i) => i > 0);
   if (heywood.length > 0) {
@@ -141,12 +160,14 @@ interface RawFit {
   warnings: string[];
 }
 
-/** Loadings from the first k eigenpairs: V_k diag(√max(value, 0)). */
+/** Loadings from the first k eigenpairs: V_k diag(√max(transform(value), 0)). */
 function principalLoadings(vectors: Float64Array, values: ArrayLike<number>, p: number, k: number, transform: (v: number) => number, stride = k): number[][] {
+  const scale = new Float64Array(k);
+  for (let j = 0; j < k; j++) scale[j] = Math.sqrt(Math.max(transform(values[j]), 0));
   const out: number[][] = [];
   for (let i = 0; i < p; i++) {
     const row = new Array<number>(k);
-    for (let j = 0; j < k; j++) row[j] = vectors[i * stride + j] * Math.sqrt(Math.max(transform(values[j]), 0));
+    for (let j = 0; j < k; j++) row[j] = vectors[i * stride + j] * scale[j];
     out.push(row);
   }
   return out;
@@ -159,13 +180,11 @@ function boundWarnings(psi: Float64Array): string[] {
     : [];
 }
 
-function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: number): RawFit {
-  const p = r.length;
+function maximumLikelihood(flat: Float64Array, p: number, k: number, smc: number[], tolerance: number): RawFit {
   const upper = Math.max(1, ...smc);
   const scaled = new Float64Array(p * p);
-  const flat = new Float64Array(p * p);
   const inverseRoot = new Float64Array(p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i][j];
+  const root = new Float64Array(k);
   const last = new LastEigen(p);
   const objective = (psi: Float64Array, grad: Float64Array): number => {
     for (let i = 0; i < p; i++) inverseRoot[i] = 1 / Math.sqrt(psi[i]);
@@ -179,10 +198,11 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
     }
     f = -(f - k + p);
     // gradient: diag(ΛΛ′ + Ψ − R) / Ψ², with Λ = Ψ^{1/2} V_k (Γ_k − I)^{1/2}
+    for (let j = 0; j < k; j++) root[j] = Math.sqrt(Math.max(values[j] - 1, 0));
     for (let i = 0; i < p; i++) {
       let common = 0;
       for (let j = 0; j < k; j++) {
-        const l = vectors[i * k + j] * Math.sqrt(Math.max(values[j] - 1, 0));
+        const l = vectors[i * k + j] * root[j];
         common += l * l;
       }
       common *= psi[i];
@@ -201,7 +221,12 @@ function maximumLikelihood(r: number[][], k: number, smc: number[], tolerance: n
     top = symmetricEigenTop(scaled, p, k);
   }
   const { values, vectors } = top;
-  const loadings = principalLoadings(vectors, values, p, k, (v) => v - 1).map((row, i) => row.map((v) => v * Math.sqrt(res.x[i])));
+  const loadings = principalLoadings(vectors, values, p, k, (v) => v - 1);
+  for (let i = 0; i < p; i++) {
+    const row = loadings[i];
+    const s = Math.sqrt(res.x[i]);
+    for (let j = 0; j < k; j++) row[j] *= s;
+  }
   const warnings = boundWarnings(res.x);
   if (!res.converged) warnings.push(`maximum likelihood did not converge in ${res.iterations} iterations (projected gradient ${res.gradientNorm.toExponential(2)}).`);
   return { loadings, objective: res.value, converged: res.converged, iterations: res.iterations, warnings };
@@ -233,34 +258,36 @@ class LastEigen {
   }
 }
 
-function minimumResidual(r: number[][], k: number, smc: number[], tolerance: number): RawFit {
-  const p = r.length;
+function minimumResidual(flat: Float64Array, p: number, k: number, smc: number[], tolerance: number): RawFit {
   const upper = Math.max(1, ...smc);
-  const reduced = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) reduced[i * p + j] = r[i][j];
+  const reduced = flat.slice();
+  const diagonal = new Float64Array(p);
+  for (let i = 0; i < p; i++) diagonal[i] = flat[i * p + i];
+  const positive = new Float64Array(k);
   const last = new LastEigen(p);
   // F(Ψ) = ‖(R − Ψ) − ΛΛ′‖², Λ the leading k principal axes of R − Ψ; ∂F/∂Ψ_i = 2 (ΛΛ′ + Ψ − R)_ii
   const objective = (psi: Float64Array, grad: Float64Array): number => {
-    for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - psi[i];
+    for (let i = 0; i < p; i++) reduced[i * p + i] = diagonal[i] - psi[i];
     const { values, vectors } = last.keep(psi, symmetricEigenTop(reduced, p, k));
     let f = 0;
     for (let j = 0; j < p; j++) {
       const e = values[j];
       if (j >= k || e < 0) f += e * e;
     }
+    for (let j = 0; j < k; j++) positive[j] = Math.max(values[j], 0);
     for (let i = 0; i < p; i++) {
       let common = 0;
       for (let j = 0; j < k; j++) {
         const l = vectors[i * k + j];
-        common += l * l * Math.max(values[j], 0);
+        common += l * l * positive[j];
       }
-      grad[i] = 2 * (common + psi[i] - r[i][i]);
+      grad[i] = 2 * (common + psi[i] - diagonal[i]);
     }
     return f;
   };
   const res = minimizeWithinBounds(objective, smc.map((s) => 1 - s), PSI_LOWER, upper, { gradientTolerance: tolerance });
   // the decomposition at the optimum: usually the optimiser's last evaluation
-  for (let i = 0; i < p; i++) reduced[i * p + i] = r[i][i] - res.x[i];
+  for (let i = 0; i < p; i++) reduced[i * p + i] = diagonal[i] - res.x[i];
   const { values, vectors } = last.at(res.x) ?? symmetricEigenTop(reduced, p, k);
   const loadings = principalLoadings(vectors, values, p, k, (v) => v);
   const warnings = boundWarnings(res.x);
@@ -268,10 +295,8 @@ function minimumResidual(r: number[][], k: number, smc: number[], tolerance: num
   return { loadings, objective: res.value / 2, converged: res.converged, iterations: res.iterations, warnings };
 }
 
-function principalAxes(r: number[][], k: number, smc: number[], minErr: number, maxIter: number): RawFit {
-  const p = r.length;
-  const m = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i * p + j] = r[i][j];
+function principalAxes(flat: Float64Array, p: number, k: number, smc: number[], minErr: number, maxIter: number): RawFit {
+  const m = flat.slice();
   for (let i = 0; i < p; i++) m[i * p + i] = smc[i];
   let comm = smc.reduce((a, v) => a + v, 0);
   let err = comm;

@@ -96,6 +96,9 @@ export function householderKernel(): HouseholderKernel | null {
     const { memory, exports } = instantiate(compiled, 8 * (270 * 270 + 4 * 270), { h: Math.hypot });
     const reflect = exports.r as (n: number, i: number) => void;
     const update = exports.u as (n: number, i: number) => void;
+    // the last views made, reused while the order, k, `scaled` and the memory's buffer are the same (an
+    // optimiser asks for the same workspace at every evaluation)
+    let last: { n: number; k: number; scaled: boolean; buffer: ArrayBuffer; views: HouseholderWorkspace } | null = null;
     instance = {
       memory,
       kernel: {
@@ -104,8 +107,9 @@ export function householderKernel(): HouseholderKernel | null {
           const bytes = end + (scaled ? 8 * (n * n + n) : 0);
           if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
           const buffer = memory.buffer;
+          if (last !== null && last.n === n && last.k === k && last.scaled === scaled && last.buffer === buffer) return last.views;
           const top = 8 * (n * n + 4 * n);
-          return {
+          const views: HouseholderWorkspace = {
             v: new Float64Array(buffer, 0, n * n),
             d: new Float64Array(buffer, 8 * n * n, n),
             e: new Float64Array(buffer, 8 * (n * n + n), n),
@@ -119,6 +123,8 @@ export function householderKernel(): HouseholderKernel | null {
             input: scaled ? new Float64Array(buffer, end, n * n) : new Float64Array(0),
             factors: scaled ? new Float64Array(buffer, end + 8 * n * n, n) : new Float64Array(0),
           };
+          last = { n, k, scaled, buffer, views };
+          return views;
         },
         reflect,
         update,

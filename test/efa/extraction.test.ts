@@ -55,6 +55,28 @@ describe('extractFactors matches psych::fa (rotate = "none")', () => {
     expect(() => extractFactors([[1, NaN], [NaN, 1]], 1)).toThrow(/missing/);
   });
 
+  it('names the first entry that is not a finite number (a hole, null, a string, infinity) or the first non-positive variance', () => {
+    const base = () => hR.map((row) => [...row]) as unknown[][];
+    const at = (i: number, j: number, v: unknown) => {
+      const m = base();
+      m[i][j] = v;
+      return m as number[][];
+    };
+    const holed = base();
+    delete holed[4][2];
+    expect(() => extractFactors(holed as number[][], 2)).toThrow('the matrix to factor has a missing or infinite value at row 5, column 3.');
+    expect(() => extractFactors(at(3, 7, null), 2)).toThrow('at row 4, column 8.');
+    expect(() => extractFactors(at(8, 0, '0.3'), 2)).toThrow('at row 9, column 1.');
+    expect(() => extractFactors(at(6, 6, -Infinity), 2)).toThrow('at row 7, column 7.');
+    // rows in order: a non-positive variance on row 2 before a missing value on row 6, and the other way round
+    const both = at(5, 1, NaN);
+    both[1][1] = 0;
+    expect(() => extractFactors(both, 2)).toThrow('the matrix to factor has a non-positive variance on row 2.');
+    const missingFirst = at(0, 3, undefined);
+    missingFirst[1][1] = -1;
+    expect(() => extractFactors(missingFirst, 2)).toThrow('at row 1, column 4.');
+  });
+
   it('reports principal-axis non-convergence in the diagnostics', () => {
     const f = extractFactors(R, 5, { method: 'pa', maxIter: 2, minErr: 1e-12 });
     expect(f.diagnostics.converged).toBe(false);
