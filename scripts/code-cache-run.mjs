@@ -16,9 +16,9 @@ import { useCodeCache } from '../cli/code_cache.ts';
 const CACHED = ['core.cjs', 'efa.cjs'];
 
 const [directory, scratch] = process.argv.slice(2);
-// V8 accepts cached data only under the flags it was made with; efa sets --no-opt and --no-liftoff
-// for its analysis, after its bundle has loaded: made under those, every later start would reject
-// the caches. The flags change how fast code runs, never which functions run.
+// V8 accepts cached data only under the flags it was made with; efa sets --no-opt and the flags of
+// its WebAssembly compilers for its analysis, after its bundle has loaded: made under those, every
+// later start would reject the caches. The flags change how fast code runs, never which functions run.
 v8.setFlagsFromString = () => {};
 const cache = useCodeCache(directory, true);
 const { runCli } = createRequire(join(directory, 'core.cjs'))('./core.cjs').modules['cli/program.ts'];

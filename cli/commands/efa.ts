@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { exploratoryFactorAnalysis, type EfaResult } from '../../analysis/efa/exploratory_factor_analysis.js';
 import { ROTATIONS } from '../../analysis/efa/factor_analysis.js';
 import { MISSING_BYTE, type AnswerColumns } from '../../analysis/data/columns.js';
-import { compileKernelsAhead } from '../../analysis/math/kernel_modules.js';
+import { kernelModule } from '../../analysis/math/kernel_modules.js';
 import { readCsv } from '../io/csv.js';
 import { parseChoice, parseList, parseNumber } from '../io/args.js';
 import { emit, fmt, table } from '../output.js';
@@ -49,14 +49,21 @@ function kernelsOnly(columns: AnswerColumns['columns'], cor: string, rotate: str
  *   (TurboFan) takes to compile them (≈ 12 ms), and tiering up would compile them again on a
  *   background thread. 36 items × 2,000 rows: ≈ 88 → 72 ms wall, 90 → 76 ms CPU; 36 × 20,000:
  *   100 → 85 ms; 36 × 200,000 and 99 × 2,000 unchanged.
- * - From there, TurboFan at once, whose code is 2–4 times faster on these loops (Cholesky factor and
- *   inverse at p = 270, cold: ≈ 75 → 48 ms of CPU; 135 × 2,000: ≈ 113 → 107 ms wall), every
- *   function of {@link EFA_KERNELS} compiled ahead, on V8's background threads, while the file is read.
+ * - From there, every function of {@link EFA_KERNELS} compiled by Liftoff at once, when the command
+ *   starts (≈ 1 ms), and V8's eager tier-up: TurboFan, whose code is 2–4 times faster on these loops
+ *   (Cholesky factor and inverse at p = 270, cold: ≈ 75 → 48 ms of CPU), compiles each function again
+ *   on background threads while the file is read and the first kernels run, and each call after its
+ *   TurboFan code is in takes that code. The main thread never waits for a compile. TurboFan's compile
+ *   of the five modules takes ≈ 20 ms of CPU; compiled by it alone before the first call (as until
+ *   30 Nov 2026), the main thread waited ≈ 10 ms for it after reading the file. Medians of 31 and 15
+ *   alternating runs (30 Nov 2026 20:27): 135 × 2,000 minres 76.1 → 72.9 ms wall, ml 79.2 → 79.1,
+ *   pa 70.7 → 67.5 and 68.2 → 63.2; 270 × 2,000 ml 147.6 → 144.4, pa 119.2 → 115.9; 135 × 20,000 ml
+ *   97.2 → 93.1 (CPU 2–5 ms more: Liftoff's compile and the calls made before TurboFan's code).
  */
 const BASELINE_WASM_BELOW = 100;
 
 function wasmCompilerFlags(items: number): string[] {
-  return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-liftoff', '--no-wasm-lazy-compilation'];
+  return items < BASELINE_WASM_BELOW ? ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] : ['--no-wasm-dynamic-tiering', '--no-wasm-lazy-compilation'];
 }
 
 /** The kernels of a Pearson analysis: correlations, eigenvalues, Cholesky, oblique rotation, the fit's and KMO's sums. */
@@ -106,10 +113,10 @@ export function register(program: Command): void {
       const rotate = parseChoice(opts.rotate, '--rotate', ROTATIONS, 'oblimin');
       const cor = parseChoice(opts.cor, '--cor', ['pearson', 'poly'] as const, 'pearson');
       const missing = parseChoice(opts.missing, '--missing', ['listwise', 'pairwise'] as const, 'listwise');
-      const kernelsCompiled = items.length < BASELINE_WASM_BELOW ? undefined : compileKernelsAhead(EFA_KERNELS);
+      // from BASELINE_WASM_BELOW items: Liftoff now, TurboFan behind it on background threads
+      if (items.length >= BASELINE_WASM_BELOW) for (const name of EFA_KERNELS) kernelModule(name);
       // ratings one byte each (a column with other values falls back to eight bytes)
       const data = readCsv(opts.csv, { numbers: [{ names: items, argument: '--items', compact: true }] }).answers(items);
-      await kernelsCompiled;
       if (items.length * items.length * data.length <= SMALL_ANALYSIS || kernelsOnly(data.columns, cor, rotate)) setFlagsFromString('--no-opt');
       emit(exploratoryFactorAnalysis(data, { items, nfactors, method, rotate, cor, missing }), opts.json === true, render);
     });
