@@ -4,7 +4,7 @@ import { factorOf, type CorrelationFactor } from './correlation_factor.js';
 import { cholesky, choleskyInverse, choleskyLogDeterminant, clearlyPositiveDefinite, logDeterminant, outerProduct, solve, transposedProduct, type Matrix } from './linear_algebra.js';
 import { CHOLESKY_KERNEL_ORDER_COLD, cholesky as choleskyFlat, choleskyInverse as choleskyInverseFlat, choleskyLogDet } from '../math/cholesky.js';
 import { choleskyKernel } from '../math/cholesky_kernel.js';
-import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel, type MatrixSumsCode } from '../math/matrix_sums_kernel.js';
 
 /** psych's likelihood-based fit statistics of a factor model. */
 export interface FactorFit {
@@ -82,8 +82,8 @@ export function factorFit(r: readonly (readonly number[])[], loadings: readonly 
  * Σ_{i > j} (r_ij − Σ_m λ_im λ_jm)² (`lam` p × k row-major), the terms added row by row: by the matrix-sums
  * kernel from its order (p²k/2 multiply-adds that a command runs once, cold), else in JavaScript, the same sums.
  */
-function residualSquares(r: readonly (readonly number[])[], lam: Float64Array, p: number, k: number): number {
-  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+export function residualSquares(r: readonly (readonly number[])[], lam: Float64Array, p: number, k: number, code: MatrixSumsCode = 'auto'): number {
+  const kernel = code === 'auto' && p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
   if (kernel) {
     const w = kernel.workspace(p, k);
     for (let i = 0; i < p; i++) w.r.set(r[i], i * p);

@@ -5,7 +5,7 @@
  */
 import { symmetricEigen } from './symmetric_eigen.js';
 import { CHOLESKY_KERNEL_ORDER_COLD, choleskyInverseRows, choleskyLogDetRows, choleskyRows } from '../math/cholesky.js';
-import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel, type MatrixSumsCode } from '../math/matrix_sums_kernel.js';
 
 export type Matrix = number[][];
 
@@ -197,8 +197,8 @@ export function toCorrelation(a: readonly (readonly number[])[]): Matrix {
  * by the matrix-sums kernel from its order (a p k² loop a command runs a few times, cold), else in
  * JavaScript, the same sums.
  */
-export function transposedProduct(x: Float64Array, y: Float64Array, p: number, k: number): Float64Array {
-  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+export function transposedProduct(x: Float64Array, y: Float64Array, p: number, k: number, code: MatrixSumsCode = 'auto'): Float64Array {
+  const kernel = code === 'auto' && p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
   if (kernel) return kernel.transposedProduct(x, y, p, k);
   const out = new Float64Array(k * k);
   for (let i = 0; i < p; i++) {

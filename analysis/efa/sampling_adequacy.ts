@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { inverse } from './linear_algebra.js';
 import { factorOf, type CorrelationFactor } from './correlation_factor.js';
-import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel } from '../math/matrix_sums_kernel.js';
+import { MATRIX_SUMS_KERNEL_ORDER, matrixSumsKernel, type MatrixSumsCode } from '../math/matrix_sums_kernel.js';
 
 /** Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item. */
 export interface SamplingAdequacy {
@@ -44,8 +44,14 @@ export function kaiserMeyerOlkin(r: readonly (readonly number[])[], factor?: Cor
  * Σ r_ij² and Σ q_ij², q_ij = (R⁻¹)_ij / (d_i d_j), over i ≠ j (i, then j, in order), overall and by column j:
  * by the matrix-sums kernel from its order (a p² loop that a command runs once, cold), else in JavaScript, the same sums.
  */
-function antiImageSums(r: readonly (readonly number[])[], inv: Float64Array, d: Float64Array, p: number): { sumR: number; sumQ: number; colR: Float64Array; colQ: Float64Array } {
-  const kernel = p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
+export function antiImageSums(
+  r: readonly (readonly number[])[],
+  inv: Float64Array,
+  d: Float64Array,
+  p: number,
+  code: MatrixSumsCode = 'auto',
+): { sumR: number; sumQ: number; colR: Float64Array; colQ: Float64Array } {
+  const kernel = code === 'auto' && p >= MATRIX_SUMS_KERNEL_ORDER ? matrixSumsKernel() : null;
   if (kernel) {
     const w = kernel.workspace(p, 0);
     for (let i = 0; i < p; i++) w.r.set(r[i], i * p);

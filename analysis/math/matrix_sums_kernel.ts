@@ -49,6 +49,13 @@ export interface MatrixSumsKernel {
 /** From this order the sums run in the kernel (below it the JavaScript loops take a few µs). */
 export const MATRIX_SUMS_KERNEL_ORDER = 16;
 
+/**
+ * Which code forms a sum of this kernel's callers: `auto`, the kernel from {@link MATRIX_SUMS_KERNEL_ORDER}
+ * where the engine has WebAssembly, else the caller's JavaScript loop; `javascript` always the loop (for tests
+ * that compare the two).
+ */
+export type MatrixSumsCode = 'auto' | 'javascript';
+
 /** The module's bytes as the assembler makes them (analysis/math/kernel_bytes.ts holds them pre-built). */
 export function matrixSumsModuleBytes(): Uint8Array {
   return moduleBytes([residualSquaresFunction(), antiImageSumsFunction(), transposedProductFunction()]);
