@@ -121,6 +121,11 @@ export async function runCli(argv: readonly string[], table: readonly CommandEnt
   }
 }
 
+/** True when `argv` runs a command that goes on after runCli resolves (`seici serve`). */
+export function keepsRunning(argv: readonly string[], table: readonly CommandEntry[] = commands): boolean {
+  return table.find((e) => e.name === argv[0])?.keepsRunning === true;
+}
+
 function reportFailure(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;

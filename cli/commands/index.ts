@@ -14,6 +14,8 @@ export interface CommandEntry {
   /** The command's description, as its module's `register` gives it (a test keeps the two equal). */
   readonly summary: string;
   readonly load: () => Promise<{ readonly register: RegisterCommand }>;
+  /** The command goes on after its action returns (the server); every other command is done then. */
+  readonly keepsRunning?: true;
 }
 
 /**
@@ -32,7 +34,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'diagnose', summary: 'Per-unit diagnosis: cells against the organisation, drift of M, breakpoints, and exemplar interventions ranked by evidence', load: () => import('./diagnose.js') },
   { name: 'omega', summary: "Omega hierarchical and total from psych::omega's Schmid-Leiman solution (minres, oblimin, listwise)", load: () => import('./omega.js') },
   { name: 'cfa', summary: 'Confirmatory factor analysis / SEM by maximum likelihood from a lavaan model file', load: () => import('./cfa.js') },
-  { name: 'serve', summary: 'Run the survey server (PORT, SEICI_DATA_DIR, DATABASE_URL, SEICI_ADMIN_TOKEN, SEICI_MIN_GROUP, SEICI_PROCESSES, SMTP_*)', load: () => import('./serve.js') },
+  { name: 'serve', summary: 'Run the survey server (PORT, SEICI_DATA_DIR, DATABASE_URL, SEICI_ADMIN_TOKEN, SEICI_MIN_GROUP, SEICI_PROCESSES, SMTP_*)', load: () => import('./serve.js'), keepsRunning: true },
   { name: 'migrate', summary: "Migrate the survey server's database (SEICI_DATA_DIR or DATABASE_URL) to the newest schema", load: () => import('./migrate.js') },
   { name: 'admin', summary: "Administer the survey server's database (SEICI_DATA_DIR or DATABASE_URL)", load: () => import('./admin.js') },
   { name: 'factors', summary: "How many factors: Horn's parallel analysis (psych::fa.parallel), Velicer's MAP (psych::VSS), item retention", load: () => import('./factors.js') },

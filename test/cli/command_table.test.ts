@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, type CommandEntry } from '../../cli/commands/index.js';
 import { captureOutput } from '../../cli/output.js';
-import { runCli } from '../../cli/program.js';
+import { keepsRunning, runCli } from '../../cli/program.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 /** Runs the program in-process, capturing what it writes. */
@@ -86,6 +86,14 @@ describe('the command table', () => {
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).n).toBeGreaterThan(0);
+  });
+
+  it('lets only the server go on after its command returns: the bin ends every other command at once', () => {
+    expect(commands.filter((e) => keepsRunning([e.name])).map((e) => e.name)).toEqual(['serve']);
+    expect(keepsRunning(['serve', '--port', '0'])).toBe(true);
+    expect(keepsRunning(['efa', '--help'])).toBe(false);
+    expect(keepsRunning(['--help'])).toBe(false);
+    expect(keepsRunning([])).toBe(false);
   });
 
   it('still answers an unknown command with exit 2 and one line', async () => {
